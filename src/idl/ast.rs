@@ -1,0 +1,443 @@
+//! The syntax tree of one IDL file, as written: no name is resolved here.
+//!
+//! Every node that a later stage may report an error about carries a [`Span`].
+
+use crate::diag::{FileId, Span};
+
+/// An identifier with its position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A parsed file.
+#[derive(Debug, Clone)]
+pub struct File {
+    pub id: FileId,
+    pub items: Vec<Item>,
+}
+
+/// A top-level or library-level declaration.
+#[derive(Debug, Clone)]
+pub enum Item {
+    /// `import "a.idl", "b.idl";`
+    Import(Vec<StrLit>),
+    /// `importlib("stdole2.tlb");`
+    ImportLib(StrLit),
+    /// `cpp_quote("...")`
+    CppQuote(StrLit),
+    /// `midl_pragma warning(...)` or a `#pragma` that survives preprocessing (kept as text).
+    Pragma(StrLit),
+    /// `interface IFoo;` (also `dispinterface IFoo;`, `coclass C;`)
+    Forward(Forward),
+    Interface(Interface),
+    Dispinterface(Dispinterface),
+    Coclass(Coclass),
+    Library(Library),
+    Module(Module),
+    Typedef(Typedef),
+    /// A struct, union or enum declared on its own: `struct S { ... };`
+    TypeDecl(Attributed<TypeSpec>),
+    Const(Const),
+    /// A function declared at file scope (`[local] HRESULT F(void);`, RPC interfaces' free functions).
+    Function(Method),
+}
+
+/// `[attrs] interface X : Base { ... }` etc. attach attributes to a node.
+#[derive(Debug, Clone)]
+pub struct Attributed<T> {
+    pub attrs: Vec<Attribute>,
+    pub item: T,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForwardKind {
+    Interface,
+    Dispinterface,
+    Coclass,
+}
+
+#[derive(Debug, Clone)]
+pub struct Forward {
+    pub kind: ForwardKind,
+    pub name: Ident,
+}
+
+/// A string literal, escapes already processed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StrLit {
+    pub value: String,
+    pub span: Span,
+}
+
+/// `name` or `name(args)`.
+#[derive(Debug, Clone)]
+pub struct Attribute {
+    pub name: Ident,
+    pub args: Vec<AttrArg>,
+    pub span: Span,
+}
+
+/// One argument of an attribute. Which form is allowed depends on the attribute; the parser knows
+/// (e.g. `uuid` takes a [`AttrArg::Uuid`], `helpstring` a string, `id` and `size_is` expressions,
+/// `switch_type` and `custom`'s value a type or an expression).
+#[derive(Debug, Clone)]
+pub enum AttrArg {
+    Expr(Expr),
+    Str(StrLit),
+    Uuid(Uuid),
+    Type(TypeRef),
+    /// `version(1.0)`
+    Version { major: u16, minor: u16, span: Span },
+    /// An omitted argument, as in `size_is(, n)`.
+    Empty(Span),
+}
+
+/// A GUID as 16 bytes in the order the text names them: data1 (u32), data2, data3, data4[8].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Uuid {
+    pub data1: u32,
+    pub data2: u16,
+    pub data3: u16,
+    pub data4: [u8; 8],
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Interface {
+    pub attrs: Vec<Attribute>,
+    pub name: Ident,
+    pub base: Option<Ident>,
+    /// Declarations in the body, in order: methods, and the `import`, `typedef`, `const`,
+    /// `cpp_quote` items that MIDL allows there.
+    pub body: Vec<InterfaceMember>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum InterfaceMember {
+    Method(Method),
+    Item(Item),
+}
+
+/// A method (or a file-scope function).
+#[derive(Debug, Clone)]
+pub struct Method {
+    pub attrs: Vec<Attribute>,
+    pub ret: TypeRef,
+    /// Calling convention keyword as written (`__stdcall`, `STDMETHODCALLTYPE`...), if any.
+    pub callconv: Option<Ident>,
+    pub name: Ident,
+    /// `(void)` and `()` both give an empty list.
+    pub params: Vec<Param>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub attrs: Vec<Attribute>,
+    pub ty: TypeRef,
+    /// Unnamed parameters are allowed in IDL (`HRESULT F([in] LONG);`).
+    pub name: Option<Ident>,
+    pub span: Span,
+}
+
+/// A type as written: base specifier, then the declarator's pointers and array bounds.
+#[derive(Debug, Clone)]
+pub struct TypeRef {
+    /// `const` before or after the base specifier.
+    pub is_const: bool,
+    pub spec: TypeSpec,
+    /// One entry per `*`, innermost first; `true` where that pointer is `* const`.
+    pub pointers: Vec<PointerLevel>,
+    /// Array dimensions after the declarator name, outermost first.
+    pub arrays: Vec<ArrayDim>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PointerLevel {
+    pub is_const: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum ArrayDim {
+    /// `[N]` with a constant expression.
+    Fixed(Expr),
+    /// `[]`
+    Open,
+    /// `[*]`
+    Star,
+}
+
+/// The type specifier, before any declarator.
+#[derive(Debug, Clone)]
+pub enum TypeSpec {
+    /// Built-in C / IDL base types, normalised: `void`, `char`, `short`, `int`, `long`, `hyper`,
+    /// `__int64`, `__int32`, `__int3264`, `float`, `double`, `boolean`, `byte`, `small`, `wchar_t`,
+    /// `handle_t`, `error_status_t`, with `signed`/`unsigned` folded in.
+    Base(BaseType),
+    /// A name: a typedef, an interface, or an unresolved forward reference.
+    Named(Ident),
+    /// `struct Tag` (a reference) or `struct Tag { ... }` / `struct { ... }` (a definition).
+    Struct(StructDef),
+    Union(UnionDef),
+    Enum(EnumDef),
+    /// `SAFEARRAY(T)`
+    SafeArray(Box<TypeRef>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BaseType {
+    Void,
+    Char,
+    UChar,
+    /// `small` / `signed char`
+    SChar,
+    Short,
+    UShort,
+    Int,
+    UInt,
+    Long,
+    ULong,
+    Hyper,
+    UHyper,
+    Int64,
+    UInt64,
+    Int32,
+    UInt32,
+    Int3264,
+    UInt3264,
+    Float,
+    Double,
+    Boolean,
+    Byte,
+    WChar,
+    HandleT,
+    ErrorStatusT,
+}
+
+#[derive(Debug, Clone)]
+pub struct StructDef {
+    pub tag: Option<Ident>,
+    /// `None` for a reference (`struct Tag`), `Some` for a definition (possibly empty).
+    pub fields: Option<Vec<Field>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub attrs: Vec<Attribute>,
+    pub ty: TypeRef,
+    /// Anonymous struct/union members have no name.
+    pub name: Option<Ident>,
+    /// `: N` bit-field width, if any.
+    pub bits: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionDef {
+    pub tag: Option<Ident>,
+    /// `union Tag switch (LONG d) u { case 1: ...; }` is encapsulated.
+    pub switch: Option<UnionSwitch>,
+    /// `None` for a reference; `Some` for a definition.
+    pub arms: Option<Vec<UnionArm>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionSwitch {
+    pub ty: Box<TypeRef>,
+    pub discriminant: Ident,
+    /// The name of the union member of the generated struct (`u` above), if given.
+    pub union_name: Option<Ident>,
+}
+
+/// A field of a union with the `case` labels (non-empty for `case`; empty for plain C unions and
+/// `[case(...)]` attributes, which stay in `field.attrs`).
+#[derive(Debug, Clone)]
+pub struct UnionArm {
+    pub cases: Vec<CaseLabel>,
+    /// `None` for an empty arm (`case 3: ;`).
+    pub field: Option<Field>,
+}
+
+#[derive(Debug, Clone)]
+pub enum CaseLabel {
+    Case(Expr),
+    Default,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    pub tag: Option<Ident>,
+    /// `None` for a reference (`enum Tag`), `Some` for a definition.
+    pub values: Option<Vec<EnumValue>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    pub attrs: Vec<Attribute>,
+    pub name: Ident,
+    pub value: Option<Expr>,
+}
+
+/// `typedef [attrs] TYPE decl1, *decl2, decl3[4];`
+#[derive(Debug, Clone)]
+pub struct Typedef {
+    pub attrs: Vec<Attribute>,
+    /// The shared specifier (`is_const`, `spec`; its own `pointers`/`arrays` are empty).
+    pub base: TypeRef,
+    pub declarators: Vec<Declarator>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Declarator {
+    pub name: Ident,
+    /// The full type of this name (base + its own pointers and arrays).
+    pub ty: TypeRef,
+    /// `typedef HRESULT (__stdcall *PFN)(LONG a);`: the declarator is a function pointer.
+    pub function: Option<FunctionPointer>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FunctionPointer {
+    pub callconv: Option<Ident>,
+    pub params: Vec<Param>,
+}
+
+/// `const TYPE NAME = expr;`
+#[derive(Debug, Clone)]
+pub struct Const {
+    pub ty: TypeRef,
+    pub name: Ident,
+    pub value: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dispinterface {
+    pub attrs: Vec<Attribute>,
+    pub name: Ident,
+    pub body: DispinterfaceBody,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum DispinterfaceBody {
+    /// `properties: ... methods: ...`
+    Members {
+        properties: Vec<Field>,
+        methods: Vec<Method>,
+    },
+    /// `dispinterface D { interface IFoo; }`
+    Interface(Ident),
+}
+
+#[derive(Debug, Clone)]
+pub struct Coclass {
+    pub attrs: Vec<Attribute>,
+    pub name: Ident,
+    pub interfaces: Vec<CoclassMember>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct CoclassMember {
+    /// `[default, source]` etc.
+    pub attrs: Vec<Attribute>,
+    /// `interface` or `dispinterface`.
+    pub is_dispinterface: bool,
+    pub name: Ident,
+}
+
+#[derive(Debug, Clone)]
+pub struct Library {
+    pub attrs: Vec<Attribute>,
+    pub name: Ident,
+    pub items: Vec<Item>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Module {
+    pub attrs: Vec<Attribute>,
+    pub name: Ident,
+    /// Functions and consts.
+    pub items: Vec<Item>,
+    pub span: Span,
+}
+
+/// A constant expression, as in C.
+#[derive(Debug, Clone)]
+pub enum Expr {
+    /// Integer literal, value already decoded (`0x80000000`, `10L`, `'a'`).
+    Int(i128, Span),
+    Float(f64, Span),
+    Str(StrLit),
+    /// A name: an enum value, a const, or a parameter (in `size_is`).
+    Name(Ident),
+    Unary(UnaryOp, Box<Expr>, Span),
+    Binary(BinaryOp, Box<Expr>, Box<Expr>, Span),
+    Ternary(Box<Expr>, Box<Expr>, Box<Expr>, Span),
+    /// `(TYPE) expr`
+    Cast(Box<TypeRef>, Box<Expr>, Span),
+    /// `sizeof(TYPE)`
+    SizeOf(Box<TypeRef>, Span),
+    /// `a.b`, `a->b` (in size_is expressions)
+    Member(Box<Expr>, Ident, Span),
+}
+
+impl Expr {
+    pub fn span(&self) -> Span {
+        match self {
+            Expr::Int(_, s) | Expr::Float(_, s) => *s,
+            Expr::Str(s) => s.span,
+            Expr::Name(i) => i.span,
+            Expr::Unary(_, _, s)
+            | Expr::Binary(_, _, _, s)
+            | Expr::Ternary(_, _, _, s)
+            | Expr::Cast(_, _, s)
+            | Expr::SizeOf(_, s)
+            | Expr::Member(_, _, s) => *s,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    Neg,
+    Plus,
+    Not,
+    BitNot,
+    /// `*p` in size_is
+    Deref,
+    /// `&x`
+    AddrOf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    Mul,
+    Div,
+    Rem,
+    Add,
+    Sub,
+    Shl,
+    Shr,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    Eq,
+    Ne,
+    BitAnd,
+    BitXor,
+    BitOr,
+    And,
+    Or,
+}

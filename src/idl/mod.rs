@@ -1,0 +1,2 @@
+//! The IDL front end: preprocessing, parsing into [`ast`], and import resolution.
+pub mod ast;
