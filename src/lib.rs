@@ -9,3 +9,34 @@ pub mod idl;
 pub mod model;
 
 pub use diag::{Diagnostic, Error, Result};
+
+/// idlgen's version, as generated files name it.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A model loaded from IDL files, with every file read (for `cargo:rerun-if-changed`).
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub model: model::Model,
+    /// Files read from disk: the inputs, their imports and #includes (not embedded ones).
+    pub read: Vec<std::path::PathBuf>,
+}
+
+/// Reads IDL files (with their imports) and resolves them into one model.
+pub fn load(inputs: &[std::path::PathBuf], opts: &idl::Options) -> Result<Loaded> {
+    let parsed = idl::load_files(inputs, opts)?;
+    let model = model::resolve(&parsed)?;
+    Ok(Loaded {
+        model,
+        read: parsed.read,
+    })
+}
+
+/// Like [`load`], for IDL text that stands for a file named `name` (tests, tools).
+pub fn load_source(name: &str, text: &str, opts: &idl::Options) -> Result<Loaded> {
+    let parsed = idl::load_source(name, text, opts)?;
+    let model = model::resolve(&parsed)?;
+    Ok(Loaded {
+        model,
+        read: parsed.read,
+    })
+}

@@ -1,1 +1,5 @@
-//! Back ends.
+//! Back ends: each reads the [`crate::model::Model`] and knows nothing of the input format.
+
+pub mod dispids;
+mod format;
+pub mod rust;

@@ -1,1 +1,365 @@
-//! The resolved model.
+//! The resolved model: plain data shared by every back end.
+//!
+//! Items live in one arena (`Vec<Item>`, addressed by [`TypeId`]); names map to ids in declaration
+//! order through `IndexMap`. Nothing here borrows source text. The rules that give meaning
+//! (vtable slots, DISPIDs, retval/out classification) are computed in [`layout`], once, for every
+//! front end.
+
+mod attrs;
+mod eval;
+pub mod layout;
+mod resolve;
+
+use indexmap::IndexMap;
+
+use crate::diag::{FileId, Span};
+
+pub use eval::Value;
+pub use resolve::resolve;
+
+/// Index of an item in [`Model::items`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub u32);
+
+/// A GUID as written in IDL (`uuid(...)`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Guid {
+    pub data1: u32,
+    pub data2: u16,
+    pub data3: u16,
+    pub data4: [u8; 8],
+}
+
+impl Guid {
+    /// The GUID as one 128-bit number in its textual order (`0x4ba9eb90_732c_11d0_8816_00a0c903b83c`).
+    pub fn to_u128(self) -> u128 {
+        let mut v = (u128::from(self.data1) << 96)
+            | (u128::from(self.data2) << 80)
+            | (u128::from(self.data3) << 64);
+        for (i, b) in self.data4.iter().enumerate() {
+            v |= u128::from(*b) << (56 - 8 * i);
+        }
+        v
+    }
+}
+
+impl std::fmt::Display for Guid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let d = &self.data4;
+        write!(
+            f,
+            "{:08x}-{:04x}-{:04x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
+            self.data1, self.data2, self.data3, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]
+        )
+    }
+}
+
+/// Where an item was declared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Origin {
+    pub file: FileId,
+    pub span: Span,
+}
+
+/// The whole resolved input.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    /// Every item, from the inputs and from everything they import.
+    pub items: Vec<Item>,
+    /// Type names (typedefs, interfaces, coclasses, ...) to items.
+    pub names: IndexMap<String, TypeId>,
+    /// `struct`/`union`/`enum` tags to items (C keeps tags apart from type names).
+    pub tags: IndexMap<String, TypeId>,
+    /// Constants and enum values by name.
+    pub constants: IndexMap<String, Value>,
+    pub libraries: Vec<Library>,
+    /// The files given as inputs (as opposed to imported ones).
+    pub roots: Vec<FileId>,
+    /// `cpp_quote` texts per file, in order.
+    pub cpp_quotes: Vec<(FileId, String)>,
+    /// Every file's path, indexed by `FileId`.
+    pub files: Vec<std::path::PathBuf>,
+    /// Files that idlgen carries itself (the embedded base set), as opposed to user files.
+    pub builtin_files: Vec<FileId>,
+}
+
+impl Model {
+    pub fn item(&self, id: TypeId) -> &Item {
+        &self.items[id.0 as usize]
+    }
+
+    pub fn lookup(&self, name: &str) -> Option<TypeId> {
+        self.names.get(name).copied()
+    }
+
+    /// Items declared in the input files themselves, in declaration order.
+    pub fn root_items(&self) -> impl Iterator<Item = (TypeId, &Item)> {
+        self.items
+            .iter()
+            .enumerate()
+            .filter(|(_, it)| it.origin.is_some_and(|o| self.roots.contains(&o.file)))
+            .map(|(i, it)| (TypeId(i as u32), it))
+    }
+
+    /// Whether the item comes from idlgen's embedded base set (so the runtime crate provides it).
+    pub fn is_builtin(&self, id: TypeId) -> bool {
+        self.item(id)
+            .origin
+            .is_some_and(|o| self.builtin_files.contains(&o.file))
+    }
+
+    /// The interface's chain from itself up to the root (IUnknown), nearest first.
+    pub fn ancestors(&self, id: TypeId) -> Vec<TypeId> {
+        let mut out = vec![id];
+        let mut cur = id;
+        while let ItemKind::Interface(i) = &self.item(cur).kind {
+            match i.base {
+                Some(b) if !out.contains(&b) => {
+                    out.push(b);
+                    cur = b;
+                }
+                _ => break,
+            }
+        }
+        out
+    }
+
+    /// Follows typedefs from `ty` until something that is not a plain typedef alias.
+    pub fn strip_typedefs<'a>(&'a self, mut ty: &'a Type) -> &'a Type {
+        let mut guard = 0;
+        while let Type::Named(id) = ty {
+            match &self.item(*id).kind {
+                ItemKind::Typedef(t) if guard < 64 => {
+                    ty = &t.ty;
+                    guard += 1;
+                }
+                _ => break,
+            }
+        }
+        ty
+    }
+}
+
+/// One named declaration.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub name: String,
+    pub origin: Option<Origin>,
+    pub helpstring: Option<String>,
+    pub kind: ItemKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum ItemKind {
+    Interface(Interface),
+    Dispinterface(Dispinterface),
+    Coclass(Coclass),
+    Enum(Enum),
+    Struct(Record),
+    Union(Record),
+    Typedef(Typedef),
+    Module(Module),
+}
+
+impl ItemKind {
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            ItemKind::Interface(_) => "interface",
+            ItemKind::Dispinterface(_) => "dispinterface",
+            ItemKind::Coclass(_) => "coclass",
+            ItemKind::Enum(_) => "enum",
+            ItemKind::Struct(_) => "struct",
+            ItemKind::Union(_) => "union",
+            ItemKind::Typedef(_) => "typedef",
+            ItemKind::Module(_) => "module",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Interface {
+    pub uuid: Option<Guid>,
+    pub base: Option<TypeId>,
+    /// `false` while only a forward declaration has been seen.
+    pub defined: bool,
+    pub object: bool,
+    pub dual: bool,
+    pub oleautomation: bool,
+    pub local: bool,
+    /// Derives (directly or not) from IDispatch, or is IDispatch.
+    pub dispatchable: bool,
+    /// Depth in the inheritance chain: IUnknown 0, IDispatch 1, ...
+    pub depth: u32,
+    /// Number of inherited vtable slots.
+    pub first_slot: u32,
+    pub methods: Vec<Method>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InvokeKind {
+    Method,
+    PropGet,
+    PropPut,
+    PropPutRef,
+}
+
+impl InvokeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvokeKind::Method => "method",
+            InvokeKind::PropGet => "propget",
+            InvokeKind::PropPut => "propput",
+            InvokeKind::PropPutRef => "propputref",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Method {
+    /// The member name as declared (accessors share it: `Name`, not `get_Name`).
+    pub name: String,
+    /// Absolute vtable index; `None` for a `[call_as]` method, which has no slot of its own.
+    pub slot: Option<u32>,
+    pub dispid: i32,
+    /// Whether `dispid` came from an explicit `[id(n)]`.
+    pub explicit_id: bool,
+    pub invkind: InvokeKind,
+    pub ret: Type,
+    pub params: Vec<Param>,
+    pub restricted: bool,
+    pub hidden: bool,
+    pub local: bool,
+    pub vararg: bool,
+    /// `[call_as(X)]`: the local method this one is the remote twin of.
+    pub call_as: Option<String>,
+    pub helpstring: Option<String>,
+    /// Attribute names as written, in order, for the dump.
+    pub attributes: Vec<String>,
+    pub span: Option<Span>,
+}
+
+impl Method {
+    /// The name of the vtable field / C method: accessors get `get_`, `put_`, `putref_`.
+    pub fn vtable_name(&self) -> String {
+        match self.invkind {
+            InvokeKind::Method => self.name.clone(),
+            InvokeKind::PropGet => format!("get_{}", self.name),
+            InvokeKind::PropPut => format!("put_{}", self.name),
+            InvokeKind::PropPutRef => format!("putref_{}", self.name),
+        }
+    }
+
+    pub fn retval(&self) -> Option<&Param> {
+        self.params.iter().find(|p| p.retval)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    pub ty: Type,
+    pub is_in: bool,
+    pub is_out: bool,
+    pub retval: bool,
+    pub lcid: bool,
+    pub optional: bool,
+    pub default: Option<Value>,
+    /// `[size_is]`, `[iid_is]`, `[string]` and the like make a pointer parameter more than a
+    /// pointer to one value; the Rust back end then keeps it raw.
+    pub sized: bool,
+    pub span: Option<Span>,
+}
+
+/// A type as the model knows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Type {
+    Base(BaseType),
+    /// A declared item: typedef, struct, union, enum, interface, coclass.
+    Named(TypeId),
+    Pointer {
+        pointee: Box<Type>,
+        /// `const T *`
+        pointee_const: bool,
+    },
+    /// `T[N]` (`None` for `[]` or `[*]`).
+    Array(Box<Type>, Option<u64>),
+    SafeArray(Box<Type>),
+    /// A function pointer typedef's target.
+    Function,
+}
+
+pub use crate::idl::ast::BaseType;
+
+#[derive(Debug, Clone)]
+pub struct Dispinterface {
+    pub uuid: Option<Guid>,
+    pub properties: Vec<DispProperty>,
+    pub methods: Vec<Method>,
+    /// `dispinterface D { interface I; }`: the interface whose members D exposes.
+    pub interface: Option<TypeId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DispProperty {
+    pub name: String,
+    pub ty: Type,
+    pub dispid: i32,
+    pub readonly: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Coclass {
+    pub uuid: Option<Guid>,
+    pub interfaces: Vec<CoclassInterface>,
+    pub noncreatable: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct CoclassInterface {
+    pub id: TypeId,
+    pub default: bool,
+    pub source: bool,
+    pub restricted: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Enum {
+    pub values: Vec<(String, i64)>,
+    pub v1_enum: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub fields: Vec<RecordField>,
+    /// `false` while only `struct Tag` has been referenced.
+    pub defined: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct RecordField {
+    pub name: Option<String>,
+    pub ty: Type,
+}
+
+#[derive(Debug, Clone)]
+pub struct Typedef {
+    pub ty: Type,
+}
+
+#[derive(Debug, Clone)]
+pub struct Module {
+    pub dllname: Option<String>,
+    pub functions: Vec<Method>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Library {
+    pub name: String,
+    pub uuid: Option<Guid>,
+    pub version: Option<(u16, u16)>,
+    pub lcid: u32,
+    pub helpstring: Option<String>,
+    /// Types declared in or referenced from the library block, in order.
+    pub types: Vec<TypeId>,
+    pub origin: Option<Origin>,
+}

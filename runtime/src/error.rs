@@ -1,0 +1,82 @@
+//! `Error` (an `HRESULT` with a message) and the crate's `Result`.
+
+use core::fmt;
+
+use crate::{E_INVALIDARG, HRESULT, ParseGuidError};
+
+/// A failed COM call or implementation: an `HRESULT` and an optional message.
+///
+/// The code is meant to be a failure code. Giving a success code (`S_OK`, `S_FALSE`) to
+/// [`Error::new`] or `From<HRESULT>` is a caller bug that is not corrected: [`Error::code`]
+/// returns it unchanged, so a thunk converting the error with [`crate::hresult_of`] returns it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Error {
+    code: HRESULT,
+    message: String,
+}
+
+/// `core::result::Result` with this crate's [`Error`].
+pub type Result<T> = core::result::Result<T, Error>;
+
+impl Error {
+    /// An error with this code and message.
+    pub fn new(code: HRESULT, message: impl Into<String>) -> Error {
+        Error {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The `HRESULT`.
+    pub fn code(&self) -> HRESULT {
+        self.code
+    }
+
+    /// The message; empty when the error was made from a bare `HRESULT`.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl From<HRESULT> for Error {
+    fn from(code: HRESULT) -> Error {
+        Error {
+            code,
+            message: String::new(),
+        }
+    }
+}
+
+impl From<Error> for HRESULT {
+    fn from(e: Error) -> HRESULT {
+        e.code
+    }
+}
+
+impl From<ParseGuidError> for Error {
+    fn from(e: ParseGuidError) -> Error {
+        Error::new(E_INVALIDARG, e.to_string())
+    }
+}
+
+impl fmt::Display for Error {
+    /// `message (0x80004005)`, or just `0x80004005` without a message.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.message.is_empty() {
+            write!(f, "{}", self.code)
+        } else {
+            write!(f, "{} ({})", self.message, self.code)
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,612 @@
+//! The Rust back end: IID/CLSID/LIBID constants, vtables, interface types with safe wrappers,
+//! `_Impl` traits with the vtable construction that lets Rust types implement interfaces, and a
+//! DISPID table per interface.
+//!
+//! Each item is first classified into a view (plain strings: names, types, statements), then
+//! printed by an askama template in `templates/`; the file is finally run through rustfmt when it
+//! is available, so the output is rustfmt-clean.
+
+mod names;
+mod types;
+
+use askama::Template;
+
+use crate::diag::Diagnostic;
+use crate::model::{self, ItemKind, Model, TypeId};
+
+use names::{method_name, shouty, type_name};
+use types::{RT, plan_param, plan_return, retval_abi};
+
+pub use names::snake;
+
+/// Options of the Rust back end.
+#[derive(Debug, Clone, Default)]
+pub struct RustOptions {
+    /// Only these interfaces (and every non-interface item) are emitted; empty means all.
+    pub interfaces: Vec<String>,
+    /// A name for the inputs in the header comment (defaults to their file names).
+    pub source_name: Option<String>,
+}
+
+/// Generates the Rust bindings for the model's input files.
+pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic> {
+    let mut items = Vec::new();
+    for (id, item) in model.root_items() {
+        if !selected(opts, item) {
+            continue;
+        }
+        if let Some(text) = render_item(model, id)? {
+            items.push(text);
+        }
+    }
+    for lib in &model.libraries {
+        if lib.origin.is_some_and(|o| model.roots.contains(&o.file)) {
+            items.push(render(&LibraryView {
+                name: type_name(&lib.name),
+                doc: doc_lines(lib.helpstring.as_deref(), "Type library"),
+                uuid: lib.uuid.map(guid_view),
+                major: lib.version.map_or(0, |v| v.0),
+                minor: lib.version.map_or(0, |v| v.1),
+            })?);
+        }
+    }
+    for (file, text) in &model.cpp_quotes {
+        if !model.roots.contains(file) {
+            continue;
+        }
+        if let Some(c) = cpp_define(text) {
+            items.push(c);
+        }
+    }
+    let sources = opts.source_name.clone().unwrap_or_else(|| {
+        model
+            .roots
+            .iter()
+            .filter_map(|f| model.files.get(f.0 as usize))
+            .filter_map(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let file = FileView {
+        version: crate::VERSION,
+        sources,
+        items,
+    };
+    Ok(super::format::rustfmt(&render(&file)?))
+}
+
+fn selected(opts: &RustOptions, item: &model::Item) -> bool {
+    !matches!(item.kind, ItemKind::Interface(_))
+        || opts.interfaces.is_empty()
+        || opts.interfaces.iter().any(|n| n == &item.name)
+}
+
+fn render(t: &impl Template) -> Result<String, Diagnostic> {
+    t.render()
+        .map_err(|e| Diagnostic::bare(format!("internal error while rendering Rust: {e}")))
+}
+
+fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> {
+    let item = model.item(id);
+    Ok(match &item.kind {
+        ItemKind::Interface(i) if i.defined => Some(render(&interface_view(model, id, i))?),
+        ItemKind::Coclass(c) => Some(render(&CoclassView {
+            name: type_name(&item.name),
+            doc: doc_lines(item.helpstring.as_deref(), "Coclass"),
+            uuid: c.uuid.map(guid_view),
+            interfaces: c
+                .interfaces
+                .iter()
+                .map(|ci| model.item(ci.id).name.clone())
+                .collect(),
+            default: c
+                .interfaces
+                .iter()
+                .find(|ci| ci.default && !ci.source)
+                .or_else(|| c.interfaces.iter().find(|ci| !ci.source))
+                .and_then(|ci| types::interface_path(model, ci.id)),
+        })?),
+        ItemKind::Enum(e) if !item.name.is_empty() => Some(render(&EnumView {
+            name: type_name(&item.name),
+            doc: doc_lines(item.helpstring.as_deref(), "Enumeration"),
+            values: e
+                .values
+                .iter()
+                .map(|(n, v)| (type_name(n), v.to_string()))
+                .collect(),
+        })?),
+        ItemKind::Struct(r) | ItemKind::Union(r) if r.defined && !item.name.is_empty() => {
+            Some(render(&RecordView {
+                name: type_name(&item.name),
+                doc: doc_lines(item.helpstring.as_deref(), "Structure"),
+                is_union: matches!(item.kind, ItemKind::Union(_)),
+                fields: r
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let ty = types::shape(model, &f.ty).abi();
+                        let ty = if matches!(item.kind, ItemKind::Union(_)) {
+                            format!("::core::mem::ManuallyDrop<{ty}>")
+                        } else {
+                            ty
+                        };
+                        let name = f
+                            .name
+                            .as_deref()
+                            .map_or_else(|| format!("anonymous{i}"), names::rust_ident);
+                        (name, ty)
+                    })
+                    .collect(),
+            })?)
+        }
+        ItemKind::Typedef(t) => {
+            // Typedefs that are only C spellings of runtime types need no alias.
+            let target = types::shape(model, &t.ty);
+            match target {
+                types::Shape::Scalar(s) | types::Shape::Raw(s) => Some(render(&AliasView {
+                    name: type_name(&item.name),
+                    target: s,
+                })?),
+                _ => None,
+            }
+        }
+        _ => None,
+    })
+}
+
+/// Simple `#define NAME value` lines in `cpp_quote` become constants (`ENUMEXT_OBJECTID`).
+fn cpp_define(text: &str) -> Option<String> {
+    let rest = text.trim().strip_prefix("#define")?;
+    let mut parts = rest.split_whitespace();
+    let name = parts.next()?;
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || name.contains('(') {
+        return None;
+    }
+    let value: String = parts.collect::<Vec<_>>().join("");
+    let value = value.trim_start_matches('(').trim_end_matches(')');
+    let (digits, radix) = match value.strip_prefix("0x").or_else(|| value.strip_prefix("0X")) {
+        Some(h) => (h.trim_end_matches(['L', 'l', 'U', 'u']), 16),
+        None => (value.trim_end_matches(['L', 'l', 'U', 'u']), 10),
+    };
+    let v = i64::from_str_radix(digits, radix).ok()?;
+    let ty = if i32::try_from(v).is_ok() { "i32" } else { "i64" };
+    let literal = if radix == 16 {
+        format!("0x{digits}")
+    } else {
+        digits.to_string()
+    };
+    Some(format!(
+        "/// `#define {name} {value}` from a `cpp_quote`.\npub const {}: {ty} = {literal};\n",
+        names::rust_ident(name)
+    ))
+}
+
+fn doc_lines(helpstring: Option<&str>, fallback: &str) -> Vec<String> {
+    match helpstring {
+        Some(h) if !h.trim().is_empty() => h.lines().map(|l| l.trim_end().to_string()).collect(),
+        _ => vec![fallback.to_string()],
+    }
+}
+
+#[derive(Debug, Clone)]
+struct GuidView {
+    text: String,
+    literal: String,
+}
+
+fn guid_view(g: model::Guid) -> GuidView {
+    let hex = format!("{:032x}", g.to_u128());
+    GuidView {
+        text: g.to_string(),
+        literal: format!(
+            "0x{}_{}_{}_{}_{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        ),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "file.rs.askama", escape = "none")]
+struct FileView {
+    version: &'static str,
+    sources: String,
+    items: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "library.rs.askama", escape = "none")]
+struct LibraryView {
+    name: String,
+    doc: Vec<String>,
+    uuid: Option<GuidView>,
+    major: u16,
+    minor: u16,
+}
+
+#[derive(Template)]
+#[template(path = "coclass.rs.askama", escape = "none")]
+struct CoclassView {
+    name: String,
+    doc: Vec<String>,
+    uuid: Option<GuidView>,
+    interfaces: Vec<String>,
+    default: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "enum.rs.askama", escape = "none")]
+struct EnumView {
+    name: String,
+    doc: Vec<String>,
+    values: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "struct.rs.askama", escape = "none")]
+struct RecordView {
+    name: String,
+    doc: Vec<String>,
+    is_union: bool,
+    fields: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "alias.rs.askama", escape = "none")]
+struct AliasView {
+    name: String,
+    target: String,
+}
+
+/// One interface, classified.
+#[derive(Template)]
+#[template(path = "interface.rs.askama", escape = "none")]
+struct InterfaceView {
+    name: String,
+    vtbl: String,
+    impl_trait: String,
+    doc: Vec<String>,
+    uuid: Option<GuidView>,
+    base_path: String,
+    base_vtbl: String,
+    /// The base's generated `_Impl` trait, when the base is generated too.
+    base_impl: Option<String>,
+    /// Whether the base is generated here (its vtable has `with_root`) or the runtime's.
+    base_generated: bool,
+    /// `IDispatch` or `IUnknown`: the root of the chain, which the object's vtable starts with.
+    dispatch_root: bool,
+    implementable: bool,
+    methods: Vec<MethodView>,
+    /// IIDs QueryInterface answers for an object implementing this interface (Rust expressions).
+    iids: Vec<String>,
+    /// DISPID constants: (CONST_NAME, IDL name, dispid literal), one per distinct name.
+    dispid_consts: Vec<(String, String, String)>,
+    /// The DISPID table: own members and those of dispatch bases between this and IDispatch.
+    disp_members: Vec<DispMemberView>,
+    by_name: Vec<(String, usize)>,
+    by_id: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct DispMemberView {
+    name: String,
+    dispid: String,
+    kind: &'static str,
+    slot: String,
+}
+
+#[derive(Debug, Clone)]
+struct MethodView {
+    doc: Vec<String>,
+    /// The vtable field: the IDL name, `get_X`/`put_X` for accessors.
+    field: String,
+    /// The ABI parameters after `this`: (name, type).
+    abi_params: Vec<(String, String)>,
+    abi_ret: String,
+    rust_name: String,
+    is_unsafe: bool,
+    /// Wrapper and `_Impl` parameters: (name, type).
+    params: Vec<(String, String)>,
+    ret: String,
+    /// The wrapper's body, already in statements.
+    wrapper_body: String,
+    /// The thunk's body (inside the panic guard for HRESULT methods).
+    thunk_body: String,
+    is_hresult: bool,
+    has_slot: bool,
+}
+
+fn dispid_literal(id: i32) -> String {
+    if id >= 0x1000 || id < 0 {
+        format!("0x{:08X}_u32 as i32", id as u32)
+    } else {
+        id.to_string()
+    }
+}
+
+fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> InterfaceView {
+    let item = model.item(id);
+    let name = type_name(&item.name);
+    let chain = model.ancestors(id);
+    let (base_path, base_vtbl, base_generated, base_impl) = match iface.base {
+        Some(b) => {
+            let path =
+                types::interface_path(model, b).unwrap_or_else(|| format!("{RT}::IUnknown"));
+            let generated = !model.is_builtin(b);
+            (
+                path.clone(),
+                format!("{path}_Vtbl"),
+                generated,
+                generated.then(|| format!("{path}_Impl")),
+            )
+        }
+        None => (
+            format!("{RT}::IUnknown"),
+            format!("{RT}::IUnknown_Vtbl"),
+            false,
+            None,
+        ),
+    };
+    let root_name = chain
+        .iter()
+        .rev()
+        .find(|a| model.is_builtin(**a) || model.item(**a).name == "IUnknown")
+        .map(|a| model.item(*a).name.clone());
+    // Only interfaces whose chain is generated here down to IUnknown/IDispatch can be
+    // implemented in Rust: each base must offer `with_root`.
+    let implementable = iface.base.is_some()
+        && chain.iter().skip(1).all(|a| {
+            let n = &model.item(*a).name;
+            !model.is_builtin(*a) && model.roots.iter().any(|r| model.item(*a).origin.is_some_and(|o| o.file == *r))
+                || (model.is_builtin(*a) && (n == "IUnknown" || n == "IDispatch"))
+        });
+    let dispatch_root = chain
+        .iter()
+        .any(|a| model.is_builtin(*a) && model.item(*a).name == "IDispatch");
+    let _ = root_name;
+    let methods: Vec<MethodView> = iface
+        .methods
+        .iter()
+        .map(|m| method_view(model, m, &name))
+        .collect();
+    let iids = chain
+        .iter()
+        .map(|a| match types::interface_path(model, *a) {
+            Some(p) => format!("<{p} as {RT}::Interface>::IID"),
+            None => format!("{RT}::IID_NULL"),
+        })
+        .collect();
+
+    // DISPID table: this interface's members and those of dispatch bases above IDispatch.
+    let mut disp_members = Vec::new();
+    for a in chain.iter().rev() {
+        if model.is_builtin(*a) {
+            continue;
+        }
+        if let ItemKind::Interface(ai) = &model.item(*a).kind {
+            for m in &ai.methods {
+                disp_members.push(DispMemberView {
+                    name: m.name.clone(),
+                    dispid: dispid_literal(m.dispid),
+                    kind: match m.invkind {
+                        model::InvokeKind::Method => "Method",
+                        model::InvokeKind::PropGet => "PropertyGet",
+                        model::InvokeKind::PropPut => "PropertyPut",
+                        model::InvokeKind::PropPutRef => "PropertyPutRef",
+                    },
+                    slot: m
+                        .slot
+                        .map_or_else(|| "None".to_string(), |s| format!("Some({s})")),
+                });
+            }
+        }
+    }
+    let all: Vec<&model::Method> = chain
+        .iter()
+        .rev()
+        .filter(|a| !model.is_builtin(**a))
+        .filter_map(|a| match &model.item(*a).kind {
+            ItemKind::Interface(ai) => Some(ai.methods.iter()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let mut by_name: Vec<(String, usize)> = Vec::new();
+    for (i, m) in all.iter().enumerate() {
+        let key = idlgen_runtime::fold_name(&m.name);
+        if !by_name.iter().any(|(k, _)| *k == key) {
+            by_name.push((key, i));
+        }
+    }
+    by_name.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut by_id: Vec<usize> = (0..all.len()).collect();
+    by_id.sort_by_key(|i| (all[*i].dispid, *i));
+    let mut dispid_consts: Vec<(String, String, String)> = Vec::new();
+    for m in &iface.methods {
+        let c = format!("DISPID_{}", shouty(&m.name));
+        if !dispid_consts.iter().any(|(n, _, _)| *n == c) {
+            dispid_consts.push((c, m.name.clone(), dispid_literal(m.dispid)));
+        }
+    }
+
+    InterfaceView {
+        vtbl: format!("{name}_Vtbl"),
+        impl_trait: format!("{name}_Impl"),
+        doc: doc_lines(item.helpstring.as_deref(), "COM interface"),
+        uuid: iface.uuid.map(guid_view),
+        base_path,
+        base_vtbl,
+        base_impl,
+        base_generated,
+        dispatch_root,
+        implementable,
+        methods,
+        iids,
+        dispid_consts,
+        disp_members,
+        by_name,
+        by_id,
+        name,
+    }
+}
+
+fn method_view(model: &Model, m: &model::Method, iface: &str) -> MethodView {
+    let retval = m.retval();
+    let ret = plan_return(model, &m.ret, retval);
+    let plans: Vec<Option<types::ParamPlan>> = m
+        .params
+        .iter()
+        .map(|p| {
+            if p.retval && ret.retval.is_some() {
+                None
+            } else {
+                Some(plan_param(model, p))
+            }
+        })
+        .collect();
+    let abi_params: Vec<(String, String)> = m
+        .params
+        .iter()
+        .zip(&plans)
+        .map(|(p, plan)| match plan {
+            Some(pl) => (pl.abi_name.clone(), pl.abi_ty.clone()),
+            None => (names::rust_ident(&p.name), retval_abi(model, p)),
+        })
+        .collect();
+    let is_unsafe = plans.iter().flatten().any(|p| p.is_raw);
+    let params: Vec<(String, String)> = plans
+        .iter()
+        .flatten()
+        .filter_map(|p| p.rust_ty.clone().map(|t| (p.rust_name.clone(), t)))
+        .collect();
+
+    // The wrapper: temporaries, the call, then the result.
+    let mut w = Vec::new();
+    for p in plans.iter().flatten() {
+        if let Some(pre) = &p.wrapper_pre {
+            w.push(pre.clone());
+        }
+    }
+    if let Some(rv) = &ret.retval {
+        if !rv.wrapper_pre.is_empty() {
+            w.push(rv.wrapper_pre.clone());
+        }
+    }
+    let field = m.vtable_name();
+    let args: Vec<String> = m
+        .params
+        .iter()
+        .zip(&plans)
+        .map(|(p, plan)| match plan {
+            Some(pl) => pl.call_arg.clone(),
+            None => format!("&mut {}_out", snake(&p.name)),
+        })
+        .collect();
+    let call = format!(
+        "// SAFETY: `self` holds a live `{iface}` pointer, whose vtable has this slot; the\n\
+         // arguments follow the method's IDL contract.\n\
+         unsafe {{ ({RT}::Interface::vtable(self).{field})({RT}::Interface::as_raw(self){}{}) }}",
+        if args.is_empty() { "" } else { ", " },
+        args.join(", ")
+    );
+    let posts: Vec<String> = plans
+        .iter()
+        .flatten()
+        .filter_map(|p| p.wrapper_post.clone())
+        .collect();
+    if ret.is_hresult {
+        w.push(format!("{call}.ok()?;"));
+        w.extend(posts);
+        match &ret.retval {
+            Some(rv) => w.push(format!("Ok({{ {} }})", rv.wrapper_result)),
+            None => w.push("Ok(())".into()),
+        }
+    } else if posts.is_empty() {
+        w.push(call);
+    } else {
+        w.push(format!("let result = {call};"));
+        w.extend(posts);
+        w.push("result".into());
+    }
+
+    // The thunk: views of the arguments, the call into the implementation, the out values.
+    let mut t = Vec::new();
+    let retval_name = retval.map(|p| names::rust_ident(&p.name));
+    if let (Some(rv), Some(rv_name)) = (&ret.retval, &retval_name) {
+        t.push(format!(
+            "if {rv_name}.is_null() {{ return {RT}::E_POINTER; }}"
+        ));
+        if !rv.thunk_clear.is_empty() {
+            t.push(format!(
+                "// SAFETY: checked non-null; [out] values start empty, so a failure leaves nothing to free.\n\
+                 unsafe {{ {} }};",
+                rv.thunk_clear
+            ));
+        }
+    }
+    for p in plans.iter().flatten() {
+        t.extend(p.thunk_pre.iter().cloned());
+    }
+    t.push(format!(
+        "// SAFETY: `this` is the interface pointer of the `ComObject<T>` that `from_impl` made\n\
+         // with this vtable, alive while the caller holds its reference.\n\
+         let imp = unsafe {{ {RT}::ComObject::<T>::value(this) }};"
+    ));
+    let impl_args: Vec<String> = plans.iter().flatten().map(|p| p.impl_arg.clone()).collect();
+    let invoke = format!("imp.{}({})", method_name(&field), impl_args.join(", "));
+    let thunk_posts: Vec<String> = plans
+        .iter()
+        .flatten()
+        .filter_map(|p| p.thunk_post.clone())
+        .collect();
+    if ret.is_hresult {
+        t.push(format!("let result = {invoke};"));
+        t.extend(thunk_posts);
+        match &ret.retval {
+            Some(rv) if !rv.thunk_write.is_empty() => t.push(format!(
+                "match result {{\n\
+                 Ok(v) => {{\n\
+                 // SAFETY: checked non-null above.\n\
+                 unsafe {{ {} }};\n\
+                 {RT}::S_OK\n\
+                 }}\n\
+                 Err(e) => e.code(),\n\
+                 }}",
+                rv.thunk_write
+            )),
+            _ => t.push(format!("{RT}::hresult_of(result.map(|_| ()))")),
+        }
+    } else {
+        t.push(invoke);
+    }
+
+    let mut doc = doc_lines(m.helpstring.as_deref(), "");
+    if doc == [String::new()] {
+        doc.clear();
+    }
+    let kind = m.invkind.as_str();
+    let slot = m.slot.map_or_else(|| "none".to_string(), |s| s.to_string());
+    doc.push(format!(
+        "`{}` ({kind}, DISPID 0x{:08X}, vtable slot {slot}).",
+        m.name, m.dispid as u32
+    ));
+    MethodView {
+        doc,
+        field,
+        abi_params,
+        abi_ret: ret.abi_ty.clone(),
+        rust_name: method_name(&m.vtable_name()),
+        is_unsafe,
+        params,
+        ret: ret.rust_ty.clone(),
+        wrapper_body: w.join("\n"),
+        thunk_body: t.join("\n"),
+        is_hresult: ret.is_hresult,
+        has_slot: m.slot.is_some(),
+    }
+}

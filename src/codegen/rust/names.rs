@@ -1,0 +1,63 @@
+//! Rust spellings of IDL names: snake_case through heck for methods and parameters, COM names
+//! kept for types, keywords made raw identifiers.
+
+use heck::{ToShoutySnakeCase, ToSnakeCase};
+
+/// Rust's strict and reserved keywords (edition 2024), which need `r#` to be identifiers.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers either; they get a trailing underscore.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Makes `name` a valid Rust identifier: `type` becomes `r#type`, `self` becomes `self_`.
+pub fn rust_ident(name: &str) -> String {
+    if NOT_RAW.contains(&name) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name) {
+        format!("r#{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// `GetRequestProperty` -> `get_request_property`; `strPropertyName` -> `str_property_name`.
+pub fn snake(name: &str) -> String {
+    name.to_snake_case()
+}
+
+/// The Rust name of a snake_case item (method, parameter), keyword-safe.
+pub fn method_name(name: &str) -> String {
+    rust_ident(&snake(name))
+}
+
+/// Type names keep their COM spelling (`ICertServerExit`), keyword-safe.
+pub fn type_name(name: &str) -> String {
+    rust_ident(name)
+}
+
+/// `SetContext` -> `SET_CONTEXT`, for associated constants.
+pub fn shouty(name: &str) -> String {
+    name.to_shouty_snake_case()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_rust_conventions() {
+        assert_eq!(method_name("GetRequestProperty"), "get_request_property");
+        assert_eq!(method_name("strPropertyName"), "str_property_name");
+        assert_eq!(method_name("Type"), "r#type");
+        assert_eq!(method_name("get_Name"), "get_name");
+        assert_eq!(rust_ident("self"), "self_");
+        assert_eq!(shouty("SetContext"), "SET_CONTEXT");
+        assert_eq!(shouty("GetCertificateExtensionFlags"), "GET_CERTIFICATE_EXTENSION_FLAGS");
+    }
+}

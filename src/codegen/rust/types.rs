@@ -1,0 +1,550 @@
+//! How each model type appears in Rust: its ABI form in vtables, and its safe form in wrappers and
+//! `_Impl` traits. Classification happens here, once; templates only print the result.
+
+use crate::model::{BaseType, ItemKind, Model, Param, Type, TypeId};
+
+use super::names::{rust_ident, type_name};
+
+/// The runtime crate as generated code names it.
+pub const RT: &str = "idlgen_runtime";
+
+/// Well-known typedef names that the runtime crate provides, with their ABI spelling.
+fn well_known(name: &str) -> Option<Shape> {
+    let abi = |s: &str| Some(Shape::Scalar(s.to_string()));
+    match name {
+        "HRESULT" => Some(Shape::Scalar(format!("{RT}::HRESULT"))),
+        "BSTR" => Some(Shape::BStr),
+        "VARIANT" | "VARIANTARG" => Some(Shape::Variant),
+        "VARIANT_BOOL" => Some(Shape::Bool),
+        "GUID" | "IID" | "CLSID" | "UUID" => Some(Shape::Scalar(format!("{RT}::GUID"))),
+        "DATE" | "DOUBLE" => abi("f64"),
+        "FLOAT" => abi("f32"),
+        "CY" | "CURRENCY" | "LONGLONG" | "LONG64" | "INT64" => abi("i64"),
+        "ULONGLONG" | "ULONG64" | "UINT64" | "DWORDLONG" => abi("u64"),
+        "SCODE" | "LONG" | "INT" | "INT32" | "BOOL" | "DISPID" | "MEMBERID" => abi("i32"),
+        "ULONG" | "UINT" | "UINT32" | "DWORD" | "LCID" => abi("u32"),
+        "SHORT" => abi("i16"),
+        "USHORT" | "WORD" | "VARTYPE" | "WCHAR" | "OLECHAR" => abi("u16"),
+        "BYTE" | "UCHAR" | "BOOLEAN" => abi("u8"),
+        "CHAR" => abi("i8"),
+        "DECIMAL" => Some(Shape::Scalar(format!("{RT}::DECIMAL"))),
+        "DISPPARAMS" => Some(Shape::Scalar(format!("{RT}::DISPPARAMS"))),
+        "EXCEPINFO" => Some(Shape::Scalar(format!("{RT}::EXCEPINFO"))),
+        "SAFEARRAY" => Some(Shape::Scalar(format!("{RT}::SAFEARRAY"))),
+        "SAFEARRAYBOUND" => Some(Shape::Scalar(format!("{RT}::SAFEARRAYBOUND"))),
+        "LPOLESTR" | "LPWSTR" | "BSTR_RAW" => Some(Shape::Raw("*mut u16".into())),
+        "LPCOLESTR" | "LPCWSTR" => Some(Shape::Raw("*const u16".into())),
+        "LPSTR" => Some(Shape::Raw("*mut u8".into())),
+        "LPCSTR" => Some(Shape::Raw("*const u8".into())),
+        "REFIID" | "REFGUID" | "REFCLSID" => Some(Shape::Raw(format!("*const {RT}::GUID"))),
+        _ => None,
+    }
+}
+
+/// What a value of some type is, for the purposes of passing it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    /// Plain data passed by value the same way in the ABI and in Rust (`i32`, `GUID`, a struct).
+    Scalar(String),
+    /// `BSTR`: raw `BSTR` in the ABI, `BStr` in Rust.
+    BStr,
+    /// `VARIANT`: raw `VARIANT` in the ABI, `Variant` in Rust.
+    Variant,
+    /// `VARIANT_BOOL`: `i16` in the ABI, `bool` in Rust.
+    Bool,
+    /// An interface with a Rust type (`IDispatch`, a generated interface).
+    Interface(String),
+    /// Anything else: raw in the ABI and in Rust (pointer arithmetic is the caller's business).
+    Raw(String),
+    /// `void` (returns only).
+    Void,
+}
+
+impl Shape {
+    /// The type as a vtable field spells it (by value).
+    pub fn abi(&self) -> String {
+        match self {
+            Shape::Scalar(s) | Shape::Raw(s) => s.clone(),
+            Shape::BStr => format!("{RT}::BSTR"),
+            Shape::Variant => format!("{RT}::VARIANT"),
+            Shape::Bool => format!("{RT}::VARIANT_BOOL"),
+            Shape::Interface(_) => "*mut ::core::ffi::c_void".into(),
+            Shape::Void => "()".into(),
+        }
+    }
+
+    /// The owned Rust type a wrapper returns for it.
+    pub fn owned(&self) -> String {
+        match self {
+            Shape::Scalar(s) | Shape::Raw(s) | Shape::Interface(s) => s.clone(),
+            Shape::BStr => format!("{RT}::BStr"),
+            Shape::Variant => format!("{RT}::Variant"),
+            Shape::Bool => "bool".into(),
+            Shape::Void => "()".into(),
+        }
+    }
+}
+
+/// The shape of a type passed by value.
+pub fn shape(model: &Model, ty: &Type) -> Shape {
+    shape_depth(model, ty, 0)
+}
+
+fn shape_depth(model: &Model, ty: &Type, depth: u32) -> Shape {
+    if depth > 32 {
+        return Shape::Raw("*mut ::core::ffi::c_void".into());
+    }
+    match ty {
+        Type::Base(b) => base(*b),
+        Type::Named(id) => named(model, *id, depth),
+        Type::Pointer { pointee, .. } if is_interface(model, pointee) => {
+            match shape_depth(model, pointee, depth + 1) {
+                Shape::Interface(name) => Shape::Interface(name),
+                _ => Shape::Raw("*mut ::core::ffi::c_void".into()),
+            }
+        }
+        Type::Pointer {
+            pointee,
+            pointee_const,
+        } => Shape::Raw(raw_pointer(model, pointee, *pointee_const, depth)),
+        Type::Array(elem, Some(n)) => {
+            Shape::Raw(format!("[{}; {n}]", shape_depth(model, elem, depth + 1).abi()))
+        }
+        Type::Array(elem, None) => Shape::Raw(format!(
+            "*mut {}",
+            shape_depth(model, elem, depth + 1).abi()
+        )),
+        Type::SafeArray(_) => Shape::Raw(format!("*mut {RT}::SAFEARRAY")),
+        Type::Function => Shape::Raw("*mut ::core::ffi::c_void".into()),
+    }
+}
+
+fn raw_pointer(model: &Model, pointee: &Type, is_const: bool, depth: u32) -> String {
+    let inner = match shape_depth(model, pointee, depth + 1) {
+        Shape::Void => "::core::ffi::c_void".to_string(),
+        s => s.abi(),
+    };
+    format!("{} {inner}", if is_const { "*const" } else { "*mut" })
+}
+
+fn base(b: BaseType) -> Shape {
+    let s = |t: &str| Shape::Scalar(t.to_string());
+    match b {
+        BaseType::Void => Shape::Void,
+        // MIDL's `char` is unsigned; `small` and `signed char` are signed.
+        BaseType::Char | BaseType::UChar | BaseType::Byte | BaseType::Boolean => s("u8"),
+        BaseType::SChar => s("i8"),
+        BaseType::Short => s("i16"),
+        BaseType::UShort | BaseType::WChar => s("u16"),
+        BaseType::Int | BaseType::Long | BaseType::Int32 => s("i32"),
+        BaseType::UInt | BaseType::ULong | BaseType::UInt32 | BaseType::ErrorStatusT => s("u32"),
+        BaseType::Hyper | BaseType::Int64 => s("i64"),
+        BaseType::UHyper | BaseType::UInt64 => s("u64"),
+        BaseType::Int3264 => s("isize"),
+        BaseType::UInt3264 => s("usize"),
+        BaseType::Float => s("f32"),
+        BaseType::Double => s("f64"),
+        BaseType::HandleT => Shape::Raw("*mut ::core::ffi::c_void".into()),
+    }
+}
+
+fn named(model: &Model, id: TypeId, depth: u32) -> Shape {
+    let item = model.item(id);
+    if model.is_builtin(id) {
+        if let Some(s) = well_known(&item.name) {
+            return s;
+        }
+    }
+    match &item.kind {
+        ItemKind::Interface(_) => match interface_path(model, id) {
+            Some(path) => Shape::Interface(path),
+            None => Shape::Raw("*mut ::core::ffi::c_void".into()),
+        },
+        ItemKind::Typedef(t) => {
+            if model.is_builtin(id) {
+                shape_depth(model, &t.ty, depth + 1)
+            } else {
+                // A user typedef keeps its name (it is generated as a type alias), unless it
+                // aliases something with a safe form (BSTR, VARIANT, an interface...).
+                match shape_depth(model, &t.ty, depth + 1) {
+                    Shape::Scalar(_) | Shape::Raw(_) => Shape::Scalar(type_name(&item.name)),
+                    other => other,
+                }
+            }
+        }
+        ItemKind::Enum(_) | ItemKind::Struct(_) | ItemKind::Union(_) if !model.is_builtin(id) => {
+            Shape::Scalar(type_name(&item.name))
+        }
+        ItemKind::Enum(_) => Shape::Scalar("i32".into()),
+        _ => Shape::Raw("*mut ::core::ffi::c_void".into()),
+    }
+}
+
+fn is_interface(model: &Model, ty: &Type) -> bool {
+    match ty {
+        Type::Named(id) => match &model.item(*id).kind {
+            ItemKind::Interface(_) => true,
+            ItemKind::Typedef(t) => is_interface(model, &t.ty),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// The Rust path of an interface type, if Rust has one: the runtime's for IUnknown and
+/// IDispatch, the generated one for the inputs' own (and other user files') interfaces.
+pub fn interface_path(model: &Model, id: TypeId) -> Option<String> {
+    let item = model.item(id);
+    if model.is_builtin(id) {
+        return match item.name.as_str() {
+            "IUnknown" | "IDispatch" => Some(format!("{RT}::{}", item.name)),
+            _ => None,
+        };
+    }
+    Some(type_name(&item.name))
+}
+
+/// How one parameter is passed, on both sides of the vtable.
+#[derive(Debug, Clone)]
+pub struct ParamPlan {
+    /// The IDL name, used for the vtable field's parameter and inside thunks.
+    pub abi_name: String,
+    pub abi_ty: String,
+    /// The snake_case name in wrappers and `_Impl` traits.
+    pub rust_name: String,
+    /// The parameter type in wrappers and `_Impl` (None for the retval, which is returned).
+    pub rust_ty: Option<String>,
+    /// Wrapper: statement before the call (e.g. a temporary for an [out] value).
+    pub wrapper_pre: Option<String>,
+    /// Wrapper: the expression passed to the vtable function.
+    pub call_arg: String,
+    /// Wrapper: statement after a successful call (e.g. storing the temporary).
+    pub wrapper_post: Option<String>,
+    /// Thunk: statements before the implementation is called (null checks, views).
+    pub thunk_pre: Vec<String>,
+    /// Thunk: the expression passed to the implementation.
+    pub impl_arg: String,
+    /// Thunk: statement after the implementation returned (writing [out] values).
+    pub thunk_post: Option<String>,
+    /// The wrapper has to be `unsafe` because of this parameter (raw pointers).
+    pub is_raw: bool,
+}
+
+/// The return value of a method as wrappers present it.
+#[derive(Debug, Clone)]
+pub struct ReturnPlan {
+    /// `Result<T>` for HRESULT methods, the raw type otherwise.
+    pub rust_ty: String,
+    /// HRESULT-returning (maps to Result) or not.
+    pub is_hresult: bool,
+    /// The retval parameter's plan (its temporary and how it is returned), if any.
+    pub retval: Option<RetvalPlan>,
+    pub abi_ty: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct RetvalPlan {
+    /// Wrapper: declares the temporary the callee writes.
+    pub wrapper_pre: String,
+    /// Wrapper: the expression returned on success.
+    pub wrapper_result: String,
+    /// Thunk: writes the implementation's value `v` through the pointer (success path).
+    pub thunk_write: String,
+    /// Thunk: writes the "nothing" value on failure (COM: [out] values are null/empty then).
+    pub thunk_clear: String,
+}
+
+/// Plans a parameter that is not the retval.
+pub fn plan_param(model: &Model, p: &Param) -> ParamPlan {
+    let abi_name = rust_ident(&p.name);
+    let rust_name = rust_ident(&super::names::snake(&p.name));
+    let raw = |abi_ty: String| ParamPlan {
+        abi_name: abi_name.clone(),
+        abi_ty: abi_ty.clone(),
+        rust_name: rust_name.clone(),
+        rust_ty: Some(abi_ty),
+        wrapper_pre: None,
+        call_arg: rust_name.clone(),
+        wrapper_post: None,
+        thunk_pre: Vec::new(),
+        impl_arg: abi_name.clone(),
+        thunk_post: None,
+        is_raw: true,
+    };
+    let plan = |abi_ty: String, rust_ty: String, call_arg: String, impl_arg: String| ParamPlan {
+        abi_name: abi_name.clone(),
+        abi_ty,
+        rust_name: rust_name.clone(),
+        rust_ty: Some(rust_ty),
+        wrapper_pre: None,
+        call_arg,
+        wrapper_post: None,
+        thunk_pre: Vec::new(),
+        impl_arg,
+        thunk_post: None,
+        is_raw: false,
+    };
+    let null_check = format!(
+        "if {abi_name}.is_null() {{ return {RT}::E_POINTER; }}"
+    );
+    let by_value = shape(model, &p.ty);
+    if p.sized {
+        return raw(by_value.abi());
+    }
+    // [in] by value.
+    if !p.is_out {
+        if let Type::Pointer {
+            pointee,
+            pointee_const,
+        } = model.strip_typedefs(&p.ty)
+        {
+            if !matches!(by_value, Shape::Interface(_)) {
+                // [in] T* / [in] const T*: a reference to one value.
+                let ptr = if *pointee_const { "*const" } else { "*mut" };
+                let inner = shape(model, pointee);
+                let (abi_inner, rust_inner, as_ptr, view) = match &inner {
+                    Shape::Variant => (
+                        format!("{RT}::VARIANT"),
+                        format!("{RT}::Variant"),
+                        format!("{rust_name}.as_raw()"),
+                        format!("{RT}::Variant::from_raw_ref(&*{abi_name})"),
+                    ),
+                    Shape::Scalar(t) => (
+                        t.clone(),
+                        t.clone(),
+                        rust_name.clone(),
+                        format!("&*{abi_name}"),
+                    ),
+                    _ => return raw(by_value.abi()),
+                };
+                let cast = if *pointee_const {
+                    format!("{as_ptr} as *const {abi_inner}")
+                } else {
+                    format!("{as_ptr} as *const {abi_inner} as *mut {abi_inner}")
+                };
+                let mut pl = plan(
+                    format!("{ptr} {abi_inner}"),
+                    format!("&{rust_inner}"),
+                    cast,
+                    rust_name.clone(),
+                );
+                pl.thunk_pre = vec![
+                    null_check,
+                    format!(
+                        "// SAFETY: checked non-null; the caller keeps the value alive for the call.\n\
+                         let {rust_name} = unsafe {{ {view} }};"
+                    ),
+                ];
+                return pl;
+            }
+        }
+        return match by_value {
+            Shape::Scalar(t) => plan(t.clone(), t, rust_name.clone(), abi_name.clone()),
+            Shape::BStr => {
+                let mut pl = plan(
+                    format!("{RT}::BSTR"),
+                    format!("&{RT}::BStr"),
+                    format!("{rust_name}.as_raw()"),
+                    rust_name.clone(),
+                );
+                pl.thunk_pre = vec![format!(
+                    "// SAFETY: an [in] BSTR is borrowed from the caller for the call.\n\
+                     let {rust_name} = unsafe {{ {RT}::BStr::from_raw_ref(&{abi_name}) }};"
+                )];
+                pl
+            }
+            Shape::Variant => {
+                let mut pl = plan(
+                    format!("{RT}::VARIANT"),
+                    format!("&{RT}::Variant"),
+                    format!(
+                        "// SAFETY: a by-value [in] VARIANT is a bitwise copy the callee borrows.\n\
+                         unsafe {{ ::core::ptr::read({rust_name}.as_raw()) }}"
+                    ),
+                    rust_name.clone(),
+                );
+                pl.thunk_pre = vec![format!(
+                    "// SAFETY: the by-value VARIANT stays owned by the caller.\n\
+                     let {rust_name} = unsafe {{ {RT}::Variant::from_raw_ref(&{abi_name}) }};"
+                )];
+                pl
+            }
+            Shape::Bool => plan(
+                format!("{RT}::VARIANT_BOOL"),
+                "bool".into(),
+                format!("if {rust_name} {{ {RT}::VARIANT_TRUE }} else {{ {RT}::VARIANT_FALSE }}"),
+                format!("{abi_name} != {RT}::VARIANT_FALSE"),
+            ),
+            Shape::Interface(path) => {
+                let mut pl = plan(
+                    "*mut ::core::ffi::c_void".into(),
+                    format!("Option<&{path}>"),
+                    format!("{rust_name}.map_or(::core::ptr::null_mut(), {RT}::Interface::as_raw)"),
+                    rust_name.clone(),
+                );
+                pl.thunk_pre = vec![format!(
+                    "// SAFETY: an [in] interface pointer is borrowed for the call.\n\
+                     let {rust_name} = unsafe {{ <{path} as {RT}::Interface>::from_raw_borrowed(&{abi_name}) }};"
+                )];
+                pl
+            }
+            Shape::Raw(t) => raw(t),
+            Shape::Void => raw("*mut ::core::ffi::c_void".into()),
+        };
+    }
+    // [out] or [in, out]: a pointer to the value.
+    let Type::Pointer { pointee, .. } = model.strip_typedefs(&p.ty) else {
+        return raw(by_value.abi());
+    };
+    let inner = shape(model, pointee);
+    let in_out = p.is_in;
+    let (abi_inner, rust_inner, empty) = match &inner {
+        Shape::Scalar(t) => (t.clone(), t.clone(), None),
+        Shape::BStr => (
+            format!("{RT}::BSTR"),
+            format!("{RT}::BStr"),
+            Some(format!("{RT}::BStr::new()")),
+        ),
+        Shape::Variant => (
+            format!("{RT}::VARIANT"),
+            format!("{RT}::Variant"),
+            Some(format!("{RT}::Variant::new()")),
+        ),
+        _ => return raw(by_value.abi()),
+    };
+    let mut pl = plan(
+        format!("*mut {abi_inner}"),
+        format!("&mut {rust_inner}"),
+        String::new(),
+        rust_name.clone(),
+    );
+    match (&empty, in_out) {
+        // Scalars and [in, out] owned values: the callee works on the caller's storage
+        // (`BStr` and `Variant` are `repr(transparent)` over their ABI types).
+        (None, _) | (Some(_), true) => {
+            pl.call_arg = format!("{rust_name} as *mut {rust_inner} as *mut {abi_inner}");
+            pl.thunk_pre = vec![
+                null_check,
+                format!(
+                    "// SAFETY: checked non-null; the caller's storage is valid for the call.\n\
+                     let {rust_name} = unsafe {{ &mut *({abi_name} as *mut {rust_inner}) }};"
+                ),
+            ];
+        }
+        // [out] BSTR / VARIANT: written into a fresh temporary, then moved into the caller's.
+        (Some(empty), false) => {
+            let tmp = format!("{rust_name}_out");
+            pl.wrapper_pre = Some(format!("let mut {tmp} = {empty};"));
+            pl.call_arg = format!("&mut {tmp} as *mut {rust_inner} as *mut {abi_inner}");
+            pl.wrapper_post = Some(format!("*{rust_name} = {tmp};"));
+            pl.thunk_pre = vec![
+                null_check,
+                format!("let mut {tmp} = {empty};"),
+            ];
+            pl.impl_arg = format!("&mut {tmp}");
+            pl.thunk_post = Some(format!(
+                "// SAFETY: checked non-null; an [out] value is written without reading the old one.\n\
+                 unsafe {{ {abi_name}.write({tmp}.into_raw()) }};"
+            ));
+        }
+    }
+    pl
+}
+
+/// Plans the return: HRESULT + optional retval becomes `Result<T>`.
+pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnPlan {
+    let ret_shape = shape(model, ret);
+    let is_hresult = matches!(&ret_shape, Shape::Scalar(s) if s == &format!("{RT}::HRESULT"));
+    let abi_ty = ret_shape.abi();
+    let Some(p) = retval.filter(|_| is_hresult) else {
+        return ReturnPlan {
+            rust_ty: if is_hresult {
+                format!("{RT}::Result<()>")
+            } else {
+                ret_shape.abi()
+            },
+            is_hresult,
+            retval: None,
+            abi_ty,
+        };
+    };
+    let pointee = match model.strip_typedefs(&p.ty) {
+        Type::Pointer { pointee, .. } => shape(model, pointee),
+        _ => Shape::Raw(shape(model, &p.ty).abi()),
+    };
+    let name = format!("{}_out", super::names::snake(&p.name));
+    let abi_name = rust_ident(&p.name);
+    let (rust_ty, wrapper_pre, wrapper_result, thunk_write, thunk_clear) = match &pointee {
+        Shape::BStr | Shape::Variant => {
+            let owned = pointee.owned();
+            (
+                owned.clone(),
+                format!("let mut {name} = {owned}::new();"),
+                name.clone(),
+                format!("{abi_name}.write(v.into_raw())"),
+                format!("{abi_name}.write({owned}::new().into_raw())"),
+            )
+        }
+        Shape::Bool => (
+            "bool".into(),
+            format!("let mut {name}: {RT}::VARIANT_BOOL = {RT}::VARIANT_FALSE;"),
+            format!("{name} != {RT}::VARIANT_FALSE"),
+            format!("{abi_name}.write(if v {{ {RT}::VARIANT_TRUE }} else {{ {RT}::VARIANT_FALSE }})"),
+            format!("{abi_name}.write({RT}::VARIANT_FALSE)"),
+        ),
+        Shape::Interface(path) => (
+            path.clone(),
+            format!("let mut {name}: *mut ::core::ffi::c_void = ::core::ptr::null_mut();"),
+            format!(
+                "if {name}.is_null() {{ return Err({RT}::Error::from({RT}::E_POINTER)); }}\n\
+                 // SAFETY: a non-null [out, retval] interface pointer carries one reference for us.\n\
+                 unsafe {{ <{path} as {RT}::Interface>::from_raw({name}) }}"
+            ),
+            format!("{abi_name}.write({RT}::Interface::into_raw(v))"),
+            format!("{abi_name}.write(::core::ptr::null_mut())"),
+        ),
+        Shape::Scalar(t) => (
+            t.clone(),
+            format!("let mut {name}: {t} = ::core::default::Default::default();"),
+            name.clone(),
+            format!("{abi_name}.write(v)"),
+            format!("{abi_name}.write(::core::default::Default::default())"),
+        ),
+        Shape::Raw(t) => (
+            t.clone(),
+            format!("let mut {name}: {t} = ::core::ptr::null_mut();"),
+            name.clone(),
+            format!("{abi_name}.write(v)"),
+            format!("{abi_name}.write(::core::ptr::null_mut())"),
+        ),
+        Shape::Void => (
+            "()".into(),
+            String::new(),
+            "()".into(),
+            String::new(),
+            String::new(),
+        ),
+    };
+    ReturnPlan {
+        rust_ty: format!("{RT}::Result<{rust_ty}>"),
+        is_hresult,
+        retval: Some(RetvalPlan {
+            wrapper_pre,
+            wrapper_result,
+            thunk_write,
+            thunk_clear,
+        }),
+        abi_ty,
+    }
+}
+
+/// The ABI type of the retval parameter itself (a pointer), for the vtable field.
+pub fn retval_abi(model: &Model, p: &Param) -> String {
+    match model.strip_typedefs(&p.ty) {
+        Type::Pointer { pointee, .. } => match shape(model, pointee) {
+            Shape::Void => "*mut ::core::ffi::c_void".into(),
+            s => format!("*mut {}", s.abi()),
+        },
+        _ => shape(model, &p.ty).abi(),
+    }
+}

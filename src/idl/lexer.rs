@@ -1,0 +1,529 @@
+//! Tokens with spans: the C-like lexical layer shared by the preprocessor and the parser.
+//!
+//! The lexer never gives up on a bad character or an unterminated literal: it makes an
+//! [`Tok::Invalid`] token instead, because such text may sit in a `#if 0` block that is never
+//! compiled. Only an unterminated `/* */` comment (which swallows the rest of the file) is an
+//! immediate error.
+
+use super::Error;
+use crate::diag::{FileId, Span};
+
+/// Punctuation, named for what it looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum P {
+    LParen,
+    RParen,
+    LBracket,
+    RBracket,
+    LBrace,
+    RBrace,
+    Semi,
+    Comma,
+    Colon,
+    Question,
+    Dot,
+    Arrow,
+    Ellipsis,
+    Plus,
+    Minus,
+    Star,
+    Slash,
+    Percent,
+    Amp,
+    Pipe,
+    Caret,
+    Tilde,
+    Bang,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    EqEq,
+    Ne,
+    Shl,
+    Shr,
+    AndAnd,
+    OrOr,
+    Assign,
+    Hash,
+    HashHash,
+}
+
+impl P {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            P::LParen => "(",
+            P::RParen => ")",
+            P::LBracket => "[",
+            P::RBracket => "]",
+            P::LBrace => "{",
+            P::RBrace => "}",
+            P::Semi => ";",
+            P::Comma => ",",
+            P::Colon => ":",
+            P::Question => "?",
+            P::Dot => ".",
+            P::Arrow => "->",
+            P::Ellipsis => "...",
+            P::Plus => "+",
+            P::Minus => "-",
+            P::Star => "*",
+            P::Slash => "/",
+            P::Percent => "%",
+            P::Amp => "&",
+            P::Pipe => "|",
+            P::Caret => "^",
+            P::Tilde => "~",
+            P::Bang => "!",
+            P::Lt => "<",
+            P::Gt => ">",
+            P::Le => "<=",
+            P::Ge => ">=",
+            P::EqEq => "==",
+            P::Ne => "!=",
+            P::Shl => "<<",
+            P::Shr => ">>",
+            P::AndAnd => "&&",
+            P::OrOr => "||",
+            P::Assign => "=",
+            P::Hash => "#",
+            P::HashHash => "##",
+        }
+    }
+}
+
+/// Longest punctuators first, so `<<` wins over `<`.
+const PUNCTS: &[(&str, P)] = &[
+    ("...", P::Ellipsis),
+    ("->", P::Arrow),
+    ("<<", P::Shl),
+    (">>", P::Shr),
+    ("<=", P::Le),
+    (">=", P::Ge),
+    ("==", P::EqEq),
+    ("!=", P::Ne),
+    ("&&", P::AndAnd),
+    ("||", P::OrOr),
+    ("##", P::HashHash),
+    ("(", P::LParen),
+    (")", P::RParen),
+    ("[", P::LBracket),
+    ("]", P::RBracket),
+    ("{", P::LBrace),
+    ("}", P::RBrace),
+    (";", P::Semi),
+    (",", P::Comma),
+    (":", P::Colon),
+    ("?", P::Question),
+    (".", P::Dot),
+    ("+", P::Plus),
+    ("-", P::Minus),
+    ("*", P::Star),
+    ("/", P::Slash),
+    ("%", P::Percent),
+    ("&", P::Amp),
+    ("|", P::Pipe),
+    ("^", P::Caret),
+    ("~", P::Tilde),
+    ("!", P::Bang),
+    ("<", P::Lt),
+    (">", P::Gt),
+    ("=", P::Assign),
+    ("#", P::Hash),
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tok {
+    Ident(String),
+    /// A C "pp-number", as spelled (`0x80000000UL`, `1.0`, `4ba9eb90`); decoded by the user.
+    Number(String),
+    /// A string literal with escapes processed; `wide` for `L"..."`.
+    Str { value: String, wide: bool },
+    /// A character literal's value.
+    Char(i128),
+    /// The unquoted argument of `uuid(...)`, `async_uuid(...)` or `custom(...)`, as spelled.
+    Uuid(String),
+    Punct(P),
+    /// A `#pragma` the preprocessor passes on to the parser (its text after `pragma`).
+    Pragma(String),
+    /// Something that is not a token; reported only if it survives preprocessing.
+    Invalid(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Token {
+    pub tok: Tok,
+    pub span: Span,
+    /// First token of its logical line (only whitespace and comments before it).
+    pub line_start: bool,
+    /// Whitespace or a comment comes right before it (tells `#define F(x)` from `#define F (x)`).
+    pub space_before: bool,
+}
+
+impl Token {
+    pub fn is_punct(&self, p: P) -> bool {
+        self.tok == Tok::Punct(p)
+    }
+
+    pub fn ident(&self) -> Option<&str> {
+        match &self.tok {
+            Tok::Ident(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn is_ident(&self, name: &str) -> bool {
+        self.ident() == Some(name)
+    }
+
+    /// How the token reads in an error message: "`HRESULT`", "string \"abc\"".
+    pub fn describe(&self) -> String {
+        match &self.tok {
+            Tok::Ident(s) => format!("`{s}`"),
+            Tok::Number(s) => format!("number `{s}`"),
+            Tok::Str { value, .. } => {
+                let mut shown: String = value.chars().take(40).collect();
+                if shown.len() < value.len() {
+                    shown.push_str("...");
+                }
+                format!("string {shown:?}")
+            }
+            Tok::Char(_) => "character literal".to_string(),
+            Tok::Uuid(s) => format!("`{s}`"),
+            Tok::Punct(p) => format!("`{}`", p.as_str()),
+            Tok::Pragma(_) => "`#pragma`".to_string(),
+            Tok::Invalid(m) => m.clone(),
+        }
+    }
+
+    /// The token's spelling where it has one (for rebuilding text such as a uuid).
+    pub fn spelling(&self) -> Option<&str> {
+        match &self.tok {
+            Tok::Ident(s) | Tok::Number(s) | Tok::Uuid(s) => Some(s),
+            Tok::Punct(p) => Some(p.as_str()),
+            _ => None,
+        }
+    }
+}
+
+/// Splits one file into tokens.
+pub fn lex(file: FileId, text: &str) -> Result<Vec<Token>, Error> {
+    let mut lx = Lexer {
+        file,
+        src: text.as_bytes(),
+        text,
+        pos: 0,
+        out: Vec::new(),
+        narrow_span: None,
+    };
+    // A UTF-8 byte order mark is not text.
+    if text.starts_with('\u{feff}') {
+        lx.pos = 3;
+    }
+    lx.run()?;
+    Ok(lx.out)
+}
+
+struct Lexer<'a> {
+    file: FileId,
+    src: &'a [u8],
+    text: &'a str,
+    pos: usize,
+    out: Vec<Token>,
+    /// Set by a token that wants a narrower span than the text it consumed.
+    narrow_span: Option<(usize, usize)>,
+}
+
+impl Lexer<'_> {
+    fn peek(&self, ahead: usize) -> u8 {
+        self.src.get(self.pos + ahead).copied().unwrap_or(0)
+    }
+
+    fn span(&self, start: usize) -> Span {
+        Span::new(self.file, start, self.pos)
+    }
+
+    fn run(&mut self) -> Result<(), Error> {
+        let mut line_start = true;
+        let mut space_before = true;
+        while self.pos < self.src.len() {
+            let c = self.src[self.pos];
+            match c {
+                b'\n' => {
+                    self.pos += 1;
+                    line_start = true;
+                    space_before = true;
+                    continue;
+                }
+                b' ' | b'\t' | b'\r' | 0x0b | 0x0c => {
+                    self.pos += 1;
+                    space_before = true;
+                    continue;
+                }
+                // A line continuation joins two physical lines into one logical line.
+                b'\\' if self.peek(1) == b'\n' => {
+                    self.pos += 2;
+                    space_before = true;
+                    continue;
+                }
+                b'\\' if self.peek(1) == b'\r' && self.peek(2) == b'\n' => {
+                    self.pos += 3;
+                    space_before = true;
+                    continue;
+                }
+                b'/' if self.peek(1) == b'/' => {
+                    // To the end of the line; a trailing backslash continues the comment.
+                    while self.pos < self.src.len() {
+                        if self.src[self.pos] == b'\n' {
+                            let prev = self.pos.checked_sub(1).map(|p| self.src[p]);
+                            let prev2 = self.pos.checked_sub(2).map(|p| self.src[p]);
+                            let continued = prev == Some(b'\\')
+                                || (prev == Some(b'\r') && prev2 == Some(b'\\'));
+                            if !continued {
+                                break;
+                            }
+                        }
+                        self.pos += 1;
+                    }
+                    space_before = true;
+                    continue;
+                }
+                b'/' if self.peek(1) == b'*' => {
+                    let start = self.pos;
+                    self.pos += 2;
+                    loop {
+                        if self.pos >= self.src.len() {
+                            return Err(Error::new(
+                                Span::new(self.file, start, start + 2),
+                                "unterminated comment: this `/*` has no closing `*/`",
+                            ));
+                        }
+                        if self.src[self.pos] == b'*' && self.peek(1) == b'/' {
+                            self.pos += 2;
+                            break;
+                        }
+                        self.pos += 1;
+                    }
+                    // Newlines inside a comment do not end the logical line, as in C.
+                    space_before = true;
+                    continue;
+                }
+                _ => {}
+            }
+            let start = self.pos;
+            let tok = self.token();
+            let span = match self.narrow_span.take() {
+                Some((s, e)) => Span::new(self.file, s, e),
+                None => self.span(start),
+            };
+            self.out.push(Token {
+                tok,
+                span,
+                line_start,
+                space_before,
+            });
+            line_start = false;
+            space_before = false;
+        }
+        Ok(())
+    }
+
+    /// Lexes one token at `self.pos` (not whitespace or a comment) and advances past it.
+    fn token(&mut self) -> Tok {
+        let c = self.src[self.pos];
+        if let Some(tok) = self.uuid_argument() {
+            return tok;
+        }
+        if (c == b'L' || c == b'u' || c == b'U') && matches!(self.peek(1), b'"' | b'\'') {
+            self.pos += 1;
+            return self.quoted(true);
+        }
+        if c.is_ascii_alphabetic() || c == b'_' || c == b'$' {
+            let start = self.pos;
+            while self.pos < self.src.len()
+                && (self.src[self.pos].is_ascii_alphanumeric()
+                    || self.src[self.pos] == b'_'
+                    || self.src[self.pos] == b'$')
+            {
+                self.pos += 1;
+            }
+            return Tok::Ident(self.text[start..self.pos].to_string());
+        }
+        if c.is_ascii_digit() || (c == b'.' && self.peek(1).is_ascii_digit()) {
+            return self.number();
+        }
+        if c == b'"' || c == b'\'' {
+            return self.quoted(false);
+        }
+        for (s, p) in PUNCTS {
+            if self.src[self.pos..].starts_with(s.as_bytes()) {
+                self.pos += s.len();
+                return Tok::Punct(*p);
+            }
+        }
+        // One whole character, so spans stay on character boundaries.
+        let ch = self.text[self.pos..].chars().next().unwrap_or('?');
+        self.pos += ch.len_utf8().max(1);
+        Tok::Invalid(format!("unexpected character `{}`", ch.escape_debug()))
+    }
+
+    /// A C pp-number: digits, letters, `_`, `.`, and a sign after a decimal exponent.
+    fn number(&mut self) -> Tok {
+        let start = self.pos;
+        let hex = self.src[self.pos] == b'0' && matches!(self.peek(1), b'x' | b'X');
+        while self.pos < self.src.len() {
+            let c = self.src[self.pos];
+            if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' {
+                self.pos += 1;
+            } else if (c == b'+' || c == b'-')
+                && !hex
+                && matches!(self.src[self.pos - 1], b'e' | b'E')
+            {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+        Tok::Number(self.text[start..self.pos].to_string())
+    }
+
+    /// `uuid(4ba9eb90-732c-...)` would lex as numbers, names and minus signs; after `uuid(`,
+    /// `async_uuid(` or `custom(`, a run of letters, digits and dashes that starts with a digit or
+    /// contains a dash is taken whole as one token.
+    fn uuid_argument(&mut self) -> Option<Tok> {
+        let n = self.out.len();
+        if n < 2 || !self.out[n - 1].is_punct(P::LParen) {
+            return None;
+        }
+        let keyword = self.out[n - 2].ident()?;
+        if !matches!(keyword, "uuid" | "async_uuid" | "custom") {
+            return None;
+        }
+        if !self.src[self.pos].is_ascii_hexdigit() {
+            return None;
+        }
+        let run = self.src[self.pos..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+            .count();
+        let text = &self.text[self.pos..self.pos + run];
+        if !(text.contains('-') || text.as_bytes()[0].is_ascii_digit()) {
+            return None;
+        }
+        self.pos += run;
+        Some(Tok::Uuid(text.to_string()))
+    }
+
+    /// A string or character literal; `self.pos` is at the opening quote.
+    fn quoted(&mut self, wide: bool) -> Tok {
+        let quote = self.src[self.pos];
+        let open = self.pos;
+        self.pos += 1;
+        let mut value = String::new();
+        loop {
+            let Some(&c) = self.src.get(self.pos) else {
+                return self.unterminated(open, quote);
+            };
+            match c {
+                b'\n' => return self.unterminated(open, quote),
+                b'\\' => {
+                    self.pos += 1;
+                    match self.src.get(self.pos) {
+                        None => return self.unterminated(open, quote),
+                        // A continuation inside a literal joins the lines.
+                        Some(b'\n') => self.pos += 1,
+                        Some(b'\r') if self.peek(1) == b'\n' => self.pos += 2,
+                        Some(_) => value.push(self.escape()),
+                    }
+                }
+                _ if c == quote => {
+                    self.pos += 1;
+                    break;
+                }
+                _ => {
+                    let ch = self.text[self.pos..].chars().next().unwrap_or('\u{fffd}');
+                    value.push(ch);
+                    self.pos += ch.len_utf8().max(1);
+                }
+            }
+        }
+        if quote == b'"' {
+            return Tok::Str { value, wide };
+        }
+        if value.is_empty() {
+            return Tok::Invalid("empty character literal".to_string());
+        }
+        // A multi-character constant packs its characters as C compilers do.
+        let v = value
+            .chars()
+            .fold(0i128, |acc, ch| ((acc << 8) | ch as i128) & 0xffff_ffff);
+        Tok::Char(v)
+    }
+
+    fn unterminated(&mut self, open: usize, quote: u8) -> Tok {
+        // Skip to the end of the line; the error (if this text is compiled) points at the quote.
+        while self.pos < self.src.len() && self.src[self.pos] != b'\n' {
+            self.pos += 1;
+        }
+        let what = if quote == b'"' {
+            "unterminated string literal: no closing `\"` on this line"
+        } else {
+            "unterminated character literal: no closing `'` on this line"
+        };
+        // Keep only the quote in the token's span, so the caret lands on it.
+        self.narrow_span = Some((open, open + 1));
+        Tok::Invalid(what.to_string())
+    }
+
+    /// One escape sequence; `self.pos` is just past the backslash.
+    fn escape(&mut self) -> char {
+        let c = self.src[self.pos];
+        self.pos += 1;
+        match c {
+            b'n' => '\n',
+            b't' => '\t',
+            b'r' => '\r',
+            b'a' => '\u{7}',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'v' => '\u{b}',
+            b'0'..=b'7' => {
+                let mut v = u32::from(c - b'0');
+                for _ in 0..2 {
+                    match self.src.get(self.pos) {
+                        Some(d @ b'0'..=b'7') => {
+                            v = v * 8 + u32::from(d - b'0');
+                            self.pos += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                char::from_u32(v).unwrap_or('\u{fffd}')
+            }
+            b'x' => self.hex_escape(usize::MAX),
+            b'u' => self.hex_escape(4),
+            b'U' => self.hex_escape(8),
+            _ => {
+                // `\\`, `\"`, `\'`, `\?` and unknown escapes stand for the character itself.
+                self.pos -= 1;
+                let ch = self.text[self.pos..].chars().next().unwrap_or('\u{fffd}');
+                self.pos += ch.len_utf8().max(1);
+                ch
+            }
+        }
+    }
+
+    fn hex_escape(&mut self, max_digits: usize) -> char {
+        let mut v: u32 = 0;
+        let mut n = 0;
+        while n < max_digits {
+            let Some(d) = self.src.get(self.pos).and_then(|c| (*c as char).to_digit(16)) else {
+                break;
+            };
+            v = v.saturating_mul(16).saturating_add(d);
+            self.pos += 1;
+            n += 1;
+        }
+        char::from_u32(v).unwrap_or('\u{fffd}')
+    }
+}

@@ -1,0 +1,148 @@
+//! Constant expressions: enum values, `const` declarations, `[id(n)]`, `[defaultvalue(x)]`.
+
+use indexmap::IndexMap;
+
+use crate::diag::{Diagnostic, SourceMap};
+use crate::idl::ast::{BinaryOp, Expr, UnaryOp};
+
+/// An evaluated constant.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Int(i128),
+    Float(f64),
+    Str(String),
+}
+
+impl Value {
+    pub fn as_int(&self) -> Option<i128> {
+        match self {
+            Value::Int(v) => Some(*v),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Int(v) => write!(f, "{v}"),
+            Value::Float(v) => write!(f, "{v}"),
+            Value::Str(s) => write!(f, "{s:?}"),
+        }
+    }
+}
+
+/// Evaluates `expr` with `names` giving the values of constants and enum values seen so far.
+pub fn eval(
+    expr: &Expr,
+    names: &IndexMap<String, Value>,
+    sources: &SourceMap,
+) -> Result<Value, Diagnostic> {
+    eval_depth(expr, names, sources, 0)
+}
+
+const MAX_DEPTH: u32 = 256;
+
+fn eval_depth(
+    expr: &Expr,
+    names: &IndexMap<String, Value>,
+    sources: &SourceMap,
+    depth: u32,
+) -> Result<Value, Diagnostic> {
+    if depth > MAX_DEPTH {
+        return Err(sources.error(expr.span(), "constant expression nested too deeply"));
+    }
+    let int = |e: &Expr| -> Result<i128, Diagnostic> {
+        match eval_depth(e, names, sources, depth + 1)? {
+            Value::Int(v) => Ok(v),
+            Value::Float(v) => Ok(v as i128),
+            Value::Str(_) => Err(sources
+                .error(e.span(), "expected an integer expression, found a string")
+                .with_label("expected an integer")),
+        }
+    };
+    let overflow = || {
+        sources
+            .error(expr.span(), "constant expression overflows")
+            .with_label("out of range")
+    };
+    Ok(match expr {
+        Expr::Int(v, _) => Value::Int(*v),
+        Expr::Float(v, _) => Value::Float(*v),
+        Expr::Str(s) => Value::Str(s.value.clone()),
+        Expr::Name(id) => names.get(&id.name).cloned().ok_or_else(|| {
+            sources
+                .error(id.span, format!("unknown constant `{}`", id.name))
+                .with_label("not a constant or enum value declared before this point")
+        })?,
+        Expr::Unary(op, e, _) => {
+            if let (UnaryOp::Neg, Value::Float(f)) =
+                (op, eval_depth(e, names, sources, depth + 1)?)
+            {
+                return Ok(Value::Float(-f));
+            }
+            let v = int(e)?;
+            Value::Int(match op {
+                UnaryOp::Neg => v.checked_neg().ok_or_else(overflow)?,
+                UnaryOp::Plus => v,
+                UnaryOp::Not => i128::from(v == 0),
+                UnaryOp::BitNot => !v,
+                UnaryOp::Deref | UnaryOp::AddrOf => {
+                    return Err(sources
+                        .error(expr.span(), "pointer operator in a constant expression")
+                        .with_label("not a constant"));
+                }
+            })
+        }
+        Expr::Binary(op, a, b, _) => {
+            let (x, y) = (int(a)?, int(b)?);
+            let div_zero = || {
+                sources
+                    .error(b.span(), "division by zero in constant expression")
+                    .with_label("this is zero")
+            };
+            Value::Int(match op {
+                BinaryOp::Mul => x.checked_mul(y).ok_or_else(overflow)?,
+                BinaryOp::Div => x.checked_div(y).ok_or_else(div_zero)?,
+                BinaryOp::Rem => x.checked_rem(y).ok_or_else(div_zero)?,
+                BinaryOp::Add => x.checked_add(y).ok_or_else(overflow)?,
+                BinaryOp::Sub => x.checked_sub(y).ok_or_else(overflow)?,
+                BinaryOp::Shl => u32::try_from(y)
+                    .ok()
+                    .filter(|s| *s < 127)
+                    .and_then(|s| x.checked_shl(s))
+                    .ok_or_else(overflow)?,
+                BinaryOp::Shr => u32::try_from(y)
+                    .ok()
+                    .filter(|s| *s < 128)
+                    .map(|s| x >> s)
+                    .ok_or_else(overflow)?,
+                BinaryOp::Lt => i128::from(x < y),
+                BinaryOp::Gt => i128::from(x > y),
+                BinaryOp::Le => i128::from(x <= y),
+                BinaryOp::Ge => i128::from(x >= y),
+                BinaryOp::Eq => i128::from(x == y),
+                BinaryOp::Ne => i128::from(x != y),
+                BinaryOp::BitAnd => x & y,
+                BinaryOp::BitXor => x ^ y,
+                BinaryOp::BitOr => x | y,
+                BinaryOp::And => i128::from(x != 0 && y != 0),
+                BinaryOp::Or => i128::from(x != 0 || y != 0),
+            })
+        }
+        Expr::Ternary(c, a, b, _) => {
+            if int(c)? != 0 {
+                eval_depth(a, names, sources, depth + 1)?
+            } else {
+                eval_depth(b, names, sources, depth + 1)?
+            }
+        }
+        // A cast keeps the value; the declared type of the constant decides its width.
+        Expr::Cast(_, e, _) => eval_depth(e, names, sources, depth + 1)?,
+        Expr::SizeOf(_, span) | Expr::Member(_, _, span) => {
+            return Err(sources
+                .error(*span, "this expression is not supported in a constant")
+                .with_label("expected an integer, string or named constant"));
+        }
+    })
+}

@@ -1,0 +1,120 @@
+//! Vtable slots and DISPIDs: the rules of shared/spec/layout-and-dispids.md, in one place.
+//!
+//! - An interface's vtable is its base's followed by its own methods in declaration order; a
+//!   `[call_as(X)]` method is the remote twin of local method X and has no slot of its own.
+//! - A member without `[id]` gets `0x60000000 | (depth << 16) | index`, where depth is the
+//!   interface's depth in its chain (IUnknown 0, IDispatch 1, ...) and index counts the
+//!   interface's own members as a type library holds them: `[local]` methods are not in a type
+//!   library and do not advance it (widl's `add_func_desc` skips them). A member whose name an
+//!   earlier member already has (propget/propput pairs) takes that member's id.
+
+use super::{ItemKind, Model, TypeId};
+use crate::diag::{Diagnostic, SourceMap};
+
+/// The automatic DISPID of the `index`th member of an interface at `depth`.
+pub const fn automatic_dispid(depth: u32, index: u32) -> i32 {
+    (0x6000_0000 | ((depth & 0xffff) << 16) | (index & 0xffff)) as i32
+}
+
+/// Assigns depth, first slot, slots and DISPIDs to every interface, bases first.
+pub fn assign(model: &mut Model, sources: &SourceMap) -> Result<(), Diagnostic> {
+    let count = model.items.len();
+    let mut done = vec![false; count];
+    for i in 0..count {
+        let mut chain = Vec::new();
+        let mut cur = Some(TypeId(i as u32));
+        // Walk up to the first interface already laid out (or the root), then lay out downwards.
+        while let Some(id) = cur {
+            if done[id.0 as usize] || chain.contains(&id) {
+                if chain.contains(&id) {
+                    let item = model.item(id);
+                    let msg = format!("interface `{}` inherits from itself", item.name);
+                    return Err(match item.origin {
+                        Some(o) => sources.error(o.span, msg),
+                        None => Diagnostic::bare(msg),
+                    }
+                    .with_label("inheritance cycle"));
+                }
+                break;
+            }
+            chain.push(id);
+            cur = match &model.item(id).kind {
+                ItemKind::Interface(iface) => iface.base,
+                _ => None,
+            };
+        }
+        for id in chain.into_iter().rev() {
+            lay_out(model, id);
+            done[id.0 as usize] = true;
+        }
+    }
+    for item in &mut model.items {
+        if let ItemKind::Dispinterface(d) = &mut item.kind {
+            // A dispinterface's methods sit above IDispatch (depth 1) in its type info.
+            number_members(&mut d.methods, 1, None);
+        }
+    }
+    Ok(())
+}
+
+fn lay_out(model: &mut Model, id: TypeId) {
+    let (depth, first_slot, dispatchable) = {
+        let ItemKind::Interface(iface) = &model.item(id).kind else {
+            return;
+        };
+        match iface.base {
+            Some(b) => match &model.item(b).kind {
+                ItemKind::Interface(base) => (
+                    base.depth + 1,
+                    base.first_slot + slot_count(base),
+                    base.dispatchable,
+                ),
+                _ => (0, 0, false),
+            },
+            None => (0, 0, false),
+        }
+    };
+    let is_idispatch = model.item(id).name == "IDispatch";
+    if let ItemKind::Interface(iface) = &mut model.items[id.0 as usize].kind {
+        iface.depth = depth;
+        iface.first_slot = first_slot;
+        iface.dispatchable = dispatchable || is_idispatch || iface.dual;
+        number_members(&mut iface.methods, depth, Some(first_slot));
+    }
+}
+
+/// Own methods that take a vtable slot.
+fn slot_count(iface: &super::Interface) -> u32 {
+    iface.methods.iter().filter(|m| m.call_as.is_none()).count() as u32
+}
+
+fn number_members(methods: &mut [super::Method], depth: u32, first_slot: Option<u32>) {
+    let mut slot = first_slot.unwrap_or(0);
+    let mut index = 0u32;
+    for i in 0..methods.len() {
+        let m = &methods[i];
+        let shared = methods[..i]
+            .iter()
+            .find(|p| p.name == m.name && !p.local)
+            .map(|p| p.dispid);
+        let own = if m.explicit_id {
+            methods[i].dispid
+        } else {
+            automatic_dispid(depth, index)
+        };
+        let local = methods[i].local;
+        let has_slot = methods[i].call_as.is_none();
+        let m = &mut methods[i];
+        m.dispid = match shared {
+            Some(id) if !local => id,
+            _ => own,
+        };
+        if first_slot.is_some() && has_slot {
+            m.slot = Some(slot);
+            slot += 1;
+        }
+        if !local {
+            index += 1;
+        }
+    }
+}

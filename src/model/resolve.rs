@@ -1,0 +1,842 @@
+//! From syntax trees to the model: names declared, then every use resolved, then the layout rules.
+//!
+//! Files are visited in the order the front end gives them (imports before importers), so a name
+//! declared in an imported file is known where it is used. Forward declarations (`interface IFoo;`,
+//! `struct Tag`) make an item that the definition later fills in.
+
+use std::path::PathBuf;
+
+use indexmap::IndexMap;
+
+use super::attrs::Attrs;
+use super::eval::{Value, eval};
+use super::{
+    Coclass, CoclassInterface, DispProperty, Dispinterface, Enum, Interface, InvokeKind, Item,
+    ItemKind, Library, Method, Model, Module, Origin, Param, Record, RecordField, Type, TypeId,
+    Typedef, layout,
+};
+use crate::diag::{Diagnostic, FileId, SourceMap, Span};
+use crate::idl::Parsed;
+use crate::idl::ast;
+
+/// Resolves parsed files into a model, or reports the first error with its position.
+pub fn resolve(parsed: &Parsed) -> crate::diag::Result<Model> {
+    let mut r = Resolver {
+        sources: &parsed.sources,
+        model: Model::default(),
+        defined: IndexMap::new(),
+    };
+    r.model.files = parsed
+        .sources
+        .files()
+        .map(|(_, f)| f.path.clone())
+        .collect::<Vec<PathBuf>>();
+    r.model.builtin_files = parsed
+        .sources
+        .files()
+        .filter(|(_, f)| f.path.starts_with(crate::idl::BUILTIN_DIR))
+        .map(|(id, _)| id)
+        .collect();
+    r.model.roots = parsed.roots.clone();
+    for file in &parsed.files {
+        r.items(file.id, &file.items, None)?;
+    }
+    r.check_complete()?;
+    layout::assign(&mut r.model, r.sources)?;
+    Ok(r.model)
+}
+
+struct Resolver<'a> {
+    sources: &'a SourceMap,
+    model: Model,
+    /// Where each name was defined (not merely forward-declared), for duplicate errors.
+    defined: IndexMap<String, Span>,
+}
+
+type R<T> = Result<T, Diagnostic>;
+
+impl Resolver<'_> {
+    fn push(&mut self, name: &str, span: Span, kind: ItemKind) -> TypeId {
+        let id = TypeId(u32::try_from(self.model.items.len()).unwrap_or(u32::MAX));
+        self.model.items.push(Item {
+            name: name.to_string(),
+            origin: Some(Origin {
+                file: span.file,
+                span,
+            }),
+            helpstring: None,
+            kind,
+        });
+        id
+    }
+
+    fn item_mut(&mut self, id: TypeId) -> &mut Item {
+        &mut self.model.items[id.0 as usize]
+    }
+
+    /// Records a definition of `name`; a second definition is an error pointing at both.
+    fn define(&mut self, name: &ast::Ident) -> R<()> {
+        if let Some(first) = self.defined.get(&name.name) {
+            let mut d = self
+                .sources
+                .error(name.span, format!("duplicate definition of `{}`", name.name))
+                .with_label("defined again here");
+            if let Some(loc) = self.sources.locate(*first) {
+                d = d.with_note(format!(
+                    "first defined at {}:{}:{}",
+                    loc.path.display(),
+                    loc.line,
+                    loc.col
+                ));
+            }
+            return Err(d);
+        }
+        self.defined.insert(name.name.clone(), name.span);
+        Ok(())
+    }
+
+    fn items(&mut self, file: FileId, items: &[ast::Item], lib: Option<usize>) -> R<()> {
+        for item in items {
+            let declared = self.item(file, item, lib)?;
+            if let (Some(lib), Some(id)) = (lib, declared) {
+                if !self.model.libraries[lib].types.contains(&id) {
+                    self.model.libraries[lib].types.push(id);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Resolves one declaration; returns the item it declares or names, if any.
+    fn item(&mut self, file: FileId, item: &ast::Item, lib: Option<usize>) -> R<Option<TypeId>> {
+        Ok(match item {
+            ast::Item::Import(_) | ast::Item::ImportLib(_) | ast::Item::Pragma(_) => None,
+            ast::Item::CppQuote(s) => {
+                self.model.cpp_quotes.push((file, s.value.clone()));
+                None
+            }
+            ast::Item::Forward(f) => Some(self.forward(f)?),
+            ast::Item::Interface(i) => Some(self.interface(i)?),
+            ast::Item::Dispinterface(d) => Some(self.dispinterface(d)?),
+            ast::Item::Coclass(c) => Some(self.coclass(c)?),
+            ast::Item::Library(l) => {
+                self.library(file, l)?;
+                None
+            }
+            ast::Item::Module(m) => Some(self.module(m)?),
+            ast::Item::Typedef(t) => {
+                let ids = self.typedef(t)?;
+                let _ = lib;
+                ids.first().copied()
+            }
+            ast::Item::TypeDecl(a) => self.type_decl(&a.attrs, &a.item)?,
+            ast::Item::Const(c) => {
+                self.constant(c)?;
+                None
+            }
+            // A file-scope function declares nothing a back end binds today; its types must
+            // still resolve.
+            ast::Item::Function(m) => {
+                self.method(m)?;
+                None
+            }
+        })
+    }
+
+    fn forward(&mut self, f: &ast::Forward) -> R<TypeId> {
+        if let Some(id) = self.model.lookup(&f.name.name) {
+            return Ok(id);
+        }
+        let kind = match f.kind {
+            ast::ForwardKind::Interface => ItemKind::Interface(Interface::default()),
+            ast::ForwardKind::Dispinterface => ItemKind::Dispinterface(Dispinterface {
+                uuid: None,
+                properties: Vec::new(),
+                methods: Vec::new(),
+                interface: None,
+            }),
+            ast::ForwardKind::Coclass => ItemKind::Coclass(Coclass {
+                uuid: None,
+                interfaces: Vec::new(),
+                noncreatable: false,
+            }),
+        };
+        let id = self.push(&f.name.name, f.name.span, kind);
+        self.model.names.insert(f.name.name.clone(), id);
+        Ok(id)
+    }
+
+    /// The item for a name being defined: the forward-declared one if there is one, else new.
+    fn declare(&mut self, name: &ast::Ident, span: Span, kind: ItemKind) -> R<TypeId> {
+        self.define(name)?;
+        let id = match self.model.lookup(&name.name) {
+            Some(id) if same_kind(&self.model.item(id).kind, &kind) => {
+                let it = self.item_mut(id);
+                it.kind = kind;
+                it.origin = Some(Origin {
+                    file: span.file,
+                    span,
+                });
+                id
+            }
+            Some(id) => {
+                let other = self.model.item(id).kind.kind_name();
+                return Err(self
+                    .sources
+                    .error(
+                        name.span,
+                        format!("`{}` is already declared as a {other}", name.name),
+                    )
+                    .with_label("a different kind of declaration"));
+            }
+            None => self.push(&name.name, span, kind),
+        };
+        self.model.names.insert(name.name.clone(), id);
+        Ok(id)
+    }
+
+    fn interface(&mut self, i: &ast::Interface) -> R<TypeId> {
+        let attrs = Attrs(&i.attrs);
+        let id = self.declare(
+            &i.name,
+            i.span,
+            ItemKind::Interface(Interface::default()),
+        )?;
+        let base = match &i.base {
+            Some(b) => {
+                let bid = self.lookup(b)?;
+                match &self.model.item(bid).kind {
+                    ItemKind::Interface(bi) if bi.defined || bid == id => {}
+                    ItemKind::Interface(_) => {
+                        return Err(self
+                            .sources
+                            .error(
+                                b.span,
+                                format!("base interface `{}` is declared but not defined", b.name),
+                            )
+                            .with_label("needs a definition before this point"));
+                    }
+                    other => {
+                        return Err(self
+                            .sources
+                            .error(
+                                b.span,
+                                format!(
+                                    "base `{}` is a {}, not an interface",
+                                    b.name,
+                                    other.kind_name()
+                                ),
+                            )
+                            .with_label("expected an interface"));
+                    }
+                }
+                if bid == id {
+                    return Err(self
+                        .sources
+                        .error(b.span, format!("interface `{}` derives from itself", b.name))
+                        .with_label("cycle"));
+                }
+                Some(bid)
+            }
+            None => None,
+        };
+        let mut methods = Vec::new();
+        for member in &i.body {
+            match member {
+                ast::InterfaceMember::Method(m) => methods.push(self.method(m)?),
+                ast::InterfaceMember::Item(item) => {
+                    self.item(i.span.file, item, None)?;
+                }
+            }
+        }
+        let helpstring = attrs.string("helpstring");
+        let it = self.item_mut(id);
+        it.helpstring = helpstring;
+        it.kind = ItemKind::Interface(Interface {
+            uuid: attrs.uuid(),
+            base,
+            defined: true,
+            object: attrs.has("object"),
+            dual: attrs.has("dual"),
+            oleautomation: attrs.has("oleautomation"),
+            local: attrs.has("local"),
+            methods,
+            ..Interface::default()
+        });
+        Ok(id)
+    }
+
+    fn method(&mut self, m: &ast::Method) -> R<Method> {
+        let attrs = Attrs(&m.attrs);
+        let invkind = if attrs.has("propget") {
+            InvokeKind::PropGet
+        } else if attrs.has("propput") {
+            InvokeKind::PropPut
+        } else if attrs.has("propputref") {
+            InvokeKind::PropPutRef
+        } else {
+            InvokeKind::Method
+        };
+        let (dispid, explicit_id) = match attrs.expr("id") {
+            Some(e) => (self.int_attr(e, "id")?, true),
+            None => (0, false),
+        };
+        let mut params = Vec::with_capacity(m.params.len());
+        for (index, p) in m.params.iter().enumerate() {
+            params.push(self.param(p, index)?);
+        }
+        Ok(Method {
+            name: m.name.name.clone(),
+            slot: None,
+            dispid,
+            explicit_id,
+            invkind,
+            ret: self.ty(&m.ret)?,
+            params,
+            restricted: attrs.has("restricted"),
+            hidden: attrs.has("hidden"),
+            local: attrs.has("local"),
+            vararg: attrs.has("vararg"),
+            call_as: attrs.ident("call_as"),
+            helpstring: attrs.string("helpstring"),
+            attributes: attrs.names(),
+            span: Some(m.span),
+        })
+    }
+
+    fn int_attr(&self, e: &ast::Expr, what: &str) -> R<i32> {
+        match eval(e, &self.model.constants, self.sources)? {
+            // DISPIDs are written signed or as unsigned hex (`id(0x80010000)`): keep the bits.
+            Value::Int(v) if (i128::from(i32::MIN)..=i128::from(u32::MAX)).contains(&v) => {
+                Ok(v as i32)
+            }
+            _ => Err(self
+                .sources
+                .error(e.span(), format!("`{what}` needs a 32-bit integer"))
+                .with_label("expected an integer")),
+        }
+    }
+
+    fn param(&mut self, p: &ast::Param, index: usize) -> R<Param> {
+        let attrs = Attrs(&p.attrs);
+        let is_out = attrs.has("out");
+        let default = match attrs.expr("defaultvalue") {
+            Some(e) => Some(eval(e, &self.model.constants, self.sources)?),
+            None => attrs.string("defaultvalue").map(Value::Str),
+        };
+        Ok(Param {
+            name: p
+                .name
+                .as_ref()
+                .map_or_else(|| format!("arg{index}"), |n| n.name.clone()),
+            ty: self.ty(&p.ty)?,
+            // A parameter with no direction is [in], as in MIDL.
+            is_in: attrs.has("in") || !is_out,
+            is_out,
+            retval: attrs.has("retval"),
+            lcid: attrs.has("lcid"),
+            optional: attrs.has("optional") || default.is_some(),
+            default,
+            sized: [
+                "size_is",
+                "length_is",
+                "max_is",
+                "first_is",
+                "last_is",
+                "iid_is",
+                "string",
+            ]
+            .iter()
+            .any(|a| attrs.has(a)),
+            span: Some(p.span),
+        })
+    }
+
+    fn lookup(&self, name: &ast::Ident) -> R<TypeId> {
+        self.model.lookup(&name.name).ok_or_else(|| {
+            self.sources
+                .error(name.span, format!("unknown type `{}`", name.name))
+                .with_label("not declared in this file or any file it imports")
+        })
+    }
+
+    /// Resolves a written type.
+    fn ty(&mut self, t: &ast::TypeRef) -> R<Type> {
+        let mut ty = self.spec(&t.spec, None)?;
+        let mut pointee_const = t.is_const;
+        for level in &t.pointers {
+            ty = Type::Pointer {
+                pointee: Box::new(ty),
+                pointee_const,
+            };
+            pointee_const = level.is_const;
+        }
+        for dim in t.arrays.iter().rev() {
+            let n = match dim {
+                ast::ArrayDim::Fixed(e) => match eval(e, &self.model.constants, self.sources)? {
+                    Value::Int(v) => Some(u64::try_from(v).map_err(|_| {
+                        self.sources
+                            .error(e.span(), "array size must not be negative")
+                            .with_label("expected a size")
+                    })?),
+                    _ => {
+                        return Err(self
+                            .sources
+                            .error(e.span(), "array size must be an integer")
+                            .with_label("expected a size"));
+                    }
+                },
+                ast::ArrayDim::Open | ast::ArrayDim::Star => None,
+            };
+            ty = Type::Array(Box::new(ty), n);
+        }
+        Ok(ty)
+    }
+
+    /// Resolves a type specifier; `typedef_name` names an anonymous struct/union/enum after the
+    /// typedef that introduces it.
+    fn spec(&mut self, spec: &ast::TypeSpec, typedef_name: Option<&ast::Ident>) -> R<Type> {
+        Ok(match spec {
+            ast::TypeSpec::Base(b) => Type::Base(*b),
+            ast::TypeSpec::Named(n) => Type::Named(self.lookup(n)?),
+            ast::TypeSpec::SafeArray(t) => Type::SafeArray(Box::new(self.ty(t)?)),
+            ast::TypeSpec::Struct(s) => Type::Named(self.record(
+                s.tag.as_ref(),
+                s.fields.as_deref(),
+                s.span,
+                typedef_name,
+                false,
+            )?),
+            ast::TypeSpec::Union(u) => {
+                let fields: Option<Vec<ast::Field>> = u
+                    .arms
+                    .as_ref()
+                    .map(|arms| arms.iter().filter_map(|a| a.field.clone()).collect());
+                Type::Named(self.record(
+                    u.tag.as_ref(),
+                    fields.as_deref(),
+                    u.span,
+                    typedef_name,
+                    true,
+                )?)
+            }
+            ast::TypeSpec::Enum(e) => Type::Named(self.enumeration(e, typedef_name, false)?),
+        })
+    }
+
+    fn record(
+        &mut self,
+        tag: Option<&ast::Ident>,
+        fields: Option<&[ast::Field]>,
+        span: Span,
+        typedef_name: Option<&ast::Ident>,
+        union: bool,
+    ) -> R<TypeId> {
+        let make = |fields: Vec<RecordField>, defined: bool| {
+            let r = Record { fields, defined };
+            if union {
+                ItemKind::Union(r)
+            } else {
+                ItemKind::Struct(r)
+            }
+        };
+        let existing = tag.and_then(|t| self.model.tags.get(&t.name).copied());
+        let Some(fields) = fields else {
+            // A reference: `struct Tag` (possibly before its definition).
+            return match (existing, tag) {
+                (Some(id), _) => Ok(id),
+                (None, Some(t)) => {
+                    let id = self.push(&t.name, t.span, make(Vec::new(), false));
+                    self.model.tags.insert(t.name.clone(), id);
+                    Ok(id)
+                }
+                (None, None) => Err(self
+                    .sources
+                    .error(span, "a struct or union needs a tag or a body")
+                    .with_label("expected a tag")),
+            };
+        };
+        let mut out = Vec::with_capacity(fields.len());
+        for f in fields {
+            out.push(RecordField {
+                name: f.name.as_ref().map(|n| n.name.clone()),
+                ty: self.ty(&f.ty)?,
+            });
+        }
+        let name = tag.or(typedef_name).map_or("", |n| n.name.as_str());
+        match existing {
+            Some(id) => {
+                if let ItemKind::Struct(r) | ItemKind::Union(r) = &self.model.item(id).kind {
+                    if r.defined {
+                        if let Some(t) = tag {
+                            self.define(&ast::Ident {
+                                name: format!("struct {}", t.name),
+                                span: t.span,
+                            })?;
+                        }
+                    }
+                }
+                let it = self.item_mut(id);
+                it.kind = make(out, true);
+                it.origin = Some(Origin {
+                    file: span.file,
+                    span,
+                });
+                Ok(id)
+            }
+            None => {
+                if let Some(t) = tag {
+                    self.define(&ast::Ident {
+                        name: format!("struct {}", t.name),
+                        span: t.span,
+                    })?;
+                }
+                let id = self.push(name, span, make(out, true));
+                if let Some(t) = tag {
+                    self.model.tags.insert(t.name.clone(), id);
+                }
+                Ok(id)
+            }
+        }
+    }
+
+    fn enumeration(
+        &mut self,
+        e: &ast::EnumDef,
+        typedef_name: Option<&ast::Ident>,
+        v1_enum: bool,
+    ) -> R<TypeId> {
+        let existing = e
+            .tag
+            .as_ref()
+            .and_then(|t| self.model.tags.get(&t.name).copied());
+        let Some(values) = &e.values else {
+            return match (existing, &e.tag) {
+                (Some(id), _) => Ok(id),
+                (None, Some(t)) => {
+                    let id = self.push(
+                        &t.name,
+                        t.span,
+                        ItemKind::Enum(Enum {
+                            values: Vec::new(),
+                            v1_enum,
+                        }),
+                    );
+                    self.model.tags.insert(t.name.clone(), id);
+                    Ok(id)
+                }
+                (None, None) => Err(self
+                    .sources
+                    .error(e.span, "an enum needs a tag or a body")
+                    .with_label("expected a tag")),
+            };
+        };
+        let mut out = Vec::with_capacity(values.len());
+        let mut next: i128 = 0;
+        for v in values {
+            let value = match &v.value {
+                Some(expr) => match eval(expr, &self.model.constants, self.sources)? {
+                    Value::Int(x) => x,
+                    _ => {
+                        return Err(self
+                            .sources
+                            .error(expr.span(), "enum value must be an integer")
+                            .with_label("expected an integer"));
+                    }
+                },
+                None => next,
+            };
+            let Ok(as_i64) = i64::try_from(value) else {
+                return Err(self
+                    .sources
+                    .error(v.name.span, format!("enum value `{}` is out of range", v.name.name))
+                    .with_label("does not fit in 64 bits"));
+            };
+            self.define(&v.name)?;
+            self.model
+                .constants
+                .insert(v.name.name.clone(), Value::Int(value));
+            out.push((v.name.name.clone(), as_i64));
+            next = value.saturating_add(1);
+        }
+        if let Some(t) = &e.tag {
+            self.define(&ast::Ident {
+                name: format!("enum {}", t.name),
+                span: t.span,
+            })?;
+        }
+        let name = e.tag.as_ref().or(typedef_name).map_or("", |n| n.name.as_str());
+        let kind = ItemKind::Enum(Enum {
+            values: out,
+            v1_enum,
+        });
+        let id = match existing {
+            Some(id) => {
+                let it = self.item_mut(id);
+                it.kind = kind;
+                id
+            }
+            None => self.push(name, e.span, kind),
+        };
+        if let Some(t) = &e.tag {
+            self.model.tags.insert(t.name.clone(), id);
+        }
+        Ok(id)
+    }
+
+    fn typedef(&mut self, t: &ast::Typedef) -> R<Vec<TypeId>> {
+        let attrs = Attrs(&t.attrs);
+        let first = t.declarators.first().map(|d| &d.name);
+        // The shared specifier is resolved once (it may define a struct); each declarator adds
+        // its own pointers and arrays.
+        let base = match &t.base.spec {
+            ast::TypeSpec::Enum(e) => {
+                Type::Named(self.enumeration(e, first, attrs.has("v1_enum"))?)
+            }
+            spec => self.spec(spec, first)?,
+        };
+        let mut ids = Vec::new();
+        for d in &t.declarators {
+            let ty = if d.function.is_some() {
+                Type::Pointer {
+                    pointee: Box::new(Type::Function),
+                    pointee_const: false,
+                }
+            } else {
+                self.declarator_type(&base, &d.ty)?
+            };
+            // `typedef struct { ... } NAME;`: the anonymous record takes the name itself.
+            if let Type::Named(target) = &ty {
+                if self.model.item(*target).name == d.name.name {
+                    self.define(&d.name)?;
+                    self.model.names.insert(d.name.name.clone(), *target);
+                    ids.push(*target);
+                    continue;
+                }
+            }
+            let id = self.declare(&d.name, t.span, ItemKind::Typedef(Typedef { ty }))?;
+            self.item_mut(id).helpstring = attrs.string("helpstring");
+            ids.push(id);
+        }
+        Ok(ids)
+    }
+
+    /// The declarator's full type: the already-resolved base plus its own pointers and arrays.
+    fn declarator_type(&mut self, base: &Type, d: &ast::TypeRef) -> R<Type> {
+        let mut ty = base.clone();
+        let mut pointee_const = d.is_const;
+        for level in &d.pointers {
+            ty = Type::Pointer {
+                pointee: Box::new(ty),
+                pointee_const,
+            };
+            pointee_const = level.is_const;
+        }
+        if !d.arrays.is_empty() {
+            let bare = ast::TypeRef {
+                is_const: false,
+                spec: ast::TypeSpec::Base(ast::BaseType::Void),
+                pointers: Vec::new(),
+                arrays: d.arrays.clone(),
+                span: d.span,
+            };
+            // Reuse the array evaluation of `ty` on a placeholder, then put the element back.
+            let mut shape = self.ty(&bare)?;
+            let mut slot = &mut shape;
+            while let Type::Array(inner, _) = slot {
+                slot = inner;
+            }
+            *slot = ty;
+            ty = shape;
+        }
+        Ok(ty)
+    }
+
+    fn type_decl(&mut self, attrs: &[ast::Attribute], spec: &ast::TypeSpec) -> R<Option<TypeId>> {
+        Ok(match spec {
+            ast::TypeSpec::Enum(e) => Some(self.enumeration(e, None, Attrs(attrs).has("v1_enum"))?),
+            other => match self.spec(other, None)? {
+                Type::Named(id) => Some(id),
+                _ => None,
+            },
+        })
+    }
+
+    fn constant(&mut self, c: &ast::Const) -> R<()> {
+        self.ty(&c.ty)?;
+        let v = eval(&c.value, &self.model.constants, self.sources)?;
+        self.define(&c.name)?;
+        self.model.constants.insert(c.name.name.clone(), v);
+        Ok(())
+    }
+
+    fn dispinterface(&mut self, d: &ast::Dispinterface) -> R<TypeId> {
+        let attrs = Attrs(&d.attrs);
+        let id = self.declare(
+            &d.name,
+            d.span,
+            ItemKind::Dispinterface(Dispinterface {
+                uuid: None,
+                properties: Vec::new(),
+                methods: Vec::new(),
+                interface: None,
+            }),
+        )?;
+        let mut disp = Dispinterface {
+            uuid: attrs.uuid(),
+            properties: Vec::new(),
+            methods: Vec::new(),
+            interface: None,
+        };
+        match &d.body {
+            ast::DispinterfaceBody::Members {
+                properties,
+                methods,
+            } => {
+                for (index, p) in properties.iter().enumerate() {
+                    let pa = Attrs(&p.attrs);
+                    let dispid = match pa.expr("id") {
+                        Some(e) => self.int_attr(e, "id")?,
+                        // Automatic ids for dispinterface properties, as MIDL and widl give them.
+                        None => 0x4000_0000 + index as i32,
+                    };
+                    disp.properties.push(DispProperty {
+                        name: p.name.as_ref().map(|n| n.name.clone()).unwrap_or_default(),
+                        ty: self.ty(&p.ty)?,
+                        dispid,
+                        readonly: pa.has("readonly"),
+                    });
+                }
+                for m in methods {
+                    disp.methods.push(self.method(m)?);
+                }
+            }
+            ast::DispinterfaceBody::Interface(name) => {
+                disp.interface = Some(self.lookup(name)?);
+            }
+        }
+        let it = self.item_mut(id);
+        it.helpstring = attrs.string("helpstring");
+        it.kind = ItemKind::Dispinterface(disp);
+        Ok(id)
+    }
+
+    fn coclass(&mut self, c: &ast::Coclass) -> R<TypeId> {
+        let attrs = Attrs(&c.attrs);
+        let id = self.declare(
+            &c.name,
+            c.span,
+            ItemKind::Coclass(Coclass {
+                uuid: None,
+                interfaces: Vec::new(),
+                noncreatable: false,
+            }),
+        )?;
+        let mut interfaces = Vec::new();
+        for m in &c.interfaces {
+            let iid = self.lookup(&m.name)?;
+            if !matches!(
+                self.model.item(iid).kind,
+                ItemKind::Interface(_) | ItemKind::Dispinterface(_)
+            ) {
+                return Err(self
+                    .sources
+                    .error(m.name.span, format!("`{}` is not an interface", m.name.name))
+                    .with_label("expected an interface or dispinterface"));
+            }
+            let ma = Attrs(&m.attrs);
+            interfaces.push(CoclassInterface {
+                id: iid,
+                default: ma.has("default"),
+                source: ma.has("source"),
+                restricted: ma.has("restricted"),
+            });
+        }
+        let it = self.item_mut(id);
+        it.helpstring = attrs.string("helpstring");
+        it.kind = ItemKind::Coclass(Coclass {
+            uuid: attrs.uuid(),
+            interfaces,
+            noncreatable: attrs.has("noncreatable"),
+        });
+        Ok(id)
+    }
+
+    fn library(&mut self, file: FileId, l: &ast::Library) -> R<()> {
+        let attrs = Attrs(&l.attrs);
+        self.define(&l.name)?;
+        let lcid = match attrs.expr("lcid") {
+            Some(e) => self.int_attr(e, "lcid")? as u32,
+            None => 0,
+        };
+        self.model.libraries.push(Library {
+            name: l.name.name.clone(),
+            uuid: attrs.uuid(),
+            version: attrs.version(),
+            lcid,
+            helpstring: attrs.string("helpstring"),
+            types: Vec::new(),
+            origin: Some(Origin { file, span: l.span }),
+        });
+        let index = self.model.libraries.len() - 1;
+        self.items(file, &l.items, Some(index))
+    }
+
+    fn module(&mut self, m: &ast::Module) -> R<TypeId> {
+        let attrs = Attrs(&m.attrs);
+        let id = self.declare(
+            &m.name,
+            m.span,
+            ItemKind::Module(Module {
+                dllname: None,
+                functions: Vec::new(),
+            }),
+        )?;
+        let mut functions = Vec::new();
+        for item in &m.items {
+            match item {
+                ast::Item::Function(f) => functions.push(self.method(f)?),
+                other => {
+                    self.item(m.span.file, other, None)?;
+                }
+            }
+        }
+        let it = self.item_mut(id);
+        it.helpstring = attrs.string("helpstring");
+        it.kind = ItemKind::Module(Module {
+            dllname: attrs.string("dllname"),
+            functions,
+        });
+        Ok(id)
+    }
+
+    /// Every interface that a coclass or a base names must have been defined somewhere.
+    fn check_complete(&self) -> R<()> {
+        for item in &self.model.items {
+            if let ItemKind::Coclass(c) = &item.kind {
+                for ci in &c.interfaces {
+                    let target = self.model.item(ci.id);
+                    if let ItemKind::Interface(i) = &target.kind {
+                        if !i.defined {
+                            let span = target.origin.map(|o| o.span);
+                            let msg = format!(
+                                "interface `{}` is declared but never defined",
+                                target.name
+                            );
+                            return Err(match span {
+                                Some(s) => self.sources.error(s, msg),
+                                None => Diagnostic::bare(msg),
+                            }
+                            .with_label("forward declaration without a definition"));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn same_kind(a: &ItemKind, b: &ItemKind) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
