@@ -156,8 +156,16 @@ pub unsafe fn sys_free_string(p: BSTR) {
 /// # Safety
 /// `p` is null or a live BSTR.
 pub unsafe fn sys_string_len(p: BSTR) -> u32 {
-    // SAFETY: forwarded caller contract.
-    unsafe { sys_string_byte_len(p) / 2 }
+    #[cfg(windows)]
+    {
+        // SAFETY: forwarded caller contract.
+        unsafe { crate::oleaut32::SysStringLen(p) }
+    }
+    #[cfg(not(windows))]
+    {
+        // SAFETY: forwarded caller contract.
+        unsafe { sys_string_byte_len(p) / 2 }
+    }
 }
 
 /// `SysStringByteLen`: the length in bytes from the prefix; 0 for null.
@@ -262,6 +270,13 @@ impl BStr {
     /// The raw pointer, still owned by `self` (null for the empty string from `new`).
     pub fn as_raw(&self) -> BSTR {
         self.0
+    }
+
+    /// A pointer for `[out] BSTR*` parameters: the BSTR the callee writes is then owned by
+    /// `self`. Callees overwrite without freeing, so use it on an empty `BStr` (as from
+    /// [`BStr::new`]).
+    pub fn as_mut_ptr(&mut self) -> *mut BSTR {
+        &mut self.0
     }
 
     /// Gives up ownership: the caller (or the COM callee it is passed to) frees the pointer.

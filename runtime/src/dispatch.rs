@@ -4,8 +4,8 @@ use core::ffi::c_void;
 use core::ops::Deref;
 
 use crate::{
-    BSTR, E_INVALIDARG, Error, GUID, HRESULT, IID_NULL, IUnknown, IUnknown_Vtbl, Interface,
-    Result, VARIANT, Variant,
+    BSTR, E_INVALIDARG, Error, GUID, HRESULT, IID_NULL, IUnknown, IUnknown_Vtbl, Interface, Result,
+    VARIANT, Variant,
 };
 
 /// A member identifier for `IDispatch`.
@@ -132,7 +132,8 @@ pub struct IDispatch_Vtbl {
     /// Slots 0-2.
     pub base__: IUnknown_Vtbl,
     /// Slot 3: `HRESULT GetTypeInfoCount(UINT*)`.
-    pub GetTypeInfoCount: unsafe extern "system" fn(this: *mut c_void, pctinfo: *mut u32) -> HRESULT,
+    pub GetTypeInfoCount:
+        unsafe extern "system" fn(this: *mut c_void, pctinfo: *mut u32) -> HRESULT,
     /// Slot 4: `HRESULT GetTypeInfo(UINT, LCID, ITypeInfo**)`.
     pub GetTypeInfo: unsafe extern "system" fn(
         this: *mut c_void,
@@ -165,7 +166,7 @@ pub struct IDispatch_Vtbl {
 
 /// An owned `IDispatch` pointer.
 #[repr(transparent)]
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct IDispatch(IUnknown);
 
 // SAFETY: IDispatch is repr(transparent) over IUnknown; IDispatch_Vtbl is its vtable.
@@ -193,8 +194,8 @@ impl IDispatch {
     /// `GetIDsOfNames` with `IID_NULL` and LCID 0: the member's DISPID followed by the ids of
     /// the named parameters. An unknown name gives `Err` with `DISP_E_UNKNOWNNAME`.
     pub fn get_ids_of_names(&self, names: &[&str]) -> Result<Vec<i32>> {
-        let count = u32::try_from(names.len())
-            .map_err(|_| Error::new(E_INVALIDARG, "too many names"))?;
+        let count =
+            u32::try_from(names.len()).map_err(|_| Error::new(E_INVALIDARG, "too many names"))?;
         let wide: Vec<Vec<u16>> = names
             .iter()
             .map(|n| n.encode_utf16().chain(Some(0)).collect())

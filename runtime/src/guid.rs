@@ -88,7 +88,9 @@ pub struct ParseGuidError;
 
 impl fmt::Display for ParseGuidError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("expected a GUID like 4ba9eb90-732c-11d0-8816-00a0c903b83c, with or without braces")
+        f.write_str(
+            "expected a GUID like 4ba9eb90-732c-11d0-8816-00a0c903b83c, with or without braces",
+        )
     }
 }
 

@@ -4,8 +4,9 @@
 //! - [`BStr`], [`Variant`], [`SAFEARRAY`]: Automation data, owned (Drop frees) and raw (`BSTR`,
 //!   [`VARIANT`]) forms.
 //! - [`IUnknown`], [`IDispatch`] and the [`Interface`] trait: owning interface pointers.
-//! - [`ComObject`], [`IUnknown_Vtbl::for_object`], [`guard`], [`hresult_of`]: implementing
-//!   interfaces in Rust.
+//! - [`ComObject`], [`IUnknown_Vtbl::for_object`], [`guard`], [`hresult_of`], [`FromImpl`]:
+//!   implementing interfaces in Rust; [`dispatch_get_ids_of_names`] and the other `dispatch_*`
+//!   functions fill the `IDispatch` slots of generated vtables.
 //! - [`DispidTable`]: case-insensitive name to DISPID lookup for generated `IDispatch` shims.
 //!
 //! Memory that crosses a COM boundary (BSTRs, SAFEARRAYs, the contents of VARIANTs) comes from
@@ -20,6 +21,7 @@
 
 mod bstr;
 mod dispatch;
+mod dispatch_slots;
 mod dispid_table;
 mod error;
 mod guid;
@@ -33,6 +35,7 @@ mod variant;
 
 pub use bstr::*;
 pub use dispatch::*;
+pub use dispatch_slots::*;
 pub use dispid_table::*;
 pub use error::*;
 pub use guid::*;

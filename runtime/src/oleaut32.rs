@@ -1,6 +1,6 @@
 //! The oleaut32 functions the runtime calls on Windows.
 
-use crate::{BSTR, GUID, HRESULT, SAFEARRAY, VARIANT, VARTYPE};
+use crate::{BSTR, HRESULT, SAFEARRAY, VARIANT, VARTYPE};
 
 #[link(name = "oleaut32")]
 unsafe extern "system" {
@@ -15,5 +15,4 @@ unsafe extern "system" {
     pub fn SafeArrayDestroy(psa: *mut SAFEARRAY) -> HRESULT;
     pub fn SafeArrayCopy(psa: *const SAFEARRAY, ppsaout: *mut *mut SAFEARRAY) -> HRESULT;
     pub fn SafeArrayGetVartype(psa: *const SAFEARRAY, pvt: *mut VARTYPE) -> HRESULT;
-    pub fn SafeArrayGetIID(psa: *const SAFEARRAY, pguid: *mut GUID) -> HRESULT;
 }

@@ -224,7 +224,7 @@ mod portable {
         }
         a
     };
-    const _: () = assert!(HIDDEN % ALIGN == 0 && DATA % ALIGN == 0);
+    const _: () = assert!(HIDDEN.is_multiple_of(ALIGN) && DATA.is_multiple_of(ALIGN));
 
     /// The element size for `vt`, or `None` when the portable code does not support it.
     pub(super) fn element_size(vt: VARTYPE) -> Option<u32> {
@@ -475,7 +475,8 @@ mod portable {
                 }
             } else if features & FADF_VARIANT != 0 {
                 for i in 0..count {
-                    let hr = variant_copy(dst.cast::<VARIANT>().add(i), src.cast::<VARIANT>().add(i));
+                    let hr =
+                        variant_copy(dst.cast::<VARIANT>().add(i), src.cast::<VARIANT>().add(i));
                     if hr.is_err() {
                         return hr;
                     }

@@ -112,7 +112,8 @@ pub unsafe trait Interface: Sized + Clone {
     }
 }
 
-/// An owned `IUnknown` pointer: `Clone` calls `AddRef`, `Drop` calls `Release`.
+/// An owned `IUnknown` pointer: `Clone` calls `AddRef`, `Drop` calls `Release`; equality and
+/// hashing are by pointer value.
 #[repr(transparent)]
 pub struct IUnknown(NonNull<c_void>);
 
@@ -135,6 +136,23 @@ impl Drop for IUnknown {
     fn drop(&mut self) {
         // SAFETY: self owns one reference, given back here exactly once.
         unsafe { (self.vtable().Release)(self.as_raw()) };
+    }
+}
+
+impl PartialEq for IUnknown {
+    /// Compares the interface pointers. COM identity (the same object reached through different
+    /// interfaces) needs `a.cast::<IUnknown>()? == b.cast::<IUnknown>()?`.
+    fn eq(&self, other: &IUnknown) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for IUnknown {}
+
+impl core::hash::Hash for IUnknown {
+    /// Hashes the interface pointer, consistently with `PartialEq`.
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
     }
 }
 

@@ -1,0 +1,232 @@
+//! DispidTable: case-insensitive lookup (ASCII and beyond), UTF-16 lookup, lookup by id,
+//! propget/propput pairs, table validation, and that lookups do not allocate.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use idlgen_runtime::*;
+
+/// Counts the allocations of the current thread, to show lookups make none.
+struct CountingAllocator;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: forwards to the system allocator; the counter is a const-initialised thread local,
+// which never allocates.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+        // SAFETY: forwarded contract.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded contract.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAllocator = CountingAllocator;
+
+fn allocations_during<R>(f: impl FnOnce() -> R) -> (R, usize) {
+    let before = ALLOCATIONS.with(Cell::get);
+    let r = f();
+    (r, ALLOCATIONS.with(Cell::get) - before)
+}
+
+const fn member(
+    name: &'static str,
+    dispid: i32,
+    kind: InvokeKind,
+    slot: Option<u16>,
+) -> DispMember {
+    DispMember {
+        name,
+        dispid,
+        kind,
+        slot,
+    }
+}
+
+/// As the generator emits it: members in declaration order, keys folded and sorted by bytes,
+/// ids sorted by (dispid, index).
+const TABLE: DispidTable = DispidTable::new(
+    &[
+        member("Name", 0, InvokeKind::PropertyGet, Some(7)),
+        member("Name", 0, InvokeKind::PropertyPut, Some(8)),
+        member("Ärger", 0x60020001, InvokeKind::Method, Some(9)),
+        member("Add", 3, InvokeKind::Method, None),
+        member("İd", -4, InvokeKind::PropertyGet, None),
+    ],
+    &[("add", 3), ("i\u{307}d", 4), ("name", 0), ("ärger", 2)],
+    &[4, 0, 1, 3, 2],
+);
+
+#[test]
+fn keys_are_folded_with_fold_name() {
+    assert_eq!(fold_name("Ärger"), "ärger");
+    assert_eq!(fold_name("GetRequestProperty"), "getrequestproperty");
+    // Unicode lowercase, which may expand: İ (U+0130) folds to "i\u{307}".
+    assert_eq!(fold_name("İd"), "i\u{307}d");
+    let mut keys: Vec<String> = TABLE.members().iter().map(|m| fold_name(m.name)).collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys, ["add", "i\u{307}d", "name", "ärger"]);
+}
+
+#[test]
+fn lookup_ignores_letter_case() {
+    for name in ["Name", "name", "NAME", "nAmE"] {
+        assert_eq!(TABLE.lookup(name), Some(0), "{name}");
+    }
+    assert_eq!(TABLE.lookup("add"), Some(3));
+    assert_eq!(TABLE.lookup("ADD"), Some(3));
+}
+
+#[test]
+fn lookup_ignores_letter_case_beyond_ascii() {
+    for name in ["Ärger", "äRGER", "ÄRGER", "ärger"] {
+        assert_eq!(TABLE.lookup(name), Some(0x60020001), "{name}");
+    }
+    assert_eq!(TABLE.lookup("İD"), Some(-4));
+    assert_eq!(TABLE.lookup("i\u{307}d"), Some(-4));
+    // Folding is not transliteration.
+    assert_eq!(TABLE.lookup("arger"), None);
+    assert_eq!(TABLE.lookup("id"), None);
+}
+
+#[test]
+fn lookup_of_unknown_names_fails() {
+    for name in ["", "Nam", "Names", "xyz", "zzzzzz", "\u{10FFFF}"] {
+        assert_eq!(TABLE.lookup(name), None, "{name:?}");
+    }
+    assert_eq!(
+        TABLE.lookup_member("NAME").map(|m| m.kind),
+        Some(InvokeKind::PropertyGet)
+    );
+}
+
+#[test]
+fn lookup_wide_matches_utf16_names() {
+    let wide = |s: &str| s.encode_utf16().collect::<Vec<u16>>();
+    assert_eq!(TABLE.lookup_wide(&wide("ÄRGER")), Some(0x60020001));
+    assert_eq!(TABLE.lookup_wide(&wide("name")), Some(0));
+    assert_eq!(TABLE.lookup_wide(&wide("nope")), None);
+    assert_eq!(TABLE.lookup_wide(&[]), None);
+    // Unpaired surrogates never match.
+    assert_eq!(
+        TABLE.lookup_wide(&[u16::from(b'a'), u16::from(b'd'), 0xD800]),
+        None
+    );
+    assert_eq!(TABLE.lookup_wide(&[0xDC00]), None);
+}
+
+#[test]
+fn name_of_gives_the_first_member_with_the_id() {
+    assert_eq!(TABLE.name_of(0), Some("Name"));
+    assert_eq!(TABLE.name_of(0x60020001), Some("Ärger"));
+    assert_eq!(TABLE.name_of(-4), Some("İd"));
+    assert_eq!(TABLE.name_of(1), None);
+}
+
+#[test]
+fn members_with_id_returns_a_propget_propput_pair() {
+    let pair: Vec<InvokeKind> = TABLE.members_with_id(0).map(|m| m.kind).collect();
+    assert_eq!(pair, [InvokeKind::PropertyGet, InvokeKind::PropertyPut]);
+    assert!(TABLE.members_with_id(0).all(|m| m.name == "Name"));
+    assert_eq!(TABLE.members_with_id(3).count(), 1);
+    assert_eq!(TABLE.members_with_id(2).count(), 0);
+    assert_eq!(TABLE.members_with_id(i32::MIN).count(), 0);
+    assert_eq!(TABLE.members_with_id(i32::MAX).count(), 0);
+    assert_eq!(TABLE.members().len(), 5);
+    assert_eq!(TABLE.members()[2].slot, Some(9));
+}
+
+#[test]
+fn lookups_do_not_allocate() {
+    let wide: Vec<u16> = "ÄRGER".encode_utf16().collect();
+    let (found, allocations) = allocations_during(|| {
+        (
+            TABLE.lookup("ÄRGER"),
+            TABLE.lookup("İD"),
+            TABLE.lookup("missing"),
+            TABLE.lookup_wide(&wide),
+            TABLE.name_of(0),
+            TABLE.members_with_id(0).count(),
+        )
+    });
+    assert_eq!(
+        found,
+        (
+            Some(0x60020001),
+            Some(-4),
+            None,
+            Some(0x60020001),
+            Some("Name"),
+            2
+        )
+    );
+    assert_eq!(allocations, 0);
+}
+
+#[test]
+fn invoke_kind_values_are_the_dispatch_flags() {
+    assert_eq!(InvokeKind::Method.flags(), DISPATCH_METHOD);
+    assert_eq!(InvokeKind::PropertyGet.flags(), DISPATCH_PROPERTYGET);
+    assert_eq!(InvokeKind::PropertyPut.flags(), DISPATCH_PROPERTYPUT);
+    assert_eq!(InvokeKind::PropertyPutRef.flags(), DISPATCH_PROPERTYPUTREF);
+    assert!(InvokeKind::Method.matches(DISPATCH_METHOD | DISPATCH_PROPERTYGET));
+    assert!(InvokeKind::PropertyGet.matches(DISPATCH_METHOD | DISPATCH_PROPERTYGET));
+    assert!(!InvokeKind::PropertyPut.matches(DISPATCH_METHOD | DISPATCH_PROPERTYGET));
+    let names: Vec<String> = [
+        InvokeKind::Method,
+        InvokeKind::PropertyGet,
+        InvokeKind::PropertyPut,
+        InvokeKind::PropertyPutRef,
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    assert_eq!(names, ["method", "propget", "propput", "propputref"]);
+}
+
+#[test]
+fn debug_lists_the_members() {
+    let text = format!("{TABLE:?}");
+    assert!(text.starts_with("DispidTable { members: ["), "{text}");
+    assert!(text.contains("\"Ärger\""), "{text}");
+}
+
+#[test]
+fn an_empty_table_finds_nothing() {
+    const EMPTY: DispidTable = DispidTable::new(&[], &[], &[]);
+    assert_eq!(EMPTY.lookup("x"), None);
+    assert_eq!(EMPTY.name_of(0), None);
+    assert_eq!(EMPTY.members_with_id(0).count(), 0);
+}
+
+static MEMBERS: [DispMember; 2] = [
+    member("B", 2, InvokeKind::Method, None),
+    member("A", 1, InvokeKind::Method, None),
+];
+
+#[test]
+#[should_panic(expected = "by_name must be strictly sorted")]
+fn unsorted_names_are_rejected() {
+    DispidTable::new(&MEMBERS, &[("b", 0), ("a", 1)], &[1, 0]);
+}
+
+#[test]
+#[should_panic(expected = "by_id must be sorted")]
+fn unsorted_ids_are_rejected() {
+    DispidTable::new(&MEMBERS, &[("a", 1), ("b", 0)], &[0, 1]);
+}
+
+#[test]
+#[should_panic(expected = "out of range")]
+fn indices_out_of_range_are_rejected() {
+    DispidTable::new(&MEMBERS, &[("a", 1), ("b", 5)], &[1, 0]);
+}
