@@ -321,9 +321,11 @@ struct MethodView {
     has_slot: bool,
 }
 
+/// DISPIDs read best in hex when they are automatic (0x60020000) and in decimal when small or
+/// negative (the reserved ids, -4 for DISPID_NEWENUM).
 fn dispid_literal(id: i32) -> String {
-    if id >= 0x1000 || id < 0 {
-        format!("0x{:08X}_u32 as i32", id as u32)
+    if id >= 0x1000 {
+        format!("0x{:X}", id)
     } else {
         id.to_string()
     }
@@ -504,7 +506,10 @@ fn method_view(model: &Model, m: &model::Method, iface: &str) -> MethodView {
         .zip(&plans)
         .map(|(p, plan)| match plan {
             Some(pl) => pl.call_arg.clone(),
-            None => format!("&mut {}_out", snake(&p.name)),
+            None => ret
+                .retval
+                .as_ref()
+                .map_or_else(|| format!("&mut {}_out", snake(&p.name)), |rv| rv.call_arg.clone()),
         })
         .collect();
     let call = format!(
@@ -523,7 +528,10 @@ fn method_view(model: &Model, m: &model::Method, iface: &str) -> MethodView {
         w.push(format!("{call}.ok()?;"));
         w.extend(posts);
         match &ret.retval {
-            Some(rv) => w.push(format!("Ok({{ {} }})", rv.wrapper_result)),
+            Some(rv) => {
+                w.extend(rv.wrapper_check.clone());
+                w.push(format!("Ok({})", rv.wrapper_result));
+            }
             None => w.push("Ok(())".into()),
         }
     } else if posts.is_empty() {

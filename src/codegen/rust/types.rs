@@ -246,6 +246,10 @@ pub struct ReturnPlan {
 pub struct RetvalPlan {
     /// Wrapper: declares the temporary the callee writes.
     pub wrapper_pre: String,
+    /// Wrapper: the temporary as the vtable function's argument.
+    pub call_arg: String,
+    /// Wrapper: statements checking the value after a successful call.
+    pub wrapper_check: Option<String>,
     /// Wrapper: the expression returned on success.
     pub wrapper_result: String,
     /// Thunk: writes the implementation's value `v` through the pointer (success path).
@@ -293,10 +297,12 @@ pub fn plan_param(model: &Model, p: &Param) -> ParamPlan {
     }
     // [in] by value.
     if !p.is_out {
+        // Only a pointer written as such is a reference to one value; a typedef'd pointer
+        // (`LPOLESTR`, a user's `PFOO`) stays raw.
         if let Type::Pointer {
             pointee,
             pointee_const,
-        } = model.strip_typedefs(&p.ty)
+        } = &p.ty
         {
             if !matches!(by_value, Shape::Interface(_)) {
                 // [in] T* / [in] const T*: a reference to one value.
@@ -393,7 +399,7 @@ pub fn plan_param(model: &Model, p: &Param) -> ParamPlan {
         };
     }
     // [out] or [in, out]: a pointer to the value.
-    let Type::Pointer { pointee, .. } = model.strip_typedefs(&p.ty) else {
+    let Type::Pointer { pointee, .. } = &p.ty else {
         return raw(by_value.abi());
     };
     let inner = shape(model, pointee);
@@ -468,12 +474,18 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
             abi_ty,
         };
     };
-    let pointee = match model.strip_typedefs(&p.ty) {
+    let pointee = match &p.ty {
         Type::Pointer { pointee, .. } => shape(model, pointee),
         _ => Shape::Raw(shape(model, &p.ty).abi()),
     };
     let name = format!("{}_out", super::names::snake(&p.name));
     let abi_name = rust_ident(&p.name);
+    let call_arg = match &pointee {
+        Shape::BStr | Shape::Variant => {
+            format!("&mut {name} as *mut {} as *mut {}", pointee.owned(), pointee.abi())
+        }
+        _ => format!("&mut {name}"),
+    };
     let (rust_ty, wrapper_pre, wrapper_result, thunk_write, thunk_clear) = match &pointee {
         Shape::BStr | Shape::Variant => {
             let owned = pointee.owned();
@@ -496,8 +508,7 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
             path.clone(),
             format!("let mut {name}: *mut ::core::ffi::c_void = ::core::ptr::null_mut();"),
             format!(
-                "if {name}.is_null() {{ return Err({RT}::Error::from({RT}::E_POINTER)); }}\n\
-                 // SAFETY: a non-null [out, retval] interface pointer carries one reference for us.\n\
+                "// SAFETY: checked non-null; an [out, retval] interface pointer carries one reference for us.\n\
                  unsafe {{ <{path} as {RT}::Interface>::from_raw({name}) }}"
             ),
             format!("{abi_name}.write({RT}::Interface::into_raw(v))"),
@@ -529,7 +540,11 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
         rust_ty: format!("{RT}::Result<{rust_ty}>"),
         is_hresult,
         retval: Some(RetvalPlan {
+            wrapper_check: matches!(pointee, Shape::Interface(_)).then(|| {
+                format!("if {name}.is_null() {{ return Err({RT}::Error::from({RT}::E_POINTER)); }}")
+            }),
             wrapper_pre,
+            call_arg,
             wrapper_result,
             thunk_write,
             thunk_clear,
@@ -540,7 +555,7 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
 
 /// The ABI type of the retval parameter itself (a pointer), for the vtable field.
 pub fn retval_abi(model: &Model, p: &Param) -> String {
-    match model.strip_typedefs(&p.ty) {
+    match &p.ty {
         Type::Pointer { pointee, .. } => match shape(model, pointee) {
             Shape::Void => "*mut ::core::ffi::c_void".into(),
             s => format!("*mut {}", s.abi()),

@@ -1,0 +1,88 @@
+//! Golden files: what idlgen generates for each fixture, reviewed like code.
+//!
+//! A mismatch prints a unified diff. To accept the new output (after reviewing the diff):
+//!
+//! ```sh
+//! IDLGEN_BLESS=1 cargo test --test golden
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use idlgen::codegen::rust::{RustOptions, generate};
+use idlgen::idl::Options;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// (input IDL relative to the root, golden file relative to the root)
+const CASES: &[(&str, &str)] = &[
+    ("fixtures/certif/certif.idl", "fixtures/certif/expected/certif.rs"),
+    ("fixtures/certif/certcli.idl", "fixtures/certif/expected/certcli.rs"),
+];
+
+fn generate_for(input: &str) -> String {
+    let loaded = idlgen::load(&[PathBuf::from(input)], &Options::default())
+        .unwrap_or_else(|e| panic!("{input} does not load:\n{e}"));
+    generate(&loaded.model, &RustOptions::default())
+        .unwrap_or_else(|e| panic!("{input} does not generate:\n{e}"))
+}
+
+fn check(golden: &Path, actual: &str) {
+    if std::env::var_os("IDLGEN_BLESS").is_some() {
+        std::fs::write(golden, actual).expect("write golden");
+        return;
+    }
+    let expected = std::fs::read_to_string(golden).unwrap_or_default();
+    if expected != actual {
+        let diff = similar::TextDiff::from_lines(expected.as_str(), actual);
+        panic!(
+            "{} differs from what idlgen generates (review, then `IDLGEN_BLESS=1 cargo test --test golden`):\n{}",
+            golden.display(),
+            diff.unified_diff().context_radius(3).header("golden", "generated")
+        );
+    }
+}
+
+#[test]
+fn golden_rust_bindings() {
+    std::env::set_current_dir(root()).expect("cd to the crate root");
+    for (input, golden) in CASES {
+        check(&root().join(golden), &generate_for(input));
+    }
+}
+
+#[test]
+fn generation_is_deterministic() {
+    std::env::set_current_dir(root()).expect("cd to the crate root");
+    for (input, _) in CASES {
+        let a = generate_for(input);
+        let b = generate_for(input);
+        assert!(a == b, "two runs on {input} differ");
+    }
+}
+
+/// The golden files are what rustfmt would write (rustfmt comes with every Rust toolchain; CI
+/// has it, so there this test never skips).
+#[test]
+fn golden_files_are_rustfmt_clean() {
+    let available = Command::new("rustfmt").arg("--version").output().is_ok();
+    if !available {
+        assert!(std::env::var_os("CI").is_none(), "rustfmt is missing in CI");
+        eprintln!("SKIPPED: rustfmt is not installed");
+        return;
+    }
+    for (_, golden) in CASES {
+        let out = Command::new("rustfmt")
+            .args(["--edition", "2024", "--check"])
+            .arg(root().join(golden))
+            .output()
+            .expect("run rustfmt");
+        assert!(
+            out.status.success(),
+            "{golden} is not rustfmt-clean:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
