@@ -91,7 +91,10 @@ impl MockCa {
                     properties: vec![
                         ("RequestID", Prop::Long(42)),
                         ("RequesterName", Prop::Str("CONTOSO\\alice")),
-                        ("RawRequest", Prop::Binary(vec![0x30, 0x82, 0x00, 0x01, 0xff])),
+                        (
+                            "RawRequest",
+                            Prop::Binary(vec![0x30, 0x82, 0x00, 0x01, 0xff]),
+                        ),
                     ],
                     certificate: vec![
                         ("RawCertificate", Prop::Binary(vec![0x30, 0x82, 0x01, 0x0a])),
@@ -99,9 +102,17 @@ impl MockCa {
                     ],
                     attributes: vec![("CertificateTemplate", "User"), ("ccm", "host.contoso")],
                     extensions: vec![
-                        ("2.5.29.15", Prop::Binary(vec![0x03, 0x02, 0x05, 0xa0]), 0x0001),
+                        (
+                            "2.5.29.15",
+                            Prop::Binary(vec![0x03, 0x02, 0x05, 0xa0]),
+                            0x0001,
+                        ),
                         ("2.5.29.17", Prop::Binary(vec![0x30, 0x00]), 0x0000),
-                        ("1.3.6.1.4.1.311.21.7", Prop::Binary(vec![0x30, 0x03]), 0x0002),
+                        (
+                            "1.3.6.1.4.1.311.21.7",
+                            Prop::Binary(vec![0x30, 0x03]),
+                            0x0002,
+                        ),
                     ],
                 },
                 Request {
@@ -164,8 +175,16 @@ impl ICertServerExit_Impl for MockCa {
         Ok(())
     }
 
-    fn get_request_property(&self, str_property_name: &BStr, property_type: i32) -> Result<Variant> {
-        Self::property(&self.request()?.properties, str_property_name, property_type)
+    fn get_request_property(
+        &self,
+        str_property_name: &BStr,
+        property_type: i32,
+    ) -> Result<Variant> {
+        Self::property(
+            &self.request()?.properties,
+            str_property_name,
+            property_type,
+        )
     }
 
     fn get_request_attribute(&self, str_attribute_name: &BStr) -> Result<BStr> {
@@ -178,8 +197,16 @@ impl ICertServerExit_Impl for MockCa {
             .ok_or_else(|| Error::new(CERTSRV_E_PROPERTY_EMPTY, format!("no attribute {name}")))
     }
 
-    fn get_certificate_property(&self, str_property_name: &BStr, property_type: i32) -> Result<Variant> {
-        Self::property(&self.request()?.certificate, str_property_name, property_type)
+    fn get_certificate_property(
+        &self,
+        str_property_name: &BStr,
+        property_type: i32,
+    ) -> Result<Variant> {
+        Self::property(
+            &self.request()?.certificate,
+            str_property_name,
+            property_type,
+        )
     }
 
     fn get_certificate_extension(&self, str_extension_name: &BStr, r#type: i32) -> Result<Variant> {
@@ -276,7 +303,10 @@ fn exit_module_reads(server: &ICertServerExit) -> Result<()> {
     // VARIANT out: the binary property as a byte array.
     let raw = server.get_request_property(&BStr::from("RawRequest"), PROPTYPE_BINARY)?;
     assert_eq!(raw.vt(), VT_ARRAY | VT_UI1);
-    assert_eq!(Vec::<u8>::try_from(&raw)?, vec![0x30, 0x82, 0x00, 0x01, 0xff]);
+    assert_eq!(
+        Vec::<u8>::try_from(&raw)?,
+        vec![0x30, 0x82, 0x00, 0x01, 0xff]
+    );
 
     // BSTR in, BSTR out.
     let template = server.get_request_attribute(&BStr::from("CertificateTemplate"))?;
@@ -307,7 +337,10 @@ fn exit_module_reads(server: &ICertServerExit) -> Result<()> {
         }
     }
     server.enumerate_extensions_close()?;
-    assert_eq!(extensions, ["2.5.29.15", "2.5.29.17", "1.3.6.1.4.1.311.21.7"]);
+    assert_eq!(
+        extensions,
+        ["2.5.29.15", "2.5.29.17", "1.3.6.1.4.1.311.21.7"]
+    );
 
     server.enumerate_attributes_setup(0)?;
     let mut attributes = Vec::new();
@@ -369,7 +402,10 @@ fn mock_ca_serves_all_12_methods_through_the_vtable() {
     let unknown: IUnknown = server.cast().expect("every object is IUnknown");
     assert_eq!(ref_count(&unknown), 4);
     assert_eq!(
-        server.cast::<ICertServerPolicy>().map(|_| ()).map_err(|e| e.code()),
+        server
+            .cast::<ICertServerPolicy>()
+            .map(|_| ())
+            .map_err(|e| e.code()),
         Err(E_NOINTERFACE)
     );
     // Late-bound names resolve from the generated DISPID table, in any letter case.
@@ -390,7 +426,11 @@ fn mock_ca_serves_all_12_methods_through_the_vtable() {
 #[test]
 fn dispid_table_matches_spec() {
     let table = &ICertServerExit::DISPIDS;
-    let names: Vec<_> = table.members().iter().map(|m| (m.name, m.dispid, m.slot)).collect();
+    let names: Vec<_> = table
+        .members()
+        .iter()
+        .map(|m| (m.name, m.dispid, m.slot))
+        .collect();
     let expected = [
         "SetContext",
         "GetRequestProperty",

@@ -18,8 +18,14 @@ fn root() -> PathBuf {
 
 /// (input IDL relative to the root, golden file relative to the root)
 const CASES: &[(&str, &str)] = &[
-    ("fixtures/certif/certif.idl", "fixtures/certif/expected/certif.rs"),
-    ("fixtures/certif/certcli.idl", "fixtures/certif/expected/certcli.rs"),
+    (
+        "fixtures/certif/certif.idl",
+        "fixtures/certif/expected/certif.rs",
+    ),
+    (
+        "fixtures/certif/certcli.idl",
+        "fixtures/certif/expected/certcli.rs",
+    ),
 ];
 
 fn generate_for(input: &str) -> String {
@@ -40,7 +46,9 @@ fn check(golden: &Path, actual: &str) {
         panic!(
             "{} differs from what idlgen generates (review, then `IDLGEN_BLESS=1 cargo test --test golden`):\n{}",
             golden.display(),
-            diff.unified_diff().context_radius(3).header("golden", "generated")
+            diff.unified_diff()
+                .context_radius(3)
+                .header("golden", "generated")
         );
     }
 }

@@ -15,9 +15,16 @@ fn assert_at(d: &idlgen::Diagnostic, line: usize, col: usize, message: &str) {
     let loc = d.location.as_ref().expect("a position");
     assert_eq!(loc.path.to_string_lossy(), "bad.idl");
     assert_eq!((loc.line, loc.col), (line, col), "{d}");
-    assert!(d.message.contains(message), "message `{}` lacks `{message}`", d.message);
+    assert!(
+        d.message.contains(message),
+        "message `{}` lacks `{message}`",
+        d.message
+    );
     let shown = d.to_string();
-    assert!(shown.contains(&format!("--> bad.idl:{line}:{col}")), "{shown}");
+    assert!(
+        shown.contains(&format!("--> bad.idl:{line}:{col}")),
+        "{shown}"
+    );
     assert!(shown.contains(&loc.line_text), "{shown}");
     let caret = format!("| {}^", " ".repeat(col - 1));
     assert!(shown.contains(&caret), "caret under column {col}:\n{shown}");

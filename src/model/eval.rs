@@ -76,8 +76,7 @@ fn eval_depth(
                 .with_label("not a constant or enum value declared before this point")
         })?,
         Expr::Unary(op, e, _) => {
-            if let (UnaryOp::Neg, Value::Float(f)) =
-                (op, eval_depth(e, names, sources, depth + 1)?)
+            if let (UnaryOp::Neg, Value::Float(f)) = (op, eval_depth(e, names, sources, depth + 1)?)
             {
                 return Ok(Value::Float(-f));
             }

@@ -79,7 +79,10 @@ impl Resolver<'_> {
         if let Some(first) = self.defined.get(&name.name) {
             let mut d = self
                 .sources
-                .error(name.span, format!("duplicate definition of `{}`", name.name))
+                .error(
+                    name.span,
+                    format!("duplicate definition of `{}`", name.name),
+                )
                 .with_label("defined again here");
             if let Some(loc) = self.sources.locate(*first) {
                 d = d.with_note(format!(
@@ -197,11 +200,7 @@ impl Resolver<'_> {
 
     fn interface(&mut self, i: &ast::Interface) -> R<TypeId> {
         let attrs = Attrs(&i.attrs);
-        let id = self.declare(
-            &i.name,
-            i.span,
-            ItemKind::Interface(Interface::default()),
-        )?;
+        let id = self.declare(&i.name, i.span, ItemKind::Interface(Interface::default()))?;
         let base = match &i.base {
             Some(b) => {
                 let bid = self.lookup(b)?;
@@ -233,7 +232,10 @@ impl Resolver<'_> {
                 if bid == id {
                     return Err(self
                         .sources
-                        .error(b.span, format!("interface `{}` derives from itself", b.name))
+                        .error(
+                            b.span,
+                            format!("interface `{}` derives from itself", b.name),
+                        )
                         .with_label("cycle"));
                 }
                 Some(bid)
@@ -549,7 +551,10 @@ impl Resolver<'_> {
             let Ok(as_i64) = i64::try_from(value) else {
                 return Err(self
                     .sources
-                    .error(v.name.span, format!("enum value `{}` is out of range", v.name.name))
+                    .error(
+                        v.name.span,
+                        format!("enum value `{}` is out of range", v.name.name),
+                    )
                     .with_label("does not fit in 64 bits"));
             };
             self.define(&v.name)?;
@@ -565,7 +570,11 @@ impl Resolver<'_> {
                 span: t.span,
             })?;
         }
-        let name = e.tag.as_ref().or(typedef_name).map_or("", |n| n.name.as_str());
+        let name = e
+            .tag
+            .as_ref()
+            .or(typedef_name)
+            .map_or("", |n| n.name.as_str());
         let kind = ItemKind::Enum(Enum {
             values: out,
             v1_enum,
@@ -654,7 +663,9 @@ impl Resolver<'_> {
 
     fn type_decl(&mut self, attrs: &[ast::Attribute], spec: &ast::TypeSpec) -> R<Option<TypeId>> {
         Ok(match spec {
-            ast::TypeSpec::Enum(e) => Some(self.enumeration(e, None, Attrs(attrs).has("v1_enum"))?),
+            ast::TypeSpec::Enum(e) => {
+                Some(self.enumeration(e, None, Attrs(attrs).has("v1_enum"))?)
+            }
             other => match self.spec(other, None)? {
                 Type::Named(id) => Some(id),
                 _ => None,
@@ -741,7 +752,10 @@ impl Resolver<'_> {
             ) {
                 return Err(self
                     .sources
-                    .error(m.name.span, format!("`{}` is not an interface", m.name.name))
+                    .error(
+                        m.name.span,
+                        format!("`{}` is not an interface", m.name.name),
+                    )
                     .with_label("expected an interface or dispinterface"));
             }
             let ma = Attrs(&m.attrs);

@@ -166,12 +166,19 @@ fn cpp_define(text: &str) -> Option<String> {
     }
     let value: String = parts.collect::<Vec<_>>().join("");
     let value = value.trim_start_matches('(').trim_end_matches(')');
-    let (digits, radix) = match value.strip_prefix("0x").or_else(|| value.strip_prefix("0X")) {
+    let (digits, radix) = match value
+        .strip_prefix("0x")
+        .or_else(|| value.strip_prefix("0X"))
+    {
         Some(h) => (h.trim_end_matches(['L', 'l', 'U', 'u']), 16),
         None => (value.trim_end_matches(['L', 'l', 'U', 'u']), 10),
     };
     let v = i64::from_str_radix(digits, radix).ok()?;
-    let ty = if i32::try_from(v).is_ok() { "i32" } else { "i64" };
+    let ty = if i32::try_from(v).is_ok() {
+        "i32"
+    } else {
+        "i64"
+    };
     let literal = if radix == 16 {
         format!("0x{digits}")
     } else {
@@ -319,6 +326,8 @@ struct MethodView {
     thunk_body: String,
     is_hresult: bool,
     has_slot: bool,
+    /// More parameters than clippy's `too_many_arguments` allows (7, `self` included).
+    many_params: bool,
 }
 
 /// DISPIDs read best in hex when they are automatic (0x60020000) and in decimal when small or
@@ -337,8 +346,7 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
     let chain = model.ancestors(id);
     let (base_path, base_vtbl, base_generated, base_impl) = match iface.base {
         Some(b) => {
-            let path =
-                types::interface_path(model, b).unwrap_or_else(|| format!("{RT}::IUnknown"));
+            let path = types::interface_path(model, b).unwrap_or_else(|| format!("{RT}::IUnknown"));
             let generated = !model.is_builtin(b);
             (
                 path.clone(),
@@ -364,7 +372,11 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
     let implementable = iface.base.is_some()
         && chain.iter().skip(1).all(|a| {
             let n = &model.item(*a).name;
-            !model.is_builtin(*a) && model.roots.iter().any(|r| model.item(*a).origin.is_some_and(|o| o.file == *r))
+            !model.is_builtin(*a)
+                && model
+                    .roots
+                    .iter()
+                    .any(|r| model.item(*a).origin.is_some_and(|o| o.file == *r))
                 || (model.is_builtin(*a) && (n == "IUnknown" || n == "IDispatch"))
         });
     let dispatch_root = chain
@@ -494,10 +506,8 @@ fn method_view(model: &Model, m: &model::Method, iface: &str) -> MethodView {
             w.push(pre.clone());
         }
     }
-    if let Some(rv) = &ret.retval {
-        if !rv.wrapper_pre.is_empty() {
-            w.push(rv.wrapper_pre.clone());
-        }
+    if let Some(rv) = ret.retval.as_ref().filter(|rv| !rv.wrapper_pre.is_empty()) {
+        w.push(rv.wrapper_pre.clone());
     }
     let field = m.vtable_name();
     let args: Vec<String> = m
@@ -506,10 +516,10 @@ fn method_view(model: &Model, m: &model::Method, iface: &str) -> MethodView {
         .zip(&plans)
         .map(|(p, plan)| match plan {
             Some(pl) => pl.call_arg.clone(),
-            None => ret
-                .retval
-                .as_ref()
-                .map_or_else(|| format!("&mut {}_out", snake(&p.name)), |rv| rv.call_arg.clone()),
+            None => ret.retval.as_ref().map_or_else(
+                || format!("&mut {}_out", snake(&p.name)),
+                |rv| rv.call_arg.clone(),
+            ),
         })
         .collect();
     let call = format!(
@@ -524,7 +534,9 @@ fn method_view(model: &Model, m: &model::Method, iface: &str) -> MethodView {
         .flatten()
         .filter_map(|p| p.wrapper_post.clone())
         .collect();
-    if ret.is_hresult {
+    if ret.is_hresult && ret.retval.is_none() && posts.is_empty() {
+        w.push(format!("{call}.ok()"));
+    } else if ret.is_hresult {
         w.push(format!("{call}.ok()?;"));
         w.extend(posts);
         match &ret.retval {
@@ -587,7 +599,7 @@ fn method_view(model: &Model, m: &model::Method, iface: &str) -> MethodView {
                  }}",
                 rv.thunk_write
             )),
-            _ => t.push(format!("{RT}::hresult_of(result.map(|_| ()))")),
+            _ => t.push(format!("{RT}::hresult_of(result)")),
         }
     } else {
         t.push(invoke);
@@ -616,5 +628,6 @@ fn method_view(model: &Model, m: &model::Method, iface: &str) -> MethodView {
         thunk_body: t.join("\n"),
         is_hresult: ret.is_hresult,
         has_slot: m.slot.is_some(),
+        many_params: m.params.len() >= 7,
     }
 }

@@ -58,6 +58,9 @@ mod tests {
         assert_eq!(method_name("get_Name"), "get_name");
         assert_eq!(rust_ident("self"), "self_");
         assert_eq!(shouty("SetContext"), "SET_CONTEXT");
-        assert_eq!(shouty("GetCertificateExtensionFlags"), "GET_CERTIFICATE_EXTENSION_FLAGS");
+        assert_eq!(
+            shouty("GetCertificateExtensionFlags"),
+            "GET_CERTIFICATE_EXTENSION_FLAGS"
+        );
     }
 }

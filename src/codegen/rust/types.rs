@@ -107,9 +107,10 @@ fn shape_depth(model: &Model, ty: &Type, depth: u32) -> Shape {
             pointee,
             pointee_const,
         } => Shape::Raw(raw_pointer(model, pointee, *pointee_const, depth)),
-        Type::Array(elem, Some(n)) => {
-            Shape::Raw(format!("[{}; {n}]", shape_depth(model, elem, depth + 1).abi()))
-        }
+        Type::Array(elem, Some(n)) => Shape::Raw(format!(
+            "[{}; {n}]",
+            shape_depth(model, elem, depth + 1).abi()
+        )),
         Type::Array(elem, None) => Shape::Raw(format!(
             "*mut {}",
             shape_depth(model, elem, depth + 1).abi()
@@ -150,10 +151,8 @@ fn base(b: BaseType) -> Shape {
 
 fn named(model: &Model, id: TypeId, depth: u32) -> Shape {
     let item = model.item(id);
-    if model.is_builtin(id) {
-        if let Some(s) = well_known(&item.name) {
-            return s;
-        }
+    if let Some(s) = well_known(&item.name).filter(|_| model.is_builtin(id)) {
+        return s;
     }
     match &item.kind {
         ItemKind::Interface(_) => match interface_path(model, id) {
@@ -288,9 +287,7 @@ pub fn plan_param(model: &Model, p: &Param) -> ParamPlan {
         thunk_post: None,
         is_raw: false,
     };
-    let null_check = format!(
-        "if {abi_name}.is_null() {{ return {RT}::E_POINTER; }}"
-    );
+    let null_check = format!("if {abi_name}.is_null() {{ return {RT}::E_POINTER; }}");
     let by_value = shape(model, &p.ty);
     if p.sized {
         return raw(by_value.abi());
@@ -303,46 +300,45 @@ pub fn plan_param(model: &Model, p: &Param) -> ParamPlan {
             pointee,
             pointee_const,
         } = &p.ty
+            && !matches!(by_value, Shape::Interface(_))
         {
-            if !matches!(by_value, Shape::Interface(_)) {
-                // [in] T* / [in] const T*: a reference to one value.
-                let ptr = if *pointee_const { "*const" } else { "*mut" };
-                let inner = shape(model, pointee);
-                let (abi_inner, rust_inner, as_ptr, view) = match &inner {
-                    Shape::Variant => (
-                        format!("{RT}::VARIANT"),
-                        format!("{RT}::Variant"),
-                        format!("{rust_name}.as_raw()"),
-                        format!("{RT}::Variant::from_raw_ref(&*{abi_name})"),
-                    ),
-                    Shape::Scalar(t) => (
-                        t.clone(),
-                        t.clone(),
-                        rust_name.clone(),
-                        format!("&*{abi_name}"),
-                    ),
-                    _ => return raw(by_value.abi()),
-                };
-                let cast = if *pointee_const {
-                    format!("{as_ptr} as *const {abi_inner}")
-                } else {
-                    format!("{as_ptr} as *const {abi_inner} as *mut {abi_inner}")
-                };
-                let mut pl = plan(
-                    format!("{ptr} {abi_inner}"),
-                    format!("&{rust_inner}"),
-                    cast,
+            // [in] T* / [in] const T*: a reference to one value.
+            let ptr = if *pointee_const { "*const" } else { "*mut" };
+            let inner = shape(model, pointee);
+            let (abi_inner, rust_inner, as_ptr, view) = match &inner {
+                Shape::Variant => (
+                    format!("{RT}::VARIANT"),
+                    format!("{RT}::Variant"),
+                    format!("{rust_name}.as_raw()"),
+                    format!("{RT}::Variant::from_raw_ref(&*{abi_name})"),
+                ),
+                Shape::Scalar(t) => (
+                    t.clone(),
+                    t.clone(),
                     rust_name.clone(),
-                );
-                pl.thunk_pre = vec![
-                    null_check,
-                    format!(
-                        "// SAFETY: checked non-null; the caller keeps the value alive for the call.\n\
+                    format!("&*{abi_name}"),
+                ),
+                _ => return raw(by_value.abi()),
+            };
+            let cast = if *pointee_const {
+                format!("{as_ptr} as *const {abi_inner}")
+            } else {
+                format!("{as_ptr} as *const {abi_inner} as *mut {abi_inner}")
+            };
+            let mut pl = plan(
+                format!("{ptr} {abi_inner}"),
+                format!("&{rust_inner}"),
+                cast,
+                rust_name.clone(),
+            );
+            pl.thunk_pre = vec![
+                null_check,
+                format!(
+                    "// SAFETY: checked non-null; the caller keeps the value alive for the call.\n\
                          let {rust_name} = unsafe {{ {view} }};"
-                    ),
-                ];
-                return pl;
-            }
+                ),
+            ];
+            return pl;
         }
         return match by_value {
             Shape::Scalar(t) => plan(t.clone(), t, rust_name.clone(), abi_name.clone()),
@@ -443,10 +439,7 @@ pub fn plan_param(model: &Model, p: &Param) -> ParamPlan {
             pl.wrapper_pre = Some(format!("let mut {tmp} = {empty};"));
             pl.call_arg = format!("&mut {tmp} as *mut {rust_inner} as *mut {abi_inner}");
             pl.wrapper_post = Some(format!("*{rust_name} = {tmp};"));
-            pl.thunk_pre = vec![
-                null_check,
-                format!("let mut {tmp} = {empty};"),
-            ];
+            pl.thunk_pre = vec![null_check, format!("let mut {tmp} = {empty};")];
             pl.impl_arg = format!("&mut {tmp}");
             pl.thunk_post = Some(format!(
                 "// SAFETY: checked non-null; an [out] value is written without reading the old one.\n\
@@ -482,7 +475,11 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
     let abi_name = rust_ident(&p.name);
     let call_arg = match &pointee {
         Shape::BStr | Shape::Variant => {
-            format!("&mut {name} as *mut {} as *mut {}", pointee.owned(), pointee.abi())
+            format!(
+                "&mut {name} as *mut {} as *mut {}",
+                pointee.owned(),
+                pointee.abi()
+            )
         }
         _ => format!("&mut {name}"),
     };
@@ -501,7 +498,9 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
             "bool".into(),
             format!("let mut {name}: {RT}::VARIANT_BOOL = {RT}::VARIANT_FALSE;"),
             format!("{name} != {RT}::VARIANT_FALSE"),
-            format!("{abi_name}.write(if v {{ {RT}::VARIANT_TRUE }} else {{ {RT}::VARIANT_FALSE }})"),
+            format!(
+                "{abi_name}.write(if v {{ {RT}::VARIANT_TRUE }} else {{ {RT}::VARIANT_FALSE }})"
+            ),
             format!("{abi_name}.write({RT}::VARIANT_FALSE)"),
         ),
         Shape::Interface(path) => (
