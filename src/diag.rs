@@ -152,7 +152,7 @@ impl SourceMap {
     pub fn error(&self, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             message: message.into(),
-            location: self.locate(span),
+            location: self.locate(span).map(Box::new),
             label: None,
             notes: Vec::new(),
         }
@@ -177,7 +177,8 @@ pub struct Location {
 pub struct Diagnostic {
     /// What went wrong, e.g. "expected `;` after method declaration".
     pub message: String,
-    pub location: Option<Location>,
+    /// Boxed: errors travel in `Result`s everywhere, and should stay small there.
+    pub location: Option<Box<Location>>,
     /// Text printed under the caret, e.g. "expected `;`".
     pub label: Option<String>,
     /// Further lines ("help: ...", "searched: ...").

@@ -3,8 +3,8 @@
 //! The pipeline: a front end ([`idl`]) reads text into a syntax tree, [`model`] resolves it into one
 //! plain-data [`model::Model`] (slots, DISPIDs, types), and the back ends in [`codegen`] write Rust or tables.
 
-pub mod diag;
 pub mod codegen;
+pub mod diag;
 pub mod idl;
 pub mod model;
 

@@ -22,9 +22,16 @@ fn dispids_of_certif_match_the_spec() {
     let (code, out, err) = idlgen(&["dispids", "fixtures/certif/certif.idl"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.is_empty(), "nothing on stderr: {err}");
-    let rows: Vec<Vec<&str>> = out.lines().skip(1).map(|l| l.split_whitespace().collect()).collect();
+    let rows: Vec<Vec<&str>> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
     let exit: Vec<_> = rows.iter().filter(|r| r[0] == "ICertServerExit").collect();
-    let policy: Vec<_> = rows.iter().filter(|r| r[0] == "ICertServerPolicy").collect();
+    let policy: Vec<_> = rows
+        .iter()
+        .filter(|r| r[0] == "ICertServerPolicy")
+        .collect();
     assert_eq!(exit.len(), 12, "{out}");
     assert_eq!(policy.len(), 14, "{out}");
     let exit_names = [
@@ -88,7 +95,10 @@ fn rust_writes_the_golden_bindings() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/certif/expected/certif.rs"),
     )
     .expect("golden");
-    assert!(written == golden, "`idlgen rust -o` differs from the golden file");
+    assert!(
+        written == golden,
+        "`idlgen rust -o` differs from the golden file"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -88,7 +88,12 @@ fn a_dual_chain_three_deep_starts_at_0x60030000() {
     ));
     assert_eq!(
         members(&m, "ICertConfig2"),
-        [("SetSharedFolder".into(), InvokeKind::Method, Some(9), 0x6003_0000)]
+        [(
+            "SetSharedFolder".into(),
+            InvokeKind::Method,
+            Some(9),
+            0x6003_0000
+        )]
     );
     assert_eq!(
         members(&m, "ICertConfig3"),

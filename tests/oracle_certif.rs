@@ -33,9 +33,12 @@ fn require(path: &str, package: &str) -> bool {
 
 fn certif_model() -> Model {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    idlgen::load(&[root.join("fixtures/certif/certif.idl")], &Options::default())
-        .unwrap_or_else(|e| panic!("{e}"))
-        .model
+    idlgen::load(
+        &[root.join("fixtures/certif/certif.idl")],
+        &Options::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+    .model
 }
 
 /// A vtable from a C header: the method names in slot order, each with its parameter names
@@ -129,7 +132,14 @@ fn slots_match_the_midl_generated_certif_h_of_the_real_sdk() {
     let model = certif_model();
     for interface in ["ICertServerPolicy", "ICertServerExit"] {
         let expected = c_vtable(&header, interface);
-        assert_eq!(expected.len(), if interface == "ICertServerExit" { 19 } else { 21 });
+        assert_eq!(
+            expected.len(),
+            if interface == "ICertServerExit" {
+                19
+            } else {
+                21
+            }
+        );
         assert_eq!(model_vtable(&model, interface), expected, "{interface}");
     }
     // The IIDs MIDL wrote (mingw spells them as DEFINE_GUID or __CRT_UUID_DECL).

@@ -89,7 +89,11 @@ pub enum AttrArg {
     Uuid(Uuid),
     Type(TypeRef),
     /// `version(1.0)`
-    Version { major: u16, minor: u16, span: Span },
+    Version {
+        major: u16,
+        minor: u16,
+        span: Span,
+    },
     /// An omitted argument, as in `size_is(, n)`.
     Empty(Span),
 }

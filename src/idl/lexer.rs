@@ -5,7 +5,7 @@
 //! compiled. Only an unterminated `/* */` comment (which swallows the rest of the file) is an
 //! immediate error.
 
-use super::Error;
+use super::IdlError;
 use crate::diag::{FileId, Span};
 
 /// Punctuation, named for what it looks like.
@@ -138,7 +138,10 @@ pub enum Tok {
     /// A C "pp-number", as spelled (`0x80000000UL`, `1.0`, `4ba9eb90`); decoded by the user.
     Number(String),
     /// A string literal with escapes processed; `wide` for `L"..."`.
-    Str { value: String, wide: bool },
+    Str {
+        value: String,
+        wide: bool,
+    },
     /// A character literal's value.
     Char(i128),
     /// The unquoted argument of `uuid(...)`, `async_uuid(...)` or `custom(...)`, as spelled.
@@ -207,7 +210,7 @@ impl Token {
 }
 
 /// Splits one file into tokens.
-pub fn lex(file: FileId, text: &str) -> Result<Vec<Token>, Error> {
+pub fn lex(file: FileId, text: &str) -> Result<Vec<Token>, IdlError> {
     let mut lx = Lexer {
         file,
         src: text.as_bytes(),
@@ -243,7 +246,7 @@ impl Lexer<'_> {
         Span::new(self.file, start, self.pos)
     }
 
-    fn run(&mut self) -> Result<(), Error> {
+    fn run(&mut self) -> Result<(), IdlError> {
         let mut line_start = true;
         let mut space_before = true;
         while self.pos < self.src.len() {
@@ -293,7 +296,7 @@ impl Lexer<'_> {
                     self.pos += 2;
                     loop {
                         if self.pos >= self.src.len() {
-                            return Err(Error::new(
+                            return Err(IdlError::new(
                                 Span::new(self.file, start, start + 2),
                                 "unterminated comment: this `/*` has no closing `*/`",
                             ));
@@ -373,12 +376,10 @@ impl Lexer<'_> {
         let hex = self.src[self.pos] == b'0' && matches!(self.peek(1), b'x' | b'X');
         while self.pos < self.src.len() {
             let c = self.src[self.pos];
-            if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' {
-                self.pos += 1;
-            } else if (c == b'+' || c == b'-')
-                && !hex
-                && matches!(self.src[self.pos - 1], b'e' | b'E')
-            {
+            // A sign belongs to the number only after a decimal exponent (`1e+5`).
+            let sign =
+                (c == b'+' || c == b'-') && !hex && matches!(self.src[self.pos - 1], b'e' | b'E');
+            if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || sign {
                 self.pos += 1;
             } else {
                 break;
@@ -517,7 +518,11 @@ impl Lexer<'_> {
         let mut v: u32 = 0;
         let mut n = 0;
         while n < max_digits {
-            let Some(d) = self.src.get(self.pos).and_then(|c| (*c as char).to_digit(16)) else {
+            let Some(d) = self
+                .src
+                .get(self.pos)
+                .and_then(|c| (*c as char).to_digit(16))
+            else {
                 break;
             };
             v = v.saturating_mul(16).saturating_add(d);
@@ -526,4 +531,81 @@ impl Lexer<'_> {
         }
         char::from_u32(v).unwrap_or('\u{fffd}')
     }
+}
+
+/// A decoded integer literal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IntLit {
+    pub value: u64,
+    /// Has a `U` suffix, or does not fit in a signed 64-bit integer (C's rule for `#if`).
+    pub unsigned: bool,
+}
+
+/// Decodes a pp-number as a C integer literal (`10`, `0x80000000UL`, `017`, `5i64`).
+pub fn int_value(spelling: &str) -> Result<IntLit, String> {
+    let lower = spelling.to_ascii_lowercase();
+    // Suffixes: any mix of `u` and `l`, or Microsoft's `i64`/`ui64` (and the 8/16/32 forms).
+    let mut digits = lower.as_str();
+    let mut unsigned = false;
+    for suffix in ["ui64", "i64", "ui32", "i32", "ui16", "i16", "ui8", "i8"] {
+        if let Some(d) = digits.strip_suffix(suffix) {
+            unsigned = suffix.starts_with('u');
+            digits = d;
+            break;
+        }
+    }
+    while let Some(last) = digits.chars().last() {
+        match last {
+            'u' => unsigned = true,
+            'l' => {}
+            _ => break,
+        }
+        digits = &digits[..digits.len() - 1];
+    }
+    let (radix, body) = if let Some(h) = digits.strip_prefix("0x") {
+        (16, h)
+    } else if let Some(b) = digits.strip_prefix("0b") {
+        (2, b)
+    } else if digits.len() > 1 && digits.starts_with('0') {
+        (8, &digits[1..])
+    } else {
+        (10, digits)
+    };
+    if body.is_empty() {
+        return Err(format!("`{spelling}` is not a valid number"));
+    }
+    let mut value: u64 = 0;
+    for c in body.chars() {
+        let Some(d) = c.to_digit(radix) else {
+            let kind = match radix {
+                16 => "hexadecimal",
+                8 => "octal",
+                2 => "binary",
+                _ => "decimal",
+            };
+            return Err(format!("`{spelling}` is not a valid {kind} number"));
+        };
+        value = value
+            .checked_mul(u64::from(radix))
+            .and_then(|v| v.checked_add(u64::from(d)))
+            .ok_or_else(|| format!("`{spelling}` is too large for a 64-bit integer"))?;
+    }
+    Ok(IntLit {
+        value,
+        unsigned: unsigned || value > i64::MAX as u64,
+    })
+}
+
+/// Whether a pp-number is written as a floating-point literal.
+pub fn is_float(spelling: &str) -> bool {
+    let lower = spelling.to_ascii_lowercase();
+    !lower.starts_with("0x") && (lower.contains('.') || lower.contains('e'))
+}
+
+/// Decodes a floating-point literal (`1.5`, `2e10`, `.5f`).
+pub fn float_value(spelling: &str) -> Result<f64, String> {
+    let trimmed = spelling.trim_end_matches(['f', 'F', 'l', 'L']);
+    trimmed
+        .parse::<f64>()
+        .map_err(|_| format!("`{spelling}` is not a valid floating-point number"))
 }

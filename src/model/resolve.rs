@@ -101,10 +101,10 @@ impl Resolver<'_> {
     fn items(&mut self, file: FileId, items: &[ast::Item], lib: Option<usize>) -> R<()> {
         for item in items {
             let declared = self.item(file, item, lib)?;
-            if let (Some(lib), Some(id)) = (lib, declared) {
-                if !self.model.libraries[lib].types.contains(&id) {
-                    self.model.libraries[lib].types.push(id);
-                }
+            if let (Some(lib), Some(id)) = (lib, declared)
+                && !self.model.libraries[lib].types.contains(&id)
+            {
+                self.model.libraries[lib].types.push(id);
             }
         }
         Ok(())
@@ -468,15 +468,14 @@ impl Resolver<'_> {
         let name = tag.or(typedef_name).map_or("", |n| n.name.as_str());
         match existing {
             Some(id) => {
-                if let ItemKind::Struct(r) | ItemKind::Union(r) = &self.model.item(id).kind {
-                    if r.defined {
-                        if let Some(t) = tag {
-                            self.define(&ast::Ident {
-                                name: format!("struct {}", t.name),
-                                span: t.span,
-                            })?;
-                        }
-                    }
+                if let ItemKind::Struct(r) | ItemKind::Union(r) = &self.model.item(id).kind
+                    && r.defined
+                    && let Some(t) = tag
+                {
+                    self.define(&ast::Ident {
+                        name: format!("struct {}", t.name),
+                        span: t.span,
+                    })?;
                 }
                 let it = self.item_mut(id);
                 it.kind = make(out, true);
@@ -615,13 +614,13 @@ impl Resolver<'_> {
                 self.declarator_type(&base, &d.ty)?
             };
             // `typedef struct { ... } NAME;`: the anonymous record takes the name itself.
-            if let Type::Named(target) = &ty {
-                if self.model.item(*target).name == d.name.name {
-                    self.define(&d.name)?;
-                    self.model.names.insert(d.name.name.clone(), *target);
-                    ids.push(*target);
-                    continue;
-                }
+            if let Type::Named(target) = &ty
+                && self.model.item(*target).name == d.name.name
+            {
+                self.define(&d.name)?;
+                self.model.names.insert(d.name.name.clone(), *target);
+                ids.push(*target);
+                continue;
             }
             let id = self.declare(&d.name, t.span, ItemKind::Typedef(Typedef { ty }))?;
             self.item_mut(id).helpstring = attrs.string("helpstring");
@@ -830,19 +829,17 @@ impl Resolver<'_> {
             if let ItemKind::Coclass(c) = &item.kind {
                 for ci in &c.interfaces {
                     let target = self.model.item(ci.id);
-                    if let ItemKind::Interface(i) = &target.kind {
-                        if !i.defined {
-                            let span = target.origin.map(|o| o.span);
-                            let msg = format!(
-                                "interface `{}` is declared but never defined",
-                                target.name
-                            );
-                            return Err(match span {
-                                Some(s) => self.sources.error(s, msg),
-                                None => Diagnostic::bare(msg),
-                            }
-                            .with_label("forward declaration without a definition"));
+                    if let ItemKind::Interface(i) = &target.kind
+                        && !i.defined
+                    {
+                        let span = target.origin.map(|o| o.span);
+                        let msg =
+                            format!("interface `{}` is declared but never defined", target.name);
+                        return Err(match span {
+                            Some(s) => self.sources.error(s, msg),
+                            None => Diagnostic::bare(msg),
                         }
+                        .with_label("forward declaration without a definition"));
                     }
                 }
             }

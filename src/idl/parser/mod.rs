@@ -1,0 +1,404 @@
+//! The IDL parser: nom 8 over the preprocessed token slice.
+//!
+//! KEEP IN STEP with `grammar/idl.ebnf`, which states the grammar this code implements: a change to
+//! one is a change to the other.
+//!
+//! Error discipline: a parser returns `Err::Error` (backtrack) only when its first token does not
+//! fit, without consuming anything; once it has committed it reports `Err::Failure` with a message
+//! saying what was expected and what was found. So the first failure is the one reported.
+
+mod attrs;
+mod decls;
+mod exprs;
+mod types;
+
+use std::cell::Cell;
+use std::iter::Enumerate;
+use std::slice::Iter;
+
+use nom::error::{ErrorKind, ParseError};
+use nom::{Err, IResult, Needed};
+
+use super::IdlError;
+use super::ast::{self, Ident, StrLit};
+use super::lexer::{P, Tok, Token};
+use crate::diag::{FileId, Span};
+
+/// Nesting (types in types, parentheses, declarators) deeper than this is reported, so that no
+/// input can exhaust the stack.
+const MAX_DEPTH: u32 = 256;
+
+/// Shared by every copy of an [`Input`].
+pub(crate) struct Ctx {
+    depth: Cell<u32>,
+    /// Where "found end of file" errors point.
+    eof: Span,
+}
+
+/// The parser's input: a window on the token slice, keeping the whole slice so that an error can
+/// point just after the previous token.
+#[derive(Clone, Copy)]
+pub(crate) struct Input<'a> {
+    all: &'a [Token],
+    pos: usize,
+    end: usize,
+    ctx: &'a Ctx,
+}
+
+impl<'a> Input<'a> {
+    pub fn peek(&self) -> Option<&'a Token> {
+        self.peek_at(0)
+    }
+
+    pub fn peek_at(&self, n: usize) -> Option<&'a Token> {
+        let at = self.pos.checked_add(n)?;
+        if at < self.end {
+            self.all.get(at)
+        } else {
+            None
+        }
+    }
+
+    pub fn at_eof(&self) -> bool {
+        self.pos >= self.end
+    }
+
+    pub fn advance(self, n: usize) -> Input<'a> {
+        Input {
+            pos: self.pos.saturating_add(n).min(self.end),
+            ..self
+        }
+    }
+
+    /// The current token's span; at the end of input, the point just after the last token (a
+    /// line the reader can see) or the end of the file.
+    pub fn here(&self) -> Span {
+        match self.peek() {
+            Some(t) => t.span,
+            None => match self.pos.checked_sub(1).and_then(|p| self.all.get(p)) {
+                Some(t) => Span {
+                    start: t.span.end,
+                    ..t.span
+                },
+                None => self.ctx.eof,
+            },
+        }
+    }
+
+    /// A point just after the previous token: where a missing `;` or `)` belongs.
+    pub fn after_prev(&self) -> Span {
+        match self.pos.checked_sub(1).and_then(|p| self.all.get(p)) {
+            Some(t) => Span {
+                start: t.span.end,
+                ..t.span
+            },
+            None => self.peek().map_or(self.ctx.eof, |t| t.span),
+        }
+    }
+
+    /// The span of the token before the current one.
+    pub fn prev_span(&self) -> Span {
+        match self.pos.checked_sub(1).and_then(|p| self.all.get(p)) {
+            Some(t) => t.span,
+            None => self.here(),
+        }
+    }
+
+    /// How the current token reads in a message.
+    pub fn found(&self) -> String {
+        self.peek()
+            .map_or_else(|| "end of file".to_string(), Token::describe)
+    }
+
+    pub fn is_punct(&self, p: P) -> bool {
+        self.peek().is_some_and(|t| t.is_punct(p))
+    }
+
+    pub fn is_ident(&self, name: &str) -> bool {
+        self.peek().is_some_and(|t| t.is_ident(name))
+    }
+
+    pub fn ident_at(&self, n: usize) -> Option<&'a str> {
+        self.peek_at(n).and_then(Token::ident)
+    }
+}
+
+impl<'a> nom::Input for Input<'a> {
+    type Item = &'a Token;
+    type Iter = Iter<'a, Token>;
+    type IterIndices = Enumerate<Iter<'a, Token>>;
+
+    fn input_len(&self) -> usize {
+        self.end - self.pos
+    }
+
+    fn take(&self, index: usize) -> Self {
+        let end = self.pos.saturating_add(index).min(self.end);
+        Input { end, ..*self }
+    }
+
+    fn take_from(&self, index: usize) -> Self {
+        self.advance(index)
+    }
+
+    fn take_split(&self, index: usize) -> (Self, Self) {
+        (self.take_from(index), self.take(index))
+    }
+
+    fn position<F>(&self, predicate: F) -> Option<usize>
+    where
+        F: Fn(Self::Item) -> bool,
+    {
+        self.all[self.pos..self.end].iter().position(predicate)
+    }
+
+    fn iter_elements(&self) -> Self::Iter {
+        self.all[self.pos..self.end].iter()
+    }
+
+    fn iter_indices(&self) -> Self::IterIndices {
+        self.iter_elements().enumerate()
+    }
+
+    fn slice_index(&self, count: usize) -> Result<usize, Needed> {
+        if self.input_len() >= count {
+            Ok(count)
+        } else {
+            Err(Needed::new(count - self.input_len()))
+        }
+    }
+}
+
+/// A parse error: where, and what was expected.
+#[derive(Debug, Clone)]
+pub(crate) struct PError {
+    pub span: Span,
+    pub message: String,
+    pub label: Option<String>,
+    pub notes: Vec<String>,
+}
+
+impl PError {
+    pub fn new(span: Span, message: impl Into<String>) -> PError {
+        PError {
+            span,
+            message: message.into(),
+            label: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> PError {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> PError {
+        self.notes.push(note.into());
+        self
+    }
+}
+
+impl<'a> ParseError<Input<'a>> for PError {
+    fn from_error_kind(input: Input<'a>, _kind: ErrorKind) -> Self {
+        PError::new(input.here(), format!("unexpected {}", input.found()))
+    }
+
+    fn append(_input: Input<'a>, _kind: ErrorKind, other: Self) -> Self {
+        other
+    }
+}
+
+pub(crate) type PResult<'a, O> = IResult<Input<'a>, O, PError>;
+
+/// A committed error at the current token: "expected WHAT, found X".
+pub(crate) fn fail<'a, O>(i: Input<'a>, what: &str) -> PResult<'a, O> {
+    Err(Err::Failure(
+        PError::new(i.here(), format!("expected {what}, found {}", i.found()))
+            .label(format!("expected {what}")),
+    ))
+}
+
+/// A committed error with a message of its own.
+pub(crate) fn fail_at<'a, O>(span: Span, message: impl Into<String>) -> PResult<'a, O> {
+    Err(Err::Failure(PError::new(span, message)))
+}
+
+/// Backtrack: this parser does not apply here.
+pub(crate) fn no<O>(i: Input<'_>) -> PResult<'_, O> {
+    Err(Err::Error(PError::from_error_kind(i, ErrorKind::Tag)))
+}
+
+/// Runs `p`; if it does not apply at all, fails with "expected WHAT, found X".
+pub(crate) fn expect<'a, O>(
+    what: &'static str,
+    mut p: impl FnMut(Input<'a>) -> PResult<'a, O>,
+) -> impl FnMut(Input<'a>) -> PResult<'a, O> {
+    move |i| match p(i) {
+        Err(Err::Error(_)) => fail(i, what),
+        other => other,
+    }
+}
+
+/// Matches one punctuation token.
+pub(crate) fn punct<'a>(p: P) -> impl Fn(Input<'a>) -> PResult<'a, Span> {
+    move |i| match i.peek() {
+        Some(t) if t.is_punct(p) => Ok((i.advance(1), t.span)),
+        _ => no(i),
+    }
+}
+
+/// Matches a keyword (IDL keywords are identifiers to the lexer).
+pub(crate) fn kw<'a>(name: &'static str) -> impl Fn(Input<'a>) -> PResult<'a, Span> {
+    move |i| match i.peek() {
+        Some(t) if t.is_ident(name) => Ok((i.advance(1), t.span)),
+        _ => no(i),
+    }
+}
+
+/// Requires a closing or separating punctuation mark; a missing one is reported just after the
+/// previous token, where it belongs: "expected `;` after method declaration, found `HRESULT`".
+pub(crate) fn close<'a>(p: P, context: &str, i: Input<'a>) -> PResult<'a, Span> {
+    match i.peek() {
+        Some(t) if t.is_punct(p) => Ok((i.advance(1), t.span)),
+        _ => {
+            let what = format!("`{}`", p.as_str());
+            Err(Err::Failure(
+                PError::new(
+                    i.after_prev(),
+                    format!("expected {what} {context}, found {}", i.found()),
+                )
+                .label(format!("expected {what} here")),
+            ))
+        }
+    }
+}
+
+/// Words that cannot name a declaration (they start or shape one).
+pub(crate) fn is_reserved(name: &str) -> bool {
+    matches!(
+        name,
+        "struct"
+            | "union"
+            | "enum"
+            | "typedef"
+            | "const"
+            | "interface"
+            | "dispinterface"
+            | "coclass"
+            | "library"
+            | "module"
+            | "import"
+            | "importlib"
+            | "cpp_quote"
+            | "midl_pragma"
+            | "signed"
+            | "unsigned"
+            | "void"
+            | "char"
+            | "short"
+            | "int"
+            | "long"
+            | "hyper"
+            | "float"
+            | "double"
+            | "boolean"
+            | "byte"
+            | "small"
+            | "wchar_t"
+            | "__int8"
+            | "__int16"
+            | "__int32"
+            | "__int64"
+            | "__int3264"
+            | "sizeof"
+            | "switch"
+            | "case"
+            | "default"
+            | "volatile"
+    )
+}
+
+/// An identifier that can name something (not a reserved word).
+pub(crate) fn ident(i: Input<'_>) -> PResult<'_, Ident> {
+    match i.peek() {
+        Some(Token {
+            tok: Tok::Ident(name),
+            span,
+            ..
+        }) if !is_reserved(name) => Ok((
+            i.advance(1),
+            Ident {
+                name: name.clone(),
+                span: *span,
+            },
+        )),
+        _ => no(i),
+    }
+}
+
+/// One or more adjacent string literals, joined as C joins them.
+pub(crate) fn string(i: Input<'_>) -> PResult<'_, StrLit> {
+    let mut value = String::new();
+    let mut span: Option<Span> = None;
+    let mut rest = i;
+    while let Some(Token {
+        tok: Tok::Str { value: v, .. },
+        span: s,
+        ..
+    }) = rest.peek()
+    {
+        value.push_str(v);
+        span = Some(span.map_or(*s, |sp| sp.to(*s)));
+        rest = rest.advance(1);
+    }
+    match span {
+        Some(span) => Ok((rest, StrLit { value, span })),
+        None => no(i),
+    }
+}
+
+/// Guards one level of recursion; reports input nested too deeply.
+pub(crate) struct Depth<'a>(&'a Ctx);
+
+impl Drop for Depth<'_> {
+    fn drop(&mut self) {
+        self.0.depth.set(self.0.depth.get().saturating_sub(1));
+    }
+}
+
+pub(crate) fn enter(i: Input<'_>) -> Result<Depth<'_>, Err<PError>> {
+    let d = i.ctx.depth.get();
+    if d >= MAX_DEPTH {
+        return Err(Err::Failure(PError::new(
+            i.here(),
+            format!("declarations or expressions nested more than {MAX_DEPTH} deep"),
+        )));
+    }
+    i.ctx.depth.set(d + 1);
+    Ok(Depth(i.ctx))
+}
+
+/// Parses a whole preprocessed file.
+pub(crate) fn parse_file(id: FileId, tokens: &[Token], eof: Span) -> Result<ast::File, IdlError> {
+    let ctx = Ctx {
+        depth: Cell::new(0),
+        eof,
+    };
+    let input = Input {
+        all: tokens,
+        pos: 0,
+        end: tokens.len(),
+        ctx: &ctx,
+    };
+    match decls::file(input) {
+        Ok((_, items)) => Ok(ast::File { id, items }),
+        Err(Err::Error(e) | Err::Failure(e)) => Err(IdlError {
+            span: e.span,
+            message: e.message,
+            label: e.label,
+            notes: e.notes,
+        }),
+        Err(Err::Incomplete(_)) => Err(IdlError::new(eof, "unexpected end of file")),
+    }
+}
