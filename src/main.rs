@@ -87,15 +87,27 @@ fn run(cli: Cli) -> idlgen::Result<()> {
                 Some(path) => std::fs::write(&path, code).map_err(|e| {
                     idlgen::Diagnostic::bare(format!("cannot write {}: {e}", path.display()))
                 })?,
-                None => print!("{code}"),
+                None => write_stdout(&code)?,
             }
         }
         Command::Dispids { input } => {
             let model = input.load()?;
-            print!("{}", idlgen::codegen::dispids::table(&model));
+            write_stdout(&idlgen::codegen::dispids::table(&model))?;
         }
     }
     Ok(())
+}
+
+/// Writes to stdout; a closed pipe (`idlgen ... | head`) ends the output quietly.
+fn write_stdout(text: &str) -> idlgen::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(idlgen::Diagnostic::bare(format!("cannot write to standard output: {e}")).into())
+        }
+        _ => Ok(()),
+    }
 }
 
 fn main() -> ExitCode {
