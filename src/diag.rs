@@ -247,8 +247,9 @@ impl fmt::Display for Diagnostic {
 impl std::error::Error for Diagnostic {}
 
 /// The library's error: one or more diagnostics (the front ends stop at the first error, but
-/// resolution may report several).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// resolution may report several). Its `Debug` is its `Display`, so a build script's
+/// `fn main() -> Result<(), Box<dyn Error>>` prints the error readably.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Error {
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -276,6 +277,12 @@ impl fmt::Display for Error {
             write!(f, "{d}")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 

@@ -3,11 +3,13 @@
 //! The pipeline: a front end ([`idl`]) reads text into a syntax tree, [`model`] resolves it into one
 //! plain-data [`model::Model`] (slots, DISPIDs, types), and the back ends in [`codegen`] write Rust or tables.
 
+mod builder;
 pub mod codegen;
 pub mod diag;
 pub mod idl;
 pub mod model;
 
+pub use builder::{Builder, write_if_changed};
 pub use diag::{Diagnostic, Error, Result};
 
 /// idlgen's version, as generated files name it.

@@ -101,6 +101,15 @@ impl Model {
             .map(|(i, it)| (TypeId(i as u32), it))
     }
 
+    /// Treats every user file (all but idlgen's embedded base set) as an input, so back ends
+    /// emit what the inputs import too.
+    pub fn include_imported_user_files(&mut self) {
+        self.roots = (0..self.files.len() as u32)
+            .map(FileId)
+            .filter(|f| !self.builtin_files.contains(f))
+            .collect();
+    }
+
     /// Whether the item comes from idlgen's embedded base set (so the runtime crate provides it).
     pub fn is_builtin(&self, id: TypeId) -> bool {
         self.item(id)
