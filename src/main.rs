@@ -1,16 +1,20 @@
 //! The `idlgen` command line: a thin layer over the library.
 
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use idlgen::codegen::json::{DumpOptions, dump};
+use idlgen::codegen::rust::{RustOptions, generate};
+use idlgen::{Diagnostic, Error};
 
-/// Rust bindings, DISPID tables and IDispatch shims from Microsoft IDL.
+/// Rust bindings, DISPID tables and model dumps from Microsoft IDL.
 ///
-/// Exit codes: 0 success, 2 usage or input error (the error is printed on stderr with its
-/// file:line:col).
+/// Exit codes: 0 success; 1 `rust --check` found a file that differs from what would be
+/// generated; 2 usage or input error. Errors go to stderr, with file:line:col and a caret.
 #[derive(Parser, Debug)]
-#[command(name = "idlgen", version, about, long_about = None)]
+#[command(name = "idlgen", version, about, long_about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -18,41 +22,71 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Generate Rust bindings (IIDs, vtables, wrappers, `_Impl` traits, DISPID tables).
+    /// Generate Rust bindings: IIDs, vtables, wrappers, `_Impl` traits, DISPID tables.
+    ///
+    /// With one IDL input the bindings go to stdout or to `-o FILE`. With a directory input,
+    /// every `*.idl` file in it gets its own `NAME.rs` in the directory `-o DIR`.
     Rust {
         #[command(flatten)]
         input: InputArgs,
-        /// Write the bindings to FILE instead of standard output.
-        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        /// Write to FILE (one input) or into DIR (a directory input) instead of stdout.
+        #[arg(short = 'o', long = "output", value_name = "FILE|DIR")]
         output: Option<PathBuf>,
-        /// Emit only these interfaces (repeatable; default: all).
+        /// Emit only this interface (repeatable; default: every interface).
         #[arg(long = "interface", value_name = "NAME")]
         interfaces: Vec<String>,
+        /// Also emit the declarations of imported files (not of the embedded base set).
+        #[arg(long)]
+        with_imports: bool,
+        /// Write nothing: exit 1, with a short summary, if a file on disk differs from what
+        /// would be generated (for CI, after a Windows SDK update). Needs `-o`.
+        #[arg(long, requires = "output")]
+        check: bool,
     },
     /// Print every member's DISPID: interface, member, DISPID (hex), invoke kind, vtable slot.
     Dispids {
         #[command(flatten)]
         input: InputArgs,
     },
+    /// Print the resolved model (see shared/spec/dump-json.md).
+    Dump {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        /// Also list the types of imported files, each with its own source.
+        #[arg(long)]
+        with_imports: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Format {
+    Json,
 }
 
 #[derive(Args, Debug)]
 struct InputArgs {
-    /// The IDL file to read.
-    #[arg(value_name = "INPUT")]
-    input: PathBuf,
-    /// Add DIR to the import and #include search path (repeatable; searched in order, before
-    /// idlgen's embedded base set of wtypes.idl, unknwn.idl, objidl.idl and oaidl.idl).
+    /// IDL files to read (`rust` also takes one directory of them).
+    #[arg(value_name = "INPUT", required = true)]
+    inputs: Vec<PathBuf>,
+    /// Add DIR to the import and #include search path (repeatable; searched in order, after
+    /// the importing file's own directory and before idlgen's embedded base set of
+    /// wtypesbase.idl, wtypes.idl, unknwn.idl, objidl.idl and oaidl.idl).
     #[arg(short = 'I', long = "include", value_name = "DIR")]
     include: Vec<PathBuf>,
-    /// Define a preprocessor macro: NAME or NAME=VALUE (repeatable).
+    /// Define a preprocessor macro, as NAME (value 1) or NAME=VALUE (repeatable).
     #[arg(short = 'D', long = "define", value_name = "NAME[=VALUE]")]
     define: Vec<String>,
+    /// Undefine a predefined macro such as _WIN64 (repeatable).
+    #[arg(short = 'U', long = "undefine", value_name = "NAME")]
+    undefine: Vec<String>,
 }
 
 impl InputArgs {
-    fn load(&self) -> idlgen::Result<idlgen::model::Model> {
-        let opts = idlgen::idl::Options {
+    fn options(&self) -> idlgen::idl::Options {
+        idlgen::idl::Options {
             include_dirs: self.include.clone(),
             defines: self
                 .define
@@ -62,40 +96,178 @@ impl InputArgs {
                     None => (d.clone(), "1".to_string()),
                 })
                 .collect(),
-            ..Default::default()
-        };
-        idlgen::load(std::slice::from_ref(&self.input), &opts).map(|l| l.model)
+            undefines: self.undefine.clone(),
+        }
+    }
+
+    fn load(&self, inputs: &[PathBuf]) -> idlgen::Result<idlgen::model::Model> {
+        idlgen::load(inputs, &self.options()).map(|l| l.model)
     }
 }
 
-fn run(cli: Cli) -> idlgen::Result<()> {
+fn bare(message: String) -> Error {
+    Diagnostic::bare(message).into()
+}
+
+/// The outcome of a successful run: 0, or 1 for a `--check` mismatch.
+type Outcome = idlgen::Result<u8>;
+
+fn run(cli: Cli) -> Outcome {
     match cli.command {
         Command::Rust {
             input,
             output,
             interfaces,
+            with_imports,
+            check,
         } => {
-            let model = input.load()?;
-            let code = idlgen::codegen::rust::generate(
-                &model,
-                &idlgen::codegen::rust::RustOptions {
-                    interfaces,
-                    ..Default::default()
-                },
-            )?;
-            match output {
-                Some(path) => std::fs::write(&path, code).map_err(|e| {
-                    idlgen::Diagnostic::bare(format!("cannot write {}: {e}", path.display()))
-                })?,
-                None => write_stdout(&code)?,
+            let opts = RustOptions {
+                interfaces,
+                ..Default::default()
+            };
+            let single = match input.inputs.as_slice() {
+                [one] if one.is_dir() => None,
+                _ => Some(()),
+            };
+            match single {
+                Some(()) => {
+                    let mut model = input.load(&input.inputs)?;
+                    if with_imports {
+                        model.include_imported_user_files();
+                    }
+                    let code = generate(&model, &opts)?;
+                    match (&output, check) {
+                        (Some(path), true) => Ok(u8::from(!check_file(path, &code)?)),
+                        (Some(path), false) => {
+                            idlgen::write_if_changed(path, &code)?;
+                            Ok(0)
+                        }
+                        (None, _) => write_stdout(&code).map(|()| 0),
+                    }
+                }
+                None => rust_dir(&input, output.as_deref(), &opts, with_imports, check),
             }
         }
         Command::Dispids { input } => {
-            let model = input.load()?;
-            write_stdout(&idlgen::codegen::dispids::table(&model))?;
+            let model = input.load(&input.inputs)?;
+            write_stdout(&idlgen::codegen::dispids::table(&model)).map(|()| 0)
+        }
+        Command::Dump {
+            input,
+            format: Format::Json,
+            with_imports,
+        } => {
+            let model = input.load(&input.inputs)?;
+            let text = dump(
+                &model,
+                &DumpOptions {
+                    with_imports,
+                    inputs: input
+                        .inputs
+                        .iter()
+                        .map(|p| p.to_string_lossy().into_owned())
+                        .collect(),
+                },
+            );
+            write_stdout(&text).map(|()| 0)
         }
     }
-    Ok(())
+}
+
+/// `idlgen rust DIR -o OUT`: one `NAME.rs` per `NAME.idl`, with a progress bar on a terminal.
+fn rust_dir(
+    input: &InputArgs,
+    output: Option<&Path>,
+    opts: &RustOptions,
+    with_imports: bool,
+    check: bool,
+) -> Outcome {
+    let dir = &input.inputs[0];
+    let out_dir = output.ok_or_else(|| {
+        bare(format!(
+            "{} is a directory: give `-o DIR` for the generated files",
+            dir.display()
+        ))
+    })?;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| bare(format!("cannot read directory {}: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("idl")))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(bare(format!("no .idl files in {}", dir.display())));
+    }
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(files.len() as u64);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}")
+        {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut mismatches = 0u8;
+    for file in &files {
+        bar.set_message(file.display().to_string());
+        let mut model = input.load(std::slice::from_ref(file))?;
+        if with_imports {
+            model.include_imported_user_files();
+        }
+        let code = generate(&model, opts)?;
+        let stem = file
+            .file_stem()
+            .map_or_else(|| "bindings".into(), |s| s.to_string_lossy().to_lowercase());
+        let target = out_dir.join(format!("{stem}.rs"));
+        if check {
+            if !check_file(&target, &code)? {
+                mismatches = 1;
+            }
+        } else {
+            idlgen::write_if_changed(&target, &code)?;
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok(mismatches)
+}
+
+/// Compares a file on disk with what would be generated; prints a short summary when they
+/// differ. Returns whether they are equal.
+fn check_file(path: &Path, code: &str) -> idlgen::Result<bool> {
+    let on_disk = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!("{}: missing (would be generated)", path.display());
+            return Ok(false);
+        }
+        Err(e) => return Err(bare(format!("cannot read {}: {e}", path.display()))),
+    };
+    if on_disk == code {
+        return Ok(true);
+    }
+    let old: Vec<&str> = on_disk.lines().collect();
+    let new: Vec<&str> = code.lines().collect();
+    let first = old
+        .iter()
+        .zip(&new)
+        .position(|(a, b)| a != b)
+        .unwrap_or(old.len().min(new.len()));
+    let changed =
+        old.iter().zip(&new).filter(|(a, b)| a != b).count() + old.len().abs_diff(new.len());
+    eprintln!(
+        "{}: differs from what idlgen generates ({} lines on disk, {} generated, about {changed} changed; first difference at line {})",
+        path.display(),
+        old.len(),
+        new.len(),
+        first + 1
+    );
+    if let (Some(a), Some(b)) = (old.get(first), new.get(first)) {
+        eprintln!("  - {a}\n  + {b}");
+    }
+    Ok(false)
 }
 
 /// Writes to stdout; a closed pipe (`idlgen ... | head`) ends the output quietly.
@@ -104,7 +276,7 @@ fn write_stdout(text: &str) -> idlgen::Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(idlgen::Diagnostic::bare(format!("cannot write to standard output: {e}")).into())
+            Err(bare(format!("cannot write to standard output: {e}")))
         }
         _ => Ok(()),
     }
@@ -113,7 +285,7 @@ fn write_stdout(text: &str) -> idlgen::Result<()> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("{e}");
             ExitCode::from(2)

@@ -112,3 +112,185 @@ fn errors_go_to_stderr_with_exit_code_2() {
     let (code, _, err) = idlgen(&["rust"]);
     assert_eq!(code, 2, "usage errors exit 2: {err}");
 }
+
+fn temp_dir(tag: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("idlgen-cli-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn check_exits_0_when_equal_and_1_with_a_summary_when_not() {
+    let (code, _, err) = idlgen(&[
+        "rust",
+        "fixtures/certif/certif.idl",
+        "-o",
+        "fixtures/certif/expected/certif.rs",
+        "--check",
+    ]);
+    assert_eq!(code, 0, "the golden file is current: {err}");
+
+    let dir = temp_dir("check");
+    let stale = dir.join("certif.rs");
+    let golden = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/certif/expected/certif.rs"),
+    )
+    .expect("golden");
+    std::fs::write(&stale, golden.replace("0x60020005", "0x60020099")).expect("write");
+    let before = std::fs::read(&stale).expect("read");
+    let path = stale.to_str().expect("utf-8");
+    let (code, out, err) = idlgen(&["rust", "fixtures/certif/certif.idl", "-o", path, "--check"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty());
+    assert!(err.contains("differs from what idlgen generates"), "{err}");
+    assert!(
+        err.contains("0x60020099") && err.contains("0x60020005"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(&stale).expect("read"),
+        before,
+        "--check writes nothing"
+    );
+
+    let missing = dir.join("missing.rs");
+    let (code, _, err) = idlgen(&[
+        "rust",
+        "fixtures/certif/certif.idl",
+        "-o",
+        missing.to_str().expect("utf-8"),
+        "--check",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("missing"), "{err}");
+    assert!(!missing.exists());
+
+    let (code, _, err) = idlgen(&["rust", "fixtures/certif/certif.idl", "--check"]);
+    assert_eq!(code, 2, "--check needs -o: {err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_directory_input_generates_one_file_per_idl() {
+    let dir = temp_dir("dir");
+    let out = dir.to_str().expect("utf-8");
+    let (code, _, err) = idlgen(&["rust", "fixtures/certif", "-o", out]);
+    assert_eq!(code, 0, "{err}");
+    let certif = std::fs::read_to_string(dir.join("certif.rs")).expect("certif.rs");
+    let certcli = std::fs::read_to_string(dir.join("certcli.rs")).expect("certcli.rs");
+    assert!(certif.contains("pub struct ICertServerExit("));
+    assert!(certcli.contains("pub struct CCertServerExit;"));
+    let (code, _, err) = idlgen(&["rust", "fixtures/certif", "-o", out, "--check"]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(dir.join("certcli.rs"), "stale").expect("write");
+    let (code, _, err) = idlgen(&["rust", "fixtures/certif", "-o", out, "--check"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("certcli.rs"), "{err}");
+    let (code, _, err) = idlgen(&["rust", "fixtures/certif"]);
+    assert_eq!(code, 2, "a directory needs -o DIR: {err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn interface_filter_and_with_imports() {
+    let (code, out, err) = idlgen(&[
+        "rust",
+        "fixtures/certif/certif.idl",
+        "--interface",
+        "ICertServerExit",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("pub struct ICertServerExit("));
+    assert!(!out.contains("pub struct ICertServerPolicy("));
+
+    let (_, plain, _) = idlgen(&["rust", "fixtures/certif/certcli.idl"]);
+    assert!(!plain.contains("pub struct ICertServerExit("));
+    let (code, with, err) = idlgen(&["rust", "fixtures/certif/certcli.idl", "--with-imports"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(with.contains("pub struct ICertServerExit("));
+    assert!(with.contains("pub struct CCertServerExit;"));
+}
+
+#[test]
+fn defines_include_dirs_and_undefines_reach_the_preprocessor() {
+    let dir = temp_dir("defines");
+    std::fs::create_dir_all(dir.join("inc")).expect("inc dir");
+    std::fs::write(
+        dir.join("inc").join("Extra.Idl"),
+        "import \"oaidl.idl\";\n[object, uuid(11111111-2222-3333-4444-555555555555)]\ninterface IExtra : IUnknown { HRESULT E(); };\n",
+    )
+    .expect("write");
+    let main = dir.join("main.idl");
+    std::fs::write(
+        &main,
+        "import \"extra.idl\";\n#ifdef WITH_B\n[object, uuid(11111111-2222-3333-4444-555555555556)]\ninterface IB : IExtra { HRESULT B(); };\n#endif\n#if LEVEL > 2 && defined(_WIN64)\n[object, uuid(11111111-2222-3333-4444-555555555557)]\ninterface IC : IUnknown { HRESULT C(); };\n#endif\n",
+    )
+    .expect("write");
+    let main = main.to_str().expect("utf-8");
+    let inc = dir.join("inc");
+    let inc = inc.to_str().expect("utf-8");
+
+    let (code, _, err) = idlgen(&["dispids", main]);
+    assert_eq!(code, 2, "extra.idl is only on -I: {err}");
+    assert!(err.contains("cannot find import \"extra.idl\""), "{err}");
+
+    let (code, out, err) = idlgen(&["dispids", main, "-I", inc, "-D", "WITH_B", "-D", "LEVEL=3"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("IB ") && out.contains("IC "), "{out}");
+    // IB : IExtra : IUnknown: B is slot 4, DISPID 0x60020000.
+    assert!(
+        out.lines().any(|l| l.split_whitespace().collect::<Vec<_>>()
+            == ["IB", "B", "0x60020000", "method", "4"]),
+        "{out}"
+    );
+
+    let (code, out, err) = idlgen(&["dispids", main, "-I", inc, "-D", "LEVEL=3", "-U", "_WIN64"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("IB ") && !out.contains("IC "), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn dump_verb_writes_json() {
+    let (code, out, err) = idlgen(&["dump", "fixtures/certif/certif.idl", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("{\n  \"format\": \"idlgen-dump\""));
+    let (code, _, err) = idlgen(&["dump", "fixtures/certif/certif.idl", "--format", "yaml"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn help_documents_every_flag_and_the_exit_codes() {
+    let (code, top, _) = idlgen(&["--help"]);
+    assert_eq!(code, 0);
+    for needle in [
+        "rust",
+        "dispids",
+        "dump",
+        "Exit codes",
+        "1 `rust --check`",
+        "or input error",
+    ] {
+        assert!(
+            top.contains(needle),
+            "top-level help lacks {needle}:\n{top}"
+        );
+    }
+    let (_, rust, _) = idlgen(&["rust", "--help"]);
+    for flag in [
+        "--include",
+        "--define",
+        "--undefine",
+        "--output",
+        "--interface",
+        "--with-imports",
+        "--check",
+    ] {
+        assert!(rust.contains(flag), "rust --help lacks {flag}:\n{rust}");
+    }
+    let (_, dump, _) = idlgen(&["dump", "--help"]);
+    for flag in ["--format", "--with-imports", "--include", "--define"] {
+        assert!(dump.contains(flag), "dump --help lacks {flag}:\n{dump}");
+    }
+}

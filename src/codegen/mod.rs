@@ -2,4 +2,5 @@
 
 pub mod dispids;
 mod format;
+pub mod json;
 pub mod rust;

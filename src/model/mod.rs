@@ -59,6 +59,8 @@ impl std::fmt::Display for Guid {
 pub struct Origin {
     pub file: FileId,
     pub span: Span,
+    /// 1-based line of the declaration's start, for dumps and messages.
+    pub line: u32,
 }
 
 /// The whole resolved input.
@@ -133,6 +135,20 @@ impl Model {
         out
     }
 
+    /// The type as written, with typedef names kept and `const` dropped (`LONG`, `BSTR`,
+    /// `VARIANT*`, `IUnknown**`, `SAFEARRAY(BSTR)`, `unsigned long`): the dump's spelling.
+    pub fn type_string(&self, ty: &Type) -> String {
+        match ty {
+            Type::Base(b) => base_type_name(*b).to_string(),
+            Type::Named(id) => self.item(*id).name.clone(),
+            Type::Pointer { pointee, .. } => format!("{}*", self.type_string(pointee)),
+            Type::Array(elem, Some(n)) => format!("{}[{n}]", self.type_string(elem)),
+            Type::Array(elem, None) => format!("{}[]", self.type_string(elem)),
+            Type::SafeArray(elem) => format!("SAFEARRAY({})", self.type_string(elem)),
+            Type::Function => "function".to_string(),
+        }
+    }
+
     /// Follows typedefs from `ty` until something that is not a plain typedef alias.
     pub fn strip_typedefs<'a>(&'a self, mut ty: &'a Type) -> &'a Type {
         let mut guard = 0;
@@ -168,6 +184,8 @@ pub enum ItemKind {
     Union(Record),
     Typedef(Typedef),
     Module(Module),
+    /// `const TYPE NAME = value;` (also listed by name in [`Model::constants`]).
+    Const(Const),
 }
 
 impl ItemKind {
@@ -181,6 +199,7 @@ impl ItemKind {
             ItemKind::Union(_) => "union",
             ItemKind::Typedef(_) => "typedef",
             ItemKind::Module(_) => "module",
+            ItemKind::Const(_) => "const",
         }
     }
 }
@@ -299,6 +318,37 @@ pub enum Type {
 
 pub use crate::idl::ast::BaseType;
 
+/// The canonical IDL spelling of a base type.
+pub fn base_type_name(b: BaseType) -> &'static str {
+    match b {
+        BaseType::Void => "void",
+        BaseType::Char => "char",
+        BaseType::UChar => "unsigned char",
+        BaseType::SChar => "small",
+        BaseType::Short => "short",
+        BaseType::UShort => "unsigned short",
+        BaseType::Int => "int",
+        BaseType::UInt => "unsigned int",
+        BaseType::Long => "long",
+        BaseType::ULong => "unsigned long",
+        BaseType::Hyper => "hyper",
+        BaseType::UHyper => "unsigned hyper",
+        BaseType::Int64 => "__int64",
+        BaseType::UInt64 => "unsigned __int64",
+        BaseType::Int32 => "__int32",
+        BaseType::UInt32 => "unsigned __int32",
+        BaseType::Int3264 => "__int3264",
+        BaseType::UInt3264 => "unsigned __int3264",
+        BaseType::Float => "float",
+        BaseType::Double => "double",
+        BaseType::Boolean => "boolean",
+        BaseType::Byte => "byte",
+        BaseType::WChar => "wchar_t",
+        BaseType::HandleT => "handle_t",
+        BaseType::ErrorStatusT => "error_status_t",
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Dispinterface {
     pub uuid: Option<Guid>,
@@ -353,6 +403,12 @@ pub struct RecordField {
 #[derive(Debug, Clone)]
 pub struct Typedef {
     pub ty: Type,
+}
+
+#[derive(Debug, Clone)]
+pub struct Const {
+    pub ty: Type,
+    pub value: Value,
 }
 
 #[derive(Debug, Clone)]

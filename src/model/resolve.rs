@@ -56,14 +56,21 @@ struct Resolver<'a> {
 type R<T> = Result<T, Diagnostic>;
 
 impl Resolver<'_> {
+    fn origin(&self, span: Span) -> Origin {
+        let line = self.sources.locate(span).map_or(0, |l| l.line);
+        Origin {
+            file: span.file,
+            span,
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+        }
+    }
+
     fn push(&mut self, name: &str, span: Span, kind: ItemKind) -> TypeId {
         let id = TypeId(u32::try_from(self.model.items.len()).unwrap_or(u32::MAX));
+        let origin = self.origin(span);
         self.model.items.push(Item {
             name: name.to_string(),
-            origin: Some(Origin {
-                file: span.file,
-                span,
-            }),
+            origin: Some(origin),
             helpstring: None,
             kind,
         });
@@ -174,12 +181,10 @@ impl Resolver<'_> {
         self.define(name)?;
         let id = match self.model.lookup(&name.name) {
             Some(id) if same_kind(&self.model.item(id).kind, &kind) => {
+                let origin = self.origin(span);
                 let it = self.item_mut(id);
                 it.kind = kind;
-                it.origin = Some(Origin {
-                    file: span.file,
-                    span,
-                });
+                it.origin = Some(origin);
                 id
             }
             Some(id) => {
@@ -477,12 +482,10 @@ impl Resolver<'_> {
                         span: t.span,
                     })?;
                 }
+                let origin = self.origin(span);
                 let it = self.item_mut(id);
                 it.kind = make(out, true);
-                it.origin = Some(Origin {
-                    file: span.file,
-                    span,
-                });
+                it.origin = Some(origin);
                 Ok(id)
             }
             None => {
@@ -673,10 +676,17 @@ impl Resolver<'_> {
     }
 
     fn constant(&mut self, c: &ast::Const) -> R<()> {
-        self.ty(&c.ty)?;
-        let v = eval(&c.value, &self.model.constants, self.sources)?;
+        let ty = self.ty(&c.ty)?;
+        let value = eval(&c.value, &self.model.constants, self.sources)?;
         self.define(&c.name)?;
-        self.model.constants.insert(c.name.name.clone(), v);
+        self.model
+            .constants
+            .insert(c.name.name.clone(), value.clone());
+        self.push(
+            &c.name.name,
+            c.span,
+            ItemKind::Const(super::Const { ty, value }),
+        );
         Ok(())
     }
 
@@ -789,7 +799,10 @@ impl Resolver<'_> {
             lcid,
             helpstring: attrs.string("helpstring"),
             types: Vec::new(),
-            origin: Some(Origin { file, span: l.span }),
+            origin: Some(Origin {
+                file,
+                ..self.origin(l.span)
+            }),
         });
         let index = self.model.libraries.len() - 1;
         self.items(file, &l.items, Some(index))
