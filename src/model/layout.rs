@@ -7,6 +7,8 @@
 //!   interface's own members as a type library holds them: `[local]` methods are not in a type
 //!   library and do not advance it (widl's `add_func_desc` skips them). A member whose name an
 //!   earlier member already has (propget/propput pairs) takes that member's id.
+//! - A dispinterface's methods count at depth 0; its properties without `[id]` get
+//!   `0x40000000 + number of methods + property index`, as widl writes them.
 
 use super::{ItemKind, Model, TypeId};
 use crate::diag::{Diagnostic, SourceMap};
@@ -50,8 +52,16 @@ pub fn assign(model: &mut Model, sources: &SourceMap) -> Result<(), Diagnostic> 
     }
     for item in &mut model.items {
         if let ItemKind::Dispinterface(d) = &mut item.kind {
-            // A dispinterface's methods sit above IDispatch (depth 1) in its type info.
-            number_members(&mut d.methods, 1, None);
+            // widl numbers a dispinterface's methods at depth 0 (0x6000xxxx), and its
+            // properties after the methods: 0x40000000 + method count + property index
+            // (checked through oleaut32 on widl's type library, tests/oracle_typelib.rs).
+            number_members(&mut d.methods, 0, None);
+            let methods = d.methods.len() as i32;
+            for (index, p) in d.properties.iter_mut().enumerate() {
+                if !p.explicit_id {
+                    p.dispid = 0x4000_0000 + methods + index as i32;
+                }
+            }
         }
     }
     Ok(())

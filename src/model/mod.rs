@@ -363,6 +363,8 @@ pub struct DispProperty {
     pub name: String,
     pub ty: Type,
     pub dispid: i32,
+    /// Whether `dispid` came from an explicit `[id(n)]`.
+    pub explicit_id: bool,
     pub readonly: bool,
 }
 

@@ -713,17 +713,18 @@ impl Resolver<'_> {
                 properties,
                 methods,
             } => {
-                for (index, p) in properties.iter().enumerate() {
+                for p in properties {
                     let pa = Attrs(&p.attrs);
-                    let dispid = match pa.expr("id") {
-                        Some(e) => self.int_attr(e, "id")?,
-                        // Automatic ids for dispinterface properties, as MIDL and widl give them.
-                        None => 0x4000_0000 + index as i32,
+                    // Automatic ids are assigned with the other layout rules (model::layout).
+                    let (dispid, explicit_id) = match pa.expr("id") {
+                        Some(e) => (self.int_attr(e, "id")?, true),
+                        None => (0, false),
                     };
                     disp.properties.push(DispProperty {
                         name: p.name.as_ref().map(|n| n.name.clone()).unwrap_or_default(),
                         ty: self.ty(&p.ty)?,
                         dispid,
+                        explicit_id,
                         readonly: pa.has("readonly"),
                     });
                 }
