@@ -12,6 +12,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
+use common::c_header::c_vtable;
 use idlgen::idl::Options;
 use idlgen::model::{ItemKind, Model};
 
@@ -39,70 +42,6 @@ fn certif_model() -> Model {
     )
     .unwrap_or_else(|e| panic!("{e}"))
     .model
-}
-
-/// A vtable from a C header: the method names in slot order, each with its parameter names
-/// (without `This`).
-fn c_vtable(header: &str, interface: &str) -> Vec<(String, Vec<String>)> {
-    let start = format!("typedef struct {interface}Vtbl {{");
-    let end = format!("}} {interface}Vtbl;");
-    let from = header
-        .find(&start)
-        .unwrap_or_else(|| panic!("no {start} in the header"));
-    let body = &header[from..];
-    let body = strip_comments(&body[..body.find(&end).expect("end of the vtable struct")]);
-    let mut out = Vec::new();
-    let mut rest = body.as_str();
-    // Each member: `RET (CALLCONV *Name)(params);`, possibly over several lines.
-    while let Some(star) = rest.find('*') {
-        let after = &rest[star + 1..];
-        let Some(close) = after.find(')') else { break };
-        let name = after[..close].trim().to_string();
-        let params_start = after[close + 1..].find('(').map(|i| close + 1 + i + 1);
-        let Some(ps) = params_start else { break };
-        let mut depth = 1;
-        let mut pe = ps;
-        for (i, c) in after[ps..].char_indices() {
-            match c {
-                '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        pe = ps + i;
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
-        let params: Vec<String> = after[ps..pe]
-            .split(',')
-            .map(|p| {
-                p.trim()
-                    .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .next()
-                    .unwrap_or("")
-                    .to_string()
-            })
-            .filter(|p| p != "This" && !p.is_empty())
-            .collect();
-        if name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            out.push((name, params));
-        }
-        rest = &after[pe..];
-    }
-    out
-}
-
-fn strip_comments(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find("/*") {
-        out.push_str(&rest[..i]);
-        rest = rest[i..].find("*/").map_or("", |j| &rest[i + j + 2..]);
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The same view from idlgen's model: every slot of the chain, with parameter names.
