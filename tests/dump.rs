@@ -3,7 +3,9 @@
 //! Golden files: fixtures/certif/expected/{certif,certcli}.json. Accept a reviewed change with
 //! `IDLGEN_BLESS=1 cargo test --test dump`.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::Value;
@@ -27,29 +29,14 @@ fn dump(args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("UTF-8 JSON")
 }
 
-fn check_golden(golden: &Path, actual: &str) {
-    if std::env::var_os("IDLGEN_BLESS").is_some() {
-        std::fs::write(golden, actual).expect("write golden");
-        return;
-    }
-    let expected = std::fs::read_to_string(golden).unwrap_or_default();
-    if expected != actual {
-        let diff = similar::TextDiff::from_lines(expected.as_str(), actual);
-        panic!(
-            "{} differs (review, then `IDLGEN_BLESS=1 cargo test --test dump`):\n{}",
-            golden.display(),
-            diff.unified_diff().header("golden", "generated")
-        );
-    }
-}
-
 #[test]
 fn certif_dump_matches_the_golden_file() {
     for name in ["certif", "certcli"] {
         let text = dump(&[&format!("fixtures/certif/{name}.idl")]);
-        check_golden(
+        common::golden::check(
             &root().join(format!("fixtures/certif/expected/{name}.json")),
             &text,
+            "dump",
         );
         assert_eq!(
             text,

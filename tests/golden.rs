@@ -6,7 +6,9 @@
 //! IDLGEN_BLESS=1 cargo test --test golden
 //! ```
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::Command;
 
 use idlgen::codegen::rust::{RustOptions, generate};
@@ -35,29 +37,11 @@ fn generate_for(input: &str) -> String {
         .unwrap_or_else(|e| panic!("{input} does not generate:\n{e}"))
 }
 
-fn check(golden: &Path, actual: &str) {
-    if std::env::var_os("IDLGEN_BLESS").is_some() {
-        std::fs::write(golden, actual).expect("write golden");
-        return;
-    }
-    let expected = std::fs::read_to_string(golden).unwrap_or_default();
-    if expected != actual {
-        let diff = similar::TextDiff::from_lines(expected.as_str(), actual);
-        panic!(
-            "{} differs from what idlgen generates (review, then `IDLGEN_BLESS=1 cargo test --test golden`):\n{}",
-            golden.display(),
-            diff.unified_diff()
-                .context_radius(3)
-                .header("golden", "generated")
-        );
-    }
-}
-
 #[test]
 fn golden_rust_bindings() {
     std::env::set_current_dir(root()).expect("cd to the crate root");
     for (input, golden) in CASES {
-        check(&root().join(golden), &generate_for(input));
+        common::golden::check(&root().join(golden), &generate_for(input), "golden");
     }
 }
 

@@ -64,14 +64,15 @@ pub fn strip_comments(text: &str) -> String {
     out
 }
 
-
 /// Every interface name with a `typedef struct XVtbl {` block in the header.
 pub fn vtable_names(header: &str) -> Vec<String> {
     header
         .match_indices("typedef struct ")
         .filter_map(|(i, _)| {
             let rest = &header[i + "typedef struct ".len()..];
-            let name = rest.split(|c: char| !(c.is_alphanumeric() || c == '_')).next()?;
+            let name = rest
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .next()?;
             let after = rest[name.len()..].trim_start();
             (name.ends_with("Vtbl") && after.starts_with('{'))
                 .then(|| name.trim_end_matches("Vtbl").to_string())

@@ -2,3 +2,4 @@
 #![allow(dead_code)]
 
 pub mod c_header;
+pub mod golden;
