@@ -6,6 +6,7 @@
 //! front end.
 
 mod attrs;
+pub mod automation;
 mod eval;
 pub mod layout;
 mod resolve;

@@ -1,0 +1,78 @@
+//! The VARTYPE of every kind of type a member can have (model::automation).
+
+use idlgen::idl::Options;
+use idlgen::model::automation::*;
+use idlgen::model::{ItemKind, Model};
+
+fn model() -> Model {
+    let text = r#"
+import "oaidl.idl";
+typedef enum Color { Red, Green = 5 } Color;
+typedef struct Point { LONG x; LONG y; } Point;
+typedef LONG MYLONG;
+[object, uuid(6b1a0d10-0000-4000-8000-000000000031), dual]
+interface IAuto : IDispatch {
+    HRESULT M(
+        [in] LONG a, [in] long b, [in] int c, [in] short d, [in] unsigned long e,
+        [in] unsigned char f, [in] byte g, [in] char h, [in] hyper i, [in] float j,
+        [in] double k, [in] BSTR l, [in] VARIANT m, [in] VARIANT_BOOL n, [in] DATE o,
+        [in] CY p, [in] DECIMAL q, [in] SCODE r, [in] IUnknown *s, [in] IDispatch *t,
+        [in] IAuto *u, [in] SAFEARRAY(BSTR) v, [in] Color w, [in] Point x, [in] MYLONG y,
+        [in, out] LONG *z, [in, out] BSTR *aa, [in] SAFEARRAY(VARIANT) *ab,
+        [out, retval] VARIANT *ac);
+};
+"#;
+    idlgen::load_source("auto.idl", text, &Options::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .model
+}
+
+#[test]
+fn parameter_types_map_to_their_vartypes() {
+    let m = model();
+    let id = m.lookup("IAuto").expect("IAuto");
+    let ItemKind::Interface(i) = &m.item(id).kind else {
+        panic!("interface")
+    };
+    let got: Vec<(String, Option<u16>)> = i.methods[0]
+        .params
+        .iter()
+        .map(|p| (p.name.clone(), variant_type(&m, &p.ty)))
+        .collect();
+    let expected = [
+        VT_I4,
+        VT_I4,
+        VT_INT,
+        VT_I2,
+        VT_UI4,
+        VT_UI1,
+        VT_UI1,
+        VT_I1,
+        VT_I8,
+        VT_R4,
+        VT_R8,
+        VT_BSTR,
+        VT_VARIANT,
+        VT_BOOL,
+        VT_DATE,
+        VT_CY,
+        VT_DECIMAL,
+        VT_ERROR,
+        VT_UNKNOWN,
+        VT_DISPATCH,
+        VT_DISPATCH,
+        VT_ARRAY | VT_BSTR,
+        VT_I4,
+        VT_RECORD,
+        VT_I4,
+        VT_BYREF | VT_I4,
+        VT_BYREF | VT_BSTR,
+        VT_BYREF | VT_ARRAY | VT_VARIANT,
+        VT_BYREF | VT_VARIANT,
+    ];
+    assert_eq!(got.len(), expected.len());
+    for ((name, vt), want) in got.iter().zip(expected) {
+        assert_eq!(*vt, Some(want), "parameter {name}");
+    }
+    assert_eq!(variant_type(&m, &i.methods[0].ret), Some(VT_HRESULT));
+}
