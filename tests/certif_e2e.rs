@@ -2,6 +2,9 @@
 //! `ICertServerExit` through the generated `_Impl` trait, and a client calls all 12 methods
 //! through the generated wrappers, which go through the raw vtable pointer (not the Rust trait).
 //!
+//! A late-bound client then drives the same mock CA through the generated `IDispatch` shim, as
+//! a script host does (spec/idispatch.md).
+//!
 //! The bindings are the committed golden file (`fixtures/certif/expected/certif.rs`); the golden
 //! test keeps it equal to what idlgen generates. Warnings in it fail this build.
 #![deny(warnings)]
@@ -11,6 +14,8 @@
 mod certif {
     include!("../fixtures/certif/expected/certif.rs");
 }
+
+mod dispatch_support;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -467,5 +472,235 @@ fn dispid_table_matches_spec() {
     assert_eq!(
         ICertServerPolicy::IID.to_string(),
         "aa000922-ffbe-11cf-8800-00a0c903b83c"
+    );
+}
+
+/// The mock CA as a script host sees it: only `IDispatch`.
+fn late_bound_ca() -> IDispatch {
+    let server: ICertServerExit = MockCa::new(Rc::new(Cell::new(false))).into_com();
+    server.cast().expect("ICertServerExit is dual")
+}
+
+const METHOD_GET: u16 = idlgen_runtime::DISPATCH_METHOD | idlgen_runtime::DISPATCH_PROPERTYGET;
+
+#[test]
+fn late_bound_client_drives_the_mock_ca_like_a_script_host() {
+    use dispatch_support::*;
+    use idlgen_runtime::*;
+    let ca = late_bound_ca();
+
+    // GetIDsOfNames, names in other letter cases, with parameter names (G1, G2).
+    let (hr, ids) = ids_of(&ca, &["SETCONTEXT"], 0x409);
+    assert_eq!((hr, ids), (S_OK, vec![0x6002_0000]));
+    let (hr, ids) = ids_of(
+        &ca,
+        &["getrequestproperty", "STRPROPERTYNAME", "propertytype"],
+        0,
+    );
+    assert_eq!((hr, ids), (S_OK, vec![0x6002_0001, 0, 1]));
+    let get_request_property = 0x6002_0001;
+
+    // SetContext(7) with a VT_I2 (coerced to LONG), as VBScript calls: METHOD|PROPERTYGET.
+    let o = invoke(&ca, 0x6002_0000, METHOD_GET, vec![Variant::from(7i16)]);
+    assert_eq!((o.hr, o.result.vt()), (S_OK, VT_EMPTY));
+
+    // GetRequestProperty("RequestID", PROPTYPE_LONG as VT_I2): the VARIANT result read back.
+    let o = invoke(
+        &ca,
+        get_request_property,
+        METHOD_GET,
+        vec![
+            Variant::from("RequestID"),
+            Variant::from(PROPTYPE_LONG as i16),
+        ],
+    );
+    assert_eq!(o.hr, S_OK);
+    assert_eq!(o.result.vt(), VT_I4);
+    assert_eq!(i32::try_from(&o.result), Ok(42));
+    let o = invoke(
+        &ca,
+        get_request_property,
+        METHOD_GET,
+        vec![
+            Variant::from("RequesterName"),
+            Variant::from(PROPTYPE_STRING as i16),
+        ],
+    );
+    assert_eq!(
+        String::try_from(&o.result).ok().as_deref(),
+        Some("CONTOSO\\alice")
+    );
+    let o = invoke(
+        &ca,
+        get_request_property,
+        METHOD_GET,
+        vec![Variant::from("RawRequest"), Variant::from(PROPTYPE_BINARY)],
+    );
+    assert_eq!(o.result.vt(), VT_ARRAY | VT_UI1);
+    assert_eq!(
+        o.result.as_bytes(),
+        Some(&[0x30, 0x82, 0x00, 0x01, 0xff][..])
+    );
+    // Named arguments, as `GetRequestProperty PropertyType:=1, strPropertyName:="RequestID"`.
+    let mut rgvarg = [Variant::from(PROPTYPE_LONG), Variant::from("RequestID")];
+    let o = invoke_raw(
+        &ca,
+        get_request_property,
+        METHOD_GET,
+        &mut rgvarg,
+        &mut [1, 0],
+    );
+    assert_eq!(i32::try_from(&o.result), Ok(42));
+    // A BSTR result and a LONG result.
+    let o = invoke(
+        &ca,
+        0x6002_0002,
+        METHOD_GET,
+        vec![Variant::from("certificatetemplate")],
+    );
+    assert_eq!(
+        (o.result.vt(), String::try_from(&o.result).ok().as_deref()),
+        (VT_BSTR, Some("User"))
+    );
+    let o = invoke(
+        &ca,
+        0x6002_0004,
+        METHOD_GET,
+        vec!["2.5.29.15".into(), PROPTYPE_BINARY.into()],
+    );
+    assert_eq!(o.hr, S_OK);
+    let o = invoke(&ca, 0x6002_0005, METHOD_GET, vec![]);
+    assert_eq!((o.result.vt(), i32::try_from(&o.result)), (VT_I4, Ok(1)));
+    // Enumerate until the CA reports the end, through EXCEPINFO.
+    assert_eq!(
+        invoke(&ca, 0x6002_0006, METHOD_GET, vec![0.into()]).hr,
+        S_OK
+    );
+    let mut names = Vec::new();
+    loop {
+        let o = invoke(&ca, 0x6002_0007, METHOD_GET, vec![]);
+        if o.hr != S_OK {
+            assert_eq!(o.hr, DISP_E_EXCEPTION);
+            assert_eq!(o.excep.map(|e| e.scode), Some(NO_MORE_ITEMS));
+            break;
+        }
+        names.push(String::try_from(&o.result).unwrap_or_default());
+    }
+    assert_eq!(names, ["2.5.29.15", "2.5.29.17", "1.3.6.1.4.1.311.21.7"]);
+
+    // The error paths.
+    let (hr, ids) = ids_of(&ca, &["GetRequestProperty", "NoSuchParam"], 0);
+    assert_eq!(
+        (hr, ids),
+        (DISP_E_UNKNOWNNAME, vec![0x6002_0001, DISPID_UNKNOWN])
+    );
+    assert_eq!(ids_of(&ca, &["NoSuchMethod"], 0).0, DISP_E_UNKNOWNNAME);
+    let o = invoke(
+        &ca,
+        get_request_property,
+        METHOD_GET,
+        vec!["NoSuch".into(), 1.into()],
+    );
+    assert_eq!(o.hr, DISP_E_EXCEPTION);
+    assert_eq!(o.result.vt(), VT_EMPTY);
+    let excep = o.excep.expect("EXCEPINFO");
+    assert_eq!(
+        (
+            excep.wcode,
+            excep.scode,
+            excep.source.as_str(),
+            excep.description.as_str()
+        ),
+        (
+            0,
+            CERTSRV_E_PROPERTY_EMPTY,
+            "ICertServerExit",
+            "no property NoSuch"
+        )
+    );
+    let o = invoke(
+        &ca,
+        get_request_property,
+        METHOD_GET,
+        vec!["RequestID".into()],
+    );
+    assert_eq!(o.hr, DISP_E_BADPARAMCOUNT);
+    let o = invoke(
+        &ca,
+        get_request_property,
+        METHOD_GET,
+        vec!["RequestID".into(), "long".into()],
+    );
+    assert_eq!((o.hr, o.arg_err), (DISP_E_TYPEMISMATCH, Some(0)));
+    let o = invoke(
+        &ca,
+        get_request_property,
+        METHOD_GET,
+        vec!["RequestID".into(), 1e10.into()],
+    );
+    assert_eq!((o.hr, o.arg_err), (DISP_E_OVERFLOW, Some(0)));
+    let o = invoke_with(
+        &ca,
+        0x6002_0005,
+        &IDispatch::IID,
+        0,
+        METHOD_GET,
+        &mut [],
+        &mut [],
+    );
+    assert_eq!(o.hr, DISP_E_UNKNOWNINTERFACE);
+    assert_eq!(
+        invoke(&ca, 0x6002_00FF, METHOD_GET, vec![]).hr,
+        DISP_E_MEMBERNOTFOUND
+    );
+    assert_eq!(
+        invoke(&ca, 0x6002_0000, DISPATCH_PROPERTYPUT, vec![7.into()]).hr,
+        DISP_E_MEMBERNOTFOUND
+    );
+    let o = invoke(&ca, 0x6002_0005, METHOD_GET, vec![1.into()]);
+    assert_eq!(
+        o.hr, DISP_E_BADPARAMCOUNT,
+        "A8: the [retval] is not an argument"
+    );
+}
+
+#[test]
+fn invoke_a1_reverse_order_over_the_mock_ca() {
+    use dispatch_support::*;
+    let ca = late_bound_ca();
+    assert_eq!(
+        invoke(&ca, 0x6002_0000, METHOD_GET, vec![7.into()]).hr,
+        idlgen_runtime::S_OK
+    );
+    // rgvarg[1] is the first parameter (the name), rgvarg[0] the second (the type).
+    let mut rgvarg = [
+        Variant::from(PROPTYPE_STRING),
+        Variant::from("SerialNumber"),
+    ];
+    let o = invoke_raw(&ca, 0x6002_0003, METHOD_GET, &mut rgvarg, &mut []);
+    assert_eq!(String::try_from(&o.result).ok().as_deref(), Some("1a2b3c"));
+    // The other way round is a type mismatch on rgvarg[0] (not a number).
+    let mut rgvarg = [
+        Variant::from("SerialNumber"),
+        Variant::from(PROPTYPE_STRING),
+    ];
+    let o = invoke_raw(&ca, 0x6002_0003, METHOD_GET, &mut rgvarg, &mut []);
+    assert_eq!(
+        (o.hr, o.arg_err),
+        (idlgen_runtime::DISP_E_TYPEMISMATCH, Some(0))
+    );
+}
+
+#[test]
+fn invoke_r3_mock_ca_errors_reach_excepinfo() {
+    use dispatch_support::*;
+    let ca = late_bound_ca();
+    // Before SetContext the CA has no request.
+    let o = invoke(&ca, 0x6002_0005, METHOD_GET, vec![]);
+    assert_eq!(o.hr, idlgen_runtime::DISP_E_EXCEPTION);
+    let excep = o.excep.expect("EXCEPINFO");
+    assert_eq!(
+        (excep.scode, excep.description.as_str()),
+        (E_UNEXPECTED, "no extension fetched yet")
     );
 }

@@ -71,8 +71,8 @@ pub unsafe extern "system" fn dispatch_invoke_not_implemented(
 /// - `count == 0`: `E_INVALIDARG`;
 /// - `*riid != IID_NULL`: `DISP_E_UNKNOWNINTERFACE`;
 /// - `names[0]` is looked up case-insensitively ([`crate::fold_name`]'s rule; the LCID has no
-///   effect) in `O(log n)` without allocating. The table holds no parameter names, so every
-///   following name (a parameter of that member) is unknown. Each unknown name gets
+///   effect) in `O(log n)` without allocating; every following name is a parameter of that
+///   member, whose id is its 0-based position in the declaration (G2). Each unknown name gets
 ///   `DISPID_UNKNOWN` in its slot, known slots are still filled, and the result is then
 ///   `DISP_E_UNKNOWNNAME`.
 ///
@@ -106,12 +106,17 @@ pub unsafe fn dispatch_get_ids_of_names(
     // SAFETY: ids has room for `count` DISPIDs (caller contract).
     let ids = unsafe { core::slice::from_raw_parts_mut(ids, count as usize) };
     let mut result = S_OK;
+    // SAFETY: names[0] is non-null (checked) and NUL-terminated (caller contract).
+    let member = table.lookup_member_wide(unsafe { wide_str(names[0]) });
     for (i, (&name, id)) in names.iter().zip(ids.iter_mut()).enumerate() {
-        let found = if i == 0 {
+        let found = match (i, member) {
+            (0, m) => m.map(|m| m.dispid),
+            // G2: a parameter's id is its 0-based position.
             // SAFETY: a non-null name is NUL-terminated (caller contract).
-            table.lookup_wide(unsafe { wide_str(name) })
-        } else {
-            None
+            (_, Some(m)) => m
+                .param_position_wide(unsafe { wide_str(name) })
+                .and_then(|p| i32::try_from(p).ok()),
+            (_, None) => None,
         };
         *id = found.unwrap_or_else(|| {
             result = DISP_E_UNKNOWNNAME;

@@ -4,7 +4,10 @@
 use core::cmp::Ordering;
 use core::fmt;
 
-use crate::{DISPATCH_METHOD, DISPATCH_PROPERTYGET, DISPATCH_PROPERTYPUT, DISPATCH_PROPERTYPUTREF};
+use crate::{
+    DISPATCH_METHOD, DISPATCH_PROPERTYGET, DISPATCH_PROPERTYPUT, DISPATCH_PROPERTYPUTREF,
+    PARAMFLAG_FHASDEFAULT, PARAMFLAG_FLCID, PARAMFLAG_FOPT, PARAMFLAG_FRETVAL, VARTYPE,
+};
 
 /// The kind of a dispatch member; the value is its `DISPATCH_*` flag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -44,6 +47,72 @@ impl fmt::Display for InvokeKind {
     }
 }
 
+/// A `[defaultvalue(...)]`, as `const` data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DispDefault {
+    /// An integer (also enum values and `VARIANT_BOOL`s).
+    Int(i64),
+    /// A floating-point value, as the bits of an `f64` (see [`DispDefault::float`]).
+    Float(u64),
+    /// A string.
+    Str(&'static str),
+}
+
+impl DispDefault {
+    /// A floating-point default.
+    pub const fn float(value: f64) -> DispDefault {
+        DispDefault::Float(value.to_bits())
+    }
+}
+
+/// One parameter of a dispatch member, as `IDispatch::Invoke` sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DispParam {
+    /// The name as declared in IDL (`GetIDsOfNames` answers its position for it).
+    pub name: &'static str,
+    /// The type: a plain VARTYPE for `[in]` values (`VT_I4`, `VT_BSTR`, `VT_VARIANT`, ...),
+    /// `VT_BYREF | base` for `[out]` and `[in, out]` pointers, `VT_ARRAY | base` for SAFEARRAYs.
+    pub vt: VARTYPE,
+    /// `PARAMFLAG_*` bits: in, out, lcid, retval, optional, has default.
+    pub flags: u16,
+    /// The `[defaultvalue]`, if any.
+    pub default: Option<DispDefault>,
+}
+
+impl DispParam {
+    /// An `[in]` parameter of type `vt` without default.
+    pub const fn new(name: &'static str, vt: VARTYPE, flags: u16) -> DispParam {
+        DispParam {
+            name,
+            vt,
+            flags,
+            default: None,
+        }
+    }
+
+    /// True when `flags` has all of `flag`'s bits.
+    pub const fn has(&self, flag: u16) -> bool {
+        self.flags & flag == flag
+    }
+
+    /// Whether `Invoke` takes the parameter from `rgvarg` (not `[lcid]`, not `[retval]`).
+    pub const fn is_argument(&self) -> bool {
+        self.flags & (PARAMFLAG_FLCID | PARAMFLAG_FRETVAL) == 0
+    }
+
+    /// Whether a caller may leave it out (`[optional]` or `[defaultvalue]`).
+    pub const fn is_optional(&self) -> bool {
+        self.flags & (PARAMFLAG_FOPT | PARAMFLAG_FHASDEFAULT) != 0
+    }
+}
+
+/// [`DispMember::flags`]: a `[restricted]` member (not callable late-bound unless its DISPID
+/// is negative).
+pub const DISPMEMBER_RESTRICTED: u16 = 0x1;
+/// [`DispMember::flags`]: a `[vararg]` member (its last argument parameter collects the
+/// remaining positional arguments in a SAFEARRAY of VARIANT).
+pub const DISPMEMBER_VARARG: u16 = 0x2;
+
 /// One member of a dispatch interface.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DispMember {
@@ -55,6 +124,57 @@ pub struct DispMember {
     pub kind: InvokeKind,
     /// The vtable slot, for dual interfaces; `None` for dispinterface-only members.
     pub slot: Option<u16>,
+    /// The parameters in declaration order (`[lcid]` and `[retval]` included); their names
+    /// answer `GetIDsOfNames` after the member's (rule G2).
+    pub params: &'static [DispParam],
+    /// The VARTYPE of the `[retval]` (what `Invoke` puts in `pVarResult`), `VT_EMPTY` for none.
+    pub ret: VARTYPE,
+    /// `DISPMEMBER_*` bits.
+    pub flags: u16,
+}
+
+impl DispMember {
+    /// A member without parameters, result or flags (add them with struct update syntax:
+    /// `DispMember { params: &[...], ..DispMember::new(...) }`).
+    pub const fn new(
+        name: &'static str,
+        dispid: i32,
+        kind: InvokeKind,
+        slot: Option<u16>,
+    ) -> DispMember {
+        DispMember {
+            name,
+            dispid,
+            kind,
+            slot,
+            params: &[],
+            ret: crate::VT_EMPTY,
+            flags: 0,
+        }
+    }
+
+    /// True for a `[restricted]` member.
+    pub const fn is_restricted(&self) -> bool {
+        self.flags & DISPMEMBER_RESTRICTED != 0
+    }
+
+    /// True for a `[vararg]` member.
+    pub const fn is_vararg(&self) -> bool {
+        self.flags & DISPMEMBER_VARARG != 0
+    }
+
+    /// The position of the parameter named `name` (case-insensitively, [`fold_name`]'s rule),
+    /// for a UTF-16 name as `GetIDsOfNames` receives it. Does not allocate.
+    pub fn param_position_wide(&self, name: &[u16]) -> Option<usize> {
+        let chars = || char::decode_utf16(name.iter().copied());
+        if chars().any(|c| c.is_err()) {
+            return None;
+        }
+        let valid = || chars().map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER));
+        self.params
+            .iter()
+            .position(|p| folded(p.name.chars()).eq(folded(valid())))
+    }
 }
 
 /// The name fold used for DISPID lookup, the single statement of that rule (the generator folds
@@ -156,13 +276,49 @@ impl DispidTable {
     /// [`DispidTable::lookup`] for a UTF-16 name (as `GetIDsOfNames` receives it, without the
     /// terminator). A name with unpaired surrogates matches nothing. Does not allocate.
     pub fn lookup_wide(&self, name: &[u16]) -> Option<i32> {
+        self.lookup_member_wide(name).map(|m| m.dispid)
+    }
+
+    /// [`DispidTable::lookup_member`] for a UTF-16 name. Does not allocate.
+    pub fn lookup_member_wide(&self, name: &[u16]) -> Option<&'static DispMember> {
+        // Fast path: an ASCII name folds to ASCII lowercase (the same as the Unicode fold),
+        // once, into a stack buffer; the search then compares bytes.
+        let mut buf = [0u8; 64];
+        if name.len() <= buf.len() && name.iter().all(|u| *u < 0x80) {
+            for (b, u) in buf.iter_mut().zip(name) {
+                *b = (*u as u8).to_ascii_lowercase();
+            }
+            let query = &buf[..name.len()];
+            let i = self
+                .by_name
+                .binary_search_by(|(key, _)| key.as_bytes().cmp(query))
+                .ok()?;
+            return self
+                .by_name
+                .get(i)
+                .and_then(|(_, index)| self.members.get(usize::from(*index)));
+        }
         let chars = || char::decode_utf16(name.iter().copied());
         if chars().any(|c| c.is_err()) {
             return None;
         }
         let valid = || chars().map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER));
         self.find(|key| key.chars().cmp(folded(valid())))
-            .map(|m| m.dispid)
+    }
+
+    /// `Invoke`'s member selection (rule I3): the index (into [`DispidTable::members`]) of the
+    /// first member, in declaration order, with this DISPID whose invoke kind intersects
+    /// `wflags`. `O(log n)`.
+    pub fn select(&self, dispid: i32, wflags: u16) -> Option<usize> {
+        let members = self.members;
+        let id_of = |i: &u16| members.get(usize::from(*i)).map(|m| m.dispid);
+        let start = self.by_id.partition_point(|i| id_of(i) < Some(dispid));
+        self.by_id
+            .get(start..)?
+            .iter()
+            .map(|i| usize::from(*i))
+            .take_while(|i| members.get(*i).is_some_and(|m| m.dispid == dispid))
+            .find(|i| members.get(*i).is_some_and(|m| m.kind.matches(wflags)))
     }
 
     /// Binary search of `by_name` with `compare(key)` = key ordering relative to the query.

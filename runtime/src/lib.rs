@@ -7,7 +7,8 @@
 //! - [`ComObject`], [`IUnknown_Vtbl::for_object`], [`guard`], [`hresult_of`], [`FromImpl`]:
 //!   implementing interfaces in Rust; [`dispatch_get_ids_of_names`] and the other `dispatch_*`
 //!   functions fill the `IDispatch` slots of generated vtables.
-//! - [`DispidTable`]: case-insensitive name to DISPID lookup for generated `IDispatch` shims.
+//! - [`DispidTable`]: case-insensitive name to DISPID lookup for generated `IDispatch` shims;
+//!   [`dispatch_invoke`] and [`DispCall`]: their `Invoke`; [`change_type`]: VARIANT coercion.
 //!
 //! Memory that crosses a COM boundary (BSTRs, SAFEARRAYs, the contents of VARIANTs) comes from
 //! oleaut32 on Windows (`SysAllocStringLen`, `VariantClear`, `SafeArrayCreateVector`, ...). On
@@ -20,12 +21,14 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod bstr;
+mod coerce;
 mod dispatch;
 mod dispatch_slots;
 mod dispid_table;
 mod error;
 mod guid;
 mod hresult;
+mod invoke;
 mod object;
 #[cfg(windows)]
 mod oleaut32;
@@ -34,12 +37,14 @@ mod unknown;
 mod variant;
 
 pub use bstr::*;
+pub use coerce::*;
 pub use dispatch::*;
 pub use dispatch_slots::*;
 pub use dispid_table::*;
 pub use error::*;
 pub use guid::*;
 pub use hresult::*;
+pub use invoke::*;
 pub use object::*;
 pub use safearray::*;
 pub use unknown::*;

@@ -15,4 +15,10 @@ unsafe extern "system" {
     pub fn SafeArrayDestroy(psa: *mut SAFEARRAY) -> HRESULT;
     pub fn SafeArrayCopy(psa: *const SAFEARRAY, ppsaout: *mut *mut SAFEARRAY) -> HRESULT;
     pub fn SafeArrayGetVartype(psa: *const SAFEARRAY, pvt: *mut VARTYPE) -> HRESULT;
+    pub fn VariantChangeType(
+        pvargdest: *mut VARIANT,
+        pvarsrc: *const VARIANT,
+        wflags: u16,
+        vt: VARTYPE,
+    ) -> HRESULT;
 }

@@ -17,18 +17,21 @@ const CALCULATOR_DISPIDS: DispidTable = DispidTable::new(
             dispid: ADD,
             kind: InvokeKind::Method,
             slot: None,
+            ..DispMember::new("", 0, InvokeKind::Method, None)
         },
         DispMember {
             name: "Greeting",
             dispid: GREET,
             kind: InvokeKind::PropertyGet,
             slot: None,
+            ..DispMember::new("", 0, InvokeKind::Method, None)
         },
         DispMember {
             name: "Fail",
             dispid: FAIL,
             kind: InvokeKind::Method,
             slot: None,
+            ..DispMember::new("", 0, InvokeKind::Method, None)
         },
     ],
     &[("add", 0), ("fail", 2), ("greeting", 1)],

@@ -48,6 +48,7 @@ const fn member(
         dispid,
         kind,
         slot,
+        ..DispMember::new("", 0, InvokeKind::Method, None)
     }
 }
 

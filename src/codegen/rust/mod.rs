@@ -6,6 +6,7 @@
 //! printed by an askama template in `templates/`; the file is finally run through rustfmt when it
 //! is available, so the output is rustfmt-clean.
 
+mod dispatch;
 mod names;
 mod types;
 
@@ -14,6 +15,7 @@ use askama::Template;
 use crate::diag::Diagnostic;
 use crate::model::{self, ItemKind, Model, TypeId};
 
+use dispatch::{DispMemberView, InvokeArmView};
 use names::{method_name, shouty, type_name};
 use types::{RT, plan_param, plan_return, retval_abi};
 
@@ -91,6 +93,10 @@ fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> 
     let item = model.item(id);
     Ok(match &item.kind {
         ItemKind::Interface(i) if i.defined => Some(render(&interface_view(model, id, i))?),
+        // `dispinterface D { interface I; }` exposes I's members: not generated yet.
+        ItemKind::Dispinterface(d) if d.interface.is_none() => {
+            Some(render(&dispinterface_view(model, id, d))?)
+        }
         ItemKind::Coclass(c) => Some(render(&CoclassView {
             name: type_name(&item.name),
             doc: doc_lines(item.helpstring.as_deref(), "Coclass"),
@@ -295,16 +301,10 @@ struct InterfaceView {
     dispid_consts: Vec<(String, String, String)>,
     /// The DISPID table: own members and those of dispatch bases between this and IDispatch.
     disp_members: Vec<DispMemberView>,
+    /// The arms of the member dispatcher behind `Invoke`, one per DISPID table entry.
+    invoke_arms: Vec<InvokeArmView>,
     by_name: Vec<(String, usize)>,
     by_id: Vec<usize>,
-}
-
-#[derive(Debug, Clone)]
-struct DispMemberView {
-    name: String,
-    dispid: String,
-    kind: &'static str,
-    slot: String,
 }
 
 #[derive(Debug, Clone)]
@@ -396,27 +396,27 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
         })
         .collect();
 
-    // DISPID table: this interface's members and those of dispatch bases above IDispatch.
+    // DISPID table: this interface's members and those of dispatch bases above IDispatch,
+    // each classified for Invoke.
     let mut disp_members = Vec::new();
+    let mut invoke_arms = Vec::new();
     for a in chain.iter().rev() {
         if model.is_builtin(*a) {
             continue;
         }
         if let ItemKind::Interface(ai) = &model.item(*a).kind {
+            let owner = format!("{}_Impl", type_name(&model.item(*a).name));
             for m in &ai.methods {
-                disp_members.push(DispMemberView {
-                    name: m.name.clone(),
-                    dispid: dispid_literal(m.dispid),
-                    kind: match m.invkind {
-                        model::InvokeKind::Method => "Method",
-                        model::InvokeKind::PropGet => "PropertyGet",
-                        model::InvokeKind::PropPut => "PropertyPut",
-                        model::InvokeKind::PropPutRef => "PropertyPutRef",
-                    },
-                    slot: m
-                        .slot
-                        .map_or_else(|| "None".to_string(), |s| format!("Some({s})")),
-                });
+                let (member, arm) = dispatch::member(
+                    model,
+                    m,
+                    &owner,
+                    disp_members.len(),
+                    dispid_literal(m.dispid),
+                    dispatch::Style::Dual,
+                );
+                disp_members.push(member);
+                invoke_arms.push(arm);
             }
         }
     }
@@ -430,16 +430,7 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
         })
         .flatten()
         .collect();
-    let mut by_name: Vec<(String, usize)> = Vec::new();
-    for (i, m) in all.iter().enumerate() {
-        let key = idlgen_runtime::fold_name(&m.name);
-        if !by_name.iter().any(|(k, _)| *k == key) {
-            by_name.push((key, i));
-        }
-    }
-    by_name.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut by_id: Vec<usize> = (0..all.len()).collect();
-    by_id.sort_by_key(|i| (all[*i].dispid, *i));
+    let (by_name, by_id) = table_indexes(&all);
     let mut dispid_consts: Vec<(String, String, String)> = Vec::new();
     for m in &iface.methods {
         let c = format!("DISPID_{}", shouty(&m.name));
@@ -463,8 +454,93 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
         iids,
         dispid_consts,
         disp_members,
+        invoke_arms,
         by_name,
         by_id,
+        name,
+    }
+}
+
+/// The sorted indexes of a DISPID table over `members` (declaration order): folded names
+/// (first member of each name) sorted by bytes, and member indices sorted by (dispid, index).
+fn table_indexes(members: &[&model::Method]) -> (Vec<(String, usize)>, Vec<usize>) {
+    let mut by_name: Vec<(String, usize)> = Vec::new();
+    for (i, m) in members.iter().enumerate() {
+        let key = idlgen_runtime::fold_name(&m.name);
+        if !by_name.iter().any(|(k, _)| *k == key) {
+            by_name.push((key, i));
+        }
+    }
+    by_name.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut by_id: Vec<usize> = (0..members.len()).collect();
+    by_id.sort_by_key(|i| (members[*i].dispid, *i));
+    (by_name, by_id)
+}
+
+/// A dispinterface with its own properties and methods: type, DISPID table, `_Impl` trait and
+/// the IDispatch shim for Rust implementations.
+#[derive(Template)]
+#[template(path = "dispinterface.rs.askama", escape = "none")]
+struct DispinterfaceView {
+    name: String,
+    impl_trait: String,
+    doc: Vec<String>,
+    uuid: Option<GuidView>,
+    methods: Vec<dispatch::DispImplMethodView>,
+    dispid_consts: Vec<(String, String, String)>,
+    disp_members: Vec<DispMemberView>,
+    invoke_arms: Vec<InvokeArmView>,
+    by_name: Vec<(String, usize)>,
+    by_id: Vec<usize>,
+}
+
+fn dispinterface_view(model: &Model, id: TypeId, d: &model::Dispinterface) -> DispinterfaceView {
+    let item = model.item(id);
+    let name = type_name(&item.name);
+    let impl_trait = format!("{name}_Impl");
+    // Properties first (a getter and, unless read-only, a setter each), then methods.
+    let members: Vec<model::Method> = d
+        .properties
+        .iter()
+        .flat_map(dispatch::property_methods)
+        .chain(d.methods.iter().cloned())
+        .collect();
+    let mut disp_members = Vec::new();
+    let mut invoke_arms = Vec::new();
+    for (i, m) in members.iter().enumerate() {
+        let (member, arm) = dispatch::member(
+            model,
+            m,
+            &impl_trait,
+            i,
+            dispid_literal(m.dispid),
+            dispatch::Style::Dispinterface,
+        );
+        disp_members.push(member);
+        invoke_arms.push(arm);
+    }
+    let refs: Vec<&model::Method> = members.iter().collect();
+    let (by_name, by_id) = table_indexes(&refs);
+    let mut dispid_consts: Vec<(String, String, String)> = Vec::new();
+    for m in &members {
+        let c = format!("DISPID_{}", shouty(&m.name));
+        if !dispid_consts.iter().any(|(n, _, _)| *n == c) {
+            dispid_consts.push((c, m.name.clone(), dispid_literal(m.dispid)));
+        }
+    }
+    DispinterfaceView {
+        doc: doc_lines(item.helpstring.as_deref(), "Dispatch interface"),
+        uuid: d.uuid.map(guid_view),
+        methods: members
+            .iter()
+            .map(|m| dispatch::impl_method(model, m))
+            .collect(),
+        dispid_consts,
+        disp_members,
+        invoke_arms,
+        by_name,
+        by_id,
+        impl_trait,
         name,
     }
 }
@@ -549,9 +625,9 @@ fn method_view(model: &Model, m: &model::Method, iface: &str) -> MethodView {
     } else if posts.is_empty() {
         w.push(call);
     } else {
-        w.push(format!("let result = {call};"));
+        w.push(format!("let outcome__ = {call};"));
         w.extend(posts);
-        w.push("result".into());
+        w.push("outcome__".into());
     }
 
     // The thunk: views of the arguments, the call into the implementation, the out values.
@@ -585,11 +661,12 @@ fn method_view(model: &Model, m: &model::Method, iface: &str) -> MethodView {
         .filter_map(|p| p.thunk_post.clone())
         .collect();
     if ret.is_hresult {
-        t.push(format!("let result = {invoke};"));
+        // `outcome__` cannot clash with an IDL parameter name (`result` is a common one).
+        t.push(format!("let outcome__ = {invoke};"));
         t.extend(thunk_posts);
         match &ret.retval {
             Some(rv) if !rv.thunk_write.is_empty() => t.push(format!(
-                "match result {{\n\
+                "match outcome__ {{\n\
                  Ok(v) => {{\n\
                  // SAFETY: checked non-null above.\n\
                  unsafe {{ {} }};\n\
@@ -599,7 +676,7 @@ fn method_view(model: &Model, m: &model::Method, iface: &str) -> MethodView {
                  }}",
                 rv.thunk_write
             )),
-            _ => t.push(format!("{RT}::hresult_of(result)")),
+            _ => t.push(format!("{RT}::hresult_of(outcome__)")),
         }
     } else {
         t.push(invoke);

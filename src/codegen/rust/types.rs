@@ -359,10 +359,9 @@ pub fn plan_param(model: &Model, p: &Param) -> ParamPlan {
                 let mut pl = plan(
                     format!("{RT}::VARIANT"),
                     format!("&{RT}::Variant"),
-                    format!(
-                        "// SAFETY: a by-value [in] VARIANT is a bitwise copy the callee borrows.\n\
-                         unsafe {{ ::core::ptr::read({rust_name}.as_raw()) }}"
-                    ),
+                    // Inside the call's `unsafe` block: a by-value [in] VARIANT is a bitwise
+                    // copy the callee borrows.
+                    format!("::core::ptr::read({rust_name}.as_raw())"),
                     rust_name.clone(),
                 );
                 pl.thunk_pre = vec![format!(
@@ -424,12 +423,21 @@ pub fn plan_param(model: &Model, p: &Param) -> ParamPlan {
         // Scalars and [in, out] owned values: the callee works on the caller's storage
         // (`BStr` and `Variant` are `repr(transparent)` over their ABI types).
         (None, _) | (Some(_), true) => {
-            pl.call_arg = format!("{rust_name} as *mut {rust_inner} as *mut {abi_inner}");
+            // A scalar has the same type on both sides: no cast (clippy's unnecessary_cast).
+            let (to_abi, to_rust) = if rust_inner == abi_inner {
+                (String::new(), String::new())
+            } else {
+                (
+                    format!(" as *mut {abi_inner}"),
+                    format!(" as *mut {rust_inner}"),
+                )
+            };
+            pl.call_arg = format!("{rust_name} as *mut {rust_inner}{to_abi}");
             pl.thunk_pre = vec![
                 null_check,
                 format!(
                     "// SAFETY: checked non-null; the caller's storage is valid for the call.\n\
-                     let {rust_name} = unsafe {{ &mut *({abi_name} as *mut {rust_inner}) }};"
+                     let {rust_name} = unsafe {{ &mut *({abi_name}{to_rust}) }};"
                 ),
             ];
         }

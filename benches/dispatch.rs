@@ -1,0 +1,167 @@
+//! IDispatch shim costs (issue 6): `Invoke` of GetCertificateExtensionFlags (no argument, LONG
+//! result) and GetRequestProperty (BSTR and LONG in, VARIANT out) against the same calls
+//! through the vtable, and `GetIDsOfNames` on 5- and 500-member tables.
+//!
+//! `cargo bench --bench dispatch`
+
+use std::hint::black_box;
+
+use divan::Bencher;
+use idlgen_runtime::*;
+
+#[allow(dead_code, clippy::all)]
+mod certif {
+    include!("../fixtures/certif/expected/certif.rs");
+}
+
+use certif::{ICertServerExit, ICertServerExit_Impl};
+
+struct Ca;
+
+impl ICertServerExit_Impl for Ca {
+    fn set_context(&self, _: i32) -> Result<()> {
+        Ok(())
+    }
+    fn get_request_property(&self, name: &BStr, _: i32) -> Result<Variant> {
+        Ok(Variant::from(name.len() as i32))
+    }
+    fn get_request_attribute(&self, _: &BStr) -> Result<BStr> {
+        Ok(BStr::new())
+    }
+    fn get_certificate_property(&self, _: &BStr, _: i32) -> Result<Variant> {
+        Ok(Variant::new())
+    }
+    fn get_certificate_extension(&self, _: &BStr, _: i32) -> Result<Variant> {
+        Ok(Variant::new())
+    }
+    fn get_certificate_extension_flags(&self) -> Result<i32> {
+        Ok(black_box(1))
+    }
+    fn enumerate_extensions_setup(&self, _: i32) -> Result<()> {
+        Ok(())
+    }
+    fn enumerate_extensions(&self) -> Result<BStr> {
+        Ok(BStr::new())
+    }
+    fn enumerate_extensions_close(&self) -> Result<()> {
+        Ok(())
+    }
+    fn enumerate_attributes_setup(&self, _: i32) -> Result<()> {
+        Ok(())
+    }
+    fn enumerate_attributes(&self) -> Result<BStr> {
+        Ok(BStr::new())
+    }
+    fn enumerate_attributes_close(&self) -> Result<()> {
+        Ok(())
+    }
+}
+
+fn main() {
+    divan::main();
+}
+
+fn invoke(d: &IDispatch, dispid: i32, args: &mut [Variant]) -> Variant {
+    let mut params = DISPPARAMS {
+        rgvarg: args.as_mut_ptr().cast(),
+        rgdispidNamedArgs: core::ptr::null_mut(),
+        cArgs: args.len() as u32,
+        cNamedArgs: 0,
+    };
+    let mut result = Variant::new();
+    // SAFETY: a live IDispatch; valid arguments and out pointers.
+    let hr = unsafe {
+        (d.vtable().Invoke)(
+            d.as_raw(),
+            dispid,
+            &IID_NULL,
+            0,
+            DISPATCH_METHOD | DISPATCH_PROPERTYGET,
+            &mut params,
+            result.as_mut_ptr(),
+            core::ptr::null_mut(),
+            core::ptr::null_mut(),
+        )
+    };
+    assert_eq!(hr, S_OK);
+    result
+}
+
+#[divan::bench]
+fn flags_vtable(b: Bencher) {
+    let ca: ICertServerExit = Ca.into_com();
+    b.bench_local(|| black_box(&ca).get_certificate_extension_flags());
+}
+
+#[divan::bench]
+fn flags_invoke(b: Bencher) {
+    let ca: ICertServerExit = Ca.into_com();
+    let d: IDispatch = ca.cast().expect("dual");
+    b.bench_local(|| invoke(black_box(&d), 0x6002_0005, &mut []));
+}
+
+#[divan::bench]
+fn request_property_vtable(b: Bencher) {
+    let ca: ICertServerExit = Ca.into_com();
+    let name = BStr::from("RequestID");
+    b.bench_local(|| black_box(&ca).get_request_property(black_box(&name), 1));
+}
+
+#[divan::bench]
+fn request_property_invoke(b: Bencher) {
+    let ca: ICertServerExit = Ca.into_com();
+    let d: IDispatch = ca.cast().expect("dual");
+    let mut args = [Variant::from(1), Variant::from("RequestID")];
+    b.bench_local(|| invoke(black_box(&d), 0x6002_0001, &mut args));
+}
+
+/// A DISPID table of `n` members named `Member0000`... (as the generator lays one out).
+fn table(n: usize) -> DispidTable {
+    let names: Vec<&'static str> = (0..n)
+        .map(|i| &*Box::leak(format!("Member{i:04}").into_boxed_str()))
+        .collect();
+    let members: Vec<DispMember> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| DispMember::new(name, i as i32 + 1, InvokeKind::Method, None))
+        .collect();
+    let mut by_name: Vec<(&'static str, u16)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (&*Box::leak(fold_name(name).into_boxed_str()), i as u16))
+        .collect();
+    by_name.sort();
+    let by_id: Vec<u16> = (0..n as u16).collect();
+    DispidTable::new(
+        Box::leak(members.into_boxed_slice()),
+        Box::leak(by_name.into_boxed_slice()),
+        Box::leak(by_id.into_boxed_slice()),
+    )
+}
+
+#[divan::bench(args = [5, 500])]
+fn get_ids_of_names(b: Bencher, n: usize) {
+    let t = table(n);
+    let name: Vec<u16> = format!("MEMBER{:04}", n / 2 + 1)
+        .encode_utf16()
+        .chain(Some(0))
+        .collect();
+    let names = [name.as_ptr()];
+    b.bench_local(|| {
+        let mut id = 0;
+        // SAFETY: one NUL-terminated name and room for one id.
+        let hr = unsafe {
+            dispatch_get_ids_of_names(
+                black_box(&t),
+                core::ptr::null_mut(),
+                &IID_NULL,
+                names.as_ptr(),
+                1,
+                0,
+                &mut id,
+            )
+        };
+        assert_eq!(hr, S_OK);
+        id
+    });
+}

@@ -1,0 +1,478 @@
+//! The late-bound side of an interface: each member classified for `IDispatch` (its entry in
+//! the DISPID table, with parameter names, VARTYPEs, flags and defaults) and the statements
+//! that call it from `Invoke` (fetch each argument from the runtime's `DispCall`, call the
+//! `_Impl` trait, write back by-reference arguments, return the result). The runtime applies
+//! the rules; generated code per member only names what to fetch.
+
+use crate::model::{self, Model, Param, Type};
+
+use super::names::{method_name, rust_ident, snake};
+use super::types::{self, RT, Shape};
+
+/// How a member reports its result: dual methods return an HRESULT and their value through an
+/// `[out, retval]` parameter; dispinterface methods return the value itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Dual,
+    Dispinterface,
+}
+
+/// One member's entry in the DISPID table.
+#[derive(Debug, Clone)]
+pub struct DispMemberView {
+    pub name: String,
+    pub dispid: String,
+    pub kind: &'static str,
+    pub slot: String,
+    pub params: Vec<DispParamView>,
+    /// The retval's VARTYPE expression (`VT_EMPTY` for none).
+    pub ret: String,
+    /// `DISPMEMBER_*` expression, `0` for none.
+    pub flags: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct DispParamView {
+    pub name: String,
+    pub vt: String,
+    pub flags: String,
+    pub default: String,
+}
+
+/// One arm of the member dispatcher: `index => { body }`.
+#[derive(Debug, Clone)]
+pub struct InvokeArmView {
+    pub index: usize,
+    pub name: String,
+    pub body: String,
+}
+
+/// What a parameter is, for `Invoke`.
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    /// A number (the Rust type is a primitive or an alias of one).
+    Scalar,
+    Bool,
+    BStr,
+    Variant,
+    /// An interface, with its Rust path; `VT_DISPATCH` when it derives from IDispatch.
+    Interface(String),
+    Array,
+}
+
+/// The runtime's name for a base VARTYPE.
+fn vt_name(vt: u16) -> Option<&'static str> {
+    use crate::model::automation::*;
+    Some(match vt {
+        VT_EMPTY => "VT_EMPTY",
+        VT_I2 => "VT_I2",
+        VT_I4 => "VT_I4",
+        VT_R4 => "VT_R4",
+        VT_R8 => "VT_R8",
+        VT_CY => "VT_CY",
+        VT_DATE => "VT_DATE",
+        VT_BSTR => "VT_BSTR",
+        VT_DISPATCH => "VT_DISPATCH",
+        VT_ERROR => "VT_ERROR",
+        VT_BOOL => "VT_BOOL",
+        VT_VARIANT => "VT_VARIANT",
+        VT_UNKNOWN => "VT_UNKNOWN",
+        VT_I1 => "VT_I1",
+        VT_UI1 => "VT_UI1",
+        VT_UI2 => "VT_UI2",
+        VT_UI4 => "VT_UI4",
+        VT_I8 => "VT_I8",
+        VT_UI8 => "VT_UI8",
+        VT_INT => "VT_INT",
+        VT_UINT => "VT_UINT",
+        _ => return None,
+    })
+}
+
+/// The VARTYPE expression and kind of a type passed by value (the model's automation mapping,
+/// `model::automation::variant_type`), or `None` when the shim cannot pass it.
+fn classify(model: &Model, ty: &Type) -> Option<(String, Kind)> {
+    use crate::model::automation::*;
+    let vt = variant_type(model, ty)?;
+    if vt & VT_BYREF != 0 {
+        return None;
+    }
+    let base = vt & !VT_ARRAY;
+    let name = vt_name(base)?;
+    if vt & VT_ARRAY != 0 {
+        if base == VT_EMPTY {
+            return None;
+        }
+        return Some((format!("{RT}::VT_ARRAY | {RT}::{name}"), Kind::Array));
+    }
+    let kind = match base {
+        VT_BSTR => Kind::BStr,
+        VT_VARIANT => Kind::Variant,
+        VT_BOOL => Kind::Bool,
+        VT_DISPATCH | VT_UNKNOWN => match types::shape(model, ty) {
+            Shape::Interface(path) => Kind::Interface(path),
+            _ => return None,
+        },
+        VT_EMPTY => return None,
+        _ => Kind::Scalar,
+    };
+    Some((format!("{RT}::{name}"), kind))
+}
+
+fn param_flags(p: &Param) -> String {
+    let mut flags = Vec::new();
+    let mut push = |on: bool, name: &str| {
+        if on {
+            flags.push(format!("{RT}::{name}"));
+        }
+    };
+    push(p.is_in, "PARAMFLAG_FIN");
+    push(p.is_out, "PARAMFLAG_FOUT");
+    push(p.lcid, "PARAMFLAG_FLCID");
+    push(p.retval, "PARAMFLAG_FRETVAL");
+    push(p.optional, "PARAMFLAG_FOPT");
+    push(p.default.is_some(), "PARAMFLAG_FHASDEFAULT");
+    if flags.is_empty() {
+        "0".into()
+    } else {
+        flags.join(" | ")
+    }
+}
+
+fn default_literal(v: Option<&model::Value>) -> String {
+    match v {
+        None => "None".into(),
+        Some(model::Value::Int(i)) => match i64::try_from(*i) {
+            Ok(i) => format!("Some({RT}::DispDefault::Int({i}))"),
+            Err(_) => "None".into(),
+        },
+        Some(model::Value::Float(f)) => format!("Some({RT}::DispDefault::float({f:?}))"),
+        Some(model::Value::Str(s)) => format!("Some({RT}::DispDefault::Str({s:?}))"),
+    }
+}
+
+/// How `Invoke` passes one parameter: the statement fetching it, the expression given to the
+/// implementation, and the write-back after the call.
+struct ArgPlan {
+    fetch: Option<String>,
+    impl_arg: Option<String>,
+    write_back: Option<String>,
+}
+
+/// Classifies one member: its table entry, and the arm calling it (`None` when some parameter
+/// or the result is not something the shim can pass: the arm then answers `E_NOTIMPL`).
+pub fn member(
+    model: &Model,
+    m: &model::Method,
+    impl_trait: &str,
+    index: usize,
+    dispid: String,
+    style: Style,
+) -> (DispMemberView, InvokeArmView) {
+    let retval = m.retval();
+    let ret_plan = types::plan_return(model, &m.ret, retval);
+    let has_retval = style == Style::Dual && ret_plan.retval.is_some();
+    let mut supported = match style {
+        Style::Dual => ret_plan.is_hresult && m.slot.is_some(),
+        Style::Dispinterface => true,
+    };
+    let mut params = Vec::new();
+    let mut plans = Vec::new();
+    let vararg_index = if m.vararg {
+        m.params.iter().rposition(|p| !p.retval && !p.lcid)
+    } else {
+        None
+    };
+    for (k, p) in m.params.iter().enumerate() {
+        let (vt, plan) = param(model, p, k, Some(k) == vararg_index, has_retval);
+        supported &= plan.is_some();
+        params.push(DispParamView {
+            name: p.name.clone(),
+            vt: vt.unwrap_or_else(|| format!("{RT}::VT_EMPTY")),
+            flags: param_flags(p),
+            default: default_literal(p.default.as_ref()),
+        });
+        plans.push(plan);
+    }
+    let result_of = |ty: &Type| match classify(model, ty) {
+        Some((vt, Kind::Interface(_))) => (vt, Some("call.ret_interface(Some(v))".to_string())),
+        Some((vt, Kind::Array)) => (vt, None),
+        Some((vt, _)) => (vt, Some("call.ret(v)".into())),
+        None => (format!("{RT}::VT_EMPTY"), None),
+    };
+    let nothing = || {
+        (
+            format!("{RT}::VT_EMPTY"),
+            Some(format!("{RT}::Variant::new()")),
+        )
+    };
+    let (ret_vt, ret_expr) = match style {
+        // A dispinterface method returns its value (or nothing).
+        Style::Dispinterface => match &m.ret {
+            Type::Base(model::BaseType::Void) => nothing(),
+            ty => result_of(ty),
+        },
+        Style::Dual => match retval.filter(|_| has_retval) {
+            None => nothing(),
+            Some(p) => match &p.ty {
+                Type::Pointer { pointee, .. } => result_of(pointee),
+                _ => (format!("{RT}::VT_EMPTY"), None),
+            },
+        },
+    };
+    let returns_value = match style {
+        Style::Dual => has_retval,
+        Style::Dispinterface => !matches!(m.ret, Type::Base(model::BaseType::Void)),
+    };
+    supported &= ret_expr.is_some();
+
+    let mut flags = Vec::new();
+    if m.restricted {
+        flags.push(format!("{RT}::DISPMEMBER_RESTRICTED"));
+    }
+    if m.vararg {
+        flags.push(format!("{RT}::DISPMEMBER_VARARG"));
+    }
+    let view = DispMemberView {
+        name: m.name.clone(),
+        dispid,
+        kind: match m.invkind {
+            model::InvokeKind::Method => "Method",
+            model::InvokeKind::PropGet => "PropertyGet",
+            model::InvokeKind::PropPut => "PropertyPut",
+            model::InvokeKind::PropPutRef => "PropertyPutRef",
+        },
+        slot: m
+            .slot
+            .map_or_else(|| "None".to_string(), |s| format!("Some({s})")),
+        params,
+        ret: ret_vt,
+        flags: if flags.is_empty() {
+            "0".into()
+        } else {
+            flags.join(" | ")
+        },
+    };
+
+    let body = match (supported, ret_expr) {
+        (true, Some(ret_expr)) => {
+            let plans: Vec<ArgPlan> = plans.into_iter().flatten().collect();
+            let mut lines: Vec<String> = plans.iter().filter_map(|p| p.fetch.clone()).collect();
+            let args: Vec<String> = plans.iter().filter_map(|p| p.impl_arg.clone()).collect();
+            let call = format!(
+                "{impl_trait}::{}(imp{}{})",
+                method_name(&m.vtable_name()),
+                if args.is_empty() { "" } else { ", " },
+                args.join(", ")
+            );
+            let write_backs: Vec<String> =
+                plans.iter().filter_map(|p| p.write_back.clone()).collect();
+            if returns_value {
+                lines.push(format!("let v = {call}?;"));
+            } else {
+                lines.push(format!("{call}?;"));
+            }
+            lines.extend(write_backs);
+            lines.push(format!("Ok({ret_expr})"));
+            lines.join("\n")
+        }
+        _ => format!(
+            "// `{}` has a parameter or result that Automation cannot pass.\nErr({RT}::E_NOTIMPL.into())",
+            m.name
+        ),
+    };
+    (
+        view,
+        InvokeArmView {
+            index,
+            name: m.name.clone(),
+            body,
+        },
+    )
+}
+
+/// A parameter's VARTYPE expression and how `Invoke` passes it (`None`: it cannot).
+fn param(
+    model: &Model,
+    p: &Param,
+    k: usize,
+    is_vararg: bool,
+    has_retval: bool,
+) -> (Option<String>, Option<ArgPlan>) {
+    let name = rust_ident(&format!("{}_arg", snake(&p.name)));
+    let plain = |fetch: String, impl_arg: String| {
+        Some(ArgPlan {
+            fetch: Some(format!("let {name} = {fetch};")),
+            impl_arg: Some(impl_arg),
+            write_back: None,
+        })
+    };
+    if p.retval && has_retval {
+        let vt = match &p.ty {
+            Type::Pointer { pointee, .. } => classify(model, pointee),
+            _ => None,
+        };
+        return (
+            vt.map(|(v, _)| format!("{RT}::VT_BYREF | {v}")),
+            Some(ArgPlan {
+                fetch: None,
+                impl_arg: None,
+                write_back: None,
+            }),
+        );
+    }
+    let plan = types::plan_param(model, p);
+    let Some(rust_ty) = plan.rust_ty.clone() else {
+        return (None, None);
+    };
+    if p.lcid {
+        let vt = classify(model, &p.ty).map(|(v, _)| v);
+        return (vt, plain("call.lcid()".into(), name.clone()));
+    }
+    // [out] / [in, out] pointers: by reference.
+    if p.is_out {
+        let Type::Pointer { pointee, .. } = &p.ty else {
+            return (None, None);
+        };
+        let Some((vt, kind)) = classify(model, pointee) else {
+            return (None, None);
+        };
+        let vt = format!("{RT}::VT_BYREF | {vt}");
+        let ok = rust_ty.starts_with("&mut ")
+            && matches!(kind, Kind::Scalar | Kind::BStr | Kind::Variant);
+        if !ok {
+            return (Some(vt), None);
+        }
+        return (
+            Some(vt),
+            Some(ArgPlan {
+                fetch: Some(format!("let mut {name} = call.by_ref({k})?;")),
+                impl_arg: Some(format!("&mut {name}")),
+                write_back: Some(format!("{name}.write_back()?;")),
+            }),
+        );
+    }
+    // [in] T* (not an interface): a reference to one value.
+    if let Type::Pointer { pointee, .. } = &p.ty
+        && !matches!(types::shape(model, &p.ty), Shape::Interface(_))
+    {
+        let Some((vt, kind)) = classify(model, pointee) else {
+            return (None, None);
+        };
+        let plan = match kind {
+            Kind::Scalar if rust_ty.starts_with('&') => {
+                plain(format!("call.value({k})?"), format!("&{name}"))
+            }
+            Kind::Variant => plain(format!("call.variant({k})?"), format!("&{name}")),
+            _ => None,
+        };
+        return (Some(vt), plan);
+    }
+    let Some((vt, kind)) = classify(model, &p.ty) else {
+        return (None, None);
+    };
+    let plan = match kind {
+        Kind::Scalar | Kind::Bool if !plan.is_raw => {
+            plain(format!("call.value({k})?"), name.clone())
+        }
+        Kind::BStr => plain(format!("call.bstr({k})?"), format!("&{name}")),
+        Kind::Variant => plain(format!("call.variant({k})?"), format!("&{name}")),
+        Kind::Interface(path) => plain(
+            format!("call.interface::<{path}>({k})?"),
+            format!("{name}.as_ref()"),
+        ),
+        Kind::Array if is_vararg => {
+            plain(format!("call.varargs({k})?"), format!("{name}.as_ptr()"))
+        }
+        Kind::Array => plain(format!("call.array({k})?"), format!("{name}.as_ptr()")),
+        _ => None,
+    };
+    (Some(vt), plan)
+}
+
+/// A member of a dispinterface's `_Impl` trait.
+#[derive(Debug, Clone)]
+pub struct DispImplMethodView {
+    pub doc: Vec<String>,
+    pub rust_name: String,
+    pub params: Vec<(String, String)>,
+    pub ret: String,
+    pub is_unsafe: bool,
+}
+
+/// The `_Impl` trait method of a dispinterface member: parameters as dual interfaces pass them,
+/// the result as `Result<T>` (`Result<()>` for `void`).
+pub fn impl_method(model: &Model, m: &model::Method) -> DispImplMethodView {
+    let plans: Vec<types::ParamPlan> = m
+        .params
+        .iter()
+        .map(|p| types::plan_param(model, p))
+        .collect();
+    let ret = match types::shape(model, &m.ret) {
+        Shape::Void => "()".to_string(),
+        s => s.owned(),
+    };
+    let mut doc = match m.helpstring.as_deref() {
+        Some(h) if !h.trim().is_empty() => h.lines().map(|l| l.trim_end().to_string()).collect(),
+        _ => Vec::new(),
+    };
+    doc.push(format!(
+        "`{}` ({}, DISPID 0x{:08X}).",
+        m.name,
+        m.invkind.as_str(),
+        m.dispid as u32
+    ));
+    DispImplMethodView {
+        doc,
+        rust_name: method_name(&m.vtable_name()),
+        params: plans
+            .iter()
+            .filter_map(|p| p.rust_ty.clone().map(|t| (p.rust_name.clone(), t)))
+            .collect(),
+        ret: format!("{RT}::Result<{ret}>"),
+        is_unsafe: plans.iter().any(|p| p.is_raw),
+    }
+}
+
+/// The methods a dispinterface's property stands for: a getter, and a setter unless
+/// `[readonly]` (its value parameter is named `value`).
+pub fn property_methods(p: &model::DispProperty) -> Vec<model::Method> {
+    let method = |invkind, ret: Type, params: Vec<Param>| model::Method {
+        name: p.name.clone(),
+        slot: None,
+        dispid: p.dispid,
+        explicit_id: true,
+        invkind,
+        ret,
+        params,
+        restricted: false,
+        hidden: false,
+        local: false,
+        vararg: false,
+        call_as: None,
+        helpstring: None,
+        attributes: Vec::new(),
+        span: None,
+    };
+    let mut methods = vec![method(model::InvokeKind::PropGet, p.ty.clone(), Vec::new())];
+    if !p.readonly {
+        let value = Param {
+            name: "value".into(),
+            ty: p.ty.clone(),
+            is_in: true,
+            is_out: false,
+            retval: false,
+            lcid: false,
+            optional: false,
+            default: None,
+            sized: false,
+            span: None,
+        };
+        methods.push(method(
+            model::InvokeKind::PropPut,
+            Type::Base(model::BaseType::Void),
+            vec![value],
+        ));
+    }
+    methods
+}
