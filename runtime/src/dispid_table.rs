@@ -188,17 +188,63 @@ fn folded(chars: impl Iterator<Item = char>) -> impl Iterator<Item = char> {
     chars.flat_map(char::to_lowercase)
 }
 
-/// A DISPID table: members in declaration order plus two sorted indexes, all `'static` so a
-/// generated table is a `const`.
+/// The hash of a folded name's UTF-8 bytes that [`DispidTable::with_name_index`] tables are
+/// built with (32-bit FNV-1a). Part of the generated-code contract: the generator and the
+/// runtime compute it the same way.
+pub const fn name_hash(folded: &[u8]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    let mut i = 0;
+    while i < folded.len() {
+        h ^= folded[i] as u32;
+        h = h.wrapping_mul(0x0100_0193);
+        i += 1;
+    }
+    h
+}
+
+/// The open-addressing hash index over `keys` (a table's `by_name` keys, folded, in order) that
+/// [`DispidTable::with_name_index`] takes: a power-of-two number of slots (at least twice the
+/// keys), each 0 (empty) or 1 + the key's position in `keys`, placed by [`name_hash`] with
+/// linear probing. Deterministic: the same keys give the same index.
 ///
-/// Lookups are binary searches: by name `O(log n)` comparisons, each comparing the folded query
-/// with a key char by char through iterators (`Iterator::cmp` over `char::to_lowercase`), so
-/// no lookup allocates; by DISPID `O(log n)`.
+/// # Panics
+/// With 32768 keys or more (positions must fit the `u16` slots).
+pub fn name_index<S: AsRef<str>>(keys: &[S]) -> Vec<u16> {
+    assert!(keys.len() < 0x8000, "too many names for a DISPID table");
+    if keys.is_empty() {
+        return Vec::new();
+    }
+    let size = (keys.len() * 2).next_power_of_two();
+    let mask = size - 1;
+    let mut slots = vec![0u16; size];
+    for (i, key) in keys.iter().enumerate() {
+        let mut at = name_hash(key.as_ref().as_bytes()) as usize & mask;
+        while slots[at] != 0 {
+            at = (at + 1) & mask;
+        }
+        // i < 0x8000 (asserted above).
+        slots[at] = i as u16 + 1;
+    }
+    slots
+}
+
+/// Folded names up to this many UTF-8 bytes are looked up through the hash index (folded onto
+/// the stack); longer ones by binary search.
+const FOLD_BUFFER: usize = 128;
+
+/// A DISPID table: members in declaration order plus sorted indexes and an optional hash index
+/// by name, all `'static` so a generated table is a `const`.
+///
+/// Lookup by name (rule G6): the query is folded once onto the stack, then found through the
+/// hash index ([`DispidTable::with_name_index`]) in expected constant time, or, without an
+/// index (or for a name longer than 128 bytes folded), by binary search (`O(log n)`). By
+/// DISPID: `O(log n)`. No lookup allocates.
 #[derive(Clone, Copy)]
 pub struct DispidTable {
     members: &'static [DispMember],
     by_name: &'static [(&'static str, u16)],
     by_id: &'static [u16],
+    name_index: &'static [u16],
 }
 
 impl DispidTable {
@@ -254,6 +300,62 @@ impl DispidTable {
             members,
             by_name,
             by_id,
+            name_index: &[],
+        }
+    }
+
+    /// The table with a hash index by name: [`name_index`] of the `by_name` keys (the
+    /// generator computes it; lookups then take expected constant time).
+    ///
+    /// # Panics
+    /// When `index` is not such an index: its length not a power of two at least twice the
+    /// keys, a slot out of range, more entries than keys, or a key that the index does not
+    /// find. In a `const` this is
+    /// a compile error.
+    pub const fn with_name_index(self, index: &'static [u16]) -> DispidTable {
+        let keys = self.by_name;
+        if keys.is_empty() && index.is_empty() {
+            return self;
+        }
+        assert!(
+            index.len().is_power_of_two() && index.len() >= 2 * keys.len(),
+            "name index size must be a power of two at least twice the names"
+        );
+        let mask = index.len() - 1;
+        let mut i = 0;
+        let mut used = 0;
+        while i < index.len() {
+            assert!(
+                (index[i] as usize) <= keys.len(),
+                "name index slot out of range"
+            );
+            if index[i] != 0 {
+                used += 1;
+            }
+            i += 1;
+        }
+        // Half the slots or more stay empty, so every probe sequence ends.
+        assert!(used <= keys.len(), "name index has more entries than names");
+        let mut k = 0;
+        while k < keys.len() {
+            let mut at = name_hash(keys[k].0.as_bytes()) as usize & mask;
+            let mut probes = 0;
+            loop {
+                assert!(
+                    index[at] != 0 && probes < index.len(),
+                    "name index does not find a name"
+                );
+                if index[at] as usize == k + 1 {
+                    break;
+                }
+                at = (at + 1) & mask;
+                probes += 1;
+            }
+            k += 1;
+        }
+        DispidTable {
+            name_index: index,
+            ..self
         }
     }
 
@@ -270,7 +372,34 @@ impl DispidTable {
 
     /// The first member named `name` (case-insensitively). Does not allocate.
     pub fn lookup_member(&self, name: &str) -> Option<&'static DispMember> {
-        self.find(|key| key.chars().cmp(folded(name.chars())))
+        let mut buf = [0u8; FOLD_BUFFER];
+        match fold_into(name.chars(), &mut buf) {
+            Some(query) => self.find_folded(query),
+            None => self.find(|key| key.chars().cmp(folded(name.chars()))),
+        }
+    }
+
+    /// The member whose folded name is exactly `query`: through the hash index when the table
+    /// has one, else by binary search.
+    fn find_folded(&self, query: &[u8]) -> Option<&'static DispMember> {
+        let slot = if self.name_index.is_empty() {
+            self.by_name
+                .binary_search_by(|(key, _)| key.as_bytes().cmp(query))
+                .ok()?
+        } else {
+            let mask = self.name_index.len() - 1;
+            let mut at = name_hash(query) as usize & mask;
+            loop {
+                let entry = usize::from(*self.name_index.get(at)?);
+                let (key, _) = self.by_name.get(entry.checked_sub(1)?)?;
+                if key.as_bytes() == query {
+                    break entry - 1;
+                }
+                at = (at + 1) & mask;
+            }
+        };
+        let (_, index) = self.by_name.get(slot)?;
+        self.members.get(usize::from(*index))
     }
 
     /// [`DispidTable::lookup`] for a UTF-16 name (as `GetIDsOfNames` receives it, without the
@@ -281,29 +410,24 @@ impl DispidTable {
 
     /// [`DispidTable::lookup_member`] for a UTF-16 name. Does not allocate.
     pub fn lookup_member_wide(&self, name: &[u16]) -> Option<&'static DispMember> {
-        // Fast path: an ASCII name folds to ASCII lowercase (the same as the Unicode fold),
-        // once, into a stack buffer; the search then compares bytes.
-        let mut buf = [0u8; 64];
+        // The name is folded once, onto the stack: an ASCII name to ASCII lowercase (the same
+        // as the Unicode fold), any other through `fold_name`'s rule.
+        let mut buf = [0u8; FOLD_BUFFER];
         if name.len() <= buf.len() && name.iter().all(|u| *u < 0x80) {
             for (b, u) in buf.iter_mut().zip(name) {
                 *b = (*u as u8).to_ascii_lowercase();
             }
-            let query = &buf[..name.len()];
-            let i = self
-                .by_name
-                .binary_search_by(|(key, _)| key.as_bytes().cmp(query))
-                .ok()?;
-            return self
-                .by_name
-                .get(i)
-                .and_then(|(_, index)| self.members.get(usize::from(*index)));
+            return self.find_folded(&buf[..name.len()]);
         }
         let chars = || char::decode_utf16(name.iter().copied());
         if chars().any(|c| c.is_err()) {
             return None;
         }
         let valid = || chars().map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER));
-        self.find(|key| key.chars().cmp(folded(valid())))
+        match fold_into(valid(), &mut buf) {
+            Some(query) => self.find_folded(query),
+            None => self.find(|key| key.chars().cmp(folded(valid()))),
+        }
     }
 
     /// `Invoke`'s member selection (rule I3): the index (into [`DispidTable::members`]) of the
@@ -352,6 +476,17 @@ impl DispidTable {
             .iter()
             .filter_map(move |i| members.get(usize::from(*i)))
     }
+}
+
+/// `chars` folded ([`fold_name`]'s rule) as UTF-8 into `buf`; `None` when it does not fit.
+fn fold_into(chars: impl Iterator<Item = char>, buf: &mut [u8]) -> Option<&[u8]> {
+    let mut len = 0;
+    for c in folded(chars) {
+        let end = len + c.len_utf8();
+        c.encode_utf8(buf.get_mut(len..end)?);
+        len = end;
+    }
+    buf.get(..len)
 }
 
 /// `a < b` comparing bytes, usable in const fns.

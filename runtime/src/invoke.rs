@@ -748,6 +748,48 @@ pub unsafe fn dispatch_invoke(
     puargerr: *mut u32,
     call: impl FnOnce(usize, &DispCall<'_>) -> DispResult,
 ) -> HRESULT {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        dispatch_invoke_selected(
+            table,
+            source,
+            table.select(dispid, wflags),
+            dispid,
+            riid,
+            lcid,
+            wflags,
+            pdispparams,
+            pvarresult,
+            pexcepinfo,
+            puargerr,
+            call,
+        )
+    }
+}
+
+/// [`dispatch_invoke`] with the member already selected: `selected` must be
+/// `table.select(dispid, wflags)` (generated shims compute it with a `match` on the DISPID
+/// written at generation time, rule I3). The checks and their order are
+/// [`dispatch_invoke`]'s.
+///
+/// # Safety
+/// As for [`dispatch_invoke`].
+#[allow(clippy::too_many_arguments)]
+#[inline]
+pub unsafe fn dispatch_invoke_selected(
+    table: &DispidTable,
+    source: &str,
+    selected: Option<usize>,
+    dispid: i32,
+    riid: *const GUID,
+    lcid: u32,
+    wflags: u16,
+    pdispparams: *const DISPPARAMS,
+    pvarresult: *mut VARIANT,
+    pexcepinfo: *mut EXCEPINFO,
+    puargerr: *mut u32,
+    call: impl FnOnce(usize, &DispCall<'_>) -> DispResult,
+) -> HRESULT {
     if riid.is_null() {
         return E_POINTER;
     }
@@ -774,18 +816,12 @@ pub unsafe fn dispatch_invoke(
             slice(params.rgdispidNamedArgs.cast_const(), params.cNamedArgs),
         )
     };
-    let set_arg_err = |index: u32| {
-        if !puargerr.is_null() {
-            // SAFETY: non-null and writable (caller contract).
-            unsafe { puargerr.write(index) };
-        }
-    };
     if !pvarresult.is_null() {
         // SAFETY: writable (caller contract); an [out] VARIANT holds nothing to free.
         unsafe { pvarresult.write(VARIANT::new()) };
     }
 
-    let Some(index) = table.select(dispid, wflags) else {
+    let Some(index) = selected else {
         return DISP_E_MEMBERNOTFOUND;
     };
     let Some(member) = table.members().get(index) else {
@@ -794,7 +830,106 @@ pub unsafe fn dispatch_invoke(
     if member.is_restricted() && dispid >= 0 {
         return DISP_E_MEMBERNOTFOUND;
     }
+    let out = Out {
+        source,
+        result: pvarresult,
+        excepinfo: pexcepinfo,
+        arg_err: puargerr,
+    };
 
+    // The common call: positional arguments only, to a method or getter without [vararg].
+    // Its checks (A3, A8) in one pass over the parameters; anything else, and R4's
+    // collection case, takes the general path.
+    if named.is_empty()
+        && matches!(member.kind, InvokeKind::Method | InvokeKind::PropertyGet)
+        && !member.is_vararg()
+    {
+        let mut capacity = 0;
+        let mut missing = false;
+        for p in member.params {
+            if p.is_argument() {
+                missing |= capacity >= args.len() && !p.is_optional();
+                capacity += 1;
+            }
+        }
+        // R4's collection case (a parameterless getter given arguments) is the general path's.
+        let collection = member.kind == InvokeKind::PropertyGet && capacity == 0;
+        if !collection || args.is_empty() {
+            if args.len() > capacity || missing {
+                return DISP_E_BADPARAMCOUNT;
+            }
+            let dispcall = DispCall {
+                member,
+                args,
+                named,
+                named_start: 0,
+                put_value: None,
+                lcid,
+            };
+            return out.finish(|| call(index, &dispcall));
+        }
+    }
+    invoke_general(
+        member,
+        index,
+        out,
+        lcid,
+        wflags,
+        pdispparams,
+        args,
+        named,
+        call,
+    )
+}
+
+/// Where `Invoke`'s results go.
+#[derive(Clone, Copy)]
+struct Out<'s> {
+    source: &'s str,
+    result: *mut VARIANT,
+    excepinfo: *mut EXCEPINFO,
+    arg_err: *mut u32,
+}
+
+impl Out<'_> {
+    fn set_arg_err(&self, index: u32) {
+        if !self.arg_err.is_null() {
+            // SAFETY: non-null and writable (Invoke contract).
+            unsafe { self.arg_err.write(index) };
+        }
+    }
+
+    /// Runs the member call and stores its result (R1) or failure.
+    #[inline(always)]
+    fn finish(&self, f: impl FnOnce() -> DispResult) -> HRESULT {
+        match run(self.source, self.excepinfo, &|i| self.set_arg_err(i), f) {
+            Ok(value) => {
+                if !self.result.is_null() {
+                    // SAFETY: writable (Invoke contract); it holds VT_EMPTY (written first).
+                    unsafe { self.result.write(value.into_raw()) };
+                }
+                S_OK
+            }
+            Err(hr) => hr,
+        }
+    }
+}
+
+/// The rest of [`dispatch_invoke_selected`]: property puts, named arguments, `[vararg]`
+/// members and R4's collection case.
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+fn invoke_general(
+    member: &'static DispMember,
+    index: usize,
+    out: Out<'_>,
+    lcid: u32,
+    wflags: u16,
+    pdispparams: *const DISPPARAMS,
+    args: &[VARIANT],
+    named: &[i32],
+    call: impl FnOnce(usize, &DispCall<'_>) -> DispResult,
+) -> HRESULT {
     let put = matches!(
         member.kind,
         InvokeKind::PropertyPut | InvokeKind::PropertyPutRef
@@ -825,7 +960,9 @@ pub unsafe fn dispatch_invoke(
             put_value: None,
             lcid,
         };
-        let value = match run(source, pexcepinfo, &set_arg_err, || call(index, &none)) {
+        let value = match run(out.source, out.excepinfo, &|i| out.set_arg_err(i), || {
+            call(index, &none)
+        }) {
             Ok(v) => v,
             Err(hr) => return hr,
         };
@@ -834,9 +971,9 @@ pub unsafe fn dispatch_invoke(
             lcid,
             wflags,
             pdispparams,
-            pvarresult,
-            pexcepinfo,
-            puargerr,
+            out.result,
+            out.excepinfo,
+            out.arg_err,
         );
     }
 
@@ -860,7 +997,7 @@ pub unsafe fn dispatch_invoke(
                 && !named[named_start..j].contains(id)
         });
         if !ok {
-            set_arg_err(j as u32);
+            out.set_arg_err(j as u32);
             return DISP_E_PARAMNOTFOUND;
         }
     }
@@ -891,21 +1028,12 @@ pub unsafe fn dispatch_invoke(
             return DISP_E_BADPARAMCOUNT;
         }
     }
-
-    match run(source, pexcepinfo, &set_arg_err, || call(index, &dispcall)) {
-        Ok(value) => {
-            if !pvarresult.is_null() {
-                // SAFETY: writable (caller contract); it holds VT_EMPTY (written above).
-                unsafe { pvarresult.write(value.into_raw()) };
-            }
-            S_OK
-        }
-        Err(hr) => hr,
-    }
+    out.finish(|| call(index, &dispcall))
 }
 
 /// Runs a member call in a panic guard and turns failures into the HRESULT `Invoke` returns,
 /// filling the EXCEPINFO (R3, R5) or `*puArgErr` (A2, A6).
+#[inline(always)]
 fn run(
     source: &str,
     pexcepinfo: *mut EXCEPINFO,
@@ -914,30 +1042,53 @@ fn run(
 ) -> Result<Variant, HRESULT> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
-        Ok(Err(DispFailure::Hr(hr))) => Err(hr),
-        Ok(Err(DispFailure::Arg(hr, i))) => {
+        Ok(Err(failure)) => failed(source, pexcepinfo, set_arg_err, failure),
+        Err(payload) => panicked(source, pexcepinfo, payload),
+    }
+}
+
+/// [`run`] for a member call that failed.
+#[cold]
+#[inline(never)]
+fn failed(
+    source: &str,
+    pexcepinfo: *mut EXCEPINFO,
+    set_arg_err: &dyn Fn(u32),
+    failure: DispFailure,
+) -> Result<Variant, HRESULT> {
+    match failure {
+        DispFailure::Hr(hr) => Err(hr),
+        DispFailure::Arg(hr, i) => {
             set_arg_err(i);
             Err(hr)
         }
         // R2: a success code (S_FALSE) reported as an error is a success without result.
-        Ok(Err(DispFailure::Call(e))) if e.code().is_ok() => Ok(Variant::new()),
-        Ok(Err(DispFailure::Call(e))) => {
-            // SAFETY: null or writable (Invoke contract).
-            unsafe { fill_excepinfo(pexcepinfo, source, &e) };
-            Err(DISP_E_EXCEPTION)
-        }
-        Err(payload) => {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "the implementation panicked".to_string());
-            let e = Error::new(E_UNEXPECTED, format!("panic: {message}"));
+        DispFailure::Call(e) if e.code().is_ok() => Ok(Variant::new()),
+        DispFailure::Call(e) => {
             // SAFETY: null or writable (Invoke contract).
             unsafe { fill_excepinfo(pexcepinfo, source, &e) };
             Err(DISP_E_EXCEPTION)
         }
     }
+}
+
+/// [`run`] for a member call that panicked (R5).
+#[cold]
+#[inline(never)]
+fn panicked(
+    source: &str,
+    pexcepinfo: *mut EXCEPINFO,
+    payload: Box<dyn core::any::Any + Send>,
+) -> Result<Variant, HRESULT> {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "the implementation panicked".to_string());
+    let e = Error::new(E_UNEXPECTED, format!("panic: {message}"));
+    // SAFETY: null or writable (Invoke contract).
+    unsafe { fill_excepinfo(pexcepinfo, source, &e) };
+    Err(DISP_E_EXCEPTION)
 }
 
 /// R4's collection case: `Invoke(DISPID_VALUE)` on the object a parameterless property

@@ -352,7 +352,11 @@ struct IRecordInfoPrefix {
 pub unsafe fn variant_clear(v: *mut VARIANT) -> HRESULT {
     #[cfg(windows)]
     {
-        // SAFETY: forwarded caller contract.
+        // oleaut32 does not check for null (native and Wine both dereference it).
+        if v.is_null() {
+            return crate::E_INVALIDARG;
+        }
+        // SAFETY: forwarded caller contract; `v` is not null.
         unsafe { crate::oleaut32::VariantClear(v) }
     }
     #[cfg(not(windows))]
@@ -371,7 +375,11 @@ pub unsafe fn variant_clear(v: *mut VARIANT) -> HRESULT {
 pub unsafe fn variant_copy(dest: *mut VARIANT, src: *const VARIANT) -> HRESULT {
     #[cfg(windows)]
     {
-        // SAFETY: forwarded caller contract.
+        // oleaut32 does not check for null (native and Wine both dereference it).
+        if dest.is_null() || src.is_null() {
+            return crate::E_INVALIDARG;
+        }
+        // SAFETY: forwarded caller contract; neither pointer is null.
         unsafe { crate::oleaut32::VariantCopy(dest, src) }
     }
     #[cfg(not(windows))]
@@ -725,7 +733,34 @@ fn array_allocation_failed(len: usize, size: usize) -> ! {
 }
 
 impl Drop for Variant {
+    #[inline]
     fn drop(&mut self) {
+        // Plain values own nothing: clearing one would only reset `vt`, which nobody reads
+        // after the drop. Everything else (strings, interfaces, records, arrays, by-reference
+        // and invalid types) goes to VariantClear.
+        if matches!(
+            self.0.vt,
+            VT_EMPTY
+                | VT_NULL
+                | VT_I2
+                | VT_I4
+                | VT_R4
+                | VT_R8
+                | VT_CY
+                | VT_DATE
+                | VT_ERROR
+                | VT_BOOL
+                | VT_I1
+                | VT_UI1
+                | VT_UI2
+                | VT_UI4
+                | VT_I8
+                | VT_UI8
+                | VT_INT
+                | VT_UINT
+        ) {
+            return;
+        }
         // SAFETY: self owns a valid VARIANT. A failure (a locked array) leaves it as it was;
         // there is nothing more a destructor can do.
         unsafe { variant_clear(&mut self.0) };

@@ -231,3 +231,108 @@ fn unsorted_ids_are_rejected() {
 fn indices_out_of_range_are_rejected() {
     DispidTable::new(&MEMBERS, &[("a", 1), ("b", 5)], &[1, 0]);
 }
+
+/// TABLE's keys, as the generator lists them in `by_name`.
+const KEYS: [&str; 4] = ["add", "i\u{307}d", "name", "ärger"];
+
+fn indexed() -> DispidTable {
+    TABLE.with_name_index(Box::leak(name_index(&KEYS).into_boxed_slice()))
+}
+
+#[test]
+fn name_index_is_deterministic_and_half_empty() {
+    let index = name_index(&KEYS);
+    assert_eq!(index, name_index(&KEYS));
+    assert_eq!(index.len(), 8);
+    let mut used: Vec<u16> = index.iter().copied().filter(|e| *e != 0).collect();
+    used.sort();
+    assert_eq!(used, [1, 2, 3, 4]);
+    assert!(name_index::<&str>(&[]).is_empty());
+    // FNV-1a's published test vectors.
+    assert_eq!(name_hash(b""), 0x811c_9dc5);
+    assert_eq!(name_hash(b"a"), 0xe40c_292c);
+}
+
+#[test]
+fn g6_indexed_lookup_answers_as_the_sorted_table() {
+    let t = indexed();
+    let long = "x".repeat(300);
+    for name in [
+        "name",
+        "NAME",
+        "nAmE",
+        "ÄRGER",
+        "ärger",
+        "İd",
+        "i\u{307}d",
+        "ADD",
+        "add",
+        "Nam",
+        "names",
+        "",
+        "Ärgern",
+        &long,
+    ] {
+        assert_eq!(t.lookup(name), TABLE.lookup(name), "{name:?}");
+        let wide: Vec<u16> = name.encode_utf16().collect();
+        assert_eq!(t.lookup_wide(&wide), TABLE.lookup_wide(&wide), "{name:?}");
+    }
+    assert_eq!(t.lookup("NAME"), Some(0));
+    assert_eq!(
+        t.lookup_wide(&"ÄRGER".encode_utf16().collect::<Vec<_>>()),
+        Some(0x60020001)
+    );
+    // An unpaired surrogate matches nothing.
+    assert_eq!(t.lookup_wide(&[0xD800, 0x61]), None);
+    let (found, allocations) = allocations_during(|| t.lookup_wide(&[0x41, 0x44, 0x44]));
+    assert_eq!((found, allocations), (Some(3), 0));
+}
+
+#[test]
+fn g6_every_name_of_a_large_table_is_found_through_the_index() {
+    let names: Vec<&'static str> = (0..2000)
+        .map(|i| &*Box::leak(format!("Member{i}").into_boxed_str()))
+        .collect();
+    let members: Vec<DispMember> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| member(n, i as i32, InvokeKind::Method, None))
+        .collect();
+    let mut by_name: Vec<(&'static str, u16)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (&*Box::leak(fold_name(n).into_boxed_str()), i as u16))
+        .collect();
+    by_name.sort();
+    let keys: Vec<&str> = by_name.iter().map(|(k, _)| *k).collect();
+    let index = name_index(&keys);
+    let by_id: Vec<u16> = (0..2000).collect();
+    let t = DispidTable::new(
+        Box::leak(members.into_boxed_slice()),
+        Box::leak(by_name.into_boxed_slice()),
+        Box::leak(by_id.into_boxed_slice()),
+    )
+    .with_name_index(Box::leak(index.into_boxed_slice()));
+    for (i, n) in names.iter().enumerate() {
+        assert_eq!(t.lookup(&n.to_uppercase()), Some(i as i32));
+    }
+    assert_eq!(t.lookup("Member2000"), None);
+}
+
+#[test]
+#[should_panic(expected = "name index does not find a name")]
+fn a_name_index_that_misses_a_name_is_rejected() {
+    let _ = TABLE.with_name_index(&[0; 8]);
+}
+
+#[test]
+#[should_panic(expected = "power of two")]
+fn a_small_name_index_is_rejected() {
+    let _ = TABLE.with_name_index(&[1, 2, 3, 4]);
+}
+
+#[test]
+#[should_panic(expected = "more entries than names")]
+fn a_full_name_index_is_rejected() {
+    let _ = TABLE.with_name_index(&[1, 2, 3, 4, 1, 2, 3, 4]);
+}

@@ -303,8 +303,7 @@ struct InterfaceView {
     disp_members: Vec<DispMemberView>,
     /// The arms of the member dispatcher behind `Invoke`, one per DISPID table entry.
     invoke_arms: Vec<InvokeArmView>,
-    by_name: Vec<(String, usize)>,
-    by_id: Vec<usize>,
+    tables: TableIndexes,
 }
 
 #[derive(Debug, Clone)]
@@ -430,7 +429,7 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
         })
         .flatten()
         .collect();
-    let (by_name, by_id) = table_indexes(&all);
+    let tables = table_indexes(&all);
     let mut dispid_consts: Vec<(String, String, String)> = Vec::new();
     for m in &iface.methods {
         let c = format!("DISPID_{}", shouty(&m.name));
@@ -455,15 +454,28 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
         dispid_consts,
         disp_members,
         invoke_arms,
-        by_name,
-        by_id,
+        tables,
         name,
     }
 }
 
-/// The sorted indexes of a DISPID table over `members` (declaration order): folded names
-/// (first member of each name) sorted by bytes, and member indices sorted by (dispid, index).
-fn table_indexes(members: &[&model::Method]) -> (Vec<(String, usize)>, Vec<usize>) {
+/// The indexes of a DISPID table over its members (declaration order), all computed here so
+/// the generated table is `const` data and lookups do no work that generation could do.
+#[derive(Debug, Clone)]
+struct TableIndexes {
+    /// Folded names (first member of each name) sorted by bytes, with the member index.
+    by_name: Vec<(String, usize)>,
+    /// Member indices sorted by (dispid, index).
+    by_id: Vec<usize>,
+    /// The runtime's hash index over the `by_name` keys (`idlgen_runtime::name_index`, G6).
+    name_index: Vec<u16>,
+    /// `Invoke`'s member selection (I3) as `match` arms in `by_id` order: (DISPID literal,
+    /// the member kind's `DISPATCH_*` flag, member index). The first arm whose DISPID matches
+    /// and whose flag intersects `wFlags` wins, as `DispidTable::select` decides.
+    select_arms: Vec<(String, &'static str, usize)>,
+}
+
+fn table_indexes(members: &[&model::Method]) -> TableIndexes {
     let mut by_name: Vec<(String, usize)> = Vec::new();
     for (i, m) in members.iter().enumerate() {
         let key = idlgen_runtime::fold_name(&m.name);
@@ -474,7 +486,26 @@ fn table_indexes(members: &[&model::Method]) -> (Vec<(String, usize)>, Vec<usize
     by_name.sort_by(|a, b| a.0.cmp(&b.0));
     let mut by_id: Vec<usize> = (0..members.len()).collect();
     by_id.sort_by_key(|i| (members[*i].dispid, *i));
-    (by_name, by_id)
+    let keys: Vec<&str> = by_name.iter().map(|(k, _)| k.as_str()).collect();
+    let name_index = idlgen_runtime::name_index(&keys);
+    let select_arms = by_id
+        .iter()
+        .map(|&i| {
+            let flag = match members[i].invkind {
+                model::InvokeKind::Method => "DISPATCH_METHOD",
+                model::InvokeKind::PropGet => "DISPATCH_PROPERTYGET",
+                model::InvokeKind::PropPut => "DISPATCH_PROPERTYPUT",
+                model::InvokeKind::PropPutRef => "DISPATCH_PROPERTYPUTREF",
+            };
+            (dispid_literal(members[i].dispid), flag, i)
+        })
+        .collect();
+    TableIndexes {
+        by_name,
+        by_id,
+        name_index,
+        select_arms,
+    }
 }
 
 /// A dispinterface with its own properties and methods: type, DISPID table, `_Impl` trait and
@@ -490,8 +521,7 @@ struct DispinterfaceView {
     dispid_consts: Vec<(String, String, String)>,
     disp_members: Vec<DispMemberView>,
     invoke_arms: Vec<InvokeArmView>,
-    by_name: Vec<(String, usize)>,
-    by_id: Vec<usize>,
+    tables: TableIndexes,
 }
 
 fn dispinterface_view(model: &Model, id: TypeId, d: &model::Dispinterface) -> DispinterfaceView {
@@ -520,7 +550,7 @@ fn dispinterface_view(model: &Model, id: TypeId, d: &model::Dispinterface) -> Di
         invoke_arms.push(arm);
     }
     let refs: Vec<&model::Method> = members.iter().collect();
-    let (by_name, by_id) = table_indexes(&refs);
+    let tables = table_indexes(&refs);
     let mut dispid_consts: Vec<(String, String, String)> = Vec::new();
     for m in &members {
         let c = format!("DISPID_{}", shouty(&m.name));
@@ -538,8 +568,7 @@ fn dispinterface_view(model: &Model, id: TypeId, d: &model::Dispinterface) -> Di
         dispid_consts,
         disp_members,
         invoke_arms,
-        by_name,
-        by_id,
+        tables,
         impl_trait,
         name,
     }
