@@ -342,14 +342,30 @@ fn end_of_file_inside_an_interface() {
 }
 
 #[test]
-fn function_like_macro_invocation() {
-    let d = only_error("#define F(x) x\nconst LONG A = F(1);\n");
+fn function_like_macro_errors() {
+    let d = only_error("#define F(x, y) x + y\nconst LONG A = F(1);\n");
     check(
         &d,
         test_idl(),
         2,
         16,
-        "function-like macro `F` cannot be expanded yet",
+        "macro `F` takes 2 arguments, but 1 was given",
+    );
+    let d = only_error("#define F(x) x\nconst LONG A = F(1;\n");
+    check(
+        &d,
+        test_idl(),
+        2,
+        16,
+        "unterminated argument list for macro `F`: no closing `)`",
+    );
+    let d = only_error("#define F(x) x ##\nconst LONG A = F(1);\n");
+    check(
+        &d,
+        test_idl(),
+        2,
+        16,
+        "`##` cannot stand at either end of macro `F`",
     );
 }
 

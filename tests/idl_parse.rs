@@ -1240,3 +1240,160 @@ fn input_files_given_twice_or_imported_are_parsed_once() {
     assert_eq!(p.roots[0], p.roots[2]);
     let _ = fs::metadata(b);
 }
+
+#[test]
+fn function_like_macros_stringize_paste_and_rescan() {
+    let p = parse(
+        r##"
+        #define DECLARE_HANDLE(name) typedef void *name
+        #define CAT(a, b) a ## b
+        #define XCAT(a, b) CAT(a, b)
+        #define STR(x) #x
+        #define ID(x) x
+        #define APPLY(f, x) f(x)
+        #define VA(first, ...) const LONG first = __VA_ARGS__;
+        #define EMPTY(x)
+        #define SELF_F(x) SELF_F(x)
+        #define LINE_HERE __LINE__
+        DECLARE_HANDLE(HBODY);
+        const LONG CAT(VAL, UE) = 1;
+        const LONG XCAT(A, CAT(B, C)) = 2;
+        const char *S = STR(a  "q" +  b);
+        const LONG N = APPLY(ID,
+                             (1 + 2));
+        VA(V, 4 + 5)
+        const LONG E = 7 EMPTY(ignored);
+        const LONG L = LINE_HERE;
+        #if defined(ID) && ID(1)
+        const LONG IF_OK = 1;
+        #endif
+        "##,
+    );
+    let items = root_items(&p);
+    let t = typedef(&items[0]);
+    assert_eq!(t.declarators[0].name.name, "HBODY");
+    assert_eq!(t.declarators[0].ty.pointers.len(), 1);
+    let consts: Vec<(&str, &Expr)> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Const(c) => Some((c.name.name.as_str(), &c.value)),
+            _ => None,
+        })
+        .collect();
+    let names: Vec<&str> = consts.iter().map(|c| c.0).collect();
+    assert_eq!(names, ["VALUE", "ABC", "S", "N", "V", "E", "L", "IF_OK"]);
+    match consts[2].1 {
+        Expr::Str(s) => assert_eq!(s.value, r#"a "q" + b"#),
+        other => panic!("expected a string, got {other:?}"),
+    }
+    assert_eq!(int(consts[6].1), 20, "__LINE__ of the use");
+}
+
+#[test]
+fn empty_attributes_and_widl_extensions() {
+    let p = parse(
+        r#"
+        import "unknwn.idl";
+        #define threading(model)
+        [threading(both), , uuid(4ba9eb90-732c-11d0-8816-00a0c903b83c), local, object]
+        interface IX : IUnknown
+        {
+            const WCHAR *Name();
+            HRESULT Draw([in] BOOL (*pfnContinue)(ULONG_PTR dwContinue), [in] ULONG_PTR dw);
+        }
+        extern const GUID GUID_SOMETHING;
+        typedef struct S { void (__stdcall *callback)(LONG); LONG n; } S;
+        typedef [] LONG PLAIN;
+        "#,
+    );
+    let items = root_items(&p);
+    let i = interface(&items[1]);
+    let ms = methods(i);
+    assert_eq!(ms[0].name.name, "Name");
+    assert!(ms[0].ret.is_const && ms[0].ret.pointers.len() == 1);
+    let pfn = &ms[1].params[0];
+    assert_eq!(
+        pfn.name.as_ref().map(|n| n.name.as_str()),
+        Some("pfnContinue")
+    );
+    assert_eq!(pfn.ty.pointers.len(), 1);
+    match &pfn.ty.spec {
+        TypeSpec::Function(f) => {
+            assert_eq!(named(&f.ret), "BOOL");
+            assert_eq!(f.params.len(), 1);
+        }
+        other => panic!("expected a function type, got {other:?}"),
+    }
+    assert!(matches!(&items[2], Item::Extern(e) if e.name.name == "GUID_SOMETHING"));
+    idlgen::load_source(
+        "test.idl",
+        &p.sources.get(p.roots[0]).unwrap().text,
+        &Options::default(),
+    )
+    .expect("resolves");
+}
+
+#[test]
+fn midl_resolution_rules() {
+    // Typedefs may shadow those of imported files; a library and its coclass may share a name;
+    // a coclass may name an interface nothing declared; a base may be defined later in the file;
+    // an imported file sees what the importer declared before the import; TRUE/FALSE/NULL and
+    // `(HANDLE_TYPE)-1` evaluate.
+    let dir = sdk_dir();
+    fs::write(
+        dir.path().join("late.idl"),
+        "typedef struct { DDCAPS caps; } USES_IMPORTER;\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("main.idl"),
+        r#"
+        import "oaidl.idl";
+        typedef long UINT;
+        typedef struct { LONG x, y; } POINT;
+        typedef void *HBODY;
+        const HBODY HBODY_ROOT = (HBODY)-1;
+        const LONG TEN = 10;
+        const LONG NINE = (TEN)-1;
+        typedef struct { LONG n; } DDCAPS;
+        import "late.idl";
+        interface ILater;
+        [object, uuid(4ba9eb90-732c-11d0-8816-00a0c903b83c)]
+        interface IDerived : ILater { HRESULT F([in, defaultvalue(NULL)] LONG *p, [in, defaultvalue(TRUE)] BOOL b); }
+        [object, uuid(4ba9eb90-732c-11d0-8816-00a0c903b83d)]
+        interface ILater : IUnknown { HRESULT G(); }
+        [uuid(4ba9eb90-732c-11d0-8816-00a0c903b83e)]
+        library Same
+        {
+            [uuid(4ba9eb90-732c-11d0-8816-00a0c903b83f)]
+            coclass Same { interface IDerived; interface INowhere; }
+        }
+        "#,
+    )
+    .unwrap();
+    let opts = Options::default();
+    let loaded = match idlgen::load(&[dir.path().join("main.idl")], &opts) {
+        Ok(l) => l,
+        Err(e) => panic!("does not resolve:\n{e}"),
+    };
+    let m = &loaded.model;
+    let nine = m.items.iter().find(|i| i.name == "NINE").expect("NINE");
+    assert!(
+        format!("{:?}", nine.kind).contains("Int(9)"),
+        "{:?}",
+        nine.kind
+    );
+    assert!(m.lookup("INowhere").is_some());
+}
+
+#[test]
+fn base_interface_cycle_is_an_error() {
+    let err = idlgen::load_source(
+        "test.idl",
+        "import \"unknwn.idl\";\ninterface IA;\n[object, uuid(4ba9eb90-732c-11d0-8816-00a0c903b83c)] interface IB : IA { }\n[object, uuid(4ba9eb90-732c-11d0-8816-00a0c903b83d)] interface IA : IB { }\n",
+        &Options::default(),
+    )
+    .map(|_| ())
+    .expect_err("a cycle");
+    assert!(err.to_string().contains("derives from itself"), "{err}");
+}

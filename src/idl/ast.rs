@@ -16,6 +16,10 @@ pub struct Ident {
 pub struct File {
     pub id: FileId,
     pub items: Vec<Item>,
+    /// The file each `import` names, in the order the imports stand (file scope, interface
+    /// bodies, libraries, modules, as a walk of `items` meets them), filled in by the loader.
+    /// Resolution takes each imported file where its `import` stands, as MIDL does.
+    pub imports: Vec<FileId>,
 }
 
 /// A top-level or library-level declaration.
@@ -42,6 +46,17 @@ pub enum Item {
     Const(Const),
     /// A function declared at file scope (`[local] HRESULT F(void);`, RPC interfaces' free functions).
     Function(Method),
+    /// `extern const FMTID FMTID_SummaryInformation;`: a variable defined elsewhere (widl's
+    /// extension, in Wine's objidl.idl).
+    Extern(Extern),
+}
+
+/// `extern TYPE NAME;`
+#[derive(Debug, Clone)]
+pub struct Extern {
+    pub ty: TypeRef,
+    pub name: Ident,
+    pub span: Span,
 }
 
 /// `[attrs] interface X : Base { ... }` etc. attach attributes to a node.
@@ -190,6 +205,17 @@ pub enum TypeSpec {
     Enum(EnumDef),
     /// `SAFEARRAY(T)`
     SafeArray(Box<TypeRef>),
+    /// The function a parameter or field declared as a function pointer points to:
+    /// `BOOL (*pfnContinue)(ULONG_PTR)` is a [`TypeRef`] with this spec and one pointer.
+    Function(Box<FunctionType>),
+}
+
+/// `RET (CALLCONV *)(PARAMS)` without the pointer.
+#[derive(Debug, Clone)]
+pub struct FunctionType {
+    pub ret: TypeRef,
+    pub callconv: Option<Ident>,
+    pub params: Vec<Param>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

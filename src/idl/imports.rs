@@ -207,11 +207,18 @@ impl<'o> Loader<'o> {
     }
 }
 
-/// The predefined macros, as MIDL has them, then `-D` and `-U`, written as directives so that
-/// they go through the same code (and errors in them point somewhere).
+/// The predefined macros, as MIDL has them: its own `__midl`, and those of the Microsoft C
+/// preprocessor it runs for a 64-bit target (`_WIN32`, `_WIN64`, `_M_AMD64`, `_M_X64`,
+/// `_MSC_VER`, `_MSC_EXTENSIONS`, `_INTEGRAL_MAX_BITS`); with
+/// widl's `__WIDL__` too: idlgen reads widl's dialect as well, and Wine's headers (mmreg.h and
+/// others that its IDL files include) give IDL-readable declarations only under `__WIDL__`
+/// (`-U __WIDL__` removes it). Then `-D` and `-U`, written as directives so that they go
+/// through the same code (and errors in them point somewhere).
 fn predefined_text(opts: &Options) -> Result<String, Error> {
     let mut text = String::from(
-        "#define __midl 501\n#define _WIN32 1\n#define _WIN64 1\n#define _M_AMD64 1\n",
+        "#define __midl 501\n#define __WIDL__ 1\n#define _WIN32 1\n#define _WIN64 1\n\
+         #define _M_AMD64 100\n#define _M_X64 100\n#define _MSC_VER 1900\n\
+         #define _MSC_EXTENSIONS 1\n#define _INTEGRAL_MAX_BITS 64\n",
     );
     let valid = |name: &str| {
         let mut chars = name.chars();
@@ -261,14 +268,25 @@ fn canonical(path: &Path) -> PathBuf {
 /// Reads a text file: UTF-8, UTF-16 with a byte order mark, or else one byte per character
 /// (SDK files carry the odd Windows-1252 byte in comments).
 fn read_text(path: &Path) -> std::io::Result<String> {
-    let size = fs::metadata(path)?.len();
-    if size > MAX_FILE_SIZE {
-        return Err(std::io::Error::other(format!(
-            "file is larger than {} MiB",
-            MAX_FILE_SIZE >> 20
-        )));
+    use std::io::Read;
+    let too_large =
+        || std::io::Error::other(format!("file is larger than {} MiB", MAX_FILE_SIZE >> 20));
+    let meta = fs::metadata(path)?;
+    // Only regular files: a device (`#include "/dev/zero"`) has no end.
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
     }
-    let bytes = fs::read(path)?;
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(too_large());
+    }
+    // The file may grow after the size was read: never read more than the limit.
+    let mut bytes = Vec::new();
+    fs::File::open(path)?
+        .take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(too_large());
+    }
     Ok(decode(bytes))
 }
 

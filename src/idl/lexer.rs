@@ -5,8 +5,53 @@
 //! compiled. Only an unterminated `/* */` comment (which swallows the rest of the file) is an
 //! immediate error.
 
+use std::collections::HashSet;
+use std::rc::Rc;
+
 use super::IdlError;
 use crate::diag::{FileId, Span};
+
+/// FNV-1a, for the short names of identifiers and macros (every identifier of every file is
+/// hashed at least once).
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub(crate) type FastHash = std::hash::BuildHasherDefault<Fnv>;
+
+/// Shares one allocation among the tokens that spell the same identifier or number, so that a
+/// token is cheap to copy (macro expansion copies many).
+#[derive(Default)]
+pub(crate) struct Interner(HashSet<Rc<str>, FastHash>);
+
+impl Interner {
+    pub fn get(&mut self, s: &str) -> Rc<str> {
+        if let Some(r) = self.0.get(s) {
+            return r.clone();
+        }
+        let r: Rc<str> = Rc::from(s);
+        self.0.insert(r.clone());
+        r
+    }
+}
 
 /// Punctuation, named for what it looks like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,18 +179,18 @@ const PUNCTS: &[(&str, P)] = &[
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tok {
-    Ident(String),
+    Ident(Rc<str>),
     /// A C "pp-number", as spelled (`0x80000000UL`, `1.0`, `4ba9eb90`); decoded by the user.
-    Number(String),
+    Number(Rc<str>),
     /// A string literal with escapes processed; `wide` for `L"..."`.
     Str {
-        value: String,
+        value: Rc<str>,
         wide: bool,
     },
-    /// A character literal's value.
-    Char(i128),
+    /// A character literal's value (at most four characters, packed as C compilers do).
+    Char(i64),
     /// The unquoted argument of `uuid(...)`, `async_uuid(...)` or `custom(...)`, as spelled.
-    Uuid(String),
+    Uuid(Rc<str>),
     Punct(P),
     /// A `#pragma` the preprocessor passes on to the parser (its text after `pragma`).
     Pragma(String),
@@ -210,14 +255,16 @@ impl Token {
 }
 
 /// Splits one file into tokens.
-pub fn lex(file: FileId, text: &str) -> Result<Vec<Token>, IdlError> {
+pub(crate) fn lex(file: FileId, text: &str, names: &mut Interner) -> Result<Vec<Token>, IdlError> {
     let mut lx = Lexer {
         file,
         src: text.as_bytes(),
         text,
         pos: 0,
-        out: Vec::new(),
+        // About one token per 5 bytes of IDL.
+        out: Vec::with_capacity(text.len() / 5),
         narrow_span: None,
+        names,
     };
     // A UTF-8 byte order mark is not text.
     if text.starts_with('\u{feff}') {
@@ -235,6 +282,7 @@ struct Lexer<'a> {
     out: Vec<Token>,
     /// Set by a token that wants a narrower span than the text it consumed.
     narrow_span: Option<(usize, usize)>,
+    names: &'a mut Interner,
 }
 
 impl Lexer<'_> {
@@ -350,7 +398,7 @@ impl Lexer<'_> {
             {
                 self.pos += 1;
             }
-            return Tok::Ident(self.text[start..self.pos].to_string());
+            return Tok::Ident(self.names.get(&self.text[start..self.pos]));
         }
         if c.is_ascii_digit() || (c == b'.' && self.peek(1).is_ascii_digit()) {
             return self.number();
@@ -385,7 +433,7 @@ impl Lexer<'_> {
                 break;
             }
         }
-        Tok::Number(self.text[start..self.pos].to_string())
+        Tok::Number(self.names.get(&self.text[start..self.pos]))
     }
 
     /// `uuid(4ba9eb90-732c-...)` would lex as numbers, names and minus signs; after `uuid(`,
@@ -412,7 +460,7 @@ impl Lexer<'_> {
             return None;
         }
         self.pos += run;
-        Some(Tok::Uuid(text.to_string()))
+        Some(Tok::Uuid(Rc::from(text)))
     }
 
     /// A string or character literal; `self.pos` is at the opening quote.
@@ -449,15 +497,18 @@ impl Lexer<'_> {
             }
         }
         if quote == b'"' {
-            return Tok::Str { value, wide };
+            return Tok::Str {
+                value: Rc::from(value),
+                wide,
+            };
         }
         if value.is_empty() {
             return Tok::Invalid("empty character literal".to_string());
         }
         // A multi-character constant packs its characters as C compilers do.
-        let v = value
-            .chars()
-            .fold(0i128, |acc, ch| ((acc << 8) | ch as i128) & 0xffff_ffff);
+        let v = value.chars().fold(0i64, |acc, ch| {
+            ((acc << 8) | i64::from(u32::from(ch))) & 0xffff_ffff
+        });
         Tok::Char(v)
     }
 

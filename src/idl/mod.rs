@@ -183,7 +183,8 @@ impl<'o> Session<'o> {
         }
         self.active.insert(id);
         let tokens = preprocess::run(&mut self.loader, id)?;
-        let file = parser::parse_file(id, &tokens, self.loader.end_of(id))?;
+        let mut file = parser::parse_file(id, &tokens, self.loader.end_of(id))?;
+        let mut imported_ids = Vec::new();
         for import in ast_imports(&file.items) {
             if depth >= MAX_IMPORT_DEPTH {
                 return Err(IdlError::new(
@@ -198,8 +199,10 @@ impl<'o> Session<'o> {
                 "import",
             )?;
             let imported = self.loader.open(found, import.span)?;
+            imported_ids.push(imported);
             self.load(imported, depth + 1)?;
         }
+        file.imports = imported_ids;
         self.active.remove(&id);
         self.done.insert(id);
         self.files.push(file);

@@ -211,7 +211,7 @@ impl Eval<'_> {
                     unsigned: lit.unsigned,
                 })
             }
-            Tok::Char(c) => Ok(Value::signed(*c as i64)),
+            Tok::Char(c) => Ok(Value::signed(*c)),
             // C: an identifier that is not a macro is 0 in `#if`.
             Tok::Ident(_) => Ok(Value::signed(0)),
             _ => Err(IdlError::new(

@@ -1,23 +1,32 @@
-//! The C preprocessor, at the level real SDK IDL files need: `#include`, object-like `#define` /
-//! `#undef` with expansion, `#if`/`#ifdef`/`#ifndef`/`#elif`/`#else`/`#endif`, `#pragma`, `#line`
-//! and `#error`.
+//! The C preprocessor, at the level real SDK and Wine IDL files need: `#include`, object-like and
+//! function-like `#define` (with `#`, `##`, `__VA_ARGS__`), `#undef`, `#if`/`#ifdef`/`#ifndef`/
+//! `#elif`/`#else`/`#endif` with C's integer arithmetic and `defined`, `#pragma`, `#line`,
+//! `#error`, and `__LINE__`/`__FILE__`.
 //!
 //! Each IDL file is preprocessed on its own, as MIDL does: it starts from the predefined macros and
 //! `-D`/`-U`; `#include`d files share the includer's macros, imported files do not.
 //!
+//! Expansion follows C: a macro's replacement is rescanned together with the rest of the text
+//! (so a function-like macro's arguments may follow its name from outside the replacement), and
+//! each token carries the set of macros that produced it, which it does not expand again.
+//!
 //! Tokens keep spans into the file they were lexed from, so errors point at the right file, line
 //! and column whatever was included. A token produced by a macro takes the span of the macro's
-//! name where it was used, which is where a reader looks.
+//! name where it was used, which is where a reader looks. `#line` and `# N "file"` markers are
+//! checked and otherwise ignored: spans already name the real files (no IDL file carries markers
+//! unless something preprocessed it before us).
 //!
-//! Not yet: function-like macro invocations (reported as such), `#` and `##` operators,
-//! `#line` remapping (markers are checked and ignored), `__FILE__`/`__LINE__`.
+//! `#pragma midl_echo` reaches the parser; `#pragma once` is honoured; every other pragma
+//! (`region`/`endregion`, `pack`, `warning`, `comment`, widl's `makedep` and `winrt`) only
+//! affects MIDL's C output or its warnings, and is ignored.
 
 use std::cell::Cell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::IdlError;
 use super::imports::Loader;
-use super::lexer::{self, P, Tok, Token};
+use super::lexer::{self, FastHash, P, Tok, Token};
 use super::pp_expr;
 use crate::diag::{FileId, Span};
 
@@ -34,6 +43,9 @@ const MAX_INCLUDES: usize = 20_000;
 /// The most macro expansions in one file: macros that expand to nothing produce no tokens, so
 /// the token limit alone would not stop `#define B A A A ...` nested a few levels deep.
 const MAX_EXPANSIONS: usize = 1_000_000;
+/// The most tokens macro replacements may produce in one file (arguments used several times
+/// grow exponentially when nested).
+const MAX_PRODUCED: usize = 4_000_000;
 
 pub(crate) struct Macro {
     /// `Some` for a function-like macro (`#define F(a, b) ...`).
@@ -59,12 +71,14 @@ struct Cond {
 pub(crate) fn run(loader: &mut Loader, file: FileId) -> Result<Vec<Token>, IdlError> {
     let mut pp = Preprocessor {
         loader,
-        macros: HashMap::new(),
+        macros: HashMap::default(),
+        names: lexer::Interner::default(),
         conds: Vec::new(),
         out: Vec::new(),
         includes: 0,
         once: Vec::new(),
         expansions: Cell::new(0),
+        produced: Cell::new(0),
     };
     let predefined = pp.loader.predefined();
     pp.run_file(predefined, 0)?;
@@ -75,7 +89,9 @@ pub(crate) fn run(loader: &mut Loader, file: FileId) -> Result<Vec<Token>, IdlEr
 
 struct Preprocessor<'l, 'o> {
     loader: &'l mut Loader<'o>,
-    macros: HashMap<String, Macro>,
+    macros: HashMap<String, Macro, FastHash>,
+    /// One allocation per distinct identifier or number.
+    names: lexer::Interner,
     conds: Vec<Cond>,
     out: Vec<Token>,
     includes: usize,
@@ -83,6 +99,8 @@ struct Preprocessor<'l, 'o> {
     once: Vec<FileId>,
     /// Macro expansions so far (a `Cell` because expansion only reads the macro table).
     expansions: Cell<usize>,
+    /// Tokens produced by macro replacement so far.
+    produced: Cell<usize>,
 }
 
 impl Preprocessor<'_, '_> {
@@ -91,28 +109,32 @@ impl Preprocessor<'_, '_> {
     }
 
     fn run_file(&mut self, file: FileId, depth: usize) -> Result<(), IdlError> {
-        let tokens = lexer::lex(file, self.loader.text(file))?;
+        let mut tokens = lexer::lex(file, self.loader.text(file), &mut self.names)?;
+        self.out.reserve(tokens.len());
         let base = self.conds.len();
-        // Text lines between directives are gathered and expanded together, so that a macro
-        // invocation may span lines (as function-like macros will need).
-        let mut pending: Vec<Token> = Vec::new();
+        // Text lines between directives are expanded together, so that a macro invocation may
+        // span lines. They are always one run of tokens: only a directive changes whether lines
+        // are compiled, and a directive ends the run.
+        let mut pending: Option<usize> = None;
         let mut i = 0;
         while i < tokens.len() {
             let end = tokens[i + 1..]
                 .iter()
                 .position(|t| t.line_start)
                 .map_or(tokens.len(), |n| i + 1 + n);
-            let line = &tokens[i..end];
-            if line[0].line_start && line[0].is_punct(P::Hash) {
-                self.expand_text(&pending)?;
-                pending.clear();
-                self.directive(file, line, base, depth)?;
-            } else if self.active() {
-                pending.extend_from_slice(line);
+            if tokens[i].line_start && tokens[i].is_punct(P::Hash) {
+                if let Some(start) = pending.take() {
+                    self.expand_text(&mut tokens[start..i])?;
+                }
+                self.directive(file, &tokens[i..end], base, depth)?;
+            } else if self.active() && pending.is_none() {
+                pending = Some(i);
             }
             i = end;
         }
-        self.expand_text(&pending)?;
+        if let Some(start) = pending.take() {
+            self.expand_text(&mut tokens[start..])?;
+        }
         if self.conds.len() > base {
             let open = &self.conds[base];
             return Err(IdlError::new(
@@ -138,7 +160,7 @@ impl Preprocessor<'_, '_> {
         let args = &line[2..];
         let at = hash.span.to(name_tok.span);
         let name = match &name_tok.tok {
-            Tok::Ident(s) => s.as_str(),
+            Tok::Ident(s) => &**s,
             // `# 12 "file.idl"`: a line marker as other preprocessors write them.
             Tok::Number(_) => "line",
             _ if !self.active() => return Ok(()),
@@ -265,7 +287,7 @@ impl Preprocessor<'_, '_> {
         match args.first() {
             Some(Token {
                 tok: Tok::Ident(n), ..
-            }) => Ok(n.clone()),
+            }) => Ok(n.to_string()),
             Some(t) => Err(IdlError::new(
                 t.span,
                 format!(
@@ -281,41 +303,52 @@ impl Preprocessor<'_, '_> {
     }
 
     fn condition(&mut self, at: Span, args: &[Token]) -> Result<bool, IdlError> {
-        // `defined X` is decided before expansion, so that X itself is not expanded.
-        let mut resolved: Vec<Token> = Vec::new();
+        // `defined X` is decided before expansion, so that X itself is not expanded; a
+        // `defined` that macros produce is decided after (as the Microsoft preprocessor does).
+        let resolved = self.resolve_defined(args)?;
+        let mut expanded = Vec::new();
+        self.expand_into(&resolved, &mut expanded)?;
+        let expanded = self.resolve_defined(&expanded)?;
+        pp_expr::evaluate(at, &expanded)
+    }
+
+    /// Replaces `defined NAME` and `defined(NAME)` by 1 or 0.
+    fn resolve_defined(&self, args: &[Token]) -> Result<Vec<Token>, IdlError> {
+        let mut resolved: Vec<Token> = Vec::with_capacity(args.len());
         let mut k = 0;
         while k < args.len() {
             let t = &args[k];
-            if t.is_ident("defined") {
-                let (name, next) = match (args.get(k + 1), args.get(k + 2), args.get(k + 3)) {
-                    (Some(n), _, _) if n.ident().is_some() => (n, k + 2),
-                    (Some(open), Some(n), Some(close))
-                        if open.is_punct(P::LParen)
-                            && n.ident().is_some()
-                            && close.is_punct(P::RParen) =>
-                    {
-                        (n, k + 4)
-                    }
-                    _ => {
-                        return Err(IdlError::new(
-                            t.span,
-                            "expected a macro name after `defined`, as `defined(NAME)` or `defined NAME`",
-                        ));
-                    }
-                };
-                let value = self.macros.contains_key(name.ident().unwrap_or(""));
-                resolved.push(Token {
-                    tok: Tok::Number(if value { "1" } else { "0" }.to_string()),
-                    span: t.span.to(name.span),
-                    line_start: false,
-                    space_before: t.space_before,
-                });
-                k = next;
-            } else {
-                k = self.expand_one(args, k, &mut resolved, &mut Vec::new(), 0)?;
+            if !t.is_ident("defined") {
+                resolved.push(t.clone());
+                k += 1;
+                continue;
             }
+            let (name, next) = match (args.get(k + 1), args.get(k + 2), args.get(k + 3)) {
+                (Some(n), _, _) if n.ident().is_some() => (n, k + 2),
+                (Some(open), Some(n), Some(close))
+                    if open.is_punct(P::LParen)
+                        && n.ident().is_some()
+                        && close.is_punct(P::RParen) =>
+                {
+                    (n, k + 4)
+                }
+                _ => {
+                    return Err(IdlError::new(
+                        t.span,
+                        "expected a macro name after `defined`, as `defined(NAME)` or `defined NAME`",
+                    ));
+                }
+            };
+            let value = self.macros.contains_key(name.ident().unwrap_or(""));
+            resolved.push(Token {
+                tok: Tok::Number(Rc::from(if value { "1" } else { "0" })),
+                span: t.span.to(name.span),
+                line_start: false,
+                space_before: t.space_before,
+            });
+            k = next;
         }
-        pp_expr::evaluate(at, &resolved)
+        Ok(resolved)
     }
 
     fn define(&mut self, at: Span, args: &[Token]) -> Result<(), IdlError> {
@@ -341,7 +374,7 @@ impl Preprocessor<'_, '_> {
                 for (n, t) in rest[1..close].iter().enumerate() {
                     let want_name = n % 2 == 0;
                     match &t.tok {
-                        Tok::Ident(p) if want_name => params.push(p.clone()),
+                        Tok::Ident(p) if want_name => params.push(p.to_string()),
                         Tok::Punct(P::Ellipsis) if want_name => params.push("...".to_string()),
                         Tok::Punct(P::Comma) if !want_name => {}
                         _ => {
@@ -381,10 +414,7 @@ impl Preprocessor<'_, '_> {
         let expanded;
         let args = if args.first().is_some_and(|t| t.ident().is_some()) {
             let mut out = Vec::new();
-            let mut k = 0;
-            while k < args.len() {
-                k = self.expand_one(args, k, &mut out, &mut Vec::new(), 0)?;
-            }
+            self.expand_into(args, &mut out)?;
             expanded = out;
             &expanded[..]
         } else {
@@ -395,7 +425,7 @@ impl Preprocessor<'_, '_> {
                 tok: Tok::Str { value, .. },
                 span,
                 ..
-            }) => (value.clone(), *span),
+            }) => (value.to_string(), *span),
             Some(open) if open.is_punct(P::Lt) => {
                 let close = args.iter().position(|t| t.is_punct(P::Gt)).ok_or_else(|| {
                     IdlError::new(open.span, "expected `>` to close the `#include <...>` name")
@@ -496,118 +526,589 @@ impl Preprocessor<'_, '_> {
     }
 
     /// Expands macros in a run of text lines into the output.
-    fn expand_text(&mut self, tokens: &[Token]) -> Result<(), IdlError> {
+    /// The tokens are taken (left as placeholders), not copied.
+    fn expand_text(&mut self, tokens: &mut [Token]) -> Result<(), IdlError> {
+        if tokens.is_empty() {
+            return Ok(());
+        }
         let mut out = std::mem::take(&mut self.out);
-        let mut k = 0;
-        let result = loop {
-            if k >= tokens.len() {
-                break Ok(());
-            }
-            match self.expand_one(tokens, k, &mut out, &mut Vec::new(), 0) {
-                Ok(next) => k = next,
-                Err(e) => break Err(e),
-            }
-        };
+        let result = self.expand_taken(tokens, &mut out);
         self.out = out;
         result
     }
 
-    /// Copies `tokens[k]` to `out`, expanding it if it names a macro; returns the index of the next
-    /// token to look at. `hidden` holds the macros being expanded (not expanded again inside
-    /// themselves, as C says).
-    fn expand_one(
-        &self,
-        tokens: &[Token],
-        k: usize,
-        out: &mut Vec<Token>,
-        hidden: &mut Vec<String>,
-        depth: usize,
-    ) -> Result<usize, IdlError> {
-        let t = &tokens[k];
-        if let Tok::Invalid(message) = &t.tok {
-            return Err(IdlError::new(t.span, message.clone()));
-        }
-        let Some(name) = t.ident() else {
-            push(out, t.clone())?;
-            return Ok(k + 1);
+    /// Expands a directive's arguments completely into `out`.
+    fn expand_into(&self, tokens: &[Token], out: &mut Vec<Token>) -> Result<(), IdlError> {
+        let mut copy = tokens.to_vec();
+        self.expand_taken(&mut copy, out)
+    }
+
+    /// Expands `tokens` completely into `out`, taking them.
+    fn expand_taken(&self, tokens: &mut [Token], out: &mut Vec<Token>) -> Result<(), IdlError> {
+        let mut feed = Feed {
+            src: tokens,
+            pos: 0,
+            stack: Vec::new(),
         };
-        let Some(m) = self
-            .macros
-            .get(name)
-            .filter(|_| !hidden.iter().any(|h| h == name))
-        else {
-            push(out, t.clone())?;
-            return Ok(k + 1);
-        };
-        if m.params.is_some() {
-            // A function-like macro's name not followed by `(` is an ordinary name.
-            if tokens.get(k + 1).is_some_and(|n| n.is_punct(P::LParen)) {
-                let (line, _) = self
-                    .loader
-                    .sources
-                    .get(m.span.file)
-                    .map_or((0, 0), |f| f.line_col(m.span.start as usize));
-                let path = self
-                    .loader
-                    .sources
-                    .path(m.span.file)
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default();
-                return Err(IdlError::new(
-                    t.span,
-                    format!("function-like macro `{name}` cannot be expanded yet"),
-                )
-                .with_label("function-like macro used here")
-                .with_note(format!("`{name}` is defined at {path}:{line}"))
-                .with_note("only object-like macros (`#define NAME value`) are supported so far"));
+        let mut emit = |pt: PTok| {
+            if let Tok::Invalid(message) = &pt.t.tok {
+                return Err(IdlError::new(pt.t.span, message.clone()));
             }
-            push(out, t.clone())?;
-            return Ok(k + 1);
+            push(out, pt.t)
+        };
+        loop {
+            // Most tokens name no macro: they go straight out; the expander takes over at a
+            // macro name and hands back once nothing of the expansion is left to rescan.
+            while let Some(t) = feed.src.get_mut(feed.pos) {
+                let plain = match &t.tok {
+                    Tok::Ident(n) => {
+                        !self.macros.contains_key(&**n) && &**n != "__LINE__" && &**n != "__FILE__"
+                    }
+                    _ => true,
+                };
+                if !plain {
+                    break;
+                }
+                let t = std::mem::replace(t, PLACEHOLDER);
+                feed.pos += 1;
+                emit(PTok { t, hide: None })?;
+            }
+            if feed.pos >= feed.src.len() {
+                return Ok(());
+            }
+            self.expand_until_idle(&mut feed, 0, &mut emit, true)?;
         }
-        self.expansions.set(self.expansions.get() + 1);
-        if self.expansions.get() > MAX_EXPANSIONS {
-            return Err(IdlError::new(
-                t.span,
-                format!("more than {MAX_EXPANSIONS} macro expansions in one file (runaway macro?)"),
-            ));
-        }
+    }
+
+    /// Expands tokens to a vector, keeping their hide sets (for a macro argument).
+    fn expand_arg(&self, arg: &[PTok], depth: usize) -> Result<Vec<PTok>, IdlError> {
+        let mut feed = Feed {
+            src: &mut [],
+            pos: 0,
+            stack: arg.iter().rev().cloned().collect(),
+        };
+        let mut out = Vec::new();
+        self.expand(&mut feed, depth, &mut |pt| {
+            out.push(pt);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The expansion loop: each token from `feed` either names a macro that applies (its
+    /// replacement goes back on the feed, to be rescanned with what follows) or is emitted.
+    fn expand(
+        &self,
+        feed: &mut Feed<'_>,
+        depth: usize,
+        emit: &mut dyn FnMut(PTok) -> Result<(), IdlError>,
+    ) -> Result<(), IdlError> {
+        self.expand_until_idle(feed, depth, emit, false)
+    }
+
+    /// [`Preprocessor::expand`]; with `idle`, it returns after the first token once no
+    /// replacement waits to be rescanned.
+    fn expand_until_idle(
+        &self,
+        feed: &mut Feed<'_>,
+        depth: usize,
+        emit: &mut dyn FnMut(PTok) -> Result<(), IdlError>,
+        idle: bool,
+    ) -> Result<(), IdlError> {
+        let mut first = true;
         if depth >= MAX_EXPANSION_DEPTH {
+            let span = feed.peek_span().unwrap_or(Span::new(FileId(0), 0, 0));
             return Err(IdlError::new(
-                t.span,
+                span,
                 format!("macro expansion nested more than {MAX_EXPANSION_DEPTH} deep"),
             ));
         }
-        // The body's tokens are rescanned for further macros, taking the use site's span.
-        let body: Vec<Token> = m
-            .body
-            .iter()
-            .enumerate()
-            .map(|(n, b)| Token {
-                tok: b.tok.clone(),
-                span: t.span,
-                line_start: false,
-                space_before: if n == 0 {
-                    t.space_before
-                } else {
-                    b.space_before
-                },
-            })
-            .collect();
-        if let Some(paste) = body.iter().find(|b| b.is_punct(P::HashHash)) {
+        loop {
+            if idle && !first && feed.stack.is_empty() {
+                return Ok(());
+            }
+            first = false;
+            let Some(pt) = feed.next() else {
+                return Ok(());
+            };
+            let Some(name) = pt.t.ident() else {
+                emit(pt)?;
+                continue;
+            };
+            if name == "__LINE__" || name == "__FILE__" {
+                emit(self.builtin_macro(pt))?;
+                continue;
+            }
+            let Some(m) = self.macros.get(name) else {
+                emit(pt)?;
+                continue;
+            };
+            if pt.hidden(name) {
+                emit(pt)?;
+                continue;
+            }
+            if m.params.is_some() && !feed.next_is(P::LParen) {
+                // A function-like macro's name not followed by `(` is an ordinary name.
+                emit(pt)?;
+                continue;
+            }
+            self.expansions.set(self.expansions.get() + 1);
+            if self.expansions.get() > MAX_EXPANSIONS {
+                return Err(IdlError::new(
+                    pt.t.span,
+                    format!(
+                        "more than {MAX_EXPANSIONS} macro expansions in one file (runaway macro?)"
+                    ),
+                ));
+            }
+            let args = match &m.params {
+                Some(params) => Some(self.arguments(feed, name, params, &pt)?),
+                None => None,
+            };
+            let body = self.substitute(name, m, args.as_deref(), &pt, depth)?;
+            let hide = pt.hide_with(name)?;
+            // Tokens of one argument share one hide set: compute each union once.
+            let mut memo: Option<(*const Vec<Rc<str>>, Hide)> = None;
+            feed.stack.extend(body.into_iter().rev().map(|mut b| {
+                b.hide = match &b.hide {
+                    None => hide.clone(),
+                    Some(h) => match &memo {
+                        Some((p, u)) if std::ptr::eq(*p, Rc::as_ptr(h)) => u.clone(),
+                        _ => {
+                            let u = union(&b.hide, &hide);
+                            memo = Some((Rc::as_ptr(h), u.clone()));
+                            u
+                        }
+                    },
+                };
+                b
+            }));
+        }
+    }
+
+    /// `__LINE__` and `__FILE__` where they are used.
+    fn builtin_macro(&self, pt: PTok) -> PTok {
+        let span = pt.t.span;
+        let tok = match self.loader.sources.get(span.file) {
+            Some(f) if pt.t.is_ident("__LINE__") => {
+                Tok::Number(f.line_col(span.start as usize).0.to_string().into())
+            }
+            Some(f) => Tok::Str {
+                value: f.path.display().to_string().into(),
+                wide: false,
+            },
+            None if pt.t.is_ident("__LINE__") => Tok::Number(Rc::from("0")),
+            None => Tok::Str {
+                value: Rc::from(""),
+                wide: false,
+            },
+        };
+        PTok {
+            t: Token { tok, ..pt.t },
+            hide: pt.hide,
+        }
+    }
+
+    /// Reads a function-like macro's arguments from `(` to the matching `)`.
+    fn arguments(
+        &self,
+        feed: &mut Feed<'_>,
+        name: &str,
+        params: &[String],
+        at: &PTok,
+    ) -> Result<Vec<Vec<PTok>>, IdlError> {
+        feed.next(); // `(`
+        let mut args: Vec<Vec<PTok>> = vec![Vec::new()];
+        let mut nesting = 0usize;
+        let variadic = params.last().is_some_and(|p| p == "...");
+        loop {
+            let Some(t) = feed.next() else {
+                return Err(IdlError::new(
+                    at.t.span,
+                    format!("unterminated argument list for macro `{name}`: no closing `)`"),
+                )
+                .with_label("macro invoked here"));
+            };
+            if t.t.is_punct(P::LParen) {
+                nesting += 1;
+            } else if t.t.is_punct(P::RParen) {
+                if nesting == 0 {
+                    break;
+                }
+                nesting -= 1;
+            } else if t.t.is_punct(P::Comma)
+                && nesting == 0
+                && !(variadic && args.len() >= params.len())
+            {
+                args.push(Vec::new());
+                continue;
+            }
+            if let Some(last) = args.last_mut() {
+                last.push(t);
+            }
+        }
+        if params.is_empty() && args.len() == 1 && args[0].is_empty() {
+            args.clear();
+        }
+        // `F(a)` for `F(a, ...)` leaves the variable part empty.
+        if variadic && args.len() + 1 == params.len() {
+            args.push(Vec::new());
+        }
+        if args.len() != params.len() {
+            let want = if variadic {
+                format!("at least {}", params.len() - 1)
+            } else {
+                params.len().to_string()
+            };
             return Err(IdlError::new(
-                paste.span,
-                format!("macro `{name}` uses `##`, which is not supported yet"),
+                at.t.span,
+                format!(
+                    "macro `{name}` takes {want} argument{}, but {} {} given",
+                    if want == "1" { "" } else { "s" },
+                    args.len(),
+                    if args.len() == 1 { "was" } else { "were" }
+                ),
+            )
+            .with_label("macro invoked here"));
+        }
+        Ok(args)
+    }
+
+    /// A macro's replacement: its body with arguments substituted (`#` stringizes, `##` pastes,
+    /// other uses take the fully expanded argument), every token placed at the macro's use.
+    fn substitute(
+        &self,
+        name: &str,
+        m: &Macro,
+        args: Option<&[Vec<PTok>]>,
+        at: &PTok,
+        depth: usize,
+    ) -> Result<Vec<PTok>, IdlError> {
+        let params: &[String] = m.params.as_deref().unwrap_or(&[]);
+        let param_of = |t: &Token| -> Option<usize> {
+            let id = t.ident()?;
+            let id = if id == "__VA_ARGS__" { "..." } else { id };
+            params.iter().position(|p| p == id)
+        };
+        let place = |t: &Token, first: bool| PTok {
+            t: Token {
+                tok: t.tok.clone(),
+                span: at.t.span,
+                line_start: false,
+                space_before: if first {
+                    at.t.space_before
+                } else {
+                    t.space_before
+                },
+            },
+            hide: None,
+        };
+        let mut expanded: Vec<Option<Vec<PTok>>> = vec![None; params.len()];
+        let mut out: Vec<PTok> = Vec::new();
+        // Pasting state: a `##` waits for its right operand; `left` says whether the last
+        // operand produced tokens (an empty argument is a placemarker).
+        let mut paste_pending = false;
+        let mut left = false;
+        let body = &m.body;
+        let mut k = 0;
+        while k < body.len() {
+            let b = &body[k];
+            let first = k == 0;
+            let mut piece: Vec<PTok> = Vec::new();
+            if b.is_punct(P::HashHash) {
+                if k == 0 || k + 1 == body.len() {
+                    return Err(IdlError::new(
+                        at.t.span,
+                        format!("`##` cannot stand at either end of macro `{name}`"),
+                    )
+                    .with_note(self.defined_at(name, m)));
+                }
+                paste_pending = true;
+                k += 1;
+                continue;
+            }
+            if b.is_punct(P::Hash)
+                && let Some(args) = args
+                && let Some(p) = body.get(k + 1).and_then(param_of)
+            {
+                let text = stringize(&args[p]);
+                piece.push(PTok {
+                    t: Token {
+                        tok: Tok::Str {
+                            value: text.into(),
+                            wide: false,
+                        },
+                        span: at.t.span,
+                        line_start: false,
+                        space_before: if first {
+                            at.t.space_before
+                        } else {
+                            b.space_before
+                        },
+                    },
+                    hide: None,
+                });
+                k += 2;
+            } else if let (Some(args), Some(p)) = (args, param_of(b)) {
+                let next_pastes = body.get(k + 1).is_some_and(|n| n.is_punct(P::HashHash));
+                if paste_pending || next_pastes {
+                    piece.extend(args[p].iter().cloned());
+                } else {
+                    if expanded[p].is_none() {
+                        expanded[p] = Some(self.expand_arg(&args[p], depth + 1)?);
+                    }
+                    piece.extend(expanded[p].iter().flatten().cloned());
+                }
+                for (n, t) in piece.iter_mut().enumerate() {
+                    t.t.span = at.t.span;
+                    t.t.line_start = false;
+                    if n == 0 {
+                        t.t.space_before = if first {
+                            at.t.space_before
+                        } else {
+                            b.space_before
+                        };
+                    }
+                }
+                k += 1;
+            } else {
+                piece.push(place(b, first));
+                k += 1;
+            }
+            self.charge(piece.len(), at.t.span)?;
+            if piece.is_empty() {
+                if paste_pending {
+                    paste_pending = false;
+                } else {
+                    left = false;
+                }
+                continue;
+            }
+            if paste_pending
+                && left
+                && let Some(lhs) = out.pop()
+            {
+                let mut rest = piece.into_iter();
+                if let Some(rhs) = rest.next() {
+                    out.extend(paste(&lhs, &rhs)?);
+                }
+                out.extend(rest);
+            } else {
+                out.extend(piece);
+            }
+            paste_pending = false;
+            left = true;
+        }
+        Ok(out)
+    }
+
+    /// Counts tokens that macro replacement makes, stopping a runaway before it builds them all
+    /// (arguments used twice, nested, double with each level).
+    fn charge(&self, n: usize, at: Span) -> Result<(), IdlError> {
+        self.produced.set(self.produced.get().saturating_add(n));
+        if self.produced.get() > MAX_PRODUCED {
+            return Err(IdlError::new(
+                at,
+                format!(
+                    "macros produced more than {MAX_PRODUCED} tokens in one file (runaway macro?)"
+                ),
             ));
         }
-        hidden.push(name.to_string());
-        let mut j = 0;
-        while j < body.len() {
-            j = self.expand_one(&body, j, out, hidden, depth + 1)?;
-        }
-        hidden.pop();
-        Ok(k + 1)
+        Ok(())
+    }
+
+    fn defined_at(&self, name: &str, m: &Macro) -> String {
+        let (line, _) = self
+            .loader
+            .sources
+            .get(m.span.file)
+            .map_or((0, 0), |f| f.line_col(m.span.start as usize));
+        let path = self
+            .loader
+            .sources
+            .path(m.span.file)
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "<command line>".to_string());
+        format!("`{name}` is defined at {path}:{line}")
     }
 }
+
+/// A token being expanded, with the macros it must not expand again (its "hide set", as C
+/// names it): the macros whose replacement produced it.
+#[derive(Clone)]
+pub(crate) struct PTok {
+    t: Token,
+    hide: Hide,
+}
+
+impl PTok {
+    fn hidden(&self, name: &str) -> bool {
+        self.hide
+            .as_ref()
+            .is_some_and(|h| h.iter().any(|n| &**n == name))
+    }
+
+    /// The hide set of this macro name's replacement. Its size is the depth of the expansion
+    /// (macros expanding macros), which is limited, so that chains cost no more than linear time.
+    fn hide_with(&self, name: &str) -> Result<Hide, IdlError> {
+        let mut v: Vec<Rc<str>> = self.hide.as_deref().cloned().unwrap_or_default();
+        if v.len() >= MAX_EXPANSION_DEPTH {
+            return Err(IdlError::new(
+                self.t.span,
+                format!("macro expansion nested more than {MAX_EXPANSION_DEPTH} deep"),
+            ));
+        }
+        if !v.iter().any(|n| &**n == name) {
+            let rc = match &self.t.tok {
+                Tok::Ident(rc) => rc.clone(),
+                _ => Rc::from(name),
+            };
+            v.push(rc);
+        }
+        Ok(Some(Rc::new(v)))
+    }
+}
+
+/// A hide set (shared: most tokens of one replacement have the same).
+type Hide = Option<Rc<Vec<Rc<str>>>>;
+
+fn union(a: &Hide, b: &Hide) -> Hide {
+    match (a, b) {
+        (None, x) | (x, None) => x.clone(),
+        (Some(a), Some(b)) if a.iter().all(|n| b.contains(n)) => Some(b.clone()),
+        (Some(a), Some(b)) => {
+            let mut v = (**b).clone();
+            for n in a.iter() {
+                if !v.contains(n) {
+                    v.push(n.clone());
+                }
+            }
+            Some(Rc::new(v))
+        }
+    }
+}
+
+/// Where expansion reads from: replacement tokens waiting to be rescanned (top of `stack`
+/// first), then the source tokens.
+pub(crate) struct Feed<'t> {
+    /// Source tokens, taken one by one (a taken one is left as a placeholder).
+    src: &'t mut [Token],
+    pos: usize,
+    stack: Vec<PTok>,
+}
+
+impl Feed<'_> {
+    fn next(&mut self) -> Option<PTok> {
+        if let Some(t) = self.stack.pop() {
+            return Some(t);
+        }
+        let slot = self.src.get_mut(self.pos)?;
+        self.pos += 1;
+        Some(PTok {
+            t: std::mem::replace(slot, PLACEHOLDER),
+            hide: None,
+        })
+    }
+
+    fn next_is(&self, p: P) -> bool {
+        match self.stack.last() {
+            Some(t) => t.t.is_punct(p),
+            None => self.src.get(self.pos).is_some_and(|t| t.is_punct(p)),
+        }
+    }
+
+    fn peek_span(&self) -> Option<Span> {
+        match self.stack.last() {
+            Some(t) => Some(t.t.span),
+            None => self.src.get(self.pos).map(|t| t.span),
+        }
+    }
+}
+
+/// How a token is spelled in C source (for `#` and `##`).
+fn spell(t: &Token) -> String {
+    match &t.tok {
+        Tok::Str { value, wide } => {
+            let mut s = String::with_capacity(value.len() + 3);
+            if *wide {
+                s.push('L');
+            }
+            s.push('"');
+            for c in value.chars() {
+                match c {
+                    '"' => s.push_str("\\\""),
+                    '\\' => s.push_str("\\\\"),
+                    '\n' => s.push_str("\\n"),
+                    '\t' => s.push_str("\\t"),
+                    '\r' => s.push_str("\\r"),
+                    c => s.push(c),
+                }
+            }
+            s.push('"');
+            s
+        }
+        Tok::Char(v) => v.to_string(),
+        Tok::Pragma(text) => text.clone(),
+        Tok::Invalid(_) => String::new(),
+        _ => t.spelling().unwrap_or_default().to_string(),
+    }
+}
+
+/// `#param`: the argument's spelling as a string literal's value.
+fn stringize(arg: &[PTok]) -> String {
+    let mut s = String::new();
+    for (n, t) in arg.iter().enumerate() {
+        if n > 0 && t.t.space_before {
+            s.push(' ');
+        }
+        s.push_str(&spell(&t.t));
+    }
+    s
+}
+
+/// `a ## b`: the tokens the joined spelling makes (one, unless the pair does not form a token,
+/// where the parts are kept as the Microsoft preprocessor does).
+fn paste(lhs: &PTok, rhs: &PTok) -> Result<Vec<PTok>, IdlError> {
+    let text = format!("{}{}", spell(&lhs.t), spell(&rhs.t));
+    let tokens = lexer::lex(PASTE_FILE, &text, &mut lexer::Interner::default()).map_err(|_| {
+        IdlError::new(
+            lhs.t.span,
+            format!("pasting with `##` makes `{text}`, which is not a token"),
+        )
+    })?;
+    Ok(tokens
+        .into_iter()
+        .enumerate()
+        .map(|(n, t)| PTok {
+            t: Token {
+                tok: t.tok,
+                span: lhs.t.span,
+                line_start: false,
+                space_before: if n == 0 {
+                    lhs.t.space_before
+                } else {
+                    t.space_before
+                },
+            },
+            hide: lhs.hide.clone(),
+        })
+        .collect())
+}
+
+/// What a token taken from the source leaves behind.
+const PLACEHOLDER: Token = Token {
+    tok: Tok::Punct(P::Semi),
+    span: Span {
+        file: FileId(0),
+        start: 0,
+        end: 0,
+    },
+    line_start: false,
+    space_before: false,
+};
+
+/// The file id under which pasted text is lexed (its spans are replaced at once).
+const PASTE_FILE: FileId = FileId(u32::MAX - 1);
 
 fn push(out: &mut Vec<Token>, t: Token) -> Result<(), IdlError> {
     if out.len() >= MAX_TOKENS {

@@ -3,7 +3,7 @@
 use indexmap::IndexMap;
 
 use crate::diag::{Diagnostic, SourceMap};
-use crate::idl::ast::{BinaryOp, Expr, UnaryOp};
+use crate::idl::ast::{BinaryOp, Expr, Ident, TypeRef, TypeSpec, UnaryOp};
 
 /// An evaluated constant.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,6 +70,14 @@ fn eval_depth(
         Expr::Int(v, _) => Value::Int(*v),
         Expr::Float(v, _) => Value::Float(*v),
         Expr::Str(s) => Value::Str(s.value.clone()),
+        // `TRUE`, `FALSE` and `NULL` are words of the language to MIDL and widl (unless
+        // declared as constants).
+        Expr::Name(id) if !names.contains_key(&id.name) && id.name == "TRUE" => Value::Int(1),
+        Expr::Name(id)
+            if !names.contains_key(&id.name) && (id.name == "FALSE" || id.name == "NULL") =>
+        {
+            Value::Int(0)
+        }
         Expr::Name(id) => names.get(&id.name).cloned().ok_or_else(|| {
             sources
                 .error(id.span, format!("unknown constant `{}`", id.name))
@@ -136,6 +144,14 @@ fn eval_depth(
                 eval_depth(b, names, sources, depth + 1)?
             }
         }
+        // `(NAME)-1` parses as a cast; where NAME is a constant, it was `NAME - 1`.
+        Expr::Cast(ty, e, span) if constant_in_parens(ty, e, names).is_some() => {
+            let Some((name, op, rhs)) = constant_in_parens(ty, e, names) else {
+                return Err(sources.error(*span, "unsupported cast"));
+            };
+            let as_binary = Expr::Binary(op, Box::new(Expr::Name(name)), Box::new(rhs), *span);
+            eval_depth(&as_binary, names, sources, depth + 1)?
+        }
         // A cast keeps the value; the declared type of the constant decides its width.
         Expr::Cast(_, e, _) => eval_depth(e, names, sources, depth + 1)?,
         Expr::SizeOf(_, span) | Expr::Member(_, _, span) => {
@@ -144,4 +160,24 @@ fn eval_depth(
                 .with_label("expected an integer, string or named constant"));
         }
     })
+}
+
+/// `(NAME) - x` read as a cast of `-x` to a type NAME, where NAME is in fact a constant: the
+/// name, the operator (`-` or `+`) and `x`.
+fn constant_in_parens(
+    ty: &TypeRef,
+    e: &Expr,
+    names: &IndexMap<String, Value>,
+) -> Option<(Ident, BinaryOp, Expr)> {
+    let TypeSpec::Named(n) = &ty.spec else {
+        return None;
+    };
+    if !ty.pointers.is_empty() || !names.contains_key(&n.name) {
+        return None;
+    }
+    match e {
+        Expr::Unary(UnaryOp::Neg, x, _) => Some((n.clone(), BinaryOp::Sub, (**x).clone())),
+        Expr::Unary(UnaryOp::Plus, x, _) => Some((n.clone(), BinaryOp::Add, (**x).clone())),
+        _ => None,
+    }
 }

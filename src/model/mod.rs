@@ -17,6 +17,7 @@ use crate::diag::{FileId, Span};
 
 pub use eval::Value;
 pub use resolve::resolve;
+pub use resolve::resolve_from;
 
 /// Index of an item in [`Model::items`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -4,6 +4,7 @@
 //! declared in an imported file is known where it is used. Forward declarations (`interface IFoo;`,
 //! `struct Tag`) make an item that the definition later fills in.
 
+use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 
 use indexmap::IndexMap;
@@ -21,10 +22,48 @@ use crate::idl::ast;
 
 /// Resolves parsed files into a model, or reports the first error with its position.
 pub fn resolve(parsed: &Parsed) -> crate::diag::Result<Model> {
+    resolve_files(parsed, &parsed.roots, true)
+}
+
+/// Resolves only what `roots` reach through their imports: a model for each of several inputs
+/// parsed together (as the corpus benchmark does: files parsed once, each input its own model).
+pub fn resolve_from(parsed: &Parsed, roots: &[FileId]) -> crate::diag::Result<Model> {
+    resolve_files(parsed, roots, false)
+}
+
+/// Resolution recurses as deep as the input nests (imports in place, types in types), which the
+/// front end bounds (200 imports, 256 levels of types) but which a debug build's frames could
+/// make more than a caller's thread has: it runs on a stack of its own, as the front end does.
+const STACK_SIZE: usize = 64 << 20;
+
+fn resolve_files(
+    parsed: &Parsed,
+    roots: &[FileId],
+    everything: bool,
+) -> crate::diag::Result<Model> {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("idlgen-resolve".to_string())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || resolve_here(parsed, roots, everything));
+        match spawned {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                Err(Diagnostic::bare("internal error: resolution panicked").into())
+            }),
+            Err(e) => Err(Diagnostic::bare(format!("cannot start resolution: {e}")).into()),
+        }
+    })
+}
+
+fn resolve_here(parsed: &Parsed, roots: &[FileId], everything: bool) -> crate::diag::Result<Model> {
     let mut r = Resolver {
         sources: &parsed.sources,
         model: Model::default(),
         defined: IndexMap::new(),
+        files: parsed.files.iter().map(|f| (f.id, f)).collect(),
+        pending_imports: HashMap::new(),
+        file_state: HashMap::new(),
+        later_bases: Vec::new(),
     };
     r.model.files = parsed
         .sources
@@ -37,11 +76,17 @@ pub fn resolve(parsed: &Parsed) -> crate::diag::Result<Model> {
         .filter(|(_, f)| f.path.starts_with(crate::idl::BUILTIN_DIR))
         .map(|(id, _)| id)
         .collect();
-    r.model.roots = parsed.roots.clone();
-    for file in &parsed.files {
-        r.items(file.id, &file.items, None)?;
+    r.model.roots = roots.to_vec();
+    // From the inputs, each import in place; then any file no input reached.
+    for &root in roots {
+        r.file(root)?;
     }
-    r.check_complete()?;
+    if everything {
+        for file in &parsed.files {
+            r.file(file.id)?;
+        }
+    }
+    r.check_later_bases()?;
     layout::assign(&mut r.model, r.sources)?;
     Ok(r.model)
 }
@@ -51,13 +96,24 @@ struct Resolver<'a> {
     model: Model,
     /// Where each name was defined (not merely forward-declared), for duplicate errors.
     defined: IndexMap<String, Span>,
+    /// Every parsed file by id.
+    files: HashMap<FileId, &'a ast::File>,
+    /// For each file being resolved, the files its `import`s not yet reached name.
+    pending_imports: HashMap<FileId, VecDeque<FileId>>,
+    /// Files being resolved (`false`) or done (`true`).
+    file_state: HashMap<FileId, bool>,
+    /// Interfaces whose base was only forward-declared where they were defined.
+    later_bases: Vec<(TypeId, ast::Ident)>,
 }
 
 type R<T> = Result<T, Diagnostic>;
 
 impl Resolver<'_> {
     fn origin(&self, span: Span) -> Origin {
-        let line = self.sources.locate(span).map_or(0, |l| l.line);
+        let line = self
+            .sources
+            .get(span.file)
+            .map_or(0, |f| f.line_col(span.start as usize).0);
         Origin {
             file: span.file,
             span,
@@ -105,6 +161,44 @@ impl Resolver<'_> {
         Ok(())
     }
 
+    /// Like [`Resolver::define`] for a typedef's name. MIDL lets a typedef shadow a type
+    /// declared in another (imported) file, and only a redefinition within one file is an error
+    /// (widl follows it: Wine's dxgitype.idl retypes `UINT`, dcommon.idl `POINT`); returns
+    /// whether an earlier definition is shadowed.
+    fn define_typedef(&mut self, name: &ast::Ident) -> R<bool> {
+        match self.defined.get(&name.name) {
+            Some(first) if first.file != name.span.file => {
+                self.defined.insert(name.name.clone(), name.span);
+                Ok(true)
+            }
+            _ => self.define(name).map(|()| false),
+        }
+    }
+
+    /// Resolves a file's declarations, each imported file where its `import` stands (MIDL
+    /// reads an import in place: the imported file sees what the importer declared before it,
+    /// as Wine's amva.h, imported by videoacc.idl, uses its `DDSCAPS2`). A file already done or
+    /// being resolved (an import cycle) is skipped.
+    fn file(&mut self, id: FileId) -> R<()> {
+        if self.file_state.contains_key(&id) {
+            return Ok(());
+        }
+        let Some(&file) = self.files.get(&id) else {
+            return Ok(());
+        };
+        self.file_state.insert(id, false);
+        self.pending_imports
+            .insert(id, file.imports.iter().copied().collect());
+        self.items(id, &file.items, None)?;
+        // Imports a walk of the items did not reach (none, as the loader records them).
+        let rest = self.pending_imports.remove(&id).unwrap_or_default();
+        for imported in rest {
+            self.file(imported)?;
+        }
+        self.file_state.insert(id, true);
+        Ok(())
+    }
+
     fn items(&mut self, file: FileId, items: &[ast::Item], lib: Option<usize>) -> R<()> {
         for item in items {
             let declared = self.item(file, item, lib)?;
@@ -120,7 +214,19 @@ impl Resolver<'_> {
     /// Resolves one declaration; returns the item it declares or names, if any.
     fn item(&mut self, file: FileId, item: &ast::Item, lib: Option<usize>) -> R<Option<TypeId>> {
         Ok(match item {
-            ast::Item::Import(_) | ast::Item::ImportLib(_) | ast::Item::Pragma(_) => None,
+            ast::Item::Import(names) => {
+                for _ in names {
+                    let next = self
+                        .pending_imports
+                        .get_mut(&file)
+                        .and_then(VecDeque::pop_front);
+                    if let Some(imported) = next {
+                        self.file(imported)?;
+                    }
+                }
+                None
+            }
+            ast::Item::ImportLib(_) | ast::Item::Pragma(_) => None,
             ast::Item::CppQuote(s) => {
                 self.model.cpp_quotes.push((file, s.value.clone()));
                 None
@@ -148,6 +254,12 @@ impl Resolver<'_> {
             // still resolve.
             ast::Item::Function(m) => {
                 self.method(m)?;
+                None
+            }
+            // `extern const FMTID X;` declares a variable defined elsewhere: its type must
+            // resolve; the model has no variables.
+            ast::Item::Extern(e) => {
+                self.ty(&e.ty)?;
                 None
             }
         })
@@ -179,6 +291,11 @@ impl Resolver<'_> {
     /// The item for a name being defined: the forward-declared one if there is one, else new.
     fn declare(&mut self, name: &ast::Ident, span: Span, kind: ItemKind) -> R<TypeId> {
         self.define(name)?;
+        self.declare_defined(name, span, kind)
+    }
+
+    /// [`Resolver::declare`] after the name's definition is recorded.
+    fn declare_defined(&mut self, name: &ast::Ident, span: Span, kind: ItemKind) -> R<TypeId> {
         let id = match self.model.lookup(&name.name) {
             Some(id) if same_kind(&self.model.item(id).kind, &kind) => {
                 let origin = self.origin(span);
@@ -211,15 +328,9 @@ impl Resolver<'_> {
                 let bid = self.lookup(b)?;
                 match &self.model.item(bid).kind {
                     ItemKind::Interface(bi) if bi.defined || bid == id => {}
-                    ItemKind::Interface(_) => {
-                        return Err(self
-                            .sources
-                            .error(
-                                b.span,
-                                format!("base interface `{}` is declared but not defined", b.name),
-                            )
-                            .with_label("needs a definition before this point"));
-                    }
+                    // Declared but defined later (Wine's msxml2.idl derives ISAXXMLFilter from
+                    // ISAXXMLReader before defining it; widl accepts it): checked at the end.
+                    ItemKind::Interface(_) => self.later_bases.push((id, b.clone())),
                     other => {
                         return Err(self
                             .sources
@@ -428,6 +539,15 @@ impl Resolver<'_> {
                 )?)
             }
             ast::TypeSpec::Enum(e) => Type::Named(self.enumeration(e, typedef_name, false)?),
+            // A function pointer written in place (`BOOL (*pfn)(ULONG)`): its types must
+            // resolve; the model keeps it as a function, as for a function-pointer typedef.
+            ast::TypeSpec::Function(f) => {
+                self.ty(&f.ret)?;
+                for (index, p) in f.params.iter().enumerate() {
+                    self.param(p, index)?;
+                }
+                Type::Function
+            }
         })
     }
 
@@ -550,6 +670,13 @@ impl Resolver<'_> {
                 },
                 None => next,
             };
+            // An enumerator is a C `int`: `0x80041001` written in hex is the negative LONG that
+            // MIDL and widl store (and a type library holds).
+            let value = if (i128::from(i32::MAX) + 1..=i128::from(u32::MAX)).contains(&value) {
+                i128::from(value as u32 as i32)
+            } else {
+                value
+            };
             let Ok(as_i64) = i64::try_from(value) else {
                 return Err(self
                     .sources
@@ -608,7 +735,12 @@ impl Resolver<'_> {
         };
         let mut ids = Vec::new();
         for d in &t.declarators {
-            let ty = if d.function.is_some() {
+            let ty = if let Some(f) = &d.function {
+                // The function's return and parameter types must resolve too.
+                self.declarator_type(&base, &d.ty)?;
+                for (index, p) in f.params.iter().enumerate() {
+                    self.param(p, index)?;
+                }
                 Type::Pointer {
                     pointee: Box::new(Type::Function),
                     pointee_const: false,
@@ -620,12 +752,20 @@ impl Resolver<'_> {
             if let Type::Named(target) = &ty
                 && self.model.item(*target).name == d.name.name
             {
-                self.define(&d.name)?;
+                self.define_typedef(&d.name)?;
                 self.model.names.insert(d.name.name.clone(), *target);
                 ids.push(*target);
                 continue;
             }
-            let id = self.declare(&d.name, t.span, ItemKind::Typedef(Typedef { ty }))?;
+            let kind = ItemKind::Typedef(Typedef { ty });
+            let id = if self.define_typedef(&d.name)? {
+                // Shadows a type of an imported file: a new item takes the name.
+                let id = self.push(&d.name.name, t.span, kind);
+                self.model.names.insert(d.name.name.clone(), id);
+                id
+            } else {
+                self.declare_defined(&d.name, t.span, kind)?
+            };
             self.item_mut(id).helpstring = attrs.string("helpstring");
             ids.push(id);
         }
@@ -755,7 +895,19 @@ impl Resolver<'_> {
         )?;
         let mut interfaces = Vec::new();
         for m in &c.interfaces {
-            let iid = self.lookup(&m.name)?;
+            // `interface X;` in a coclass declares X if nothing has (widl's rule; Wine's
+            // shobjidl_core.idl names IShellFolder2 so, which only shobjidl.idl defines).
+            let iid = match self.model.lookup(&m.name.name) {
+                Some(id) => id,
+                None => self.forward(&ast::Forward {
+                    kind: if m.is_dispinterface {
+                        ast::ForwardKind::Dispinterface
+                    } else {
+                        ast::ForwardKind::Interface
+                    },
+                    name: m.name.clone(),
+                })?,
+            };
             if !matches!(
                 self.model.item(iid).kind,
                 ItemKind::Interface(_) | ItemKind::Dispinterface(_)
@@ -788,7 +940,12 @@ impl Resolver<'_> {
 
     fn library(&mut self, file: FileId, l: &ast::Library) -> R<()> {
         let attrs = Attrs(&l.attrs);
-        self.define(&l.name)?;
+        // A library's name is not a type name: `library TaskScheduler { coclass TaskScheduler
+        // ... }` is common (MIDL and widl accept it); two libraries of one name are an error.
+        self.define(&ast::Ident {
+            name: format!("library {}", l.name.name),
+            span: l.name.span,
+        })?;
         let lcid = match attrs.expr("lcid") {
             Some(e) => self.int_attr(e, "lcid")? as u32,
             None => 0,
@@ -836,25 +993,47 @@ impl Resolver<'_> {
         });
         Ok(id)
     }
+}
 
-    /// Every interface that a coclass or a base names must have been defined somewhere.
-    fn check_complete(&self) -> R<()> {
-        for item in &self.model.items {
-            if let ItemKind::Coclass(c) = &item.kind {
-                for ci in &c.interfaces {
-                    let target = self.model.item(ci.id);
-                    if let ItemKind::Interface(i) = &target.kind
-                        && !i.defined
-                    {
-                        let span = target.origin.map(|o| o.span);
-                        let msg =
-                            format!("interface `{}` is declared but never defined", target.name);
-                        return Err(match span {
-                            Some(s) => self.sources.error(s, msg),
-                            None => Diagnostic::bare(msg),
-                        }
-                        .with_label("forward declaration without a definition"));
-                    }
+impl Resolver<'_> {
+    /// A base interface named before its definition must have been defined by the end, and
+    /// inheritance must not go round in a circle.
+    fn check_later_bases(&self) -> R<()> {
+        for (id, b) in &self.later_bases {
+            let Some(bid) = self.model.lookup(&b.name) else {
+                continue;
+            };
+            if let ItemKind::Interface(bi) = &self.model.item(bid).kind
+                && !bi.defined
+            {
+                return Err(self
+                    .sources
+                    .error(
+                        b.span,
+                        format!("base interface `{}` is declared but never defined", b.name),
+                    )
+                    .with_label("needs a definition"));
+            }
+            let mut seen = vec![*id];
+            let mut cur = bid;
+            while let ItemKind::Interface(i) = &self.model.item(cur).kind {
+                if seen.contains(&cur) {
+                    return Err(self
+                        .sources
+                        .error(
+                            b.span,
+                            format!(
+                                "interface `{}` derives from itself through `{}`",
+                                self.model.item(*id).name,
+                                b.name
+                            ),
+                        )
+                        .with_label("inheritance cycle"));
+                }
+                seen.push(cur);
+                match i.base {
+                    Some(next) => cur = next,
+                    None => break,
                 }
             }
         }

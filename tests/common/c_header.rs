@@ -17,6 +17,12 @@ pub fn c_vtable(header: &str, interface: &str) -> Vec<(String, Vec<String>)> {
         let after = &rest[star + 1..];
         let Some(close) = after.find(')') else { break };
         let name = after[..close].trim().to_string();
+        // A `*` in a return type (`D2D1_SIZE_F * (STDMETHODCALLTYPE *GetSize)(...)`) is not
+        // the member's: look again just after it.
+        if !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            rest = after;
+            continue;
+        }
         let params_start = after[close + 1..].find('(').map(|i| close + 1 + i + 1);
         let Some(ps) = params_start else { break };
         let mut depth = 1;
@@ -37,13 +43,19 @@ pub fn c_vtable(header: &str, interface: &str) -> Vec<(String, Vec<String>)> {
         let params: Vec<String> = after[ps..pe]
             .split(',')
             .map(|p| {
-                p.trim()
-                    .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+                // The declarator's name: the last identifier before any array bounds
+                // (`const CATID rgcatid[]`, `BYTE data[16]`).
+                let p = p.trim();
+                // A function pointer: `BOOL (STDMETHODCALLTYPE *pfn)(ULONG_PTR x)` is named `pfn`.
+                let p = p.find(")(").map_or(p, |i| &p[..i]);
+                let p = p.find('[').map_or(p, |i| &p[..i]).trim_end();
+                p.rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
                     .next()
                     .unwrap_or("")
                     .to_string()
             })
-            .filter(|p| p != "This" && !p.is_empty())
+            // widl passes a returned struct through a trailing `__ret` pointer.
+            .filter(|p| p != "This" && !p.is_empty() && p != "void" && p != "__ret")
             .collect();
         if name.chars().all(|c| c.is_alphanumeric() || c == '_') {
             out.push((name, params));

@@ -21,9 +21,15 @@ pub(crate) fn attr_lists(i: Input<'_>) -> PResult<'_, Vec<Attribute>> {
     while cur.is_punct(P::LBracket) {
         cur = cur.advance(1);
         loop {
-            // A trailing comma before `]` is tolerated.
-            if cur.is_punct(P::RBracket) && !out.is_empty() {
+            // Empty entries are tolerated, as widl and MIDL do: `[]`, `[, object]`, a trailing
+            // comma, and what a macro that expands to nothing leaves (`[threading(both), ...]`
+            // where `threading(x)` is defined empty).
+            if cur.is_punct(P::RBracket) {
                 break;
+            }
+            if cur.is_punct(P::Comma) {
+                cur = cur.advance(1);
+                continue;
             }
             let (rest, a) = attribute(cur)?;
             out.push(a);
@@ -67,7 +73,7 @@ fn attribute(i: Input<'_>) -> PResult<'_, Attribute> {
         return fail(i, "an attribute name");
     };
     let name = Ident {
-        name: name.clone(),
+        name: name.to_string(),
         span: t.span,
     };
     let Some(form) = attributes::lookup(&name.name) else {
@@ -308,8 +314,8 @@ fn uuid(i: Input<'_>) -> PResult<'_, Uuid> {
         return fail(i, "a uuid");
     };
     let (rest, text, span) = match &t.tok {
-        Tok::Uuid(s) => (i.advance(1), s.clone(), t.span),
-        Tok::Str { value, .. } => (i.advance(1), value.clone(), t.span),
+        Tok::Uuid(s) => (i.advance(1), s.to_string(), t.span),
+        Tok::Str { value, .. } => (i.advance(1), value.to_string(), t.span),
         Tok::Number(_) | Tok::Ident(_) => {
             let mut text = String::new();
             let mut cur = i;

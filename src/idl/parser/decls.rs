@@ -14,8 +14,8 @@ use super::{Input, PResult, close, enter, expect, fail, ident, kw, punct};
 use crate::diag::Span;
 use crate::idl::ast::{
     Attribute, Attributed, Coclass, CoclassMember, Const, Declarator, Dispinterface,
-    DispinterfaceBody, Forward, ForwardKind, Ident, Interface, InterfaceMember, Item, Library,
-    Method, Module, StrLit, TypeRef, Typedef,
+    DispinterfaceBody, Extern, Forward, ForwardKind, Ident, Interface, InterfaceMember, Item,
+    Library, Method, Module, StrLit, TypeRef, Typedef,
 };
 use crate::idl::lexer::{P, Tok};
 
@@ -77,7 +77,7 @@ fn item(i: Input<'_>, scope: Scope) -> PResult<'_, Option<Item>> {
             return Ok((i.advance(1), Some(Item::Pragma(value))));
         }
         Tok::Punct(P::Semi) => return Ok((i.advance(1), None)),
-        Tok::Ident(word) => match word.as_str() {
+        Tok::Ident(word) => match &**word {
             "import" => return import(i).map(|(i, it)| (i, Some(it))),
             "importlib" => return importlib(i).map(|(i, it)| (i, Some(it))),
             "cpp_quote" => return cpp_quote(i).map(|(i, it)| (i, Some(it))),
@@ -105,7 +105,16 @@ fn attributed(i: Input<'_>, attrs: Vec<Attribute>, start: Span, scope: Scope) ->
         "library" => library(i, attrs, start),
         "module" => module(i, attrs, start),
         "typedef" => typedef(i, attrs, start),
+        // `const TYPE *Method(...)` in an interface returns a const pointer; otherwise `const`
+        // starts a constant.
+        "const" if scope == Scope::Interface && const_method(i) => {
+            let (rest, ty) = type_spec(i)?;
+            let (rest, m) = function_rest(rest, attrs, ty, start, scope)?;
+            Ok((rest, Item::Function(m)))
+        }
         "const" => constant(i, start),
+        "extern" => extern_decl(i, start),
+        "namespace" | "runtimeclass" | "apicontract" | "delegate" | "declare" => winrt(i, word),
         "struct" | "union" | "enum" => {
             let (rest, ty) = type_spec(i)?;
             if rest.is_punct(P::Semi) {
@@ -185,7 +194,7 @@ fn file_name(i: Input<'_>) -> PResult<'_, StrLit> {
             Tok::Str { value, .. } => Ok((
                 i.advance(1),
                 StrLit {
-                    value: value.clone(),
+                    value: value.to_string(),
                     span: t.span,
                 },
             )),
@@ -493,6 +502,63 @@ fn typedef(i: Input<'_>, mut attrs: Vec<Attribute>, start: Span) -> PResult<'_, 
     ))
 }
 
+/// Whether `const TYPE [*...] NAME (` follows: a method returning a const type.
+fn const_method(i: Input<'_>) -> bool {
+    let Ok((rest, _)) = type_spec(i) else {
+        return false;
+    };
+    let Ok((rest, _)) = pointers(rest) else {
+        return false;
+    };
+    let rest = match rest.peek() {
+        Some(t) if t.ident().is_some_and(is_callconv) => rest.advance(1),
+        _ => rest,
+    };
+    rest.ident_at(0).is_some() && rest.peek_at(1).is_some_and(|t| t.is_punct(P::LParen))
+}
+
+/// `extern TYPE NAME;` (widl accepts it; Wine's objidl.idl declares FMTIDs so).
+fn extern_decl(i: Input<'_>, start: Span) -> PResult<'_, Item> {
+    let (i, _) = kw("extern")(i)?;
+    let (i, base) = expect("a type", type_spec)(i)?;
+    let (i, d) = declarator(i, &base, Names::Required, false)?;
+    let Some(name) = d.name else {
+        return fail(i, "a name");
+    };
+    let span = start.to(i.prev_span());
+    let (i, _) = close(P::Semi, "after extern declaration", i)?;
+    Ok((
+        i,
+        Item::Extern(Extern {
+            ty: d.ty,
+            name,
+            span,
+        }),
+    ))
+}
+
+/// The Windows Runtime dialect (MIDL 3 and widl's `winrt` mode) is not supported: one clear
+/// error at its first construct.
+fn winrt<'a, O>(i: Input<'a>, word: &str) -> PResult<'a, O> {
+    let what = match word {
+        "namespace" => "a WinRT namespace",
+        "runtimeclass" => "a WinRT runtime class",
+        "apicontract" => "a WinRT API contract",
+        "delegate" => "a WinRT delegate",
+        _ => "a WinRT parameterized type declaration",
+    };
+    Err(nom::Err::Failure(
+        super::PError::new(
+            i.here(),
+            format!("`{word}` is {what} (Windows Runtime IDL), which idlgen does not support"),
+        )
+        .label("WinRT construct")
+        .note(
+            "only classic COM IDL is supported: interfaces, dispinterfaces, coclasses, libraries",
+        ),
+    ))
+}
+
 /// `const TYPE NAME = VALUE;`
 fn constant(i: Input<'_>, start: Span) -> PResult<'_, Item> {
     let (i, _) = kw("const")(i)?;
@@ -505,6 +571,7 @@ fn constant(i: Input<'_>, start: Span) -> PResult<'_, Item> {
     let (i, value) = expect("a value", expr)(i)?;
     let span = start.to(i.prev_span());
     let (i, _) = close(P::Semi, "after constant declaration", i)?;
+    i.declare_constant(&name.name);
     Ok((
         i,
         Item::Const(Const {

@@ -124,41 +124,6 @@ fn unary(i: Input<'_>) -> PResult<'_, Expr> {
     postfix(i)
 }
 
-/// Windows type names that `(NAME)-1` casts to in real files (anything else in that position is
-/// read as a parenthesized value minus one, as C without a symbol table must).
-const WELL_KNOWN_TYPES: &[&str] = &[
-    "BOOL",
-    "BYTE",
-    "CHAR",
-    "DISPID",
-    "DWORD",
-    "DWORD_PTR",
-    "HANDLE",
-    "HRESULT",
-    "INT",
-    "INT_PTR",
-    "LCID",
-    "LONG",
-    "LONGLONG",
-    "LONG_PTR",
-    "MEMBERID",
-    "OLECHAR",
-    "SCODE",
-    "SHORT",
-    "SIZE_T",
-    "UCHAR",
-    "UINT",
-    "UINT_PTR",
-    "ULONG",
-    "ULONGLONG",
-    "ULONG_PTR",
-    "USHORT",
-    "VARIANT_BOOL",
-    "VARTYPE",
-    "WCHAR",
-    "WORD",
-];
-
 /// Whether `(` starts a cast. Without a symbol table, `(NAME)` is a cast when what follows can only
 /// start an operand (`(DWORD)0x80000000`, `(HRESULT)E_FAIL`), and `(NAME *)` always is.
 fn is_cast(i: Input<'_>) -> bool {
@@ -181,8 +146,10 @@ fn is_cast(i: Input<'_>) -> bool {
     if n > 2 {
         return true;
     }
-    // `(DWORD)-1`: before a sign, only a name everyone knows as a type makes a cast.
-    if WELL_KNOWN_TYPES.contains(&first)
+    // `(DWORD)-1`, `(HBODY)-1`: before a sign, `(NAME)` is read as a cast unless NAME is a
+    // constant of this file; if NAME turns out to be a constant of another file, evaluation
+    // takes it as `NAME - 1` (model::eval), as C would.
+    if !i.is_constant(first)
         && i.peek_at(n + 1)
             .is_some_and(|t| t.is_punct(P::Minus) || t.is_punct(P::Plus))
     {
@@ -220,7 +187,7 @@ fn primary(i: Input<'_>) -> PResult<'_, Expr> {
             let e = number(s, t.span).map_err(Err::Failure)?;
             Ok((i.advance(1), e))
         }
-        Tok::Char(v) => Ok((i.advance(1), Expr::Int(*v, t.span))),
+        Tok::Char(v) => Ok((i.advance(1), Expr::Int(i128::from(*v), t.span))),
         Tok::Str { .. } => {
             let (i, s) = string(i)?;
             Ok((i, Expr::Str(s)))

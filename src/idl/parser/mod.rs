@@ -12,7 +12,8 @@ mod decls;
 mod exprs;
 mod types;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
 use std::iter::Enumerate;
 use std::slice::Iter;
 
@@ -33,6 +34,9 @@ pub(crate) struct Ctx {
     depth: Cell<u32>,
     /// Where "found end of file" errors point.
     eof: Span,
+    /// Constants and enum values declared so far in this file: `(NAME) - 1` with such a NAME
+    /// is a subtraction, not a cast (see `exprs::is_cast`).
+    constants: RefCell<HashSet<String>>,
 }
 
 /// The parser's input: a window on the token slice, keeping the whole slice so that an error can
@@ -46,6 +50,16 @@ pub(crate) struct Input<'a> {
 }
 
 impl<'a> Input<'a> {
+    /// Records a constant or enum value declared in this file.
+    pub fn declare_constant(&self, name: &str) {
+        self.ctx.constants.borrow_mut().insert(name.to_string());
+    }
+
+    /// Whether a constant or enum value of this name was declared earlier in this file.
+    pub fn is_constant(&self, name: &str) -> bool {
+        self.ctx.constants.borrow().contains(name)
+    }
+
     pub fn peek(&self) -> Option<&'a Token> {
         self.peek_at(0)
     }
@@ -200,8 +214,10 @@ impl PError {
 }
 
 impl<'a> ParseError<Input<'a>> for PError {
+    /// A backtracking error: made often and mostly thrown away, so it carries no message; one
+    /// that reaches the top is given "unexpected X" there (`parse_file`).
     fn from_error_kind(input: Input<'a>, _kind: ErrorKind) -> Self {
-        PError::new(input.here(), format!("unexpected {}", input.found()))
+        PError::new(input.here(), String::new())
     }
 
     fn append(_input: Input<'a>, _kind: ErrorKind, other: Self) -> Self {
@@ -329,7 +345,7 @@ pub(crate) fn ident(i: Input<'_>) -> PResult<'_, Ident> {
         }) if !is_reserved(name) => Ok((
             i.advance(1),
             Ident {
-                name: name.clone(),
+                name: name.to_string(),
                 span: *span,
             },
         )),
@@ -384,6 +400,7 @@ pub(crate) fn parse_file(id: FileId, tokens: &[Token], eof: Span) -> Result<ast:
     let ctx = Ctx {
         depth: Cell::new(0),
         eof,
+        constants: RefCell::new(HashSet::new()),
     };
     let input = Input {
         all: tokens,
@@ -392,13 +409,28 @@ pub(crate) fn parse_file(id: FileId, tokens: &[Token], eof: Span) -> Result<ast:
         ctx: &ctx,
     };
     match decls::file(input) {
-        Ok((_, items)) => Ok(ast::File { id, items }),
-        Err(Err::Error(e) | Err::Failure(e)) => Err(IdlError {
-            span: e.span,
-            message: e.message,
-            label: e.label,
-            notes: e.notes,
+        Ok((_, items)) => Ok(ast::File {
+            id,
+            items,
+            imports: Vec::new(),
         }),
+        Err(Err::Error(e) | Err::Failure(e)) => {
+            let message = if e.message.is_empty() {
+                let found = tokens
+                    .iter()
+                    .find(|t| t.span == e.span)
+                    .map_or_else(|| "end of file".to_string(), Token::describe);
+                format!("unexpected {found}")
+            } else {
+                e.message
+            };
+            Err(IdlError {
+                span: e.span,
+                message,
+                label: e.label,
+                notes: e.notes,
+            })
+        }
         Err(Err::Incomplete(_)) => Err(IdlError::new(eof, "unexpected end of file")),
     }
 }

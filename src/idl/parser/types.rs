@@ -12,8 +12,8 @@ use super::{
 use crate::diag::Span;
 use crate::idl::ast::{
     ArrayDim, AttrArg, Attribute, BaseType, CaseLabel, EnumDef, EnumValue, Expr, Field,
-    FunctionPointer, Ident, Param, PointerLevel, StructDef, TypeRef, TypeSpec, UnionArm, UnionDef,
-    UnionSwitch,
+    FunctionPointer, FunctionType, Ident, Param, PointerLevel, StructDef, TypeRef, TypeSpec,
+    UnionArm, UnionDef, UnionSwitch,
 };
 use crate::idl::lexer::P;
 
@@ -406,6 +406,27 @@ pub(crate) fn declarator<'a>(
     ))
 }
 
+/// A declarator in a parameter or field: a function pointer there (`BOOL (*pfn)(ULONG)`) is
+/// a pointer to a [`TypeSpec::Function`].
+fn value_declarator<'a>(i: Input<'a>, base: &TypeRef, names: Names) -> PResult<'a, Decl> {
+    let (i, mut d) = declarator(i, base, names, true)?;
+    if let Some(f) = d.function.take() {
+        let span = d.ty.span;
+        d.ty = TypeRef {
+            is_const: false,
+            spec: TypeSpec::Function(Box::new(FunctionType {
+                ret: d.ty,
+                callconv: f.callconv,
+                params: f.params,
+            })),
+            pointers: vec![PointerLevel { is_const: false }],
+            arrays: Vec::new(),
+            span,
+        };
+    }
+    Ok((i, d))
+}
+
 /// `( params )`: `()` and `(void)` are empty. The input is at the `(`.
 pub(crate) fn params(i: Input<'_>) -> PResult<'_, Vec<Param>> {
     let (mut i, _) = close(P::LParen, "to open the parameter list", i)?;
@@ -426,7 +447,7 @@ pub(crate) fn params(i: Input<'_>) -> PResult<'_, Vec<Param>> {
         let start = i.here();
         let (rest, attrs) = opt_attrs(i)?;
         let (rest, base) = expect("a parameter type", type_spec)(rest)?;
-        let (rest, d) = declarator(rest, &base, Names::Optional, false)?;
+        let (rest, d) = value_declarator(rest, &base, Names::Optional)?;
         out.push(Param {
             attrs,
             ty: d.ty,
@@ -544,7 +565,7 @@ fn field_decl<'a>(i: Input<'a>, attrs: Vec<Attribute>, start: Span) -> PResult<'
     }
     let mut out = Vec::new();
     loop {
-        let (rest, d) = declarator(i, &base, Names::Required, false)?;
+        let (rest, d) = value_declarator(i, &base, Names::Required)?;
         let (rest, bits) = if rest.is_punct(P::Colon) {
             let (rest, e) = expect("a bit-field width", expr)(rest.advance(1))?;
             (rest, Some(e))
@@ -740,6 +761,7 @@ fn enum_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
         } else {
             (rest, None)
         };
+        i.declare_constant(&name.name);
         values.push(EnumValue { attrs, name, value });
         if rest.is_punct(P::Comma) {
             cur = rest.advance(1);
