@@ -48,7 +48,10 @@ fn included_idl_files(idls: &[PathBuf]) -> Vec<String> {
             let Some(rest) = rest.trim_start().strip_prefix("include") else {
                 continue;
             };
-            let name = rest.trim().trim_matches(['"', '<', '>']).to_ascii_lowercase();
+            let name = rest
+                .trim()
+                .trim_matches(['"', '<', '>'])
+                .to_ascii_lowercase();
             if name.ends_with(".idl") {
                 out.push(name);
             }
