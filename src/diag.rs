@@ -196,6 +196,21 @@ impl Diagnostic {
         }
     }
 
+    /// An error in binary input (a type library, a PE file): the message names the file and
+    /// the byte offset at which the reader found what it did not expect.
+    pub fn at_offset(path: &str, offset: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            message: format!(
+                "{}: at byte offset {offset} (0x{offset:x}): {}",
+                path,
+                message.into()
+            ),
+            location: None,
+            label: None,
+            notes: Vec::new(),
+        }
+    }
+
     pub fn with_label(mut self, label: impl Into<String>) -> Diagnostic {
         self.label = Some(label.into());
         self

@@ -68,7 +68,8 @@ enum Format {
 
 #[derive(Args, Debug)]
 struct InputArgs {
-    /// IDL files to read (`rust` also takes one directory of them).
+    /// IDL files to read, or one type library (.tlb, or a .dll/.ocx/.exe with a TYPELIB
+    /// resource); `rust` also takes one directory of IDL files.
     #[arg(value_name = "INPUT", required = true)]
     inputs: Vec<PathBuf>,
     /// Add DIR to the import and #include search path (repeatable; searched in order, after
@@ -82,12 +83,19 @@ struct InputArgs {
     /// Undefine a predefined macro such as _WIN64 (repeatable).
     #[arg(short = 'U', long = "undefine", value_name = "NAME")]
     undefine: Vec<String>,
+    /// Add DIR to the search path for imported type libraries (`importlib("stdole2.tlb")`,
+    /// or a type library input's imports); the same list as -I (repeatable).
+    #[arg(long = "tlb-path", value_name = "DIR")]
+    tlb_path: Vec<PathBuf>,
+    /// For a .dll/.ocx/.exe input: read its TYPELIB resource N (default: the lowest id).
+    #[arg(long = "resource", value_name = "N")]
+    resource: Option<u32>,
 }
 
 impl InputArgs {
     fn options(&self) -> idlgen::idl::Options {
         idlgen::idl::Options {
-            include_dirs: self.include.clone(),
+            include_dirs: self.include.iter().chain(&self.tlb_path).cloned().collect(),
             defines: self
                 .define
                 .iter()
@@ -101,7 +109,7 @@ impl InputArgs {
     }
 
     fn load(&self, inputs: &[PathBuf]) -> idlgen::Result<idlgen::model::Model> {
-        idlgen::load(inputs, &self.options()).map(|l| l.model)
+        idlgen::load_with_resource(inputs, &self.options(), self.resource).map(|l| l.model)
     }
 }
 

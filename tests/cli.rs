@@ -294,3 +294,54 @@ fn help_documents_every_flag_and_the_exit_codes() {
         assert!(dump.contains(flag), "dump --help lacks {flag}:\n{dump}");
     }
 }
+
+/// Type libraries are inputs of every verb: a .tlb and a PE file's TYPELIB resources.
+#[test]
+fn every_verb_takes_type_libraries_and_pe_files() {
+    let (code, idl_rows, err) = idlgen(&["dispids", "fixtures/certif/certif.idl"]);
+    assert_eq!(code, 0, "{err}");
+    for input in [
+        vec!["fixtures/certif/certcli.tlb"],
+        vec!["fixtures/certif/certcli_pe64.dll"],
+        vec!["fixtures/certif/certcli_pe32.dll", "--resource", "2"],
+    ] {
+        let mut args = vec!["dispids"];
+        args.extend(&input);
+        let (code, rows, err) = idlgen(&args);
+        assert_eq!(code, 0, "{input:?}: {err}");
+        assert_eq!(
+            rows, idl_rows,
+            "{input:?}: the same DISPID table as the IDL"
+        );
+
+        let mut args = vec!["rust"];
+        args.extend(&input);
+        let (code, out, err) = idlgen(&args);
+        assert_eq!(code, 0, "{input:?}: {err}");
+        assert!(out.contains("pub struct ICertServerExit("), "{input:?}");
+        assert!(out.contains("pub struct CCertServerExit;"), "{input:?}");
+
+        let mut args = vec!["dump"];
+        args.extend(&input);
+        let (code, out, err) = idlgen(&args);
+        assert_eq!(code, 0, "{input:?}: {err}");
+        assert!(out.contains("\"name\": \"CERTCLIENTLib\""), "{input:?}");
+        assert!(
+            out.contains("\"source\": null"),
+            "{input:?}: no source text"
+        );
+    }
+    let (code, _, err) = idlgen(&[
+        "dispids",
+        "fixtures/certif/certcli_pe32.dll",
+        "--resource",
+        "9",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = idlgen(&[
+        "dispids",
+        "fixtures/certif/certcli.tlb",
+        "fixtures/certif/certif.idl",
+    ]);
+    assert_eq!(code, 2, "a type library is the only input: {err}");
+}

@@ -248,7 +248,11 @@ fn invkind(k: InvokeKind) -> &'static str {
 }
 
 fn source(model: &Model, origin: Option<Origin>) -> String {
-    match origin.and_then(|o| model.files.get(o.file.0 as usize).map(|p| (p, o.line))) {
+    // Line 0 marks an item that has no source text (a type-library input): `source` is null.
+    match origin
+        .filter(|o| o.line > 0)
+        .and_then(|o| model.files.get(o.file.0 as usize).map(|p| (p, o.line)))
+    {
         Some((path, line)) => format!(
             "{{\"file\": {}, \"line\": {line}}}",
             string(&path.to_string_lossy())

@@ -6,12 +6,13 @@
  *   WINEDEBUG=-all wine64 tlbinfo.exe lib.tlb
  *
  * Output lines (tab-separated):
- *   type  NAME  TKIND  TYPEFLAGS  GUID  CFUNCS  CVARS  CBSIZEVFT
+ *   lib   NAME  GUID  LCID  MAJOR  MINOR  HELPSTRING
+ *   type  NAME  TKIND  TYPEFLAGS  GUID  CFUNCS  CVARS  CBSIZEVFT  HELPSTRING
  *   func  TYPE  NAME  MEMID  INVKIND  OVFT  FUNCKIND  WFUNCFLAGS  PARAMS
  *   var   TYPE  NAME  MEMID  VARKIND
  * where PARAMS is name:PARAMFLAGS,... . For a dual interface (TKIND_DISPATCH with
  * TYPEFLAG_FDUAL) the vtable view, reached through GetRefTypeOfImplType(-1), is printed too,
- * as TYPE "NAME(vtbl)".
+ * as TYPE "NAME(vtbl)". A PE file's second type library is FILE.dll\\2 (LoadTypeLibEx's rule).
  */
 #define COBJMACROS
 #include <windows.h>
@@ -25,14 +26,17 @@ static void print_bstr(BSTR s) {
 
 static void dump_info(ITypeInfo *ti, const char *suffix) {
     TYPEATTR *ta;
-    BSTR name = NULL;
+    BSTR name = NULL, doc = NULL;
     if (FAILED(ITypeInfo_GetTypeAttr(ti, &ta))) return;
-    ITypeInfo_GetDocumentation(ti, MEMBERID_NIL, &name, NULL, NULL, NULL);
+    ITypeInfo_GetDocumentation(ti, MEMBERID_NIL, &name, &doc, NULL, NULL);
     WCHAR guid[64];
     StringFromGUID2(&ta->guid, guid, 64);
     printf("type\t"); print_bstr(name); printf("%s\t%d\t0x%x\t", suffix, ta->typekind, ta->wTypeFlags);
     for (const WCHAR *p = guid; *p; p++) putchar((char)*p);
-    printf("\t%d\t%d\t%d\n", ta->cFuncs, ta->cVars, ta->cbSizeVft);
+    printf("\t%d\t%d\t%d\t", ta->cFuncs, ta->cVars, ta->cbSizeVft);
+    print_bstr(doc);
+    putchar('\n');
+    SysFreeString(doc);
     for (UINT i = 0; i < ta->cFuncs; i++) {
         FUNCDESC *fd;
         if (FAILED(ITypeInfo_GetFuncDesc(ti, i, &fd))) continue;
@@ -80,6 +84,21 @@ int wmain(int argc, WCHAR **argv) {
     if (argc < 2) { fprintf(stderr, "usage: tlbinfo FILE.tlb\n"); return 2; }
     HRESULT hr = LoadTypeLibEx(argv[1], REGKIND_NONE, &tl);
     if (FAILED(hr)) { fprintf(stderr, "LoadTypeLibEx failed: 0x%08lx\n", (unsigned long)hr); return 1; }
+    TLIBATTR *la;
+    if (SUCCEEDED(ITypeLib_GetLibAttr(tl, &la))) {
+        BSTR lname = NULL, ldoc = NULL;
+        WCHAR lguid[64];
+        ITypeLib_GetDocumentation(tl, -1, &lname, &ldoc, NULL, NULL);
+        StringFromGUID2(&la->guid, lguid, 64);
+        printf("lib\t"); print_bstr(lname); putchar('\t');
+        for (const WCHAR *p = lguid; *p; p++) putchar((char)*p);
+        printf("\t%lu\t%d\t%d\t", (unsigned long)la->lcid, la->wMajorVerNum, la->wMinorVerNum);
+        print_bstr(ldoc);
+        putchar('\n');
+        SysFreeString(lname);
+        SysFreeString(ldoc);
+        ITypeLib_ReleaseTLibAttr(tl, la);
+    }
     UINT n = ITypeLib_GetTypeInfoCount(tl);
     for (UINT i = 0; i < n; i++) {
         ITypeInfo *ti;

@@ -1,0 +1,58 @@
+//! Reading Wine's mshtml.tlb (1.2 MB, 600 type infos) into the full model: the MSFT reader
+//! alone, then the whole `tlb::load_bytes` (reader, model building, layout rules, the file's
+//! slots and DISPIDs checked against them). The file is read into memory first.
+//!
+//! `cargo bench --bench tlb` prints the best and median of a few runs of the whole load first,
+//! then divan's measurements. Needs libwine (skips with a message otherwise). Target: < 20 ms.
+
+use std::time::{Duration, Instant};
+
+const MSHTML: &str = "/usr/lib/x86_64-linux-gnu/wine/x86_64-windows/mshtml.tlb";
+
+fn bytes() -> Option<Vec<u8>> {
+    std::fs::read(MSHTML).ok()
+}
+
+fn main() {
+    let Some(data) = bytes() else {
+        eprintln!("SKIPPED: {MSHTML} not found (apt-get install libwine)");
+        return;
+    };
+    let opts = idlgen::tlb::TlbOptions::default();
+    // The first load also resolves idlgen's embedded base set, once per process.
+    let warm = Instant::now();
+    let model = idlgen::tlb::load_bytes(MSHTML, &data, &opts).expect("mshtml.tlb loads");
+    let first = warm.elapsed();
+    let mut times: Vec<Duration> = (0..15)
+        .map(|_| {
+            let t = Instant::now();
+            let m = idlgen::tlb::load_bytes(MSHTML, &data, &opts).expect("loads");
+            std::hint::black_box(m);
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    println!(
+        "mshtml.tlb ({} bytes, {} items, {} library types): full model best {:.2?}, median {:.2?} \
+         (first load, with the base set: {first:.2?})",
+        data.len(),
+        model.items.len(),
+        model.libraries.first().map_or(0, |l| l.types.len()),
+        times[0],
+        times[times.len() / 2]
+    );
+    divan::main();
+}
+
+#[divan::bench(sample_count = 20)]
+fn read_msft(b: divan::Bencher) {
+    let Some(data) = bytes() else { return };
+    b.bench(|| idlgen::tlb::read_typelib(MSHTML, divan::black_box(&data), None).expect("reads"));
+}
+
+#[divan::bench(sample_count = 20)]
+fn load_full_model(b: divan::Bencher) {
+    let Some(data) = bytes() else { return };
+    let opts = idlgen::tlb::TlbOptions::default();
+    b.bench(|| idlgen::tlb::load_bytes(MSHTML, divan::black_box(&data), &opts).expect("loads"));
+}

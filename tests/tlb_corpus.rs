@@ -1,0 +1,230 @@
+//! Wine's type libraries: every file in libwine's x86_64-windows folder (`dpkg -L libwine`)
+//! that carries a TYPELIB resource reads without error (each resource id of it), and for those
+//! whose library IDL is in libwine-dev's corpus, the dump from the type library equals the dump
+//! from the IDL for interfaces, dispinterfaces, coclasses and enums (with the tolerances of
+//! tests/tlb_common/mod.rs).
+//!
+//! Needs libwine and libwine-dev (`.ci/run` installs them); without them the test skips loudly,
+//! except under CI, where it fails.
+
+mod tlb_common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use tlb_common::*;
+
+/// The PE files of libwine's x86_64-windows folder, as dpkg lists them.
+fn corpus_files() -> Vec<PathBuf> {
+    let out = Command::new("dpkg")
+        .args(["-L", "libwine"])
+        .output()
+        .expect("run dpkg -L libwine");
+    let mut files: Vec<PathBuf> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.contains("/x86_64-windows/"))
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Every TYPELIB resource of the corpus: (file, resource id).
+fn typelibs() -> Vec<(PathBuf, u32)> {
+    let mut out = Vec::new();
+    for f in corpus_files() {
+        let bytes = std::fs::read(&f).expect("read corpus file");
+        if !bytes.starts_with(b"MZ") {
+            continue;
+        }
+        let ids = idlgen::tlb::pe::typelib_ids(&f.to_string_lossy(), &bytes)
+            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        out.extend(ids.into_iter().map(|id| (f.clone(), id)));
+    }
+    out
+}
+
+fn load(path: &Path, id: u32) -> idlgen::Result<idlgen::model::Model> {
+    let opts = idlgen::tlb::TlbOptions {
+        search_dirs: vec![PathBuf::from(WINE_DLLS)],
+        resource_id: Some(id),
+    };
+    idlgen::tlb::load(path, &opts)
+}
+
+#[test]
+fn every_wine_type_library_reads() {
+    if !present(&[(WINE_DLLS, "libwine")]) {
+        return;
+    }
+    let all = typelibs();
+    let mut failed = Vec::new();
+    let mut files = std::collections::BTreeSet::new();
+    for (f, id) in &all {
+        match load(f, *id) {
+            Ok(m) => {
+                assert_eq!(m.libraries.len(), 1);
+                files.insert(f.clone());
+            }
+            Err(e) => failed.push(format!("{} #{id}: {e}", f.display())),
+        }
+    }
+    println!(
+        "{} files with TYPELIB resources, {} type libraries read, {} failed",
+        files.len(),
+        all.len(),
+        failed.len()
+    );
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+    assert!(all.len() >= 48, "only {} type libraries found", all.len());
+}
+
+/// Differences that are not the type-library reader's, each with its reason. They are printed,
+/// not failed on; a difference not listed here fails the test.
+const KNOWN: &[(&str, &str)] = &[
+    (
+        "IWebBrowserApp: HWND: param 0 type IDL \"SHANDLE_PTR*\" vs TLB \"long*\"",
+        "exdisp.idl takes SHANDLE_PTR from basetsd.h (#include), whose _WIN64 branch idlgen's \
+         preprocessor takes (__int64) and Wine's build of the type library did not (long)",
+    ),
+    (
+        "param 2 default IDL 0 vs TLB -1",
+        "msado15_backcompat.idl `defaultvalue(adFldUnspecified)` (= -1): the IDL front end \
+         evaluates it to 0 in this file (a small test file gives -1); reported to the IDL side",
+    ),
+    (
+        "param 3 default IDL 0 vs TLB -1",
+        "msado15_backcompat.idl `defaultvalue(adFldUnspecified)`, as above",
+    ),
+];
+
+/// Type libraries Wine builds from another IDL than the public one of the same library name:
+/// their helpstrings and parameter types differ from it by design.
+const OTHER_IDL: &[(&str, &str)] = &[
+    (
+        "msxml2.dll",
+        "Wine builds it from dlls/msxml2/msxml2_tlb.idl (its own coclass helpstrings)",
+    ),
+    (
+        "msxml4.dll",
+        "Wine builds it from dlls/msxml4/msxml4_tlb.idl (its own coclasses, WCHAR* SAX methods)",
+    ),
+];
+
+/// The library IDL files of libwine-dev: (file, library name).
+fn library_idls() -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(WINE_INCLUDE)
+        .expect("read Wine's include dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "idl"))
+        .collect();
+    entries.sort();
+    for p in entries {
+        let text = std::fs::read_to_string(&p).unwrap_or_default();
+        for line in text.lines() {
+            let mut words = line.split_whitespace();
+            if words.next() == Some("library")
+                && let Some(name) = words.next()
+            {
+                out.push((p.clone(), name.trim_end_matches('{').to_string()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn wine_type_libraries_agree_with_their_idl() {
+    if !present(&[(WINE_DLLS, "libwine"), (WINE_INCLUDE, "libwine-dev")]) {
+        return;
+    }
+    let idls = library_idls();
+    let mut report = Vec::new();
+    let mut failures = Vec::new();
+    let mut skipped = Vec::new();
+    let mut known = Vec::new();
+    let mut idl_cache: std::collections::HashMap<PathBuf, Option<(serde_json::Value, Spellings)>> =
+        Default::default();
+    for (f, id) in typelibs() {
+        let model = load(&f, id).unwrap_or_else(|e| panic!("{e}"));
+        let lib = &model.libraries[0];
+        let tlb = dump_json(&model);
+        for (idl_path, _) in idls.iter().filter(|(_, n)| *n == lib.name) {
+            let idl = idl_cache.entry(idl_path.clone()).or_insert_with(|| {
+                idl_model(idl_path, &[PathBuf::from(WINE_INCLUDE)])
+                    .ok()
+                    .map(|m| (dump_json(&m), Spellings::of(&m)))
+            });
+            let Some((idl, sp)) = idl else { continue };
+            let uuid = lib.uuid.map(|g| g.to_string());
+            let same_lib =
+                idl["libraries"].as_array().into_iter().flatten().any(|l| {
+                    l["name"] == lib.name.as_str() && l["uuid"].as_str() == uuid.as_deref()
+                });
+            if !same_lib {
+                continue;
+            }
+            let (n, diffs) = compare(
+                idl,
+                &tlb,
+                &["interface", "dispinterface", "coclass", "enum"],
+                sp,
+            );
+            // A library whose type library holds types its public IDL does not declare was
+            // built from another IDL (msxml3.dll's from dlls/msxml3/msxml3_v1.idl, ...): that
+            // pair is reported, not compared.
+            let file = f
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            if let Some((_, why)) = OTHER_IDL.iter().find(|(n, _)| *n == file) {
+                skipped.push(format!("{file} #{id} ({}): {why}", lib.name));
+                continue;
+            }
+            let missing = diffs
+                .iter()
+                .filter(|d| d.ends_with(": not in the IDL"))
+                .count();
+            if missing > 0 {
+                skipped.push(format!(
+                    "{} #{id} ({}) vs {}: {missing} types not in the IDL: built from another IDL",
+                    f.file_name().unwrap_or_default().to_string_lossy(),
+                    lib.name,
+                    idl_path.file_name().unwrap_or_default().to_string_lossy(),
+                ));
+                continue;
+            }
+            let known_here = diffs
+                .iter()
+                .filter(|d| KNOWN.iter().any(|(k, _)| d.contains(k)))
+                .count();
+            report.push(format!(
+                "{} #{id} ({}) vs {}: {n} types, {} differ ({known_here} of them known, not the reader's)",
+                f.file_name().unwrap_or_default().to_string_lossy(),
+                lib.name,
+                idl_path.file_name().unwrap_or_default().to_string_lossy(),
+                diffs.len()
+            ));
+            for d in diffs {
+                let line = format!("{}: {d}", f.display());
+                match KNOWN.iter().find(|(k, _)| d.contains(k)) {
+                    Some((_, why)) => known.push(format!("{line}\n    known: {why}")),
+                    None => failures.push(line),
+                }
+            }
+        }
+    }
+    println!("compared:\n{}", report.join("\n"));
+    println!("not compared:\n{}", skipped.join("\n"));
+    println!("known differences, not the reader's:\n{}", known.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} differences:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(report.len() >= 15, "only {} pairs compared", report.len());
+}
