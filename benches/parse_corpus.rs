@@ -1,11 +1,15 @@
 //! The whole Wine IDL corpus (Debian's libwine-dev) preprocessed, parsed and resolved in one
 //! process: every stand-alone file is an input of one `idl::load_files` (so each file, import or
-//! fragment, is read and parsed once), then each input is resolved into its own model
-//! (`model::resolve_from`). Fragments (files another corpus file `#include`s) come in through
-//! their includers; the WinRT-dialect files, which idlgen does not read, are left out.
+//! fragment, is read and parsed once, on one thread), then each input is resolved into its own
+//! model by `model::resolve_each` (each model the same as `model::resolve_from(&parsed, &[root])`
+//! gives; the imports several inputs begin with are resolved once per thread and copied, and the
+//! inputs are shared out over the cores). Fragments (files another corpus file `#include`s) come
+//! in through their includers; the WinRT-dialect files, which idlgen does not read, are left out.
+//! Each model is checked and dropped as it is made; dropping the parsed files is timed too.
 //!
 //! `cargo bench --bench parse_corpus` prints the total time and MB/s first (best and median of
-//! a few runs), then divan's measurements of the two halves.
+//! a few runs), then divan's measurements of the parts (`resolve_each_input_alone` is the old
+//! way: one `resolve_from` per input, on one thread).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -98,16 +102,16 @@ fn run(c: &Corpus) -> (usize, usize) {
         Err(e) => panic!("the corpus does not load:\n{e}"),
     };
     let bytes: usize = parsed.sources.files().map(|(_, f)| f.text.len()).sum();
-    for &root in &parsed.roots {
-        if let Err(e) = idlgen::model::resolve_from(&parsed, &[root]) {
+    idlgen::model::resolve_each(&parsed, &parsed.roots, |_, model| {
+        if let Err(e) = model {
             panic!("the corpus does not resolve:\n{e}");
         }
-    }
+    });
     (bytes, parsed.roots.len())
 }
 
 /// [`run`] on two threads, each with half the inputs (the files both halves import are read
-/// and parsed by both).
+/// and parsed by both; each half's resolution shares the cores too).
 fn run_two_threads(c: &Corpus) -> (usize, usize) {
     let half = c.inputs.len() / 2;
     let (a, b) = c.inputs.split_at(half);
@@ -164,8 +168,12 @@ fn main() {
          preprocessed and parsed once)",
         c.inputs.len()
     );
-    report("preprocess + parse + resolve, one thread", mb, || run(&c));
-    report("preprocess + parse + resolve, two threads", mb, || {
+    report(
+        "preprocess + parse (one thread) + resolve (all cores)",
+        mb,
+        || run(&c),
+    );
+    report("the same, two halves of the inputs at once", mb, || {
         run_two_threads(&c)
     });
     divan::main();
@@ -182,9 +190,28 @@ fn load_files(bencher: divan::Bencher) {
     });
 }
 
-/// Resolution alone: a model for each input.
+/// Resolution alone: a model for each input (`resolve_each`: shared leading imports resolved
+/// once per thread, the inputs shared out over the cores).
 #[divan::bench(sample_count = 10)]
 fn resolve_each_input(bencher: divan::Bencher) {
+    let Some(c) = corpus() else { return };
+    let Ok(parsed) = idl::load_files(&c.inputs, &c.opts) else {
+        return;
+    };
+    bencher.bench(|| {
+        let ok = std::sync::atomic::AtomicUsize::new(0);
+        idlgen::model::resolve_each(&parsed, &parsed.roots, |_, m| {
+            if m.is_ok() {
+                ok.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        });
+        ok.into_inner()
+    });
+}
+
+/// Resolution alone, each input on its own from nothing (`resolve_from`), on one thread.
+#[divan::bench(sample_count = 10)]
+fn resolve_each_input_alone(bencher: divan::Bencher) {
     let Some(c) = corpus() else { return };
     let Ok(parsed) = idl::load_files(&c.inputs, &c.opts) else {
         return;

@@ -16,8 +16,7 @@ use indexmap::IndexMap;
 use crate::diag::{FileId, Span};
 
 pub use eval::Value;
-pub use resolve::resolve;
-pub use resolve::resolve_from;
+pub use resolve::{resolve, resolve_each, resolve_from};
 
 /// Index of an item in [`Model::items`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -56,26 +56,8 @@ fn resolve_files(
 }
 
 fn resolve_here(parsed: &Parsed, roots: &[FileId], everything: bool) -> crate::diag::Result<Model> {
-    let mut r = Resolver {
-        sources: &parsed.sources,
-        model: Model::default(),
-        defined: IndexMap::new(),
-        files: parsed.files.iter().map(|f| (f.id, f)).collect(),
-        pending_imports: HashMap::new(),
-        file_state: HashMap::new(),
-        later_bases: Vec::new(),
-    };
-    r.model.files = parsed
-        .sources
-        .files()
-        .map(|(_, f)| f.path.clone())
-        .collect::<Vec<PathBuf>>();
-    r.model.builtin_files = parsed
-        .sources
-        .files()
-        .filter(|(_, f)| f.path.starts_with(crate::idl::BUILTIN_DIR))
-        .map(|(id, _)| id)
-        .collect();
+    let files = file_map(parsed);
+    let mut r = Resolver::new(&parsed.sources, &files, State::empty(parsed));
     r.model.roots = roots.to_vec();
     // From the inputs, each import in place; then any file no input reached.
     for &root in roots {
@@ -86,9 +68,243 @@ fn resolve_here(parsed: &Parsed, roots: &[FileId], everything: bool) -> crate::d
             r.file(file.id)?;
         }
     }
-    r.check_later_bases()?;
-    layout::assign(&mut r.model, r.sources)?;
-    Ok(r.model)
+    r.finish()
+}
+
+/// Every parsed file by id.
+fn file_map(parsed: &Parsed) -> HashMap<FileId, &ast::File> {
+    parsed.files.iter().map(|f| (f.id, f)).collect()
+}
+
+/// A model for each of `roots`, each the same as [`resolve_from`]`(parsed, &[root])` gives,
+/// handed to `each` with the root's index in `roots` as soon as it is made (on one of several
+/// threads, in no set order), so that the models need not all be held at once. Made with less
+/// work than one [`resolve_from`] per root: inputs that begin by importing the same files
+/// (`import "oaidl.idl"; import "ocidl.idl";`) start from one resolution of those imports,
+/// copied; and the inputs are shared out over the machine's cores.
+pub fn resolve_each(
+    parsed: &Parsed,
+    roots: &[FileId],
+    each: impl Fn(usize, crate::diag::Result<Model>) + Sync,
+) {
+    let files = file_map(parsed);
+    // The inputs grouped by the imports they start with: one resolution of those serves a group.
+    let mut groups: IndexMap<Vec<FileId>, Vec<usize>> = IndexMap::new();
+    for (index, &root) in roots.iter().enumerate() {
+        groups
+            .entry(leading_imports(&files, root).0)
+            .or_default()
+            .push(index);
+    }
+    let mut groups: Vec<Group> = groups.into_iter().collect();
+    // Largest groups first, dealt out in turn, for an even share of the work.
+    groups.sort_by_key(|g| std::cmp::Reverse(g.1.len()));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, MAX_THREADS)
+        .min(groups.len().max(1));
+    let mut shares: Vec<Vec<Group>> = (0..threads).map(|_| Vec::new()).collect();
+    for (i, g) in groups.into_iter().enumerate() {
+        shares[i % threads].push(g);
+    }
+    let mut delivered = vec![false; roots.len()];
+    std::thread::scope(|scope| {
+        let (files, each) = (&files, &each);
+        let handles: Vec<_> = shares
+            .into_iter()
+            .filter_map(|share| {
+                std::thread::Builder::new()
+                    .name("idlgen-resolve".to_string())
+                    .stack_size(STACK_SIZE)
+                    .spawn_scoped(scope, move || {
+                        resolve_share(parsed, files, roots, share, each)
+                    })
+                    .ok()
+            })
+            .collect();
+        for handle in handles {
+            if let Ok(done) = handle.join() {
+                for index in done {
+                    if let Some(d) = delivered.get_mut(index) {
+                        *d = true;
+                    }
+                }
+            }
+        }
+    });
+    // Whatever a thread did not deliver (it could not start, or panicked) is resolved alone.
+    for (index, d) in delivered.into_iter().enumerate() {
+        if !d {
+            each(index, resolve_from(parsed, &roots[index..=index]));
+        }
+    }
+}
+
+/// At most this many threads resolve at once.
+const MAX_THREADS: usize = 8;
+
+/// Inputs (indices into the roots) that begin by importing the same files, in the same order.
+type Group = (Vec<FileId>, Vec<usize>);
+
+/// The files `root` imports before it declares anything (before its first item other than
+/// `import`, `importlib` or a pragma), and how many of its items those imports take; none when
+/// `root` itself is among what they import (an import cycle back to it, which the resolution
+/// of `root` alone would cut short).
+fn leading_imports(files: &HashMap<FileId, &ast::File>, root: FileId) -> (Vec<FileId>, usize) {
+    let Some(file) = files.get(&root) else {
+        return (Vec::new(), 0);
+    };
+    let mut names = 0;
+    let mut items = 0;
+    for item in &file.items {
+        match item {
+            ast::Item::Import(n) => names += n.len(),
+            ast::Item::ImportLib(_) | ast::Item::Pragma(_) => {}
+            _ => break,
+        }
+        items += 1;
+    }
+    let Some(imports) = file.imports.get(..names) else {
+        return (Vec::new(), 0);
+    };
+    // Every file the imports reach.
+    let mut seen: std::collections::HashSet<FileId> = imports.iter().copied().collect();
+    let mut stack: Vec<FileId> = imports.to_vec();
+    while let Some(id) = stack.pop() {
+        if id == root {
+            return (Vec::new(), 0);
+        }
+        if let Some(f) = files.get(&id) {
+            for &next in &f.imports {
+                if seen.insert(next) {
+                    stack.push(next);
+                }
+            }
+        }
+    }
+    (imports.to_vec(), items)
+}
+
+/// Resolves one thread's share of [`resolve_each`]'s groups.
+fn resolve_share(
+    parsed: &Parsed,
+    files: &HashMap<FileId, &ast::File>,
+    roots: &[FileId],
+    mut share: Vec<Group>,
+    each: &(impl Fn(usize, crate::diag::Result<Model>) + Sync),
+) -> Vec<usize> {
+    // Shorter import lists first: a longer one may start from a shorter one's resolution.
+    share.sort_by_key(|g| g.0.len());
+    let mut done: Vec<(Vec<FileId>, State)> = Vec::new();
+    let mut out = Vec::new();
+    for (i, (imports, members)) in share.iter().enumerate() {
+        let needed_later = share[i + 1..]
+            .iter()
+            .any(|(later, _)| later.len() > imports.len() && later.starts_with(imports));
+        let start = if imports.is_empty() {
+            None
+        } else {
+            // From the longest list already resolved that this one starts with.
+            let base = done
+                .iter()
+                .filter(|(d, _)| imports.starts_with(d))
+                .max_by_key(|(d, _)| d.len());
+            let (state, from) = match base {
+                Some((d, s)) => (s.clone(), d.len()),
+                None => (State::empty(parsed), 0),
+            };
+            let mut r = Resolver::new(&parsed.sources, files, state);
+            let ok = imports[from..].iter().all(|&f| r.file(f).is_ok());
+            // An error there is the inputs' own error: each is resolved alone to report it.
+            ok.then(|| r.into_state())
+        };
+        let Some(state) = start else {
+            for &m in members {
+                each(m, resolve_from(parsed, &roots[m..=m]));
+                out.push(m);
+            }
+            continue;
+        };
+        let kept = needed_later.then(|| state.clone());
+        let mut state = Some(state);
+        for (n, &m) in members.iter().enumerate() {
+            let s = if n + 1 == members.len() {
+                state.take()
+            } else {
+                state.clone()
+            };
+            let Some(s) = s else { continue };
+            each(
+                m,
+                resolve_after_imports(files, &parsed.sources, roots[m], s),
+            );
+            out.push(m);
+        }
+        if let Some(k) = kept {
+            done.push((imports.clone(), k));
+        }
+    }
+    out
+}
+
+/// The rest of [`resolve_from`]`(parsed, &[root])` given the state its leading imports left.
+fn resolve_after_imports(
+    files: &HashMap<FileId, &ast::File>,
+    sources: &SourceMap,
+    root: FileId,
+    state: State,
+) -> crate::diag::Result<Model> {
+    let (imports, skip) = leading_imports(files, root);
+    let mut r = Resolver::new(sources, files, state);
+    r.model.roots = vec![root];
+    if let Some(&file) = files.get(&root) {
+        r.file_state.insert(root, false);
+        let rest = file.imports.get(imports.len()..).unwrap_or_default();
+        r.pending_imports
+            .insert(root, rest.iter().copied().collect());
+        r.items(root, file.items.get(skip..).unwrap_or_default(), None)?;
+        let rest = r.pending_imports.remove(&root).unwrap_or_default();
+        for imported in rest {
+            r.file(imported)?;
+        }
+        r.file_state.insert(root, true);
+    }
+    r.finish()
+}
+
+/// What resolution has built so far: a model and the bookkeeping beside it.
+#[derive(Clone)]
+struct State {
+    model: Model,
+    defined: IndexMap<String, Span>,
+    file_state: HashMap<FileId, bool>,
+    later_bases: Vec<(TypeId, ast::Ident)>,
+}
+
+impl State {
+    /// Nothing resolved yet.
+    fn empty(parsed: &Parsed) -> State {
+        let model = Model {
+            files: parsed
+                .sources
+                .files()
+                .map(|(_, f)| f.path.clone())
+                .collect::<Vec<PathBuf>>(),
+            builtin_files: parsed
+                .sources
+                .files()
+                .filter(|(_, f)| f.path.starts_with(crate::idl::BUILTIN_DIR))
+                .map(|(id, _)| id)
+                .collect(),
+            ..Model::default()
+        };
+        State {
+            model,
+            defined: IndexMap::new(),
+            file_state: HashMap::new(),
+            later_bases: Vec::new(),
+        }
+    }
 }
 
 struct Resolver<'a> {
@@ -97,7 +313,7 @@ struct Resolver<'a> {
     /// Where each name was defined (not merely forward-declared), for duplicate errors.
     defined: IndexMap<String, Span>,
     /// Every parsed file by id.
-    files: HashMap<FileId, &'a ast::File>,
+    files: &'a HashMap<FileId, &'a ast::File>,
     /// For each file being resolved, the files its `import`s not yet reached name.
     pending_imports: HashMap<FileId, VecDeque<FileId>>,
     /// Files being resolved (`false`) or done (`true`).
@@ -107,6 +323,40 @@ struct Resolver<'a> {
 }
 
 type R<T> = Result<T, Diagnostic>;
+
+impl<'a> Resolver<'a> {
+    fn new(
+        sources: &'a SourceMap,
+        files: &'a HashMap<FileId, &'a ast::File>,
+        state: State,
+    ) -> Resolver<'a> {
+        Resolver {
+            sources,
+            model: state.model,
+            defined: state.defined,
+            files,
+            pending_imports: HashMap::new(),
+            file_state: state.file_state,
+            later_bases: state.later_bases,
+        }
+    }
+
+    fn into_state(self) -> State {
+        State {
+            model: self.model,
+            defined: self.defined,
+            file_state: self.file_state,
+            later_bases: self.later_bases,
+        }
+    }
+
+    /// The checks and rules that need everything resolved; the model.
+    fn finish(mut self) -> crate::diag::Result<Model> {
+        self.check_later_bases()?;
+        layout::assign(&mut self.model, self.sources)?;
+        Ok(self.model)
+    }
+}
 
 impl Resolver<'_> {
     fn origin(&self, span: Span) -> Origin {
@@ -1043,4 +1293,60 @@ impl Resolver<'_> {
 
 fn same_kind(a: &ItemKind, b: &ItemKind) -> bool {
     std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `resolve_each` gives every input of the Wine corpus the very model `resolve_from` does.
+    #[test]
+    fn resolve_each_matches_resolve_from_on_the_corpus() {
+        let dir = PathBuf::from("/usr/include/wine/wine/windows");
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return;
+        };
+        let mut inputs: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "idl"))
+            .collect();
+        inputs.sort();
+        let opts = crate::idl::Options {
+            include_dirs: vec![dir],
+            ..crate::idl::Options::default()
+        };
+        // Files that do not load alone (fragments, WinRT) are left out; the rest load together.
+        let inputs: Vec<PathBuf> = inputs
+            .into_iter()
+            .filter(|i| {
+                crate::idl::load_files(std::slice::from_ref(i), &opts)
+                    .is_ok_and(|p| resolve(&p).is_ok())
+            })
+            .collect();
+        assert!(inputs.len() > 100, "{} inputs", inputs.len());
+        let Ok(parsed) = crate::idl::load_files(&inputs, &opts) else {
+            panic!("the corpus does not load");
+        };
+        let each = std::sync::Mutex::new(vec![None; parsed.roots.len()]);
+        resolve_each(&parsed, &parsed.roots, |index, model| {
+            if let Ok(mut each) = each.lock() {
+                each[index] = Some(format!("{model:?}"));
+            }
+        });
+        let each = each.into_inner().unwrap_or_default();
+        assert_eq!(each.len(), parsed.roots.len());
+        for (model, &root) in each.iter().zip(&parsed.roots) {
+            let alone = resolve_from(&parsed, &[root]);
+            assert_eq!(
+                Some(format!("{alone:?}")),
+                *model,
+                "{}",
+                parsed
+                    .sources
+                    .get(root)
+                    .map_or(String::new(), |f| f.path.display().to_string())
+            );
+        }
+    }
 }
