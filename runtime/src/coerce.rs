@@ -150,25 +150,31 @@ unsafe fn deref(src: &VARIANT) -> Result<VARIANT, HRESULT> {
     }
     let mut out = VARIANT::new();
     out.vt = base;
+    // Callers' storage need not be aligned: Wine's VBScript passes variables (VT_BYREF |
+    // VT_VARIANT) at 4-byte-aligned addresses, so every read is unaligned.
     // SAFETY: p points at a value of the base type (caller contract); each arm reads that
-    // many bytes and stores them in the member of the same type.
+    // many bytes (without assuming alignment) and stores them in the member of the same type.
     unsafe {
         if base == VT_VARIANT {
-            return Ok(*p.cast::<VARIANT>());
+            return Ok(p.cast::<VARIANT>().read_unaligned());
         }
         if base & VT_ARRAY != 0 {
-            out.data.parray = *p.cast();
+            out.data.parray = p.cast::<*mut crate::SAFEARRAY>().read_unaligned();
             return Ok(out);
         }
         match base {
-            VT_I1 | VT_UI1 => out.data.bVal = *p.cast::<u8>(),
-            VT_I2 | VT_UI2 | VT_BOOL => out.data.uiVal = *p.cast::<u16>(),
+            VT_I1 | VT_UI1 => out.data.bVal = p.cast::<u8>().read(),
+            VT_I2 | VT_UI2 | VT_BOOL => out.data.uiVal = p.cast::<u16>().read_unaligned(),
             VT_I4 | VT_UI4 | VT_INT | VT_UINT | VT_ERROR | VT_R4 => {
-                out.data.ulVal = *p.cast::<u32>()
+                out.data.ulVal = p.cast::<u32>().read_unaligned()
             }
-            VT_I8 | VT_UI8 | VT_CY | VT_R8 | VT_DATE => out.data.ullVal = *p.cast::<u64>(),
-            VT_BSTR | VT_DISPATCH | VT_UNKNOWN => out.data.byref = *p.cast::<*mut c_void>(),
-            VT_DECIMAL => out.set_decimal(*p.cast::<DECIMAL>()),
+            VT_I8 | VT_UI8 | VT_CY | VT_R8 | VT_DATE => {
+                out.data.ullVal = p.cast::<u64>().read_unaligned()
+            }
+            VT_BSTR | VT_DISPATCH | VT_UNKNOWN => {
+                out.data.byref = p.cast::<*mut c_void>().read_unaligned()
+            }
+            VT_DECIMAL => out.set_decimal(p.cast::<DECIMAL>().read_unaligned()),
             VT_EMPTY | VT_NULL => {}
             _ => return Err(DISP_E_BADVARTYPE),
         }

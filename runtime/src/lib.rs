@@ -9,6 +9,8 @@
 //!   functions fill the `IDispatch` slots of generated vtables.
 //! - [`DispidTable`]: case-insensitive name to DISPID lookup for generated `IDispatch` shims;
 //!   [`dispatch_invoke`] and [`DispCall`]: their `Invoke`; [`change_type`]: VARIANT coercion.
+//! - [`com_server!`], [`ComClass`], [`IClassFactory`] and the `dll_*` functions: in-process COM
+//!   servers (class factories, `DllGetClassObject`, `DllCanUnloadNow`, registration).
 //!
 //! Memory that crosses a COM boundary (BSTRs, SAFEARRAYs, the contents of VARIANTs) comes from
 //! oleaut32 on Windows (`SysAllocStringLen`, `VariantClear`, `SafeArrayCreateVector`, ...). On
@@ -33,6 +35,7 @@ mod object;
 #[cfg(windows)]
 mod oleaut32;
 mod safearray;
+mod server;
 mod unknown;
 mod variant;
 
@@ -47,5 +50,6 @@ pub use hresult::*;
 pub use invoke::*;
 pub use object::*;
 pub use safearray::*;
+pub use server::*;
 pub use unknown::*;
 pub use variant::*;

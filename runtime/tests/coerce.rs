@@ -233,3 +233,38 @@ fn coerce_portable_agrees_with_oleaut32() {
         assert_eq!(ours, theirs, "{src:?} to {}", vt_name(vt));
     }
 }
+
+/// Callers' VT_BYREF storage need not be aligned: Wine's VBScript passes its variables as
+/// VT_BYREF | VT_VARIANT pointers at 4-byte-aligned addresses.
+#[test]
+fn byref_sources_at_unaligned_addresses() {
+    #[repr(C, align(16))]
+    struct Buffer([u8; 64]);
+    let mut buffer = Buffer([0; 64]);
+    let base = buffer.0.as_mut_ptr();
+
+    let mut inner = VARIANT::new();
+    inner.vt = VT_I4;
+    inner.data.lVal = 1234;
+    // SAFETY: offset 4 leaves room for a VARIANT (24 bytes) in the 64-byte buffer.
+    let at4 = unsafe { base.add(4) };
+    // SAFETY: at4 is valid for a VARIANT's bytes; the write assumes no alignment.
+    unsafe { at4.cast::<VARIANT>().write_unaligned(inner) };
+    let mut byref = VARIANT::new();
+    byref.vt = VT_BYREF | VT_VARIANT;
+    byref.data.byref = at4.cast();
+    // SAFETY: a VT_BYREF VARIANT owns nothing.
+    let v = unsafe { Variant::from_raw(byref) };
+    assert_eq!(i4(v), Ok(1234));
+
+    // SAFETY: offset 33 leaves room for 8 bytes.
+    let at33 = unsafe { base.add(33) };
+    // SAFETY: at33 is valid for 8 bytes; the write assumes no alignment.
+    unsafe { at33.cast::<f64>().write_unaligned(2.5) };
+    let mut byref = VARIANT::new();
+    byref.vt = VT_BYREF | VT_R8;
+    byref.data.byref = at33.cast();
+    // SAFETY: a VT_BYREF VARIANT owns nothing.
+    let v = unsafe { Variant::from_raw(byref) };
+    assert_eq!(text(v), Ok("2.5".to_string()));
+}
