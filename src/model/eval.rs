@@ -3,7 +3,7 @@
 use indexmap::IndexMap;
 
 use crate::diag::{Diagnostic, SourceMap};
-use crate::idl::ast::{BinaryOp, Expr, Ident, TypeRef, TypeSpec, UnaryOp};
+use crate::idl::ast::{BaseType, BinaryOp, Expr, Ident, TypeRef, TypeSpec, UnaryOp};
 
 /// An evaluated constant.
 #[derive(Debug, Clone, PartialEq)]
@@ -152,8 +152,15 @@ fn eval_depth(
             let as_binary = Expr::Binary(op, Box::new(Expr::Name(name)), Box::new(rhs), *span);
             eval_depth(&as_binary, names, sources, depth + 1)?
         }
-        // A cast keeps the value; the declared type of the constant decides its width.
-        Expr::Cast(_, e, _) => eval_depth(e, names, sources, depth + 1)?,
+        // A cast to a base type converts as C does (`(int)0x80000000` is -2147483648); a cast
+        // to a typedef name keeps the value, and the declared type of the constant decides.
+        Expr::Cast(ty, e, _) => {
+            let v = eval_depth(e, names, sources, depth + 1)?;
+            match &ty.spec {
+                TypeSpec::Base(b) if ty.pointers.is_empty() => convert(v, *b),
+                _ => v,
+            }
+        }
         Expr::SizeOf(_, span) | Expr::Member(_, _, span) => {
             return Err(sources
                 .error(*span, "this expression is not supported in a constant")
@@ -180,4 +187,48 @@ fn constant_in_parens(
         Expr::Unary(UnaryOp::Plus, x, _) => Some((n.clone(), BinaryOp::Add, (**x).clone())),
         _ => None,
     }
+}
+
+/// `value` converted to base type `b` as a C cast or an initialisation converts it: integers wrap
+/// to the type's width and signedness (MIDL targets: `long` is 32 bits, `__int3264` 64 on x64),
+/// floating values truncate towards zero; `char` (whose sign MIDL leaves to `/char`), `void` and
+/// handles keep the value.
+pub fn convert(value: Value, b: BaseType) -> Value {
+    let Some((bits, signed)) = integer_width(b) else {
+        return match (b, value) {
+            (BaseType::Float | BaseType::Double, Value::Int(v)) => Value::Float(v as f64),
+            (_, v) => v,
+        };
+    };
+    let v = match value {
+        Value::Int(v) => v,
+        Value::Float(f) => f as i128,
+        s @ Value::Str(_) => return s,
+    };
+    let mask = (1u128 << bits) - 1;
+    let low = (v as u128) & mask;
+    Value::Int(if signed && low >> (bits - 1) == 1 {
+        low as i128 - (1i128 << bits)
+    } else {
+        low as i128
+    })
+}
+
+/// Width in bits and signedness of an integer base type.
+fn integer_width(b: BaseType) -> Option<(u32, bool)> {
+    Some(match b {
+        BaseType::SChar => (8, true),
+        BaseType::UChar | BaseType::Byte | BaseType::Boolean => (8, false),
+        BaseType::Short => (16, true),
+        BaseType::UShort | BaseType::WChar => (16, false),
+        BaseType::Int | BaseType::Long | BaseType::Int32 => (32, true),
+        BaseType::UInt | BaseType::ULong | BaseType::UInt32 | BaseType::ErrorStatusT => (32, false),
+        BaseType::Hyper | BaseType::Int64 | BaseType::Int3264 => (64, true),
+        BaseType::UHyper | BaseType::UInt64 | BaseType::UInt3264 => (64, false),
+        BaseType::Void
+        | BaseType::Char
+        | BaseType::Float
+        | BaseType::Double
+        | BaseType::HandleT => return None,
+    })
 }

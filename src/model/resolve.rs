@@ -1068,6 +1068,11 @@ impl Resolver<'_> {
     fn constant(&mut self, c: &ast::Const) -> R<()> {
         let ty = self.ty(&c.ty)?;
         let value = eval(&c.value, &self.model.constants, self.sources)?;
+        // The constant has its declared type's width: `const LONG x = 0x80000000;` is negative.
+        let value = match self.model.strip_typedefs(&ty) {
+            Type::Base(b) => super::eval::convert(value, *b),
+            _ => value,
+        };
         self.define(&c.name)?;
         self.model
             .constants
