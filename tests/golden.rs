@@ -78,3 +78,33 @@ fn golden_files_are_rustfmt_clean() {
         );
     }
 }
+
+/// With a Windows SDK's (here Wine's) own `oaidl.idl`, `unknwn.idl`, ... on the include path in
+/// place of idlgen's embedded copies, the bindings are the same: those files' types are still the
+/// runtime's (IDispatch, BSTR...), and their interfaces are not generated.
+#[test]
+fn sdk_base_files_on_the_include_path_change_nothing() {
+    let wine = PathBuf::from("/usr/include/wine/wine/windows");
+    if !wine.join("oaidl.idl").is_file() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have libwine-dev (.ci/run installs it)"
+        );
+        eprintln!("SKIPPED: libwine-dev is missing");
+        return;
+    }
+    for (input, _) in CASES {
+        let path = root().join(input);
+        let opts = Options {
+            include_dirs: vec![wine.clone(), path.parent().expect("dir").to_path_buf()],
+            ..Default::default()
+        };
+        let loaded = idlgen::load(&[path], &opts).expect("loads with the SDK's base files");
+        assert!(
+            loaded.read.iter().any(|p| p.ends_with("oaidl.idl")),
+            "{input}: the SDK's oaidl.idl was not read"
+        );
+        let with_sdk = generate(&loaded.model, &RustOptions::default()).expect("generates");
+        assert_eq!(with_sdk, generate_for(input), "{input}");
+    }
+}

@@ -281,6 +281,19 @@ struct State {
     later_bases: Vec<(TypeId, ast::Ident)>,
 }
 
+/// Whether `path` is one of the base files (`unknwn.idl`, `oaidl.idl`, ...): idlgen's embedded
+/// copy, or the SDK's own where an include path supplies it. Either way their types are the ones
+/// the runtime crate provides (IUnknown, IDispatch, BSTR, VARIANT...), so bindings do not depend
+/// on whether a Windows SDK was on the include path.
+fn is_base_file(path: &std::path::Path) -> bool {
+    path.starts_with(crate::idl::BUILTIN_DIR)
+        || path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+            crate::idl::builtin_files()
+                .iter()
+                .any(|b| b.eq_ignore_ascii_case(n))
+        })
+}
+
 impl State {
     /// Nothing resolved yet.
     fn empty(parsed: &Parsed) -> State {
@@ -293,7 +306,7 @@ impl State {
             builtin_files: parsed
                 .sources
                 .files()
-                .filter(|(_, f)| f.path.starts_with(crate::idl::BUILTIN_DIR))
+                .filter(|(_, f)| is_base_file(&f.path))
                 .map(|(id, _)| id)
                 .collect(),
             ..Model::default()
@@ -1071,6 +1084,10 @@ impl Resolver<'_> {
         // The constant has its declared type's width: `const LONG x = 0x80000000;` is negative.
         let value = match self.model.strip_typedefs(&ty) {
             Type::Base(b) => super::eval::convert(value, *b),
+            // An enumeration is a C `int`.
+            Type::Named(id) if matches!(self.model.item(*id).kind, ItemKind::Enum(_)) => {
+                super::eval::convert(value, ast::BaseType::Int)
+            }
             _ => value,
         };
         self.define(&c.name)?;

@@ -10,6 +10,8 @@ mod dispatch;
 mod names;
 mod types;
 
+use std::collections::HashSet;
+
 use askama::Template;
 
 use crate::diag::Diagnostic;
@@ -32,19 +34,38 @@ pub struct RustOptions {
 
 /// Generates the Rust bindings for the model's input files.
 pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic> {
+    let named = name_overloads(name_anonymous_records(model), model);
+    let model = named.as_ref().unwrap_or(model);
     let mut items = Vec::new();
+    // Rust names already defined. C lets two files repeat a typedef (`typedef unsigned int
+    // UINT;`) and keeps struct tags apart from typedef names; headers guard repeated definitions
+    // with `#ifndef` inside `cpp_quote`, which IDL does not see (d2dbasetypes.h's `struct
+    // D3DCOLORVALUE` and dxgitype.idl's `typedef _D3DCOLORVALUE D3DCOLORVALUE`). Rust has one
+    // namespace and no guards: the first definition of a name wins, as the C guards make it.
+    let mut defined: HashSet<String> = HashSet::new();
     for (id, item) in model.root_items() {
         if !selected(opts, item) {
             continue;
         }
         if let Some(text) = render_item(model, id)? {
+            let name = type_name(&item.name);
+            if !item.name.is_empty()
+                && !matches!(item.kind, ItemKind::Const(_))
+                && !defined.insert(name)
+            {
+                continue;
+            }
             items.push(text);
         }
     }
     for lib in &model.libraries {
         if lib.origin.is_some_and(|o| model.roots.contains(&o.file)) {
+            let name = type_name(&lib.name);
             items.push(render(&LibraryView {
-                name: type_name(&lib.name),
+                // A coclass may have the library's name (taskschd's `TaskScheduler`): the
+                // library's constants then join that type, whose CLSID they do not clash with.
+                define_struct: !defined.contains(&name),
+                name,
                 doc: doc_lines(lib.helpstring.as_deref(), "Type library"),
                 uuid: lib.uuid.map(guid_view),
                 major: lib.version.map_or(0, |v| v.0),
@@ -76,6 +97,102 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
         items,
     };
     Ok(super::format::rustfmt(&render(&file)?))
+}
+
+/// C++ lets an interface overload a method name (dwrite_3's three `GetPropertyValues`); C and
+/// Rust do not. As widl names them in its C vtables, each overload gets one `_` for every later
+/// method of the same name in the interface (`GetPropertyValues__`, `GetPropertyValues_`,
+/// `GetPropertyValues`); Rust method names keep those underscores. Takes the model from an
+/// earlier pass, if that made one; `None` when nothing needed a new model.
+fn name_overloads(earlier: Option<Model>, original: &Model) -> Option<Model> {
+    let model = earlier.as_ref().unwrap_or(original);
+    let overloaded: Vec<TypeId> = model
+        .root_items()
+        .filter(|(_, item)| match &item.kind {
+            ItemKind::Interface(i) => i
+                .methods
+                .iter()
+                .enumerate()
+                .any(|(k, m)| i.methods[k + 1..].iter().any(|n| same_name(m, n))),
+            _ => false,
+        })
+        .map(|(id, _)| id)
+        .collect();
+    if overloaded.is_empty() {
+        return earlier;
+    }
+    let mut out = earlier.unwrap_or_else(|| original.clone());
+    for id in overloaded {
+        if let ItemKind::Interface(i) = &mut out.items[id.0 as usize].kind {
+            let later: Vec<usize> = (0..i.methods.len())
+                .map(|k| {
+                    let m = &i.methods[k];
+                    i.methods[k + 1..]
+                        .iter()
+                        .filter(|n| same_name(m, n))
+                        .count()
+                })
+                .collect();
+            for (m, n) in i.methods.iter_mut().zip(later) {
+                m.name.push_str(&"_".repeat(n));
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Two methods whose vtable entries would have the same name.
+fn same_name(a: &model::Method, b: &model::Method) -> bool {
+    a.name == b.name && a.invkind == b.invkind
+}
+
+/// Rust has no anonymous structs or unions: a record or enum declared in place as a field's type
+/// (`struct S { union { ... }; }`) gets the name `S_0`, `S_1`, ... (numbered in field order, as
+/// windows-rs names them), and nested ones `S_0_0`. `None` when the model has none.
+fn name_anonymous_records(model: &Model) -> Option<Model> {
+    let mut names: Vec<(TypeId, String)> = Vec::new();
+    let mut work: Vec<(TypeId, String)> = model
+        .root_items()
+        .filter(|(_, item)| !item.name.is_empty())
+        .map(|(id, item)| (id, item.name.clone()))
+        .collect();
+    while let Some((id, parent)) = work.pop() {
+        let (ItemKind::Struct(r) | ItemKind::Union(r)) = &model.item(id).kind else {
+            continue;
+        };
+        let mut index = 0;
+        for f in &r.fields {
+            let mut ty = &f.ty;
+            while let model::Type::Array(inner, _) | model::Type::Pointer { pointee: inner, .. } =
+                ty
+            {
+                ty = inner;
+            }
+            let model::Type::Named(child) = ty else {
+                continue;
+            };
+            let item = model.item(*child);
+            let anonymous = item.name.is_empty()
+                && matches!(
+                    item.kind,
+                    ItemKind::Struct(_) | ItemKind::Union(_) | ItemKind::Enum(_)
+                );
+            if anonymous && !names.iter().any(|(n, _)| n == child) {
+                let name = format!("{parent}_{index}");
+                index += 1;
+                names.push((*child, name.clone()));
+                work.push((*child, name));
+            }
+        }
+    }
+    if names.is_empty() {
+        return None;
+    }
+    let mut out = model.clone();
+    for (id, name) in names {
+        out.items[id.0 as usize].name = name;
+    }
+    Some(out)
 }
 
 fn selected(opts: &RustOptions, item: &model::Item) -> bool {
@@ -147,6 +264,20 @@ fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> 
                     .collect(),
             })?)
         }
+        // A struct or union that is named but never defined (`typedef struct tagX X;`, or a
+        // parameter's `struct _X *`) is only ever pointed to: an opaque type stands for it.
+        ItemKind::Struct(r) | ItemKind::Union(r) if !r.defined && !item.name.is_empty() => {
+            Some(render(&RecordView {
+                name: type_name(&item.name),
+                doc: vec![format!(
+                    "`{} {}`, declared but not defined in the IDL: opaque, used behind pointers.",
+                    item.kind.kind_name(),
+                    item.name
+                )],
+                is_union: false,
+                fields: vec![("_opaque".into(), "[u8; 0]".into())],
+            })?)
+        }
         ItemKind::Typedef(t) => {
             // Typedefs that are only C spellings of runtime types need no alias.
             let target = types::shape(model, &t.ty);
@@ -158,8 +289,58 @@ fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> 
                 _ => None,
             }
         }
+        // `enum { A, B };` declares only its values: C `int` constants.
+        ItemKind::Enum(e) => Some(
+            e.values
+                .iter()
+                .map(|(n, v)| {
+                    format!(
+                        "/// A value of an anonymous enumeration.\n#[allow(non_upper_case_globals)]\npub const {}: i32 = {v};\n",
+                        type_name(n)
+                    )
+                })
+                .collect(),
+        ),
+        ItemKind::Const(c) => const_item(model, item, c),
         _ => None,
     })
+}
+
+/// `const TYPE NAME = value;`: a Rust constant of the type's Rust spelling. A constant of a
+/// pointer type other than a string (`const HANDLE h = 0;`) has no Rust constant form and is left
+/// out, as are names that are not Rust identifiers.
+fn const_item(model: &Model, item: &model::Item, c: &model::Const) -> Option<String> {
+    let name = names::rust_ident(&item.name);
+    let doc = match item.helpstring.as_deref() {
+        Some(h) if !h.trim().is_empty() => h
+            .lines()
+            .map(|l| format!("/// {}\n", l.trim_end()))
+            .collect(),
+        _ => format!(
+            "/// `const {} {}` in the IDL.\n",
+            model.type_string(&c.ty),
+            item.name
+        ),
+    };
+    let (ty, literal) = match (&c.value, types::shape(model, &c.ty)) {
+        (model::Value::Str(s), _) => ("&str".to_string(), format!("{s:?}")),
+        (model::Value::Int(v), types::Shape::Scalar(t)) if !t.starts_with(['f', '[']) => {
+            (t, v.to_string())
+        }
+        (model::Value::Int(v), types::Shape::Bool) => (types::Shape::Bool.abi(), v.to_string()),
+        (model::Value::Float(v), types::Shape::Scalar(t))
+            if t.starts_with('f') || !t.starts_with('[') =>
+        {
+            (t, format!("{v:?}"))
+        }
+        (model::Value::Int(v), types::Shape::Scalar(t)) if t.starts_with('f') => {
+            (t, format!("{v}.0"))
+        }
+        _ => return None,
+    };
+    Some(format!(
+        "{doc}#[allow(non_upper_case_globals)]\npub const {name}: {ty} = {literal};\n"
+    ))
 }
 
 /// Simple `#define NAME value` lines in `cpp_quote` become constants (`ENUMEXT_OBJECTID`).
@@ -191,7 +372,7 @@ fn cpp_define(text: &str) -> Option<String> {
         digits.to_string()
     };
     Some(format!(
-        "/// `#define {name} {value}` from a `cpp_quote`.\npub const {}: {ty} = {literal};\n",
+        "/// `#define {name} {value}` from a `cpp_quote`.\n#[allow(non_upper_case_globals)]\npub const {}: {ty} = {literal};\n",
         names::rust_ident(name)
     ))
 }
@@ -236,6 +417,7 @@ struct FileView {
 #[template(path = "library.rs.askama", escape = "none")]
 struct LibraryView {
     name: String,
+    define_struct: bool,
     doc: Vec<String>,
     uuid: Option<GuidView>,
     major: u16,
@@ -382,10 +564,22 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
         .iter()
         .any(|a| model.is_builtin(*a) && model.item(*a).name == "IDispatch");
     let _ = root_name;
+    // Method names the bases' `_Impl` traits already have (msado15's `Fields20::_Append` and
+    // `Fields::Append` are both `append`): calls to those must name their trait.
+    let inherited: Vec<String> = chain
+        .iter()
+        .skip(1)
+        .filter_map(|a| match &model.item(*a).kind {
+            ItemKind::Interface(i) => Some(i.methods.iter()),
+            _ => None,
+        })
+        .flatten()
+        .map(|m| method_name(&m.vtable_name()))
+        .collect();
     let methods: Vec<MethodView> = iface
         .methods
         .iter()
-        .map(|m| method_view(model, m, &name))
+        .map(|m| method_view(model, m, &name, &inherited))
         .collect();
     let iids = chain
         .iter()
@@ -574,7 +768,7 @@ fn dispinterface_view(model: &Model, id: TypeId, d: &model::Dispinterface) -> Di
     }
 }
 
-fn method_view(model: &Model, m: &model::Method, iface: &str) -> MethodView {
+fn method_view(model: &Model, m: &model::Method, iface: &str, inherited: &[String]) -> MethodView {
     let retval = m.retval();
     let ret = plan_return(model, &m.ret, retval);
     let plans: Vec<Option<types::ParamPlan>> = m
@@ -594,7 +788,7 @@ fn method_view(model: &Model, m: &model::Method, iface: &str) -> MethodView {
         .zip(&plans)
         .map(|(p, plan)| match plan {
             Some(pl) => (pl.abi_name.clone(), pl.abi_ty.clone()),
-            None => (names::rust_ident(&p.name), retval_abi(model, p)),
+            None => (types::abi_param_name(model, &p.name), retval_abi(model, p)),
         })
         .collect();
     let is_unsafe = plans.iter().flatten().any(|p| p.is_raw);
@@ -614,7 +808,8 @@ fn method_view(model: &Model, m: &model::Method, iface: &str) -> MethodView {
     if let Some(rv) = ret.retval.as_ref().filter(|rv| !rv.wrapper_pre.is_empty()) {
         w.push(rv.wrapper_pre.clone());
     }
-    let field = m.vtable_name();
+    // A C name may be a Rust keyword (mshtml's `IHTMLTxtRange::move`).
+    let field = names::rust_ident(&m.vtable_name());
     let args: Vec<String> = m
         .params
         .iter()
@@ -661,7 +856,7 @@ fn method_view(model: &Model, m: &model::Method, iface: &str) -> MethodView {
 
     // The thunk: views of the arguments, the call into the implementation, the out values.
     let mut t = Vec::new();
-    let retval_name = retval.map(|p| names::rust_ident(&p.name));
+    let retval_name = retval.map(|p| types::abi_param_name(model, &p.name));
     if let (Some(rv), Some(rv_name)) = (&ret.retval, &retval_name) {
         t.push(format!(
             "if {rv_name}.is_null() {{ return {RT}::E_POINTER; }}"
@@ -683,7 +878,15 @@ fn method_view(model: &Model, m: &model::Method, iface: &str) -> MethodView {
          let imp = unsafe {{ {RT}::ComObject::<T>::value(this) }};"
     ));
     let impl_args: Vec<String> = plans.iter().flatten().map(|p| p.impl_arg.clone()).collect();
-    let invoke = format!("imp.{}({})", method_name(&field), impl_args.join(", "));
+    let rust_method = method_name(&m.vtable_name());
+    let invoke = if inherited.contains(&rust_method) {
+        let args: Vec<&str> = std::iter::once("imp")
+            .chain(impl_args.iter().map(String::as_str))
+            .collect();
+        format!("<T as {iface}_Impl>::{rust_method}({})", args.join(", "))
+    } else {
+        format!("imp.{rust_method}({})", impl_args.join(", "))
+    };
     let thunk_posts: Vec<String> = plans
         .iter()
         .flatten()
@@ -707,8 +910,28 @@ fn method_view(model: &Model, m: &model::Method, iface: &str) -> MethodView {
             )),
             _ => t.push(format!("{RT}::hresult_of(outcome__)")),
         }
-    } else {
+    } else if thunk_posts.is_empty() {
         t.push(invoke);
+    } else {
+        t.push(format!("let outcome__ = {invoke};"));
+        t.extend(thunk_posts);
+        t.push("outcome__".into());
+    }
+    if !ret.is_hresult {
+        // A method that returns no HRESULT cannot report a null out pointer: it returns
+        // nothing, or the all-zero value of its plain-data return type.
+        let e_pointer = format!("return {RT}::E_POINTER;");
+        let instead = if ret.abi_ty == "()" {
+            "return;".to_string()
+        } else {
+            "// SAFETY: ABI return types are plain data (integers, floats, raw pointers, \
+             records of those), for which all-zero bytes are a valid value.\n\
+             return unsafe { ::core::mem::zeroed() };"
+                .to_string()
+        };
+        for line in &mut t {
+            *line = line.replace(&e_pointer, &instead);
+        }
     }
 
     let mut doc = doc_lines(m.helpstring.as_deref(), "");

@@ -33,7 +33,9 @@ pub fn snake(name: &str) -> String {
 
 /// The Rust name of a snake_case item (method, parameter), keyword-safe.
 pub fn method_name(name: &str) -> String {
-    rust_ident(&snake(name))
+    // Trailing underscores tell overloads apart (`GetPropertyValues__`); snake case drops them.
+    let underscores = name.len() - name.trim_end_matches('_').len();
+    rust_ident(&format!("{}{}", snake(name), "_".repeat(underscores)))
 }
 
 /// Type names keep their COM spelling (`ICertServerExit`), keyword-safe.

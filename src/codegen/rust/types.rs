@@ -200,7 +200,12 @@ pub fn interface_path(model: &Model, id: TypeId) -> Option<String> {
             _ => None,
         };
     }
-    Some(type_name(&item.name))
+    // A user interface declared but never defined (`interface IOleCommandTarget;` with no
+    // import of its definition) has no generated type: a raw pointer stands for it.
+    match &item.kind {
+        ItemKind::Interface(i) if !i.defined => None,
+        _ => Some(type_name(&item.name)),
+    }
 }
 
 /// How one parameter is passed, on both sides of the vtable.
@@ -257,9 +262,20 @@ pub struct RetvalPlan {
     pub thunk_clear: String,
 }
 
+/// The name of a parameter in a thunk's signature: the IDL name, unless a generated type or
+/// constant has that name (a parameter `DOMDocument` beside coclass `DOMDocument`), which a Rust
+/// parameter cannot shadow: then the name with `_` appended.
+pub fn abi_param_name(model: &Model, name: &str) -> String {
+    if model.lookup(name).is_some() || model.constants.contains_key(name) {
+        format!("{name}_")
+    } else {
+        rust_ident(name)
+    }
+}
+
 /// Plans a parameter that is not the retval.
 pub fn plan_param(model: &Model, p: &Param) -> ParamPlan {
-    let abi_name = rust_ident(&p.name);
+    let abi_name = abi_param_name(model, &p.name);
     let rust_name = rust_ident(&super::names::snake(&p.name));
     let raw = |abi_ty: String| ParamPlan {
         abi_name: abi_name.clone(),
@@ -288,6 +304,10 @@ pub fn plan_param(model: &Model, p: &Param) -> ParamPlan {
         is_raw: false,
     };
     let null_check = format!("if {abi_name}.is_null() {{ return {RT}::E_POINTER; }}");
+    // A C array parameter (`[in] FLOAT BlendFactor[4]`) is a pointer to its first element.
+    if let Type::Array(elem, _) = &p.ty {
+        return raw(raw_pointer(model, elem, !p.is_out, 0));
+    }
     let by_value = shape(model, &p.ty);
     if p.sized {
         return raw(by_value.abi());
@@ -480,7 +500,7 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
         _ => Shape::Raw(shape(model, &p.ty).abi()),
     };
     let name = format!("{}_out", super::names::snake(&p.name));
-    let abi_name = rust_ident(&p.name);
+    let abi_name = abi_param_name(model, &p.name);
     let call_arg = match &pointee {
         Shape::BStr | Shape::Variant => {
             format!(
