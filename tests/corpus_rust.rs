@@ -45,6 +45,8 @@ const SAMPLE: &[(&str, &str)] = &[
         "ocidl",
         "methods without HRESULT, parameters named like coclasses",
     ),
+    ("mpegtype", "a struct as an [out, retval] (no Default)"),
+    ("mimeole", "a handle constant (`(HBODY)-1`)"),
 ];
 
 fn corpus_files() -> Option<Vec<PathBuf>> {

@@ -322,7 +322,13 @@ fn const_item(model: &Model, item: &model::Item, c: &model::Const) -> Option<Str
             item.name
         ),
     };
+    let is_pointer = matches!(model.strip_typedefs(&c.ty), model::Type::Pointer { .. });
     let (ty, literal) = match (&c.value, types::shape(model, &c.ty)) {
+        // A handle constant (`const HBODY HBODY_ROOT = (HBODY)-1;`): an address.
+        (model::Value::Int(v), types::Shape::Scalar(t) | types::Shape::Raw(t)) if is_pointer => {
+            let literal = format!("{v}isize as {t}");
+            (t, literal)
+        }
         (model::Value::Str(s), _) => ("&str".to_string(), format!("{s:?}")),
         (model::Value::Int(v), types::Shape::Scalar(t)) if !t.starts_with(['f', '[']) => {
             (t, v.to_string())

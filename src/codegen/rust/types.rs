@@ -543,10 +543,11 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
         ),
         Shape::Scalar(t) => (
             t.clone(),
-            format!("let mut {name}: {t} = ::core::default::Default::default();"),
+            format!("let mut {name}: {t} = {};", zero_value(t, false)),
             name.clone(),
             format!("{abi_name}.write(v)"),
-            format!("{abi_name}.write(::core::default::Default::default())"),
+            // Thunks write this inside an `unsafe` block already.
+            format!("{abi_name}.write({})", zero_value(t, true)),
         ),
         Shape::Raw(t) => (
             t.clone(),
@@ -577,6 +578,25 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
             thunk_clear,
         }),
         abi_ty,
+    }
+}
+
+/// The "nothing" value of a plain-data type: `Default` for Rust's numbers; all-zero bytes for
+/// records and aliases (a generated struct need not implement `Default`: raw pointers and unions
+/// do not).
+fn zero_value(t: &str, in_unsafe: bool) -> String {
+    const NUMBERS: &[&str] = &[
+        "i8", "u8", "i16", "u16", "i32", "u32", "i64", "u64", "isize", "usize", "f32", "f64",
+    ];
+    if NUMBERS.contains(&t) {
+        "::core::default::Default::default()".into()
+    } else if in_unsafe {
+        "::core::mem::zeroed()".into()
+    } else {
+        "{\n// SAFETY: generated records and aliases are plain C data (integers, floats,\n\
+         // raw pointers, arrays and unions of those), valid as all-zero bytes.\n\
+         unsafe { ::core::mem::zeroed() }\n}"
+            .into()
     }
 }
 
