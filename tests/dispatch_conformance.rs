@@ -764,6 +764,157 @@ fn invoke_a7_byref_to_by_value_and_out_parameters() {
     assert_eq!((a, b.to_string_lossy()), (2, "keep!".to_string()));
 }
 
+/// A by-reference argument pointing at `p` (storage the test owns, perhaps unaligned).
+fn byref_at<T>(vt: u16, p: *mut T) -> Variant {
+    let mut raw = VARIANT::new();
+    raw.vt = VT_BYREF | vt;
+    raw.data.byref = p.cast();
+    // SAFETY: a VT_BYREF VARIANT owns nothing; the storage outlives its use.
+    unsafe { Variant::from_raw(raw) }
+}
+
+/// A7 with the callers' storage at addresses not aligned for its type (Wine's VBScript passes
+/// its variables as VT_BYREF | VT_VARIANT at 4-byte-aligned addresses): the shim reads, frees
+/// and writes back through such pointers without assuming alignment. Regression test: the
+/// write-back used aligned writes and the implementation got a `&mut` into the caller's
+/// storage, which debug builds stop on ("misaligned pointer dereference") and which is
+/// undefined behaviour in any build.
+#[test]
+fn invoke_a7_byref_storage_at_unaligned_addresses() {
+    #[repr(C, align(16))]
+    struct Buffer([u8; 256]);
+    let mut buffer = Buffer([0; 256]);
+    let base = buffer.0.as_mut_ptr();
+    // Each slot lies inside the buffer at an offset its type's alignment does not divide.
+    // SAFETY: every offset leaves room for its value (at most 24 bytes) in 256 bytes.
+    let at = |offset: usize| unsafe { base.add(offset) };
+    let (a, b, c) = (
+        at(1).cast::<i32>(),
+        at(9).cast::<BSTR>(),
+        at(20).cast::<VARIANT>(),
+    );
+    let d = tester();
+
+    // [in, out] of exactly the parameters' types: the implementation's writes reach the
+    // caller's storage.
+    // SAFETY: the slots are valid for their values' bytes; writes and reads assume no
+    // alignment; the BSTR and VARIANT placed here are taken back (and freed) below.
+    unsafe {
+        a.write_unaligned(1);
+        b.write_unaligned(BStr::from("hi").into_raw());
+        c.write_unaligned(Variant::from("old").into_raw());
+    }
+    let mut rgvarg = [
+        byref_at(VT_VARIANT, c),
+        byref_at(VT_BSTR, b),
+        byref_at(VT_I4, a),
+    ];
+    let o = invoke_raw(&d, SWAP, DISPATCH_METHOD, &mut rgvarg, &mut []);
+    assert_eq!(o.hr, S_OK, "{o:?}");
+    // SAFETY: as above.
+    let (av, bv, cv) = unsafe {
+        (
+            a.read_unaligned(),
+            BStr::from_raw(b.read_unaligned()),
+            Variant::from_raw(c.read_unaligned()),
+        )
+    };
+    assert_eq!((av, bv.to_string_lossy()), (2, "hi!".to_string()));
+    assert_variant!(cv, Variant::from(2));
+
+    // Other types: coerced into temporaries and stored back into the unaligned storage
+    // (a VT_I2, a VARIANT holding the string, a VT_R8).
+    let (a2, c2) = (at(49).cast::<i16>(), at(59).cast::<f64>());
+    // SAFETY: as above.
+    unsafe {
+        a2.write_unaligned(5);
+        c.write_unaligned(Variant::from(7).into_raw());
+        c2.write_unaligned(0.5);
+    }
+    let mut rgvarg = [
+        byref_at(VT_R8, c2),
+        byref_at(VT_VARIANT, c),
+        byref_at(VT_I2, a2),
+    ];
+    let o = invoke_raw(&d, SWAP, DISPATCH_METHOD, &mut rgvarg, &mut []);
+    assert_eq!(o.hr, S_OK, "{o:?}");
+    // SAFETY: as above.
+    let (av, bv, cv) = unsafe {
+        (
+            a2.read_unaligned(),
+            Variant::from_raw(c.read_unaligned()),
+            c2.read_unaligned(),
+        )
+    };
+    assert_eq!((av, cv), (6, 6.0));
+    assert_eq!(String::try_from(&bv).ok().as_deref(), Some("7!"));
+
+    // [out] parameters: written without reading the old value.
+    // SAFETY: as above.
+    unsafe {
+        a.write_unaligned(0);
+        b.write_unaligned(core::ptr::null_mut());
+    }
+    let o = invoke(
+        &d,
+        OUTS,
+        DISPATCH_METHOD,
+        vec![byref_at(VT_I4, a), byref_at(VT_BSTR, b)],
+    );
+    assert_eq!(o.hr, S_OK, "{o:?}");
+    // SAFETY: as above.
+    let (av, bv) = unsafe { (a.read_unaligned(), BStr::from_raw(b.read_unaligned())) };
+    assert_eq!((av, bv.to_string_lossy()), (42, "out".to_string()));
+
+    // A failing write-back after the implementation ran: what it wrote in place is still
+    // the caller's.
+    // SAFETY: as above.
+    unsafe {
+        a.write_unaligned(1);
+        b.write_unaligned(BStr::from("keep").into_raw());
+    }
+    let mut null = core::ptr::null_mut::<core::ffi::c_void>();
+    let o = invoke(
+        &d,
+        SWAP,
+        DISPATCH_METHOD,
+        vec![
+            byref_at(VT_I4, a),
+            byref_at(VT_BSTR, b),
+            byref_at(VT_DISPATCH, &mut null),
+        ],
+    );
+    assert_eq!((o.hr, o.arg_err), (DISP_E_TYPEMISMATCH, Some(0)));
+    // SAFETY: as above.
+    let (av, bv) = unsafe { (a.read_unaligned(), BStr::from_raw(b.read_unaligned())) };
+    assert_eq!((av, bv.to_string_lossy()), (2, "keep!".to_string()));
+
+    // By-reference arguments to by-value parameters (a VARIANT and a BSTR) are read, not
+    // borrowed, when unaligned.
+    // SAFETY: as above.
+    unsafe {
+        c.write_unaligned(Variant::from(3.5).into_raw());
+        b.write_unaligned(BStr::from("text").into_raw());
+    }
+    let o = invoke(
+        &d,
+        DESCRIBE,
+        DISPATCH_METHOD,
+        vec![
+            1.into(),
+            byref_at(VT_VARIANT, c),
+            2.into(),
+            byref_at(VT_BSTR, b),
+        ],
+    );
+    assert_eq!(text(&o), "a=1 b=VT_R8:3.5 c=2 d=text");
+    // SAFETY: as above.
+    unsafe {
+        drop(Variant::from_raw(c.read_unaligned()));
+        drop(BStr::from_raw(b.read_unaligned()));
+    }
+}
+
 #[test]
 fn invoke_a8_retval_is_never_an_argument() {
     let d = tester();

@@ -155,6 +155,10 @@ pub enum Arg<'a, T> {
     Borrowed(&'a T),
     /// A converted or default value.
     Owned(T),
+    /// A bitwise copy of the caller's value, read from a by-reference argument whose address
+    /// is not aligned for `T` (so it cannot be borrowed); the caller still owns what it holds,
+    /// so it is never dropped.
+    Copied(ManuallyDrop<T>),
 }
 
 impl<T> Deref for Arg<'_, T> {
@@ -163,7 +167,24 @@ impl<T> Deref for Arg<'_, T> {
         match self {
             Arg::Borrowed(t) => t,
             Arg::Owned(t) => t,
+            Arg::Copied(t) => t,
         }
+    }
+}
+
+/// The caller's value behind a non-null by-reference pointer, borrowed when `p` is aligned
+/// for `T`, else copied bit for bit (the caller's storage need not be aligned: Wine's VBScript
+/// passes variables as `VT_BYREF | VT_VARIANT` at 4-byte-aligned addresses).
+///
+/// # Safety
+/// `p` is non-null and points at a live `T` of the caller's, unchanged for `'a`.
+unsafe fn by_ref_arg<'a, T>(p: *const T) -> Arg<'a, T> {
+    if p.is_aligned() {
+        // SAFETY: aligned, non-null and live for 'a (caller contract).
+        Arg::Borrowed(unsafe { &*p })
+    } else {
+        // SAFETY: readable (caller contract); the copy is never dropped.
+        Arg::Copied(ManuallyDrop::new(unsafe { p.read_unaligned() }))
     }
 }
 
@@ -177,8 +198,13 @@ pub struct ByRef<'a, T: DispValue> {
 }
 
 enum Target<'a> {
-    /// `value` aliases the caller's `[in, out]` storage (a `&'a mut T` in disguise).
+    /// `value` aliases the caller's `[in, out]` storage (a `&'a mut T` in disguise), which is
+    /// aligned for `T`.
     Direct(*mut c_void, PhantomData<&'a mut ()>),
+    /// The caller's `[in, out]` storage of exactly `T` at an address not aligned for `T`:
+    /// `value` is a bitwise copy the implementation works on, moved back when the `ByRef` goes
+    /// (after a failed call too), so the caller sees what aligned storage would have shown.
+    Unaligned(*mut c_void),
     /// An `[out]` pointer of the exact type: written without reading the old value.
     Out(*mut c_void),
     /// A by-reference argument of another type: coerced back into it.
@@ -210,10 +236,17 @@ impl<T: DispValue> DerefMut for ByRef<'_, T> {
 
 impl<T: DispValue> Drop for ByRef<'_, T> {
     fn drop(&mut self) {
-        if !matches!(self.target, Target::Direct(..)) {
+        match self.target {
+            Target::Direct(..) => {}
+            // SAFETY: `value` holds the caller's value (taken only here or by write_back,
+            // which sets the target to Direct first); p is the caller's storage for it.
+            Target::Unaligned(p) => unsafe {
+                p.cast::<T>()
+                    .write_unaligned(ManuallyDrop::take(&mut self.value))
+            },
             // SAFETY: `value` is initialized for every other target and dropped only here
-            // (write_back takes it out and sets the target to Direct-free None first).
-            unsafe { ManuallyDrop::drop(&mut self.value) };
+            // (write_back takes it out and sets the target to Direct first).
+            _ => unsafe { ManuallyDrop::drop(&mut self.value) },
         }
     }
 }
@@ -235,9 +268,15 @@ impl<T: DispValue> ByRef<'_, T> {
         };
         match target {
             Target::Out(p) => {
-                // SAFETY: the caller's non-null [out] storage of exactly T; an [out] value is
-                // written without reading (or freeing) the old one.
-                unsafe { p.cast::<T>().write(value) };
+                // SAFETY: the caller's non-null [out] storage of exactly T, perhaps unaligned;
+                // an [out] value is written without reading (or freeing) the old one.
+                unsafe { p.cast::<T>().write_unaligned(value) };
+                Ok(())
+            }
+            Target::Unaligned(p) => {
+                // SAFETY: the caller's non-null storage of exactly T, whose old value `value`
+                // took over (a bitwise copy) and the implementation may have replaced.
+                unsafe { p.cast::<T>().write_unaligned(value) };
                 Ok(())
             }
             Target::Coerced(index, arg) => {
@@ -254,6 +293,10 @@ impl<T: DispValue> ByRef<'_, T> {
 /// Stores `value` (converted to the pointee's type) where a `VT_BYREF` argument points,
 /// freeing what was there.
 ///
+/// The caller's storage need not be aligned (Wine's VBScript passes its variables as
+/// `VT_BYREF | VT_VARIANT` at 4-byte-aligned addresses): every access here is unaligned, as
+/// the read side's (`coerce::deref`) is.
+///
 /// # Safety
 /// `arg` is a valid `VT_BYREF` VARIANT whose pointer is null or points at a live value of its
 /// base type, owned by the caller.
@@ -265,44 +308,51 @@ unsafe fn store_byref(arg: &VARIANT, value: Variant) -> Result<(), HRESULT> {
         return Err(E_POINTER);
     }
     if base == VT_VARIANT {
-        // SAFETY: p points at the caller's VARIANT, which owns its value: clear, then move in.
+        let p = p.cast::<VARIANT>();
+        // SAFETY: p points at the caller's VARIANT, which owns its value: cleared through an
+        // aligned copy (the caller's bytes are left alone when that fails), then the new
+        // value moved in.
         unsafe {
-            variant_clear(p.cast::<VARIANT>())
-                .ok()
-                .map_err(|e| e.code())?;
-            p.cast::<VARIANT>().write(value.into_raw());
+            let mut old = p.read_unaligned();
+            variant_clear(&mut old).ok().map_err(|e| e.code())?;
+            p.write_unaligned(value.into_raw());
         }
         return Ok(());
     }
     // SAFETY: value is valid.
     let v = unsafe { change_type_raw(value.as_raw(), base) }?.into_raw();
     // SAFETY: p points at a live value of type `base` owned by the caller; each arm frees the
-    // old value (for owning types) and stores the new one of the same type.
+    // old value (for owning types) and stores the new one of the same type, without assuming
+    // alignment.
     unsafe {
         if base & VT_ARRAY != 0 {
-            let old = *p.cast::<*mut SAFEARRAY>();
-            let _ = safe_array_destroy(old);
-            p.cast::<*mut SAFEARRAY>().write(v.data.parray);
+            let p = p.cast::<*mut SAFEARRAY>();
+            let _ = safe_array_destroy(p.read_unaligned());
+            p.write_unaligned(v.data.parray);
             return Ok(());
         }
         match base {
             VT_I1 | VT_UI1 => p.cast::<u8>().write(v.data.bVal),
-            VT_I2 | VT_UI2 | VT_BOOL => p.cast::<u16>().write(v.data.uiVal),
+            VT_I2 | VT_UI2 | VT_BOOL => p.cast::<u16>().write_unaligned(v.data.uiVal),
             VT_I4 | VT_UI4 | VT_INT | VT_UINT | VT_ERROR | VT_R4 => {
-                p.cast::<u32>().write(v.data.ulVal)
+                p.cast::<u32>().write_unaligned(v.data.ulVal)
             }
-            VT_I8 | VT_UI8 | VT_CY | VT_R8 | VT_DATE => p.cast::<u64>().write(v.data.ullVal),
+            VT_I8 | VT_UI8 | VT_CY | VT_R8 | VT_DATE => {
+                p.cast::<u64>().write_unaligned(v.data.ullVal)
+            }
             VT_BSTR => {
-                sys_free_string(*p.cast::<BSTR>());
-                p.cast::<BSTR>().write(v.data.bstrVal);
+                let p = p.cast::<BSTR>();
+                sys_free_string(p.read_unaligned());
+                p.write_unaligned(v.data.bstrVal);
             }
             VT_DISPATCH | VT_UNKNOWN => {
-                let old = *p.cast::<*mut c_void>();
+                let p = p.cast::<*mut c_void>();
+                let old = p.read_unaligned();
                 if !old.is_null() {
                     // The caller's old reference, given up to us: released here.
                     drop(crate::IUnknown::from_raw(old));
                 }
-                p.cast::<*mut c_void>().write(v.data.punkVal);
+                p.write_unaligned(v.data.punkVal);
             }
             _ => {
                 let mut v = v;
@@ -444,8 +494,9 @@ impl<'a> DispCall<'a> {
                     if p.is_null() {
                         return Err(DispFailure::Arg(E_POINTER, i));
                     }
-                    // SAFETY: non-null, pointing at the caller's BSTR for the call.
-                    return Ok(Arg::Borrowed(unsafe { BStr::from_raw_ref(&*p) }));
+                    // SAFETY: non-null, pointing at the caller's BSTR for the call (BStr is
+                    // repr(transparent) over BSTR).
+                    return Ok(unsafe { by_ref_arg(p.cast_const().cast::<BStr>()) });
                 }
                 coerce(v, VT_BSTR)
                     .map(|v| Arg::Owned(BStr::from_variant(v)))
@@ -470,8 +521,9 @@ impl<'a> DispCall<'a> {
                     if p.is_null() {
                         return Err(DispFailure::Arg(E_POINTER, i));
                     }
-                    // SAFETY: non-null, the caller's VARIANT for the call.
-                    return Ok(Arg::Borrowed(unsafe { Variant::from_raw_ref(&*p) }));
+                    // SAFETY: non-null, the caller's VARIANT for the call (Variant is
+                    // repr(transparent) over VARIANT).
+                    return Ok(unsafe { by_ref_arg(p.cast_const().cast::<Variant>()) });
                 }
                 if v.vt & VT_BYREF != 0 {
                     return coerce(v, v.vt & !VT_BYREF)
@@ -581,9 +633,16 @@ impl<'a> DispCall<'a> {
                         return Err(DispFailure::Arg(E_POINTER, i));
                     }
                     return Ok(if param.has(PARAMFLAG_FIN) {
-                        // The placeholder value holds no resources (see `DispValue::zero`)
-                        // and is never dropped.
-                        temp(T::zero(), Target::Direct(p, PhantomData))
+                        if p.cast::<T>().is_aligned() {
+                            // The placeholder value holds no resources (see
+                            // `DispValue::zero`) and is never dropped.
+                            temp(T::zero(), Target::Direct(p, PhantomData))
+                        } else {
+                            // SAFETY: non-null, the caller's live T; the copy goes back there
+                            // (see `Target::Unaligned`).
+                            let value = unsafe { p.cast::<T>().read_unaligned() };
+                            temp(value, Target::Unaligned(p))
+                        }
                     } else {
                         temp(T::zero(), Target::Out(p))
                     });
