@@ -65,6 +65,82 @@ pub trait DispValue: Sized {
     fn into_variant(self, vt: VARTYPE) -> Variant;
     /// The zero value an omitted optional parameter receives (A4). It owns no resources.
     fn zero() -> Self;
+    /// For [`FastCall::value`]: the value of a by-value argument `v` whose type is exactly
+    /// the parameter's plain scalar type `vt`, read in place, which is what coercing it to
+    /// `vt` (a copy) and [`DispValue::from_variant`] give. `None` for any other argument (and
+    /// for `VT_ERROR` parameters, which take numbers).
+    fn fast(v: &VARIANT, vt: VARTYPE) -> Option<Self> {
+        let _ = (v, vt);
+        None
+    }
+    /// For [`FastCall::finish`]: stores `self.into_variant(vt)` into `*dst`, which holds
+    /// nothing to free.
+    ///
+    /// # Safety
+    /// `dst` is writable for a VARIANT.
+    #[inline(always)]
+    unsafe fn store(self, vt: VARTYPE, dst: *mut VARIANT) {
+        // SAFETY: caller contract.
+        unsafe { dst.write(self.into_variant(vt).into_raw()) }
+    }
+}
+
+/// What [`FastCall::finish`] stores in `*pVarResult` (R1): a [`DispValue`] as the VARIANT
+/// [`DispValue::into_variant`] makes, or nothing for `()` (the `VT_EMPTY` already there).
+pub trait DispReturn {
+    /// Stores the result into `*dst` (which holds `VT_EMPTY`) as a VARIANT of type `vt`.
+    ///
+    /// # Safety
+    /// `dst` is writable for a VARIANT.
+    unsafe fn store(self, vt: VARTYPE, dst: *mut VARIANT);
+}
+
+impl<T: DispValue> DispReturn for T {
+    #[inline(always)]
+    unsafe fn store(self, vt: VARTYPE, dst: *mut VARIANT) {
+        // SAFETY: caller contract.
+        unsafe { DispValue::store(self, vt, dst) }
+    }
+}
+
+impl DispReturn for () {
+    #[inline(always)]
+    unsafe fn store(self, _vt: VARTYPE, _dst: *mut VARIANT) {}
+}
+
+/// Stores `v` into `*dst` (which holds nothing to free), where `v` is a VARIANT built from
+/// [`VARIANT::new`] with `vt` and at most the union's first 8 bytes set (a scalar, `bool` or
+/// BSTR from [`DispValue::into_variant`]): every other byte is zero.
+///
+/// On x86-64 its first 16 bytes go out in one store. Callers commonly copy a VARIANT with
+/// 16-byte loads, and a load is forwarded from a store still in flight only when one store
+/// covers it: written field by field, the caller's first read of the result waits until the
+/// stores retire, which costs about as much as the rest of a fast-path `Invoke`.
+///
+/// # Safety
+/// `dst` is writable for a VARIANT; `v` is as described.
+#[inline(always)]
+unsafe fn store_packed(dst: *mut VARIANT, v: VARIANT) {
+    // SAFETY: every byte of `v` is initialized (built from VARIANT::new).
+    let bits = unsafe { v.data.ullVal };
+    #[cfg(target_arch = "x86_64")]
+    {
+        use core::arch::x86_64::{_mm_set_epi64x, _mm_storeu_si128};
+        const _: () =
+            assert!(size_of::<VARIANT>() == 24 && core::mem::offset_of!(VARIANT, data) == 8);
+        // SAFETY: dst is writable for 24 bytes (caller contract): `vt` and the reserved words
+        // (zero) and the union's first 8 bytes in one store, then its last 8 (zero).
+        unsafe {
+            _mm_storeu_si128(dst.cast(), _mm_set_epi64x(bits as i64, i64::from(v.vt)));
+            dst.cast::<u64>().add(2).write(0);
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = bits;
+        // SAFETY: caller contract.
+        unsafe { dst.write(v) };
+    }
 }
 
 macro_rules! scalar {
@@ -89,6 +165,20 @@ macro_rules! scalar {
             }
             fn zero() -> $t {
                 0 as $t
+            }
+            #[inline(always)]
+            unsafe fn store(self, vt: VARTYPE, dst: *mut VARIANT) {
+                // SAFETY: caller contract; `into_variant` builds on VARIANT::new and sets a
+                // member of at most 8 bytes.
+                unsafe { store_packed(dst, self.into_variant(vt).into_raw()) }
+            }
+            #[inline(always)]
+            fn fast(v: &VARIANT, vt: VARTYPE) -> Option<$t> {
+                if v.vt != vt || vt == VT_ERROR || !matches!(vt, $($vt)|*) {
+                    return None;
+                }
+                // SAFETY: vt names the member, which has this Rust type.
+                Some(unsafe { v.data.$field })
             }
         }
     };
@@ -120,6 +210,20 @@ impl DispValue for bool {
     fn zero() -> bool {
         false
     }
+    #[inline(always)]
+    unsafe fn store(self, vt: VARTYPE, dst: *mut VARIANT) {
+        // SAFETY: caller contract; `Variant::from(bool)` builds on zeroed data and sets
+        // `boolVal`.
+        unsafe { store_packed(dst, self.into_variant(vt).into_raw()) }
+    }
+    #[inline(always)]
+    fn fast(v: &VARIANT, vt: VARTYPE) -> Option<bool> {
+        if v.vt != VT_BOOL || vt != VT_BOOL {
+            return None;
+        }
+        // SAFETY: vt names boolVal.
+        Some(unsafe { v.data.boolVal } != VARIANT_FALSE)
+    }
 }
 
 impl DispValue for BStr {
@@ -132,6 +236,12 @@ impl DispValue for BStr {
     }
     fn zero() -> BStr {
         BStr::new()
+    }
+    #[inline(always)]
+    unsafe fn store(self, vt: VARTYPE, dst: *mut VARIANT) {
+        // SAFETY: caller contract; `Variant::from(BStr)` builds on zeroed data and sets
+        // `bstrVal`.
+        unsafe { store_packed(dst, self.into_variant(vt).into_raw()) }
     }
 }
 
@@ -680,15 +790,201 @@ impl<'a> DispCall<'a> {
 
     /// An interface `[retval]` as `VT_DISPATCH` or `VT_UNKNOWN` (the member's result type).
     pub fn ret_interface<I: Interface>(&self, value: Option<I>) -> Variant {
-        let mut raw = VARIANT::new();
-        raw.vt = if self.member.ret == VT_UNKNOWN {
-            VT_UNKNOWN
-        } else {
-            VT_DISPATCH
+        interface_variant(value, self.member.ret)
+    }
+}
+
+/// An interface result as `Invoke` returns it (R1): `VT_UNKNOWN` when the member's result
+/// type `vt` is, else `VT_DISPATCH`.
+pub fn interface_variant<I: Interface>(value: Option<I>, vt: VARTYPE) -> Variant {
+    let mut raw = VARIANT::new();
+    raw.vt = if vt == VT_UNKNOWN {
+        VT_UNKNOWN
+    } else {
+        VT_DISPATCH
+    };
+    raw.data.punkVal = value.map_or(core::ptr::null_mut(), Interface::into_raw);
+    // SAFETY: an owned interface reference (or null) of the type vt names.
+    unsafe { Variant::from_raw(raw) }
+}
+
+/// The fast path of a generated `Invoke` shim: the common call shape, recognised with a few
+/// comparisons and answered without the general machinery of [`dispatch_invoke_selected`].
+///
+/// A shim selects the member first (as for the general path), then [`FastCall::new`] checks
+/// the parts of the call every member shares; the shim's arm for the member checks the
+/// argument count ([`FastCall::args`], [`FastCall::put_args`]) and that each argument already
+/// has its parameter's exact type, by value ([`FastCall::value`], [`FastCall::bstr`],
+/// [`FastCall::variant`]), then calls the implementation through [`FastCall::finish`]. When
+/// any check fails the shim takes the general path, which checks everything again from the
+/// start; nothing observable has happened by then but what the general path does first too
+/// (`*pVarResult` set to `VT_EMPTY`).
+///
+/// Every call the fast path answers gets exactly what the general path would give it: the
+/// same arguments reach the implementation (the caller's BSTR and VARIANT borrowed, scalars
+/// read in place, which is what a coercion to the same type copies), and the result, errors
+/// (R2, R3, EXCEPINFO) and panics (R5) go through the same code.
+pub struct FastCall<'a> {
+    /// The interface's name, for EXCEPINFOs.
+    source: &'a str,
+    args: &'a [VARIANT],
+    /// The one named argument is `DISPID_PROPERTYPUT` (I4).
+    put: bool,
+    lcid: u32,
+    result: *mut VARIANT,
+    excepinfo: *mut EXCEPINFO,
+}
+
+impl<'a> FastCall<'a> {
+    /// The call's shape when it can take the fast path: `riid` is `IID_NULL` (I1), the
+    /// DISPPARAMS are consistent (I2) and name either no argument or just `DISPID_PROPERTYPUT`
+    /// for a put's value (I4). Sets `*pVarResult` to `VT_EMPTY` then, as the general path
+    /// does before it looks at the member. `None`: the general path decides. `source` names
+    /// the interface in EXCEPINFOs.
+    ///
+    /// # Safety
+    /// As for [`dispatch_invoke`]; the arguments outlive `'a`.
+    #[inline(always)]
+    pub unsafe fn new(
+        source: &'a str,
+        riid: *const GUID,
+        lcid: u32,
+        pdispparams: *const DISPPARAMS,
+        pvarresult: *mut VARIANT,
+        pexcepinfo: *mut EXCEPINFO,
+    ) -> Option<FastCall<'a>> {
+        if riid.is_null() || pdispparams.is_null() {
+            return None;
+        }
+        // SAFETY: non-null and readable (caller contract); IID_NULL is all zero bits, and a
+        // GUID has no padding.
+        if unsafe { riid.cast::<u128>().read_unaligned() } != 0 {
+            return None;
+        }
+        // SAFETY: non-null and readable (caller contract).
+        let params = unsafe { &*pdispparams };
+        let put = match params.cNamedArgs {
+            0 => false,
+            1 if params.cArgs >= 1 && !params.rgdispidNamedArgs.is_null() => {
+                // SAFETY: non-null, valid for cNamedArgs ids (caller contract).
+                if unsafe { *params.rgdispidNamedArgs } != DISPID_PROPERTYPUT {
+                    return None;
+                }
+                true
+            }
+            _ => return None,
         };
-        raw.data.punkVal = value.map_or(core::ptr::null_mut(), Interface::into_raw);
-        // SAFETY: an owned interface reference (or null) of the type vt names.
-        unsafe { Variant::from_raw(raw) }
+        if params.cArgs > 0 && params.rgvarg.is_null() {
+            return None;
+        }
+        // SAFETY: non-null when the count is non-zero (checked), valid for it (caller
+        // contract).
+        let args = unsafe { slice(params.rgvarg.cast_const(), params.cArgs) };
+        if !pvarresult.is_null() {
+            // SAFETY: writable (caller contract); an [out] VARIANT holds nothing to free.
+            unsafe { pvarresult.write(VARIANT::new()) };
+        }
+        Some(FastCall {
+            source,
+            args,
+            put,
+            lcid,
+            result: pvarresult,
+            excepinfo: pexcepinfo,
+        })
+    }
+
+    /// `rgvarg` when the call passes exactly `N` positional arguments and no named one (a
+    /// method or getter with `N` argument parameters): parameter `k` is element `N - 1 - k`
+    /// (A1).
+    #[inline(always)]
+    pub fn args<const N: usize>(&self) -> Option<&'a [VARIANT; N]> {
+        if self.put {
+            return None;
+        }
+        self.args.try_into().ok()
+    }
+
+    /// `rgvarg` when the call is a property put with `N` arguments in all: the value
+    /// (`DISPID_PROPERTYPUT`, element 0, the last argument parameter) and `N - 1` positional
+    /// index arguments, parameter `k` at element `N - 1 - k` (A1, I4).
+    #[inline(always)]
+    pub fn put_args<const N: usize>(&self) -> Option<&'a [VARIANT; N]> {
+        if !self.put {
+            return None;
+        }
+        self.args.try_into().ok()
+    }
+
+    /// A scalar or `bool` parameter of type `vt` given an argument of exactly that type.
+    #[inline(always)]
+    pub fn value<T: DispValue>(&self, v: &'a VARIANT, vt: VARTYPE) -> Option<T> {
+        T::fast(v, vt)
+    }
+
+    /// A `BSTR` parameter given a `VT_BSTR` argument: the caller's string, borrowed.
+    #[inline(always)]
+    pub fn bstr(&self, v: &'a VARIANT) -> Option<Arg<'a, BStr>> {
+        if v.vt != VT_BSTR {
+            return None;
+        }
+        // SAFETY: vt names bstrVal, owned by the caller for the call.
+        Some(Arg::Borrowed(unsafe {
+            BStr::from_raw_ref(&v.data.bstrVal)
+        }))
+    }
+
+    /// A `VARIANT` parameter given a by-value argument (for an `optional` one, not the
+    /// missing marker, A4): the caller's VARIANT, borrowed.
+    #[inline(always)]
+    pub fn variant(&self, v: &'a VARIANT, optional: bool) -> Option<Arg<'a, Variant>> {
+        if v.vt & VT_BYREF != 0 || (optional && is_missing_marker(v)) {
+            return None;
+        }
+        // SAFETY: a valid VARIANT of the caller's, unchanged for the call.
+        Some(Arg::Borrowed(unsafe { Variant::from_raw_ref(v) }))
+    }
+
+    /// An `[lcid]` parameter: the LCID passed to `Invoke` (A5).
+    #[inline(always)]
+    pub fn lcid(&self) -> u32 {
+        self.lcid
+    }
+
+    /// Calls the implementation in a panic guard and stores its result in `*pVarResult` as
+    /// a VARIANT of the member's result type `vt` (R1: what `DispCall::ret` gives; nothing
+    /// for `()`), or reports its failure (R2, R3) or panic (R5) as the general path does.
+    #[inline(always)]
+    pub fn finish<R: DispReturn>(
+        &self,
+        vt: VARTYPE,
+        f: impl FnOnce() -> Result<R, Error>,
+    ) -> HRESULT {
+        match catch_unwind(AssertUnwindSafe(f)) {
+            Ok(Ok(value)) => {
+                if !self.result.is_null() {
+                    // SAFETY: writable (Invoke contract); it holds VT_EMPTY (written in `new`).
+                    unsafe { value.store(vt, self.result) };
+                }
+                S_OK
+            }
+            Ok(Err(e)) => fast_failed(self.source, self.excepinfo, e),
+            Err(payload) => match panicked(self.source, self.excepinfo, payload) {
+                Ok(_) => S_OK,
+                Err(hr) => hr,
+            },
+        }
+    }
+}
+
+/// [`FastCall::finish`] for an implementation that failed: [`failed`]'s answer. Its success
+/// value (R2) is `VT_EMPTY`, which `*pVarResult` already holds.
+#[cold]
+#[inline(never)]
+fn fast_failed(source: &str, pexcepinfo: *mut EXCEPINFO, e: Error) -> HRESULT {
+    match failed(source, pexcepinfo, &|_| {}, DispFailure::Call(e)) {
+        Ok(_) => S_OK,
+        Err(hr) => hr,
     }
 }
 
