@@ -1241,3 +1241,295 @@ fn dispinterface_implemented_in_rust() {
         DISP_E_BADPARAMCOUNT
     );
 }
+
+// ---- The fast path answers as the general path ----
+//
+// A generated shim answers the common call shape (positional arguments of exactly the
+// parameters' types, by value; a put's value named DISPID_PROPERTYPUT) on a fast path that
+// calls the implementation directly, and declines every other call to the general path. Each
+// case below makes one call the fast path takes and equivalent calls it declines (an argument
+// of another type with the same value, by reference, or by name), each on a fresh object,
+// followed by the same calls that show the object's state, and asserts equal outcomes.
+
+/// One call: DISPID, wFlags, `rgvarg` and the named DISPIDs.
+type Call = (i32, u16, Vec<Variant>, Vec<i32>);
+
+/// Positional arguments in declaration order (reversed into rgvarg, A1).
+fn positional(dispid: i32, flags: u16, args: Vec<Variant>) -> Call {
+    (dispid, flags, args.into_iter().rev().collect(), vec![])
+}
+
+/// Every argument by name (its parameter's position), in declaration order (A1, A2).
+fn by_name(dispid: i32, flags: u16, args: Vec<Variant>) -> Call {
+    let ids = (0..args.len() as i32).collect();
+    (dispid, flags, args, ids)
+}
+
+/// A property put: the value (DISPID_PROPERTYPUT), then index arguments in declaration order.
+fn put(dispid: i32, value: Variant, index: Vec<Variant>) -> Call {
+    let mut rgvarg = vec![value];
+    rgvarg.extend(index.into_iter().rev());
+    (
+        dispid,
+        DISPATCH_PROPERTYPUT,
+        rgvarg,
+        vec![DISPID_PROPERTYPUT],
+    )
+}
+
+/// The outcomes of `calls` made in turn on a fresh object from `object`, with LCID 0x409.
+fn outcomes(object: fn() -> IDispatch, calls: Vec<Call>) -> Vec<Outcome> {
+    let d = object();
+    calls
+        .into_iter()
+        .map(|(dispid, flags, mut rgvarg, mut named)| {
+            invoke_with(&d, dispid, &IID_NULL, 0x409, flags, &mut rgvarg, &mut named)
+        })
+        .collect()
+}
+
+/// The first call of `fast` and of each `general` sequence differ; the rest (reading the
+/// object's state) are the same. Outcomes compare whole: HRESULT, result (type and value),
+/// `*puArgErr` and EXCEPINFO.
+fn assert_same_outcomes(
+    object: fn() -> IDispatch,
+    fast: Vec<Call>,
+    general: Vec<Vec<Call>>,
+) -> Vec<Outcome> {
+    let expected = outcomes(object, fast);
+    for (case, calls) in general.into_iter().enumerate() {
+        let actual = outcomes(object, calls);
+        assert_eq!(actual.len(), expected.len());
+        for (a, e) in actual.iter().zip(&expected) {
+            assert_eq!(
+                (a.hr, a.arg_err, &a.excep),
+                (e.hr, e.arg_err, &e.excep),
+                "general case {case}: {a:?} != fast {e:?}"
+            );
+            assert!(
+                same(&a.result, &e.result),
+                "general case {case}: {a:?} != fast {e:?}"
+            );
+        }
+    }
+    expected
+}
+
+#[test]
+fn fast_path_answers_as_the_general_path_methods() {
+    let m = DISPATCH_METHOD;
+    // Add(LONG, LONG): a value, and an error from the implementation (R3).
+    let mut two = 2i32;
+    let o = assert_same_outcomes(
+        tester,
+        vec![positional(ADD, m, vec![2.into(), 3.into()])],
+        vec![
+            vec![positional(ADD, m, vec![2i16.into(), 3.into()])],
+            vec![positional(ADD, m, vec![2.into(), "3".into()])],
+            vec![positional(ADD, m, vec![byref(VT_I4, &mut two), 3.into()])],
+            vec![by_name(ADD, m, vec![2.into(), 3.into()])],
+        ],
+    );
+    assert_variant!(o[0].result.clone(), Variant::from(5));
+    let o = assert_same_outcomes(
+        tester,
+        vec![positional(ADD, m, vec![i32::MAX.into(), 1.into()])],
+        vec![
+            vec![positional(
+                ADD,
+                m,
+                vec![f64::from(i32::MAX).into(), 1.into()],
+            )],
+            vec![by_name(ADD, m, vec![i32::MAX.into(), 1.into()])],
+        ],
+    );
+    assert_eq!(o[0].hr, DISP_E_EXCEPTION);
+    // Describe(LONG, [optional] VARIANT, [defaultvalue] LONG, [defaultvalue] BSTR): VARIANT
+    // and BSTR arguments borrowed on the fast path.
+    let mut b = Variant::from(2.5);
+    let mut d = BStr::from("text");
+    let o = assert_same_outcomes(
+        tester,
+        vec![positional(
+            DESCRIBE,
+            m,
+            vec![1.into(), 2.5.into(), 7.into(), "text".into()],
+        )],
+        vec![
+            vec![positional(
+                DESCRIBE,
+                m,
+                vec![1.into(), byref(VT_VARIANT, &mut b), 7.into(), "text".into()],
+            )],
+            vec![positional(
+                DESCRIBE,
+                m,
+                vec![1.into(), 2.5.into(), 7.into(), byref(VT_BSTR, &mut d)],
+            )],
+            vec![positional(
+                DESCRIBE,
+                m,
+                vec![1u8.into(), 2.5.into(), "7".into(), "text".into()],
+            )],
+            vec![by_name(
+                DESCRIBE,
+                m,
+                vec![1.into(), 2.5.into(), 7.into(), "text".into()],
+            )],
+        ],
+    );
+    assert_eq!(text(&o[0]), "a=1 b=VT_R8:2.5 c=7 d=text");
+    // Kinds(VARIANT_BOOL, double, short, unsigned long).
+    let o = assert_same_outcomes(
+        tester,
+        vec![positional(
+            KINDS,
+            m,
+            vec![true.into(), 2.5.into(), 7i16.into(), 9u32.into()],
+        )],
+        vec![
+            vec![positional(
+                KINDS,
+                m,
+                vec![(-1).into(), 2.5f32.into(), 7.into(), 9.into()],
+            )],
+            vec![by_name(
+                KINDS,
+                m,
+                vec![true.into(), 2.5.into(), 7i16.into(), 9u32.into()],
+            )],
+        ],
+    );
+    assert_eq!(text(&o[0]), "true 2.5 7 9");
+    // Locale(LONG, [lcid]): the LCID passed to Invoke on both paths.
+    let o = assert_same_outcomes(
+        tester,
+        vec![positional(LOCALE, m, vec![1.into()])],
+        vec![
+            vec![positional(LOCALE, m, vec![1i16.into()])],
+            vec![by_name(LOCALE, m, vec![1.into()])],
+        ],
+    );
+    assert_variant!(o[0].result.clone(), Variant::from(0x40A));
+    // Fail(LONG): EXCEPINFO filled alike (R3).
+    let mut code = E_ACCESSDENIED.0;
+    let o = assert_same_outcomes(
+        tester,
+        vec![positional(FAIL, m, vec![E_ACCESSDENIED.0.into()])],
+        vec![
+            vec![positional(FAIL, m, vec![byref(VT_I4, &mut code)])],
+            vec![by_name(FAIL, m, vec![E_ACCESSDENIED.0.into()])],
+        ],
+    );
+    assert_eq!(o[0].excep.as_ref().map(|e| e.scode), Some(E_ACCESSDENIED));
+}
+
+#[test]
+fn fast_path_answers_as_the_general_path_properties() {
+    let get = DISPATCH_PROPERTYGET;
+    // Item: a put with an index (the value named DISPID_PROPERTYPUT), then gets; a get of an
+    // absent item fails in the implementation (R3).
+    let mut value = Variant::from("v");
+    let reads = || {
+        vec![
+            positional(ITEM, get, vec![1.into()]),
+            positional(ITEM, get, vec![2.into()]),
+            positional(COUNT, get, vec![]),
+        ]
+    };
+    let with = |first: Call| {
+        let mut calls = vec![first];
+        calls.extend(reads());
+        calls
+    };
+    let o = assert_same_outcomes(
+        tester,
+        with(put(ITEM, "v".into(), vec![1.into()])),
+        vec![
+            with(put(ITEM, "v".into(), vec![1i16.into()])),
+            with(put(ITEM, byref(VT_VARIANT, &mut value), vec![1.into()])),
+            with((
+                ITEM,
+                DISPATCH_PROPERTYPUT,
+                vec!["v".into(), 1.into()],
+                vec![DISPID_PROPERTYPUT, 0],
+            )),
+        ],
+    );
+    assert_eq!(o[0].hr, S_OK);
+    assert_eq!(text(&o[1]), "v");
+    assert_eq!(o[2].hr, DISP_E_EXCEPTION);
+    assert_variant!(o[3].result.clone(), Variant::from(1));
+    // Name (the dual base's property): a put of a BSTR, then a get.
+    let mut name = BStr::from("shape");
+    let o = assert_same_outcomes(
+        tester,
+        vec![
+            put(NAME, "shape".into(), vec![]),
+            positional(NAME, get, vec![]),
+        ],
+        vec![vec![
+            put(NAME, byref(VT_BSTR, &mut name), vec![]),
+            positional(NAME, get, vec![]),
+        ]],
+    );
+    assert_eq!(text(&o[1]), "shape");
+    // Value ([optional] VARIANT index): given, by reference, or as another type.
+    let mut index = Variant::from(3);
+    let o = assert_same_outcomes(
+        tester,
+        vec![positional(DISPID_VALUE, get, vec![3.into()])],
+        vec![
+            vec![positional(
+                DISPID_VALUE,
+                get,
+                vec![byref(VT_VARIANT, &mut index)],
+            )],
+            vec![by_name(DISPID_VALUE, get, vec![3.into()])],
+        ],
+    );
+    assert_variant!(o[0].result.clone(), Variant::from(30));
+}
+
+#[test]
+fn fast_path_answers_as_the_general_path_dispinterface() {
+    fn counter() -> IDispatch {
+        let counter: DCounter = Counter::default().into_com();
+        counter.cast().expect("a dispinterface is IDispatch")
+    }
+    let m = DISPATCH_METHOD;
+    let reads = [
+        positional(1, DISPATCH_PROPERTYGET, vec![]),
+        positional(5, DISPATCH_PROPERTYGET, vec![]),
+    ];
+    let with = |first: Vec<Call>| {
+        let mut calls = first;
+        calls.extend(reads.iter().cloned());
+        calls
+    };
+    let mut by = 2i32;
+    let o = assert_same_outcomes(
+        counter,
+        with(vec![
+            put(1, 10.into(), vec![]),
+            positional(3, m, vec![2.into(), 3.into()]),
+        ]),
+        vec![
+            with(vec![
+                put(1, "10".into(), vec![]),
+                positional(3, m, vec![2.into(), 3.into()]),
+            ]),
+            with(vec![
+                put(1, 10.into(), vec![]),
+                positional(3, m, vec![byref(VT_I4, &mut by), 3i16.into()]),
+            ]),
+            with(vec![
+                put(1, 10.into(), vec![]),
+                by_name(3, m, vec![2.into(), 3.into()]),
+            ]),
+        ],
+    );
+    assert_variant!(o[1].result.clone(), Variant::from(16));
+    assert_variant!(o[2].result.clone(), Variant::from(10));
+    assert_variant!(o[3].result.clone(), Variant::from(16));
+}
