@@ -580,9 +580,14 @@ impl<'a> DispCall<'a> {
     pub fn value<T: DispValue>(&self, k: usize) -> Result<T, DispFailure> {
         let vt = self.target_vt(k)?;
         match self.source(k)? {
-            Source::Given(i, v) => coerce(v, vt)
-                .map(T::from_variant)
-                .map_err(|hr| DispFailure::Arg(hr, i)),
+            // Already of the type: read in place, which is what the copy a coercion to the
+            // same type makes would give (see `DispValue::fast`).
+            Source::Given(i, v) => match T::fast(v, vt) {
+                Some(value) => Ok(value),
+                None => coerce(v, vt)
+                    .map(T::from_variant)
+                    .map_err(|hr| DispFailure::Arg(hr, i)),
+            },
             Source::Missing(Some(d)) => Ok(T::from_variant(default_value(d, vt)?)),
             Source::Missing(None) => Ok(T::zero()),
         }
