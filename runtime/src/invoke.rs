@@ -65,10 +65,10 @@ pub trait DispValue: Sized {
     fn into_variant(self, vt: VARTYPE) -> Variant;
     /// The zero value an omitted optional parameter receives (A4). It owns no resources.
     fn zero() -> Self;
-    /// For [`FastCall::value`]: the value of a by-value argument `v` whose type is exactly
-    /// the parameter's plain scalar type `vt`, read in place, which is what coercing it to
-    /// `vt` (a copy) and [`DispValue::from_variant`] give. `None` for any other argument (and
-    /// for `VT_ERROR` parameters, which take numbers).
+    /// For [`FastCall::value`] and [`DispCall::value`]: the value of a by-value argument `v`
+    /// whose type is exactly the parameter's plain scalar type `vt`, read in place, which is
+    /// what coercing it to `vt` (a copy) and [`DispValue::from_variant`] give. `None` for any
+    /// other argument (and for `VT_ERROR` parameters, which take numbers).
     fn fast(v: &VARIANT, vt: VARTYPE) -> Option<Self> {
         let _ = (v, vt);
         None
@@ -301,7 +301,9 @@ unsafe fn by_ref_arg<'a, T>(p: *const T) -> Arg<'a, T> {
 /// An `[out]` or `[in, out]` argument (A7): the caller's storage itself, or a temporary that
 /// [`ByRef::write_back`] stores into the caller's by-reference argument after a successful
 /// call. Dropped without `write_back` (a failed call), it frees the temporary and leaves the
-/// caller's value alone.
+/// caller's value alone; storage of exactly the parameter's type keeps what the
+/// implementation wrote, as in-place storage does (at an unaligned address the implementation
+/// works on a copy, which goes back when the `ByRef` goes).
 pub struct ByRef<'a, T: DispValue> {
     value: ManuallyDrop<T>,
     target: Target<'a>,
