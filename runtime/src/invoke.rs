@@ -6,6 +6,11 @@
 //! reversed-order, named-argument, optional/default and coercion rules), calls the Rust
 //! implementation, writes back by-reference arguments and returns the result as a [`Variant`].
 //! Everything else (checks, member selection, EXCEPINFO, panics) happens here, once.
+//!
+//! Before that, the shim tries its fast path: [`FastCall`] recognises the call shape nearly
+//! every caller uses (positional arguments of exactly the parameters' types, by value) and the
+//! generated arm calls the implementation directly, with the outcome the general path would
+//! give; any other call goes the general way.
 
 use core::ffi::c_void;
 use core::marker::PhantomData;
