@@ -2,6 +2,10 @@
 //! result) and GetRequestProperty (BSTR and LONG in, VARIANT out) against the same calls
 //! through the vtable, and `GetIDsOfNames` on 5- and 500-member tables.
 //!
+//! Also: GetRequestAttribute (BSTR in, BSTR out) and a property put of a BSTR (IShape's Name,
+//! from the conformance IDL) against their vtable calls, and GetRequestProperty with its
+//! arguments passed by name, which the shim's fast path leaves to the general path.
+//!
 //! `cargo bench --bench dispatch`
 //!
 //! Each sample runs 1000 iterations: left to choose, divan settles on one iteration per sample
@@ -18,6 +22,13 @@ mod certif {
 }
 
 use certif::{ICertServerExit, ICertServerExit_Impl};
+
+#[allow(dead_code, clippy::all)]
+mod dispatch_test {
+    include!("../fixtures/dispatch/expected/dispatch_test.rs");
+}
+
+use dispatch_test::{IShape, IShape_Impl};
 
 struct Ca;
 
@@ -60,16 +71,51 @@ impl ICertServerExit_Impl for Ca {
     }
 }
 
+struct Shape;
+
+impl IShape_Impl for Shape {
+    fn get_name(&self) -> Result<BStr> {
+        Ok(BStr::new())
+    }
+    fn put_name(&self, value: &BStr) -> Result<()> {
+        black_box(value);
+        Ok(())
+    }
+    fn area(&self) -> Result<f64> {
+        Ok(0.0)
+    }
+}
+
 fn main() {
     divan::main();
 }
 
 fn invoke(d: &IDispatch, dispid: i32, args: &mut [Variant]) -> Variant {
+    invoke_named(
+        d,
+        dispid,
+        DISPATCH_METHOD | DISPATCH_PROPERTYGET,
+        args,
+        &mut [],
+    )
+}
+
+fn invoke_named(
+    d: &IDispatch,
+    dispid: i32,
+    flags: u16,
+    args: &mut [Variant],
+    named: &mut [i32],
+) -> Variant {
     let mut params = DISPPARAMS {
         rgvarg: args.as_mut_ptr().cast(),
-        rgdispidNamedArgs: core::ptr::null_mut(),
+        rgdispidNamedArgs: if named.is_empty() {
+            core::ptr::null_mut()
+        } else {
+            named.as_mut_ptr()
+        },
         cArgs: args.len() as u32,
-        cNamedArgs: 0,
+        cNamedArgs: named.len() as u32,
     };
     let mut result = Variant::new();
     // SAFETY: a live IDispatch; valid arguments and out pointers.
@@ -79,7 +125,7 @@ fn invoke(d: &IDispatch, dispid: i32, args: &mut [Variant]) -> Variant {
             dispid,
             &IID_NULL,
             0,
-            DISPATCH_METHOD | DISPATCH_PROPERTYGET,
+            flags,
             &mut params,
             result.as_mut_ptr(),
             core::ptr::null_mut(),
@@ -116,6 +162,62 @@ fn request_property_invoke(b: Bencher) {
     let d: IDispatch = ca.cast().expect("dual");
     let mut args = [Variant::from(1), Variant::from("RequestID")];
     b.bench_local(|| invoke(black_box(&d), 0x6002_0001, &mut args));
+}
+
+#[divan::bench(sample_size = 1000)]
+fn request_property_invoke_named(b: Bencher) {
+    let ca: ICertServerExit = Ca.into_com();
+    let d: IDispatch = ca.cast().expect("dual");
+    let mut args = [Variant::from("RequestID"), Variant::from(1)];
+    let mut named = [0, 1];
+    b.bench_local(|| {
+        invoke_named(
+            black_box(&d),
+            0x6002_0001,
+            DISPATCH_METHOD,
+            &mut args,
+            &mut named,
+        )
+    });
+}
+
+#[divan::bench(sample_size = 1000)]
+fn request_attribute_vtable(b: Bencher) {
+    let ca: ICertServerExit = Ca.into_com();
+    let name = BStr::from("CertificateTemplate");
+    b.bench_local(|| black_box(&ca).get_request_attribute(black_box(&name)));
+}
+
+#[divan::bench(sample_size = 1000)]
+fn request_attribute_invoke(b: Bencher) {
+    let ca: ICertServerExit = Ca.into_com();
+    let d: IDispatch = ca.cast().expect("dual");
+    let mut args = [Variant::from("CertificateTemplate")];
+    b.bench_local(|| invoke(black_box(&d), 0x6002_0002, &mut args));
+}
+
+#[divan::bench(sample_size = 1000)]
+fn name_put_vtable(b: Bencher) {
+    let shape: IShape = Shape.into_com();
+    let name = BStr::from("shape");
+    b.bench_local(|| black_box(&shape).put_name(black_box(&name)));
+}
+
+#[divan::bench(sample_size = 1000)]
+fn name_put_invoke(b: Bencher) {
+    let shape: IShape = Shape.into_com();
+    let d: IDispatch = shape.cast().expect("dual");
+    let mut args = [Variant::from("shape")];
+    let mut named = [DISPID_PROPERTYPUT];
+    b.bench_local(|| {
+        invoke_named(
+            black_box(&d),
+            1,
+            DISPATCH_PROPERTYPUT,
+            &mut args,
+            &mut named,
+        )
+    });
 }
 
 /// A DISPID table of `n` members named `Member0000`... (as the generator lays one out, with

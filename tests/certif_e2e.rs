@@ -704,3 +704,78 @@ fn invoke_r3_mock_ca_errors_reach_excepinfo() {
         (E_UNEXPECTED, "no extension fetched yet")
     );
 }
+
+/// The shim's fast path (positional arguments of exactly the parameters' types, by value)
+/// answers as its general path: the calls benches/dispatch.rs measures, and the rest of an
+/// exit module's reads, made once with exact types and once with equivalent arguments the
+/// fast path declines (another type with the same value, by reference, by name), each on a
+/// fresh mock CA. Errors from the implementation (before SetContext) included (R3).
+#[test]
+fn fast_path_answers_as_the_general_path_over_the_mock_ca() {
+    use dispatch_support::*;
+    use idlgen_runtime::*;
+    type Call = (i32, Vec<Variant>, Vec<i32>);
+    // Positional arguments in declaration order (reversed into rgvarg).
+    let pos = |dispid: i32, args: Vec<Variant>| -> Call {
+        (dispid, args.into_iter().rev().collect(), vec![])
+    };
+    let run = |calls: Vec<Call>| -> Vec<String> {
+        let ca = late_bound_ca();
+        calls
+            .into_iter()
+            .map(|(dispid, mut rgvarg, mut named)| {
+                let o = invoke_raw(&ca, dispid, METHOD_GET, &mut rgvarg, &mut named);
+                format!("{:?} {:?} {:?} {:?}", o.hr, o.result, o.arg_err, o.excep)
+            })
+            .collect()
+    };
+    let (set_context, request_property, extension, flags) =
+        (0x6002_0000, 0x6002_0001, 0x6002_0004, 0x6002_0005);
+    let fast = run(vec![
+        pos(flags, vec![]),
+        pos(
+            request_property,
+            vec!["RequestID".into(), PROPTYPE_LONG.into()],
+        ),
+        pos(set_context, vec![7.into()]),
+        pos(
+            request_property,
+            vec!["RequestID".into(), PROPTYPE_LONG.into()],
+        ),
+        pos(
+            request_property,
+            vec!["RequesterName".into(), PROPTYPE_STRING.into()],
+        ),
+        pos(extension, vec!["2.5.29.15".into(), PROPTYPE_BINARY.into()]),
+        pos(flags, vec![]),
+    ]);
+    let mut name = BStr::from("RequestID");
+    let mut context = 7i32;
+    let general = run(vec![
+        pos(flags, vec![]),
+        (
+            request_property,
+            vec!["RequestID".into(), PROPTYPE_LONG.into()],
+            vec![0, 1],
+        ),
+        pos(set_context, vec![byref(VT_I4, &mut context)]),
+        pos(
+            request_property,
+            vec![byref(VT_BSTR, &mut name), (PROPTYPE_LONG as i16).into()],
+        ),
+        pos(
+            request_property,
+            vec!["RequesterName".into(), PROPTYPE_STRING.to_string().into()],
+        ),
+        (
+            extension,
+            vec![PROPTYPE_BINARY.into(), "2.5.29.15".into()],
+            vec![1, 0],
+        ),
+        pos(flags, vec![]),
+    ]);
+    assert_eq!(fast, general);
+    assert!(fast[0].starts_with("0x80020009"), "{fast:?}");
+    assert!(fast[3].contains("value: 42"), "{fast:?}");
+    assert!(fast[6].contains("value: 1 "), "{fast:?}");
+}

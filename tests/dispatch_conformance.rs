@@ -764,6 +764,157 @@ fn invoke_a7_byref_to_by_value_and_out_parameters() {
     assert_eq!((a, b.to_string_lossy()), (2, "keep!".to_string()));
 }
 
+/// A by-reference argument pointing at `p` (storage the test owns, perhaps unaligned).
+fn byref_at<T>(vt: u16, p: *mut T) -> Variant {
+    let mut raw = VARIANT::new();
+    raw.vt = VT_BYREF | vt;
+    raw.data.byref = p.cast();
+    // SAFETY: a VT_BYREF VARIANT owns nothing; the storage outlives its use.
+    unsafe { Variant::from_raw(raw) }
+}
+
+/// A7 with the callers' storage at addresses not aligned for its type (Wine's VBScript passes
+/// its variables as VT_BYREF | VT_VARIANT at 4-byte-aligned addresses): the shim reads, frees
+/// and writes back through such pointers without assuming alignment. Regression test: the
+/// write-back used aligned writes and the implementation got a `&mut` into the caller's
+/// storage, which debug builds stop on ("misaligned pointer dereference") and which is
+/// undefined behaviour in any build.
+#[test]
+fn invoke_a7_byref_storage_at_unaligned_addresses() {
+    #[repr(C, align(16))]
+    struct Buffer([u8; 256]);
+    let mut buffer = Buffer([0; 256]);
+    let base = buffer.0.as_mut_ptr();
+    // Each slot lies inside the buffer at an offset its type's alignment does not divide.
+    // SAFETY: every offset leaves room for its value (at most 24 bytes) in 256 bytes.
+    let at = |offset: usize| unsafe { base.add(offset) };
+    let (a, b, c) = (
+        at(1).cast::<i32>(),
+        at(9).cast::<BSTR>(),
+        at(20).cast::<VARIANT>(),
+    );
+    let d = tester();
+
+    // [in, out] of exactly the parameters' types: the implementation's writes reach the
+    // caller's storage.
+    // SAFETY: the slots are valid for their values' bytes; writes and reads assume no
+    // alignment; the BSTR and VARIANT placed here are taken back (and freed) below.
+    unsafe {
+        a.write_unaligned(1);
+        b.write_unaligned(BStr::from("hi").into_raw());
+        c.write_unaligned(Variant::from("old").into_raw());
+    }
+    let mut rgvarg = [
+        byref_at(VT_VARIANT, c),
+        byref_at(VT_BSTR, b),
+        byref_at(VT_I4, a),
+    ];
+    let o = invoke_raw(&d, SWAP, DISPATCH_METHOD, &mut rgvarg, &mut []);
+    assert_eq!(o.hr, S_OK, "{o:?}");
+    // SAFETY: as above.
+    let (av, bv, cv) = unsafe {
+        (
+            a.read_unaligned(),
+            BStr::from_raw(b.read_unaligned()),
+            Variant::from_raw(c.read_unaligned()),
+        )
+    };
+    assert_eq!((av, bv.to_string_lossy()), (2, "hi!".to_string()));
+    assert_variant!(cv, Variant::from(2));
+
+    // Other types: coerced into temporaries and stored back into the unaligned storage
+    // (a VT_I2, a VARIANT holding the string, a VT_R8).
+    let (a2, c2) = (at(49).cast::<i16>(), at(59).cast::<f64>());
+    // SAFETY: as above.
+    unsafe {
+        a2.write_unaligned(5);
+        c.write_unaligned(Variant::from(7).into_raw());
+        c2.write_unaligned(0.5);
+    }
+    let mut rgvarg = [
+        byref_at(VT_R8, c2),
+        byref_at(VT_VARIANT, c),
+        byref_at(VT_I2, a2),
+    ];
+    let o = invoke_raw(&d, SWAP, DISPATCH_METHOD, &mut rgvarg, &mut []);
+    assert_eq!(o.hr, S_OK, "{o:?}");
+    // SAFETY: as above.
+    let (av, bv, cv) = unsafe {
+        (
+            a2.read_unaligned(),
+            Variant::from_raw(c.read_unaligned()),
+            c2.read_unaligned(),
+        )
+    };
+    assert_eq!((av, cv), (6, 6.0));
+    assert_eq!(String::try_from(&bv).ok().as_deref(), Some("7!"));
+
+    // [out] parameters: written without reading the old value.
+    // SAFETY: as above.
+    unsafe {
+        a.write_unaligned(0);
+        b.write_unaligned(core::ptr::null_mut());
+    }
+    let o = invoke(
+        &d,
+        OUTS,
+        DISPATCH_METHOD,
+        vec![byref_at(VT_I4, a), byref_at(VT_BSTR, b)],
+    );
+    assert_eq!(o.hr, S_OK, "{o:?}");
+    // SAFETY: as above.
+    let (av, bv) = unsafe { (a.read_unaligned(), BStr::from_raw(b.read_unaligned())) };
+    assert_eq!((av, bv.to_string_lossy()), (42, "out".to_string()));
+
+    // A failing write-back after the implementation ran: what it wrote in place is still
+    // the caller's.
+    // SAFETY: as above.
+    unsafe {
+        a.write_unaligned(1);
+        b.write_unaligned(BStr::from("keep").into_raw());
+    }
+    let mut null = core::ptr::null_mut::<core::ffi::c_void>();
+    let o = invoke(
+        &d,
+        SWAP,
+        DISPATCH_METHOD,
+        vec![
+            byref_at(VT_I4, a),
+            byref_at(VT_BSTR, b),
+            byref_at(VT_DISPATCH, &mut null),
+        ],
+    );
+    assert_eq!((o.hr, o.arg_err), (DISP_E_TYPEMISMATCH, Some(0)));
+    // SAFETY: as above.
+    let (av, bv) = unsafe { (a.read_unaligned(), BStr::from_raw(b.read_unaligned())) };
+    assert_eq!((av, bv.to_string_lossy()), (2, "keep!".to_string()));
+
+    // By-reference arguments to by-value parameters (a VARIANT and a BSTR) are read, not
+    // borrowed, when unaligned.
+    // SAFETY: as above.
+    unsafe {
+        c.write_unaligned(Variant::from(3.5).into_raw());
+        b.write_unaligned(BStr::from("text").into_raw());
+    }
+    let o = invoke(
+        &d,
+        DESCRIBE,
+        DISPATCH_METHOD,
+        vec![
+            1.into(),
+            byref_at(VT_VARIANT, c),
+            2.into(),
+            byref_at(VT_BSTR, b),
+        ],
+    );
+    assert_eq!(text(&o), "a=1 b=VT_R8:3.5 c=2 d=text");
+    // SAFETY: as above.
+    unsafe {
+        drop(Variant::from_raw(c.read_unaligned()));
+        drop(BStr::from_raw(b.read_unaligned()));
+    }
+}
+
 #[test]
 fn invoke_a8_retval_is_never_an_argument() {
     let d = tester();
@@ -1089,4 +1240,296 @@ fn dispinterface_implemented_in_rust() {
         invoke(&d, 6, DISPATCH_METHOD, vec!["it".into()]).hr,
         DISP_E_BADPARAMCOUNT
     );
+}
+
+// ---- The fast path answers as the general path ----
+//
+// A generated shim answers the common call shape (positional arguments of exactly the
+// parameters' types, by value; a put's value named DISPID_PROPERTYPUT) on a fast path that
+// calls the implementation directly, and declines every other call to the general path. Each
+// case below makes one call the fast path takes and equivalent calls it declines (an argument
+// of another type with the same value, by reference, or by name), each on a fresh object,
+// followed by the same calls that show the object's state, and asserts equal outcomes.
+
+/// One call: DISPID, wFlags, `rgvarg` and the named DISPIDs.
+type Call = (i32, u16, Vec<Variant>, Vec<i32>);
+
+/// Positional arguments in declaration order (reversed into rgvarg, A1).
+fn positional(dispid: i32, flags: u16, args: Vec<Variant>) -> Call {
+    (dispid, flags, args.into_iter().rev().collect(), vec![])
+}
+
+/// Every argument by name (its parameter's position), in declaration order (A1, A2).
+fn by_name(dispid: i32, flags: u16, args: Vec<Variant>) -> Call {
+    let ids = (0..args.len() as i32).collect();
+    (dispid, flags, args, ids)
+}
+
+/// A property put: the value (DISPID_PROPERTYPUT), then index arguments in declaration order.
+fn put(dispid: i32, value: Variant, index: Vec<Variant>) -> Call {
+    let mut rgvarg = vec![value];
+    rgvarg.extend(index.into_iter().rev());
+    (
+        dispid,
+        DISPATCH_PROPERTYPUT,
+        rgvarg,
+        vec![DISPID_PROPERTYPUT],
+    )
+}
+
+/// The outcomes of `calls` made in turn on a fresh object from `object`, with LCID 0x409.
+fn outcomes(object: fn() -> IDispatch, calls: Vec<Call>) -> Vec<Outcome> {
+    let d = object();
+    calls
+        .into_iter()
+        .map(|(dispid, flags, mut rgvarg, mut named)| {
+            invoke_with(&d, dispid, &IID_NULL, 0x409, flags, &mut rgvarg, &mut named)
+        })
+        .collect()
+}
+
+/// The first call of `fast` and of each `general` sequence differ; the rest (reading the
+/// object's state) are the same. Outcomes compare whole: HRESULT, result (type and value),
+/// `*puArgErr` and EXCEPINFO.
+fn assert_same_outcomes(
+    object: fn() -> IDispatch,
+    fast: Vec<Call>,
+    general: Vec<Vec<Call>>,
+) -> Vec<Outcome> {
+    let expected = outcomes(object, fast);
+    for (case, calls) in general.into_iter().enumerate() {
+        let actual = outcomes(object, calls);
+        assert_eq!(actual.len(), expected.len());
+        for (a, e) in actual.iter().zip(&expected) {
+            assert_eq!(
+                (a.hr, a.arg_err, &a.excep),
+                (e.hr, e.arg_err, &e.excep),
+                "general case {case}: {a:?} != fast {e:?}"
+            );
+            assert!(
+                same(&a.result, &e.result),
+                "general case {case}: {a:?} != fast {e:?}"
+            );
+        }
+    }
+    expected
+}
+
+#[test]
+fn fast_path_answers_as_the_general_path_methods() {
+    let m = DISPATCH_METHOD;
+    // Add(LONG, LONG): a value, and an error from the implementation (R3).
+    let mut two = 2i32;
+    let o = assert_same_outcomes(
+        tester,
+        vec![positional(ADD, m, vec![2.into(), 3.into()])],
+        vec![
+            vec![positional(ADD, m, vec![2i16.into(), 3.into()])],
+            vec![positional(ADD, m, vec![2.into(), "3".into()])],
+            vec![positional(ADD, m, vec![byref(VT_I4, &mut two), 3.into()])],
+            vec![by_name(ADD, m, vec![2.into(), 3.into()])],
+        ],
+    );
+    assert_variant!(o[0].result.clone(), Variant::from(5));
+    let o = assert_same_outcomes(
+        tester,
+        vec![positional(ADD, m, vec![i32::MAX.into(), 1.into()])],
+        vec![
+            vec![positional(
+                ADD,
+                m,
+                vec![f64::from(i32::MAX).into(), 1.into()],
+            )],
+            vec![by_name(ADD, m, vec![i32::MAX.into(), 1.into()])],
+        ],
+    );
+    assert_eq!(o[0].hr, DISP_E_EXCEPTION);
+    // Describe(LONG, [optional] VARIANT, [defaultvalue] LONG, [defaultvalue] BSTR): VARIANT
+    // and BSTR arguments borrowed on the fast path.
+    let mut b = Variant::from(2.5);
+    let mut d = BStr::from("text");
+    let o = assert_same_outcomes(
+        tester,
+        vec![positional(
+            DESCRIBE,
+            m,
+            vec![1.into(), 2.5.into(), 7.into(), "text".into()],
+        )],
+        vec![
+            vec![positional(
+                DESCRIBE,
+                m,
+                vec![1.into(), byref(VT_VARIANT, &mut b), 7.into(), "text".into()],
+            )],
+            vec![positional(
+                DESCRIBE,
+                m,
+                vec![1.into(), 2.5.into(), 7.into(), byref(VT_BSTR, &mut d)],
+            )],
+            vec![positional(
+                DESCRIBE,
+                m,
+                vec![1u8.into(), 2.5.into(), "7".into(), "text".into()],
+            )],
+            vec![by_name(
+                DESCRIBE,
+                m,
+                vec![1.into(), 2.5.into(), 7.into(), "text".into()],
+            )],
+        ],
+    );
+    assert_eq!(text(&o[0]), "a=1 b=VT_R8:2.5 c=7 d=text");
+    // Kinds(VARIANT_BOOL, double, short, unsigned long).
+    let o = assert_same_outcomes(
+        tester,
+        vec![positional(
+            KINDS,
+            m,
+            vec![true.into(), 2.5.into(), 7i16.into(), 9u32.into()],
+        )],
+        vec![
+            vec![positional(
+                KINDS,
+                m,
+                vec![(-1).into(), 2.5f32.into(), 7.into(), 9.into()],
+            )],
+            vec![by_name(
+                KINDS,
+                m,
+                vec![true.into(), 2.5.into(), 7i16.into(), 9u32.into()],
+            )],
+        ],
+    );
+    assert_eq!(text(&o[0]), "true 2.5 7 9");
+    // Locale(LONG, [lcid]): the LCID passed to Invoke on both paths.
+    let o = assert_same_outcomes(
+        tester,
+        vec![positional(LOCALE, m, vec![1.into()])],
+        vec![
+            vec![positional(LOCALE, m, vec![1i16.into()])],
+            vec![by_name(LOCALE, m, vec![1.into()])],
+        ],
+    );
+    assert_variant!(o[0].result.clone(), Variant::from(0x40A));
+    // Fail(LONG): EXCEPINFO filled alike (R3).
+    let mut code = E_ACCESSDENIED.0;
+    let o = assert_same_outcomes(
+        tester,
+        vec![positional(FAIL, m, vec![E_ACCESSDENIED.0.into()])],
+        vec![
+            vec![positional(FAIL, m, vec![byref(VT_I4, &mut code)])],
+            vec![by_name(FAIL, m, vec![E_ACCESSDENIED.0.into()])],
+        ],
+    );
+    assert_eq!(o[0].excep.as_ref().map(|e| e.scode), Some(E_ACCESSDENIED));
+}
+
+#[test]
+fn fast_path_answers_as_the_general_path_properties() {
+    let get = DISPATCH_PROPERTYGET;
+    // Item: a put with an index (the value named DISPID_PROPERTYPUT), then gets; a get of an
+    // absent item fails in the implementation (R3).
+    let mut value = Variant::from("v");
+    let reads = || {
+        vec![
+            positional(ITEM, get, vec![1.into()]),
+            positional(ITEM, get, vec![2.into()]),
+            positional(COUNT, get, vec![]),
+        ]
+    };
+    let with = |first: Call| {
+        let mut calls = vec![first];
+        calls.extend(reads());
+        calls
+    };
+    let o = assert_same_outcomes(
+        tester,
+        with(put(ITEM, "v".into(), vec![1.into()])),
+        vec![
+            with(put(ITEM, "v".into(), vec![1i16.into()])),
+            with(put(ITEM, byref(VT_VARIANT, &mut value), vec![1.into()])),
+            with((
+                ITEM,
+                DISPATCH_PROPERTYPUT,
+                vec!["v".into(), 1.into()],
+                vec![DISPID_PROPERTYPUT, 0],
+            )),
+        ],
+    );
+    assert_eq!(o[0].hr, S_OK);
+    assert_eq!(text(&o[1]), "v");
+    assert_eq!(o[2].hr, DISP_E_EXCEPTION);
+    assert_variant!(o[3].result.clone(), Variant::from(1));
+    // Name (the dual base's property): a put of a BSTR, then a get.
+    let mut name = BStr::from("shape");
+    let o = assert_same_outcomes(
+        tester,
+        vec![
+            put(NAME, "shape".into(), vec![]),
+            positional(NAME, get, vec![]),
+        ],
+        vec![vec![
+            put(NAME, byref(VT_BSTR, &mut name), vec![]),
+            positional(NAME, get, vec![]),
+        ]],
+    );
+    assert_eq!(text(&o[1]), "shape");
+    // Value ([optional] VARIANT index): given, by reference, or as another type.
+    let mut index = Variant::from(3);
+    let o = assert_same_outcomes(
+        tester,
+        vec![positional(DISPID_VALUE, get, vec![3.into()])],
+        vec![
+            vec![positional(
+                DISPID_VALUE,
+                get,
+                vec![byref(VT_VARIANT, &mut index)],
+            )],
+            vec![by_name(DISPID_VALUE, get, vec![3.into()])],
+        ],
+    );
+    assert_variant!(o[0].result.clone(), Variant::from(30));
+}
+
+#[test]
+fn fast_path_answers_as_the_general_path_dispinterface() {
+    fn counter() -> IDispatch {
+        let counter: DCounter = Counter::default().into_com();
+        counter.cast().expect("a dispinterface is IDispatch")
+    }
+    let m = DISPATCH_METHOD;
+    let reads = [
+        positional(1, DISPATCH_PROPERTYGET, vec![]),
+        positional(5, DISPATCH_PROPERTYGET, vec![]),
+    ];
+    let with = |first: Vec<Call>| {
+        let mut calls = first;
+        calls.extend(reads.iter().cloned());
+        calls
+    };
+    let mut by = 2i32;
+    let o = assert_same_outcomes(
+        counter,
+        with(vec![
+            put(1, 10.into(), vec![]),
+            positional(3, m, vec![2.into(), 3.into()]),
+        ]),
+        vec![
+            with(vec![
+                put(1, "10".into(), vec![]),
+                positional(3, m, vec![2.into(), 3.into()]),
+            ]),
+            with(vec![
+                put(1, 10.into(), vec![]),
+                positional(3, m, vec![byref(VT_I4, &mut by), 3i16.into()]),
+            ]),
+            with(vec![
+                put(1, 10.into(), vec![]),
+                by_name(3, m, vec![2.into(), 3.into()]),
+            ]),
+        ],
+    );
+    assert_variant!(o[1].result.clone(), Variant::from(16));
+    assert_variant!(o[2].result.clone(), Variant::from(10));
+    assert_variant!(o[3].result.clone(), Variant::from(16));
 }

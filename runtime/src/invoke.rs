@@ -6,6 +6,11 @@
 //! reversed-order, named-argument, optional/default and coercion rules), calls the Rust
 //! implementation, writes back by-reference arguments and returns the result as a [`Variant`].
 //! Everything else (checks, member selection, EXCEPINFO, panics) happens here, once.
+//!
+//! Before that, the shim tries its fast path: [`FastCall`] recognises the call shape nearly
+//! every caller uses (positional arguments of exactly the parameters' types, by value) and the
+//! generated arm calls the implementation directly, with the outcome the general path would
+//! give; any other call goes the general way.
 
 use core::ffi::c_void;
 use core::marker::PhantomData;
@@ -65,6 +70,82 @@ pub trait DispValue: Sized {
     fn into_variant(self, vt: VARTYPE) -> Variant;
     /// The zero value an omitted optional parameter receives (A4). It owns no resources.
     fn zero() -> Self;
+    /// For [`FastCall::value`] and [`DispCall::value`]: the value of a by-value argument `v`
+    /// whose type is exactly the parameter's plain scalar type `vt`, read in place, which is
+    /// what coercing it to `vt` (a copy) and [`DispValue::from_variant`] give. `None` for any
+    /// other argument (and for `VT_ERROR` parameters, which take numbers).
+    fn fast(v: &VARIANT, vt: VARTYPE) -> Option<Self> {
+        let _ = (v, vt);
+        None
+    }
+    /// For [`FastCall::finish`]: stores `self.into_variant(vt)` into `*dst`, which holds
+    /// nothing to free.
+    ///
+    /// # Safety
+    /// `dst` is writable for a VARIANT.
+    #[inline(always)]
+    unsafe fn store(self, vt: VARTYPE, dst: *mut VARIANT) {
+        // SAFETY: caller contract.
+        unsafe { dst.write(self.into_variant(vt).into_raw()) }
+    }
+}
+
+/// What [`FastCall::finish`] stores in `*pVarResult` (R1): a [`DispValue`] as the VARIANT
+/// [`DispValue::into_variant`] makes, or nothing for `()` (the `VT_EMPTY` already there).
+pub trait DispReturn {
+    /// Stores the result into `*dst` (which holds `VT_EMPTY`) as a VARIANT of type `vt`.
+    ///
+    /// # Safety
+    /// `dst` is writable for a VARIANT.
+    unsafe fn store(self, vt: VARTYPE, dst: *mut VARIANT);
+}
+
+impl<T: DispValue> DispReturn for T {
+    #[inline(always)]
+    unsafe fn store(self, vt: VARTYPE, dst: *mut VARIANT) {
+        // SAFETY: caller contract.
+        unsafe { DispValue::store(self, vt, dst) }
+    }
+}
+
+impl DispReturn for () {
+    #[inline(always)]
+    unsafe fn store(self, _vt: VARTYPE, _dst: *mut VARIANT) {}
+}
+
+/// Stores `v` into `*dst` (which holds nothing to free), where `v` is a VARIANT built from
+/// [`VARIANT::new`] with `vt` and at most the union's first 8 bytes set (a scalar, `bool` or
+/// BSTR from [`DispValue::into_variant`]): every other byte is zero.
+///
+/// On x86-64 its first 16 bytes go out in one store. Callers commonly copy a VARIANT with
+/// 16-byte loads, and a load is forwarded from a store still in flight only when one store
+/// covers it: written field by field, the caller's first read of the result waits until the
+/// stores retire, which costs about as much as the rest of a fast-path `Invoke`.
+///
+/// # Safety
+/// `dst` is writable for a VARIANT; `v` is as described.
+#[inline(always)]
+unsafe fn store_packed(dst: *mut VARIANT, v: VARIANT) {
+    // SAFETY: every byte of `v` is initialized (built from VARIANT::new).
+    let bits = unsafe { v.data.ullVal };
+    #[cfg(target_arch = "x86_64")]
+    {
+        use core::arch::x86_64::{_mm_set_epi64x, _mm_storeu_si128};
+        const _: () =
+            assert!(size_of::<VARIANT>() == 24 && core::mem::offset_of!(VARIANT, data) == 8);
+        // SAFETY: dst is writable for 24 bytes (caller contract): `vt` and the reserved words
+        // (zero) and the union's first 8 bytes in one store, then its last 8 (zero).
+        unsafe {
+            _mm_storeu_si128(dst.cast(), _mm_set_epi64x(bits as i64, i64::from(v.vt)));
+            dst.cast::<u64>().add(2).write(0);
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = bits;
+        // SAFETY: caller contract.
+        unsafe { dst.write(v) };
+    }
 }
 
 macro_rules! scalar {
@@ -89,6 +170,20 @@ macro_rules! scalar {
             }
             fn zero() -> $t {
                 0 as $t
+            }
+            #[inline(always)]
+            unsafe fn store(self, vt: VARTYPE, dst: *mut VARIANT) {
+                // SAFETY: caller contract; `into_variant` builds on VARIANT::new and sets a
+                // member of at most 8 bytes.
+                unsafe { store_packed(dst, self.into_variant(vt).into_raw()) }
+            }
+            #[inline(always)]
+            fn fast(v: &VARIANT, vt: VARTYPE) -> Option<$t> {
+                if v.vt != vt || vt == VT_ERROR || !matches!(vt, $($vt)|*) {
+                    return None;
+                }
+                // SAFETY: vt names the member, which has this Rust type.
+                Some(unsafe { v.data.$field })
             }
         }
     };
@@ -120,6 +215,20 @@ impl DispValue for bool {
     fn zero() -> bool {
         false
     }
+    #[inline(always)]
+    unsafe fn store(self, vt: VARTYPE, dst: *mut VARIANT) {
+        // SAFETY: caller contract; `Variant::from(bool)` builds on zeroed data and sets
+        // `boolVal`.
+        unsafe { store_packed(dst, self.into_variant(vt).into_raw()) }
+    }
+    #[inline(always)]
+    fn fast(v: &VARIANT, vt: VARTYPE) -> Option<bool> {
+        if v.vt != VT_BOOL || vt != VT_BOOL {
+            return None;
+        }
+        // SAFETY: vt names boolVal.
+        Some(unsafe { v.data.boolVal } != VARIANT_FALSE)
+    }
 }
 
 impl DispValue for BStr {
@@ -132,6 +241,12 @@ impl DispValue for BStr {
     }
     fn zero() -> BStr {
         BStr::new()
+    }
+    #[inline(always)]
+    unsafe fn store(self, vt: VARTYPE, dst: *mut VARIANT) {
+        // SAFETY: caller contract; `Variant::from(BStr)` builds on zeroed data and sets
+        // `bstrVal`.
+        unsafe { store_packed(dst, self.into_variant(vt).into_raw()) }
     }
 }
 
@@ -155,6 +270,10 @@ pub enum Arg<'a, T> {
     Borrowed(&'a T),
     /// A converted or default value.
     Owned(T),
+    /// A bitwise copy of the caller's value, read from a by-reference argument whose address
+    /// is not aligned for `T` (so it cannot be borrowed); the caller still owns what it holds,
+    /// so it is never dropped.
+    Copied(ManuallyDrop<T>),
 }
 
 impl<T> Deref for Arg<'_, T> {
@@ -163,22 +282,46 @@ impl<T> Deref for Arg<'_, T> {
         match self {
             Arg::Borrowed(t) => t,
             Arg::Owned(t) => t,
+            Arg::Copied(t) => t,
         }
+    }
+}
+
+/// The caller's value behind a non-null by-reference pointer, borrowed when `p` is aligned
+/// for `T`, else copied bit for bit (the caller's storage need not be aligned: Wine's VBScript
+/// passes variables as `VT_BYREF | VT_VARIANT` at 4-byte-aligned addresses).
+///
+/// # Safety
+/// `p` is non-null and points at a live `T` of the caller's, unchanged for `'a`.
+unsafe fn by_ref_arg<'a, T>(p: *const T) -> Arg<'a, T> {
+    if p.is_aligned() {
+        // SAFETY: aligned, non-null and live for 'a (caller contract).
+        Arg::Borrowed(unsafe { &*p })
+    } else {
+        // SAFETY: readable (caller contract); the copy is never dropped.
+        Arg::Copied(ManuallyDrop::new(unsafe { p.read_unaligned() }))
     }
 }
 
 /// An `[out]` or `[in, out]` argument (A7): the caller's storage itself, or a temporary that
 /// [`ByRef::write_back`] stores into the caller's by-reference argument after a successful
 /// call. Dropped without `write_back` (a failed call), it frees the temporary and leaves the
-/// caller's value alone.
+/// caller's value alone; storage of exactly the parameter's type keeps what the
+/// implementation wrote, as in-place storage does (at an unaligned address the implementation
+/// works on a copy, which goes back when the `ByRef` goes).
 pub struct ByRef<'a, T: DispValue> {
     value: ManuallyDrop<T>,
     target: Target<'a>,
 }
 
 enum Target<'a> {
-    /// `value` aliases the caller's `[in, out]` storage (a `&'a mut T` in disguise).
+    /// `value` aliases the caller's `[in, out]` storage (a `&'a mut T` in disguise), which is
+    /// aligned for `T`.
     Direct(*mut c_void, PhantomData<&'a mut ()>),
+    /// The caller's `[in, out]` storage of exactly `T` at an address not aligned for `T`:
+    /// `value` is a bitwise copy the implementation works on, moved back when the `ByRef` goes
+    /// (after a failed call too), so the caller sees what aligned storage would have shown.
+    Unaligned(*mut c_void),
     /// An `[out]` pointer of the exact type: written without reading the old value.
     Out(*mut c_void),
     /// A by-reference argument of another type: coerced back into it.
@@ -210,10 +353,17 @@ impl<T: DispValue> DerefMut for ByRef<'_, T> {
 
 impl<T: DispValue> Drop for ByRef<'_, T> {
     fn drop(&mut self) {
-        if !matches!(self.target, Target::Direct(..)) {
+        match self.target {
+            Target::Direct(..) => {}
+            // SAFETY: `value` holds the caller's value (taken only here or by write_back,
+            // which sets the target to Direct first); p is the caller's storage for it.
+            Target::Unaligned(p) => unsafe {
+                p.cast::<T>()
+                    .write_unaligned(ManuallyDrop::take(&mut self.value))
+            },
             // SAFETY: `value` is initialized for every other target and dropped only here
-            // (write_back takes it out and sets the target to Direct-free None first).
-            unsafe { ManuallyDrop::drop(&mut self.value) };
+            // (write_back takes it out and sets the target to Direct first).
+            _ => unsafe { ManuallyDrop::drop(&mut self.value) },
         }
     }
 }
@@ -235,9 +385,15 @@ impl<T: DispValue> ByRef<'_, T> {
         };
         match target {
             Target::Out(p) => {
-                // SAFETY: the caller's non-null [out] storage of exactly T; an [out] value is
-                // written without reading (or freeing) the old one.
-                unsafe { p.cast::<T>().write(value) };
+                // SAFETY: the caller's non-null [out] storage of exactly T, perhaps unaligned;
+                // an [out] value is written without reading (or freeing) the old one.
+                unsafe { p.cast::<T>().write_unaligned(value) };
+                Ok(())
+            }
+            Target::Unaligned(p) => {
+                // SAFETY: the caller's non-null storage of exactly T, whose old value `value`
+                // took over (a bitwise copy) and the implementation may have replaced.
+                unsafe { p.cast::<T>().write_unaligned(value) };
                 Ok(())
             }
             Target::Coerced(index, arg) => {
@@ -254,6 +410,10 @@ impl<T: DispValue> ByRef<'_, T> {
 /// Stores `value` (converted to the pointee's type) where a `VT_BYREF` argument points,
 /// freeing what was there.
 ///
+/// The caller's storage need not be aligned (Wine's VBScript passes its variables as
+/// `VT_BYREF | VT_VARIANT` at 4-byte-aligned addresses): every access here is unaligned, as
+/// the read side's (`coerce::deref`) is.
+///
 /// # Safety
 /// `arg` is a valid `VT_BYREF` VARIANT whose pointer is null or points at a live value of its
 /// base type, owned by the caller.
@@ -265,44 +425,51 @@ unsafe fn store_byref(arg: &VARIANT, value: Variant) -> Result<(), HRESULT> {
         return Err(E_POINTER);
     }
     if base == VT_VARIANT {
-        // SAFETY: p points at the caller's VARIANT, which owns its value: clear, then move in.
+        let p = p.cast::<VARIANT>();
+        // SAFETY: p points at the caller's VARIANT, which owns its value: cleared through an
+        // aligned copy (the caller's bytes are left alone when that fails), then the new
+        // value moved in.
         unsafe {
-            variant_clear(p.cast::<VARIANT>())
-                .ok()
-                .map_err(|e| e.code())?;
-            p.cast::<VARIANT>().write(value.into_raw());
+            let mut old = p.read_unaligned();
+            variant_clear(&mut old).ok().map_err(|e| e.code())?;
+            p.write_unaligned(value.into_raw());
         }
         return Ok(());
     }
     // SAFETY: value is valid.
     let v = unsafe { change_type_raw(value.as_raw(), base) }?.into_raw();
     // SAFETY: p points at a live value of type `base` owned by the caller; each arm frees the
-    // old value (for owning types) and stores the new one of the same type.
+    // old value (for owning types) and stores the new one of the same type, without assuming
+    // alignment.
     unsafe {
         if base & VT_ARRAY != 0 {
-            let old = *p.cast::<*mut SAFEARRAY>();
-            let _ = safe_array_destroy(old);
-            p.cast::<*mut SAFEARRAY>().write(v.data.parray);
+            let p = p.cast::<*mut SAFEARRAY>();
+            let _ = safe_array_destroy(p.read_unaligned());
+            p.write_unaligned(v.data.parray);
             return Ok(());
         }
         match base {
             VT_I1 | VT_UI1 => p.cast::<u8>().write(v.data.bVal),
-            VT_I2 | VT_UI2 | VT_BOOL => p.cast::<u16>().write(v.data.uiVal),
+            VT_I2 | VT_UI2 | VT_BOOL => p.cast::<u16>().write_unaligned(v.data.uiVal),
             VT_I4 | VT_UI4 | VT_INT | VT_UINT | VT_ERROR | VT_R4 => {
-                p.cast::<u32>().write(v.data.ulVal)
+                p.cast::<u32>().write_unaligned(v.data.ulVal)
             }
-            VT_I8 | VT_UI8 | VT_CY | VT_R8 | VT_DATE => p.cast::<u64>().write(v.data.ullVal),
+            VT_I8 | VT_UI8 | VT_CY | VT_R8 | VT_DATE => {
+                p.cast::<u64>().write_unaligned(v.data.ullVal)
+            }
             VT_BSTR => {
-                sys_free_string(*p.cast::<BSTR>());
-                p.cast::<BSTR>().write(v.data.bstrVal);
+                let p = p.cast::<BSTR>();
+                sys_free_string(p.read_unaligned());
+                p.write_unaligned(v.data.bstrVal);
             }
             VT_DISPATCH | VT_UNKNOWN => {
-                let old = *p.cast::<*mut c_void>();
+                let p = p.cast::<*mut c_void>();
+                let old = p.read_unaligned();
                 if !old.is_null() {
                     // The caller's old reference, given up to us: released here.
                     drop(crate::IUnknown::from_raw(old));
                 }
-                p.cast::<*mut c_void>().write(v.data.punkVal);
+                p.write_unaligned(v.data.punkVal);
             }
             _ => {
                 let mut v = v;
@@ -420,9 +587,14 @@ impl<'a> DispCall<'a> {
     pub fn value<T: DispValue>(&self, k: usize) -> Result<T, DispFailure> {
         let vt = self.target_vt(k)?;
         match self.source(k)? {
-            Source::Given(i, v) => coerce(v, vt)
-                .map(T::from_variant)
-                .map_err(|hr| DispFailure::Arg(hr, i)),
+            // Already of the type: read in place, which is what the copy a coercion to the
+            // same type makes would give (see `DispValue::fast`).
+            Source::Given(i, v) => match T::fast(v, vt) {
+                Some(value) => Ok(value),
+                None => coerce(v, vt)
+                    .map(T::from_variant)
+                    .map_err(|hr| DispFailure::Arg(hr, i)),
+            },
             Source::Missing(Some(d)) => Ok(T::from_variant(default_value(d, vt)?)),
             Source::Missing(None) => Ok(T::zero()),
         }
@@ -444,8 +616,9 @@ impl<'a> DispCall<'a> {
                     if p.is_null() {
                         return Err(DispFailure::Arg(E_POINTER, i));
                     }
-                    // SAFETY: non-null, pointing at the caller's BSTR for the call.
-                    return Ok(Arg::Borrowed(unsafe { BStr::from_raw_ref(&*p) }));
+                    // SAFETY: non-null, pointing at the caller's BSTR for the call (BStr is
+                    // repr(transparent) over BSTR).
+                    return Ok(unsafe { by_ref_arg(p.cast_const().cast::<BStr>()) });
                 }
                 coerce(v, VT_BSTR)
                     .map(|v| Arg::Owned(BStr::from_variant(v)))
@@ -470,8 +643,9 @@ impl<'a> DispCall<'a> {
                     if p.is_null() {
                         return Err(DispFailure::Arg(E_POINTER, i));
                     }
-                    // SAFETY: non-null, the caller's VARIANT for the call.
-                    return Ok(Arg::Borrowed(unsafe { Variant::from_raw_ref(&*p) }));
+                    // SAFETY: non-null, the caller's VARIANT for the call (Variant is
+                    // repr(transparent) over VARIANT).
+                    return Ok(unsafe { by_ref_arg(p.cast_const().cast::<Variant>()) });
                 }
                 if v.vt & VT_BYREF != 0 {
                     return coerce(v, v.vt & !VT_BYREF)
@@ -581,9 +755,16 @@ impl<'a> DispCall<'a> {
                         return Err(DispFailure::Arg(E_POINTER, i));
                     }
                     return Ok(if param.has(PARAMFLAG_FIN) {
-                        // The placeholder value holds no resources (see `DispValue::zero`)
-                        // and is never dropped.
-                        temp(T::zero(), Target::Direct(p, PhantomData))
+                        if p.cast::<T>().is_aligned() {
+                            // The placeholder value holds no resources (see
+                            // `DispValue::zero`) and is never dropped.
+                            temp(T::zero(), Target::Direct(p, PhantomData))
+                        } else {
+                            // SAFETY: non-null, the caller's live T; the copy goes back there
+                            // (see `Target::Unaligned`).
+                            let value = unsafe { p.cast::<T>().read_unaligned() };
+                            temp(value, Target::Unaligned(p))
+                        }
                     } else {
                         temp(T::zero(), Target::Out(p))
                     });
@@ -621,15 +802,201 @@ impl<'a> DispCall<'a> {
 
     /// An interface `[retval]` as `VT_DISPATCH` or `VT_UNKNOWN` (the member's result type).
     pub fn ret_interface<I: Interface>(&self, value: Option<I>) -> Variant {
-        let mut raw = VARIANT::new();
-        raw.vt = if self.member.ret == VT_UNKNOWN {
-            VT_UNKNOWN
-        } else {
-            VT_DISPATCH
+        interface_variant(value, self.member.ret)
+    }
+}
+
+/// An interface result as `Invoke` returns it (R1): `VT_UNKNOWN` when the member's result
+/// type `vt` is, else `VT_DISPATCH`.
+pub fn interface_variant<I: Interface>(value: Option<I>, vt: VARTYPE) -> Variant {
+    let mut raw = VARIANT::new();
+    raw.vt = if vt == VT_UNKNOWN {
+        VT_UNKNOWN
+    } else {
+        VT_DISPATCH
+    };
+    raw.data.punkVal = value.map_or(core::ptr::null_mut(), Interface::into_raw);
+    // SAFETY: an owned interface reference (or null) of the type vt names.
+    unsafe { Variant::from_raw(raw) }
+}
+
+/// The fast path of a generated `Invoke` shim: the common call shape, recognised with a few
+/// comparisons and answered without the general machinery of [`dispatch_invoke_selected`].
+///
+/// A shim selects the member first (as for the general path), then [`FastCall::new`] checks
+/// the parts of the call every member shares; the shim's arm for the member checks the
+/// argument count ([`FastCall::args`], [`FastCall::put_args`]) and that each argument already
+/// has its parameter's exact type, by value ([`FastCall::value`], [`FastCall::bstr`],
+/// [`FastCall::variant`]), then calls the implementation through [`FastCall::finish`]. When
+/// any check fails the shim takes the general path, which checks everything again from the
+/// start; nothing observable has happened by then but what the general path does first too
+/// (`*pVarResult` set to `VT_EMPTY`).
+///
+/// Every call the fast path answers gets exactly what the general path would give it: the
+/// same arguments reach the implementation (the caller's BSTR and VARIANT borrowed, scalars
+/// read in place, which is what a coercion to the same type copies), and the result, errors
+/// (R2, R3, EXCEPINFO) and panics (R5) go through the same code.
+pub struct FastCall<'a> {
+    /// The interface's name, for EXCEPINFOs.
+    source: &'a str,
+    args: &'a [VARIANT],
+    /// The one named argument is `DISPID_PROPERTYPUT` (I4).
+    put: bool,
+    lcid: u32,
+    result: *mut VARIANT,
+    excepinfo: *mut EXCEPINFO,
+}
+
+impl<'a> FastCall<'a> {
+    /// The call's shape when it can take the fast path: `riid` is `IID_NULL` (I1), the
+    /// DISPPARAMS are consistent (I2) and name either no argument or just `DISPID_PROPERTYPUT`
+    /// for a put's value (I4). Sets `*pVarResult` to `VT_EMPTY` then, as the general path
+    /// does before it looks at the member. `None`: the general path decides. `source` names
+    /// the interface in EXCEPINFOs.
+    ///
+    /// # Safety
+    /// As for [`dispatch_invoke`]; the arguments outlive `'a`.
+    #[inline(always)]
+    pub unsafe fn new(
+        source: &'a str,
+        riid: *const GUID,
+        lcid: u32,
+        pdispparams: *const DISPPARAMS,
+        pvarresult: *mut VARIANT,
+        pexcepinfo: *mut EXCEPINFO,
+    ) -> Option<FastCall<'a>> {
+        if riid.is_null() || pdispparams.is_null() {
+            return None;
+        }
+        // SAFETY: non-null and readable (caller contract); IID_NULL is all zero bits, and a
+        // GUID has no padding.
+        if unsafe { riid.cast::<u128>().read_unaligned() } != 0 {
+            return None;
+        }
+        // SAFETY: non-null and readable (caller contract).
+        let params = unsafe { &*pdispparams };
+        let put = match params.cNamedArgs {
+            0 => false,
+            1 if params.cArgs >= 1 && !params.rgdispidNamedArgs.is_null() => {
+                // SAFETY: non-null, valid for cNamedArgs ids (caller contract).
+                if unsafe { *params.rgdispidNamedArgs } != DISPID_PROPERTYPUT {
+                    return None;
+                }
+                true
+            }
+            _ => return None,
         };
-        raw.data.punkVal = value.map_or(core::ptr::null_mut(), Interface::into_raw);
-        // SAFETY: an owned interface reference (or null) of the type vt names.
-        unsafe { Variant::from_raw(raw) }
+        if params.cArgs > 0 && params.rgvarg.is_null() {
+            return None;
+        }
+        // SAFETY: non-null when the count is non-zero (checked), valid for it (caller
+        // contract).
+        let args = unsafe { slice(params.rgvarg.cast_const(), params.cArgs) };
+        if !pvarresult.is_null() {
+            // SAFETY: writable (caller contract); an [out] VARIANT holds nothing to free.
+            unsafe { pvarresult.write(VARIANT::new()) };
+        }
+        Some(FastCall {
+            source,
+            args,
+            put,
+            lcid,
+            result: pvarresult,
+            excepinfo: pexcepinfo,
+        })
+    }
+
+    /// `rgvarg` when the call passes exactly `N` positional arguments and no named one (a
+    /// method or getter with `N` argument parameters): parameter `k` is element `N - 1 - k`
+    /// (A1).
+    #[inline(always)]
+    pub fn args<const N: usize>(&self) -> Option<&'a [VARIANT; N]> {
+        if self.put {
+            return None;
+        }
+        self.args.try_into().ok()
+    }
+
+    /// `rgvarg` when the call is a property put with `N` arguments in all: the value
+    /// (`DISPID_PROPERTYPUT`, element 0, the last argument parameter) and `N - 1` positional
+    /// index arguments, parameter `k` at element `N - 1 - k` (A1, I4).
+    #[inline(always)]
+    pub fn put_args<const N: usize>(&self) -> Option<&'a [VARIANT; N]> {
+        if !self.put {
+            return None;
+        }
+        self.args.try_into().ok()
+    }
+
+    /// A scalar or `bool` parameter of type `vt` given an argument of exactly that type.
+    #[inline(always)]
+    pub fn value<T: DispValue>(&self, v: &'a VARIANT, vt: VARTYPE) -> Option<T> {
+        T::fast(v, vt)
+    }
+
+    /// A `BSTR` parameter given a `VT_BSTR` argument: the caller's string, borrowed.
+    #[inline(always)]
+    pub fn bstr(&self, v: &'a VARIANT) -> Option<Arg<'a, BStr>> {
+        if v.vt != VT_BSTR {
+            return None;
+        }
+        // SAFETY: vt names bstrVal, owned by the caller for the call.
+        Some(Arg::Borrowed(unsafe {
+            BStr::from_raw_ref(&v.data.bstrVal)
+        }))
+    }
+
+    /// A `VARIANT` parameter given a by-value argument (for an `optional` one, not the
+    /// missing marker, A4): the caller's VARIANT, borrowed.
+    #[inline(always)]
+    pub fn variant(&self, v: &'a VARIANT, optional: bool) -> Option<Arg<'a, Variant>> {
+        if v.vt & VT_BYREF != 0 || (optional && is_missing_marker(v)) {
+            return None;
+        }
+        // SAFETY: a valid VARIANT of the caller's, unchanged for the call.
+        Some(Arg::Borrowed(unsafe { Variant::from_raw_ref(v) }))
+    }
+
+    /// An `[lcid]` parameter: the LCID passed to `Invoke` (A5).
+    #[inline(always)]
+    pub fn lcid(&self) -> u32 {
+        self.lcid
+    }
+
+    /// Calls the implementation in a panic guard and stores its result in `*pVarResult` as
+    /// a VARIANT of the member's result type `vt` (R1: what `DispCall::ret` gives; nothing
+    /// for `()`), or reports its failure (R2, R3) or panic (R5) as the general path does.
+    #[inline(always)]
+    pub fn finish<R: DispReturn>(
+        &self,
+        vt: VARTYPE,
+        f: impl FnOnce() -> Result<R, Error>,
+    ) -> HRESULT {
+        match catch_unwind(AssertUnwindSafe(f)) {
+            Ok(Ok(value)) => {
+                if !self.result.is_null() {
+                    // SAFETY: writable (Invoke contract); it holds VT_EMPTY (written in `new`).
+                    unsafe { value.store(vt, self.result) };
+                }
+                S_OK
+            }
+            Ok(Err(e)) => fast_failed(self.source, self.excepinfo, e),
+            Err(payload) => match panicked(self.source, self.excepinfo, payload) {
+                Ok(_) => S_OK,
+                Err(hr) => hr,
+            },
+        }
+    }
+}
+
+/// [`FastCall::finish`] for an implementation that failed: [`failed`]'s answer. Its success
+/// value (R2) is `VT_EMPTY`, which `*pVarResult` already holds.
+#[cold]
+#[inline(never)]
+fn fast_failed(source: &str, pexcepinfo: *mut EXCEPINFO, e: Error) -> HRESULT {
+    match failed(source, pexcepinfo, &|_| {}, DispFailure::Call(e)) {
+        Ok(_) => S_OK,
+        Err(hr) => hr,
     }
 }
 

@@ -3,6 +3,11 @@
 //! that call it from `Invoke` (fetch each argument from the runtime's `DispCall`, call the
 //! `_Impl` trait, write back by-reference arguments, return the result). The runtime applies
 //! the rules; generated code per member only names what to fetch.
+//!
+//! Members whose parameters allow it also get a fast-path arm (`FastCall` in the runtime): for
+//! the common call shape (exact argument count, every argument already of its parameter's
+//! type, by value) it reads the arguments straight from `rgvarg` and calls the same `_Impl`
+//! method with the same values; any other call goes down the general path.
 
 use crate::model::{self, Model, Param, Type};
 
@@ -45,6 +50,19 @@ pub struct InvokeArmView {
     pub index: usize,
     pub name: String,
     pub body: String,
+    /// The member's arm in the fast path (`Option<HRESULT>`, `None` to decline), when its
+    /// parameters and result allow one.
+    pub fast: Option<String>,
+}
+
+/// Whether any member has a fast-path arm (else the shim has no fast path).
+pub fn has_fast(arms: &[InvokeArmView]) -> bool {
+    arms.iter().any(|a| a.fast.is_some())
+}
+
+/// Member `index`'s arm when it has a fast-path one.
+pub fn fast_arm<'a>(arms: &'a [InvokeArmView], index: &usize) -> Option<&'a InvokeArmView> {
+    arms.get(*index).filter(|a| a.fast.is_some())
 }
 
 /// What a parameter is, for `Invoke`.
@@ -154,9 +172,26 @@ fn default_literal(v: Option<&model::Value>) -> String {
 /// How `Invoke` passes one parameter: the statement fetching it, the expression given to the
 /// implementation, and the write-back after the call.
 struct ArgPlan {
+    /// The parameter's variable (`{snake}_arg`).
+    name: String,
     fetch: Option<String>,
     impl_arg: Option<String>,
     write_back: Option<String>,
+    fast: Fast,
+}
+
+/// How the fast path passes one parameter.
+#[derive(Debug, Clone, PartialEq)]
+enum Fast {
+    /// Not the caller's to pass (the `[retval]`).
+    Skip,
+    /// The fast path cannot pass it: the member always takes the general path.
+    No,
+    /// The `[lcid]`: `fast.lcid()`.
+    Lcid,
+    /// An argument from `rgvarg`: the expression (an `Option`) that reads the parameter's
+    /// value from the `&VARIANT` bound to its variable.
+    Arg(String),
 }
 
 /// Classifies one member: its table entry, and the arm calling it (`None` when some parameter
@@ -254,9 +289,27 @@ pub fn member(
         },
     };
 
+    // How the fast path turns the implementation's result into what `call.ret*` makes of
+    // it (`FastCall::finish` stores a `DispValue` or `()` itself).
+    let fast_ret = ret_expr.as_deref().and_then(|e| match e {
+        "call.ret(v)" => Some(FastRet::Value),
+        "call.ret_interface(Some(v))" => Some(FastRet::Interface),
+        e if e == format!("{RT}::Variant::new()") => Some(FastRet::Value),
+        _ => None,
+    });
+    let put = matches!(
+        m.invkind,
+        model::InvokeKind::PropPut | model::InvokeKind::PropPutRef
+    );
     let body = match (supported, ret_expr) {
         (true, Some(ret_expr)) => {
             let plans: Vec<ArgPlan> = plans.into_iter().flatten().collect();
+            // [restricted] members may not be callable (I3) and [vararg] ones pack their
+            // arguments: both take the general path.
+            let fast_ok = !m.restricted
+                && !m.vararg
+                && plans.iter().all(|p| p.fast != Fast::No)
+                && fast_ret.is_some();
             let mut lines: Vec<String> = plans.iter().filter_map(|p| p.fetch.clone()).collect();
             let args: Vec<String> = plans.iter().filter_map(|p| p.impl_arg.clone()).collect();
             let call = format!(
@@ -267,6 +320,10 @@ pub fn member(
             );
             let write_backs: Vec<String> =
                 plans.iter().filter_map(|p| p.write_back.clone()).collect();
+            let fast = match (fast_ok, fast_ret) {
+                (true, Some(fast_ret)) => Some(fast_body(&plans, put, &call, fast_ret, &view.ret)),
+                _ => None,
+            };
             if returns_value {
                 lines.push(format!("let v = {call}?;"));
             } else {
@@ -274,21 +331,65 @@ pub fn member(
             }
             lines.extend(write_backs);
             lines.push(format!("Ok({ret_expr})"));
-            lines.join("\n")
+            (lines.join("\n"), fast)
         }
-        _ => format!(
-            "// `{}` has a parameter or result that Automation cannot pass.\nErr({RT}::E_NOTIMPL.into())",
-            m.name
+        _ => (
+            format!(
+                "// `{}` has a parameter or result that Automation cannot pass.\nErr({RT}::E_NOTIMPL.into())",
+                m.name
+            ),
+            None,
         ),
     };
+    let (body, fast) = body;
     (
         view,
         InvokeArmView {
             index,
             name: m.name.clone(),
             body,
+            fast,
         },
     )
+}
+
+/// A member's fast-path arm: bind `rgvarg` by shape (argument parameters in reverse order,
+/// A1; a put's value, the last one, comes first), read each parameter (declining with `?`
+/// when an argument is not of its parameter's exact type), then call the implementation as
+/// the general arm does.
+fn fast_body(plans: &[ArgPlan], put: bool, call: &str, ret: FastRet, ret_vt: &str) -> String {
+    let mut reversed: Vec<&str> = plans
+        .iter()
+        .filter(|p| matches!(p.fast, Fast::Arg(_)))
+        .map(|p| p.name.as_str())
+        .collect();
+    reversed.reverse();
+    let shape = if put { "put_args" } else { "args" };
+    let mut lines = vec![format!("let [{}] = fast.{shape}()?;", reversed.join(", "))];
+    for p in plans {
+        match &p.fast {
+            Fast::Arg(read) => lines.push(format!("let {} = {read}?;", p.name)),
+            Fast::Lcid => lines.push(format!("let {} = fast.lcid();", p.name)),
+            Fast::Skip | Fast::No => {}
+        }
+    }
+    let result = match ret {
+        FastRet::Value => call.to_string(),
+        FastRet::Interface => {
+            format!("{call}.map(|v| {RT}::interface_variant(Some(v), {ret_vt}))")
+        }
+    };
+    lines.push(format!("Some(fast.finish({ret_vt}, || {result}))"));
+    lines.join("\n")
+}
+
+/// What the fast path's `finish` gets from the implementation.
+#[derive(Debug, Clone, Copy)]
+enum FastRet {
+    /// Its result as it is: a `DispValue` (stored as `call.ret` would make it) or `()`.
+    Value,
+    /// An interface, made a VARIANT as `call.ret_interface` would.
+    Interface,
 }
 
 /// A parameter's VARTYPE expression and how `Invoke` passes it (`None`: it cannot).
@@ -300,8 +401,26 @@ fn param(
     has_retval: bool,
 ) -> (Option<String>, Option<ArgPlan>) {
     let name = rust_ident(&format!("{}_arg", snake(&p.name)));
-    let plain = |fetch: String, impl_arg: String| {
+    let optional = p.optional || p.default.is_some();
+    // What the fast path reads for a fetch of the general path's (the same value whenever the
+    // argument has exactly the parameter's type, by value; see `FastCall` in the runtime).
+    let fast_of = |fetch: &str, vt: &str| {
+        if fetch.starts_with("call.value(") && vt != format!("{RT}::VT_ERROR") {
+            Fast::Arg(format!("fast.value({name}, {vt})"))
+        } else if fetch.starts_with("call.bstr(") {
+            Fast::Arg(format!("fast.bstr({name})"))
+        } else if fetch.starts_with("call.variant(") {
+            Fast::Arg(format!("fast.variant({name}, {optional})"))
+        } else if fetch == "call.lcid()" {
+            Fast::Lcid
+        } else {
+            Fast::No
+        }
+    };
+    let plain = |fetch: String, impl_arg: String, vt: &str| {
         Some(ArgPlan {
+            name: name.clone(),
+            fast: fast_of(&fetch, vt),
             fetch: Some(format!("let {name} = {fetch};")),
             impl_arg: Some(impl_arg),
             write_back: None,
@@ -315,9 +434,11 @@ fn param(
         return (
             vt.map(|(v, _)| format!("{RT}::VT_BYREF | {v}")),
             Some(ArgPlan {
+                name,
                 fetch: None,
                 impl_arg: None,
                 write_back: None,
+                fast: Fast::Skip,
             }),
         );
     }
@@ -327,7 +448,8 @@ fn param(
     };
     if p.lcid {
         let vt = classify(model, &p.ty).map(|(v, _)| v);
-        return (vt, plain("call.lcid()".into(), name.clone()));
+        let plan = plain("call.lcid()".into(), name.clone(), "");
+        return (vt, plan);
     }
     // [out] / [in, out] pointers: by reference.
     if p.is_out {
@@ -346,9 +468,11 @@ fn param(
         return (
             Some(vt),
             Some(ArgPlan {
+                name: name.clone(),
                 fetch: Some(format!("let mut {name} = call.by_ref({k})?;")),
                 impl_arg: Some(format!("&mut {name}")),
                 write_back: Some(format!("{name}.write_back()?;")),
+                fast: Fast::No,
             }),
         );
     }
@@ -361,9 +485,9 @@ fn param(
         };
         let plan = match kind {
             Kind::Scalar if rust_ty.starts_with('&') => {
-                plain(format!("call.value({k})?"), format!("&{name}"))
+                plain(format!("call.value({k})?"), format!("&{name}"), &vt)
             }
-            Kind::Variant => plain(format!("call.variant({k})?"), format!("&{name}")),
+            Kind::Variant => plain(format!("call.variant({k})?"), format!("&{name}"), &vt),
             _ => None,
         };
         return (Some(vt), plan);
@@ -373,18 +497,21 @@ fn param(
     };
     let plan = match kind {
         Kind::Scalar | Kind::Bool if !plan.is_raw => {
-            plain(format!("call.value({k})?"), name.clone())
+            plain(format!("call.value({k})?"), name.clone(), &vt)
         }
-        Kind::BStr => plain(format!("call.bstr({k})?"), format!("&{name}")),
-        Kind::Variant => plain(format!("call.variant({k})?"), format!("&{name}")),
+        Kind::BStr => plain(format!("call.bstr({k})?"), format!("&{name}"), &vt),
+        Kind::Variant => plain(format!("call.variant({k})?"), format!("&{name}"), &vt),
         Kind::Interface(path) => plain(
             format!("call.interface::<{path}>({k})?"),
             format!("{name}.as_ref()"),
+            &vt,
         ),
-        Kind::Array if is_vararg => {
-            plain(format!("call.varargs({k})?"), format!("{name}.as_ptr()"))
-        }
-        Kind::Array => plain(format!("call.array({k})?"), format!("{name}.as_ptr()")),
+        Kind::Array if is_vararg => plain(
+            format!("call.varargs({k})?"),
+            format!("{name}.as_ptr()"),
+            &vt,
+        ),
+        Kind::Array => plain(format!("call.array({k})?"), format!("{name}.as_ptr()"), &vt),
         _ => None,
     };
     (Some(vt), plan)
