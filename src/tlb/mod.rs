@@ -1,10 +1,10 @@
 //! The type-library front end: MSFT type libraries, stand-alone or carried as TYPELIB resources
-//! in PE files (.dll, .ocx, .exe), read into the same [`Model`] the IDL front end builds. SLTG
-//! type libraries are recognised and refused with a clear error (not read yet: see `sltg`).
+//! in PE files (.dll, .ocx, .exe), and SLTG type libraries (MIDL /oldtlb), read into the same
+//! [`Model`] the IDL front end builds.
 //!
 //! - [`pe`] finds the TYPELIB resources of a PE file (32- and 64-bit).
-//! - `msft` reads the binary format into [`TypeLib`], a plain description of the library's
-//!   type infos that knows nothing of the model (an SLTG reader would produce the same).
+//! - `msft` and `sltg` read the two binary formats into [`TypeLib`], a plain description of the
+//!   library's type infos that knows nothing of the model.
 //! - `to_model` turns a [`TypeLib`] (and the libraries it imports) into a [`Model`]; the slot
 //!   and DISPID rules of `model::layout` run on it, and the values the file stores must agree.
 //!

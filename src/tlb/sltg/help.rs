@@ -1,0 +1,110 @@
+//! SLTG help strings of type infos: not text in the file but a bit stream (the `more_bytes`
+//! extra bytes of a type's directory entry) decoded against one word tree shared by the whole
+//! library, which sits right after the name-table offset:
+//!
+//! ```text
+//! u16 longest decoded string   u32 tree size   tree bytes
+//! node 0x80 hi lo : read a bit (most significant first); 1 goes to the next node (+3),
+//!                   0 to the node at tree offset hi << 8 | lo
+//! leaf X word\0   : one word; an empty word ends the string
+//! ```
+//!
+//! Words are joined with single spaces. A library without type help strings has an empty tree
+//! (the six zero bytes widl's write_sltg.c writes). Wine 8.0's oleaut32 skips these bytes
+//! altogether; the layout is the one later Wine readers decode.
+
+use super::super::{Input, text};
+use crate::diag::Diagnostic;
+
+type R<T> = Result<T, Diagnostic>;
+
+/// Internal node marker.
+pub(crate) const NODE: u8 = 0x80;
+/// Longest help string idlgen decodes (a bound on output, not a format limit).
+const MAX_CHARS: usize = 0x1_0000;
+
+/// The word tree: where it lies in the input.
+#[derive(Clone, Copy)]
+pub(crate) struct Tree {
+    pub start: usize,
+    pub len: usize,
+}
+
+impl Tree {
+    /// Reads the table header at `at`; the tree must end by `limit`.
+    pub fn read(inp: &Input<'_>, at: usize, limit: usize) -> R<(Tree, usize)> {
+        let _longest = inp.u16(at, "the help-string table's longest string")?;
+        let len = inp.u32(at + 2, "the help-string table's size")? as usize;
+        let start = at + 6;
+        if start.checked_add(len).is_none_or(|end| end > limit) {
+            return Err(inp.err(
+                at + 2,
+                format!(
+                    "help-string table of {len} bytes runs into the name table at {:#x}",
+                    inp.base + limit
+                ),
+            ));
+        }
+        Ok((Tree { start, len }, start + len))
+    }
+
+    /// Decodes the bit stream `bits` (at `at` in the input, for messages).
+    pub fn decode(&self, inp: &Input<'_>, bits: &[u8], at: usize) -> R<Option<String>> {
+        if bits.is_empty() {
+            return Ok(None);
+        }
+        let tree = inp.bytes(self.start, self.len, "the help-string tree")?;
+        let total = bits.len() * 8;
+        let mut pos = 0usize;
+        let mut out = String::new();
+        loop {
+            let mut p = 0usize;
+            let before = pos;
+            while tree.get(p) == Some(&NODE) {
+                if pos == total {
+                    // The stream ran out inside a code: padding bits, the string is complete.
+                    return Ok(Some(out));
+                }
+                let bit = bits[pos / 8] & (0x80 >> (pos % 8)) != 0;
+                pos += 1;
+                p = if bit {
+                    p + 3
+                } else {
+                    let hi = tree.get(p + 1).copied();
+                    let lo = tree.get(p + 2).copied();
+                    match (hi, lo) {
+                        (Some(h), Some(l)) => usize::from(h) << 8 | usize::from(l),
+                        _ => {
+                            return Err(
+                                inp.err(self.start + p, "help-string tree node is cut short")
+                            );
+                        }
+                    }
+                };
+            }
+            let word = tree
+                .get(p + 1..)
+                .and_then(|w| w.iter().position(|&b| b == 0).map(|n| &w[..n]))
+                .ok_or_else(|| {
+                    inp.err(
+                        at,
+                        format!(
+                            "help-string code leads to tree offset {p:#x}, which holds no word (tree of {} bytes)",
+                            self.len
+                        ),
+                    )
+                })?;
+            if word.is_empty() {
+                return Ok(Some(out));
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&text(word));
+            // A tree that is one leaf consumes no bits: one word, then stop (no endless loop).
+            if pos == before || out.len() > MAX_CHARS {
+                return Ok(Some(out));
+            }
+        }
+    }
+}
