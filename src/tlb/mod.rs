@@ -89,6 +89,7 @@ pub(crate) fn read_any(
             name,
             data: res.data,
             base: start,
+            scope: "file",
         };
         return read_raw(&inner);
     }
@@ -344,6 +345,8 @@ pub(crate) struct Input<'a> {
     pub name: &'a str,
     pub data: &'a [u8],
     pub base: usize,
+    /// What `data` is, for messages ("file"; "block" for a part an SLTG reader set apart).
+    pub scope: &'static str,
 }
 
 impl<'a> Input<'a> {
@@ -352,6 +355,7 @@ impl<'a> Input<'a> {
             name,
             data,
             base: 0,
+            scope: "file",
         }
     }
 
@@ -372,7 +376,8 @@ impl<'a> Input<'a> {
                 self.err(
                     offset,
                     format!(
-                        "expected {what} ({len} bytes), but the file has {} bytes",
+                        "expected {what} ({len} bytes), but the {} has {} bytes",
+                        self.scope,
                         self.data.len()
                     ),
                 )

@@ -68,6 +68,7 @@ fn sub<'a>(inp: &Input<'a>, start: usize, len: usize, what: &str) -> R<Input<'a>
         name: inp.name,
         data,
         base: inp.base + start,
+        scope: "block",
     })
 }
 
@@ -177,6 +178,7 @@ pub(crate) fn read(input: &Input<'_>) -> R<TypeLib> {
     let _ = inp.bytes(magic + index_size, 9, "the 9 bytes after the index")?;
     // Walk the block chain: each block follows the previous one; the last is the library's.
     let mut pos = magic + index_size + 9;
+    // Entries are numbered from 1; 0 names none (`order` is then past every entry).
     let mut order = first.wrapping_sub(1);
     let mut at = 10;
     let mut seen = vec![false; entries];
@@ -187,7 +189,7 @@ pub(crate) fn read(input: &Input<'_>) -> R<TypeLib> {
                 at,
                 format!(
                     "block number {} names no entry (there are {entries})",
-                    order + 1
+                    order.wrapping_add(1)
                 ),
             ));
         }
@@ -319,6 +321,15 @@ fn read_library(lib: Input<'_>, count: usize) -> R<(Reader<'_>, TypeLib, Vec<Ent
     let _kind = lib.u16(p, "the last type's kind")?;
     let nt_at = p + 2;
     let nt = lib.u32(nt_at, "the name table's offset")? as usize;
+    if nt >= lib.len() || nt < nt_at + 4 {
+        return Err(lib.err(
+            nt_at,
+            format!(
+                "name table offset {nt:#x}: expected it after this field and within the library block ({} bytes)",
+                lib.len()
+            ),
+        ));
+    }
     let mut base = nt;
     if lib.u16(nt, "the name table")? == 0x0200 {
         base += 0x20;
@@ -431,8 +442,19 @@ struct Block<'a> {
 }
 
 impl Block<'_> {
-    fn at(&self, offset: u16) -> usize {
-        self.members + usize::from(offset)
+    /// Where member offset `offset` (read at `field`) points; it must lie in the block.
+    fn at(&self, offset: u16, field: usize, what: &str) -> R<usize> {
+        let p = self.members + usize::from(offset);
+        if p >= self.inp.len() {
+            return Err(self.inp.err(
+                field,
+                format!(
+                    "{what} offset {offset:#x} points past the end of the block ({} bytes)",
+                    self.inp.len()
+                ),
+            ));
+        }
+        Ok(p)
     }
 }
 
@@ -451,6 +473,18 @@ impl Reader<'_> {
         let code = inp.bytes(0x1d, 1, "the type kind")?[0];
         let stored = TypeKind::from_code(u32::from(code))
             .ok_or_else(|| inp.err(0x1d, format!("unknown type kind {code}")))?;
+        if elem_table
+            .checked_add(MEMBER_HEADER_SIZE)
+            .is_none_or(|e| e > inp.len())
+        {
+            return Err(inp.err(
+                0x0a,
+                format!(
+                    "member header offset {elem_table:#x} lies past the end of the block ({} bytes)",
+                    inp.len()
+                ),
+            ));
+        }
         let extra = inp.u32(elem_table + 5, "the member data's size")? as usize;
         let members = elem_table + MEMBER_HEADER_SIZE;
         let tail = members
@@ -472,6 +506,11 @@ impl Reader<'_> {
         let cb_vft = u32::from(t(20)?);
         let refs = if href_table == 0xffff_ffff {
             Vec::new()
+        } else if href_table as usize >= elem_table {
+            return Err(inp.err(
+                2,
+                format!("reference table offset {href_table:#x}: expected it before the members at {elem_table:#x}"),
+            ));
         } else {
             self.refs(inp, href_table as usize)?
         };
@@ -510,38 +549,38 @@ impl Reader<'_> {
             || -> R<bool> { Ok(inp.u16(members, "the first member")? == IMPL_MAGIC && extra >= 2) };
         match stored {
             TypeKind::Enum | TypeKind::Record | TypeKind::Union => {
-                info.vars = self.vars(&block, vars_off, cvars, tail)?;
+                info.vars = self.vars(&block, vars_off, tail + 10, cvars, tail)?;
             }
             TypeKind::Interface => {
                 if first_is_impl()? {
-                    info.impls = self.impls(&block, 0, tail)?;
+                    info.impls = self.impls(&block, 0, members, tail)?;
                 }
                 if funcs_off != 0xffff {
-                    info.funcs = self.funcs(&block, funcs_off, cfuncs, tail)?;
+                    info.funcs = self.funcs(&block, funcs_off, tail + 8, cfuncs, tail)?;
                 }
             }
             TypeKind::Coclass => {
                 if first_is_impl()? {
-                    info.impls = self.impls(&block, 0, tail)?;
+                    info.impls = self.impls(&block, 0, members, tail)?;
                 }
             }
             TypeKind::Alias => {
                 info.alias = Some(if simple_alias != 0 {
                     TypeDesc::Vt(alias_vt)
                 } else {
-                    self.typedesc(&block, block.at(alias_vt))
+                    self.typedesc(&block, block.at(alias_vt, tail + 20, "the aliased type")?)
                         .map(|(t, _, _)| t)?
                 });
             }
             TypeKind::Dispatch | TypeKind::Module => {
                 if vars_off != 0xffff {
-                    info.vars = self.vars(&block, vars_off, cvars, tail)?;
+                    info.vars = self.vars(&block, vars_off, tail + 10, cvars, tail)?;
                 }
                 if funcs_off != 0xffff {
-                    info.funcs = self.funcs(&block, funcs_off, cfuncs, tail)?;
+                    info.funcs = self.funcs(&block, funcs_off, tail + 8, cfuncs, tail)?;
                 }
                 if stored == TypeKind::Dispatch && impls_off != 0xffff {
-                    info.impls = self.impls(&block, impls_off, tail)?;
+                    info.impls = self.impls(&block, impls_off, tail + 12, tail)?;
                 }
             }
         }
@@ -554,7 +593,7 @@ impl Reader<'_> {
             return Err(inp.err(at, "expected the reference table's magic 0xdf"));
         }
         let number = inp.u32(at + 0x44, "the reference count")? as usize;
-        if number % 8 != 0 || number > inp.len() {
+        if !number.is_multiple_of(8) || number > inp.len() {
             return Err(inp.err(
                 at + 0x44,
                 format!(
@@ -666,7 +705,11 @@ impl Reader<'_> {
                 }
                 vt::CARRAY => {
                     // A SAFEARRAY: u16 dims, u16, u32 x 3, then {u32 count, i32 lbound} a dim.
-                    let sa = b.at(inp.u16(p + 2, "an array description")?);
+                    let sa = b.at(
+                        inp.u16(p + 2, "an array description")?,
+                        p + 2,
+                        "an array description",
+                    )?;
                     let dims = usize::from(inp.u16(sa, "an array's dimensions")?);
                     let bounds = inp.bytes(sa + 16, dims * 8, "an array's bounds")?;
                     let counts = bounds
@@ -690,18 +733,21 @@ impl Reader<'_> {
         Ok((ty, p, first))
     }
 
-    /// Implemented interfaces: a chain of 0x16-byte records from `off`.
-    fn impls(&self, b: &Block<'_>, off: u16, tail: usize) -> R<Vec<ImplType>> {
+    /// Implemented interfaces: a chain of 0x16-byte records from `off` (read at `field`).
+    fn impls(&self, b: &Block<'_>, off: u16, field: usize, tail: usize) -> R<Vec<ImplType>> {
         let mut out = Vec::new();
         let mut seen = HashSet::new();
-        let mut p = b.at(off);
+        let (mut off, mut field) = (off, field);
         loop {
-            if p + IMPL_SIZE > tail || !seen.insert(p) {
-                return Err(b.inp.err(
-                    p,
-                    "implemented-interface record outside the member data, or a chain that loops",
-                ));
-            }
+            let p = self.record(
+                b,
+                off,
+                field,
+                IMPL_SIZE,
+                tail,
+                &mut seen,
+                "implemented-interface",
+            )?;
             let flags = b.inp.bytes(p + 6, 1, "implemented-interface flags")?[0];
             let r = usize::from(b.inp.u16(p + 0x0a, "an implemented interface")?);
             // The reference index as oleaut32 takes it (not divided by 4 as in types).
@@ -709,20 +755,53 @@ impl Reader<'_> {
                 href: self.href(b, r, p + 0x0a)?,
                 flags: i32::from(flags),
             });
-            let next = b.inp.u16(p + 2, "the next implemented interface")?;
-            if next == 0xffff {
+            off = b.inp.u16(p + 2, "the next implemented interface")?;
+            field = p + 2;
+            if off == 0xffff {
                 return Ok(out);
             }
-            p = b.at(next);
         }
     }
 
-    /// `n` records linked by their `next` field, from `first`: each must lie before the tail
-    /// and none may come twice.
+    /// The record at member offset `off` (read at `field`): it must end before the tail and
+    /// not have been visited before (a list that loops).
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &self,
+        b: &Block<'_>,
+        off: u16,
+        field: usize,
+        size: usize,
+        tail: usize,
+        seen: &mut HashSet<usize>,
+        what: &str,
+    ) -> R<usize> {
+        let p = b.at(off, field, what)?;
+        if p + size > tail {
+            return Err(b.inp.err(
+                field,
+                format!(
+                    "{what} record at member offset {off:#x} runs into the tail at {:#x}",
+                    tail - b.members
+                ),
+            ));
+        }
+        if !seen.insert(p) {
+            return Err(b.inp.err(
+                field,
+                format!("{what} list loops: member offset {off:#x} comes again"),
+            ));
+        }
+        Ok(p)
+    }
+
+    /// `n` records linked by their `next` field, from `first` (read at `field`).
+    #[allow(clippy::too_many_arguments)]
     fn chain(
         &self,
         b: &Block<'_>,
         first: u16,
+        field: usize,
         n: usize,
         size: usize,
         tail: usize,
@@ -739,24 +818,27 @@ impl Reader<'_> {
         }
         let mut out = Vec::with_capacity(n);
         let mut seen = HashSet::new();
-        let mut p = b.at(first);
-        for i in 0..n {
-            if p + size > tail || !seen.insert(p) {
-                return Err(b.inp.err(
-                    p,
-                    format!("{what} record {i} lies outside the member data, or the list loops"),
-                ));
-            }
+        let (mut off, mut field) = (first, field);
+        for _ in 0..n {
+            let p = self.record(b, off, field, size, tail, &mut seen, what)?;
             out.push(p);
-            p = b.at(b.inp.u16(p + 2, "the next record")?);
+            off = b.inp.u16(p + 2, "the next record")?;
+            field = p + 2;
         }
         Ok(out)
     }
 
-    fn funcs(&self, b: &Block<'_>, first: u16, n: usize, tail: usize) -> R<Vec<Func>> {
+    fn funcs(
+        &self,
+        b: &Block<'_>,
+        first: u16,
+        field: usize,
+        n: usize,
+        tail: usize,
+    ) -> R<Vec<Func>> {
         let inp = &b.inp;
         let mut out = Vec::with_capacity(n);
-        for p in self.chain(b, first, n, FUNC_SIZE, tail, "function")? {
+        for p in self.chain(b, first, field, n, FUNC_SIZE, tail, "function")? {
             let magic = inp.bytes(p, 1, "a function's magic")?[0];
             let funckind = FUNC_MAGICS
                 .iter()
@@ -784,13 +866,18 @@ impl Reader<'_> {
             let ret_at = if retnextopt & 0x80 != 0 {
                 p + 0x12
             } else {
-                b.at(rettype)
+                b.at(rettype, p + 0x12, "a return type")?
             };
             let (ret, _, _) = self.typedesc(b, ret_at)?;
             let nparams = usize::from(nacc >> 3);
             let nopt = usize::from((retnextopt & 0x7e) >> 1);
             let mut params = Vec::with_capacity(nparams);
-            let mut a = b.at(arg_off);
+            // No arguments: the offset is 0xffff.
+            let mut a = if nparams == 0 {
+                0
+            } else {
+                b.at(arg_off, p + 0x0e, "the arguments")?
+            };
             for k in 0..nparams {
                 let w = inp.u16(a, "a parameter's name")?;
                 // A name's first letter follows a non-alphanumeric byte (the end of the 8
@@ -825,7 +912,10 @@ impl Reader<'_> {
                 };
                 a += 2;
                 let (ty, after, word) = if offs {
-                    let r = self.typedesc(b, b.at(inp.u16(a, "a parameter's type")?))?;
+                    let r = self.typedesc(
+                        b,
+                        b.at(inp.u16(a, "a parameter's type")?, a, "a parameter's type")?,
+                    )?;
                     a += 2;
                     r
                 } else {
@@ -885,10 +975,10 @@ impl Reader<'_> {
         Ok(out)
     }
 
-    fn vars(&self, b: &Block<'_>, first: u16, n: usize, tail: usize) -> R<Vec<Var>> {
+    fn vars(&self, b: &Block<'_>, first: u16, field: usize, n: usize, tail: usize) -> R<Vec<Var>> {
         let inp = &b.inp;
         let mut out: Vec<Var> = Vec::with_capacity(n);
-        for p in self.chain(b, first, n, VAR_SIZE, tail, "variable")? {
+        for p in self.chain(b, first, field, n, VAR_SIZE, tail, "variable")? {
             let magic = inp.bytes(p, 1, "a variable's magic")?[0];
             if magic != 0x0a && magic != 0x2a {
                 return Err(inp.err(p, format!("unknown variable magic {magic:#04x}")));
@@ -906,7 +996,11 @@ impl Reader<'_> {
             let ty_at = if flags & 0x02 != 0 {
                 p + 8
             } else {
-                b.at(inp.u16(p + 8, "a variable's type")?)
+                b.at(
+                    inp.u16(p + 8, "a variable's type")?,
+                    p + 8,
+                    "a variable's type",
+                )?
             };
             let (ty, _, _) = self.typedesc(b, ty_at)?;
             let memid = inp.i32(p + 0x0a, "a variable's member id")?;
@@ -946,7 +1040,7 @@ impl Reader<'_> {
         if flags & 0x08 != 0 {
             return Ok(Value::Int(i128::from(offs)));
         }
-        let at = b.at(offs);
+        let at = b.at(offs, p + 6, "a constant")?;
         Ok(match ty {
             TypeDesc::Vt(vt::BSTR | vt::LPSTR | vt::LPWSTR) => {
                 let (s, _) = sltg_name(&b.inp, at, "a string constant")?;
