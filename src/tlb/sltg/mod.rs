@@ -903,8 +903,11 @@ impl Reader<'_> {
                         if prev != 0 && !prev.is_ascii_alphanumeric() {
                             (Some(self.names.name(w, a, "a parameter's name")?), true)
                         } else {
+                            let first = w.checked_sub(1).ok_or_else(|| {
+                                inp.err(a, "parameter name offset 0 with its type inline")
+                            })?;
                             (
-                                Some(self.names.name(w - 1, a, "a parameter's name")?),
+                                Some(self.names.name(first, a, "a parameter's name")?),
                                 false,
                             )
                         }

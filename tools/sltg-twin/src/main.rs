@@ -368,7 +368,6 @@ impl Writer<'_> {
     }
 
     /// One function record (add_func_desc) at `base` in the member data.
-    #[allow(clippy::too_many_arguments)]
     fn func(
         &mut self,
         m: &Method,
@@ -472,10 +471,8 @@ impl Writer<'_> {
 
 /// An implemented-interface record (write_impl_href) with its flags and reference.
 fn impl_info(out: &mut Vec<u8>, next: u16, flags: u8, r: u16) {
-    for (v, w) in [(0x004a, true), (next, true), (0xffff, true)] {
-        if w {
-            le16(out, v);
-        }
+    for v in [0x004a, next, 0xffff] {
+        le16(out, v);
     }
     out.push(flags);
     out.push(0x80);
