@@ -5,14 +5,18 @@
 //! the certif fixtures (MSFT 64- and 32-bit, PE32 and PE32+ resources, the SLTG twin) and on
 //! Wine's own type libraries.
 //!
-//! The SLTG twin (fixtures/certif/certcli_sltg.tlb, written by tools/sltg-twin) is also held
-//! against the MSFT file of the same library for the same platform (certcli_win32.tlb): Wine
-//! 8.0's SLTG reader must report every line as its MSFT reader does. One known difference, and
-//! whose it is: Wine 8.0's `ITypeLib2_Constructor_SLTG` copies a type's help-string bytes (the
-//! directory entry's `more_bytes`) and never decodes them, so it reports no help string for any
-//! type of an SLTG file (`-`); the file carries them (idlgen reads them back, and its dump of the
-//! twin equals that of certcli_win32.tlb, tests/tlb_sltg.rs). That one field is allowed to be `-`
-//! for an SLTG file, and only that one.
+//! The SLTG twins (fixtures/certif/certcli_sltg.tlb and sltg_cover_sltg.tlb, written by
+//! tools/sltg-twin) are also held against the MSFT files widl writes of the same IDL for the same
+//! platform (certcli_win32.tlb, sltg_cover_win32.tlb): Wine 8.0's SLTG reader must report every
+//! line as its MSFT reader does. Two known differences, and whose they are:
+//! - Wine 8.0's `ITypeLib2_Constructor_SLTG` copies a type's help-string bytes (the directory
+//!   entry's `more_bytes`) and never decodes them, so it reports no help string for any type of
+//!   an SLTG file (`-`); the file carries them (idlgen reads them back, and its dump of the twin
+//!   equals that of certcli_win32.tlb, tests/tlb_sltg.rs). That field may be `-` for an SLTG
+//!   file.
+//! - An MSFT name table is case-insensitive: one spelling per library (`Name` for the parameter
+//!   `name` of sltg_cover.idl), where SLTG, as write_sltg.c writes it, keeps each spelling. Lines
+//!   may differ in the case of letters, nothing else.
 //!
 //! Needs gcc-mingw-w64-x86-64-win32, wine64 and libwine (`.ci/run` installs them); without them
 //! the test skips loudly, except under CI, where it fails.
@@ -316,6 +320,8 @@ fn idlgen_reads_what_oleaut32_reads() {
         (certif.join("certcli_pe64.dll"), Some(1)),
         (certif.join("certcli_pe32.dll"), Some(2)),
         (certif.join("certcli_sltg.tlb"), None),
+        (certif.join("sltg_cover_win32.tlb"), None),
+        (certif.join("sltg_cover_sltg.tlb"), None),
         (wine.join("stdole2.tlb"), None),
         (wine.join("mshtml.tlb"), None),
         (wine.join("msxml3.dll"), None),
@@ -387,7 +393,7 @@ fn without_type_help(view: &str) -> (Vec<String>, Vec<String>) {
 }
 
 #[test]
-fn oleaut32_reads_the_sltg_twin_as_the_msft_file() {
+fn oleaut32_reads_the_sltg_twins_as_the_msft_files() {
     if !present(&[
         (WINE64, "wine64"),
         (MINGW_GCC, "gcc-mingw-w64-x86-64-win32"),
@@ -395,31 +401,35 @@ fn oleaut32_reads_the_sltg_twin_as_the_msft_file() {
         return;
     }
     let certif = root().join("fixtures/certif");
-    let msft = oleaut32_view(&certif.join("certcli_win32.tlb"), None);
-    let sltg = oleaut32_view(&certif.join("certcli_sltg.tlb"), None);
-    let (ml, mh) = without_type_help(&msft);
-    let (sl, sh) = without_type_help(&sltg);
-    let diffs: Vec<String> = ml
-        .iter()
-        .zip(&sl)
-        .filter(|(a, b)| a != b)
-        .map(|(a, b)| format!("MSFT {a:?}\nSLTG {b:?}"))
-        .collect();
-    assert!(
-        ml.len() == sl.len() && diffs.is_empty(),
-        "oleaut32 reads the SLTG twin differently ({} vs {} lines):\n{}",
-        ml.len(),
-        sl.len(),
-        diffs.join("\n")
-    );
-    // Help strings: the MSFT file's, or none where Wine 8.0 does not decode them.
-    for (m, s) in mh.iter().zip(&sh) {
-        assert!(s == m || s == "-", "type help string {s:?} vs MSFT {m:?}");
+    for (msft, sltg) in [
+        ("certcli_win32.tlb", "certcli_sltg.tlb"),
+        ("sltg_cover_win32.tlb", "sltg_cover_sltg.tlb"),
+    ] {
+        let (ml, mh) = without_type_help(&oleaut32_view(&certif.join(msft), None));
+        let (sl, sh) = without_type_help(&oleaut32_view(&certif.join(sltg), None));
+        let diffs: Vec<String> = ml
+            .iter()
+            .zip(&sl)
+            .filter(|(a, b)| !a.eq_ignore_ascii_case(b))
+            .map(|(a, b)| format!("MSFT {a:?}\nSLTG {b:?}"))
+            .collect();
+        assert!(
+            ml.len() == sl.len() && diffs.is_empty(),
+            "oleaut32 reads {sltg} differently from {msft} ({} vs {} lines):\n{}",
+            ml.len(),
+            sl.len(),
+            diffs.join("\n")
+        );
+        let case_only = ml.iter().zip(&sl).filter(|(a, b)| a != b).count();
+        // Help strings: the MSFT file's, or none where Wine 8.0 does not decode them.
+        for (m, s) in mh.iter().zip(&sh) {
+            assert!(s == m || s == "-", "type help string {s:?} vs MSFT {m:?}");
+        }
+        let undecoded = sh.iter().zip(&mh).filter(|(s, m)| s != m).count();
+        println!(
+            "oleaut32: {} lines of {sltg} equal {msft}'s ({case_only} in letter case only); {undecoded} of {} type help strings not decoded by this oleaut32",
+            ml.len(),
+            mh.len()
+        );
     }
-    let undecoded = sh.iter().zip(&mh).filter(|(s, m)| s != m).count();
-    println!(
-        "oleaut32: {} lines of the SLTG twin equal certcli_win32.tlb's; {undecoded} of {} type help strings not decoded by this oleaut32",
-        ml.len(),
-        mh.len()
-    );
 }

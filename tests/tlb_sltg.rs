@@ -1,14 +1,17 @@
-//! The SLTG twin of certcli (fixtures/certif/certcli_sltg.tlb, written by tools/sltg-twin in the
-//! layout of widl's write_sltg.c; the command is in fixtures/certif/TLB_COMMANDS.md):
-//! - its dump equals the dump of the MSFT file of the same library for the same platform
-//!   (certcli_win32.tlb), byte for byte, and agrees with the IDL's as every type library does
-//!   (tests/tlb_common/mod.rs lists what a type library does not carry);
-//! - the raw views of both files agree member by member;
-//! - `idlgen rust` of it gives the IDL's bindings; the CLI reads it;
+//! The SLTG twins (written by tools/sltg-twin in the layout of widl's write_sltg.c; the
+//! commands are in fixtures/certif/TLB_COMMANDS.md): certcli_sltg.tlb, of certcli.idl, and
+//! sltg_cover_sltg.tlb, of sltg_cover.idl (an enum, a local base interface, property pairs,
+//! optional, lcid and retval parameters, user-defined and interface-pointer types, a coclass
+//! with two interfaces):
+//! - certcli_sltg.tlb's dump equals the dump of the MSFT file of the same library for the same
+//!   platform (certcli_win32.tlb), byte for byte; each twin's dump agrees with its IDL's as every
+//!   type library does (tests/tlb_common/mod.rs lists what a type library does not carry);
+//! - the raw views of each twin and its MSFT file (widl --win32) agree member by member;
+//! - `idlgen rust` of each gives its IDL's bindings; the CLI reads them;
 //! - bad SLTG input never panics, hangs or allocates without bound: every truncation, random
 //!   byte flips, offsets and counts past the end, and cycles each give an error with an offset.
 //!
-//! oleaut32's reading of the twin is in tests/tlb_oleaut32.rs.
+//! oleaut32's reading of the twins is in tests/tlb_oleaut32.rs.
 
 mod tlb_common;
 
@@ -85,9 +88,53 @@ fn sltg_twin_dump_agrees_with_the_idl() {
 }
 
 #[test]
-fn sltg_twin_rust_agrees_with_the_idl() {
-    let n = assert_rust_agrees(&root().join("fixtures/certif/certcli_sltg.tlb"));
-    println!("certcli_sltg.tlb: {n} generated items agree with certcli.idl's");
+fn sltg_cover_dump_agrees_with_the_idl() {
+    let certif = root().join("fixtures/certif");
+    let mut m = idl_model(&certif.join("sltg_cover.idl"), &[]).expect("IDL loads");
+    m.include_imported_user_files();
+    let (idl, sp) = (dump_json(&m), Spellings::of(&m));
+    let mut kinds = Vec::new();
+    for file in ["sltg_cover_sltg.tlb", "sltg_cover_win32.tlb"] {
+        let model = tlb_model(&certif.join(file), &[]).expect("loads");
+        let tlb = dump_json(&model);
+        let (compared, mut diffs) = compare(&idl, &tlb, &[], &sp);
+        diffs.extend(compare_libraries(&idl, &tlb));
+        assert!(diffs.is_empty(), "{file}:\n{}", diffs.join("\n"));
+        assert_eq!(compared, 4, "{file}");
+        kinds = tlb["types"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|t| {
+                tlb["libraries"][0]["types"]
+                    .as_array()
+                    .is_some_and(|l| l.contains(&t["name"]))
+            })
+            .map(|t| format!("{} {}", t["kind"], t["name"]))
+            .collect();
+        println!("{file}: {compared} types agree with sltg_cover.idl");
+    }
+    assert_eq!(
+        kinds,
+        [
+            "\"enum\" \"Shade\"",
+            "\"interface\" \"ICoverBase\"",
+            "\"interface\" \"ICoverMore\"",
+            "\"coclass\" \"Cover\""
+        ]
+    );
+}
+
+#[test]
+fn sltg_twins_rust_agrees_with_the_idl() {
+    let certif = root().join("fixtures/certif");
+    for (idl, tlb) in [
+        ("certcli.idl", "certcli_sltg.tlb"),
+        ("sltg_cover.idl", "sltg_cover_sltg.tlb"),
+    ] {
+        let n = assert_rust_agrees(&certif.join(idl), &certif.join(tlb));
+        println!("{tlb}: {n} generated items agree with {idl}'s");
+    }
 }
 
 /// A reference, with imports compared by what they name (SLTG names stdole's types by index,
@@ -107,81 +154,108 @@ fn td_key(t: &TypeDesc) -> String {
     }
 }
 
+/// A parameter name as the MSFT file gives it: one spelling per library (its name table is
+/// case-insensitive), and none for a property put's value (widl leaves it unnamed).
+fn same_param_name(sltg: &Option<String>, msft: &Option<String>) -> bool {
+    match (sltg, msft) {
+        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
+
 #[test]
 fn sltg_and_msft_views_agree_member_by_member() {
-    let s = read_typelib("sltg", &fixture("certcli_sltg.tlb"), None).expect("SLTG reads");
-    let m = read_typelib("msft", &fixture("certcli_win32.tlb"), None).expect("MSFT reads");
-    assert_eq!(
-        (&s.name, s.guid, s.version, s.lcid, &s.helpstring),
-        (&m.name, m.guid, m.version, m.lcid, &m.helpstring)
-    );
-    assert_eq!(s.infos.len(), m.infos.len());
-    let mut funcs = 0;
-    for (a, b) in s.infos.iter().zip(&m.infos) {
-        let what = &b.name;
+    for (sltg, msft, nfuncs) in [
+        ("certcli_sltg.tlb", "certcli_win32.tlb", 26),
+        ("sltg_cover_sltg.tlb", "sltg_cover_win32.tlb", 8),
+    ] {
+        let s = read_typelib(sltg, &fixture(sltg), None).expect("SLTG reads");
+        let m = read_typelib(msft, &fixture(msft), None).expect("MSFT reads");
         assert_eq!(
-            (
-                &a.name,
-                a.kind,
-                a.guid,
-                a.flags,
-                &a.helpstring,
-                a.cb_size_vft
-            ),
-            (
-                &b.name,
-                b.kind,
-                b.guid,
-                b.flags,
-                &b.helpstring,
-                b.cb_size_vft
-            ),
-            "{what}"
+            (&s.name, s.guid, s.version, s.lcid, &s.helpstring),
+            (&m.name, m.guid, m.version, m.lcid, &m.helpstring)
         );
-        let impls = |t: &idlgen::tlb::TypeInfo| -> Vec<(String, i32)> {
-            t.impls
-                .iter()
-                .map(|i| (href_key(&i.href), i.flags))
-                .collect()
-        };
-        assert_eq!(impls(a), impls(b), "{what}: implemented interfaces");
-        assert_eq!(a.funcs.len(), b.funcs.len(), "{what}: functions");
-        for (f, g) in a.funcs.iter().zip(&b.funcs) {
-            funcs += 1;
+        assert_eq!(s.infos.len(), m.infos.len());
+        let (mut funcs, mut params, mut vars) = (0, 0, 0);
+        for (a, b) in s.infos.iter().zip(&m.infos) {
+            let what = format!("{sltg}: {}", b.name);
             assert_eq!(
-                (
-                    &f.name,
-                    f.memid,
-                    f.invkind,
-                    f.funckind,
-                    f.ovft,
-                    f.flags,
-                    f.params_opt
-                ),
-                (
-                    &g.name,
-                    g.memid,
-                    g.invkind,
-                    g.funckind,
-                    g.ovft,
-                    g.flags,
-                    g.params_opt
-                ),
-                "{what}::{}",
-                g.name
+                (&a.name, a.kind, a.flags, &a.helpstring, a.cb_size_vft),
+                (&b.name, b.kind, b.flags, &b.helpstring, b.cb_size_vft),
+                "{what}"
             );
-            assert_eq!(f.helpstring, g.helpstring, "{what}::{}", g.name);
-            assert_eq!(td_key(&f.ret), td_key(&g.ret));
-            let params = |x: &idlgen::tlb::Func| -> Vec<(Option<String>, String, u16)> {
-                x.params
+            // widl writes no GUID for an enum without [uuid] (an MSFT file: none; SLTG: zeros).
+            if b.guid.is_some() {
+                assert_eq!(a.guid, b.guid, "{what}");
+            }
+            let impls = |t: &idlgen::tlb::TypeInfo| -> Vec<(String, i32)> {
+                t.impls
                     .iter()
-                    .map(|p| (p.name.clone(), td_key(&p.ty), p.flags))
+                    .map(|i| (href_key(&i.href), i.flags))
                     .collect()
             };
-            assert_eq!(params(f), params(g), "{what}::{}", g.name);
+            assert_eq!(impls(a), impls(b), "{what}: implemented interfaces");
+            assert_eq!(a.vars.len(), b.vars.len(), "{what}: variables");
+            for (v, w) in a.vars.iter().zip(&b.vars) {
+                vars += 1;
+                assert_eq!(
+                    (&v.name, v.memid, td_key(&v.ty), v.kind, &v.value),
+                    (&w.name, w.memid, td_key(&w.ty), w.kind, &w.value),
+                    "{what}"
+                );
+            }
+            assert_eq!(a.funcs.len(), b.funcs.len(), "{what}: functions");
+            for (f, g) in a.funcs.iter().zip(&b.funcs) {
+                funcs += 1;
+                assert_eq!(
+                    (
+                        &f.name,
+                        f.memid,
+                        f.invkind,
+                        f.funckind,
+                        f.ovft,
+                        f.flags,
+                        f.params_opt
+                    ),
+                    (
+                        &g.name,
+                        g.memid,
+                        g.invkind,
+                        g.funckind,
+                        g.ovft,
+                        g.flags,
+                        g.params_opt
+                    ),
+                    "{what}::{}",
+                    g.name
+                );
+                assert_eq!(f.helpstring, g.helpstring, "{what}::{}", g.name);
+                assert_eq!(td_key(&f.ret), td_key(&g.ret));
+                assert_eq!(f.params.len(), g.params.len(), "{what}::{}", g.name);
+                for (p, q) in f.params.iter().zip(&g.params) {
+                    params += 1;
+                    assert!(
+                        same_param_name(&p.name, &q.name),
+                        "{what}::{}: {:?} vs {:?}",
+                        g.name,
+                        p.name,
+                        q.name
+                    );
+                    assert_eq!(
+                        (td_key(&p.ty), p.flags),
+                        (td_key(&q.ty), q.flags),
+                        "{what}::{}",
+                        g.name
+                    );
+                }
+            }
         }
+        assert_eq!(funcs, nfuncs, "{sltg}");
+        println!(
+            "{sltg}: {funcs} functions, {params} parameters, {vars} variables agree with {msft}"
+        );
     }
-    assert_eq!(funcs, 26);
 }
 
 #[test]

@@ -623,11 +623,11 @@ pub fn items(text: &str) -> Vec<String> {
     out
 }
 
-/// `idlgen rust` of fixtures/certif/certcli.idl and of the type library at `tlb` give the same
-/// items, apart from what a type library does not carry: `const` on pointees and cpp_quote texts
+/// `idlgen rust` of the IDL file `idl` and of the type library at `tlb` give the same items,
+/// apart from what a type library does not carry: `const` on pointees and cpp_quote texts
 /// (certif.idl's `#define ENUMEXT_OBJECTID`). Returns how many items agree.
-pub fn assert_rust_agrees(tlb: &Path) -> usize {
-    let mut idl = idl_model(&root().join("fixtures/certif/certcli.idl"), &[]).expect("IDL loads");
+pub fn assert_rust_agrees(idl: &Path, tlb: &Path) -> usize {
+    let mut idl = idl_model(idl, &[]).expect("IDL loads");
     idl.include_imported_user_files();
     drop_const(&mut idl);
     idl.cpp_quotes.clear();
