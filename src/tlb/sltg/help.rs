@@ -10,8 +10,13 @@
 //! ```
 //!
 //! Words are joined with single spaces. A library without type help strings has an empty tree
-//! (the six zero bytes widl's write_sltg.c writes). Wine 8.0's oleaut32 skips these bytes
-//! altogether; the layout is the one later Wine readers decode.
+//! (the six zero bytes widl's write_sltg.c writes, which fit: a u16 and a u32 of 0).
+//!
+//! How sure this is: typelib.h only says the entry's extra bytes "seem to reference the
+//! docstring of the type", and Wine 8.0's oleaut32 skips them and the six bytes altogether. The
+//! layout above is idlgen's reconstruction of how later Wine readers decode them, checked by no
+//! reader on this machine other than idlgen's own (the twins' writer uses the same layout), so
+//! a string that does not decode is an error only where the tree itself is broken.
 
 use super::super::{Input, text};
 use crate::diag::Diagnostic;

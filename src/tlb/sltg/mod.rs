@@ -914,19 +914,18 @@ impl Reader<'_> {
                     }
                 };
                 a += 2;
-                let (ty, after, word) = if offs {
-                    let r = self.typedesc(
-                        b,
-                        b.at(inp.u16(a, "a parameter's type")?, a, "a parameter's type")?,
-                    )?;
+                // The type: at the offset the next word gives, or right here (then the
+                // arguments go on after it).
+                let (ty, word) = if offs {
+                    let at = b.at(inp.u16(a, "a parameter's type")?, a, "a parameter's type")?;
+                    let (ty, _, word) = self.typedesc(b, at)?;
                     a += 2;
-                    r
+                    (ty, word)
                 } else {
-                    let r = self.typedesc(b, a)?;
-                    a = r.1;
-                    r
+                    let (ty, after, word) = self.typedesc(b, a)?;
+                    a = after;
+                    (ty, word)
                 };
-                let _ = after;
                 let mut pflags = match word & 0xc000 {
                     0xc000 => 0,
                     0x8000 => paramflags::FIN | paramflags::FOUT,

@@ -25,7 +25,8 @@
 //!   for the one base interface it knows, index 0);
 //! - type help strings (write_sltg.c: "FIXME") as word codes in the directory entry's extra
 //!   bytes with the word tree where write_sltg.c writes its 6 empty bytes (see the reader,
-//!   src/tlb/sltg/help.rs). Function help strings go in the name table, as write_sltg.c puts them.
+//!   src/tlb/sltg/help.rs: a reconstruction that Wine 8.0 does not read, so no independent
+//!   check). Function help strings go in the name table, as write_sltg.c puts them.
 //!
 //! Output is deterministic: nothing depends on time or hashing order.
 
