@@ -113,3 +113,63 @@ impl Tree {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A table (u16, u32 size, tree) in an input of its own; decodes `bits`.
+    fn decode(tree: &[u8], bits: &[u8]) -> R<Option<String>> {
+        let mut data = vec![0, 0];
+        data.extend_from_slice(&(tree.len() as u32).to_le_bytes());
+        data.extend_from_slice(tree);
+        let inp = Input::new("t", &data);
+        let (t, _) = Tree::read(&inp, 0, data.len())?;
+        t.decode(&inp, bits, 0)
+    }
+
+    #[test]
+    fn words_end_at_the_empty_word_or_the_last_bit() {
+        // 1 -> "" (end), 0 -> node: 1 -> "Class", 0 -> "Type"
+        let tree = [
+            0x80, 0x00, 0x05, 0x00, 0x00, // root; "1" child: the empty word
+            0x80, 0x00, 0x0f, 0x00, b'C', b'l', b'a', b's', b's', 0, // "01": Class
+            0x00, b'T', b'y', b'p', b'e', 0, // "00": Type
+        ];
+        // 00 01 1: "Type Class", then the end (the rest of the byte is padding).
+        assert_eq!(
+            decode(&tree, &[0b0001_1000]).ok().flatten().as_deref(),
+            Some("Type Class")
+        );
+        // 00 01 00 01 and no end word: the stream ends at a code's end.
+        assert_eq!(
+            decode(&tree, &[0b0001_0001]).ok().flatten().as_deref(),
+            Some("Type Class Type Class")
+        );
+        assert_eq!(decode(&tree, &[]).ok().flatten(), None);
+    }
+
+    #[test]
+    fn a_lone_leaf_is_one_word_not_a_loop() {
+        assert_eq!(
+            decode(&[0, b'A', 0], &[0xff]).ok().flatten().as_deref(),
+            Some("A")
+        );
+    }
+
+    #[test]
+    fn broken_trees_are_errors() {
+        // A node cut short, a code leading past the tree, a word with no NUL.
+        assert!(decode(&[0x80, 0x00], &[0]).is_err());
+        assert!(decode(&[0x80, 0x00, 0x40], &[0]).is_err());
+        assert!(decode(&[0x00, b'A'], &[0]).is_err());
+        // A node whose "0" child is itself: every step takes a bit, so it ends.
+        assert_eq!(
+            decode(&[0x80, 0x00, 0x00], &[0, 0])
+                .ok()
+                .flatten()
+                .as_deref(),
+            Some("")
+        );
+    }
+}

@@ -72,16 +72,24 @@ fn sub<'a>(inp: &Input<'a>, start: usize, len: usize, what: &str) -> R<Input<'a>
     })
 }
 
+/// Longest name-table string idlgen reads (names, function help strings, imported libraries'
+/// paths): a bound on the search for its NUL, so that many names cannot cost many scans of a
+/// large table.
+const MAX_STRING: usize = 0x1000;
+
 /// A NUL-terminated string at `at`.
 fn cstr(inp: &Input<'_>, at: usize, what: &str) -> R<String> {
     let rest = inp
         .data
         .get(at..)
         .ok_or_else(|| inp.err(at, format!("expected {what}, but the block ends before it")))?;
+    let rest = &rest[..rest.len().min(MAX_STRING + 1)];
     let n = rest.iter().position(|&b| b == 0).ok_or_else(|| {
         inp.err(
             at,
-            format!("{what} has no terminating NUL before the block ends"),
+            format!(
+                "{what} has no terminating NUL within {MAX_STRING} bytes or before the block ends"
+            ),
         )
     })?;
     Ok(text(&rest[..n]))
