@@ -1,6 +1,7 @@
 //! Reads arbitrary bytes as a type library (MSFT, SLTG, or a PE file's TYPELIB resource) into
 //! the model: no input may panic, hang or allocate without bound. Seed with the certif fixtures
-//! and small Wine type libraries, then run on the stable toolchain:
+//! (the MSFT files, the PE files and the SLTG twin certcli_sltg.tlb) and small Wine type
+//! libraries, then run on the stable toolchain:
 //!
 //! ```sh
 //! mkdir -p fuzz/corpus/tlb && cp fixtures/certif/*.tlb fixtures/certif/*.dll fuzz/corpus/tlb/

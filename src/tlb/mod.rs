@@ -1,10 +1,10 @@
 //! The type-library front end: MSFT type libraries, stand-alone or carried as TYPELIB resources
-//! in PE files (.dll, .ocx, .exe), read into the same [`Model`] the IDL front end builds. SLTG
-//! type libraries are recognised and refused with a clear error (not read yet: see `sltg`).
+//! in PE files (.dll, .ocx, .exe), and SLTG type libraries (MIDL /oldtlb), read into the same
+//! [`Model`] the IDL front end builds.
 //!
 //! - [`pe`] finds the TYPELIB resources of a PE file (32- and 64-bit).
-//! - `msft` reads the binary format into [`TypeLib`], a plain description of the library's
-//!   type infos that knows nothing of the model (an SLTG reader would produce the same).
+//! - `msft` and `sltg` read the two binary formats into [`TypeLib`], a plain description of the
+//!   library's type infos that knows nothing of the model.
 //! - `to_model` turns a [`TypeLib`] (and the libraries it imports) into a [`Model`]; the slot
 //!   and DISPID rules of `model::layout` run on it, and the values the file stores must agree.
 //!
@@ -89,6 +89,7 @@ pub(crate) fn read_any(
             name,
             data: res.data,
             base: start,
+            scope: "file",
         };
         return read_raw(&inner);
     }
@@ -344,6 +345,8 @@ pub(crate) struct Input<'a> {
     pub name: &'a str,
     pub data: &'a [u8],
     pub base: usize,
+    /// What `data` is, for messages ("file"; "block" for a part an SLTG reader set apart).
+    pub scope: &'static str,
 }
 
 impl<'a> Input<'a> {
@@ -352,6 +355,7 @@ impl<'a> Input<'a> {
             name,
             data,
             base: 0,
+            scope: "file",
         }
     }
 
@@ -372,7 +376,8 @@ impl<'a> Input<'a> {
                 self.err(
                     offset,
                     format!(
-                        "expected {what} ({len} bytes), but the file has {} bytes",
+                        "expected {what} ({len} bytes), but the {} has {} bytes",
+                        self.scope,
                         self.data.len()
                     ),
                 )

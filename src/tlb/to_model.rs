@@ -275,6 +275,9 @@ impl Builder<'_> {
                 {
                     return Ok(id);
                 }
+                if let Some(id) = self.stdole_by_index(lib, *imp, target) {
+                    return Ok(id);
+                }
                 let loaded = self.import(lib, *imp, at)?;
                 let l = &self.libs[loaded];
                 let found = match target {
@@ -296,6 +299,34 @@ impl Builder<'_> {
                 })
             }
         }
+    }
+
+    /// An SLTG file names imported types by index, not GUID. stdole's first six types have had
+    /// the same indices since OLE 2 (Wine's stdole2.tlb keeps them, and oleaut32 itself takes
+    /// #4 of stdole to be IDispatch): those are the base set's items, as a GUID would find.
+    fn stdole_by_index(&self, lib: usize, imp: usize, target: &ImportTarget) -> Option<TypeId> {
+        const STDOLE: Guid = Guid {
+            data1: 0x0002_0430,
+            data2: 0,
+            data3: 0,
+            data4: [0xc0, 0, 0, 0, 0, 0, 0, 0x46],
+        };
+        const FIRST: [&str; 6] = [
+            "GUID",
+            "DISPPARAMS",
+            "EXCEPINFO",
+            "IUnknown",
+            "IDispatch",
+            "IEnumVARIANT",
+        ];
+        let ImportTarget::Index(i) = target else {
+            return None;
+        };
+        let info = self.libs[lib].tlb.imports.get(imp)?;
+        if info.guid != Some(STDOLE) {
+            return None;
+        }
+        self.model.lookup(FIRST.get(*i as usize)?)
     }
 
     /// Loads import `imp` of library `lib` (once), searching the importing file's directory and

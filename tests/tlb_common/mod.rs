@@ -566,3 +566,80 @@ pub fn compare_libraries(idl: &Value, tlb: &Value) -> Vec<String> {
     }
     diffs
 }
+
+// ---------------------------------------------------------------------------------------------
+// Generated Rust of an IDL model and of a type-library model, made comparable.
+
+pub fn rust(model: &idlgen::model::Model) -> String {
+    let opts = idlgen::codegen::rust::RustOptions {
+        interfaces: Vec::new(),
+        source_name: Some("certcli".to_string()),
+    };
+    idlgen::codegen::rust::generate(model, &opts).expect("generates")
+}
+
+/// A type library has no `const`: the IDL model's const pointees are dropped before comparing.
+pub fn drop_const(model: &mut idlgen::model::Model) {
+    fn ty(t: &mut Type) {
+        match t {
+            Type::Pointer {
+                pointee,
+                pointee_const,
+            } => {
+                *pointee_const = false;
+                ty(pointee);
+            }
+            Type::Array(e, _) | Type::SafeArray(e) => ty(e),
+            _ => {}
+        }
+    }
+    for item in &mut model.items {
+        if let ItemKind::Interface(i) = &mut item.kind {
+            for m in &mut i.methods {
+                ty(&mut m.ret);
+                m.params.iter_mut().for_each(|p| ty(&mut p.ty));
+            }
+        }
+    }
+}
+
+/// The generated file's top-level items, sorted: a type library orders its type infos its own
+/// way (widl writes each coclass before the interfaces it names).
+pub fn items(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let mut blank = true;
+    for line in text.lines() {
+        let starts = blank && !line.is_empty() && !line.starts_with([' ', '}', ')']);
+        if starts && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        cur.push_str(line);
+        cur.push('\n');
+        blank = line.is_empty();
+    }
+    out.push(cur);
+    out.sort();
+    out
+}
+
+/// `idlgen rust` of the IDL file `idl` and of the type library at `tlb` give the same items,
+/// apart from what a type library does not carry: `const` on pointees and cpp_quote texts
+/// (certif.idl's `#define ENUMEXT_OBJECTID`). Returns how many items agree.
+pub fn assert_rust_agrees(idl: &Path, tlb: &Path) -> usize {
+    let mut idl = idl_model(idl, &[]).expect("IDL loads");
+    idl.include_imported_user_files();
+    drop_const(&mut idl);
+    idl.cpp_quotes.clear();
+    let tlb = tlb_model(tlb, &[]).expect("tlb loads");
+    let (a, b) = (items(&rust(&idl)), items(&rust(&tlb)));
+    let only_idl: Vec<&String> = a.iter().filter(|x| !b.contains(x)).collect();
+    let only_tlb: Vec<&String> = b.iter().filter(|x| !a.contains(x)).collect();
+    assert!(
+        only_idl.is_empty() && only_tlb.is_empty(),
+        "only from the IDL:\n{}\nonly from the type library:\n{}",
+        only_idl.iter().map(|s| s.as_str()).collect::<String>(),
+        only_tlb.iter().map(|s| s.as_str()).collect::<String>()
+    );
+    a.len()
+}
