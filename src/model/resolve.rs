@@ -987,7 +987,26 @@ impl Resolver<'_> {
 
     fn typedef(&mut self, t: &ast::Typedef) -> R<Vec<TypeId>> {
         let attrs = Attrs(&t.attrs);
-        let first = t.declarators.first().map(|d| &d.name);
+        // An anonymous record takes the name of the first declarator that names it itself
+        // (`typedef struct { ... } X, *PX;`); when every declarator is a pointer or array to it
+        // (`typedef struct { int _; } *UI_ANIMATION_KEYFRAME;`), it is `NAME_0`, leaving NAME to
+        // the pointer type.
+        let plain = t
+            .declarators
+            .iter()
+            .find(|d| d.function.is_none() && d.ty.pointers.is_empty() && d.ty.arrays.is_empty());
+        let derived;
+        let first = match (plain, t.declarators.first()) {
+            (Some(d), _) => Some(&d.name),
+            (None, Some(d)) => {
+                derived = ast::Ident {
+                    name: format!("{}_0", d.name.name),
+                    span: d.name.span,
+                };
+                Some(&derived)
+            }
+            (None, None) => None,
+        };
         // The shared specifier is resolved once (it may define a struct); each declarator adds
         // its own pointers and arrays.
         let base = match &t.base.spec {

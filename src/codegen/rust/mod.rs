@@ -34,7 +34,7 @@ pub struct RustOptions {
 
 /// Generates the Rust bindings for the model's input files.
 pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic> {
-    let named = name_overloads(name_anonymous_records(model), model);
+    let named = single_retval(name_overloads(name_anonymous_records(model), model), model);
     let model = named.as_ref().unwrap_or(model);
     let mut items = Vec::new();
     // Rust names already defined. C lets two files repeat a typedef (`typedef unsigned int
@@ -135,6 +135,41 @@ fn name_overloads(earlier: Option<Model>, original: &Model) -> Option<Model> {
                 .collect();
             for (m, n) in i.methods.iter_mut().zip(later) {
                 m.name.push_str(&"_".repeat(n));
+            }
+        }
+    }
+    Some(out)
+}
+
+/// A method may mark only one parameter `[retval]` (MIDL requires it); widl accepts more
+/// (wmp's `GetScriptableObject([out, retval] BSTR *name, [out, retval] IDispatch **out)`). The
+/// first is the return value, as [`model::Method::retval`] says; the others are plain `[out]`s.
+fn single_retval(earlier: Option<Model>, original: &Model) -> Option<Model> {
+    let model = earlier.as_ref().unwrap_or(original);
+    let several = |i: &model::Interface| {
+        i.methods
+            .iter()
+            .any(|m| m.params.iter().filter(|p| p.retval).count() > 1)
+    };
+    let ids: Vec<TypeId> = model
+        .root_items()
+        .filter(|(_, item)| matches!(&item.kind, ItemKind::Interface(i) if several(i)))
+        .map(|(id, _)| id)
+        .collect();
+    if ids.is_empty() {
+        return earlier;
+    }
+    let mut out = earlier.unwrap_or_else(|| original.clone());
+    for id in ids {
+        if let ItemKind::Interface(i) = &mut out.items[id.0 as usize].kind {
+            for m in &mut i.methods {
+                let mut seen = false;
+                for p in &mut m.params {
+                    if p.retval {
+                        p.retval = !seen;
+                        seen = true;
+                    }
+                }
             }
         }
     }
@@ -556,7 +591,12 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
         .map(|a| model.item(*a).name.clone());
     // Only interfaces whose chain is generated here down to IUnknown/IDispatch can be
     // implemented in Rust: each base must offer `with_root`.
+    // ... and whose root is IUnknown: a `[local]` C++ interface with no base (xaudio2's
+    // IXAudio20Voice) is not a COM object.
     let implementable = iface.base.is_some()
+        && chain
+            .last()
+            .is_some_and(|r| model.is_builtin(*r) && model.item(*r).name == "IUnknown")
         && chain.iter().skip(1).all(|a| {
             let n = &model.item(*a).name;
             !model.is_builtin(*a)

@@ -309,7 +309,8 @@ pub fn plan_param(model: &Model, p: &Param) -> ParamPlan {
         return raw(raw_pointer(model, elem, !p.is_out, 0));
     }
     let by_value = shape(model, &p.ty);
-    if p.sized {
+    // `[in, string] BSTR` (netlistmgr): a BSTR is a string already; `[string]` changes nothing.
+    if p.sized && by_value != Shape::BStr {
         return raw(by_value.abi());
     }
     // [in] by value.
