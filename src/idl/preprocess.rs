@@ -804,7 +804,7 @@ impl Preprocessor<'_, '_> {
             hide: None,
         };
         let mut expanded: Vec<Option<Vec<PTok>>> = vec![None; params.len()];
-        let mut out: Vec<PTok> = Vec::new();
+        let mut out: Vec<PTok> = Vec::with_capacity(m.body.len());
         // Pasting state: a `##` waits for its right operand; `left` says whether the last
         // operand produced tokens (an empty argument is a placemarker).
         let mut paste_pending = false;
@@ -872,8 +872,22 @@ impl Preprocessor<'_, '_> {
                 }
                 k += 1;
             } else {
-                piece.push(place(b, first));
+                // A token of the body itself: one token, placed without a `piece` of its own
+                // (most macros are only such tokens).
+                let t = place(b, first);
                 k += 1;
+                self.charge(1, at.t.span)?;
+                if paste_pending
+                    && left
+                    && let Some(lhs) = out.pop()
+                {
+                    out.extend(paste(&lhs, &t)?);
+                } else {
+                    out.push(t);
+                }
+                paste_pending = false;
+                left = true;
+                continue;
             }
             self.charge(piece.len(), at.t.span)?;
             if piece.is_empty() {
