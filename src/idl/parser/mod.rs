@@ -274,7 +274,8 @@ pub(crate) fn kw<'a>(name: &'static str) -> impl Fn(Input<'a>) -> PResult<'a, Sp
 
 /// Requires a closing or separating punctuation mark; a missing one is reported just after the
 /// previous token, where it belongs: "expected `;` after method declaration, found `HRESULT`".
-pub(crate) fn close<'a>(p: P, context: &str, i: Input<'a>) -> PResult<'a, Span> {
+/// `context` is formatted only if the mark is missing (`format_args!` costs nothing until then).
+pub(crate) fn close<'a>(p: P, context: impl std::fmt::Display, i: Input<'a>) -> PResult<'a, Span> {
     match i.peek() {
         Some(t) if t.is_punct(p) => Ok((i.advance(1), t.span)),
         _ => {
