@@ -327,7 +327,7 @@ fn resolve_after_imports(
 #[derive(Clone)]
 struct State {
     model: Model,
-    defined: IndexMap<String, Span>,
+    defined: IndexMap<String, Span, crate::idl::FastHash>,
     file_state: HashMap<FileId, bool>,
     later_bases: Vec<(TypeId, ast::Ident)>,
 }
@@ -351,7 +351,7 @@ impl State {
         };
         State {
             model,
-            defined: IndexMap::new(),
+            defined: IndexMap::default(),
             file_state: HashMap::new(),
             later_bases: Vec::new(),
         }
@@ -362,7 +362,7 @@ struct Resolver<'a> {
     sources: &'a SourceMap,
     model: Model,
     /// Where each name was defined (not merely forward-declared), for duplicate errors.
-    defined: IndexMap<String, Span>,
+    defined: IndexMap<String, Span, crate::idl::FastHash>,
     /// Every parsed file by id.
     files: &'a HashMap<FileId, &'a ast::File>,
     /// For each file being resolved, the files its `import`s not yet reached name.
