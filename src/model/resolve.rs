@@ -192,8 +192,16 @@ fn leading_imports(files: &HashMap<FileId, &ast::File>, root: FileId) -> (Vec<Fi
 struct Shared {
     groups: Vec<Group>,
     /// The next group to take, and the states kept.
-    next: std::sync::Mutex<(usize, Vec<(Vec<FileId>, std::sync::Arc<State>)>)>,
+    next: std::sync::Mutex<Taken>,
 }
+
+/// [`Shared`]'s moving part: the next group to take, and the states kept (each after the
+/// imports it is keyed by).
+type Taken = (usize, Vec<(Vec<FileId>, std::sync::Arc<State>)>);
+
+/// A group taken: its index, and the longest beginning of its imports resolved so far (its
+/// length and the state after it).
+type Start = (usize, Option<(usize, std::sync::Arc<State>)>);
 
 impl Shared {
     /// Whether a group not yet taken begins with `prefix` and goes on after it.
@@ -203,14 +211,12 @@ impl Shared {
             .any(|(l, _)| l.len() > prefix.len() && l.starts_with(prefix))
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, (usize, Vec<(Vec<FileId>, std::sync::Arc<State>)>)> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Taken> {
         self.next.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Takes the next group: its index and the longest beginning of its imports resolved so far.
-    fn take(&self) -> Option<(usize, Option<(usize, std::sync::Arc<State>)>)> {
+    fn take(&self) -> Option<Start> {
         let mut next = self.lock();
         let i = next.0;
         let (imports, _) = self.groups.get(i)?;
