@@ -56,20 +56,20 @@ pub fn load_with_resource(
             read: vec![first.clone()],
         });
     }
-    let mut parsed = idl::load_files(inputs, opts)?;
+    let parsed = idl::load_files(inputs, opts)?;
     let model = model::resolve(&parsed)?;
     Ok(Loaded {
         model,
-        read: std::mem::take(&mut parsed.read),
+        read: parsed.read,
     })
 }
 
 /// Like [`load`], for IDL text that stands for a file named `name` (tests, tools).
 pub fn load_source(name: &str, text: &str, opts: &idl::Options) -> Result<Loaded> {
-    let mut parsed = idl::load_source(name, text, opts)?;
+    let parsed = idl::load_source(name, text, opts)?;
     let model = model::resolve(&parsed)?;
     Ok(Loaded {
         model,
-        read: std::mem::take(&mut parsed.read),
+        read: parsed.read,
     })
 }

@@ -49,27 +49,6 @@ pub struct Parsed {
     pub read: Vec<PathBuf>,
 }
 
-/// Files parsed together from this many on are freed on two threads: a whole corpus's syntax
-/// trees take tens of milliseconds to free (millions of small allocations), a few files nothing.
-const SPLIT_DROP_FILES: usize = 32;
-
-impl Drop for Parsed {
-    fn drop(&mut self) {
-        if self.files.len() < SPLIT_DROP_FILES {
-            return;
-        }
-        let mut files = std::mem::take(&mut self.files);
-        let half = files.split_off(files.len() / 2);
-        std::thread::scope(|scope| {
-            // If no thread can be started, the closure is dropped, which frees `half` here.
-            let _freeing = std::thread::Builder::new()
-                .name("idlgen-free".to_string())
-                .spawn_scoped(scope, move || drop(half));
-            drop(files);
-        });
-    }
-}
-
 /// Reads, preprocesses and parses the input files and everything they import.
 ///
 /// With several inputs and more than one core, a helper thread preprocesses and parses inputs
