@@ -15,6 +15,7 @@ use crate::diag::{Diagnostic, Error, FileId, SourceMap, Span};
 const MAX_FILE_SIZE: u64 = 64 << 20;
 
 /// A file the search found.
+#[derive(Clone)]
 pub(crate) enum Found {
     Disk(PathBuf),
     Builtin(&'static base::BaseFile),
@@ -39,6 +40,10 @@ pub(crate) struct Loader<'o> {
     /// (it is no file of the user's); nothing in it can be the site of an error, since a
     /// one-line `#define` or `#undef` of a checked name cannot fail.
     predefined: String,
+    /// Every file [`Loader::open`] was asked for, in order, once [`Loader::record_opens`] is
+    /// called: opening the same files in the same order in another loader gives them the ids
+    /// they would have had there.
+    opened: Option<Vec<Found>>,
 }
 
 /// The id the predefined directives are lexed under.
@@ -53,7 +58,18 @@ impl<'o> Loader<'o> {
             read: Vec::new(),
             ids: HashMap::new(),
             info: HashMap::new(),
+            opened: None,
         })
+    }
+
+    /// Starts recording what is opened (see [`Loader::take_opened`]).
+    pub fn record_opens(&mut self) {
+        self.opened = Some(Vec::new());
+    }
+
+    /// The files opened since [`Loader::record_opens`], in order.
+    pub fn take_opened(&mut self) -> Vec<Found> {
+        self.opened.take().unwrap_or_default()
     }
 
     pub fn finish(self) -> (SourceMap, Vec<PathBuf>) {
@@ -101,6 +117,23 @@ impl<'o> Loader<'o> {
         }
         self.read.push(path.to_path_buf());
         Ok(self.insert(key, path.to_path_buf(), text, parent_dir(path)))
+    }
+
+    /// [`Loader::add_input`] for an input whose text another loader has already read.
+    pub fn add_input_text(&mut self, path: &Path, text: String) -> FileId {
+        let key = FileKey::Disk(canonical(path));
+        if let Some(&id) = self.ids.get(&key) {
+            return id;
+        }
+        self.read.push(path.to_path_buf());
+        self.insert(key, path.to_path_buf(), text, parent_dir(path))
+    }
+
+    /// The path and text of a file in the source map.
+    pub fn input_text(&self, id: FileId) -> Option<(PathBuf, String)> {
+        self.sources
+            .get(id)
+            .map(|f| (f.path.clone(), f.text.clone()))
     }
 
     /// Adds text standing for a file named `name` (not read from disk).
@@ -182,6 +215,9 @@ impl<'o> Loader<'o> {
 
     /// Reads a found file into the source map (once) and returns its id.
     pub fn open(&mut self, found: Found, span: Span) -> Result<FileId, IdlError> {
+        if let Some(log) = &mut self.opened {
+            log.push(found.clone());
+        }
         match found {
             Found::Builtin(file) => {
                 let key = FileKey::Builtin(file.name);

@@ -137,7 +137,8 @@ impl P {
     }
 }
 
-/// Longest punctuators first, so `<<` wins over `<`.
+/// Longest punctuators first, so `<<` wins over `<` ([`punct_at`] gives the same answers).
+#[cfg(test)]
 const PUNCTS: &[(&str, P)] = &[
     ("...", P::Ellipsis),
     ("->", P::Arrow),
@@ -176,6 +177,51 @@ const PUNCTS: &[(&str, P)] = &[
     ("=", P::Assign),
     ("#", P::Hash),
 ];
+
+/// The punctuator at the start of `s` and its length: the longest of [`PUNCTS`] that matches
+/// (the same answer as trying them in order, without comparing each).
+fn punct_at(s: &[u8]) -> Option<(P, usize)> {
+    let c = *s.first()?;
+    let next = s.get(1).copied().unwrap_or(0);
+    let two = |p2: P, second: u8, p1: P| {
+        if next == second {
+            Some((p2, 2))
+        } else {
+            Some((p1, 1))
+        }
+    };
+    match c {
+        b'.' if next == b'.' && s.get(2) == Some(&b'.') => Some((P::Ellipsis, 3)),
+        b'.' => Some((P::Dot, 1)),
+        b'-' => two(P::Arrow, b'>', P::Minus),
+        b'<' if next == b'<' => Some((P::Shl, 2)),
+        b'<' => two(P::Le, b'=', P::Lt),
+        b'>' if next == b'>' => Some((P::Shr, 2)),
+        b'>' => two(P::Ge, b'=', P::Gt),
+        b'=' => two(P::EqEq, b'=', P::Assign),
+        b'!' => two(P::Ne, b'=', P::Bang),
+        b'&' => two(P::AndAnd, b'&', P::Amp),
+        b'|' => two(P::OrOr, b'|', P::Pipe),
+        b'#' => two(P::HashHash, b'#', P::Hash),
+        b'(' => Some((P::LParen, 1)),
+        b')' => Some((P::RParen, 1)),
+        b'[' => Some((P::LBracket, 1)),
+        b']' => Some((P::RBracket, 1)),
+        b'{' => Some((P::LBrace, 1)),
+        b'}' => Some((P::RBrace, 1)),
+        b';' => Some((P::Semi, 1)),
+        b',' => Some((P::Comma, 1)),
+        b':' => Some((P::Colon, 1)),
+        b'?' => Some((P::Question, 1)),
+        b'+' => Some((P::Plus, 1)),
+        b'*' => Some((P::Star, 1)),
+        b'/' => Some((P::Slash, 1)),
+        b'%' => Some((P::Percent, 1)),
+        b'^' => Some((P::Caret, 1)),
+        b'~' => Some((P::Tilde, 1)),
+        _ => None,
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tok {
@@ -406,11 +452,9 @@ impl Lexer<'_> {
         if c == b'"' || c == b'\'' {
             return self.quoted(false);
         }
-        for (s, p) in PUNCTS {
-            if self.src[self.pos..].starts_with(s.as_bytes()) {
-                self.pos += s.len();
-                return Tok::Punct(*p);
-            }
+        if let Some((p, len)) = punct_at(&self.src[self.pos..]) {
+            self.pos += len;
+            return Tok::Punct(p);
         }
         // One whole character, so spans stay on character boundaries.
         let ch = self.text[self.pos..].chars().next().unwrap_or('?');
@@ -594,29 +638,35 @@ pub struct IntLit {
 
 /// Decodes a pp-number as a C integer literal (`10`, `0x80000000UL`, `017`, `5i64`).
 pub fn int_value(spelling: &str) -> Result<IntLit, String> {
-    let lower = spelling.to_ascii_lowercase();
-    // Suffixes: any mix of `u` and `l`, or Microsoft's `i64`/`ui64` (and the 8/16/32 forms).
-    let mut digits = lower.as_str();
+    // Suffixes (any case): any mix of `u` and `l`, or Microsoft's `i64`/`ui64` (and the 8/16/32
+    // forms). Matched on the bytes, without a lowercased copy: every number in every file comes
+    // through here.
+    let ends_with_ci = |s: &str, suffix: &str| {
+        s.len() >= suffix.len()
+            && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    let mut digits = spelling;
     let mut unsigned = false;
     for suffix in ["ui64", "i64", "ui32", "i32", "ui16", "i16", "ui8", "i8"] {
-        if let Some(d) = digits.strip_suffix(suffix) {
+        if ends_with_ci(digits, suffix) {
             unsigned = suffix.starts_with('u');
-            digits = d;
+            digits = &digits[..digits.len() - suffix.len()];
             break;
         }
     }
-    while let Some(last) = digits.chars().last() {
+    while let Some(&last) = digits.as_bytes().last() {
         match last {
-            'u' => unsigned = true,
-            'l' => {}
+            b'u' | b'U' => unsigned = true,
+            b'l' | b'L' => {}
             _ => break,
         }
         digits = &digits[..digits.len() - 1];
     }
-    let (radix, body) = if let Some(h) = digits.strip_prefix("0x") {
-        (16, h)
-    } else if let Some(b) = digits.strip_prefix("0b") {
-        (2, b)
+    let b = digits.as_bytes();
+    let (radix, body) = if b.len() >= 2 && b[0] == b'0' && (b[1] == b'x' || b[1] == b'X') {
+        (16, &digits[2..])
+    } else if b.len() >= 2 && b[0] == b'0' && (b[1] == b'b' || b[1] == b'B') {
+        (2, &digits[2..])
     } else if digits.len() > 1 && digits.starts_with('0') {
         (8, &digits[1..])
     } else {
@@ -649,8 +699,9 @@ pub fn int_value(spelling: &str) -> Result<IntLit, String> {
 
 /// Whether a pp-number is written as a floating-point literal.
 pub fn is_float(spelling: &str) -> bool {
-    let lower = spelling.to_ascii_lowercase();
-    !lower.starts_with("0x") && (lower.contains('.') || lower.contains('e'))
+    let b = spelling.as_bytes();
+    let hex = b.len() >= 2 && b[0] == b'0' && (b[1] == b'x' || b[1] == b'X');
+    !hex && b.iter().any(|&c| matches!(c, b'.' | b'e' | b'E'))
 }
 
 /// Decodes a floating-point literal (`1.5`, `2e10`, `.5f`).
@@ -659,4 +710,31 @@ pub fn float_value(spelling: &str) -> Result<f64, String> {
     trimmed
         .parse::<f64>()
         .map_err(|_| format!("`{spelling}` is not a valid floating-point number"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `punct_at` agrees with trying [`PUNCTS`] in order, longest first, on every string of up
+    /// to three characters drawn from the punctuation characters (and one other).
+    #[test]
+    fn punct_at_matches_the_table() {
+        let chars: Vec<u8> = b".-<>=!&|#()[]{};,:?+*/%^~a".to_vec();
+        let by_table = |s: &[u8]| {
+            PUNCTS
+                .iter()
+                .find(|(p, _)| s.starts_with(p.as_bytes()))
+                .map(|(p, k)| (*k, p.len()))
+        };
+        for &a in &chars {
+            for &b in &chars {
+                for &c in &chars {
+                    for s in [&[a][..], &[a, b][..], &[a, b, c][..]] {
+                        assert_eq!(punct_at(s), by_table(s), "{:?}", String::from_utf8_lossy(s));
+                    }
+                }
+            }
+        }
+    }
 }

@@ -18,6 +18,8 @@ use std::path::PathBuf;
 
 use crate::diag::{Diagnostic, FileId, SourceMap, Span};
 use imports::Loader;
+/// A fast hasher for short names (FNV-1a), for the front end's and resolution's tables.
+pub(crate) use lexer::FastHash;
 
 /// The directory under which the embedded base files appear in the [`SourceMap`]
 /// (`<builtin>/oaidl.idl`).
@@ -48,14 +50,39 @@ pub struct Parsed {
 }
 
 /// Reads, preprocesses and parses the input files and everything they import.
+///
+/// With several inputs and more than one core, a helper thread preprocesses and parses inputs
+/// ahead of time (the largest first; see [`Ahead`]), and this thread does the same with later
+/// inputs while it waits for one; the results are the same as when one thread does everything.
 pub fn load_files(inputs: &[PathBuf], opts: &Options) -> crate::diag::Result<Parsed> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    load_inputs(inputs, opts, cores >= 2)
+}
+
+/// [`load_files`], with inputs done ahead on a helper thread or not.
+fn load_inputs(inputs: &[PathBuf], opts: &Options, ahead: bool) -> crate::diag::Result<Parsed> {
     on_own_stack(|| {
         let mut session = Session::new(opts)?;
         for input in inputs {
             let id = session.loader.add_input(input)?;
             session.roots.push(id);
         }
-        session.run()
+        if session.roots.len() < 2 || !ahead {
+            return session.run();
+        }
+        let ahead = Ahead::new(opts, &session.loader, &session.roots);
+        std::thread::scope(|scope| {
+            // Without a helper (it could not start), nothing is ever busy: this thread loads
+            // every input in order.
+            let _helper = std::thread::Builder::new()
+                .name("idlgen-idl-ahead".to_string())
+                .stack_size(STACK_SIZE)
+                .spawn_scoped(scope, || ahead.help());
+            session.ahead = Some(&ahead);
+            let result = session.run();
+            ahead.stop();
+            result
+        })
     })
 }
 
@@ -139,8 +166,177 @@ impl IdlError {
 /// Imports nested deeper than this are reported rather than followed (no real chain comes close).
 const MAX_IMPORT_DEPTH: usize = 200;
 
+/// Inputs preprocessed and parsed ahead of the thread that loads them in order.
+///
+/// Preprocessing and parsing a file depend only on the file, the files it `#include`s and the
+/// options, so they can happen on any thread with a loader of its own. Two things tie them to
+/// the order [`Session::load`] visits files in, which decides every [`FileId`]: the ids of the
+/// files a file `#include`s (handed out as they are first opened), and the spans in its tokens.
+/// So a file is done ahead only as an input (whose id is known from the start), in a loader of
+/// its own that records which files it opened; its result is kept only if every token comes
+/// from the file itself (a file whose text comes partly from an `#include`d file is loaded in
+/// order as usual) and nothing failed (errors are found again, and reported, in order). When
+/// [`Session::load`] comes to the input, it opens the recorded files in its own loader in the
+/// same order, which gives them the ids they would have had, and takes the syntax tree.
+struct Ahead<'o> {
+    opts: &'o Options,
+    slots: std::sync::Mutex<Vec<Slot>>,
+    done: std::sync::Condvar,
+    /// Input slots in the order the helper takes them: the largest first.
+    by_size: Vec<usize>,
+    /// The slot of each input's id.
+    slot_of: std::collections::HashMap<FileId, usize>,
+}
+
+enum Slot {
+    /// Not started: the input's id, path and text.
+    Free(FileId, PathBuf, String),
+    /// Being preprocessed and parsed ahead.
+    Busy,
+    /// Done ahead (`None`: not usable ahead, to be loaded in order).
+    Done(Option<Box<Early>>),
+    /// Taken, or left to be loaded in order.
+    Gone,
+}
+
+/// A file preprocessed and parsed ahead: its syntax tree and the files it opened, in order.
+struct Early {
+    file: ast::File,
+    opened: Vec<imports::Found>,
+}
+
+impl<'o> Ahead<'o> {
+    fn new(opts: &'o Options, loader: &Loader<'_>, roots: &[FileId]) -> Ahead<'o> {
+        let mut slots = Vec::new();
+        let mut slot_of = std::collections::HashMap::new();
+        for &id in roots {
+            if slot_of.contains_key(&id) {
+                continue;
+            }
+            let Some((path, text)) = loader.input_text(id) else {
+                continue;
+            };
+            slot_of.insert(id, slots.len());
+            slots.push(Slot::Free(id, path, text));
+        }
+        let mut by_size: Vec<usize> = (0..slots.len()).collect();
+        let size = |k: usize| match &slots[k] {
+            Slot::Free(_, _, text) => text.len(),
+            _ => 0,
+        };
+        by_size.sort_by_key(|&k| std::cmp::Reverse(size(k)));
+        Ahead {
+            opts,
+            slots: std::sync::Mutex::new(slots),
+            done: std::sync::Condvar::new(),
+            by_size,
+            slot_of,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Slot>> {
+        self.slots.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Claims slot `k` if it is free.
+    fn claim(slots: &mut [Slot], k: usize) -> Option<(FileId, PathBuf, String)> {
+        match std::mem::replace(&mut slots[k], Slot::Busy) {
+            Slot::Free(id, path, text) => Some((id, path, text)),
+            other => {
+                slots[k] = other;
+                None
+            }
+        }
+    }
+
+    /// Does the claimed input `k` ahead and records the result.
+    fn work(&self, k: usize, (id, path, text): (FileId, PathBuf, String)) {
+        // A panic here would leave the slot busy for ever: the input is then loaded in order
+        // (where the panic, if it happens again, is reported as usual).
+        let early = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            early(self.opts, id, &path, text)
+        }))
+        .ok()
+        .flatten()
+        .map(Box::new);
+        self.lock()[k] = Slot::Done(early);
+        self.done.notify_all();
+    }
+
+    /// The helper thread: inputs the largest first, until none is free.
+    fn help(&self) {
+        for &k in &self.by_size {
+            let claimed = Ahead::claim(&mut self.lock(), k);
+            if let Some(job) = claimed {
+                self.work(k, job);
+            }
+        }
+    }
+
+    /// Leaves every input not yet started to be loaded in order (the helper then stops).
+    fn stop(&self) {
+        for slot in self.lock().iter_mut() {
+            if matches!(slot, Slot::Free(..)) {
+                *slot = Slot::Gone;
+            }
+        }
+    }
+
+    /// The input `id` done ahead, if it was; `None` if it is to be loaded in order now. While
+    /// the helper is on it, this thread does later inputs ahead rather than wait.
+    fn take(&self, id: FileId) -> Option<Box<Early>> {
+        let k = *self.slot_of.get(&id)?;
+        let mut slots = self.lock();
+        loop {
+            match std::mem::replace(&mut slots[k], Slot::Gone) {
+                Slot::Done(early) => return early,
+                Slot::Free(..) | Slot::Gone => return None,
+                Slot::Busy => {
+                    slots[k] = Slot::Busy;
+                    // The next free input in order (this one may have come in early, as an
+                    // import of an earlier input).
+                    let next = (0..slots.len())
+                        .find_map(|j| Ahead::claim(&mut slots, j).map(|job| (j, job)));
+                    match next {
+                        Some((j, job)) => {
+                            drop(slots);
+                            self.work(j, job);
+                            slots = self.lock();
+                        }
+                        None => slots = self.done.wait(slots).unwrap_or_else(|e| e.into_inner()),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Preprocesses and parses the input `id` in a loader of its own (see [`Ahead`]); `None` if its
+/// tokens are not all its own or anything fails.
+fn early(opts: &Options, id: FileId, path: &std::path::Path, text: String) -> Option<Early> {
+    let mut loader = Loader::new(opts).ok()?;
+    let own = loader.add_input_text(path, text);
+    loader.record_opens();
+    let mut tokens = preprocess::run(&mut loader, own).ok()?;
+    if tokens.iter().any(|t| t.span.file != own) {
+        return None;
+    }
+    for t in &mut tokens {
+        t.span.file = id;
+    }
+    let end = loader.end_of(own);
+    let eof = Span { file: id, ..end };
+    let file = parser::parse_file(id, &tokens, eof).ok()?;
+    Some(Early {
+        file,
+        opened: loader.take_opened(),
+    })
+}
+
 struct Session<'o> {
     loader: Loader<'o>,
+    /// Inputs done ahead on other threads, if any.
+    ahead: Option<&'o Ahead<'o>>,
     files: Vec<ast::File>,
     roots: Vec<FileId>,
     /// Files parsed to the end, with their imports.
@@ -153,6 +349,7 @@ impl<'o> Session<'o> {
     fn new(opts: &'o Options) -> crate::diag::Result<Session<'o>> {
         Ok(Session {
             loader: Loader::new(opts)?,
+            ahead: None,
             files: Vec::new(),
             roots: Vec::new(),
             done: HashSet::new(),
@@ -182,8 +379,10 @@ impl<'o> Session<'o> {
             return Ok(());
         }
         self.active.insert(id);
-        let tokens = preprocess::run(&mut self.loader, id)?;
-        let mut file = parser::parse_file(id, &tokens, self.loader.end_of(id))?;
+        let mut file = match self.ahead.and_then(|a| a.take(id)) {
+            Some(early) => self.adopt(id, *early)?,
+            None => self.preprocess_and_parse(id)?,
+        };
         let mut imported_ids = Vec::new();
         for import in ast_imports(&file.items) {
             if depth >= MAX_IMPORT_DEPTH {
@@ -210,6 +409,25 @@ impl<'o> Session<'o> {
     }
 }
 
+impl Session<'_> {
+    fn preprocess_and_parse(&mut self, id: FileId) -> Result<ast::File, IdlError> {
+        let tokens = preprocess::run(&mut self.loader, id)?;
+        parser::parse_file(id, &tokens, self.loader.end_of(id))
+    }
+
+    /// Takes a file done ahead: opens what it opened, in the same order (so every file gets the
+    /// id it would have had), and its syntax tree. If that fails, the file is loaded again here,
+    /// which reports the failure where it belongs.
+    fn adopt(&mut self, id: FileId, early: Early) -> Result<ast::File, IdlError> {
+        for found in early.opened {
+            if self.loader.open(found, Span::new(id, 0, 0)).is_err() {
+                return self.preprocess_and_parse(id);
+            }
+        }
+        Ok(early.file)
+    }
+}
+
 /// Every `import` of a file in order, wherever it sits (file scope, interface bodies, libraries).
 fn ast_imports(items: &[ast::Item]) -> Vec<&ast::StrLit> {
     fn walk<'a>(item: &'a ast::Item, out: &mut Vec<&'a ast::StrLit>) {
@@ -230,4 +448,118 @@ fn ast_imports(items: &[ast::Item]) -> Vec<&ast::StrLit> {
     let mut out = Vec::new();
     items.iter().for_each(|it| walk(it, &mut out));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Everything about a load that must not depend on threads: the debug form of the result
+    /// (syntax trees with their spans, file ids, paths and texts), or the error as printed.
+    fn outcome(inputs: &[PathBuf], opts: &Options, ahead: bool) -> String {
+        match load_inputs(inputs, opts, ahead) {
+            Ok(p) => format!(
+                "{:?}",
+                (
+                    &p.files,
+                    &p.roots,
+                    &p.read,
+                    p.sources.files().collect::<Vec<_>>()
+                )
+            ),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    fn write(dir: &std::path::Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// Inputs done ahead give exactly what loading them in order on one thread gives: with
+    /// includes that only define macros, an include that brings declarations (not done ahead),
+    /// inputs that import each other, and errors in a later input.
+    #[test]
+    fn inputs_done_ahead_load_as_in_order() {
+        let dir = std::env::temp_dir().join(format!("idlgen-ahead-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        write(
+            &dir,
+            "ids.h",
+            "#define BASE 100\n#define ID(n) (BASE + n)\n",
+        );
+        write(&dir, "frag.idl", "typedef int FRAG;\n");
+        let a = write(
+            &dir,
+            "a.idl",
+            "import \"c.idl\";\n#include \"ids.h\"\n[object, uuid(11111111-2222-3333-4444-555555555555)]\ninterface IA : IUnknown { [id(ID(1))] HRESULT f([in] C c); }\n",
+        );
+        let b = write(&dir, "b.idl", "#include \"frag.idl\"\ntypedef FRAG B;\n");
+        let c = write(&dir, "c.idl", "import \"unknwn.idl\";\ntypedef long C;\n");
+        let bad = write(&dir, "bad.idl", "#include \"ids.h\"\ntypedef int X Y;\n");
+        let opts = Options::default();
+        for inputs in [
+            vec![a.clone(), b.clone(), c.clone()],
+            vec![c.clone(), b.clone(), a.clone()],
+            vec![a.clone(), bad.clone(), b.clone()],
+            vec![b.clone(), c.clone(), bad.clone()],
+        ] {
+            let in_order = outcome(&inputs, &opts, false);
+            for _ in 0..3 {
+                assert_eq!(outcome(&inputs, &opts, true), in_order, "{inputs:?}");
+            }
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// The same over the Wine corpus, where installed (every stand-alone file as an input).
+    #[test]
+    fn wine_corpus_done_ahead_loads_as_in_order() {
+        let dir = PathBuf::from("/usr/include/wine/wine/windows");
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return;
+        };
+        let mut inputs: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "idl"))
+            .collect();
+        inputs.sort();
+        let opts = Options {
+            include_dirs: vec![dir],
+            ..Options::default()
+        };
+        // As the corpus benchmark chooses them: not the files others `#include`, not WinRT.
+        let texts: Vec<String> = inputs
+            .iter()
+            .map(|p| String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned())
+            .collect();
+        let included: HashSet<String> = texts
+            .iter()
+            .flat_map(|t| t.lines())
+            .filter_map(|l| l.trim_start().strip_prefix("#include"))
+            .filter_map(|r| r.trim().get(1..)?.split(['"', '>']).next())
+            .map(str::to_lowercase)
+            .collect();
+        let winrt = |t: &str| {
+            t.lines().any(|l| {
+                ["namespace ", "runtimeclass ", "apicontract "]
+                    .iter()
+                    .any(|k| l.trim_start().starts_with(k))
+            })
+        };
+        let keep: Vec<bool> = inputs
+            .iter()
+            .zip(&texts)
+            .map(|(p, t)| {
+                let name = p.file_name().map(|n| n.to_string_lossy().to_lowercase());
+                !name.is_some_and(|n| included.contains(&n)) && !winrt(t)
+            })
+            .collect();
+        let mut k = keep.iter();
+        inputs.retain(|_| *k.next().unwrap_or(&false));
+        let in_order = outcome(&inputs, &opts, false);
+        assert!(!in_order.starts_with("error"), "{in_order}");
+        assert_eq!(outcome(&inputs, &opts, true), in_order);
+    }
 }

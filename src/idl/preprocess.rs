@@ -623,6 +623,8 @@ impl Preprocessor<'_, '_> {
                 format!("macro expansion nested more than {MAX_EXPANSION_DEPTH} deep"),
             ));
         }
+        // Each replacement is built here, then moved onto the feed (one buffer for all).
+        let mut scratch: Vec<PTok> = Vec::new();
         loop {
             if idle && !first && feed.stack.is_empty() {
                 return Ok(());
@@ -665,11 +667,12 @@ impl Preprocessor<'_, '_> {
                 Some(params) => Some(self.arguments(feed, name, params, &pt)?),
                 None => None,
             };
-            let body = self.substitute(name, m, args.as_deref(), &pt, depth)?;
+            scratch.clear();
+            self.substitute(name, m, args.as_deref(), &pt, depth, &mut scratch)?;
             let hide = pt.hide_with(name)?;
             // Tokens of one argument share one hide set: compute each union once.
-            let mut memo: Option<(*const Vec<Rc<str>>, Hide)> = None;
-            feed.stack.extend(body.into_iter().rev().map(|mut b| {
+            let mut memo: Option<(*const HideNode, Hide)> = None;
+            feed.stack.extend(scratch.drain(..).rev().map(|mut b| {
                 b.hide = match &b.hide {
                     None => hide.clone(),
                     Some(h) => match &memo {
@@ -783,7 +786,8 @@ impl Preprocessor<'_, '_> {
         args: Option<&[Vec<PTok>]>,
         at: &PTok,
         depth: usize,
-    ) -> Result<Vec<PTok>, IdlError> {
+        out: &mut Vec<PTok>,
+    ) -> Result<(), IdlError> {
         let params: &[String] = m.params.as_deref().unwrap_or(&[]);
         let param_of = |t: &Token| -> Option<usize> {
             let id = t.ident()?;
@@ -804,7 +808,6 @@ impl Preprocessor<'_, '_> {
             hide: None,
         };
         let mut expanded: Vec<Option<Vec<PTok>>> = vec![None; params.len()];
-        let mut out: Vec<PTok> = Vec::new();
         // Pasting state: a `##` waits for its right operand; `left` says whether the last
         // operand produced tokens (an empty argument is a placemarker).
         let mut paste_pending = false;
@@ -872,8 +875,22 @@ impl Preprocessor<'_, '_> {
                 }
                 k += 1;
             } else {
-                piece.push(place(b, first));
+                // A token of the body itself: one token, placed without a `piece` of its own
+                // (most macros are only such tokens).
+                let t = place(b, first);
                 k += 1;
+                self.charge(1, at.t.span)?;
+                if paste_pending
+                    && left
+                    && let Some(lhs) = out.pop()
+                {
+                    out.extend(paste(&lhs, &t)?);
+                } else {
+                    out.push(t);
+                }
+                paste_pending = false;
+                left = true;
+                continue;
             }
             self.charge(piece.len(), at.t.span)?;
             if piece.is_empty() {
@@ -899,7 +916,7 @@ impl Preprocessor<'_, '_> {
             paste_pending = false;
             left = true;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Counts tokens that macro replacement makes, stopping a runaway before it builds them all
@@ -943,49 +960,81 @@ pub(crate) struct PTok {
 
 impl PTok {
     fn hidden(&self, name: &str) -> bool {
-        self.hide
-            .as_ref()
-            .is_some_and(|h| h.iter().any(|n| &**n == name))
+        hide_contains(&self.hide, name)
     }
 
     /// The hide set of this macro name's replacement. Its size is the depth of the expansion
     /// (macros expanding macros), which is limited, so that chains cost no more than linear time.
     fn hide_with(&self, name: &str) -> Result<Hide, IdlError> {
-        let mut v: Vec<Rc<str>> = self.hide.as_deref().cloned().unwrap_or_default();
-        if v.len() >= MAX_EXPANSION_DEPTH {
+        let len = self.hide.as_ref().map_or(0, |h| h.len);
+        if len >= MAX_EXPANSION_DEPTH {
             return Err(IdlError::new(
                 self.t.span,
                 format!("macro expansion nested more than {MAX_EXPANSION_DEPTH} deep"),
             ));
         }
-        if !v.iter().any(|n| &**n == name) {
-            let rc = match &self.t.tok {
-                Tok::Ident(rc) => rc.clone(),
-                _ => Rc::from(name),
-            };
-            v.push(rc);
+        if hide_contains(&self.hide, name) {
+            return Ok(self.hide.clone());
         }
-        Ok(Some(Rc::new(v)))
+        let rc = match &self.t.tok {
+            Tok::Ident(rc) => rc.clone(),
+            _ => Rc::from(name),
+        };
+        Ok(Some(Rc::new(HideNode {
+            name: rc,
+            len: len + 1,
+            rest: self.hide.clone(),
+        })))
     }
 }
 
-/// A hide set (shared: most tokens of one replacement have the same).
-type Hide = Option<Rc<Vec<Rc<str>>>>;
+/// A hide set: a list of macro names shared by the sets made from it (most tokens of one
+/// replacement have the same set, and a nested replacement's set is its parent's plus one name,
+/// so making one costs one small allocation, not a copy).
+type Hide = Option<Rc<HideNode>>;
 
-fn union(a: &Hide, b: &Hide) -> Hide {
-    match (a, b) {
-        (None, x) | (x, None) => x.clone(),
-        (Some(a), Some(b)) if a.iter().all(|n| b.contains(n)) => Some(b.clone()),
-        (Some(a), Some(b)) => {
-            let mut v = (**b).clone();
-            for n in a.iter() {
-                if !v.contains(n) {
-                    v.push(n.clone());
-                }
+pub(crate) struct HideNode {
+    name: Rc<str>,
+    /// How many names the set has (this one and those of `rest`, all different).
+    len: usize,
+    rest: Hide,
+}
+
+impl Drop for HideNode {
+    /// Unlinks a long list node by node rather than recursively.
+    fn drop(&mut self) {
+        let mut rest = self.rest.take();
+        while let Some(node) = rest {
+            match Rc::try_unwrap(node) {
+                Ok(mut n) => rest = n.rest.take(),
+                Err(_) => break,
             }
-            Some(Rc::new(v))
         }
     }
+}
+
+fn hide_names(h: &Hide) -> impl Iterator<Item = &str> {
+    std::iter::successors(h.as_deref(), |n| n.rest.as_deref()).map(|n| &*n.name)
+}
+
+fn hide_contains(h: &Hide, name: &str) -> bool {
+    hide_names(h).any(|n| n == name)
+}
+
+fn union(a: &Hide, b: &Hide) -> Hide {
+    let mut out = b.clone();
+    let mut len = b.as_ref().map_or(0, |h| h.len);
+    for n in std::iter::successors(a.as_deref(), |n| n.rest.as_deref()) {
+        if !hide_contains(b, &n.name) {
+            len += 1;
+            out = Some(Rc::new(HideNode {
+                name: n.name.clone(),
+                len,
+                rest: out,
+            }));
+        }
+    }
+    out
 }
 
 /// Where expansion reads from: replacement tokens waiting to be rescanned (top of `stack`

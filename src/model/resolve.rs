@@ -96,28 +96,29 @@ pub fn resolve_each(
             .or_default()
             .push(index);
     }
+    // In order of their import lists, so that lists with a common beginning come together (a
+    // shorter one before the longer ones it begins); the threads take the groups in this order
+    // as they come free, and share the resolution of what the lists begin with (see `Shared`).
     let mut groups: Vec<Group> = groups.into_iter().collect();
-    // Largest groups first, dealt out in turn, for an even share of the work.
-    groups.sort_by_key(|g| std::cmp::Reverse(g.1.len()));
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, MAX_THREADS)
         .min(groups.len().max(1));
-    let mut shares: Vec<Vec<Group>> = (0..threads).map(|_| Vec::new()).collect();
-    for (i, g) in groups.into_iter().enumerate() {
-        shares[i % threads].push(g);
-    }
+    let shared = Shared {
+        groups,
+        next: std::sync::Mutex::new((0, Vec::new())),
+    };
     let mut delivered = vec![false; roots.len()];
     std::thread::scope(|scope| {
-        let (files, each) = (&files, &each);
-        let handles: Vec<_> = shares
-            .into_iter()
-            .filter_map(|share| {
+        let (files, each, shared) = (&files, &each, &shared);
+        let handles: Vec<_> = (0..threads)
+            .filter_map(|_| {
                 std::thread::Builder::new()
                     .name("idlgen-resolve".to_string())
                     .stack_size(STACK_SIZE)
                     .spawn_scoped(scope, move || {
-                        resolve_share(parsed, files, roots, share, each)
+                        resolve_share(parsed, files, roots, shared, each)
                     })
                     .ok()
             })
@@ -185,36 +186,96 @@ fn leading_imports(files: &HashMap<FileId, &ast::File>, root: FileId) -> (Vec<Fi
     (imports.to_vec(), items)
 }
 
-/// Resolves one thread's share of [`resolve_each`]'s groups.
+/// [`resolve_each`]'s groups, taken by its threads in order, and the states after the beginnings
+/// of import lists that groups not yet taken start with: each beginning is resolved once (unless
+/// two threads come to it at once), then copied.
+struct Shared {
+    groups: Vec<Group>,
+    /// The next group to take, and the states kept.
+    next: std::sync::Mutex<Taken>,
+}
+
+/// [`Shared`]'s moving part: the next group to take, and the states kept (each after the
+/// imports it is keyed by).
+type Taken = (usize, Vec<(Vec<FileId>, std::sync::Arc<State>)>);
+
+/// A group taken: its index, and the longest beginning of its imports resolved so far (its
+/// length and the state after it).
+type Start = (usize, Option<(usize, std::sync::Arc<State>)>);
+
+impl Shared {
+    /// Whether a group not yet taken begins with `prefix` and goes on after it.
+    fn needed_later(&self, from: usize, prefix: &[FileId]) -> bool {
+        self.groups[from.min(self.groups.len())..]
+            .iter()
+            .any(|(l, _)| l.len() > prefix.len() && l.starts_with(prefix))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Taken> {
+        self.next.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Takes the next group: its index and the longest beginning of its imports resolved so far.
+    fn take(&self) -> Option<Start> {
+        let mut next = self.lock();
+        let i = next.0;
+        let (imports, _) = self.groups.get(i)?;
+        next.0 += 1;
+        let base = next
+            .1
+            .iter()
+            .filter(|(d, _)| imports.len() > d.len() && imports.starts_with(d))
+            .max_by_key(|(d, _)| d.len())
+            .map(|(d, s)| (d.len(), s.clone()));
+        // States that neither this group nor one not yet taken can start from are dropped.
+        let from = next.0;
+        next.1.retain(|(d, _)| self.needed_later(from, d));
+        Some((i, base))
+    }
+
+    /// Keeps the state after `prefix` if a group not yet taken can start from it.
+    fn keep(&self, prefix: &[FileId], state: &State) {
+        let mut next = self.lock();
+        if self.needed_later(next.0, prefix) && !next.1.iter().any(|(d, _)| d == prefix) {
+            next.1
+                .push((prefix.to_vec(), std::sync::Arc::new(state.clone())));
+        }
+    }
+}
+
+/// One thread's part of [`resolve_each`]: groups taken in turn until none is left; returns the
+/// inputs it delivered.
 fn resolve_share(
     parsed: &Parsed,
     files: &HashMap<FileId, &ast::File>,
     roots: &[FileId],
-    mut share: Vec<Group>,
+    shared: &Shared,
     each: &(impl Fn(usize, crate::diag::Result<Model>) + Sync),
 ) -> Vec<usize> {
-    // Shorter import lists first: a longer one may start from a shorter one's resolution.
-    share.sort_by_key(|g| g.0.len());
-    let mut done: Vec<(Vec<FileId>, State)> = Vec::new();
     let mut out = Vec::new();
-    for (i, (imports, members)) in share.iter().enumerate() {
-        let needed_later = share[i + 1..]
-            .iter()
-            .any(|(later, _)| later.len() > imports.len() && later.starts_with(imports));
+    while let Some((i, base)) = shared.take() {
+        let (imports, members) = &shared.groups[i];
         let start = if imports.is_empty() {
             None
         } else {
-            // From the longest list already resolved that this one starts with.
-            let base = done
-                .iter()
-                .filter(|(d, _)| imports.starts_with(d))
-                .max_by_key(|(d, _)| d.len());
             let (state, from) = match base {
-                Some((d, s)) => (s.clone(), d.len()),
+                Some((len, s)) => ((*s).clone(), len),
                 None => (State::empty(parsed), 0),
             };
             let mut r = Resolver::new(&parsed.sources, files, state);
-            let ok = imports[from..].iter().all(|&f| r.file(f).is_ok());
+            let mut ok = true;
+            for k in from..imports.len() {
+                if r.file(imports[k]).is_err() {
+                    ok = false;
+                    break;
+                }
+                let prefix = &imports[..=k];
+                if shared.needed_later(i + 1, prefix) {
+                    let state = r.into_state();
+                    shared.keep(prefix, &state);
+                    r = Resolver::new(&parsed.sources, files, state);
+                }
+            }
             // An error there is the inputs' own error: each is resolved alone to report it.
             ok.then(|| r.into_state())
         };
@@ -225,7 +286,6 @@ fn resolve_share(
             }
             continue;
         };
-        let kept = needed_later.then(|| state.clone());
         let mut state = Some(state);
         for (n, &m) in members.iter().enumerate() {
             let s = if n + 1 == members.len() {
@@ -239,9 +299,6 @@ fn resolve_share(
                 resolve_after_imports(files, &parsed.sources, roots[m], s),
             );
             out.push(m);
-        }
-        if let Some(k) = kept {
-            done.push((imports.clone(), k));
         }
     }
     out
@@ -276,7 +333,7 @@ fn resolve_after_imports(
 #[derive(Clone)]
 struct State {
     model: Model,
-    defined: IndexMap<String, Span>,
+    defined: IndexMap<String, Span, crate::idl::FastHash>,
     file_state: HashMap<FileId, bool>,
     later_bases: Vec<(TypeId, ast::Ident)>,
 }
@@ -313,7 +370,7 @@ impl State {
         };
         State {
             model,
-            defined: IndexMap::new(),
+            defined: IndexMap::default(),
             file_state: HashMap::new(),
             later_bases: Vec::new(),
         }
@@ -324,7 +381,7 @@ struct Resolver<'a> {
     sources: &'a SourceMap,
     model: Model,
     /// Where each name was defined (not merely forward-declared), for duplicate errors.
-    defined: IndexMap<String, Span>,
+    defined: IndexMap<String, Span, crate::idl::FastHash>,
     /// Every parsed file by id.
     files: &'a HashMap<FileId, &'a ast::File>,
     /// For each file being resolved, the files its `import`s not yet reached name.

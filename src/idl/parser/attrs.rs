@@ -111,7 +111,7 @@ fn attribute(i: Input<'_>) -> PResult<'_, Attribute> {
             let (i, args) = arguments(i.advance(1), &name, form)?;
             let (i, _) = close(
                 P::RParen,
-                &format!("to close the arguments of `{}`", name.name),
+                format_args!("to close the arguments of `{}`", name.name),
                 i,
             )?;
             (i, args)

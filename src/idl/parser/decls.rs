@@ -168,12 +168,16 @@ fn function_rest<'a>(
         Err(e) => return Err(e),
     };
     if !i.is_punct(P::LParen) {
-        let (i, _) = close(P::LParen, &format!("after {kind} name `{}`", name.name), i)?;
+        let (i, _) = close(
+            P::LParen,
+            format_args!("after {kind} name `{}`", name.name),
+            i,
+        )?;
         return fail(i, "a parameter list");
     }
     let (i, params) = params(i)?;
     let span = start.to(i.prev_span());
-    let (i, _) = close(P::Semi, &format!("after {kind} declaration"), i)?;
+    let (i, _) = close(P::Semi, format_args!("after {kind} declaration"), i)?;
     Ok((
         i,
         Method {
@@ -323,7 +327,7 @@ fn dispinterface(i: Input<'_>, attrs: Vec<Attribute>, start: Span) -> PResult<'_
     }
     let (mut i, _) = close(
         P::LBrace,
-        &format!("after dispinterface `{}`", name.name),
+        format_args!("after dispinterface `{}`", name.name),
         i,
     )?;
     let _d = enter(i)?;
@@ -370,7 +374,7 @@ fn dispinterface(i: Input<'_>, attrs: Vec<Attribute>, start: Span) -> PResult<'_
     };
     let (i, _) = close(
         P::RBrace,
-        &format!("to close dispinterface `{}`", name.name),
+        format_args!("to close dispinterface `{}`", name.name),
         i,
     )?;
     let span = start.to(i.prev_span());
@@ -393,7 +397,7 @@ fn coclass(i: Input<'_>, attrs: Vec<Attribute>, start: Span) -> PResult<'_, Item
         let kind = ForwardKind::Coclass;
         return Ok((i.advance(1), Item::Forward(Forward { kind, name })));
     }
-    let (mut i, _) = close(P::LBrace, &format!("after coclass `{}`", name.name), i)?;
+    let (mut i, _) = close(P::LBrace, format_args!("after coclass `{}`", name.name), i)?;
     let mut interfaces = Vec::new();
     while !i.is_punct(P::RBrace) {
         let (rest, member_attrs) = opt_attrs(i)?;
@@ -432,7 +436,7 @@ fn coclass(i: Input<'_>, attrs: Vec<Attribute>, start: Span) -> PResult<'_, Item
 fn library(i: Input<'_>, attrs: Vec<Attribute>, start: Span) -> PResult<'_, Item> {
     let (i, _) = kw("library")(i)?;
     let (i, name) = expect("a library name", ident)(i)?;
-    let (i, _) = close(P::LBrace, &format!("after library `{}`", name.name), i)?;
+    let (i, _) = close(P::LBrace, format_args!("after library `{}`", name.name), i)?;
     let _d = enter(i)?;
     let what = format!("library `{}`", name.name);
     let (i, items) = items(i, Scope::Library, &what)?;
@@ -452,7 +456,7 @@ fn library(i: Input<'_>, attrs: Vec<Attribute>, start: Span) -> PResult<'_, Item
 fn module(i: Input<'_>, attrs: Vec<Attribute>, start: Span) -> PResult<'_, Item> {
     let (i, _) = kw("module")(i)?;
     let (i, name) = expect("a module name", ident)(i)?;
-    let (i, _) = close(P::LBrace, &format!("after module `{}`", name.name), i)?;
+    let (i, _) = close(P::LBrace, format_args!("after module `{}`", name.name), i)?;
     let _d = enter(i)?;
     let what = format!("module `{}`", name.name);
     let (i, items) = items(i, Scope::Module, &what)?;

@@ -6,7 +6,7 @@ use nom::Err;
 use super::types;
 use super::{Input, PError, PResult, enter, fail, ident, no, string};
 use crate::idl::ast::{BinaryOp, Expr, UnaryOp};
-use crate::idl::lexer::{self, P, Tok};
+use crate::idl::lexer::{self, P, Tok, Token};
 
 /// An expression; backtracks if the first token cannot start one.
 pub(crate) fn expr(i: Input<'_>) -> PResult<'_, Expr> {
@@ -37,6 +37,19 @@ fn after_operator<'a>(
 ) -> PResult<'a, Expr> {
     match p(i) {
         Err(Err::Error(_)) => fail(i, &format!("an expression after {op}")),
+        other => other,
+    }
+}
+
+/// [`after_operator`] for the operator token just before `i`, described only if the operand is
+/// missing (most operands are there: describing every operator would cost a `String` each).
+fn after_token<'a>(
+    i: Input<'a>,
+    op: &Token,
+    p: impl FnOnce(Input<'a>) -> PResult<'a, Expr>,
+) -> PResult<'a, Expr> {
+    match p(i) {
+        Err(Err::Error(_)) => fail(i, &format!("an expression after {}", op.describe())),
         other => other,
     }
 }
@@ -80,8 +93,10 @@ fn binary(i: Input<'_>, min: u8) -> PResult<'_, Expr> {
         else {
             return Ok((i, lhs));
         };
-        let op_text = i.found();
-        let (rest, rhs) = after_operator(i.advance(1), &op_text, |i| binary(i, prec + 1))?;
+        let Some(op_tok) = i.peek() else {
+            return Ok((i, lhs));
+        };
+        let (rest, rhs) = after_token(i.advance(1), op_tok, |i| binary(i, prec + 1))?;
         let span = lhs.span().to(rhs.span());
         lhs = Expr::Binary(op, Box::new(lhs), Box::new(rhs), span);
         i = rest;
@@ -103,8 +118,7 @@ fn unary(i: Input<'_>) -> PResult<'_, Expr> {
         _ => None,
     };
     if let Some(op) = op {
-        let op_text = i.found();
-        let (i, e) = after_operator(i.advance(1), &op_text, unary)?;
+        let (i, e) = after_token(i.advance(1), t, unary)?;
         let span = t.span.to(e.span());
         return Ok((i, Expr::Unary(op, Box::new(e), span)));
     }

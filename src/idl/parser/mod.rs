@@ -183,32 +183,46 @@ impl<'a> nom::Input for Input<'a> {
     }
 }
 
-/// A parse error: where, and what was expected.
+/// A parse error: where, and what was expected. Small (a span and a pointer): every parser
+/// returns it through every level of nesting, and backtracking makes many that carry no message.
 #[derive(Debug, Clone)]
 pub(crate) struct PError {
     pub span: Span,
-    pub message: String,
-    pub label: Option<String>,
-    pub notes: Vec<String>,
+    detail: Option<Box<Detail>>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Detail {
+    message: String,
+    label: Option<String>,
+    notes: Vec<String>,
 }
 
 impl PError {
     pub fn new(span: Span, message: impl Into<String>) -> PError {
+        let message = message.into();
         PError {
             span,
-            message: message.into(),
-            label: None,
-            notes: Vec::new(),
+            detail: (!message.is_empty()).then(|| {
+                Box::new(Detail {
+                    message,
+                    ..Detail::default()
+                })
+            }),
         }
     }
 
+    fn detail(&mut self) -> &mut Detail {
+        self.detail.get_or_insert_with(Box::default)
+    }
+
     pub fn label(mut self, label: impl Into<String>) -> PError {
-        self.label = Some(label.into());
+        self.detail().label = Some(label.into());
         self
     }
 
     pub fn note(mut self, note: impl Into<String>) -> PError {
-        self.notes.push(note.into());
+        self.detail().notes.push(note.into());
         self
     }
 }
@@ -274,7 +288,8 @@ pub(crate) fn kw<'a>(name: &'static str) -> impl Fn(Input<'a>) -> PResult<'a, Sp
 
 /// Requires a closing or separating punctuation mark; a missing one is reported just after the
 /// previous token, where it belongs: "expected `;` after method declaration, found `HRESULT`".
-pub(crate) fn close<'a>(p: P, context: &str, i: Input<'a>) -> PResult<'a, Span> {
+/// `context` is formatted only if the mark is missing (`format_args!` costs nothing until then).
+pub(crate) fn close<'a>(p: P, context: impl std::fmt::Display, i: Input<'a>) -> PResult<'a, Span> {
     match i.peek() {
         Some(t) if t.is_punct(p) => Ok((i.advance(1), t.span)),
         _ => {
@@ -415,20 +430,25 @@ pub(crate) fn parse_file(id: FileId, tokens: &[Token], eof: Span) -> Result<ast:
             imports: Vec::new(),
         }),
         Err(Err::Error(e) | Err::Failure(e)) => {
-            let message = if e.message.is_empty() {
+            let Detail {
+                message,
+                label,
+                notes,
+            } = e.detail.map(|d| *d).unwrap_or_default();
+            let message = if message.is_empty() {
                 let found = tokens
                     .iter()
                     .find(|t| t.span == e.span)
                     .map_or_else(|| "end of file".to_string(), Token::describe);
                 format!("unexpected {found}")
             } else {
-                e.message
+                message
             };
             Err(IdlError {
                 span: e.span,
                 message,
-                label: e.label,
-                notes: e.notes,
+                label,
+                notes,
             })
         }
         Err(Err::Incomplete(_)) => Err(IdlError::new(eof, "unexpected end of file")),
