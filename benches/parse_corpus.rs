@@ -1,6 +1,6 @@
 //! The whole Wine IDL corpus (Debian's libwine-dev) preprocessed, parsed and resolved in one
 //! process: every stand-alone file is an input of one `idl::load_files` (so each file, import or
-//! fragment, is read and parsed once, on one thread), then each input is resolved into its own
+//! fragment, is read and parsed once; a second thread parses inputs ahead), then each input is resolved into its own
 //! model by `model::resolve_each` (each model the same as `model::resolve_from(&parsed, &[root])`
 //! gives; the imports several inputs begin with are resolved once per thread and copied, and the
 //! inputs are shared out over the cores). Fragments (files another corpus file `#include`s) come
@@ -168,11 +168,7 @@ fn main() {
          preprocessed and parsed once)",
         c.inputs.len()
     );
-    report(
-        "preprocess + parse (one thread) + resolve (all cores)",
-        mb,
-        || run(&c),
-    );
+    report("preprocess + parse + resolve (all cores)", mb, || run(&c));
     report("the same, two halves of the inputs at once", mb, || {
         run_two_threads(&c)
     });
