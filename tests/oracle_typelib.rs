@@ -89,13 +89,25 @@ fn oleaut32_view(idl: &Path, tag: &str) -> String {
         idl.display(),
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = Command::new(WINE64)
-        .arg(tlbinfo())
-        .arg(&tlb)
-        .env("WINEDEBUG", "-all")
-        .env("WINEPREFIX", dir.join(format!("wineprefix-{tag}")))
-        .output()
-        .expect("run wine64");
+    let run = || {
+        Command::new(WINE64)
+            .arg(tlbinfo())
+            .arg(&tlb)
+            .env("WINEDEBUG", "-all")
+            .env("WINEPREFIX", dir.join(format!("wineprefix-{tag}")))
+            .output()
+            .expect("run wine64")
+    };
+    let mut out = run();
+    // A client that starts while the prefix's previous wineserver shuts down can fail with
+    // "wine: chdir to /tmp/wine-.../server-...: No such file or directory" before running
+    // anything; running again is safe.
+    for _ in 0..3 {
+        if out.status.success() || !String::from_utf8_lossy(&out.stderr).contains("chdir to") {
+            break;
+        }
+        out = run();
+    }
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success() && !text.is_empty(),

@@ -60,16 +60,31 @@ fn oleaut32_view(path: &Path, id: Option<u32>) -> String {
     if let Some(id) = id {
         arg.push(format!("\\{id}"));
     }
-    let out = Command::new(WINE64)
-        .arg(tlbinfo())
-        .arg(arg)
-        .env("WINEDEBUG", "-all")
-        .env(
-            "WINEPREFIX",
-            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wineprefix-tlb"),
-        )
-        .output()
-        .expect("run wine64");
+    // One prefix per test: two tests booting one new prefix at once race in wineserver
+    // ("wine: chdir to /tmp/wine-.../server-...: No such file or directory"), seen in CI.
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("main")
+        .replace(|c: char| !c.is_ascii_alphanumeric(), "_");
+    let prefix = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("wineprefix-tlb-{test}"));
+    let run = || {
+        Command::new(WINE64)
+            .arg(tlbinfo())
+            .arg(&arg)
+            .env("WINEDEBUG", "-all")
+            .env("WINEPREFIX", &prefix)
+            .output()
+            .expect("run wine64")
+    };
+    let mut out = run();
+    // A client that starts while the prefix's previous wineserver shuts down can meet the same
+    // error; wine then exits before running anything, so running again is safe.
+    for _ in 0..3 {
+        if out.status.success() || !String::from_utf8_lossy(&out.stderr).contains("chdir to") {
+            break;
+        }
+        out = run();
+    }
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success() && text.starts_with("lib\t"),
