@@ -1,7 +1,7 @@
 //! Generated Rust on real code: for every stand-alone file of Wine's IDL corpus (libwine-dev's
 //! include folder), `idlgen rust` gives rustfmt-clean, parseable Rust; and for a sample of files
 //! chosen for the constructs they hold, the bindings with their imports (`--with-imports`)
-//! type-check against idlgen-runtime with `#![deny(warnings)]`.
+//! type-check against idlgen-runtime and pass clippy, both with warnings denied.
 //!
 //! `IDLGEN_CORPUS_RUST=all` type-checks every stand-alone file instead of the sample (each in
 //! its own crate; several minutes). Needs libwine-dev (`.ci/run` installs it): without it the
@@ -161,8 +161,17 @@ fn type_check(crate_dir: &Path, files: &[(String, String)]) -> Result<(), String
         lib.push_str(&format!("pub mod {name};\n"));
     }
     std::fs::write(src.join("lib.rs"), lib).expect("lib.rs");
+    // clippy: users lint the crates that include generated bindings, so lints count too.
     let out = Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--offline", "--lib"])
+        .args([
+            "clippy",
+            "--quiet",
+            "--offline",
+            "--lib",
+            "--",
+            "-D",
+            "warnings",
+        ])
         .current_dir(crate_dir)
         .env("CARGO_TARGET_DIR", crate_dir.join("target"))
         .env_remove("RUSTFLAGS")
@@ -210,10 +219,10 @@ fn generated_rust_type_checks_with_its_imports() {
         files.push((stem.to_string(), code));
     }
     if let Err(e) = type_check(&base, &files) {
-        panic!("the sample's bindings do not type-check:\n{e}");
+        panic!("the sample's bindings do not type-check or pass clippy:\n{e}");
     }
     println!(
-        "{} corpus files' bindings type-check with #![deny(warnings)]",
+        "{} corpus files' bindings type-check and pass clippy with warnings denied",
         files.len()
     );
 }

@@ -372,7 +372,11 @@ fn const_item(model: &Model, item: &model::Item, c: &model::Const) -> Option<Str
         (model::Value::Float(v), types::Shape::Scalar(t))
             if t.starts_with('f') || !t.starts_with('[') =>
         {
-            (t, format!("{v:?}"))
+            let single = matches!(
+                model.strip_typedefs(&c.ty),
+                model::Type::Base(model::BaseType::Float)
+            );
+            (t, float_literal(*v, single))
         }
         (model::Value::Int(v), types::Shape::Scalar(t)) if t.starts_with('f') => {
             (t, format!("{v}.0"))
@@ -382,6 +386,30 @@ fn const_item(model: &Model, item: &model::Item, c: &model::Const) -> Option<Str
     Some(format!(
         "{doc}#[allow(non_upper_case_globals)]\npub const {name}: {ty} = {literal};\n"
     ))
+}
+
+/// A float constant as Rust spells it: an `f32` with the digits an `f32` holds (clippy's
+/// excessive_precision: `FLT_MAX` written `3.402823466e38` is `3.4028235e38`).
+fn float_literal(v: f64, single: bool) -> String {
+    let ty = if single { "f32" } else { "f64" };
+    if v.is_nan() {
+        format!("{ty}::NAN")
+    } else if v.is_infinite() {
+        format!("{ty}::{}INFINITY", if v < 0.0 { "NEG_" } else { "" })
+    } else if single {
+        format!("{:?}", v as f32)
+    } else {
+        format!("{v:?}")
+    }
+}
+
+/// A function's ` -> T`, empty for `()`.
+fn arrow(ty: &str) -> String {
+    if ty == "()" {
+        String::new()
+    } else {
+        format!(" -> {ty}")
+    }
 }
 
 /// Simple `#define NAME value` lines in `cpp_quote` become constants (`ENUMEXT_OBJECTID`).
@@ -536,12 +564,13 @@ struct MethodView {
     field: String,
     /// The ABI parameters after `this`: (name, type).
     abi_params: Vec<(String, String)>,
-    abi_ret: String,
+    /// ` -> T`, or nothing for `()` (clippy::unused_unit).
+    abi_arrow: String,
+    ret_arrow: String,
     rust_name: String,
     is_unsafe: bool,
     /// Wrapper and `_Impl` parameters: (name, type).
     params: Vec<(String, String)>,
-    ret: String,
     /// The wrapper's body, already in statements.
     wrapper_body: String,
     /// The thunk's body (inside the panic guard for HRESULT methods).
@@ -994,11 +1023,11 @@ fn method_view(model: &Model, m: &model::Method, iface: &str, inherited: &[Strin
         doc,
         field,
         abi_params,
-        abi_ret: ret.abi_ty.clone(),
+        abi_arrow: arrow(&ret.abi_ty),
+        ret_arrow: arrow(&ret.rust_ty),
         rust_name: method_name(&m.vtable_name()),
         is_unsafe,
         params,
-        ret: ret.rust_ty.clone(),
         wrapper_body: w.join("\n"),
         thunk_body: t.join("\n"),
         is_hresult: ret.is_hresult,

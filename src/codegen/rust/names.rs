@@ -35,8 +35,20 @@ pub fn snake(name: &str) -> String {
 pub fn method_name(name: &str) -> String {
     // Trailing underscores tell overloads apart (`GetPropertyValues__`); snake case drops them.
     let underscores = name.len() - name.trim_end_matches('_').len();
-    rust_ident(&format!("{}{}", snake(name), "_".repeat(underscores)))
+    let snake = snake(name);
+    // An inherent `clone` would shadow `Clone::clone` of the interface pointer (IEnumX::Clone,
+    // IStream::Clone): `e.clone()` would make a COM call instead of an AddRef.
+    let suffix = if SHADOWING.contains(&snake.as_str()) {
+        1
+    } else {
+        0
+    };
+    rust_ident(&format!("{snake}{}", "_".repeat(underscores + suffix)))
 }
+
+/// Methods of the traits every interface struct implements (`Clone`, `PartialEq`, `Deref`,
+/// `Debug`), which a generated method of the same name would shadow.
+const SHADOWING: &[&str] = &["clone", "clone_from", "eq", "ne", "deref", "fmt"];
 
 /// Type names keep their COM spelling (`ICertServerExit`), keyword-safe.
 pub fn type_name(name: &str) -> String {

@@ -275,6 +275,21 @@ pub fn abi_param_name(model: &Model, name: &str) -> String {
 
 /// Plans a parameter that is not the retval.
 pub fn plan_param(model: &Model, p: &Param) -> ParamPlan {
+    let mut plan = plan_param_shape(model, p);
+    // A typedef'd pointer (`LPCBORDERWIDTHS`) keeps its alias name but is a raw pointer all the
+    // same: the wrapper that passes it on must be `unsafe` (clippy::not_unsafe_ptr_arg_deref).
+    if matches!(shape(model, &p.ty), Shape::Scalar(_))
+        && matches!(
+            model.strip_typedefs(&p.ty),
+            Type::Pointer { .. } | Type::Array(..) | Type::Function
+        )
+    {
+        plan.is_raw = true;
+    }
+    plan
+}
+
+fn plan_param_shape(model: &Model, p: &Param) -> ParamPlan {
     let abi_name = abi_param_name(model, &p.name);
     let rust_name = rust_ident(&super::names::snake(&p.name));
     let raw = |abi_ty: String| ParamPlan {
