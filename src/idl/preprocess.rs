@@ -287,7 +287,7 @@ impl Preprocessor<'_, '_> {
         match args.first() {
             Some(Token {
                 tok: Tok::Ident(n), ..
-            }) => Ok(n.to_string()),
+            }) => Ok(String::from(&**n)),
             Some(t) => Err(IdlError::new(
                 t.span,
                 format!(
@@ -374,7 +374,7 @@ impl Preprocessor<'_, '_> {
                 for (n, t) in rest[1..close].iter().enumerate() {
                     let want_name = n % 2 == 0;
                     match &t.tok {
-                        Tok::Ident(p) if want_name => params.push(p.to_string()),
+                        Tok::Ident(p) if want_name => params.push(String::from(&**p)),
                         Tok::Punct(P::Ellipsis) if want_name => params.push("...".to_string()),
                         Tok::Punct(P::Comma) if !want_name => {}
                         _ => {
@@ -425,7 +425,7 @@ impl Preprocessor<'_, '_> {
                 tok: Tok::Str { value, .. },
                 span,
                 ..
-            }) => (value.to_string(), *span),
+            }) => (String::from(&**value), *span),
             Some(open) if open.is_punct(P::Lt) => {
                 let close = args.iter().position(|t| t.is_punct(P::Gt)).ok_or_else(|| {
                     IdlError::new(open.span, "expected `>` to close the `#include <...>` name")

@@ -73,7 +73,8 @@ fn attribute(i: Input<'_>) -> PResult<'_, Attribute> {
         return fail(i, "an attribute name");
     };
     let name = Ident {
-        name: name.to_string(),
+        // `String::from(&str)`, not `Rc::to_string` (which formats through `Display`).
+        name: String::from(&**name),
         span: t.span,
     };
     let Some(form) = attributes::lookup(&name.name) else {
@@ -314,8 +315,8 @@ fn uuid(i: Input<'_>) -> PResult<'_, Uuid> {
         return fail(i, "a uuid");
     };
     let (rest, text, span) = match &t.tok {
-        Tok::Uuid(s) => (i.advance(1), s.to_string(), t.span),
-        Tok::Str { value, .. } => (i.advance(1), value.to_string(), t.span),
+        Tok::Uuid(s) => (i.advance(1), String::from(&**s), t.span),
+        Tok::Str { value, .. } => (i.advance(1), String::from(&**value), t.span),
         Tok::Number(_) | Tok::Ident(_) => {
             let mut text = String::new();
             let mut cur = i;

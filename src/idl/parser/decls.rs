@@ -198,7 +198,7 @@ fn file_name(i: Input<'_>) -> PResult<'_, StrLit> {
             Tok::Str { value, .. } => Ok((
                 i.advance(1),
                 StrLit {
-                    value: value.to_string(),
+                    value: String::from(&**value),
                     span: t.span,
                 },
             )),

@@ -360,7 +360,8 @@ pub(crate) fn ident(i: Input<'_>) -> PResult<'_, Ident> {
         }) if !is_reserved(name) => Ok((
             i.advance(1),
             Ident {
-                name: name.to_string(),
+                // Not `Rc::to_string`, which formats through `Display` (every name).
+                name: String::from(&**name),
                 span: *span,
             },
         )),
