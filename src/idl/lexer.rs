@@ -11,31 +11,48 @@ use std::rc::Rc;
 use super::IdlError;
 use crate::diag::{FileId, Span};
 
-/// FNV-1a, for the short names of identifiers and macros (every identifier of every file is
-/// hashed at least once).
+/// A multiply-rotate hash taking 8 bytes a step (as rustc's FxHasher does), for the names of
+/// identifiers and macros: every identifier of every file is hashed at least once, and byte-at-
+/// a-time FNV cost ~5 instructions a byte on 30-character DISPID names. Nothing iterates a table
+/// keyed with it, so the hash decides no output order.
 #[derive(Default)]
-pub(crate) struct Fnv(u64);
+pub(crate) struct NameHasher(u64);
 
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
+impl NameHasher {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
 
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(26) ^ word).wrapping_mul(Self::K);
     }
 }
 
-pub(crate) type FastHash = std::hash::BuildHasherDefault<Fnv>;
+impl std::hash::Hasher for NameHasher {
+    fn finish(&self) -> u64 {
+        // The multiply leaves the low bits weakest; hashbrown picks buckets with them.
+        self.0.rotate_left(26)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w: [u8; 8] = c.try_into().unwrap_or_default();
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            // The length keeps "a" and "a\0" apart.
+            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+}
+
+pub(crate) type FastHash = std::hash::BuildHasherDefault<NameHasher>;
 
 /// Shares one allocation among the tokens that spell the same identifier or number, so that a
 /// token is cheap to copy (macro expansion copies many).
@@ -638,6 +655,35 @@ pub struct IntLit {
 
 /// Decodes a pp-number as a C integer literal (`10`, `0x80000000UL`, `017`, `5i64`).
 pub fn int_value(spelling: &str) -> Result<IntLit, String> {
+    // Most numbers are plain decimal or hex digits, too short to overflow or to need the
+    // unsigned flag: decoded at once (every number of every file comes through here).
+    let b = spelling.as_bytes();
+    let (radix, body) = match b {
+        [b'0', b'x' | b'X', rest @ ..] => (16, rest),
+        [b'1'..=b'9', ..] | [b'0'] => (10, b),
+        _ => (0, &b[..0]),
+    };
+    if !body.is_empty() && body.len() <= 15 && body.iter().all(|c| c.is_ascii_hexdigit()) {
+        let mut value: u64 = 0;
+        let mut ok = true;
+        for &c in body {
+            let d = match c {
+                b'0'..=b'9' => c - b'0',
+                _ if radix == 16 => (c | 0x20) - b'a' + 10,
+                _ => {
+                    ok = false;
+                    break;
+                }
+            };
+            value = value * radix + u64::from(d);
+        }
+        if ok {
+            return Ok(IntLit {
+                value,
+                unsigned: false,
+            });
+        }
+    }
     // Suffixes (any case): any mix of `u` and `l`, or Microsoft's `i64`/`ui64` (and the 8/16/32
     // forms). Matched on the bytes, without a lowercased copy: every number in every file comes
     // through here.
