@@ -20,7 +20,7 @@
 //! (`region`/`endregion`, `pack`, `warning`, `comment`, widl's `makedep` and `winrt`) only
 //! affects MIDL's C output or its warnings, and is ignored.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -79,6 +79,7 @@ pub(crate) fn run(loader: &mut Loader, file: FileId) -> Result<Vec<Token>, IdlEr
         once: Vec::new(),
         expansions: Cell::new(0),
         produced: Cell::new(0),
+        hides: Hides::default(),
     };
     let predefined = pp.loader.predefined();
     pp.run_file(predefined, 0)?;
@@ -101,6 +102,8 @@ struct Preprocessor<'l, 'o> {
     expansions: Cell<usize>,
     /// Tokens produced by macro replacement so far.
     produced: Cell<usize>,
+    /// The nodes of every hide set in use (see [`Hide`]).
+    hides: Hides,
 }
 
 impl Preprocessor<'_, '_> {
@@ -571,12 +574,15 @@ impl Preprocessor<'_, '_> {
                 }
                 let t = std::mem::replace(t, PLACEHOLDER);
                 feed.pos += 1;
-                emit(PTok { t, hide: None })?;
+                emit(PTok { t, hide: EMPTY })?;
             }
             if feed.pos >= feed.src.len() {
                 return Ok(());
             }
             self.expand_until_idle(&mut feed, 0, &mut emit, true)?;
+            // Back at the top level every token with a hide set has been emitted: none is
+            // used any more, so memory holds the sets of one top-level expansion at most.
+            self.hides.clear();
         }
     }
 
@@ -645,7 +651,7 @@ impl Preprocessor<'_, '_> {
                 emit(pt)?;
                 continue;
             };
-            if pt.hidden(name) {
+            if self.hides.contains(pt.hide, name) {
                 emit(pt)?;
                 continue;
             }
@@ -669,17 +675,17 @@ impl Preprocessor<'_, '_> {
             };
             scratch.clear();
             self.substitute(name, m, args.as_deref(), &pt, depth, &mut scratch)?;
-            let hide = pt.hide_with(name)?;
+            let hide = self.hides.with(&pt, name)?;
             // Tokens of one argument share one hide set: compute each union once.
-            let mut memo: Option<(*const HideNode, Hide)> = None;
+            let mut memo: Option<(Hide, Hide)> = None;
             feed.stack.extend(scratch.drain(..).rev().map(|mut b| {
-                b.hide = match &b.hide {
-                    None => hide.clone(),
-                    Some(h) => match &memo {
-                        Some((p, u)) if std::ptr::eq(*p, Rc::as_ptr(h)) => u.clone(),
+                b.hide = match b.hide {
+                    EMPTY => hide,
+                    h => match memo {
+                        Some((p, u)) if p == h => u,
                         _ => {
-                            let u = union(&b.hide, &hide);
-                            memo = Some((Rc::as_ptr(h), u.clone()));
+                            let u = self.hides.union(h, hide);
+                            memo = Some((h, u));
                             u
                         }
                     },
@@ -805,7 +811,7 @@ impl Preprocessor<'_, '_> {
                     t.space_before
                 },
             },
-            hide: None,
+            hide: EMPTY,
         };
         let mut expanded: Vec<Option<Vec<PTok>>> = vec![None; params.len()];
         // Pasting state: a `##` waits for its right operand; `left` says whether the last
@@ -849,7 +855,7 @@ impl Preprocessor<'_, '_> {
                             b.space_before
                         },
                     },
-                    hide: None,
+                    hide: EMPTY,
                 });
                 k += 2;
             } else if let (Some(args), Some(p)) = (args, param_of(b)) {
@@ -958,83 +964,104 @@ pub(crate) struct PTok {
     hide: Hide,
 }
 
-impl PTok {
-    fn hidden(&self, name: &str) -> bool {
-        hide_contains(&self.hide, name)
-    }
+/// A hide set: the index of its first node in [`Hides`] ([`EMPTY`] for none). Sets share
+/// nodes (most tokens of one replacement have the same set, and a nested replacement's set is
+/// its parent's plus one name), so making one costs one node, not a copy; the nodes live in one
+/// vector, not an allocation each, because mshtml.idl alone makes ~190K of them.
+type Hide = usize;
 
-    /// The hide set of this macro name's replacement. Its size is the depth of the expansion
-    /// (macros expanding macros), which is limited, so that chains cost no more than linear time.
-    fn hide_with(&self, name: &str) -> Result<Hide, IdlError> {
-        let len = self.hide.as_ref().map_or(0, |h| h.len);
-        if len >= MAX_EXPANSION_DEPTH {
-            return Err(IdlError::new(
-                self.t.span,
-                format!("macro expansion nested more than {MAX_EXPANSION_DEPTH} deep"),
-            ));
-        }
-        if hide_contains(&self.hide, name) {
-            return Ok(self.hide.clone());
-        }
-        let rc = match &self.t.tok {
-            Tok::Ident(rc) => rc.clone(),
-            _ => Rc::from(name),
-        };
-        Ok(Some(Rc::new(HideNode {
-            name: rc,
-            len: len + 1,
-            rest: self.hide.clone(),
-        })))
-    }
-}
+/// The empty hide set (index 0 holds no name).
+const EMPTY: Hide = 0;
 
-/// A hide set: a list of macro names shared by the sets made from it (most tokens of one
-/// replacement have the same set, and a nested replacement's set is its parent's plus one name,
-/// so making one costs one small allocation, not a copy).
-type Hide = Option<Rc<HideNode>>;
-
-pub(crate) struct HideNode {
+struct HideNode {
     name: Rc<str>,
     /// How many names the set has (this one and those of `rest`, all different).
     len: usize,
     rest: Hide,
 }
 
-impl Drop for HideNode {
-    /// Unlinks a long list node by node rather than recursively.
-    fn drop(&mut self) {
-        let mut rest = self.rest.take();
-        while let Some(node) = rest {
-            match Rc::try_unwrap(node) {
-                Ok(mut n) => rest = n.rest.take(),
-                Err(_) => break,
+/// The nodes of the hide sets; [`Preprocessor::expand_taken`] empties it at the top level,
+/// where no set is in use.
+struct Hides(RefCell<Vec<HideNode>>);
+
+impl Default for Hides {
+    fn default() -> Hides {
+        Hides(RefCell::new(vec![HideNode {
+            name: Rc::from(""),
+            len: 0,
+            rest: EMPTY,
+        }]))
+    }
+}
+
+impl Hides {
+    fn clear(&self) {
+        self.0.borrow_mut().truncate(1);
+    }
+
+    fn len(&self, h: Hide) -> usize {
+        self.0.borrow().get(h).map_or(0, |n| n.len)
+    }
+
+    fn contains(&self, h: Hide, name: &str) -> bool {
+        let nodes = self.0.borrow();
+        let mut k = h;
+        while k != EMPTY {
+            let Some(n) = nodes.get(k) else {
+                return false;
+            };
+            if &*n.name == name {
+                return true;
             }
+            k = n.rest;
         }
+        false
     }
-}
 
-fn hide_names(h: &Hide) -> impl Iterator<Item = &str> {
-    std::iter::successors(h.as_deref(), |n| n.rest.as_deref()).map(|n| &*n.name)
-}
+    fn push(&self, name: Rc<str>, len: usize, rest: Hide) -> Hide {
+        let mut nodes = self.0.borrow_mut();
+        nodes.push(HideNode { name, len, rest });
+        nodes.len() - 1
+    }
 
-fn hide_contains(h: &Hide, name: &str) -> bool {
-    hide_names(h).any(|n| n == name)
-}
-
-fn union(a: &Hide, b: &Hide) -> Hide {
-    let mut out = b.clone();
-    let mut len = b.as_ref().map_or(0, |h| h.len);
-    for n in std::iter::successors(a.as_deref(), |n| n.rest.as_deref()) {
-        if !hide_contains(b, &n.name) {
-            len += 1;
-            out = Some(Rc::new(HideNode {
-                name: n.name.clone(),
-                len,
-                rest: out,
-            }));
+    /// The hide set of this macro name's replacement. Its size is the depth of the expansion
+    /// (macros expanding macros), which is limited, so that chains cost no more than linear time.
+    fn with(&self, pt: &PTok, name: &str) -> Result<Hide, IdlError> {
+        let len = self.len(pt.hide);
+        if len >= MAX_EXPANSION_DEPTH {
+            return Err(IdlError::new(
+                pt.t.span,
+                format!("macro expansion nested more than {MAX_EXPANSION_DEPTH} deep"),
+            ));
         }
+        if self.contains(pt.hide, name) {
+            return Ok(pt.hide);
+        }
+        let rc = match &pt.t.tok {
+            Tok::Ident(rc) => rc.clone(),
+            _ => Rc::from(name),
+        };
+        Ok(self.push(rc, len + 1, pt.hide))
     }
-    out
+
+    /// `a` ∪ `b`: `b` with the names of `a` it lacks in front, last of `a` first.
+    fn union(&self, a: Hide, b: Hide) -> Hide {
+        let mut out = b;
+        let mut len = self.len(b);
+        let mut k = a;
+        while k != EMPTY {
+            let Some((name, rest)) = self.0.borrow().get(k).map(|n| (n.name.clone(), n.rest))
+            else {
+                break;
+            };
+            if !self.contains(b, &name) {
+                len += 1;
+                out = self.push(name, len, out);
+            }
+            k = rest;
+        }
+        out
+    }
 }
 
 /// Where expansion reads from: replacement tokens waiting to be rescanned (top of `stack`
@@ -1055,7 +1082,7 @@ impl Feed<'_> {
         self.pos += 1;
         Some(PTok {
             t: std::mem::replace(slot, PLACEHOLDER),
-            hide: None,
+            hide: EMPTY,
         })
     }
 
@@ -1139,7 +1166,7 @@ fn paste(lhs: &PTok, rhs: &PTok) -> Result<Vec<PTok>, IdlError> {
                     t.space_before
                 },
             },
-            hide: lhs.hide.clone(),
+            hide: lhs.hide,
         })
         .collect())
 }
