@@ -273,7 +273,8 @@ pub struct Token {
 
 impl Token {
     pub fn is_punct(&self, p: P) -> bool {
-        self.tok == Tok::Punct(p)
+        // A match, not `== Tok::Punct(p)`: that builds and drops a `Tok` (a call) per test.
+        matches!(self.tok, Tok::Punct(q) if q == p)
     }
 
     pub fn ident(&self) -> Option<&str> {
