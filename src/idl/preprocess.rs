@@ -607,7 +607,7 @@ impl Preprocessor<'_, '_> {
         &self,
         feed: &mut Feed<'_>,
         depth: usize,
-        emit: &mut dyn FnMut(PTok) -> Result<(), IdlError>,
+        emit: &mut impl FnMut(PTok) -> Result<(), IdlError>,
     ) -> Result<(), IdlError> {
         self.expand_until_idle(feed, depth, emit, false)
     }
@@ -618,7 +618,7 @@ impl Preprocessor<'_, '_> {
         &self,
         feed: &mut Feed<'_>,
         depth: usize,
-        emit: &mut dyn FnMut(PTok) -> Result<(), IdlError>,
+        emit: &mut impl FnMut(PTok) -> Result<(), IdlError>,
         idle: bool,
     ) -> Result<(), IdlError> {
         let mut first = true;
