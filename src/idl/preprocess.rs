@@ -813,6 +813,13 @@ impl Preprocessor<'_, '_> {
             },
             hide: EMPTY,
         };
+        if args.is_none() && !m.body.iter().any(|b| b.is_punct(P::HashHash)) {
+            // An object-like macro without `##` (most are): its body, each token placed at the
+            // use, in one pass (charging them at once ends in the same error as one by one).
+            self.charge(m.body.len(), at.t.span)?;
+            out.extend(m.body.iter().enumerate().map(|(k, b)| place(b, k == 0)));
+            return Ok(());
+        }
         let mut expanded: Vec<Option<Vec<PTok>>> = vec![None; params.len()];
         // Pasting state: a `##` waits for its right operand; `left` says whether the last
         // operand produced tokens (an empty argument is a placemarker).
