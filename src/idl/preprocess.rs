@@ -669,6 +669,28 @@ impl Preprocessor<'_, '_> {
                     ),
                 ));
             }
+            if m.params.is_none() && !m.body.iter().any(|b| b.is_punct(P::HashHash)) {
+                // An object-like macro without `##` (most are): its body, each token placed at
+                // the use with the replacement's hide set, straight onto the feed. Charging the
+                // tokens at once ends in the same error as one by one in `substitute`.
+                self.charge(m.body.len(), pt.t.span)?;
+                let hide = self.hides.with(&pt, name)?;
+                feed.stack
+                    .extend(m.body.iter().enumerate().rev().map(|(k, b)| PTok {
+                        t: Token {
+                            tok: b.tok.clone(),
+                            span: pt.t.span,
+                            line_start: false,
+                            space_before: if k == 0 {
+                                pt.t.space_before
+                            } else {
+                                b.space_before
+                            },
+                        },
+                        hide,
+                    }));
+                continue;
+            }
             let args = match &m.params {
                 Some(params) => Some(self.arguments(feed, name, params, &pt)?),
                 None => None,
@@ -813,13 +835,6 @@ impl Preprocessor<'_, '_> {
             },
             hide: EMPTY,
         };
-        if args.is_none() && !m.body.iter().any(|b| b.is_punct(P::HashHash)) {
-            // An object-like macro without `##` (most are): its body, each token placed at the
-            // use, in one pass (charging them at once ends in the same error as one by one).
-            self.charge(m.body.len(), at.t.span)?;
-            out.extend(m.body.iter().enumerate().map(|(k, b)| place(b, k == 0)));
-            return Ok(());
-        }
         let mut expanded: Vec<Option<Vec<PTok>>> = vec![None; params.len()];
         // Pasting state: a `##` waits for its right operand; `left` says whether the last
         // operand produced tokens (an empty argument is a placemarker).
@@ -1041,9 +1056,7 @@ impl Hides {
                 format!("macro expansion nested more than {MAX_EXPANSION_DEPTH} deep"),
             ));
         }
-        if self.contains(pt.hide, name) {
-            return Ok(pt.hide);
-        }
+        // The caller expands only names not in the set: no need to look again.
         let rc = match &pt.t.tok {
             Tok::Ident(rc) => rc.clone(),
             _ => Rc::from(name),
