@@ -2,6 +2,8 @@
 //! libraries, modules, typedefs, constants, imports and the pass-through items (`cpp_quote`,
 //! `midl_pragma`, `#pragma midl_echo`).
 
+use std::borrow::Cow;
+
 use nom::Parser;
 use nom::multi::separated_list1;
 
@@ -480,7 +482,7 @@ fn typedef(i: Input<'_>, mut attrs: Vec<Attribute>, start: Span) -> PResult<'_, 
     attrs.append(&mut more);
     let (i, base) = expect("a type", type_spec)(i)?;
     let (i, decls) = separated_list1(punct(P::Comma), |i| {
-        declarator(i, &base, Names::Required, true)
+        declarator(i, Cow::Borrowed(&base), Names::Required, true)
     })
     .parse(i)?;
     let declarators = decls
@@ -525,7 +527,7 @@ fn const_method(i: Input<'_>) -> bool {
 fn extern_decl(i: Input<'_>, start: Span) -> PResult<'_, Item> {
     let (i, _) = kw("extern")(i)?;
     let (i, base) = expect("a type", type_spec)(i)?;
-    let (i, d) = declarator(i, &base, Names::Required, false)?;
+    let (i, d) = declarator(i, Cow::Borrowed(&base), Names::Required, false)?;
     let Some(name) = d.name else {
         return fail(i, "a name");
     };

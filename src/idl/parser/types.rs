@@ -9,6 +9,8 @@ use super::exprs::expr;
 use super::{
     Input, PError, PResult, close, enter, expect, fail, fail_at, ident, is_reserved, kw, no,
 };
+use std::borrow::Cow;
+
 use crate::diag::Span;
 use crate::idl::ast::{
     ArrayDim, AttrArg, Attribute, BaseType, CaseLabel, EnumDef, EnumValue, Expr, Field,
@@ -313,13 +315,15 @@ fn at_function_pointer(i: Input<'_>) -> bool {
 }
 
 /// A declarator after `base`. `allow_function` admits `(CALLCONV *name)(params)` (typedefs).
+/// `base` is owned where the caller has no further use for it (a parameter's type), to save a
+/// copy.
 pub(crate) fn declarator<'a>(
     i: Input<'a>,
-    base: &TypeRef,
+    base: Cow<'_, TypeRef>,
     names: Names,
     allow_function: bool,
 ) -> PResult<'a, Decl> {
-    let mut ty = base.clone();
+    let mut ty = base.into_owned();
     let (i, ptrs) = pointers(i)?;
     ty.pointers.extend(ptrs);
     if at_function_pointer(i) {
@@ -408,7 +412,7 @@ pub(crate) fn declarator<'a>(
 
 /// A declarator in a parameter or field: a function pointer there (`BOOL (*pfn)(ULONG)`) is
 /// a pointer to a [`TypeSpec::Function`].
-fn value_declarator<'a>(i: Input<'a>, base: &TypeRef, names: Names) -> PResult<'a, Decl> {
+fn value_declarator<'a>(i: Input<'a>, base: Cow<'_, TypeRef>, names: Names) -> PResult<'a, Decl> {
     let (i, mut d) = declarator(i, base, names, true)?;
     if let Some(f) = d.function.take() {
         let span = d.ty.span;
@@ -447,7 +451,7 @@ pub(crate) fn params(i: Input<'_>) -> PResult<'_, Vec<Param>> {
         let start = i.here();
         let (rest, attrs) = opt_attrs(i)?;
         let (rest, base) = expect("a parameter type", type_spec)(rest)?;
-        let (rest, d) = value_declarator(rest, &base, Names::Optional)?;
+        let (rest, d) = value_declarator(rest, Cow::Owned(base), Names::Optional)?;
         out.push(Param {
             attrs,
             ty: d.ty,
@@ -565,7 +569,7 @@ fn field_decl<'a>(i: Input<'a>, attrs: Vec<Attribute>, start: Span) -> PResult<'
     }
     let mut out = Vec::new();
     loop {
-        let (rest, d) = value_declarator(i, &base, Names::Required)?;
+        let (rest, d) = value_declarator(i, Cow::Borrowed(&base), Names::Required)?;
         let (rest, bits) = if rest.is_punct(P::Colon) {
             let (rest, e) = expect("a bit-field width", expr)(rest.advance(1))?;
             (rest, Some(e))
@@ -605,7 +609,7 @@ fn union_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
     if i.is_ident("switch") {
         let (rest, _) = close(P::LParen, "after `switch`", i.advance(1))?;
         let (rest, ty) = expect("the discriminant's type", type_spec)(rest)?;
-        let (rest, d) = declarator(rest, &ty, Names::Required, false)?;
+        let (rest, d) = declarator(rest, Cow::Borrowed(&ty), Names::Required, false)?;
         let (rest, _) = close(P::RParen, "to close `switch (`", rest)?;
         let (rest, union_name) = opt_ident(rest)?;
         switch = Some(UnionSwitch {
