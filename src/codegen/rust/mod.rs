@@ -357,7 +357,15 @@ fn const_item(model: &Model, item: &model::Item, c: &model::Const) -> Option<Str
             item.name
         ),
     };
-    let is_pointer = matches!(model.strip_typedefs(&c.ty), model::Type::Pointer { .. });
+    // What the declared type is underneath its typedefs decides the literal, not its Rust name
+    // (an alias of `float` may be called anything).
+    let stripped = model.strip_typedefs(&c.ty);
+    let is_pointer = matches!(stripped, model::Type::Pointer { .. });
+    let float = match stripped {
+        model::Type::Base(model::BaseType::Float) => Some(true),
+        model::Type::Base(model::BaseType::Double) => Some(false),
+        _ => None,
+    };
     let (ty, literal) = match (&c.value, types::shape(model, &c.ty)) {
         // A handle constant (`const HBODY HBODY_ROOT = (HBODY)-1;`): an address.
         (model::Value::Int(v), types::Shape::Scalar(t) | types::Shape::Raw(t)) if is_pointer => {
@@ -365,21 +373,13 @@ fn const_item(model: &Model, item: &model::Item, c: &model::Const) -> Option<Str
             (t, literal)
         }
         (model::Value::Str(s), _) => ("&str".to_string(), format!("{s:?}")),
-        (model::Value::Int(v), types::Shape::Scalar(t)) if !t.starts_with(['f', '[']) => {
-            (t, v.to_string())
-        }
         (model::Value::Int(v), types::Shape::Bool) => (types::Shape::Bool.abi(), v.to_string()),
-        (model::Value::Float(v), types::Shape::Scalar(t))
-            if t.starts_with('f') || !t.starts_with('[') =>
-        {
-            let single = matches!(
-                model.strip_typedefs(&c.ty),
-                model::Type::Base(model::BaseType::Float)
-            );
-            (t, float_literal(*v, single))
-        }
-        (model::Value::Int(v), types::Shape::Scalar(t)) if t.starts_with('f') => {
-            (t, format!("{v}.0"))
+        (model::Value::Int(v), types::Shape::Scalar(t)) if !t.starts_with('[') => match float {
+            Some(single) => (t, float_literal(*v as f64, single)),
+            None => (t, v.to_string()),
+        },
+        (model::Value::Float(v), types::Shape::Scalar(t)) if !t.starts_with('[') => {
+            (t, float_literal(*v, float == Some(true)))
         }
         _ => return None,
     };
