@@ -4,31 +4,10 @@
 
 mod tlb_common;
 
-use idlgen::tlb::{TlbOptions, load_bytes};
-use tlb_common::root;
+use tlb_common::{assert_offset_error, load, root};
 
 fn certcli() -> Vec<u8> {
     std::fs::read(root().join("fixtures/certif/certcli.tlb")).expect("fixture")
-}
-
-/// Loads `bytes`; a panic is a failure naming `what`. Returns the error text, if any.
-fn load(bytes: &[u8], what: &str) -> Option<String> {
-    let opts = TlbOptions::default();
-    let r = std::panic::catch_unwind(|| load_bytes("bad.tlb", bytes, &opts));
-    match r {
-        Ok(Ok(_)) => None,
-        Ok(Err(e)) => Some(e.to_string()),
-        Err(_) => panic!("reading {what} panicked"),
-    }
-}
-
-fn assert_offset_error(bytes: &[u8], what: &str) -> String {
-    let e = load(bytes, what).unwrap_or_else(|| panic!("{what}: expected an error"));
-    assert!(
-        e.contains("at byte offset"),
-        "{what}: no byte offset in: {e}"
-    );
-    e
 }
 
 fn i32_at(b: &[u8], at: usize) -> i32 {

@@ -15,7 +15,7 @@
 
 mod tlb_common;
 
-use idlgen::tlb::{Href, TlbOptions, TypeDesc, load_bytes, read_typelib};
+use idlgen::tlb::{Href, TypeDesc, read_typelib};
 use tlb_common::*;
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -277,26 +277,6 @@ fn the_cli_dumps_the_sltg_twin() {
 
 // ---------------------------------------------------------------------------------------------
 // Bad input.
-
-/// Loads `bytes`; a panic is a failure naming `what`. Returns the error text, if any.
-fn load(bytes: &[u8], what: &str) -> Option<String> {
-    let opts = TlbOptions::default();
-    let r = std::panic::catch_unwind(|| load_bytes("bad.tlb", bytes, &opts));
-    match r {
-        Ok(Ok(_)) => None,
-        Ok(Err(e)) => Some(e.to_string()),
-        Err(_) => panic!("reading {what} panicked"),
-    }
-}
-
-fn assert_offset_error(bytes: &[u8], what: &str) -> String {
-    let e = load(bytes, what).unwrap_or_else(|| panic!("{what}: expected an error"));
-    assert!(
-        e.contains("at byte offset"),
-        "{what}: no byte offset in: {e}"
-    );
-    e
-}
 
 fn u16_at(b: &[u8], at: usize) -> usize {
     usize::from(u16::from_le_bytes([b[at], b[at + 1]]))

@@ -643,3 +643,24 @@ pub fn assert_rust_agrees(idl: &Path, tlb: &Path) -> usize {
     );
     a.len()
 }
+
+/// Loads `bytes`; a panic is a failure naming `what`. Returns the error text, if any.
+pub fn load(bytes: &[u8], what: &str) -> Option<String> {
+    let opts = idlgen::tlb::TlbOptions::default();
+    let r = std::panic::catch_unwind(|| idlgen::tlb::load_bytes("bad.tlb", bytes, &opts));
+    match r {
+        Ok(Ok(_)) => None,
+        Ok(Err(e)) => Some(e.to_string()),
+        Err(_) => panic!("reading {what} panicked"),
+    }
+}
+
+/// Loads `bytes`, which must fail with an error that gives a byte offset; returns its text.
+pub fn assert_offset_error(bytes: &[u8], what: &str) -> String {
+    let e = load(bytes, what).unwrap_or_else(|| panic!("{what}: expected an error"));
+    assert!(
+        e.contains("at byte offset"),
+        "{what}: no byte offset in: {e}"
+    );
+    e
+}
