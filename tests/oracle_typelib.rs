@@ -6,16 +6,17 @@
 //! Needs wine64-tools (widl), libwine-dev (Wine's IDL), gcc-mingw-w64-x86-64-win32 and wine64;
 //! `.ci/run` installs them. Without them the test skips loudly, except under CI, where it fails.
 
+mod oleaut32;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use idlgen::idl::Options;
 use idlgen::model::{InvokeKind, ItemKind, Method, Model};
+use oleaut32::{MINGW_GCC, WINE64, run_under_wine, tlbinfo};
 
 const WIDL: &str = "/usr/lib/wine/widl";
-const WINE64: &str = "/usr/lib/wine/wine64";
 const WINE_INCLUDE: &str = "/usr/include/wine/wine/windows";
-const MINGW_GCC: &str = "x86_64-w64-mingw32-gcc";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -44,30 +45,6 @@ fn tools_present() -> bool {
     false
 }
 
-/// Builds tlbinfo.exe once per test run (tests run in parallel threads).
-fn tlbinfo() -> PathBuf {
-    static EXE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    EXE.get_or_init(build_tlbinfo).clone()
-}
-
-fn build_tlbinfo() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    let exe = dir.join("tlbinfo.exe");
-    let out = Command::new(MINGW_GCC)
-        .args(["-municode", "-O1", "-o"])
-        .arg(&exe)
-        .arg(root().join("tools/oleaut32/tlbinfo.c"))
-        .args(["-loleaut32", "-lole32", "-luuid"])
-        .output()
-        .expect("run mingw gcc");
-    assert!(
-        out.status.success(),
-        "tlbinfo.c builds:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    exe
-}
-
 /// widl's type library of `idl`, as oleaut32 reports it: one tab-separated fact per line.
 fn oleaut32_view(idl: &Path, tag: &str) -> String {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
@@ -89,25 +66,11 @@ fn oleaut32_view(idl: &Path, tag: &str) -> String {
         idl.display(),
         String::from_utf8_lossy(&out.stderr)
     );
-    let run = || {
-        Command::new(WINE64)
-            .arg(tlbinfo())
-            .arg(&tlb)
-            .env("WINEDEBUG", "-all")
-            .env("WINEPREFIX", dir.join(format!("wineprefix-{tag}")))
-            .output()
-            .expect("run wine64")
-    };
-    let mut out = run();
-    // A client that starts while the prefix's previous wineserver shuts down can fail with
-    // "wine: chdir to /tmp/wine-.../server-...: No such file or directory" before running
-    // anything; running again is safe.
-    for _ in 0..3 {
-        if out.status.success() || !String::from_utf8_lossy(&out.stderr).contains("chdir to") {
-            break;
-        }
-        out = run();
-    }
+    let out = run_under_wine(
+        &tlbinfo("tlbinfo.exe"),
+        tlb.as_os_str(),
+        &dir.join(format!("wineprefix-{tag}")),
+    );
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success() && !text.is_empty(),

@@ -21,38 +21,15 @@
 //! Needs gcc-mingw-w64-x86-64-win32, wine64 and libwine (`.ci/run` installs them); without them
 //! the test skips loudly, except under CI, where it fails.
 
+mod oleaut32;
 mod tlb_common;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use oleaut32::{MINGW_GCC, WINE64, run_under_wine, tlbinfo};
 use serde_json::Value;
 use tlb_common::*;
-
-const WINE64: &str = "/usr/lib/wine/wine64";
-const MINGW_GCC: &str = "/usr/bin/x86_64-w64-mingw32-gcc";
-
-fn tlbinfo() -> PathBuf {
-    static EXE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    EXE.get_or_init(|| {
-        let exe = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tlbinfo-tlb.exe");
-        let out = Command::new(MINGW_GCC)
-            .args(["-municode", "-O1", "-o"])
-            .arg(&exe)
-            .arg(root().join("tools/oleaut32/tlbinfo.c"))
-            .args(["-loleaut32", "-lole32", "-luuid"])
-            .output()
-            .expect("run mingw gcc");
-        assert!(
-            out.status.success(),
-            "tlbinfo.c builds:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        exe
-    })
-    .clone()
-}
 
 /// What oleaut32 sees in `path` (resource `id` of a PE file: `path\id`).
 fn oleaut32_view(path: &Path, id: Option<u32>) -> String {
@@ -60,31 +37,13 @@ fn oleaut32_view(path: &Path, id: Option<u32>) -> String {
     if let Some(id) = id {
         arg.push(format!("\\{id}"));
     }
-    // One prefix per test: two tests booting one new prefix at once race in wineserver
-    // ("wine: chdir to /tmp/wine-.../server-...: No such file or directory"), seen in CI.
+    // One prefix per test (see oleaut32::run_under_wine).
     let test = std::thread::current()
         .name()
         .unwrap_or("main")
         .replace(|c: char| !c.is_ascii_alphanumeric(), "_");
     let prefix = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("wineprefix-tlb-{test}"));
-    let run = || {
-        Command::new(WINE64)
-            .arg(tlbinfo())
-            .arg(&arg)
-            .env("WINEDEBUG", "-all")
-            .env("WINEPREFIX", &prefix)
-            .output()
-            .expect("run wine64")
-    };
-    let mut out = run();
-    // A client that starts while the prefix's previous wineserver shuts down can meet the same
-    // error; wine then exits before running anything, so running again is safe.
-    for _ in 0..3 {
-        if out.status.success() || !String::from_utf8_lossy(&out.stderr).contains("chdir to") {
-            break;
-        }
-        out = run();
-    }
+    let out = run_under_wine(&tlbinfo("tlbinfo-tlb.exe"), &arg, &prefix);
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success() && text.starts_with("lib\t"),
