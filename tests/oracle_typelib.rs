@@ -74,7 +74,8 @@ fn oleaut32_view(idl: &Path, tag: &str) -> String {
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success() && !text.is_empty(),
-        "tlbinfo under wine64 failed:\n{}",
+        "tlbinfo under wine64 failed ({}):\n{}",
+        out.status,
         String::from_utf8_lossy(&out.stderr)
     );
     text

@@ -47,8 +47,9 @@ fn oleaut32_view(path: &Path, id: Option<u32>) -> String {
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success() && text.starts_with("lib\t"),
-        "tlbinfo {} under wine64 failed:\n{}",
+        "tlbinfo {} under wine64 failed ({}):\n{}",
         path.display(),
+        out.status,
         String::from_utf8_lossy(&out.stderr)
     );
     text

@@ -36,7 +36,8 @@ pub fn tlbinfo(exe_name: &str) -> PathBuf {
 /// Runs `exe arg` under wine64 in `prefix`. Give each test its own prefix: two tests booting one
 /// new prefix at once race in wineserver ("wine: chdir to /tmp/wine-.../server-...: No such file
 /// or directory", seen in CI). A client that starts while the prefix's previous wineserver shuts
-/// down can meet the same error; wine then exits before running anything, so it is run again.
+/// down can meet the same error, and a fresh-clone CI run once saw a run fail with nothing on
+/// stderr; tlbinfo only reads, so a failed run is tried again (a real failure fails every time).
 pub fn run_under_wine(exe: &Path, arg: &OsStr, prefix: &Path) -> Output {
     let run = || {
         Command::new(WINE64)
@@ -49,7 +50,7 @@ pub fn run_under_wine(exe: &Path, arg: &OsStr, prefix: &Path) -> Output {
     };
     let mut out = run();
     for _ in 0..3 {
-        if out.status.success() || !String::from_utf8_lossy(&out.stderr).contains("chdir to") {
+        if out.status.success() {
             break;
         }
         out = run();
