@@ -88,11 +88,12 @@ pub fn resolve_each(
     each: impl Fn(usize, crate::diag::Result<Model>) + Sync,
 ) {
     let files = file_map(parsed);
-    // The inputs grouped by the imports they start with: one resolution of those serves a group.
+    // The inputs grouped by the steps their imports begin with: one resolution of those serves
+    // a group.
     let mut groups: IndexMap<Vec<FileId>, Vec<usize>> = IndexMap::new();
     for (index, &root) in roots.iter().enumerate() {
         groups
-            .entry(leading_imports(&files, root).0)
+            .entry(leading_steps(&files, root))
             .or_default()
             .push(index);
     }
@@ -186,6 +187,63 @@ fn leading_imports(files: &HashMap<FileId, &ast::File>, root: FileId) -> (Vec<Fi
     (imports.to_vec(), items)
 }
 
+/// The steps that resolve what `root`'s leading imports (see [`leading_imports`]) reach, in the
+/// order a resolution of `root` alone takes them: each step a file whose own leading imports
+/// are done by the steps before it (see [`Resolver::rest`]). Inputs that import in different
+/// words what comes to the same files (`import "ocidl.idl";` and `import "oaidl.idl"; import
+/// "ocidl.idl";`) then begin with the same steps, and share their resolution.
+fn leading_steps(files: &HashMap<FileId, &ast::File>, root: FileId) -> Vec<FileId> {
+    let mut done: std::collections::HashSet<FileId> = std::collections::HashSet::new();
+    done.insert(root);
+    let mut steps = Vec::new();
+    for import in leading_imports(files, root).0 {
+        if !add_steps(files, import, &mut done, &mut steps, 0) {
+            // Nested too deep to flatten: the input is resolved whole, on its own.
+            return Vec::new();
+        }
+    }
+    steps
+}
+
+/// Adds the steps that resolve `id` (its leading imports first, then the rest of it) to
+/// `steps`, unless `done` holds it; afterwards `done` holds every file `id` reaches. `false`
+/// when imports nest deeper than the loader allows (a [`Parsed`] made by hand).
+fn add_steps(
+    files: &HashMap<FileId, &ast::File>,
+    id: FileId,
+    done: &mut std::collections::HashSet<FileId>,
+    steps: &mut Vec<FileId>,
+    depth: usize,
+) -> bool {
+    if !done.insert(id) {
+        return true;
+    }
+    if depth > MAX_STEP_DEPTH {
+        return false;
+    }
+    for import in leading_imports(files, id).0 {
+        if !add_steps(files, import, done, steps, depth + 1) {
+            return false;
+        }
+    }
+    steps.push(id);
+    // What the step itself imports later on: done once it is.
+    let mut stack = vec![id];
+    while let Some(f) = stack.pop() {
+        if let Some(file) = files.get(&f) {
+            for &next in &file.imports {
+                if done.insert(next) {
+                    stack.push(next);
+                }
+            }
+        }
+    }
+    true
+}
+
+/// The loader nests imports at most 200 deep.
+const MAX_STEP_DEPTH: usize = 256;
+
 /// [`resolve_each`]'s groups, taken by its threads in order, and the states after the beginnings
 /// of import lists that groups not yet taken start with: each beginning is resolved once (unless
 /// two threads come to it at once), then copied.
@@ -265,7 +323,7 @@ fn resolve_share(
             let mut r = Resolver::new(&parsed.sources, files, state);
             let mut ok = true;
             for k in from..imports.len() {
-                if r.file(imports[k]).is_err() {
+                if r.rest(imports[k], true).is_err() {
                     ok = false;
                     break;
                 }
@@ -304,28 +362,17 @@ fn resolve_share(
     out
 }
 
-/// The rest of [`resolve_from`]`(parsed, &[root])` given the state its leading imports left.
+/// The rest of [`resolve_from`]`(parsed, &[root])` given the state its leading steps (see
+/// [`leading_steps`]) left.
 fn resolve_after_imports(
     files: &HashMap<FileId, &ast::File>,
     sources: &SourceMap,
     root: FileId,
     state: State,
 ) -> crate::diag::Result<Model> {
-    let (imports, skip) = leading_imports(files, root);
     let mut r = Resolver::new(sources, files, state);
     r.model.roots = vec![root];
-    if let Some(&file) = files.get(&root) {
-        r.file_state.insert(root, false);
-        let rest = file.imports.get(imports.len()..).unwrap_or_default();
-        r.pending_imports
-            .insert(root, rest.iter().copied().collect());
-        r.items(root, file.items.get(skip..).unwrap_or_default(), None)?;
-        let rest = r.pending_imports.remove(&root).unwrap_or_default();
-        for imported in rest {
-            r.file(imported)?;
-        }
-        r.file_state.insert(root, true);
-    }
+    r.rest(root, false)?;
     r.finish()
 }
 
@@ -511,6 +558,30 @@ impl Resolver<'_> {
             .insert(id, file.imports.iter().copied().collect());
         self.items(id, &file.items, None)?;
         // Imports a walk of the items did not reach (none, as the loader records them).
+        let rest = self.pending_imports.remove(&id).unwrap_or_default();
+        for imported in rest {
+            self.file(imported)?;
+        }
+        self.file_state.insert(id, true);
+        Ok(())
+    }
+
+    /// Resolves file `id` after its leading imports (see [`leading_imports`]), which earlier
+    /// steps have resolved: the same as [`Resolver::file`] from there. `skip_done`: a file
+    /// already resolved is not resolved again (a root is always resolved: it is the input).
+    fn rest(&mut self, id: FileId, skip_done: bool) -> R<()> {
+        if skip_done && self.file_state.contains_key(&id) {
+            return Ok(());
+        }
+        let Some(&file) = self.files.get(&id) else {
+            return Ok(());
+        };
+        let (imports, skip) = leading_imports(self.files, id);
+        self.file_state.insert(id, false);
+        let later = file.imports.get(imports.len()..).unwrap_or_default();
+        self.pending_imports
+            .insert(id, later.iter().copied().collect());
+        self.items(id, file.items.get(skip..).unwrap_or_default(), None)?;
         let rest = self.pending_imports.remove(&id).unwrap_or_default();
         for imported in rest {
             self.file(imported)?;
