@@ -1,5 +1,7 @@
 //! Constant expressions: enum values, `const` declarations, `[id(n)]`, `[defaultvalue(x)]`.
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 
 use crate::diag::{Diagnostic, SourceMap};
@@ -35,7 +37,7 @@ impl std::fmt::Display for Value {
 /// Evaluates `expr` with `names` giving the values of constants and enum values seen so far.
 pub fn eval(
     expr: &Expr,
-    names: &IndexMap<String, Value>,
+    names: &IndexMap<Arc<str>, Value>,
     sources: &SourceMap,
 ) -> Result<Value, Diagnostic> {
     eval_depth(expr, names, sources, 0)
@@ -45,7 +47,7 @@ const MAX_DEPTH: u32 = 256;
 
 fn eval_depth(
     expr: &Expr,
-    names: &IndexMap<String, Value>,
+    names: &IndexMap<Arc<str>, Value>,
     sources: &SourceMap,
     depth: u32,
 ) -> Result<Value, Diagnostic> {
@@ -72,13 +74,16 @@ fn eval_depth(
         Expr::Str(s) => Value::Str(s.value.clone()),
         // `TRUE`, `FALSE` and `NULL` are words of the language to MIDL and widl (unless
         // declared as constants).
-        Expr::Name(id) if !names.contains_key(&id.name) && id.name == "TRUE" => Value::Int(1),
+        Expr::Name(id) if !names.contains_key(id.name.as_str()) && id.name == "TRUE" => {
+            Value::Int(1)
+        }
         Expr::Name(id)
-            if !names.contains_key(&id.name) && (id.name == "FALSE" || id.name == "NULL") =>
+            if !names.contains_key(id.name.as_str())
+                && (id.name == "FALSE" || id.name == "NULL") =>
         {
             Value::Int(0)
         }
-        Expr::Name(id) => names.get(&id.name).cloned().ok_or_else(|| {
+        Expr::Name(id) => names.get(id.name.as_str()).cloned().ok_or_else(|| {
             sources
                 .error(id.span, format!("unknown constant `{}`", id.name))
                 .with_label("not a constant or enum value declared before this point")
@@ -174,12 +179,12 @@ fn eval_depth(
 fn constant_in_parens(
     ty: &TypeRef,
     e: &Expr,
-    names: &IndexMap<String, Value>,
+    names: &IndexMap<Arc<str>, Value>,
 ) -> Option<(Ident, BinaryOp, Expr)> {
     let TypeSpec::Named(n) = &ty.spec else {
         return None;
     };
-    if !ty.pointers.is_empty() || !names.contains_key(&n.name) {
+    if !ty.pointers.is_empty() || !names.contains_key(n.name.as_str()) {
         return None;
     }
     match e {

@@ -10,6 +10,8 @@
 //! - A dispinterface's methods count at depth 0; its properties without `[id]` get
 //!   `0x40000000 + number of methods + property index`, as widl writes them.
 
+use std::sync::Arc;
+
 use super::{ItemKind, Model, TypeId};
 use crate::diag::{Diagnostic, SourceMap};
 
@@ -51,16 +53,29 @@ pub fn assign(model: &mut Model, sources: &SourceMap) -> Result<(), Diagnostic> 
         }
     }
     for item in &mut model.items {
-        if let ItemKind::Dispinterface(d) = &mut item.kind {
-            // widl numbers a dispinterface's methods at depth 0 (0x6000xxxx), and its
-            // properties after the methods: 0x40000000 + method count + property index
-            // (checked through oleaut32 on widl's type library, tests/oracle_typelib.rs).
-            number_members(&mut d.methods, 0, None);
-            let methods = d.methods.len() as i32;
-            for (index, p) in d.properties.iter_mut().enumerate() {
-                if !p.explicit_id {
-                    p.dispid = 0x4000_0000 + methods + index as i32;
-                }
+        let ItemKind::Dispinterface(d) = &item.kind else {
+            continue;
+        };
+        // widl numbers a dispinterface's methods at depth 0 (0x6000xxxx), and its
+        // properties after the methods: 0x40000000 + method count + property index
+        // (checked through oleaut32 on widl's type library, tests/oracle_typelib.rs).
+        let methods = d.methods.len() as i32;
+        let property_id = |index: usize| 0x4000_0000 + methods + index as i32;
+        let numbered = members_numbered(&d.methods, 0, None)
+            && d.properties
+                .iter()
+                .enumerate()
+                .all(|(index, p)| p.explicit_id || p.dispid == property_id(index));
+        if numbered {
+            continue;
+        }
+        let ItemKind::Dispinterface(d) = &mut Arc::make_mut(item).kind else {
+            continue;
+        };
+        number_members(&mut d.methods, 0, None);
+        for (index, p) in d.properties.iter_mut().enumerate() {
+            if !p.explicit_id {
+                p.dispid = property_id(index);
             }
         }
     }
@@ -84,11 +99,24 @@ fn lay_out(model: &mut Model, id: TypeId) {
             None => (0, 0, false),
         }
     };
-    let is_idispatch = model.item(id).name == "IDispatch";
-    if let ItemKind::Interface(iface) = &mut model.items[id.0 as usize].kind {
+    let item = model.item(id);
+    let ItemKind::Interface(iface) = &item.kind else {
+        return;
+    };
+    let dispatchable = dispatchable || item.name == "IDispatch" || iface.dual;
+    // An item shared with other models (resolved from the same imports) is usually laid out
+    // already: it is copied only if something changes.
+    if iface.depth == depth
+        && iface.first_slot == first_slot
+        && iface.dispatchable == dispatchable
+        && members_numbered(&iface.methods, depth, Some(first_slot))
+    {
+        return;
+    }
+    if let ItemKind::Interface(iface) = &mut model.item_mut(id).kind {
         iface.depth = depth;
         iface.first_slot = first_slot;
-        iface.dispatchable = dispatchable || is_idispatch || iface.dual;
+        iface.dispatchable = dispatchable;
         number_members(&mut iface.methods, depth, Some(first_slot));
     }
 }
@@ -98,32 +126,67 @@ fn slot_count(iface: &super::Interface) -> u32 {
     iface.methods.iter().filter(|m| m.call_as.is_none()).count() as u32
 }
 
+/// Whether [`number_members`] would change nothing.
+fn members_numbered(methods: &[super::Method], depth: u32, first_slot: Option<u32>) -> bool {
+    let mut ok = true;
+    each_member_number(methods, depth, first_slot, |i, dispid, slot| {
+        let m = &methods[i];
+        ok &= m.dispid == dispid && slot.is_none_or(|s| m.slot == Some(s));
+    });
+    ok
+}
+
 fn number_members(methods: &mut [super::Method], depth: u32, first_slot: Option<u32>) {
+    let mut numbers = Vec::with_capacity(methods.len());
+    each_member_number(methods, depth, first_slot, |_, dispid, slot| {
+        numbers.push((dispid, slot));
+    });
+    for (m, (dispid, slot)) in methods.iter_mut().zip(numbers) {
+        m.dispid = dispid;
+        if slot.is_some() {
+            m.slot = slot;
+        }
+    }
+}
+
+/// The rules for each of `methods` in turn: `f(index, dispid, slot)`, where `slot` is the
+/// method's vtable slot, or `None` where the method keeps the one it has (no `first_slot`
+/// given: a dispinterface; or a `[call_as]` method).
+fn each_member_number(
+    methods: &[super::Method],
+    depth: u32,
+    first_slot: Option<u32>,
+    mut f: impl FnMut(usize, i32, Option<u32>),
+) {
     let mut slot = first_slot.unwrap_or(0);
     let mut index = 0u32;
-    for i in 0..methods.len() {
-        let m = &methods[i];
+    let mut dispids: Vec<i32> = Vec::with_capacity(methods.len());
+    for (i, m) in methods.iter().enumerate() {
+        // Accessors share the id of the first member of their name.
         let shared = methods[..i]
             .iter()
-            .find(|p| p.name == m.name && !p.local)
-            .map(|p| p.dispid);
+            .zip(&dispids)
+            .find(|(p, _)| p.name == m.name && !p.local)
+            .map(|(_, &d)| d);
         let own = if m.explicit_id {
-            methods[i].dispid
+            m.dispid
         } else {
             automatic_dispid(depth, index)
         };
-        let local = methods[i].local;
-        let has_slot = methods[i].call_as.is_none();
-        let m = &mut methods[i];
-        m.dispid = match shared {
-            Some(id) if !local => id,
+        let dispid = match shared {
+            Some(id) if !m.local => id,
             _ => own,
         };
-        if first_slot.is_some() && has_slot {
-            m.slot = Some(slot);
+        dispids.push(dispid);
+        let has_slot = m.call_as.is_none();
+        let this_slot = if first_slot.is_some() && has_slot {
             slot += 1;
-        }
-        if !local {
+            Some(slot - 1)
+        } else {
+            None
+        };
+        f(i, dispid, this_slot);
+        if !m.local {
             index += 1;
         }
     }

@@ -11,6 +11,8 @@ mod eval;
 pub mod layout;
 mod resolve;
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 
 use crate::diag::{FileId, Span};
@@ -65,16 +67,20 @@ pub struct Origin {
 }
 
 /// The whole resolved input.
+///
+/// Items and names are behind `Arc`s: models resolved from the same imports share what those
+/// imports declare, so a clone costs a reference count per item, not a copy. Change an item
+/// through [`Model::item_mut`] (`Arc::make_mut`: copied first if another model shares it).
 #[derive(Debug, Clone, Default)]
 pub struct Model {
     /// Every item, from the inputs and from everything they import.
-    pub items: Vec<Item>,
+    pub items: Vec<Arc<Item>>,
     /// Type names (typedefs, interfaces, coclasses, ...) to items.
-    pub names: IndexMap<String, TypeId>,
+    pub names: IndexMap<Arc<str>, TypeId>,
     /// `struct`/`union`/`enum` tags to items (C keeps tags apart from type names).
-    pub tags: IndexMap<String, TypeId>,
+    pub tags: IndexMap<Arc<str>, TypeId>,
     /// Constants and enum values by name.
-    pub constants: IndexMap<String, Value>,
+    pub constants: IndexMap<Arc<str>, Value>,
     pub libraries: Vec<Library>,
     /// The files given as inputs (as opposed to imported ones).
     pub roots: Vec<FileId>,
@@ -91,6 +97,11 @@ impl Model {
         &self.items[id.0 as usize]
     }
 
+    /// The item to change: its own copy if another model shares it.
+    pub fn item_mut(&mut self, id: TypeId) -> &mut Item {
+        Arc::make_mut(&mut self.items[id.0 as usize])
+    }
+
     pub fn lookup(&self, name: &str) -> Option<TypeId> {
         self.names.get(name).copied()
     }
@@ -101,7 +112,7 @@ impl Model {
             .iter()
             .enumerate()
             .filter(|(_, it)| it.origin.is_some_and(|o| self.roots.contains(&o.file)))
-            .map(|(i, it)| (TypeId(i as u32), it))
+            .map(|(i, it)| (TypeId(i as u32), &**it))
     }
 
     /// Treats every user file (all but idlgen's embedded base set) as an input, so back ends

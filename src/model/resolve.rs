@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 
@@ -491,17 +492,17 @@ impl Resolver<'_> {
     fn push(&mut self, name: &str, span: Span, kind: ItemKind) -> TypeId {
         let id = TypeId(u32::try_from(self.model.items.len()).unwrap_or(u32::MAX));
         let origin = self.origin(span);
-        self.model.items.push(Item {
+        self.model.items.push(Arc::new(Item {
             name: name.to_string(),
             origin: Some(origin),
             helpstring: None,
             kind,
-        });
+        }));
         id
     }
 
     fn item_mut(&mut self, id: TypeId) -> &mut Item {
-        &mut self.model.items[id.0 as usize]
+        self.model.item_mut(id)
     }
 
     /// Records a definition of `name`; a second definition is an error pointing at both.
@@ -675,7 +676,7 @@ impl Resolver<'_> {
             }),
         };
         let id = self.push(&f.name.name, f.name.span, kind);
-        self.model.names.insert(f.name.name.clone(), id);
+        self.model.names.insert(Arc::from(f.name.name.as_str()), id);
         Ok(id)
     }
 
@@ -707,7 +708,7 @@ impl Resolver<'_> {
             }
             None => self.push(&name.name, span, kind),
         };
-        self.model.names.insert(name.name.clone(), id);
+        self.model.names.insert(Arc::from(name.name.as_str()), id);
         Ok(id)
     }
 
@@ -958,14 +959,14 @@ impl Resolver<'_> {
                 ItemKind::Struct(r)
             }
         };
-        let existing = tag.and_then(|t| self.model.tags.get(&t.name).copied());
+        let existing = tag.and_then(|t| self.model.tags.get(t.name.as_str()).copied());
         let Some(fields) = fields else {
             // A reference: `struct Tag` (possibly before its definition).
             return match (existing, tag) {
                 (Some(id), _) => Ok(id),
                 (None, Some(t)) => {
                     let id = self.push(&t.name, t.span, make(Vec::new(), false));
-                    self.model.tags.insert(t.name.clone(), id);
+                    self.model.tags.insert(Arc::from(t.name.as_str()), id);
                     Ok(id)
                 }
                 (None, None) => Err(self
@@ -1008,7 +1009,7 @@ impl Resolver<'_> {
                 }
                 let id = self.push(name, span, make(out, true));
                 if let Some(t) = tag {
-                    self.model.tags.insert(t.name.clone(), id);
+                    self.model.tags.insert(Arc::from(t.name.as_str()), id);
                 }
                 Ok(id)
             }
@@ -1024,7 +1025,7 @@ impl Resolver<'_> {
         let existing = e
             .tag
             .as_ref()
-            .and_then(|t| self.model.tags.get(&t.name).copied());
+            .and_then(|t| self.model.tags.get(t.name.as_str()).copied());
         let Some(values) = &e.values else {
             return match (existing, &e.tag) {
                 (Some(id), _) => Ok(id),
@@ -1037,7 +1038,7 @@ impl Resolver<'_> {
                             v1_enum,
                         }),
                     );
-                    self.model.tags.insert(t.name.clone(), id);
+                    self.model.tags.insert(Arc::from(t.name.as_str()), id);
                     Ok(id)
                 }
                 (None, None) => Err(self
@@ -1080,7 +1081,7 @@ impl Resolver<'_> {
             self.define(&v.name)?;
             self.model
                 .constants
-                .insert(v.name.name.clone(), Value::Int(value));
+                .insert(Arc::from(v.name.name.as_str()), Value::Int(value));
             out.push((v.name.name.clone(), as_i64));
             next = value.saturating_add(1);
         }
@@ -1108,7 +1109,7 @@ impl Resolver<'_> {
             None => self.push(name, e.span, kind),
         };
         if let Some(t) = &e.tag {
-            self.model.tags.insert(t.name.clone(), id);
+            self.model.tags.insert(Arc::from(t.name.as_str()), id);
         }
         Ok(id)
     }
@@ -1163,7 +1164,9 @@ impl Resolver<'_> {
                 && self.model.item(*target).name == d.name.name
             {
                 self.define_typedef(&d.name)?;
-                self.model.names.insert(d.name.name.clone(), *target);
+                self.model
+                    .names
+                    .insert(Arc::from(d.name.name.as_str()), *target);
                 ids.push(*target);
                 continue;
             }
@@ -1171,7 +1174,7 @@ impl Resolver<'_> {
             let id = if self.define_typedef(&d.name)? {
                 // Shadows a type of an imported file: a new item takes the name.
                 let id = self.push(&d.name.name, t.span, kind);
-                self.model.names.insert(d.name.name.clone(), id);
+                self.model.names.insert(Arc::from(d.name.name.as_str()), id);
                 id
             } else {
                 self.declare_defined(&d.name, t.span, kind)?
@@ -1240,7 +1243,7 @@ impl Resolver<'_> {
         self.define(&c.name)?;
         self.model
             .constants
-            .insert(c.name.name.clone(), value.clone());
+            .insert(Arc::from(c.name.name.as_str()), value.clone());
         self.push(
             &c.name.name,
             c.span,

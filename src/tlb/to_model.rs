@@ -16,6 +16,8 @@
 //!   memid) are then compared. A DISPID the rules do not give is kept as an explicit id (the IDL
 //!   said `[id(n)]`); a slot the rules do not give is an error (the file is inconsistent).
 
+use std::sync::Arc;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -142,7 +144,7 @@ impl Builder<'_> {
 
     fn push_item(&mut self, item: Item) -> TypeId {
         let id = TypeId(u32::try_from(self.model.items.len()).unwrap_or(u32::MAX));
-        self.model.items.push(item);
+        self.model.items.push(Arc::new(item));
         id
     }
 
@@ -170,15 +172,21 @@ impl Builder<'_> {
                 kind,
             });
             if root {
-                self.model.names.insert(info.name.clone(), id);
+                self.model.names.insert(Arc::from(info.name.as_str()), id);
             } else {
-                self.model.names.entry(info.name.clone()).or_insert(id);
+                self.model
+                    .names
+                    .entry(Arc::from(info.name.as_str()))
+                    .or_insert(id);
             }
             if matches!(
                 info.kind,
                 TypeKind::Enum | TypeKind::Record | TypeKind::Union
             ) {
-                self.model.tags.entry(info.name.clone()).or_insert(id);
+                self.model
+                    .tags
+                    .entry(Arc::from(info.name.as_str()))
+                    .or_insert(id);
             }
             items.push(id);
         }
@@ -209,7 +217,7 @@ impl Builder<'_> {
         }
         for (info, &id) in tlb.infos.iter().zip(&items) {
             let kind = self.convert(index, info, id)?;
-            self.model.items[id.0 as usize].kind = kind;
+            self.model.item_mut(id).kind = kind;
         }
         self.fold_generated_names(&tlb, &items, root);
         Ok(index)
@@ -238,27 +246,26 @@ impl Builder<'_> {
             if !generated || !foldable || target == alias {
                 continue;
             }
-            let old = std::mem::replace(
-                &mut self.model.items[target.0 as usize].name,
-                info.name.clone(),
-            );
-            if self.model.names.get(&old) == Some(&target) {
-                self.model.names.shift_remove(&old);
+            let old = std::mem::replace(&mut self.model.item_mut(target).name, info.name.clone());
+            if self.model.names.get(old.as_str()) == Some(&target) {
+                self.model.names.shift_remove(old.as_str());
             }
-            if self.model.tags.get(&old) == Some(&target) {
-                self.model.tags.shift_remove(&old);
+            if self.model.tags.get(old.as_str()) == Some(&target) {
+                self.model.tags.shift_remove(old.as_str());
             }
-            if root || !self.model.names.contains_key(&info.name) {
-                self.model.names.insert(info.name.clone(), target);
+            if root || !self.model.names.contains_key(info.name.as_str()) {
+                self.model
+                    .names
+                    .insert(Arc::from(info.name.as_str()), target);
             }
-            let a = &mut self.model.items[alias.0 as usize];
+            let a = self.model.item_mut(alias);
             a.origin = None;
             if root && let Some(lib) = self.model.libraries.last_mut() {
                 lib.types.retain(|&x| x != alias);
             }
             if self.model.items[target.0 as usize].helpstring.is_none() {
                 let h = self.model.items[alias.0 as usize].helpstring.clone();
-                self.model.items[target.0 as usize].helpstring = h;
+                self.model.item_mut(target).helpstring = h;
             }
         }
     }
@@ -598,7 +605,7 @@ impl Builder<'_> {
                     };
                     self.model
                         .constants
-                        .entry(v.name.clone())
+                        .entry(Arc::from(v.name.as_str()))
                         .or_insert(Value::Int(i128::from(n)));
                     values.push((v.name.clone(), n));
                 }
@@ -649,7 +656,7 @@ impl Builder<'_> {
                         let ty = self.ty(lib, &v.ty, at)?;
                         self.model
                             .constants
-                            .entry(v.name.clone())
+                            .entry(Arc::from(v.name.as_str()))
                             .or_insert(value.clone());
                         let file = self.libs[lib].file;
                         self.push_item(Item {
@@ -776,7 +783,7 @@ impl Builder<'_> {
                     .map(|p| p.to_string_lossy().into_owned())
                     .unwrap_or_default()
             };
-            match &mut self.model.items[s.item.0 as usize].kind {
+            match &mut Arc::make_mut(&mut self.model.items[s.item.0 as usize]).kind {
                 ItemKind::Interface(iface) if is_method => {
                     let Some(m) = iface.methods.get_mut(s.index) else {
                         continue;

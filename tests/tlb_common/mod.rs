@@ -594,7 +594,7 @@ pub fn drop_const(model: &mut idlgen::model::Model) {
         }
     }
     for item in &mut model.items {
-        if let ItemKind::Interface(i) = &mut item.kind {
+        if let ItemKind::Interface(i) = &mut std::sync::Arc::make_mut(item).kind {
             for m in &mut i.methods {
                 ty(&mut m.ret);
                 m.params.iter_mut().for_each(|p| ty(&mut p.ty));

@@ -123,7 +123,7 @@ fn name_overloads(earlier: Option<Model>, original: &Model) -> Option<Model> {
     }
     let mut out = earlier.unwrap_or_else(|| original.clone());
     for id in overloaded {
-        if let ItemKind::Interface(i) = &mut out.items[id.0 as usize].kind {
+        if let ItemKind::Interface(i) = &mut out.item_mut(id).kind {
             let later: Vec<usize> = (0..i.methods.len())
                 .map(|k| {
                     let m = &i.methods[k];
@@ -161,7 +161,7 @@ fn single_retval(earlier: Option<Model>, original: &Model) -> Option<Model> {
     }
     let mut out = earlier.unwrap_or_else(|| original.clone());
     for id in ids {
-        if let ItemKind::Interface(i) = &mut out.items[id.0 as usize].kind {
+        if let ItemKind::Interface(i) = &mut out.item_mut(id).kind {
             for m in &mut i.methods {
                 let mut seen = false;
                 for p in &mut m.params {
@@ -225,7 +225,7 @@ fn name_anonymous_records(model: &Model) -> Option<Model> {
     }
     let mut out = model.clone();
     for (id, name) in names {
-        out.items[id.0 as usize].name = name;
+        out.item_mut(id).name = name;
     }
     Some(out)
 }
