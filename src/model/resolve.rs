@@ -330,13 +330,17 @@ fn resolve_share(
                 }
                 let prefix = &imports[..=k];
                 if shared.needed_later(i + 1, prefix) {
+                    r.lay_out_shared();
                     let state = r.into_state();
                     shared.keep(prefix, &state);
                     r = Resolver::new(&parsed.sources, files, state);
                 }
             }
             // An error there is the inputs' own error: each is resolved alone to report it.
-            ok.then(|| r.into_state())
+            ok.then(|| {
+                r.lay_out_shared();
+                r.into_state()
+            })
         };
         let Some(state) = start else {
             for &m in members {
@@ -466,6 +470,14 @@ impl<'a> Resolver<'a> {
             file_state: self.file_state,
             later_bases: self.later_bases,
         }
+    }
+
+    /// Lays out what is resolved so far, before the state is shared: each model made from it
+    /// then finds the shared items laid out and leaves them shared (see [`layout::assign`]),
+    /// where each would otherwise lay out, and so copy, every one of them. An error (an
+    /// inheritance cycle) is left for [`Resolver::finish`] to report: it finds it again.
+    fn lay_out_shared(&mut self) {
+        let _ = layout::assign(&mut self.model, self.sources);
     }
 
     /// The checks and rules that need everything resolved; the model.
