@@ -10,10 +10,12 @@
 //! - A dispinterface's methods count at depth 0; its properties without `[id]` get
 //!   `0x40000000 + number of methods + property index`, as widl writes them.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{ItemKind, Model, TypeId};
 use crate::diag::{Diagnostic, SourceMap};
+use crate::idl::FastHash;
 
 /// The automatic DISPID of the `index`th member of an interface at `depth`.
 pub const fn automatic_dispid(depth: u32, index: u32) -> i32 {
@@ -160,26 +162,22 @@ fn each_member_number(
 ) {
     let mut slot = first_slot.unwrap_or(0);
     let mut index = 0u32;
-    let mut dispids: Vec<i32> = Vec::with_capacity(methods.len());
+    // The id of the first non-local member of each name: accessors share it.
+    let mut first_of = FirstOfName::new(methods.len());
     for (i, m) in methods.iter().enumerate() {
-        // Accessors share the id of the first member of their name.
-        let shared = methods[..i]
-            .iter()
-            .zip(&dispids)
-            .find(|(p, _)| p.name == m.name && !p.local)
-            .map(|(_, &d)| d);
         let own = if m.explicit_id {
             m.dispid
         } else {
             automatic_dispid(depth, index)
         };
-        let dispid = match shared {
+        let dispid = match first_of.get(&m.name) {
             Some(id) if !m.local => id,
             _ => own,
         };
-        dispids.push(dispid);
-        let has_slot = m.call_as.is_none();
-        let this_slot = if first_slot.is_some() && has_slot {
+        if !m.local {
+            first_of.insert(&m.name, dispid);
+        }
+        let this_slot = if first_slot.is_some() && m.call_as.is_none() {
             slot += 1;
             Some(slot - 1)
         } else {
@@ -188,6 +186,46 @@ fn each_member_number(
         f(i, dispid, this_slot);
         if !m.local {
             index += 1;
+        }
+    }
+}
+
+/// Names to ids, the first inserted for a name kept: a list searched in turn for the few
+/// members most interfaces have, a hash table past that (mshtml.idl's have hundreds).
+enum FirstOfName<'a> {
+    Few(Vec<(&'a str, i32)>),
+    Many(HashMap<&'a str, i32, FastHash>),
+}
+
+impl<'a> FirstOfName<'a> {
+    fn new(members: usize) -> FirstOfName<'a> {
+        if members <= 16 {
+            FirstOfName::Few(Vec::with_capacity(members))
+        } else {
+            FirstOfName::Many(HashMap::with_capacity_and_hasher(
+                members,
+                FastHash::default(),
+            ))
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<i32> {
+        match self {
+            FirstOfName::Few(v) => v.iter().find(|(n, _)| *n == name).map(|&(_, id)| id),
+            FirstOfName::Many(m) => m.get(name).copied(),
+        }
+    }
+
+    fn insert(&mut self, name: &'a str, id: i32) {
+        match self {
+            FirstOfName::Few(v) => {
+                if !v.iter().any(|(n, _)| *n == name) {
+                    v.push((name, id));
+                }
+            }
+            FirstOfName::Many(m) => {
+                m.entry(name).or_insert(id);
+            }
         }
     }
 }
