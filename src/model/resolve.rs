@@ -80,64 +80,63 @@ fn file_map(parsed: &Parsed) -> HashMap<FileId, &ast::File> {
 /// A model for each of `roots`, each the same as [`resolve_from`]`(parsed, &[root])` gives,
 /// handed to `each` with the root's index in `roots` as soon as it is made (on one of several
 /// threads, in no set order), so that the models need not all be held at once. Made with less
-/// work than one [`resolve_from`] per root: inputs that begin by importing the same files
-/// (`import "oaidl.idl"; import "ocidl.idl";`) start from one resolution of those imports,
-/// copied; and the inputs are shared out over the machine's cores.
+/// work than one [`resolve_from`] per root: the files the inputs' leading imports reach are
+/// resolved in steps (see [`leading_steps`]), and inputs whose steps begin alike share the
+/// resolution of that beginning (see [`StepTree`]), copied where they part; the tree's
+/// branches are shared out over the machine's cores.
 pub fn resolve_each(
     parsed: &Parsed,
     roots: &[FileId],
     each: impl Fn(usize, crate::diag::Result<Model>) + Sync,
 ) {
     let files = file_map(parsed);
-    // The inputs grouped by the steps their imports begin with: one resolution of those serves
-    // a group.
-    let mut groups: IndexMap<Vec<FileId>, Vec<usize>> = IndexMap::new();
-    for (index, &root) in roots.iter().enumerate() {
-        groups
-            .entry(leading_steps(&files, root))
-            .or_default()
-            .push(index);
-    }
-    // In order of their import lists, so that lists with a common beginning come together (a
-    // shorter one before the longer ones it begins); the threads take the groups in this order
-    // as they come free, and share the resolution of what the lists begin with (see `Shared`).
-    let mut groups: Vec<Group> = groups.into_iter().collect();
-    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    let tree = StepTree::new(&files, roots);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, MAX_THREADS)
-        .min(groups.len().max(1));
-    let shared = Shared {
-        groups,
-        next: std::sync::Mutex::new((0, Vec::new())),
+        .min(roots.len().max(1));
+    let work = Work {
+        queue: std::sync::Mutex::new(Queue {
+            // Inputs resolved alone first, so that a second thread has work from the start.
+            tasks: std::iter::once(Task::Node(StepTree::TOP, Box::new(State::empty(parsed))))
+                .chain(tree.alone.iter().map(|&m| Task::Alone(m)))
+                .collect(),
+            busy: 0,
+        }),
+        ready: std::sync::Condvar::new(),
+        delivered: roots
+            .iter()
+            .map(|_| std::sync::atomic::AtomicBool::new(false))
+            .collect(),
     };
-    let mut delivered = vec![false; roots.len()];
     std::thread::scope(|scope| {
-        let (files, each, shared) = (&files, &each, &shared);
+        let (files, each, work, tree) = (&files, &each, &work, &tree);
         let handles: Vec<_> = (0..threads)
             .filter_map(|_| {
                 std::thread::Builder::new()
                     .name("idlgen-resolve".to_string())
                     .stack_size(STACK_SIZE)
                     .spawn_scoped(scope, move || {
-                        resolve_share(parsed, files, roots, shared, each)
+                        let walk = Walk {
+                            parsed,
+                            files,
+                            roots,
+                            tree,
+                            work,
+                            each,
+                        };
+                        walk.run();
                     })
                     .ok()
             })
             .collect();
         for handle in handles {
-            if let Ok(done) = handle.join() {
-                for index in done {
-                    if let Some(d) = delivered.get_mut(index) {
-                        *d = true;
-                    }
-                }
-            }
+            let _ = handle.join();
         }
     });
-    // Whatever a thread did not deliver (it could not start, or panicked) is resolved alone.
-    for (index, d) in delivered.into_iter().enumerate() {
-        if !d {
+    // Whatever no thread delivered (none could start, or one panicked) is resolved alone.
+    for (index, d) in work.delivered.iter().enumerate() {
+        if !d.load(std::sync::atomic::Ordering::Acquire) {
             each(index, resolve_from(parsed, &roots[index..=index]));
         }
     }
@@ -146,8 +145,219 @@ pub fn resolve_each(
 /// At most this many threads resolve at once.
 const MAX_THREADS: usize = 8;
 
-/// Inputs (indices into the roots) that begin by importing the same files, in the same order.
-type Group = (Vec<FileId>, Vec<usize>);
+/// The inputs' leading steps (see [`leading_steps`]) as a tree: a node for each distinct
+/// beginning, its step the file resolved last; an input sits at the node of all its steps.
+/// Walking it resolves each beginning once, whatever number of inputs share it.
+struct StepTree {
+    nodes: Vec<StepNode>,
+    /// Inputs resolved alone, with [`resolve_from`] (their imports nest too deep to flatten).
+    alone: Vec<usize>,
+}
+
+#[derive(Default)]
+struct StepNode {
+    /// The file this node resolves (none at the top: nothing resolved yet).
+    step: Option<FileId>,
+    children: Vec<usize>,
+    /// Inputs (indices into the roots) whose leading steps end here.
+    members: Vec<usize>,
+}
+
+impl StepTree {
+    const TOP: usize = 0;
+
+    fn new(files: &HashMap<FileId, &ast::File>, roots: &[FileId]) -> StepTree {
+        let mut tree = StepTree {
+            nodes: vec![StepNode::default()],
+            alone: Vec::new(),
+        };
+        let mut child_of: HashMap<(usize, FileId), usize> = HashMap::new();
+        for (index, &root) in roots.iter().enumerate() {
+            let Some(steps) = leading_steps(files, root) else {
+                tree.alone.push(index);
+                continue;
+            };
+            let mut at = StepTree::TOP;
+            for step in steps {
+                at = *child_of.entry((at, step)).or_insert_with(|| {
+                    tree.nodes.push(StepNode {
+                        step: Some(step),
+                        ..StepNode::default()
+                    });
+                    let new = tree.nodes.len() - 1;
+                    tree.nodes[at].children.push(new);
+                    new
+                });
+            }
+            tree.nodes[at].members.push(index);
+        }
+        tree
+    }
+
+    /// Every input at `node` or below it.
+    fn members_below(&self, node: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            if let Some(node) = self.nodes.get(n) {
+                out.extend(&node.members);
+                stack.extend(&node.children);
+            }
+        }
+        out
+    }
+}
+
+/// Work for [`resolve_each`]'s threads.
+enum Task {
+    /// Resolve the node's step on the state its parent left, then what hangs below it.
+    Node(usize, Box<State>),
+    /// Resolve this input alone.
+    Alone(usize),
+}
+
+/// Tasks waiting, shared by [`resolve_each`]'s threads: a thread that finds none waits while
+/// another is busy (it may yet leave some), and stops when none is.
+struct Work {
+    queue: std::sync::Mutex<Queue>,
+    ready: std::sync::Condvar,
+    /// Which inputs' models have been handed over.
+    delivered: Vec<std::sync::atomic::AtomicBool>,
+}
+
+struct Queue {
+    tasks: Vec<Task>,
+    /// Threads running a task.
+    busy: usize,
+}
+
+impl Work {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The next task, once there is one; `None` when none is left and no thread is busy.
+    fn take(&self) -> Option<Task> {
+        let mut queue = self.lock();
+        loop {
+            if let Some(task) = queue.tasks.pop() {
+                queue.busy += 1;
+                return Some(task);
+            }
+            if queue.busy == 0 {
+                return None;
+            }
+            queue = self.ready.wait(queue).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn give(&self, task: Task) {
+        self.lock().tasks.push(task);
+        self.ready.notify_one();
+    }
+}
+
+/// Marks a task done when dropped, also when the task panicked, so that no thread waits for it.
+struct Busy<'w>(&'w Work);
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        let mut queue = self.0.lock();
+        queue.busy = queue.busy.saturating_sub(1);
+        if queue.busy == 0 {
+            self.0.ready.notify_all();
+        }
+    }
+}
+
+/// One thread of [`resolve_each`].
+struct Walk<'a, F> {
+    parsed: &'a Parsed,
+    files: &'a HashMap<FileId, &'a ast::File>,
+    roots: &'a [FileId],
+    tree: &'a StepTree,
+    work: &'a Work,
+    each: &'a F,
+}
+
+impl<F: Fn(usize, crate::diag::Result<Model>) + Sync> Walk<'_, F> {
+    fn run(&self) {
+        while let Some(task) = self.work.take() {
+            let _busy = Busy(self.work);
+            match task {
+                Task::Node(node, state) => self.node(node, *state),
+                Task::Alone(m) => self.deliver(m, resolve_from(self.parsed, &self.roots[m..=m])),
+            }
+        }
+    }
+
+    fn deliver(&self, index: usize, model: crate::diag::Result<Model>) {
+        (self.each)(index, model);
+        if let Some(d) = self.work.delivered.get(index) {
+            d.store(true, std::sync::atomic::Ordering::Release);
+        }
+    }
+
+    /// Resolves `node`'s step on `state`, then its inputs, then its children: all but the first
+    /// left to any thread, the first (and so on down) on this one.
+    fn node(&self, mut node: usize, state: State) {
+        let mut r = Resolver::new(&self.parsed.sources, self.files, state);
+        loop {
+            let Some(n) = self.tree.nodes.get(node) else {
+                return;
+            };
+            if let Some(step) = n.step
+                && r.rest(step, true).is_err()
+            {
+                // The inputs' own error: each is resolved alone to report it.
+                for m in self.tree.members_below(node) {
+                    self.deliver(m, resolve_from(self.parsed, &self.roots[m..=m]));
+                }
+                return;
+            }
+            // The state is about to be copied: laid out first (see `lay_out_shared`).
+            if n.members.len() + n.children.len() > 1 {
+                r.lay_out_shared();
+            }
+            let state = r.into_state();
+            for &child in n.children.iter().skip(1) {
+                self.work.give(Task::Node(child, Box::new(state.clone())));
+            }
+            let Some(&first) = n.children.first() else {
+                // A leaf: the last input takes the state itself.
+                let mut state = Some(state);
+                for (k, &m) in n.members.iter().enumerate() {
+                    let s = if k + 1 == n.members.len() {
+                        state.take()
+                    } else {
+                        state.clone()
+                    };
+                    if let Some(s) = s {
+                        let model = resolve_after_imports(
+                            self.files,
+                            &self.parsed.sources,
+                            self.roots[m],
+                            s,
+                        );
+                        self.deliver(m, model);
+                    }
+                }
+                return;
+            };
+            for &m in &n.members {
+                let model = resolve_after_imports(
+                    self.files,
+                    &self.parsed.sources,
+                    self.roots[m],
+                    state.clone(),
+                );
+                self.deliver(m, model);
+            }
+            r = Resolver::new(&self.parsed.sources, self.files, state);
+            node = first;
+        }
+    }
+}
 
 /// The files `root` imports before it declares anything (before its first item other than
 /// `import`, `importlib` or a pragma), and how many of its items those imports take; none when
@@ -193,17 +403,17 @@ fn leading_imports(files: &HashMap<FileId, &ast::File>, root: FileId) -> (Vec<Fi
 /// are done by the steps before it (see [`Resolver::rest`]). Inputs that import in different
 /// words what comes to the same files (`import "ocidl.idl";` and `import "oaidl.idl"; import
 /// "ocidl.idl";`) then begin with the same steps, and share their resolution.
-fn leading_steps(files: &HashMap<FileId, &ast::File>, root: FileId) -> Vec<FileId> {
+/// `None` when imports nest too deep to flatten: the input is then resolved alone.
+fn leading_steps(files: &HashMap<FileId, &ast::File>, root: FileId) -> Option<Vec<FileId>> {
     let mut done: std::collections::HashSet<FileId> = std::collections::HashSet::new();
     done.insert(root);
     let mut steps = Vec::new();
     for import in leading_imports(files, root).0 {
         if !add_steps(files, import, &mut done, &mut steps, 0) {
-            // Nested too deep to flatten: the input is resolved whole, on its own.
-            return Vec::new();
+            return None;
         }
     }
-    steps
+    Some(steps)
 }
 
 /// Adds the steps that resolve `id` (its leading imports first, then the rest of it) to
@@ -244,128 +454,6 @@ fn add_steps(
 
 /// The loader nests imports at most 200 deep.
 const MAX_STEP_DEPTH: usize = 256;
-
-/// [`resolve_each`]'s groups, taken by its threads in order, and the states after the beginnings
-/// of import lists that groups not yet taken start with: each beginning is resolved once (unless
-/// two threads come to it at once), then copied.
-struct Shared {
-    groups: Vec<Group>,
-    /// The next group to take, and the states kept.
-    next: std::sync::Mutex<Taken>,
-}
-
-/// [`Shared`]'s moving part: the next group to take, and the states kept (each after the
-/// imports it is keyed by).
-type Taken = (usize, Vec<(Vec<FileId>, std::sync::Arc<State>)>);
-
-/// A group taken: its index, and the longest beginning of its imports resolved so far (its
-/// length and the state after it).
-type Start = (usize, Option<(usize, std::sync::Arc<State>)>);
-
-impl Shared {
-    /// Whether a group not yet taken begins with `prefix` and goes on after it.
-    fn needed_later(&self, from: usize, prefix: &[FileId]) -> bool {
-        self.groups[from.min(self.groups.len())..]
-            .iter()
-            .any(|(l, _)| l.len() > prefix.len() && l.starts_with(prefix))
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Taken> {
-        self.next.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Takes the next group: its index and the longest beginning of its imports resolved so far.
-    fn take(&self) -> Option<Start> {
-        let mut next = self.lock();
-        let i = next.0;
-        let (imports, _) = self.groups.get(i)?;
-        next.0 += 1;
-        let base = next
-            .1
-            .iter()
-            .filter(|(d, _)| imports.len() > d.len() && imports.starts_with(d))
-            .max_by_key(|(d, _)| d.len())
-            .map(|(d, s)| (d.len(), s.clone()));
-        // States that neither this group nor one not yet taken can start from are dropped.
-        let from = next.0;
-        next.1.retain(|(d, _)| self.needed_later(from, d));
-        Some((i, base))
-    }
-
-    /// Keeps the state after `prefix` if a group not yet taken can start from it.
-    fn keep(&self, prefix: &[FileId], state: &State) {
-        let mut next = self.lock();
-        if self.needed_later(next.0, prefix) && !next.1.iter().any(|(d, _)| d == prefix) {
-            next.1
-                .push((prefix.to_vec(), std::sync::Arc::new(state.clone())));
-        }
-    }
-}
-
-/// One thread's part of [`resolve_each`]: groups taken in turn until none is left; returns the
-/// inputs it delivered.
-fn resolve_share(
-    parsed: &Parsed,
-    files: &HashMap<FileId, &ast::File>,
-    roots: &[FileId],
-    shared: &Shared,
-    each: &(impl Fn(usize, crate::diag::Result<Model>) + Sync),
-) -> Vec<usize> {
-    let mut out = Vec::new();
-    while let Some((i, base)) = shared.take() {
-        let (imports, members) = &shared.groups[i];
-        let start = if imports.is_empty() {
-            None
-        } else {
-            let (state, from) = match base {
-                Some((len, s)) => ((*s).clone(), len),
-                None => (State::empty(parsed), 0),
-            };
-            let mut r = Resolver::new(&parsed.sources, files, state);
-            let mut ok = true;
-            for k in from..imports.len() {
-                if r.rest(imports[k], true).is_err() {
-                    ok = false;
-                    break;
-                }
-                let prefix = &imports[..=k];
-                if shared.needed_later(i + 1, prefix) {
-                    r.lay_out_shared();
-                    let state = r.into_state();
-                    shared.keep(prefix, &state);
-                    r = Resolver::new(&parsed.sources, files, state);
-                }
-            }
-            // An error there is the inputs' own error: each is resolved alone to report it.
-            ok.then(|| {
-                r.lay_out_shared();
-                r.into_state()
-            })
-        };
-        let Some(state) = start else {
-            for &m in members {
-                each(m, resolve_from(parsed, &roots[m..=m]));
-                out.push(m);
-            }
-            continue;
-        };
-        let mut state = Some(state);
-        for (n, &m) in members.iter().enumerate() {
-            let s = if n + 1 == members.len() {
-                state.take()
-            } else {
-                state.clone()
-            };
-            let Some(s) = s else { continue };
-            each(
-                m,
-                resolve_after_imports(files, &parsed.sources, roots[m], s),
-            );
-            out.push(m);
-        }
-    }
-    out
-}
 
 /// The rest of [`resolve_from`]`(parsed, &[root])` given the state its leading steps (see
 /// [`leading_steps`]) left.
@@ -1482,6 +1570,50 @@ fn same_kind(a: &ItemKind, b: &ItemKind) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Inputs whose shared leading steps fail each get the error `resolve_from` gives them, and
+    /// inputs beside them (sharing some steps, or none) still get their models.
+    #[test]
+    fn resolve_each_reports_a_failing_shared_step_to_every_input_below_it() {
+        let dir = std::env::temp_dir().join(format!("idlgen-each-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let write = |name: &str, text: &str| {
+            let path = dir.join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        write("base.idl", "typedef long BASE;\n");
+        write("bad.idl", "import \"base.idl\";\ntypedef MISSING BAD;\n");
+        let inputs = [
+            write(
+                "a.idl",
+                "import \"base.idl\"; import \"bad.idl\";\ntypedef BAD A;\n",
+            ),
+            write("b.idl", "import \"bad.idl\";\ntypedef BASE B;\n"),
+            write("c.idl", "import \"base.idl\";\ntypedef BASE C;\n"),
+            write("d.idl", "typedef long D;\n"),
+        ];
+        let parsed = crate::idl::load_files(&inputs, &crate::idl::Options::default()).unwrap();
+        let each = std::sync::Mutex::new(vec![None; parsed.roots.len()]);
+        resolve_each(&parsed, &parsed.roots, |index, model| {
+            each.lock().unwrap()[index] = Some(format!("{model:?}"));
+        });
+        let each = each.into_inner().unwrap();
+        for (index, &root) in parsed.roots.iter().enumerate() {
+            let alone = format!("{:?}", resolve_from(&parsed, &[root]));
+            assert_eq!(
+                each[index].as_deref(),
+                Some(alone.as_str()),
+                "input {index}"
+            );
+            assert_eq!(
+                alone.contains("MISSING"),
+                index < 2,
+                "input {index}: {alone}"
+            );
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
 
     /// `resolve_each` gives every input of the Wine corpus the very model `resolve_from` does.
     #[test]
