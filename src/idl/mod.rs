@@ -178,7 +178,7 @@ const MAX_IMPORT_DEPTH: usize = 200;
 /// order as usual) and nothing failed (errors are found again, and reported, in order). When
 /// [`Session::load`] comes to the input, it opens the recorded files in its own loader in the
 /// same order, which gives them the ids they would have had, and takes the syntax tree.
-struct Ahead<'o> {
+pub(crate) struct Ahead<'o> {
     opts: &'o Options,
     slots: std::sync::Mutex<Vec<Slot>>,
     done: std::sync::Condvar,
@@ -197,6 +197,15 @@ enum Slot {
     Done(Option<Box<Early>>),
     /// Taken, or left to be loaded in order.
     Gone,
+}
+
+/// What [`Ahead::take`] gives.
+enum Took {
+    Early(Box<Early>),
+    /// To be loaded in order now.
+    InOrder,
+    /// Still being done ahead: to be loaded later (see [`Staged`]).
+    Deferred,
 }
 
 /// A file preprocessed and parsed ahead: its syntax tree and the files it opened, in order.
@@ -264,7 +273,7 @@ impl<'o> Ahead<'o> {
     }
 
     /// The helper thread: inputs the largest first, until none is free.
-    fn help(&self) {
+    pub fn help(&self) {
         for &k in &self.by_size {
             let claimed = Ahead::claim(&mut self.lock(), k);
             if let Some(job) = claimed {
@@ -274,7 +283,7 @@ impl<'o> Ahead<'o> {
     }
 
     /// Leaves every input not yet started to be loaded in order (the helper then stops).
-    fn stop(&self) {
+    pub fn stop(&self) {
         for slot in self.lock().iter_mut() {
             if matches!(slot, Slot::Free(..)) {
                 *slot = Slot::Gone;
@@ -283,14 +292,17 @@ impl<'o> Ahead<'o> {
     }
 
     /// The input `id` done ahead, if it was; `None` if it is to be loaded in order now. While
-    /// the helper is on it, this thread does later inputs ahead rather than wait.
-    fn take(&self, id: FileId) -> Option<Box<Early>> {
-        let k = *self.slot_of.get(&id)?;
+    /// the helper is on it, this thread does later inputs ahead rather than wait; with
+    /// `may_defer`, once none is left, it does not wait either ([`Took::Deferred`]).
+    fn take(&self, id: FileId, may_defer: bool) -> Took {
+        let Some(&k) = self.slot_of.get(&id) else {
+            return Took::InOrder;
+        };
         let mut slots = self.lock();
         loop {
             match std::mem::replace(&mut slots[k], Slot::Gone) {
-                Slot::Done(early) => return early,
-                Slot::Free(..) | Slot::Gone => return None,
+                Slot::Done(Some(early)) => return Took::Early(early),
+                Slot::Done(None) | Slot::Free(..) | Slot::Gone => return Took::InOrder,
                 Slot::Busy => {
                     slots[k] = Slot::Busy;
                     // The next free input in order (this one may have come in early, as an
@@ -303,6 +315,7 @@ impl<'o> Ahead<'o> {
                             self.work(j, job);
                             slots = self.lock();
                         }
+                        None if may_defer => return Took::Deferred,
                         None => slots = self.done.wait(slots).unwrap_or_else(|e| e.into_inner()),
                     }
                 }
@@ -333,6 +346,88 @@ fn early(opts: &Options, id: FileId, path: &std::path::Path, text: String) -> Op
     })
 }
 
+/// [`load_files`] in two parts, so that work on the first can start while a helper thread is
+/// still parsing a large input ahead (see [`crate::model::load_each`]): [`Staged::load_first`]
+/// loads every input it need not wait for, and leaves those still being done ahead;
+/// [`Staged::load_rest`] loads those (once the helper is done) and whatever they import that the
+/// first part did not. File ids are shared: the second part's files are numbered after the
+/// first's, and its inputs may import the first part's files, which it does not hold again.
+pub(crate) struct Staged<'o> {
+    session: Session<'o>,
+}
+
+impl<'o> Staged<'o> {
+    pub fn new(inputs: &[PathBuf], opts: &'o Options) -> crate::diag::Result<Staged<'o>> {
+        let mut session = Session::new(opts)?;
+        for input in inputs {
+            let id = session.loader.add_input(input)?;
+            session.roots.push(id);
+        }
+        Ok(Staged { session })
+    }
+
+    /// Each input's file, in the order given.
+    pub fn roots(&self) -> &[FileId] {
+        &self.session.roots
+    }
+
+    /// A helper that parses inputs ahead ([`Ahead::help`], on another thread); none for one
+    /// input.
+    pub fn ahead(&self, opts: &'o Options) -> Option<Ahead<'o>> {
+        (self.session.roots.len() >= 2)
+            .then(|| Ahead::new(opts, &self.session.loader, &self.session.roots))
+    }
+
+    /// Loads every input but those `ahead` is still on when nothing else is left to do; the
+    /// files loaded (its roots: the inputs loaded).
+    pub fn load_first(&mut self, ahead: Option<&'o Ahead<'o>>) -> crate::diag::Result<Parsed> {
+        let session = &mut self.session;
+        session.ahead = ahead;
+        session.defer = true;
+        for root in session.roots.clone() {
+            if let Err(e) = session.load(root, 0) {
+                return Err(e.into_diagnostic(&session.loader.sources).into());
+            }
+        }
+        session.defer = false;
+        let (sources, read) = session.loader.snapshot();
+        let deferred: HashSet<FileId> = session.deferred.iter().copied().collect();
+        Ok(Parsed {
+            sources,
+            files: std::mem::take(&mut session.files),
+            roots: session
+                .roots
+                .iter()
+                .copied()
+                .filter(|r| !deferred.contains(r))
+                .collect(),
+            read,
+        })
+    }
+
+    /// The inputs [`Staged::load_first`] left, if any, loaded (waiting for `ahead` where it is
+    /// still on one): the files loaded since (its roots: those inputs).
+    pub fn load_rest(self) -> Option<crate::diag::Result<Parsed>> {
+        let mut session = self.session;
+        if session.deferred.is_empty() {
+            return None;
+        }
+        let deferred = std::mem::take(&mut session.deferred);
+        for &root in &deferred {
+            if let Err(e) = session.load(root, 0) {
+                return Some(Err(e.into_diagnostic(&session.loader.sources).into()));
+            }
+        }
+        let (sources, read) = session.loader.finish();
+        Some(Ok(Parsed {
+            sources,
+            files: session.files,
+            roots: deferred,
+            read,
+        }))
+    }
+}
+
 struct Session<'o> {
     loader: Loader<'o>,
     /// Inputs done ahead on other threads, if any.
@@ -343,6 +438,10 @@ struct Session<'o> {
     done: HashSet<FileId>,
     /// Files whose imports are being loaded; importing one of them again is a cycle, skipped.
     active: HashSet<FileId>,
+    /// Whether an input still being done ahead is left for later rather than waited for
+    /// (see [`Staged`]); and the inputs so left.
+    defer: bool,
+    deferred: Vec<FileId>,
 }
 
 impl<'o> Session<'o> {
@@ -354,6 +453,8 @@ impl<'o> Session<'o> {
             roots: Vec::new(),
             done: HashSet::new(),
             active: HashSet::new(),
+            defer: false,
+            deferred: Vec::new(),
         })
     }
 
@@ -378,10 +479,23 @@ impl<'o> Session<'o> {
         if self.done.contains(&id) || self.active.contains(&id) {
             return Ok(());
         }
-        self.active.insert(id);
-        let mut file = match self.ahead.and_then(|a| a.take(id)) {
-            Some(early) => self.adopt(id, *early)?,
-            None => self.preprocess_and_parse(id)?,
+        let took = match self.ahead {
+            Some(ahead) => ahead.take(id, self.defer && depth == 0),
+            None => Took::InOrder,
+        };
+        let mut file = match took {
+            Took::Early(early) => {
+                self.active.insert(id);
+                self.adopt(id, *early)?
+            }
+            Took::InOrder => {
+                self.active.insert(id);
+                self.preprocess_and_parse(id)?
+            }
+            Took::Deferred => {
+                self.deferred.push(id);
+                return Ok(());
+            }
         };
         let mut imported_ids = Vec::new();
         for import in ast_imports(&file.items) {
@@ -510,6 +624,59 @@ mod tests {
                 assert_eq!(outcome(&inputs, &opts, true), in_order, "{inputs:?}");
             }
         }
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// A staged load whose helper is still on an input when the rest is loaded: the first part
+    /// leaves that input, the second loads it; the two parts together are exactly what
+    /// `load_files` gives (the same ids, files and sources), the second holding only what the
+    /// first did not.
+    #[test]
+    fn staged_load_leaves_an_input_still_done_ahead_for_the_second_part() {
+        let dir = std::env::temp_dir().join(format!("idlgen-staged-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        write(&dir, "ids.h", "#define BASE 100\n");
+        write(&dir, "c.idl", "import \"unknwn.idl\";\ntypedef long C;\n");
+        write(&dir, "late.idl", "typedef short LATE;\n");
+        let inputs = vec![
+            write(&dir, "a.idl", "import \"c.idl\";\ntypedef C A;\n"),
+            write(
+                &dir,
+                "big.idl",
+                "#include \"ids.h\"\nimport \"c.idl\";\nimport \"late.idl\";\nconst int BIG = BASE;\n",
+            ),
+            write(&dir, "b.idl", "typedef long B;\n"),
+        ];
+        let opts = Options::default();
+        let whole = load_inputs(&inputs, &opts, false).unwrap();
+        let mut staged = Staged::new(&inputs, &opts).unwrap();
+        let ahead = staged.ahead(&opts).unwrap();
+        // The helper is on big.idl (slot 1) when the first part is loaded.
+        let job = Ahead::claim(&mut ahead.lock(), 1).unwrap();
+        let first = staged.load_first(Some(&ahead)).unwrap();
+        assert_eq!(first.roots, [whole.roots[0], whole.roots[2]]);
+        ahead.work(1, job);
+        let rest = staged.load_rest().unwrap().unwrap();
+        assert_eq!(rest.roots, [whole.roots[1]]);
+        // Every file once, in the first part or the second, as load_files numbers them.
+        let mut files: Vec<String> = first
+            .files
+            .iter()
+            .chain(&rest.files)
+            .map(|f| format!("{f:?}"))
+            .collect();
+        let mut all: Vec<String> = whole.files.iter().map(|f| format!("{f:?}")).collect();
+        files.sort();
+        all.sort();
+        assert_eq!(files, all);
+        assert!(
+            rest.files
+                .iter()
+                .all(|f| !first.files.iter().any(|g| g.id == f.id))
+        );
+        let listed = |p: &Parsed| format!("{:?}", p.sources.files().collect::<Vec<_>>());
+        assert_eq!(listed(&rest), listed(&whole));
+        assert!(listed(&whole).starts_with(listed(&first).trim_end_matches(']')));
         std::fs::remove_dir_all(&dir).ok();
     }
 

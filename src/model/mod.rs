@@ -7,6 +7,7 @@
 
 mod attrs;
 pub mod automation;
+mod each;
 mod eval;
 pub mod layout;
 mod resolve;
@@ -17,8 +18,9 @@ use indexmap::IndexMap;
 
 use crate::diag::{FileId, Span};
 
+pub use each::{load_each, resolve_each};
 pub use eval::Value;
-pub use resolve::{resolve, resolve_each, resolve_from};
+pub use resolve::{resolve, resolve_from};
 
 /// Index of an item in [`Model::items`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -35,7 +35,7 @@ pub fn resolve_from(parsed: &Parsed, roots: &[FileId]) -> crate::diag::Result<Mo
 /// Resolution recurses as deep as the input nests (imports in place, types in types), which the
 /// front end bounds (200 imports, 256 levels of types) but which a debug build's frames could
 /// make more than a caller's thread has: it runs on a stack of its own, as the front end does.
-const STACK_SIZE: usize = 64 << 20;
+pub(super) const STACK_SIZE: usize = 64 << 20;
 
 fn resolve_files(
     parsed: &Parsed,
@@ -58,7 +58,7 @@ fn resolve_files(
 
 fn resolve_here(parsed: &Parsed, roots: &[FileId], everything: bool) -> crate::diag::Result<Model> {
     let files = file_map(parsed);
-    let mut r = Resolver::new(&parsed.sources, &files, State::empty(parsed));
+    let mut r = Resolver::new(&parsed.sources, &files, State::empty(&parsed.sources));
     r.model.roots = roots.to_vec();
     // From the inputs, each import in place; then any file no input reached.
     for &root in roots {
@@ -72,291 +72,21 @@ fn resolve_here(parsed: &Parsed, roots: &[FileId], everything: bool) -> crate::d
     r.finish()
 }
 
+/// [`resolve_from`]`(parsed, &[root])` from the parts of a [`Parsed`], on this thread.
+pub(super) fn resolve_alone(
+    sources: &SourceMap,
+    files: &HashMap<FileId, &ast::File>,
+    root: FileId,
+) -> crate::diag::Result<Model> {
+    let mut r = Resolver::new(sources, files, State::empty(sources));
+    r.model.roots = vec![root];
+    r.file(root)?;
+    r.finish()
+}
+
 /// Every parsed file by id.
-fn file_map(parsed: &Parsed) -> HashMap<FileId, &ast::File> {
+pub(super) fn file_map(parsed: &Parsed) -> HashMap<FileId, &ast::File> {
     parsed.files.iter().map(|f| (f.id, f)).collect()
-}
-
-/// A model for each of `roots`, each the same as [`resolve_from`]`(parsed, &[root])` gives,
-/// handed to `each` with the root's index in `roots` as soon as it is made (on one of several
-/// threads, in no set order), so that the models need not all be held at once. Made with less
-/// work than one [`resolve_from`] per root: the files the inputs' leading imports reach are
-/// resolved in steps (see [`leading_steps`]), and inputs whose steps begin alike share the
-/// resolution of that beginning (see [`StepTree`]), copied where they part; the tree's
-/// branches are shared out over the machine's cores.
-pub fn resolve_each(
-    parsed: &Parsed,
-    roots: &[FileId],
-    each: impl Fn(usize, crate::diag::Result<Model>) + Sync,
-) {
-    let files = file_map(parsed);
-    let tree = StepTree::new(&files, roots);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, MAX_THREADS)
-        .min(roots.len().max(1));
-    let work = Work {
-        queue: std::sync::Mutex::new(Queue {
-            // Inputs resolved alone first, so that a second thread has work from the start.
-            tasks: std::iter::once(Task::Node(StepTree::TOP, Box::new(State::empty(parsed))))
-                .chain(tree.alone.iter().map(|&m| Task::Alone(m)))
-                .collect(),
-            busy: 0,
-        }),
-        ready: std::sync::Condvar::new(),
-        delivered: roots
-            .iter()
-            .map(|_| std::sync::atomic::AtomicBool::new(false))
-            .collect(),
-    };
-    std::thread::scope(|scope| {
-        let (files, each, work, tree) = (&files, &each, &work, &tree);
-        let handles: Vec<_> = (0..threads)
-            .filter_map(|_| {
-                std::thread::Builder::new()
-                    .name("idlgen-resolve".to_string())
-                    .stack_size(STACK_SIZE)
-                    .spawn_scoped(scope, move || {
-                        let walk = Walk {
-                            parsed,
-                            files,
-                            roots,
-                            tree,
-                            work,
-                            each,
-                        };
-                        walk.run();
-                    })
-                    .ok()
-            })
-            .collect();
-        for handle in handles {
-            let _ = handle.join();
-        }
-    });
-    // Whatever no thread delivered (none could start, or one panicked) is resolved alone.
-    for (index, d) in work.delivered.iter().enumerate() {
-        if !d.load(std::sync::atomic::Ordering::Acquire) {
-            each(index, resolve_from(parsed, &roots[index..=index]));
-        }
-    }
-}
-
-/// At most this many threads resolve at once.
-const MAX_THREADS: usize = 8;
-
-/// The inputs' leading steps (see [`leading_steps`]) as a tree: a node for each distinct
-/// beginning, its step the file resolved last; an input sits at the node of all its steps.
-/// Walking it resolves each beginning once, whatever number of inputs share it.
-struct StepTree {
-    nodes: Vec<StepNode>,
-    /// Inputs resolved alone, with [`resolve_from`] (their imports nest too deep to flatten).
-    alone: Vec<usize>,
-}
-
-#[derive(Default)]
-struct StepNode {
-    /// The file this node resolves (none at the top: nothing resolved yet).
-    step: Option<FileId>,
-    children: Vec<usize>,
-    /// Inputs (indices into the roots) whose leading steps end here.
-    members: Vec<usize>,
-}
-
-impl StepTree {
-    const TOP: usize = 0;
-
-    fn new(files: &HashMap<FileId, &ast::File>, roots: &[FileId]) -> StepTree {
-        let mut tree = StepTree {
-            nodes: vec![StepNode::default()],
-            alone: Vec::new(),
-        };
-        let mut child_of: HashMap<(usize, FileId), usize> = HashMap::new();
-        for (index, &root) in roots.iter().enumerate() {
-            let Some(steps) = leading_steps(files, root) else {
-                tree.alone.push(index);
-                continue;
-            };
-            let mut at = StepTree::TOP;
-            for step in steps {
-                at = *child_of.entry((at, step)).or_insert_with(|| {
-                    tree.nodes.push(StepNode {
-                        step: Some(step),
-                        ..StepNode::default()
-                    });
-                    let new = tree.nodes.len() - 1;
-                    tree.nodes[at].children.push(new);
-                    new
-                });
-            }
-            tree.nodes[at].members.push(index);
-        }
-        tree
-    }
-
-    /// Every input at `node` or below it.
-    fn members_below(&self, node: usize) -> Vec<usize> {
-        let mut out = Vec::new();
-        let mut stack = vec![node];
-        while let Some(n) = stack.pop() {
-            if let Some(node) = self.nodes.get(n) {
-                out.extend(&node.members);
-                stack.extend(&node.children);
-            }
-        }
-        out
-    }
-}
-
-/// Work for [`resolve_each`]'s threads.
-enum Task {
-    /// Resolve the node's step on the state its parent left, then what hangs below it.
-    Node(usize, Box<State>),
-    /// Resolve this input alone.
-    Alone(usize),
-}
-
-/// Tasks waiting, shared by [`resolve_each`]'s threads: a thread that finds none waits while
-/// another is busy (it may yet leave some), and stops when none is.
-struct Work {
-    queue: std::sync::Mutex<Queue>,
-    ready: std::sync::Condvar,
-    /// Which inputs' models have been handed over.
-    delivered: Vec<std::sync::atomic::AtomicBool>,
-}
-
-struct Queue {
-    tasks: Vec<Task>,
-    /// Threads running a task.
-    busy: usize,
-}
-
-impl Work {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
-        self.queue.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// The next task, once there is one; `None` when none is left and no thread is busy.
-    fn take(&self) -> Option<Task> {
-        let mut queue = self.lock();
-        loop {
-            if let Some(task) = queue.tasks.pop() {
-                queue.busy += 1;
-                return Some(task);
-            }
-            if queue.busy == 0 {
-                return None;
-            }
-            queue = self.ready.wait(queue).unwrap_or_else(|e| e.into_inner());
-        }
-    }
-
-    fn give(&self, task: Task) {
-        self.lock().tasks.push(task);
-        self.ready.notify_one();
-    }
-}
-
-/// Marks a task done when dropped, also when the task panicked, so that no thread waits for it.
-struct Busy<'w>(&'w Work);
-
-impl Drop for Busy<'_> {
-    fn drop(&mut self) {
-        let mut queue = self.0.lock();
-        queue.busy = queue.busy.saturating_sub(1);
-        if queue.busy == 0 {
-            self.0.ready.notify_all();
-        }
-    }
-}
-
-/// One thread of [`resolve_each`].
-struct Walk<'a, F> {
-    parsed: &'a Parsed,
-    files: &'a HashMap<FileId, &'a ast::File>,
-    roots: &'a [FileId],
-    tree: &'a StepTree,
-    work: &'a Work,
-    each: &'a F,
-}
-
-impl<F: Fn(usize, crate::diag::Result<Model>) + Sync> Walk<'_, F> {
-    fn run(&self) {
-        while let Some(task) = self.work.take() {
-            let _busy = Busy(self.work);
-            match task {
-                Task::Node(node, state) => self.node(node, *state),
-                Task::Alone(m) => self.deliver(m, resolve_from(self.parsed, &self.roots[m..=m])),
-            }
-        }
-    }
-
-    fn deliver(&self, index: usize, model: crate::diag::Result<Model>) {
-        (self.each)(index, model);
-        if let Some(d) = self.work.delivered.get(index) {
-            d.store(true, std::sync::atomic::Ordering::Release);
-        }
-    }
-
-    /// Resolves `node`'s step on `state`, then its inputs, then its children: all but the first
-    /// left to any thread, the first (and so on down) on this one.
-    fn node(&self, mut node: usize, state: State) {
-        let mut r = Resolver::new(&self.parsed.sources, self.files, state);
-        loop {
-            let Some(n) = self.tree.nodes.get(node) else {
-                return;
-            };
-            if let Some(step) = n.step
-                && r.rest(step, true).is_err()
-            {
-                // The inputs' own error: each is resolved alone to report it.
-                for m in self.tree.members_below(node) {
-                    self.deliver(m, resolve_from(self.parsed, &self.roots[m..=m]));
-                }
-                return;
-            }
-            // The state is about to be copied: laid out first (see `lay_out_shared`).
-            if n.members.len() + n.children.len() > 1 {
-                r.lay_out_shared();
-            }
-            let state = r.into_state();
-            for &child in n.children.iter().skip(1) {
-                self.work.give(Task::Node(child, Box::new(state.clone())));
-            }
-            let Some(&first) = n.children.first() else {
-                // A leaf: the last input takes the state itself.
-                let mut state = Some(state);
-                for (k, &m) in n.members.iter().enumerate() {
-                    let s = if k + 1 == n.members.len() {
-                        state.take()
-                    } else {
-                        state.clone()
-                    };
-                    if let Some(s) = s {
-                        let model = resolve_after_imports(
-                            self.files,
-                            &self.parsed.sources,
-                            self.roots[m],
-                            s,
-                        );
-                        self.deliver(m, model);
-                    }
-                }
-                return;
-            };
-            for &m in &n.members {
-                let model = resolve_after_imports(
-                    self.files,
-                    &self.parsed.sources,
-                    self.roots[m],
-                    state.clone(),
-                );
-                self.deliver(m, model);
-            }
-            r = Resolver::new(&self.parsed.sources, self.files, state);
-            node = first;
-        }
-    }
 }
 
 /// The files `root` imports before it declares anything (before its first item other than
@@ -404,7 +134,10 @@ fn leading_imports(files: &HashMap<FileId, &ast::File>, root: FileId) -> (Vec<Fi
 /// words what comes to the same files (`import "ocidl.idl";` and `import "oaidl.idl"; import
 /// "ocidl.idl";`) then begin with the same steps, and share their resolution.
 /// `None` when imports nest too deep to flatten: the input is then resolved alone.
-fn leading_steps(files: &HashMap<FileId, &ast::File>, root: FileId) -> Option<Vec<FileId>> {
+pub(super) fn leading_steps(
+    files: &HashMap<FileId, &ast::File>,
+    root: FileId,
+) -> Option<Vec<FileId>> {
     let mut done: std::collections::HashSet<FileId> = std::collections::HashSet::new();
     done.insert(root);
     let mut steps = Vec::new();
@@ -457,7 +190,7 @@ const MAX_STEP_DEPTH: usize = 256;
 
 /// The rest of [`resolve_from`]`(parsed, &[root])` given the state its leading steps (see
 /// [`leading_steps`]) left.
-fn resolve_after_imports(
+pub(super) fn resolve_after_imports(
     files: &HashMap<FileId, &ast::File>,
     sources: &SourceMap,
     root: FileId,
@@ -471,7 +204,7 @@ fn resolve_after_imports(
 
 /// What resolution has built so far: a model and the bookkeeping beside it.
 #[derive(Clone)]
-struct State {
+pub(super) struct State {
     model: Model,
     defined: IndexMap<String, Span, crate::idl::FastHash>,
     file_state: HashMap<FileId, bool>,
@@ -493,15 +226,13 @@ fn is_base_file(path: &std::path::Path) -> bool {
 
 impl State {
     /// Nothing resolved yet.
-    fn empty(parsed: &Parsed) -> State {
+    pub(super) fn empty(sources: &SourceMap) -> State {
         let model = Model {
-            files: parsed
-                .sources
+            files: sources
                 .files()
                 .map(|(_, f)| f.path.clone())
                 .collect::<Vec<PathBuf>>(),
-            builtin_files: parsed
-                .sources
+            builtin_files: sources
                 .files()
                 .filter(|(_, f)| is_base_file(&f.path))
                 .map(|(id, _)| id)
@@ -517,7 +248,7 @@ impl State {
     }
 }
 
-struct Resolver<'a> {
+pub(super) struct Resolver<'a> {
     sources: &'a SourceMap,
     model: Model,
     /// Where each name was defined (not merely forward-declared), for duplicate errors.
@@ -535,7 +266,7 @@ struct Resolver<'a> {
 type R<T> = Result<T, Diagnostic>;
 
 impl<'a> Resolver<'a> {
-    fn new(
+    pub(super) fn new(
         sources: &'a SourceMap,
         files: &'a HashMap<FileId, &'a ast::File>,
         state: State,
@@ -551,7 +282,7 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn into_state(self) -> State {
+    pub(super) fn into_state(self) -> State {
         State {
             model: self.model,
             defined: self.defined,
@@ -564,7 +295,7 @@ impl<'a> Resolver<'a> {
     /// then finds the shared items laid out and leaves them shared (see [`layout::assign`]),
     /// where each would otherwise lay out, and so copy, every one of them. An error (an
     /// inheritance cycle) is left for [`Resolver::finish`] to report: it finds it again.
-    fn lay_out_shared(&mut self) {
+    pub(super) fn lay_out_shared(&mut self) {
         let _ = layout::assign(&mut self.model, self.sources);
     }
 
@@ -670,7 +401,7 @@ impl Resolver<'_> {
     /// Resolves file `id` after its leading imports (see [`leading_imports`]), which earlier
     /// steps have resolved: the same as [`Resolver::file`] from there. `skip_done`: a file
     /// already resolved is not resolved again (a root is always resolved: it is the input).
-    fn rest(&mut self, id: FileId, skip_done: bool) -> R<()> {
+    pub(super) fn rest(&mut self, id: FileId, skip_done: bool) -> R<()> {
         if skip_done && self.file_state.contains_key(&id) {
             return Ok(());
         }
@@ -1570,6 +1301,7 @@ fn same_kind(a: &ItemKind, b: &ItemKind) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::resolve_each;
 
     /// Inputs whose shared leading steps fail each get the error `resolve_from` gives them, and
     /// inputs beside them (sharing some steps, or none) still get their models.
