@@ -634,12 +634,9 @@ fn consts_and_precedence() {
         "##,
     );
     let v = |n: usize| &constant(&items[n]).value;
-    assert!(
-        matches!(v(0), Expr::Binary(BinaryOp::Add, a, m, _) if int(a) == 1 && matches!(&**m, Expr::Binary(BinaryOp::Mul, ..)))
-    );
-    assert!(
-        matches!(v(1), Expr::Binary(BinaryOp::Mul, a, _, _) if matches!(&**a, Expr::Binary(BinaryOp::Add, ..)))
-    );
+    // Operations on literals are folded as they are parsed: the values show the precedence.
+    assert_eq!(int(v(0)), 7);
+    assert_eq!(int(v(1)), 9);
     assert_eq!(int(v(2)), 0xFFFF_FFFF);
     assert_eq!(int(v(3)), 15);
     assert!(
@@ -930,8 +927,13 @@ fn preprocessor_conditionals_and_macros() {
     );
     let right = constant(&root_items(&p)[0]);
     assert_eq!(named(&right.ty), "LONG");
-    // Macro-produced tokens point at the macro's use.
-    assert!(matches!(&right.value, Expr::Binary(BinaryOp::Mul, a, _, _) if int(a) == 3));
+    // Macro-produced tokens point at the macro's use (and `(COUNT * 2)` is folded, with that span).
+    let source = &p.sources.get(p.roots[0]).expect("root").text;
+    assert!(
+        matches!(&right.value, Expr::Int(6, s) if &source[s.start as usize..s.end as usize] == "TWICE_COUNT"),
+        "{:?}",
+        right.value
+    );
     assert!(matches!(&constant(&root_items(&p)[4]).value, Expr::Name(n) if n.name == "SELF"));
 }
 
@@ -1396,4 +1398,91 @@ fn base_interface_cycle_is_an_error() {
     .map(|_| ())
     .expect_err("a cycle");
     assert!(err.to_string().contains("derives from itself"), "{err}");
+}
+
+/// Integer operations whose operands are integer literals are folded as they are parsed, into a
+/// literal with the span the operation had; names, floating values, casts and `sizeof` are left
+/// as written (the model's evaluator takes them).
+#[test]
+fn integer_operations_on_literals_fold() {
+    let text = "import \"oaidl.idl\";\n\
+        const LONG NAME = 4;\n\
+        const LONG MIX = NAME + (2 * 3);\n\
+        const LONG SIGNS = -5 + ~0 + !0 + !7;\n\
+        const LONG PICK = 0 ? 2 : (3 > 2) << 4;\n\
+        const double HALF = 1.5 * 2;\n\
+        const LONG CAST = (int)-1;\n\
+        const LONG SIZES = sizeof(int) + 1 + 2;\n\
+        [object, uuid(4ba9eb90-732c-11d0-8816-00a0c903b83c), dual]\n\
+        interface IX : IDispatch { [id((0x80010000+500)+1)] HRESULT F(); }\n";
+    let p = parse(text);
+    let source = &p.sources.get(p.roots[0]).expect("root").text;
+    let spanned = |s: idlgen::diag::Span| &source[s.start as usize..s.end as usize];
+    let items = root_items(&p);
+    let value = |name: &str| {
+        &items
+            .iter()
+            .find_map(|i| match i {
+                Item::Const(c) if c.name.name == name => Some(c),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no constant {name}"))
+            .value
+    };
+    let Some(Item::Interface(ix)) = items.last() else {
+        panic!("interface last")
+    };
+    // The span of the unfolded `+`: from its left operand (inside the parentheses) to its right.
+    match &attr(&methods(ix)[0].attrs, "id").args[..] {
+        [AttrArg::Expr(Expr::Int(v, span))] => {
+            assert_eq!(*v, 0x8001_01F5);
+            assert_eq!(spanned(*span), "0x80010000+500)+1");
+        }
+        other => panic!("id not folded: {other:?}"),
+    }
+    match value("MIX") {
+        Expr::Binary(BinaryOp::Add, a, b, span) => {
+            assert!(matches!(&**a, Expr::Name(n) if n.name == "NAME"));
+            assert!(matches!(&**b, Expr::Int(6, s) if spanned(*s) == "2 * 3"));
+            assert_eq!(spanned(*span), "NAME + (2 * 3");
+        }
+        other => panic!("MIX: {other:?}"),
+    }
+    assert!(matches!(value("SIGNS"), Expr::Int(-5, s) if spanned(*s) == "-5 + ~0 + !0 + !7"));
+    assert!(matches!(value("PICK"), Expr::Int(16, s) if spanned(*s) == "0 ? 2 : (3 > 2) << 4"));
+    assert!(matches!(value("HALF"), Expr::Binary(BinaryOp::Mul, a, b, _)
+        if matches!(**a, Expr::Float(..)) && matches!(**b, Expr::Int(2, _))));
+    // A cast's operand keeps its sign: `(NAME)-1` may be `NAME - 1` (see the test below).
+    assert!(matches!(value("CAST"), Expr::Cast(_, e, _)
+        if matches!(&**e, Expr::Unary(UnaryOp::Neg, one, _) if matches!(**one, Expr::Int(1, _)))));
+    // `sizeof(int) + 1 + 2` is `(sizeof(int) + 1) + 2`: nothing to fold.
+    assert!(
+        matches!(value("SIZES"), Expr::Binary(BinaryOp::Add, a, b, _)
+        if matches!(&**a, Expr::Binary(BinaryOp::Add, s, _, _) if matches!(**s, Expr::SizeOf(..)))
+            && matches!(**b, Expr::Int(2, _)))
+    );
+    // The model's evaluator does not take `sizeof`: the rest resolves to the same values.
+    let without_sizeof = text.replace("const LONG SIZES = sizeof(int) + 1 + 2;\n", "");
+    let p = parse(&without_sizeof);
+    let model = idlgen::model::resolve(&p).unwrap_or_else(|e| panic!("resolves:\n{e}"));
+    let int = |name: &str| model.constants.get(name).and_then(|v| v.as_int());
+    assert_eq!(
+        ["MIX", "SIGNS", "PICK", "CAST"].map(int),
+        [10, -5, 16, -1].map(Some)
+    );
+}
+
+/// `(NAME)-1` where NAME is a constant of an imported file parses as a cast of `-1` and evaluates
+/// as `NAME - 1`: folding leaves the sign after a cast alone.
+#[test]
+fn imported_constant_in_parentheses_before_a_sign() {
+    let dir = tempfile_lite::TempDir::new("fold-cast");
+    dir.write("consts.idl", "const long TEN = 10;\n");
+    let main = dir.write(
+        "main.idl",
+        "import \"consts.idl\";\nconst long NINE = (TEN)-1;\nconst long ELEVEN = (TEN)+1;\n",
+    );
+    let loaded = idlgen::load(&[main], &Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    let int = |name: &str| loaded.model.constants.get(name).and_then(|v| v.as_int());
+    assert_eq!((int("NINE"), int("ELEVEN")), (Some(9), Some(11)));
 }

@@ -69,3 +69,39 @@ fn unknown_constant_in_id() {
     );
     assert_at(&d, 5, 9, "unknown constant `DISPID_NOPE`");
 }
+
+/// The parser folds integer operations on literals (`idl::parser::exprs`), but not one without a
+/// value: the evaluator reports those, where they stand, as it would the unfolded expression.
+#[test]
+fn division_by_zero_in_a_constant() {
+    let d = error_of("const long A = (2 + 3) / (1 - 1);\n");
+    assert_at(&d, 1, 27, "division by zero in constant expression");
+    assert_eq!(d.label.as_deref(), Some("this is zero"));
+    assert_eq!(d.location.as_ref().map(|l| l.width), Some("1 - 1".len()));
+}
+
+#[test]
+fn overflow_in_a_constant() {
+    let product = "0x7fffffffffffffff * 0x7fffffffffffffff * 0x7fffffffffffffff";
+    let d = error_of(&format!("const hyper B = {product};\n"));
+    assert_at(&d, 1, 17, "constant expression overflows");
+    assert_eq!(d.label.as_deref(), Some("out of range"));
+    assert_eq!(d.location.as_ref().map(|l| l.width), Some(product.len()));
+    // `-x` where x is the least i128.
+    let least = "(-(0x4000000000000000 * 0x4000000000000000 * 4) - 0x4000000000000000 * 0x4000000000000000 * 4)";
+    let d = error_of(&format!("const hyper C = 1 + -{least};\n"));
+    assert_at(&d, 1, 21, "constant expression overflows");
+    assert_eq!(d.label.as_deref(), Some("out of range"));
+}
+
+#[test]
+fn shift_out_of_range_in_an_id() {
+    let d = error_of(
+        "import \"oaidl.idl\";\n\
+         [object, uuid(4ba9eb90-732c-11d0-8816-00a0c903b83c), dual]\n\
+         interface IX : IDispatch\n{\n    [id(0x10 + (1 << 200))] HRESULT F();\n};\n",
+    );
+    assert_at(&d, 5, 17, "constant expression overflows");
+    assert_eq!(d.label.as_deref(), Some("out of range"));
+    assert_eq!(d.location.as_ref().map(|l| l.width), Some("1 << 200".len()));
+}

@@ -1,4 +1,5 @@
-//! The syntax tree of one IDL file, as written: no name is resolved here.
+//! The syntax tree of one IDL file, as written: no name is resolved here (only operations on
+//! integer literals are folded into their values: see [`Expr`]).
 //!
 //! Every node that a later stage may report an error about carries a [`Span`].
 
@@ -403,9 +404,17 @@ pub struct Module {
 }
 
 /// A constant expression, as in C.
+///
+/// The parser folds an operation whose operands are all integer literals into the literal it
+/// gives ([`BinaryOp::apply`], [`UnaryOp::apply`], [`truth`] for `?:`), with the operation's span:
+/// `((0x80010000+500)+1)` is one [`Expr::Int`]. An operation without a value (overflow, division
+/// by zero) stays as written, for the model's evaluator to report; so do floating values, names,
+/// casts (and the prefix operator just after one: `(NAME)-1` may be `NAME - 1`), `sizeof` and
+/// members.
 #[derive(Debug, Clone)]
 pub enum Expr {
-    /// Integer literal, value already decoded (`0x80000000`, `10L`, `'a'`).
+    /// Integer literal, value already decoded (`0x80000000`, `10L`, `'a'`), or an operation on
+    /// integer literals folded into its value.
     Int(i128, Span),
     Float(f64, Span),
     Str(StrLit),
@@ -435,6 +444,71 @@ impl Expr {
             | Expr::SizeOf(_, s)
             | Expr::Member(_, _, s) => *s,
         }
+    }
+}
+
+/// Why an integer operator gives no value (the model's evaluator words the error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntError {
+    /// The result is out of `i128`'s range, or a shift count is negative or too large.
+    Overflow,
+    /// `/` or `%` by zero (and `i128::MIN / -1`, which the evaluator has always reported so).
+    DivisionByZero,
+    /// `*p`, `&x`: pointer operators have no constant value.
+    NotConstant,
+}
+
+/// C's truth of an integer, for `!`, `&&`, `||` and `?:`: anything but zero.
+pub fn truth(v: i128) -> bool {
+    v != 0
+}
+
+impl UnaryOp {
+    /// The operator on an integer, as C's on constant expressions (in `i128`).
+    pub fn apply(self, v: i128) -> Result<i128, IntError> {
+        match self {
+            UnaryOp::Neg => v.checked_neg().ok_or(IntError::Overflow),
+            UnaryOp::Plus => Ok(v),
+            UnaryOp::Not => Ok(i128::from(!truth(v))),
+            UnaryOp::BitNot => Ok(!v),
+            UnaryOp::Deref | UnaryOp::AddrOf => Err(IntError::NotConstant),
+        }
+    }
+}
+
+impl BinaryOp {
+    /// The operator on two integers, as C's on constant expressions (in `i128`; comparisons and
+    /// logical operators give 0 or 1; both operands of `&&` and `||` are already values).
+    pub fn apply(self, x: i128, y: i128) -> Result<i128, IntError> {
+        use IntError::{DivisionByZero, Overflow};
+        Ok(match self {
+            BinaryOp::Mul => x.checked_mul(y).ok_or(Overflow)?,
+            BinaryOp::Div => x.checked_div(y).ok_or(DivisionByZero)?,
+            BinaryOp::Rem => x.checked_rem(y).ok_or(DivisionByZero)?,
+            BinaryOp::Add => x.checked_add(y).ok_or(Overflow)?,
+            BinaryOp::Sub => x.checked_sub(y).ok_or(Overflow)?,
+            BinaryOp::Shl => u32::try_from(y)
+                .ok()
+                .filter(|s| *s < 127)
+                .and_then(|s| x.checked_shl(s))
+                .ok_or(Overflow)?,
+            BinaryOp::Shr => u32::try_from(y)
+                .ok()
+                .filter(|s| *s < 128)
+                .map(|s| x >> s)
+                .ok_or(Overflow)?,
+            BinaryOp::Lt => i128::from(x < y),
+            BinaryOp::Gt => i128::from(x > y),
+            BinaryOp::Le => i128::from(x <= y),
+            BinaryOp::Ge => i128::from(x >= y),
+            BinaryOp::Eq => i128::from(x == y),
+            BinaryOp::Ne => i128::from(x != y),
+            BinaryOp::BitAnd => x & y,
+            BinaryOp::BitXor => x ^ y,
+            BinaryOp::BitOr => x | y,
+            BinaryOp::And => i128::from(truth(x) && truth(y)),
+            BinaryOp::Or => i128::from(truth(x) || truth(y)),
+        })
     }
 }
 
@@ -470,4 +544,39 @@ pub enum BinaryOp {
     BitOr,
     And,
     Or,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_operators() {
+        use IntError::*;
+        assert_eq!(BinaryOp::Add.apply(0x8001_0000, 500), Ok(0x8001_01F4));
+        assert_eq!(BinaryOp::Sub.apply(i128::MIN, 1), Err(Overflow));
+        assert_eq!(BinaryOp::Mul.apply(i128::MAX, 2), Err(Overflow));
+        assert_eq!(BinaryOp::Div.apply(-7, 2), Ok(-3));
+        assert_eq!(BinaryOp::Rem.apply(-7, 2), Ok(-1));
+        assert_eq!(BinaryOp::Div.apply(1, 0), Err(DivisionByZero));
+        assert_eq!(BinaryOp::Rem.apply(1, 0), Err(DivisionByZero));
+        assert_eq!(BinaryOp::Div.apply(i128::MIN, -1), Err(DivisionByZero));
+        assert_eq!(BinaryOp::Shl.apply(1, 126), Ok(1 << 126));
+        assert_eq!(BinaryOp::Shl.apply(1, 127), Err(Overflow));
+        assert_eq!(BinaryOp::Shl.apply(1, 200), Err(Overflow));
+        assert_eq!(BinaryOp::Shl.apply(1, -1), Err(Overflow));
+        assert_eq!(BinaryOp::Shr.apply(-8, 1), Ok(-4));
+        assert_eq!(BinaryOp::Shr.apply(-1, 127), Ok(-1));
+        assert_eq!(BinaryOp::Shr.apply(1, 128), Err(Overflow));
+        assert_eq!(BinaryOp::Le.apply(2, 2), Ok(1));
+        assert_eq!(BinaryOp::Ne.apply(2, 2), Ok(0));
+        assert_eq!(BinaryOp::And.apply(2, 0), Ok(0));
+        assert_eq!(BinaryOp::Or.apply(0, -3), Ok(1));
+        assert_eq!(BinaryOp::BitXor.apply(0b110, 0b011), Ok(0b101));
+        assert_eq!(UnaryOp::Neg.apply(i128::MIN), Err(Overflow));
+        assert_eq!(UnaryOp::Not.apply(7), Ok(0));
+        assert_eq!(UnaryOp::BitNot.apply(0), Ok(-1));
+        assert_eq!(UnaryOp::Deref.apply(1), Err(NotConstant));
+        assert_eq!(UnaryOp::AddrOf.apply(1), Err(NotConstant));
+    }
 }

@@ -1,11 +1,17 @@
 //! Constant expressions: enum values, `const` declarations, `[id(n)]`, `[defaultvalue(x)]`.
+//!
+//! The integer operators themselves are [`BinaryOp::apply`] and [`UnaryOp::apply`], which the
+//! parser also uses to fold operations on literals; what is left here is what needs names, types
+//! or the words of an error: constants, floating values, strings, casts, and where errors point.
 
 use std::sync::Arc;
 
 use indexmap::IndexMap;
 
 use crate::diag::{Diagnostic, SourceMap};
-use crate::idl::ast::{BaseType, BinaryOp, Expr, Ident, TypeRef, TypeSpec, UnaryOp};
+use crate::idl::ast::{
+    BaseType, BinaryOp, Expr, Ident, IntError, TypeRef, TypeSpec, UnaryOp, truth,
+};
 
 /// An evaluated constant.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,57 +99,28 @@ fn eval_depth(
             {
                 return Ok(Value::Float(-f));
             }
-            let v = int(e)?;
-            Value::Int(match op {
-                UnaryOp::Neg => v.checked_neg().ok_or_else(overflow)?,
-                UnaryOp::Plus => v,
-                UnaryOp::Not => i128::from(v == 0),
-                UnaryOp::BitNot => !v,
-                UnaryOp::Deref | UnaryOp::AddrOf => {
-                    return Err(sources
+            Value::Int(op.apply(int(e)?).map_err(|err| {
+                match err {
+                    IntError::NotConstant => sources
                         .error(expr.span(), "pointer operator in a constant expression")
-                        .with_label("not a constant"));
+                        .with_label("not a constant"),
+                    IntError::Overflow | IntError::DivisionByZero => overflow(),
                 }
-            })
+            })?)
         }
         Expr::Binary(op, a, b, _) => {
             let (x, y) = (int(a)?, int(b)?);
-            let div_zero = || {
-                sources
-                    .error(b.span(), "division by zero in constant expression")
-                    .with_label("this is zero")
-            };
-            Value::Int(match op {
-                BinaryOp::Mul => x.checked_mul(y).ok_or_else(overflow)?,
-                BinaryOp::Div => x.checked_div(y).ok_or_else(div_zero)?,
-                BinaryOp::Rem => x.checked_rem(y).ok_or_else(div_zero)?,
-                BinaryOp::Add => x.checked_add(y).ok_or_else(overflow)?,
-                BinaryOp::Sub => x.checked_sub(y).ok_or_else(overflow)?,
-                BinaryOp::Shl => u32::try_from(y)
-                    .ok()
-                    .filter(|s| *s < 127)
-                    .and_then(|s| x.checked_shl(s))
-                    .ok_or_else(overflow)?,
-                BinaryOp::Shr => u32::try_from(y)
-                    .ok()
-                    .filter(|s| *s < 128)
-                    .map(|s| x >> s)
-                    .ok_or_else(overflow)?,
-                BinaryOp::Lt => i128::from(x < y),
-                BinaryOp::Gt => i128::from(x > y),
-                BinaryOp::Le => i128::from(x <= y),
-                BinaryOp::Ge => i128::from(x >= y),
-                BinaryOp::Eq => i128::from(x == y),
-                BinaryOp::Ne => i128::from(x != y),
-                BinaryOp::BitAnd => x & y,
-                BinaryOp::BitXor => x ^ y,
-                BinaryOp::BitOr => x | y,
-                BinaryOp::And => i128::from(x != 0 && y != 0),
-                BinaryOp::Or => i128::from(x != 0 || y != 0),
-            })
+            Value::Int(op.apply(x, y).map_err(|err| {
+                match err {
+                    IntError::DivisionByZero => sources
+                        .error(b.span(), "division by zero in constant expression")
+                        .with_label("this is zero"),
+                    IntError::Overflow | IntError::NotConstant => overflow(),
+                }
+            })?)
         }
         Expr::Ternary(c, a, b, _) => {
-            if int(c)? != 0 {
+            if truth(int(c)?) {
                 eval_depth(a, names, sources, depth + 1)?
             } else {
                 eval_depth(b, names, sources, depth + 1)?

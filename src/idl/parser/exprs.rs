@@ -1,11 +1,16 @@
 //! Constant expressions with C's operators and precedence (enum values, `const`, array bounds,
 //! attribute arguments such as `size_is(*pcb)`).
+//!
+//! An operation on integer literals is folded into the literal it gives as it is built (see
+//! [`Expr`]): the DISPID macros of files like mshtml.idl give thousands of `((0x80010000+500)+1)`,
+//! which then cost one node each instead of a tree to allocate, evaluate and drop.
 
 use nom::Err;
 
 use super::types;
 use super::{Input, PError, PResult, enter, fail, ident, no, string};
-use crate::idl::ast::{BinaryOp, Expr, UnaryOp};
+use crate::diag::Span;
+use crate::idl::ast::{BinaryOp, Expr, UnaryOp, truth};
 use crate::idl::lexer::{self, P, Tok, Token};
 
 /// An expression; backtracks if the first token cannot start one.
@@ -23,10 +28,36 @@ fn conditional(i: Input<'_>) -> PResult<'_, Expr> {
     let (i, _) = super::close(P::Colon, "in `?:` expression", i)?;
     let (i, no) = after_operator(i, "`:`", conditional)?;
     let span = cond.span().to(no.span());
-    Ok((
-        i,
-        Expr::Ternary(Box::new(cond), Box::new(yes), Box::new(no), span),
-    ))
+    Ok((i, ternary(cond, yes, no, span)))
+}
+
+/// `cond ? yes : no`, folded into the chosen literal where all three are integer literals.
+fn ternary(cond: Expr, yes: Expr, no: Expr, span: Span) -> Expr {
+    if let (Expr::Int(c, _), Expr::Int(y, _), Expr::Int(n, _)) = (&cond, &yes, &no) {
+        return Expr::Int(if truth(*c) { *y } else { *n }, span);
+    }
+    Expr::Ternary(Box::new(cond), Box::new(yes), Box::new(no), span)
+}
+
+/// `a op b`, folded into its value where both are integer literals and the operator has one for
+/// them; otherwise as written, so that evaluation reports the overflow or division by zero there.
+fn binary_node(op: BinaryOp, a: Expr, b: Expr, span: Span) -> Expr {
+    if let (Expr::Int(x, _), Expr::Int(y, _)) = (&a, &b)
+        && let Ok(v) = op.apply(*x, *y)
+    {
+        return Expr::Int(v, span);
+    }
+    Expr::Binary(op, Box::new(a), Box::new(b), span)
+}
+
+/// `op e`, folded as [`binary_node`] folds (`*` and `&` have no value: never folded).
+fn unary_node(op: UnaryOp, e: Expr, span: Span) -> Expr {
+    if let Expr::Int(v, _) = e
+        && let Ok(v) = op.apply(v)
+    {
+        return Expr::Int(v, span);
+    }
+    Expr::Unary(op, Box::new(e), span)
 }
 
 /// The operand after an operator is required.
@@ -98,12 +129,19 @@ fn binary(i: Input<'_>, min: u8) -> PResult<'_, Expr> {
         };
         let (rest, rhs) = after_token(i.advance(1), op_tok, |i| binary(i, prec + 1))?;
         let span = lhs.span().to(rhs.span());
-        lhs = Expr::Binary(op, Box::new(lhs), Box::new(rhs), span);
+        lhs = binary_node(op, lhs, rhs, span);
         i = rest;
     }
 }
 
 fn unary(i: Input<'_>) -> PResult<'_, Expr> {
+    unary_folding(i, true)
+}
+
+/// [`unary`]; with `fold` false, a prefix operator is kept even before a literal: the operand of
+/// a cast, since `(NAME)-1` is `NAME - 1` where NAME is in fact a constant (model::eval), and
+/// `(NAME)1` is not.
+fn unary_folding(i: Input<'_>, fold: bool) -> PResult<'_, Expr> {
     let _d = enter(i)?;
     let Some(t) = i.peek() else {
         return no(i);
@@ -120,7 +158,12 @@ fn unary(i: Input<'_>) -> PResult<'_, Expr> {
     if let Some(op) = op {
         let (i, e) = after_token(i.advance(1), t, unary)?;
         let span = t.span.to(e.span());
-        return Ok((i, Expr::Unary(op, Box::new(e), span)));
+        let e = if fold {
+            unary_node(op, e, span)
+        } else {
+            Expr::Unary(op, Box::new(e), span)
+        };
+        return Ok((i, e));
     }
     if t.is_ident("sizeof") {
         let (i, _) = super::close(P::LParen, "after `sizeof`", i.advance(1))?;
@@ -131,7 +174,7 @@ fn unary(i: Input<'_>) -> PResult<'_, Expr> {
     if t.is_punct(P::LParen) && is_cast(i) {
         let (i, ty) = super::expect("a type", types::abstract_type)(i.advance(1))?;
         let (i, _) = super::close(P::RParen, "to close the cast", i)?;
-        let (i, e) = after_operator(i, "a cast", unary)?;
+        let (i, e) = after_operator(i, "a cast", |i| unary_folding(i, false))?;
         let span = t.span.to(e.span());
         return Ok((i, Expr::Cast(Box::new(ty), Box::new(e), span)));
     }
@@ -221,7 +264,7 @@ fn primary(i: Input<'_>) -> PResult<'_, Expr> {
 }
 
 /// Decodes a number token into an expression.
-pub(crate) fn number(s: &str, span: crate::diag::Span) -> Result<Expr, PError> {
+pub(crate) fn number(s: &str, span: Span) -> Result<Expr, PError> {
     if lexer::is_float(s) {
         return lexer::float_value(s)
             .map(|v| Expr::Float(v, span))
