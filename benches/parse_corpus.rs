@@ -1,15 +1,16 @@
 //! The whole Wine IDL corpus (Debian's libwine-dev) preprocessed, parsed and resolved in one
-//! process: every stand-alone file is an input of one `idl::load_files` (so each file, import or
-//! fragment, is read and parsed once; a second thread parses inputs ahead), then each input is resolved into its own
-//! model by `model::resolve_each` (each model the same as `model::resolve_from(&parsed, &[root])`
-//! gives; the imports several inputs begin with are resolved once per thread and copied, and the
-//! inputs are shared out over the cores). Fragments (files another corpus file `#include`s) come
-//! in through their includers; the WinRT-dialect files, which idlgen does not read, are left out.
-//! Each model is checked and dropped as it is made; dropping the parsed files is timed too.
+//! process: every stand-alone file is an input of one `model::load_each`, which reads and parses
+//! each file (input, import or fragment) once, a second thread parsing the largest inputs ahead,
+//! and resolves each input into its own model (the imports inputs begin with resolved once and
+//! shared; the resolving starts while the largest input is still being parsed). Fragments (files
+//! another corpus file `#include`s) come in through their includers; the WinRT-dialect files,
+//! which idlgen does not read, are left out. Each model is checked and dropped as it is made;
+//! freeing the parsed files is timed too.
 //!
 //! `cargo bench --bench parse_corpus` prints the total time and MB/s first (best and median of
-//! a few runs), then divan's measurements of the parts (`resolve_each_input_alone` is the old
-//! way: one `resolve_from` per input, on one thread).
+//! a few runs), the same in two stages (`idl::load_files`, then `model::resolve_each`), then
+//! divan's measurements of the parts (`resolve_each_input_alone` is the old way: one
+//! `resolve_from` per input, on one thread).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -95,7 +96,19 @@ fn name_of(p: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Loads and resolves everything; returns the bytes of source read and the models made.
+/// Loads and resolves everything with `load_each`; returns the models made.
+fn run_each(c: &Corpus) -> (usize, usize) {
+    let models = std::sync::atomic::AtomicUsize::new(0);
+    idlgen::model::load_each(&c.inputs, &c.opts, |_, model| {
+        if let Err(e) = model {
+            panic!("the corpus does not load and resolve:\n{e}");
+        }
+        models.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    });
+    (0, models.into_inner())
+}
+
+/// Loads, then resolves everything; returns the bytes of source read and the models made.
 fn run(c: &Corpus) -> (usize, usize) {
     let parsed = match idl::load_files(&c.inputs, &c.opts) {
         Ok(p) => p,
@@ -168,8 +181,17 @@ fn main() {
          preprocessed and parsed once)",
         c.inputs.len()
     );
-    report("preprocess + parse + resolve (all cores)", mb, || run(&c));
-    report("the same, two halves of the inputs at once", mb, || {
+    report(
+        "preprocess + parse + resolve (all cores, load_each)",
+        mb,
+        || run_each(&c),
+    );
+    report(
+        "the same in two stages (load_files, then resolve_each)",
+        mb,
+        || run(&c),
+    );
+    report("two stages, two halves of the inputs at once", mb, || {
         run_two_threads(&c)
     });
     divan::main();

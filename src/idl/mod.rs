@@ -378,42 +378,36 @@ impl<'o> Staged<'o> {
             .then(|| Ahead::new(opts, &self.session.loader, &self.session.roots))
     }
 
-    /// Loads every input but those `ahead` is still on when nothing else is left to do; the
-    /// files loaded (its roots: the inputs loaded).
+    /// Loads every input but those that need one `ahead` is still on when nothing else is
+    /// left to do; the files loaded (its roots: the inputs loaded).
     pub fn load_first(&mut self, ahead: Option<&'o Ahead<'o>>) -> crate::diag::Result<Parsed> {
         let session = &mut self.session;
         session.ahead = ahead;
         session.defer = true;
         for root in session.roots.clone() {
-            if let Err(e) = session.load(root, 0) {
+            if let Err(e) = session.load_or_defer(root, 0) {
                 return Err(e.into_diagnostic(&session.loader.sources).into());
             }
         }
         session.defer = false;
         let (sources, read) = session.loader.snapshot();
-        let deferred: HashSet<FileId> = session.deferred.iter().copied().collect();
         Ok(Parsed {
             sources,
             files: std::mem::take(&mut session.files),
-            roots: session
-                .roots
-                .iter()
-                .copied()
-                .filter(|r| !deferred.contains(r))
-                .collect(),
+            roots: session.done_roots(true),
             read,
         })
     }
 
-    /// The inputs [`Staged::load_first`] left, if any, loaded (waiting for `ahead` where it is
-    /// still on one): the files loaded since (its roots: those inputs).
+    /// The inputs [`Staged::load_first`] left, if any, loaded (waiting for the helper where it
+    /// is still on one): the files loaded since (its roots: those inputs).
     pub fn load_rest(self) -> Option<crate::diag::Result<Parsed>> {
         let mut session = self.session;
-        if session.deferred.is_empty() {
+        let rest = session.done_roots(false);
+        if rest.is_empty() {
             return None;
         }
-        let deferred = std::mem::take(&mut session.deferred);
-        for &root in &deferred {
+        for &root in &rest {
             if let Err(e) = session.load(root, 0) {
                 return Some(Err(e.into_diagnostic(&session.loader.sources).into()));
             }
@@ -422,7 +416,7 @@ impl<'o> Staged<'o> {
         Some(Ok(Parsed {
             sources,
             files: session.files,
-            roots: deferred,
+            roots: rest,
             read,
         }))
     }
@@ -438,10 +432,11 @@ struct Session<'o> {
     done: HashSet<FileId>,
     /// Files whose imports are being loaded; importing one of them again is a cycle, skipped.
     active: HashSet<FileId>,
-    /// Whether an input still being done ahead is left for later rather than waited for
-    /// (see [`Staged`]); and the inputs so left.
+    /// Whether a file that needs an input still being done ahead is left for later rather
+    /// than waited for (see [`Staged`]); and the files so left, each parsed, with the ids of
+    /// the imports it has loaded.
     defer: bool,
-    deferred: Vec<FileId>,
+    parked: std::collections::HashMap<FileId, (ast::File, Vec<FileId>)>,
 }
 
 impl<'o> Session<'o> {
@@ -454,7 +449,7 @@ impl<'o> Session<'o> {
             done: HashSet::new(),
             active: HashSet::new(),
             defer: false,
-            deferred: Vec::new(),
+            parked: std::collections::HashMap::new(),
         })
     }
 
@@ -476,54 +471,80 @@ impl<'o> Session<'o> {
 
     /// Parses one IDL file, then loads what it imports, then records it (post-order).
     fn load(&mut self, id: FileId, depth: usize) -> Result<(), IdlError> {
+        self.load_or_defer(id, depth).map(|_| ())
+    }
+
+    /// [`Session::load`]; with `defer` set, a file that needs an input the helper is still on
+    /// (when nothing else is left to do meanwhile) is left for later: `false`, the file parked
+    /// with the imports it has loaded so far, to go on from there (see [`Staged`]).
+    fn load_or_defer(&mut self, id: FileId, depth: usize) -> Result<bool, IdlError> {
         if self.done.contains(&id) || self.active.contains(&id) {
-            return Ok(());
+            return Ok(true);
         }
-        let took = match self.ahead {
-            Some(ahead) => ahead.take(id, self.defer && depth == 0),
-            None => Took::InOrder,
+        let (mut file, mut imported_ids) = match self.parked.remove(&id) {
+            Some(parked) => parked,
+            None => {
+                let took = match self.ahead {
+                    Some(ahead) => ahead.take(id, self.defer),
+                    None => Took::InOrder,
+                };
+                let file = match took {
+                    Took::Early(early) => {
+                        self.active.insert(id);
+                        self.adopt(id, *early)?
+                    }
+                    Took::InOrder => {
+                        self.active.insert(id);
+                        self.preprocess_and_parse(id)?
+                    }
+                    Took::Deferred => return Ok(false),
+                };
+                (file, Vec::new())
+            }
         };
-        let mut file = match took {
-            Took::Early(early) => {
-                self.active.insert(id);
-                self.adopt(id, *early)?
-            }
-            Took::InOrder => {
-                self.active.insert(id);
-                self.preprocess_and_parse(id)?
-            }
-            Took::Deferred => {
-                self.deferred.push(id);
-                return Ok(());
-            }
-        };
-        let mut imported_ids = Vec::new();
-        for import in ast_imports(&file.items) {
+        self.active.insert(id);
+        let imports: Vec<(String, Span)> = ast_imports(&file.items)
+            .into_iter()
+            .skip(imported_ids.len())
+            .map(|s| (s.value.clone(), s.span))
+            .collect();
+        for (name, span) in imports {
             if depth >= MAX_IMPORT_DEPTH {
                 return Err(IdlError::new(
-                    import.span,
+                    span,
                     format!("imports nested more than {MAX_IMPORT_DEPTH} deep"),
                 ));
             }
-            let found = self.loader.find_or_error(
-                &import.value,
-                import.span.file,
-                import.span,
-                "import",
-            )?;
-            let imported = self.loader.open(found, import.span)?;
+            let found = self
+                .loader
+                .find_or_error(&name, span.file, span, "import")?;
+            let imported = self.loader.open(found, span)?;
+            if !self.load_or_defer(imported, depth + 1)? {
+                self.active.remove(&id);
+                self.parked.insert(id, (file, imported_ids));
+                return Ok(false);
+            }
             imported_ids.push(imported);
-            self.load(imported, depth + 1)?;
         }
         file.imports = imported_ids;
         self.active.remove(&id);
         self.done.insert(id);
         self.files.push(file);
-        Ok(())
+        Ok(true)
     }
 }
 
 impl Session<'_> {
+    /// The inputs loaded (`true`) or not yet (`false`), in order, each once.
+    fn done_roots(&self, done: bool) -> Vec<FileId> {
+        let mut seen = HashSet::new();
+        self.roots
+            .iter()
+            .copied()
+            .filter(|r| self.done.contains(r) == done && seen.insert(*r))
+            .collect()
+    }
+
     fn preprocess_and_parse(&mut self, id: FileId) -> Result<ast::File, IdlError> {
         let tokens = preprocess::run(&mut self.loader, id)?;
         parser::parse_file(id, &tokens, self.loader.end_of(id))
