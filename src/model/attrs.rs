@@ -7,7 +7,68 @@ use crate::idl::ast::{AttrArg, Attribute, Expr};
 #[derive(Clone, Copy)]
 pub struct Attrs<'a>(pub &'a [Attribute]);
 
+/// The attributes a method or parameter is resolved by, found in one pass over its list
+/// ([`Attrs::flags`]) rather than one search each: methods and parameters are most of what a
+/// large file declares.
+#[derive(Clone, Copy, Default)]
+pub struct Flags(u32);
+
+impl Flags {
+    pub const IN: u32 = 1;
+    pub const OUT: u32 = 1 << 1;
+    pub const RETVAL: u32 = 1 << 2;
+    pub const LCID: u32 = 1 << 3;
+    pub const OPTIONAL: u32 = 1 << 4;
+    pub const DEFAULTVALUE: u32 = 1 << 5;
+    /// `size_is`, `length_is`, `max_is`, `first_is`, `last_is`, `iid_is`, `string`.
+    pub const SIZED: u32 = 1 << 6;
+    pub const PROPGET: u32 = 1 << 7;
+    pub const PROPPUT: u32 = 1 << 8;
+    pub const PROPPUTREF: u32 = 1 << 9;
+    pub const ID: u32 = 1 << 10;
+    pub const RESTRICTED: u32 = 1 << 11;
+    pub const HIDDEN: u32 = 1 << 12;
+    pub const LOCAL: u32 = 1 << 13;
+    pub const VARARG: u32 = 1 << 14;
+    pub const CALL_AS: u32 = 1 << 15;
+    pub const HELPSTRING: u32 = 1 << 16;
+
+    fn of(name: &str) -> u32 {
+        match name {
+            "in" => Flags::IN,
+            "out" => Flags::OUT,
+            "retval" => Flags::RETVAL,
+            "lcid" => Flags::LCID,
+            "optional" => Flags::OPTIONAL,
+            "defaultvalue" => Flags::DEFAULTVALUE,
+            "size_is" | "length_is" | "max_is" | "first_is" | "last_is" | "iid_is" | "string" => {
+                Flags::SIZED
+            }
+            "propget" => Flags::PROPGET,
+            "propput" => Flags::PROPPUT,
+            "propputref" => Flags::PROPPUTREF,
+            "id" => Flags::ID,
+            "restricted" => Flags::RESTRICTED,
+            "hidden" => Flags::HIDDEN,
+            "local" => Flags::LOCAL,
+            "vararg" => Flags::VARARG,
+            "call_as" => Flags::CALL_AS,
+            "helpstring" => Flags::HELPSTRING,
+            _ => 0,
+        }
+    }
+
+    pub fn has(self, flag: u32) -> bool {
+        self.0 & flag != 0
+    }
+}
+
 impl<'a> Attrs<'a> {
+    /// The [`Flags`] attributes present.
+    pub fn flags(self) -> Flags {
+        Flags(self.0.iter().fold(0, |f, a| f | Flags::of(&a.name.name)))
+    }
+
     pub fn get(self, name: &str) -> Option<&'a Attribute> {
         self.0.iter().find(|a| a.name.name == name)
     }

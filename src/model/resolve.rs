@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use super::attrs::Attrs;
+use super::attrs::{Attrs, Flags};
 use super::eval::{Value, eval};
 use super::{
     Coclass, CoclassInterface, DispProperty, Dispinterface, Enum, Interface, InvokeKind, Item,
@@ -609,16 +609,18 @@ impl Resolver<'_> {
 
     fn method(&mut self, m: &ast::Method) -> R<Method> {
         let attrs = Attrs(&m.attrs);
-        let invkind = if attrs.has("propget") {
+        let flags = attrs.flags();
+        let invkind = if flags.has(Flags::PROPGET) {
             InvokeKind::PropGet
-        } else if attrs.has("propput") {
+        } else if flags.has(Flags::PROPPUT) {
             InvokeKind::PropPut
-        } else if attrs.has("propputref") {
+        } else if flags.has(Flags::PROPPUTREF) {
             InvokeKind::PropPutRef
         } else {
             InvokeKind::Method
         };
-        let (dispid, explicit_id) = match attrs.expr("id") {
+        let id = flags.has(Flags::ID).then(|| attrs.expr("id")).flatten();
+        let (dispid, explicit_id) = match id {
             Some(e) => (self.int_attr(e, "id")?, true),
             None => (0, false),
         };
@@ -634,12 +636,18 @@ impl Resolver<'_> {
             invkind,
             ret: self.ty(&m.ret)?,
             params,
-            restricted: attrs.has("restricted"),
-            hidden: attrs.has("hidden"),
-            local: attrs.has("local"),
-            vararg: attrs.has("vararg"),
-            call_as: attrs.ident("call_as"),
-            helpstring: attrs.string("helpstring"),
+            restricted: flags.has(Flags::RESTRICTED),
+            hidden: flags.has(Flags::HIDDEN),
+            local: flags.has(Flags::LOCAL),
+            vararg: flags.has(Flags::VARARG),
+            call_as: flags
+                .has(Flags::CALL_AS)
+                .then(|| attrs.ident("call_as"))
+                .flatten(),
+            helpstring: flags
+                .has(Flags::HELPSTRING)
+                .then(|| attrs.string("helpstring"))
+                .flatten(),
             attributes: attrs.names(),
             span: Some(m.span),
         })
@@ -660,10 +668,15 @@ impl Resolver<'_> {
 
     fn param(&mut self, p: &ast::Param, index: usize) -> R<Param> {
         let attrs = Attrs(&p.attrs);
-        let is_out = attrs.has("out");
-        let default = match attrs.expr("defaultvalue") {
-            Some(e) => Some(eval(e, &self.model.constants, self.sources)?),
-            None => attrs.string("defaultvalue").map(Value::Str),
+        let flags = attrs.flags();
+        let is_out = flags.has(Flags::OUT);
+        let default = if flags.has(Flags::DEFAULTVALUE) {
+            match attrs.expr("defaultvalue") {
+                Some(e) => Some(eval(e, &self.model.constants, self.sources)?),
+                None => attrs.string("defaultvalue").map(Value::Str),
+            }
+        } else {
+            None
         };
         Ok(Param {
             name: p
@@ -672,23 +685,13 @@ impl Resolver<'_> {
                 .map_or_else(|| format!("arg{index}"), |n| n.name.clone()),
             ty: self.ty(&p.ty)?,
             // A parameter with no direction is [in], as in MIDL.
-            is_in: attrs.has("in") || !is_out,
+            is_in: flags.has(Flags::IN) || !is_out,
             is_out,
-            retval: attrs.has("retval"),
-            lcid: attrs.has("lcid"),
-            optional: attrs.has("optional") || default.is_some(),
+            retval: flags.has(Flags::RETVAL),
+            lcid: flags.has(Flags::LCID),
+            optional: flags.has(Flags::OPTIONAL) || default.is_some(),
             default,
-            sized: [
-                "size_is",
-                "length_is",
-                "max_is",
-                "first_is",
-                "last_is",
-                "iid_is",
-                "string",
-            ]
-            .iter()
-            .any(|a| attrs.has(a)),
+            sized: flags.has(Flags::SIZED),
             span: Some(p.span),
         })
     }
