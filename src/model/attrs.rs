@@ -34,32 +34,93 @@ impl Flags {
     pub const HELPSTRING: u32 = 1 << 16;
 
     fn of(name: &str) -> u32 {
-        match name {
-            "in" => Flags::IN,
-            "out" => Flags::OUT,
-            "retval" => Flags::RETVAL,
-            "lcid" => Flags::LCID,
-            "optional" => Flags::OPTIONAL,
-            "defaultvalue" => Flags::DEFAULTVALUE,
-            "size_is" | "length_is" | "max_is" | "first_is" | "last_is" | "iid_is" | "string" => {
-                Flags::SIZED
-            }
-            "propget" => Flags::PROPGET,
-            "propput" => Flags::PROPPUT,
-            "propputref" => Flags::PROPPUTREF,
-            "id" => Flags::ID,
-            "restricted" => Flags::RESTRICTED,
-            "hidden" => Flags::HIDDEN,
-            "local" => Flags::LOCAL,
-            "vararg" => Flags::VARARG,
-            "call_as" => Flags::CALL_AS,
-            "helpstring" => Flags::HELPSTRING,
-            _ => 0,
-        }
+        // By first letter, then by name: a few short comparisons, not one per name.
+        let candidates: &[(&str, u32)] = match name.as_bytes().first() {
+            Some(b'i') => &[
+                ("in", Flags::IN),
+                ("id", Flags::ID),
+                ("iid_is", Flags::SIZED),
+            ],
+            Some(b'o') => &[("out", Flags::OUT), ("optional", Flags::OPTIONAL)],
+            Some(b'r') => &[("retval", Flags::RETVAL), ("restricted", Flags::RESTRICTED)],
+            Some(b'l') => &[
+                ("lcid", Flags::LCID),
+                ("local", Flags::LOCAL),
+                ("length_is", Flags::SIZED),
+                ("last_is", Flags::SIZED),
+            ],
+            Some(b'd') => &[("defaultvalue", Flags::DEFAULTVALUE)],
+            Some(b's') => &[("size_is", Flags::SIZED), ("string", Flags::SIZED)],
+            Some(b'm') => &[("max_is", Flags::SIZED)],
+            Some(b'f') => &[("first_is", Flags::SIZED)],
+            Some(b'p') => &[
+                ("propget", Flags::PROPGET),
+                ("propput", Flags::PROPPUT),
+                ("propputref", Flags::PROPPUTREF),
+            ],
+            Some(b'h') => &[("hidden", Flags::HIDDEN), ("helpstring", Flags::HELPSTRING)],
+            Some(b'v') => &[("vararg", Flags::VARARG)],
+            Some(b'c') => &[("call_as", Flags::CALL_AS)],
+            _ => &[],
+        };
+        candidates
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(0, |&(_, flag)| flag)
     }
 
     pub fn has(self, flag: u32) -> bool {
         self.0 & flag != 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Flags;
+
+    /// Every name a flag stands for, and none other (`idl` is not `id`, `inout` not `in`).
+    #[test]
+    fn flags_of_names() {
+        let named = [
+            ("in", Flags::IN),
+            ("out", Flags::OUT),
+            ("retval", Flags::RETVAL),
+            ("lcid", Flags::LCID),
+            ("optional", Flags::OPTIONAL),
+            ("defaultvalue", Flags::DEFAULTVALUE),
+            ("size_is", Flags::SIZED),
+            ("length_is", Flags::SIZED),
+            ("max_is", Flags::SIZED),
+            ("first_is", Flags::SIZED),
+            ("last_is", Flags::SIZED),
+            ("iid_is", Flags::SIZED),
+            ("string", Flags::SIZED),
+            ("propget", Flags::PROPGET),
+            ("propput", Flags::PROPPUT),
+            ("propputref", Flags::PROPPUTREF),
+            ("id", Flags::ID),
+            ("restricted", Flags::RESTRICTED),
+            ("hidden", Flags::HIDDEN),
+            ("local", Flags::LOCAL),
+            ("vararg", Flags::VARARG),
+            ("call_as", Flags::CALL_AS),
+            ("helpstring", Flags::HELPSTRING),
+        ];
+        for (name, flag) in named {
+            assert_eq!(Flags::of(name), flag, "{name}");
+        }
+        for other in [
+            "",
+            "idl",
+            "inout",
+            "i",
+            "uuid",
+            "Propget",
+            "helpcontext",
+            "source",
+        ] {
+            assert_eq!(Flags::of(other), 0, "{other}");
+        }
     }
 }
 
