@@ -74,56 +74,6 @@ impl Flags {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::Flags;
-
-    /// Every name a flag stands for, and none other (`idl` is not `id`, `inout` not `in`).
-    #[test]
-    fn flags_of_names() {
-        let named = [
-            ("in", Flags::IN),
-            ("out", Flags::OUT),
-            ("retval", Flags::RETVAL),
-            ("lcid", Flags::LCID),
-            ("optional", Flags::OPTIONAL),
-            ("defaultvalue", Flags::DEFAULTVALUE),
-            ("size_is", Flags::SIZED),
-            ("length_is", Flags::SIZED),
-            ("max_is", Flags::SIZED),
-            ("first_is", Flags::SIZED),
-            ("last_is", Flags::SIZED),
-            ("iid_is", Flags::SIZED),
-            ("string", Flags::SIZED),
-            ("propget", Flags::PROPGET),
-            ("propput", Flags::PROPPUT),
-            ("propputref", Flags::PROPPUTREF),
-            ("id", Flags::ID),
-            ("restricted", Flags::RESTRICTED),
-            ("hidden", Flags::HIDDEN),
-            ("local", Flags::LOCAL),
-            ("vararg", Flags::VARARG),
-            ("call_as", Flags::CALL_AS),
-            ("helpstring", Flags::HELPSTRING),
-        ];
-        for (name, flag) in named {
-            assert_eq!(Flags::of(name), flag, "{name}");
-        }
-        for other in [
-            "",
-            "idl",
-            "inout",
-            "i",
-            "uuid",
-            "Propget",
-            "helpcontext",
-            "source",
-        ] {
-            assert_eq!(Flags::of(other), 0, "{other}");
-        }
-    }
-}
-
 impl<'a> Attrs<'a> {
     /// The [`Flags`] attributes present.
     pub fn flags(self) -> Flags {
@@ -187,6 +137,56 @@ impl<'a> Attrs<'a> {
             AttrArg::Version { major, minor, .. } => Some((*major, *minor)),
             AttrArg::Expr(Expr::Int(v, _)) => Some((u16::try_from(*v).ok()?, 0)),
             _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Flags;
+
+    /// Every name a flag stands for, and none other (`idl` is not `id`, `inout` not `in`).
+    #[test]
+    fn flags_of_names() {
+        let named = [
+            ("in", Flags::IN),
+            ("out", Flags::OUT),
+            ("retval", Flags::RETVAL),
+            ("lcid", Flags::LCID),
+            ("optional", Flags::OPTIONAL),
+            ("defaultvalue", Flags::DEFAULTVALUE),
+            ("size_is", Flags::SIZED),
+            ("length_is", Flags::SIZED),
+            ("max_is", Flags::SIZED),
+            ("first_is", Flags::SIZED),
+            ("last_is", Flags::SIZED),
+            ("iid_is", Flags::SIZED),
+            ("string", Flags::SIZED),
+            ("propget", Flags::PROPGET),
+            ("propput", Flags::PROPPUT),
+            ("propputref", Flags::PROPPUTREF),
+            ("id", Flags::ID),
+            ("restricted", Flags::RESTRICTED),
+            ("hidden", Flags::HIDDEN),
+            ("local", Flags::LOCAL),
+            ("vararg", Flags::VARARG),
+            ("call_as", Flags::CALL_AS),
+            ("helpstring", Flags::HELPSTRING),
+        ];
+        for (name, flag) in named {
+            assert_eq!(Flags::of(name), flag, "{name}");
+        }
+        for other in [
+            "",
+            "idl",
+            "inout",
+            "i",
+            "uuid",
+            "Propget",
+            "helpcontext",
+            "source",
+        ] {
+            assert_eq!(Flags::of(other), 0, "{other}");
         }
     }
 }
