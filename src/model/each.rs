@@ -567,7 +567,7 @@ mod tests {
         let text = format!(
             "{:?} {builtin:?}",
             Model {
-                files: Vec::new(),
+                files: Default::default(),
                 builtin_files: Vec::new(),
                 ..m.clone()
             }

@@ -87,9 +87,9 @@ pub struct Model {
     /// The files given as inputs (as opposed to imported ones).
     pub roots: Vec<FileId>,
     /// `cpp_quote` texts per file, in order.
-    pub cpp_quotes: Vec<(FileId, String)>,
+    pub cpp_quotes: Vec<(FileId, Arc<str>)>,
     /// Every file's path, indexed by `FileId`.
-    pub files: Vec<std::path::PathBuf>,
+    pub files: Arc<Vec<std::path::PathBuf>>,
     /// Files that idlgen carries itself (the embedded base set), as opposed to user files.
     pub builtin_files: Vec<FileId>,
 }

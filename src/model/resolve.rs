@@ -206,7 +206,7 @@ pub(super) fn resolve_after_imports(
 #[derive(Clone)]
 pub(super) struct State {
     model: Model,
-    defined: IndexMap<String, Span, crate::idl::FastHash>,
+    defined: IndexMap<Arc<str>, Span, crate::idl::FastHash>,
     file_state: HashMap<FileId, bool>,
     later_bases: Vec<(TypeId, ast::Ident)>,
 }
@@ -228,10 +228,12 @@ impl State {
     /// Nothing resolved yet.
     pub(super) fn empty(sources: &SourceMap) -> State {
         let model = Model {
-            files: sources
-                .files()
-                .map(|(_, f)| f.path.clone())
-                .collect::<Vec<PathBuf>>(),
+            files: Arc::new(
+                sources
+                    .files()
+                    .map(|(_, f)| f.path.clone())
+                    .collect::<Vec<PathBuf>>(),
+            ),
             builtin_files: sources
                 .files()
                 .filter(|(_, f)| is_base_file(&f.path))
@@ -252,7 +254,7 @@ pub(super) struct Resolver<'a> {
     sources: &'a SourceMap,
     model: Model,
     /// Where each name was defined (not merely forward-declared), for duplicate errors.
-    defined: IndexMap<String, Span, crate::idl::FastHash>,
+    defined: IndexMap<Arc<str>, Span, crate::idl::FastHash>,
     /// Every parsed file by id.
     files: &'a HashMap<FileId, &'a ast::File>,
     /// For each file being resolved, the files its `import`s not yet reached name.
@@ -338,7 +340,7 @@ impl Resolver<'_> {
 
     /// Records a definition of `name`; a second definition is an error pointing at both.
     fn define(&mut self, name: &ast::Ident) -> R<()> {
-        if let Some(first) = self.defined.get(&name.name) {
+        if let Some(first) = self.defined.get(name.name.as_str()) {
             let mut d = self
                 .sources
                 .error(
@@ -356,7 +358,8 @@ impl Resolver<'_> {
             }
             return Err(d);
         }
-        self.defined.insert(name.name.clone(), name.span);
+        self.defined
+            .insert(Arc::from(name.name.as_str()), name.span);
         Ok(())
     }
 
@@ -365,9 +368,10 @@ impl Resolver<'_> {
     /// (widl follows it: Wine's dxgitype.idl retypes `UINT`, dcommon.idl `POINT`); returns
     /// whether an earlier definition is shadowed.
     fn define_typedef(&mut self, name: &ast::Ident) -> R<bool> {
-        match self.defined.get(&name.name) {
+        match self.defined.get(name.name.as_str()) {
             Some(first) if first.file != name.span.file => {
-                self.defined.insert(name.name.clone(), name.span);
+                self.defined
+                    .insert(Arc::from(name.name.as_str()), name.span);
                 Ok(true)
             }
             _ => self.define(name).map(|()| false),
@@ -451,7 +455,9 @@ impl Resolver<'_> {
             }
             ast::Item::ImportLib(_) | ast::Item::Pragma(_) => None,
             ast::Item::CppQuote(s) => {
-                self.model.cpp_quotes.push((file, s.value.clone()));
+                self.model
+                    .cpp_quotes
+                    .push((file, Arc::from(s.value.as_str())));
                 None
             }
             ast::Item::Forward(f) => Some(self.forward(f)?),

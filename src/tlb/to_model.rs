@@ -138,7 +138,7 @@ struct Builder<'o> {
 impl Builder<'_> {
     fn add_file(&mut self, path: PathBuf) -> FileId {
         let id = FileId(u32::try_from(self.model.files.len()).unwrap_or(u32::MAX));
-        self.model.files.push(path);
+        Arc::make_mut(&mut self.model.files).push(path);
         id
     }
 
