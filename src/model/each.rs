@@ -4,9 +4,9 @@
 //! An input's model holds everything its imports reach, so inputs that import the same files
 //! would resolve those again and again. Instead, the files an input's leading imports reach are
 //! resolved in steps (see `resolve::leading_steps`), the inputs' steps make a tree whose nodes
-//! are the distinct beginnings ([`StepTree`]), and walking the tree resolves each beginning once,
+//! are the distinct beginnings (`StepTree`), and walking the tree resolves each beginning once,
 //! copying the state (cheaply: items are shared, see [`Model`]) only where the tree branches.
-//! The branches are shared out over the machine's cores ([`Work`]).
+//! The branches are shared out over the machine's cores (`Work`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -1,13 +1,14 @@
 //! The resolved model: plain data shared by every back end.
 //!
-//! Items live in one arena (`Vec<Item>`, addressed by [`TypeId`]); names map to ids in declaration
-//! order through `IndexMap`. Nothing here borrows source text. The rules that give meaning
+//! Items live in one arena (`Vec<Arc<Item>>`, addressed by [`TypeId`]); names map to ids in
+//! declaration order through `IndexMap`. Nothing here borrows source text; what several models
+//! resolved from the same imports hold alike, they share ([`each`] makes such models). The rules that give meaning
 //! (vtable slots, DISPIDs, retval/out classification) are computed in [`layout`], once, for every
 //! front end.
 
 mod attrs;
 pub mod automation;
-mod each;
+pub mod each;
 mod eval;
 pub mod layout;
 mod resolve;
