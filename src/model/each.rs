@@ -43,12 +43,19 @@ pub fn resolve_each(parsed: &Parsed, roots: &[FileId], each: impl Fn(usize, Resu
     let threads = threads_for(roots.len());
     std::thread::scope(|scope| {
         let (work, each) = (&work, &each);
-        for _ in 0..threads {
-            // A thread that cannot start leaves its share to the others (or to the end).
-            let _ = std::thread::Builder::new()
-                .name("idlgen-resolve".to_string())
-                .stack_size(STACK_SIZE)
-                .spawn_scoped(scope, move || work.run(each));
+        // A thread that cannot start leaves its share to the others (or to the end); one that
+        // panics, what it had (joined here, so that the panic goes no further).
+        let handles: Vec<_> = (0..threads)
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .name("idlgen-resolve".to_string())
+                    .stack_size(STACK_SIZE)
+                    .spawn_scoped(scope, move || work.run(each))
+                    .ok()
+            })
+            .collect();
+        for handle in handles {
+            let _ = handle.join();
         }
     });
     // Whatever no thread delivered (none could start, or one panicked) is resolved alone.
@@ -160,6 +167,8 @@ pub fn load_each(inputs: &[PathBuf], opts: &Options, each: impl Fn(usize, Result
             let main = move || {
                 {
                     let _loaded = Loaded(work);
+                    // Says the first part failed if it ends without saying (a panic).
+                    let _said = FirstDone(first_done);
                     let first = staged
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
@@ -180,18 +189,21 @@ pub fn load_each(inputs: &[PathBuf], opts: &Options, each: impl Fn(usize, Result
                         }
                         None => false,
                     };
-                    *first_done.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(ok);
-                    first_done.1.notify_all();
+                    FirstDone::say(first_done, ok);
                 }
                 if !helped {
                     load_rest();
                 }
                 work.run(each);
             };
-            let _ = std::thread::Builder::new()
+            let main = std::thread::Builder::new()
                 .name("idlgen-idl".to_string())
                 .stack_size(STACK_SIZE)
                 .spawn_scoped(scope, main);
+            // Joined here, so that a panic goes no further: what the thread had is loaded alone.
+            for handle in [helper, main.ok()].into_iter().flatten() {
+                let _ = handle.join();
+            }
         });
     }
     let [first, rest] = parts;
@@ -514,6 +526,26 @@ impl Drop for Busy<'_, '_> {
     }
 }
 
+/// The first part's outcome, for the thread that loads the rest: said once.
+struct FirstDone<'f>(&'f (Mutex<Option<bool>>, Condvar));
+
+impl FirstDone<'_> {
+    fn say(done: &(Mutex<Option<bool>>, Condvar), ok: bool) {
+        let mut said = done.0.lock().unwrap_or_else(|e| e.into_inner());
+        if said.is_none() {
+            *said = Some(ok);
+        }
+        drop(said);
+        done.1.notify_all();
+    }
+}
+
+impl Drop for FirstDone<'_> {
+    fn drop(&mut self) {
+        FirstDone::say(self.0, false);
+    }
+}
+
 /// Marks a thread done loading when dropped, also when loading panicked.
 struct Loaded<'w, 'c>(&'w Work<'c>);
 
@@ -604,6 +636,49 @@ mod tests {
             let alone = resolve_from(&whole, &whole.roots[index..=index]);
             assert_eq!(got, by_path(&alone), "{}", inputs[index].display());
         }
+    }
+
+    /// A panic in `each` (or in resolving) loses no input: what the thread had is made again
+    /// at the end, and the panic goes no further than the thread.
+    #[test]
+    fn a_panic_on_a_thread_loses_no_input() {
+        let dir = std::env::temp_dir().join(format!("idlgen-each-panic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let inputs: Vec<PathBuf> = (0..6)
+            .map(|i| {
+                let path = dir.join(format!("in{i}.idl"));
+                std::fs::write(
+                    &path,
+                    format!("import \"oaidl.idl\";\ntypedef long T{i};\n"),
+                )
+                .unwrap();
+                path
+            })
+            .collect();
+        let opts = Options::default();
+        let whole = idl::load_files(&inputs, &opts).unwrap();
+        for run in 0..2 {
+            let panicked = AtomicBool::new(false);
+            let got = Mutex::new(vec![0; inputs.len()]);
+            let each = |index: usize, model: Result<Model>| {
+                if index == 3 && !panicked.swap(true, Ordering::SeqCst) {
+                    panic!("the caller's callback panics once");
+                }
+                assert!(model.is_ok());
+                got.lock().unwrap_or_else(|e| e.into_inner())[index] += 1;
+            };
+            if run == 0 {
+                load_each(&inputs, &opts, each);
+            } else {
+                resolve_each(&whole, &whole.roots, each);
+            }
+            assert_eq!(
+                got.into_inner().unwrap(),
+                vec![1; inputs.len()],
+                "run {run}"
+            );
+        }
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     /// An input that does not load: every input gets the error `load_files` reports.
