@@ -199,9 +199,16 @@ pub fn load_each(inputs: &[PathBuf], opts: &Options, each: impl Fn(usize, Result
             let main = std::thread::Builder::new()
                 .name("idlgen-idl".to_string())
                 .stack_size(STACK_SIZE)
-                .spawn_scoped(scope, main);
+                .spawn_scoped(scope, main)
+                .inspect_err(|_| {
+                    // Nothing loaded: the helper must not wait for it (the inputs are loaded
+                    // alone at the end).
+                    FirstDone::say(first_done, false);
+                    drop(Loaded(work));
+                })
+                .ok();
             // Joined here, so that a panic goes no further: what the thread had is loaded alone.
-            for handle in [helper, main.ok()].into_iter().flatten() {
+            for handle in [helper, main].into_iter().flatten() {
                 let _ = handle.join();
             }
         });
