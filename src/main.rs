@@ -217,14 +217,31 @@ fn rust_dir(
     } else {
         indicatif::ProgressBar::hidden()
     };
+    // All at once where they load and resolve (each file parsed once, shared imports resolved
+    // once, on every core); a file that does not, alone in its turn, which reports its error as
+    // before. With imports the bindings name every file the model lists: one at a time.
+    let models = if with_imports {
+        Vec::new()
+    } else {
+        load_all(&files, &input.options())
+    };
+    // Generated (rustfmt most of the time) on every core; written or checked in order.
+    let mut codes = generate_all(models, opts, &bar);
     let mut mismatches = 0u8;
-    for file in &files {
+    for (k, file) in files.iter().enumerate() {
         bar.set_message(file.display().to_string());
-        let mut model = input.load(std::slice::from_ref(file))?;
-        if with_imports {
-            model.include_imported_user_files();
-        }
-        let code = generate(&model, opts)?;
+        let code = match codes.get_mut(k).and_then(Option::take) {
+            Some(code) => code?,
+            None => {
+                let mut model = input.load(std::slice::from_ref(file))?;
+                if with_imports {
+                    model.include_imported_user_files();
+                }
+                let code = generate(&model, opts)?;
+                bar.inc(1);
+                code
+            }
+        };
         let stem = file
             .file_stem()
             .map_or_else(|| "bindings".into(), |s| s.to_string_lossy().to_lowercase());
@@ -236,10 +253,54 @@ fn rust_dir(
         } else {
             idlgen::write_if_changed(&target, &code)?;
         }
-        bar.inc(1);
     }
     bar.finish_and_clear();
     Ok(mismatches)
+}
+
+/// The bindings of each model there is, made on every core; `None` where there is no model.
+fn generate_all(
+    models: Vec<Option<idlgen::model::Model>>,
+    opts: &RustOptions,
+    bar: &indicatif::ProgressBar,
+) -> Vec<Option<idlgen::Result<String>>> {
+    let jobs: Vec<(usize, idlgen::model::Model)> = models
+        .into_iter()
+        .enumerate()
+        .filter_map(|(k, m)| m.map(|m| (k, m)))
+        .collect();
+    let len = jobs.iter().map(|(k, _)| k + 1).max().unwrap_or(0);
+    let out = std::sync::Mutex::new((0..len).map(|_| None).collect::<Vec<_>>());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::thread::scope(|scope| {
+        for _ in 0..threads.min(jobs.len()) {
+            scope.spawn(|| {
+                while let Some((k, model)) =
+                    jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                {
+                    let code = generate(model, opts).map_err(idlgen::Error::from);
+                    if let Ok(mut out) = out.lock() {
+                        out[*k] = Some(code);
+                    }
+                    bar.inc(1);
+                }
+            });
+        }
+    });
+    out.into_inner().unwrap_or_default()
+}
+
+/// A model for each of `files` that loads and resolves with the others (`None` where one does
+/// not, or when loading them together fails).
+fn load_all(files: &[PathBuf], opts: &idlgen::idl::Options) -> Vec<Option<idlgen::model::Model>> {
+    let models = std::sync::Mutex::new(vec![None; files.len()]);
+    idlgen::model::load_each(files, opts, |k, model| {
+        if let (Ok(model), Ok(mut models)) = (model, models.lock()) {
+            models[k] = Some(model);
+        }
+    });
+    models.into_inner().unwrap_or_default()
 }
 
 /// Compares a file on disk with what would be generated; prints a short summary when they

@@ -181,6 +181,12 @@ fn a_directory_input_generates_one_file_per_idl() {
     let certcli = std::fs::read_to_string(dir.join("certcli.rs")).expect("certcli.rs");
     assert!(certif.contains("pub struct ICertServerExit("));
     assert!(certcli.contains("pub struct CCertServerExit;"));
+    // The files loaded together (certcli.idl imports certif.idl) give what each gives alone.
+    for (name, together) in [("certif", &certif), ("certcli", &certcli)] {
+        let (code, alone, err) = idlgen(&["rust", &format!("fixtures/certif/{name}.idl")]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(&alone, together, "{name}.idl");
+    }
     let (code, _, err) = idlgen(&["rust", "fixtures/certif", "-o", out, "--check"]);
     assert_eq!(code, 0, "{err}");
     std::fs::write(dir.join("certcli.rs"), "stale").expect("write");

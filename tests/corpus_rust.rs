@@ -122,6 +122,7 @@ fn generated_rust_of_every_corpus_file_is_rustfmt_clean() {
         return;
     };
     let (mut checked, mut failed) = (0, Vec::new());
+    let mut alone = Vec::new();
     for idl in &idls {
         let Some(code) = bindings(idl, false) else {
             continue;
@@ -130,6 +131,7 @@ fn generated_rust_of_every_corpus_file_is_rustfmt_clean() {
         if let Err(e) = rustfmt_check(&code) {
             failed.push(format!("{}:\n{e}", idl.display()));
         }
+        alone.push((idl.clone(), code));
     }
     println!(
         "{checked} corpus files: generated Rust parses and is rustfmt-clean for {}",
@@ -137,6 +139,27 @@ fn generated_rust_of_every_corpus_file_is_rustfmt_clean() {
     );
     assert!(checked >= 200, "only {checked} files generated");
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+    // The same files loaded together (`model::load_each`, as `idlgen rust DIR` does) give the
+    // same bindings, byte for byte.
+    let inputs: Vec<PathBuf> = alone.iter().map(|(idl, _)| idl.clone()).collect();
+    let together = std::sync::Mutex::new(vec![None; inputs.len()]);
+    idlgen::model::load_each(&inputs, &options(), |k, model| {
+        let model = model.unwrap_or_else(|e| panic!("{}: {e}", inputs[k].display()));
+        let code = generate(&model, &RustOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        together.lock().unwrap()[k] = Some(code);
+    });
+    let together = together.into_inner().unwrap();
+    for ((idl, alone), together) in alone.iter().zip(together) {
+        assert!(
+            together.as_deref() == Some(alone.as_str()),
+            "{}: loaded with the others, the bindings differ",
+            idl.display()
+        );
+    }
+    println!(
+        "{} corpus files: the same bindings loaded one at a time and all together",
+        alone.len()
+    );
 }
 
 /// Type-checks the bindings of `files` (with their imports), one module each, in a scratch crate
