@@ -489,14 +489,8 @@ impl<'o> Session<'o> {
                     None => Took::InOrder,
                 };
                 let file = match took {
-                    Took::Early(early) => {
-                        self.active.insert(id);
-                        self.adopt(id, *early)?
-                    }
-                    Took::InOrder => {
-                        self.active.insert(id);
-                        self.preprocess_and_parse(id)?
-                    }
+                    Took::Early(early) => self.adopt(id, *early)?,
+                    Took::InOrder => self.preprocess_and_parse(id)?,
                     Took::Deferred => return Ok(false),
                 };
                 (file, Vec::new())

@@ -15,8 +15,8 @@ use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
 
 use super::Model;
 use super::resolve::{
-    Resolver, STACK_SIZE, State, file_map, leading_steps, resolve_after_imports, resolve_alone,
-    resolve_from,
+    Resolver, STACK_SIZE, State, file_map, leading_steps, resolve_after_imports, resolve_from,
+    resolve_parts,
 };
 use crate::diag::{FileId, Result};
 use crate::idl::{self, Options, Parsed, ast};
@@ -284,7 +284,7 @@ impl<'p> Ctx<'p> {
         let &(index, root) = self.inputs.get(m)?;
         Some((
             index,
-            resolve_alone(&self.parsed.sources, &self.files, root),
+            resolve_parts(&self.parsed.sources, &self.files, &[root], &[]),
         ))
     }
 }
@@ -592,6 +592,19 @@ mod tests {
         Some((inputs, opts))
     }
 
+    /// A fresh directory for a test's files, and a writer of files into it.
+    fn scratch(tag: &str) -> (PathBuf, impl Fn(&str, &str) -> PathBuf) {
+        let dir = std::env::temp_dir().join(format!("idlgen-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let at = dir.clone();
+        let write = move |name: &str, text: &str| {
+            let path = at.join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        (dir, write)
+    }
+
     /// A model as text, its files named by path rather than by id (`load_each` may number
     /// them otherwise than `load_files`), without the list of every file read.
     fn by_path(model: &Result<Model>) -> String {
@@ -625,41 +638,84 @@ mod tests {
         out
     }
 
-    /// `load_each` gives every input of the Wine corpus the model `resolve_from` gives it after
-    /// `load_files` of them all, whether or not an input was left for the second part.
+    /// `resolve_each` gives every input of the Wine corpus the very model `resolve_from` does;
+    /// `load_each` gives each the model `resolve_from` gives it after `load_files` of them all,
+    /// whether or not an input was left for the second part (files named by path).
     #[test]
-    fn load_each_matches_load_files_then_resolve_from_on_the_corpus() {
+    fn resolve_each_and_load_each_match_resolve_from_on_the_corpus() {
         let Some((inputs, opts)) = corpus() else {
             return;
         };
         assert!(inputs.len() > 100, "{} inputs", inputs.len());
         let whole = idl::load_files(&inputs, &opts).unwrap();
-        let got = Mutex::new(vec![None; inputs.len()]);
-        load_each(&inputs, &opts, |index, model| {
-            got.lock().unwrap()[index] = Some(by_path(&model));
+        let resolved = Mutex::new(vec![None; whole.roots.len()]);
+        resolve_each(&whole, &whole.roots, |index, model| {
+            resolved.lock().unwrap()[index] = Some(model);
         });
-        for (index, got) in got.into_inner().unwrap().into_iter().enumerate() {
-            let got = got.unwrap_or_else(|| panic!("input {index} not delivered"));
+        let loaded = Mutex::new(vec![None; inputs.len()]);
+        load_each(&inputs, &opts, |index, model| {
+            loaded.lock().unwrap()[index] = Some(by_path(&model));
+        });
+        let (resolved, loaded) = (resolved.into_inner().unwrap(), loaded.into_inner().unwrap());
+        for (index, (resolved, loaded)) in resolved.into_iter().zip(loaded).enumerate() {
+            let name = inputs[index].display();
             let alone = resolve_from(&whole, &whole.roots[index..=index]);
-            assert_eq!(got, by_path(&alone), "{}", inputs[index].display());
+            let resolved = resolved.unwrap_or_else(|| panic!("{name}: not resolved"));
+            assert_eq!(format!("{resolved:?}"), format!("{alone:?}"), "{name}");
+            let loaded = loaded.unwrap_or_else(|| panic!("{name}: not loaded"));
+            assert_eq!(loaded, by_path(&alone), "{name}");
         }
+    }
+
+    /// Inputs whose shared leading steps fail each get the error `resolve_from` gives them, and
+    /// inputs beside them (sharing some steps, or none) still get their models.
+    #[test]
+    fn resolve_each_reports_a_failing_shared_step_to_every_input_below_it() {
+        let (dir, write) = scratch("each");
+        write("base.idl", "typedef long BASE;\n");
+        write("bad.idl", "import \"base.idl\";\ntypedef MISSING BAD;\n");
+        let inputs = [
+            write(
+                "a.idl",
+                "import \"base.idl\"; import \"bad.idl\";\ntypedef BAD A;\n",
+            ),
+            write("b.idl", "import \"bad.idl\";\ntypedef BASE B;\n"),
+            write("c.idl", "import \"base.idl\";\ntypedef BASE C;\n"),
+            write("d.idl", "typedef long D;\n"),
+        ];
+        let parsed = idl::load_files(&inputs, &Options::default()).unwrap();
+        let each = Mutex::new(vec![None; parsed.roots.len()]);
+        resolve_each(&parsed, &parsed.roots, |index, model| {
+            each.lock().unwrap()[index] = Some(format!("{model:?}"));
+        });
+        let each = each.into_inner().unwrap();
+        for (index, &root) in parsed.roots.iter().enumerate() {
+            let alone = format!("{:?}", resolve_from(&parsed, &[root]));
+            assert_eq!(
+                each[index].as_deref(),
+                Some(alone.as_str()),
+                "input {index}"
+            );
+            assert_eq!(
+                alone.contains("MISSING"),
+                index < 2,
+                "input {index}: {alone}"
+            );
+        }
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     /// A panic in `each` (or in resolving) loses no input: what the thread had is made again
     /// at the end, and the panic goes no further than the thread.
     #[test]
     fn a_panic_on_a_thread_loses_no_input() {
-        let dir = std::env::temp_dir().join(format!("idlgen-each-panic-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let (dir, write) = scratch("each-panic");
         let inputs: Vec<PathBuf> = (0..6)
             .map(|i| {
-                let path = dir.join(format!("in{i}.idl"));
-                std::fs::write(
-                    &path,
-                    format!("import \"oaidl.idl\";\ntypedef long T{i};\n"),
+                write(
+                    &format!("in{i}.idl"),
+                    &format!("import \"oaidl.idl\";\ntypedef long T{i};\n"),
                 )
-                .unwrap();
-                path
             })
             .collect();
         let opts = Options::default();
@@ -691,13 +747,7 @@ mod tests {
     /// An input that does not load: every input gets the error `load_files` reports.
     #[test]
     fn load_each_gives_a_load_error_to_every_input() {
-        let dir = std::env::temp_dir().join(format!("idlgen-load-each-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let write = |name: &str, text: &str| {
-            let path = dir.join(name);
-            std::fs::write(&path, text).unwrap();
-            path
-        };
+        let (dir, write) = scratch("load-each");
         let inputs = [
             write("good.idl", "typedef long GOOD;\n"),
             write("bad.idl", "typedef long;\n"),

@@ -57,30 +57,26 @@ fn resolve_files(
 }
 
 fn resolve_here(parsed: &Parsed, roots: &[FileId], everything: bool) -> crate::diag::Result<Model> {
-    let files = file_map(parsed);
-    let mut r = Resolver::new(&parsed.sources, &files, State::empty(&parsed.sources));
+    let then: &[ast::File] = if everything { &parsed.files } else { &[] };
+    resolve_parts(&parsed.sources, &file_map(parsed), roots, then)
+}
+
+/// Resolution from the parts of a [`Parsed`], on this thread: from the inputs, each import in
+/// place; then any file of `then` no input reached.
+pub(super) fn resolve_parts(
+    sources: &SourceMap,
+    files: &HashMap<FileId, &ast::File>,
+    roots: &[FileId],
+    then: &[ast::File],
+) -> crate::diag::Result<Model> {
+    let mut r = Resolver::new(sources, files, State::empty(sources));
     r.model.roots = roots.to_vec();
-    // From the inputs, each import in place; then any file no input reached.
     for &root in roots {
         r.file(root)?;
     }
-    if everything {
-        for file in &parsed.files {
-            r.file(file.id)?;
-        }
+    for file in then {
+        r.file(file.id)?;
     }
-    r.finish()
-}
-
-/// [`resolve_from`]`(parsed, &[root])` from the parts of a [`Parsed`], on this thread.
-pub(super) fn resolve_alone(
-    sources: &SourceMap,
-    files: &HashMap<FileId, &ast::File>,
-    root: FileId,
-) -> crate::diag::Result<Model> {
-    let mut r = Resolver::new(sources, files, State::empty(sources));
-    r.model.roots = vec![root];
-    r.file(root)?;
     r.finish()
 }
 
@@ -1305,105 +1301,4 @@ impl Resolver<'_> {
 
 fn same_kind(a: &ItemKind, b: &ItemKind) -> bool {
     std::mem::discriminant(a) == std::mem::discriminant(b)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::resolve_each;
-
-    /// Inputs whose shared leading steps fail each get the error `resolve_from` gives them, and
-    /// inputs beside them (sharing some steps, or none) still get their models.
-    #[test]
-    fn resolve_each_reports_a_failing_shared_step_to_every_input_below_it() {
-        let dir = std::env::temp_dir().join(format!("idlgen-each-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let write = |name: &str, text: &str| {
-            let path = dir.join(name);
-            std::fs::write(&path, text).unwrap();
-            path
-        };
-        write("base.idl", "typedef long BASE;\n");
-        write("bad.idl", "import \"base.idl\";\ntypedef MISSING BAD;\n");
-        let inputs = [
-            write(
-                "a.idl",
-                "import \"base.idl\"; import \"bad.idl\";\ntypedef BAD A;\n",
-            ),
-            write("b.idl", "import \"bad.idl\";\ntypedef BASE B;\n"),
-            write("c.idl", "import \"base.idl\";\ntypedef BASE C;\n"),
-            write("d.idl", "typedef long D;\n"),
-        ];
-        let parsed = crate::idl::load_files(&inputs, &crate::idl::Options::default()).unwrap();
-        let each = std::sync::Mutex::new(vec![None; parsed.roots.len()]);
-        resolve_each(&parsed, &parsed.roots, |index, model| {
-            each.lock().unwrap()[index] = Some(format!("{model:?}"));
-        });
-        let each = each.into_inner().unwrap();
-        for (index, &root) in parsed.roots.iter().enumerate() {
-            let alone = format!("{:?}", resolve_from(&parsed, &[root]));
-            assert_eq!(
-                each[index].as_deref(),
-                Some(alone.as_str()),
-                "input {index}"
-            );
-            assert_eq!(
-                alone.contains("MISSING"),
-                index < 2,
-                "input {index}: {alone}"
-            );
-        }
-        std::fs::remove_dir_all(&dir).ok();
-    }
-
-    /// `resolve_each` gives every input of the Wine corpus the very model `resolve_from` does.
-    #[test]
-    fn resolve_each_matches_resolve_from_on_the_corpus() {
-        let dir = PathBuf::from("/usr/include/wine/wine/windows");
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            return;
-        };
-        let mut inputs: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "idl"))
-            .collect();
-        inputs.sort();
-        let opts = crate::idl::Options {
-            include_dirs: vec![dir],
-            ..crate::idl::Options::default()
-        };
-        // Files that do not load alone (fragments, WinRT) are left out; the rest load together.
-        let inputs: Vec<PathBuf> = inputs
-            .into_iter()
-            .filter(|i| {
-                crate::idl::load_files(std::slice::from_ref(i), &opts)
-                    .is_ok_and(|p| resolve(&p).is_ok())
-            })
-            .collect();
-        assert!(inputs.len() > 100, "{} inputs", inputs.len());
-        let Ok(parsed) = crate::idl::load_files(&inputs, &opts) else {
-            panic!("the corpus does not load");
-        };
-        let each = std::sync::Mutex::new(vec![None; parsed.roots.len()]);
-        resolve_each(&parsed, &parsed.roots, |index, model| {
-            if let Ok(mut each) = each.lock() {
-                each[index] = Some(format!("{model:?}"));
-            }
-        });
-        let each = each.into_inner().unwrap_or_default();
-        assert_eq!(each.len(), parsed.roots.len());
-        for (model, &root) in each.iter().zip(&parsed.roots) {
-            let alone = resolve_from(&parsed, &[root]);
-            assert_eq!(
-                Some(format!("{alone:?}")),
-                *model,
-                "{}",
-                parsed
-                    .sources
-                    .get(root)
-                    .map_or(String::new(), |f| f.path.display().to_string())
-            );
-        }
-    }
 }
