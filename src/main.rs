@@ -264,13 +264,12 @@ fn generate_all(
     opts: &RustOptions,
     bar: &indicatif::ProgressBar,
 ) -> Vec<Option<idlgen::Result<String>>> {
+    let out = std::sync::Mutex::new((0..models.len()).map(|_| None).collect::<Vec<_>>());
     let jobs: Vec<(usize, idlgen::model::Model)> = models
         .into_iter()
         .enumerate()
         .filter_map(|(k, m)| m.map(|m| (k, m)))
         .collect();
-    let len = jobs.iter().map(|(k, _)| k + 1).max().unwrap_or(0);
-    let out = std::sync::Mutex::new((0..len).map(|_| None).collect::<Vec<_>>());
     let next = std::sync::atomic::AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     std::thread::scope(|scope| {
