@@ -69,7 +69,8 @@ pub fn resolve_each(parsed: &Parsed, roots: &[FileId], each: impl Fn(usize, Resu
 /// Reads, preprocesses, parses and resolves each of `inputs` into a model of its own, the same
 /// as [`resolve_from`] gives for it after [`idl::load_files`]`(inputs, opts)`; hands each to
 /// `each` with the input's index as soon as it is made (on one of several threads, in no set
-/// order). If loading fails, the inputs not yet handed over get that error.
+/// order), once every input is loaded. If loading fails, every input gets that error, as
+/// [`idl::load_files`] fails.
 ///
 /// Parsed as [`idl::load_files`] parses (every file once; a helper thread parses the largest
 /// inputs ahead), then resolved as [`resolve_each`] resolves; but an input the helper is still
@@ -79,25 +80,11 @@ pub fn resolve_each(parsed: &Parsed, roots: &[FileId], each: impl Fn(usize, Resu
 /// on two threads at the end.
 pub fn load_each(inputs: &[PathBuf], opts: &Options, each: impl Fn(usize, Result<Model>) + Sync) {
     let delivered = flags(inputs.len());
-    let deliver = |index: usize, model: Result<Model>| {
-        each(index, model);
-        if let Some(d) = delivered.get(index) {
-            d.store(true, Ordering::Release);
-        }
-    };
-    let fail_rest = |e: &crate::diag::Error, part: Option<&[FileId]>, roots: &[FileId]| {
-        for (index, root) in roots.iter().enumerate() {
-            let in_part = part.is_none_or(|p| p.contains(root));
-            if in_part && !delivered[index].load(Ordering::Acquire) {
-                deliver(index, Err(e.clone()));
-            }
-        }
-    };
     let staged = match idl::Staged::new(inputs, opts) {
         Ok(s) => s,
         Err(e) => {
             for index in 0..inputs.len() {
-                deliver(index, Err(e.clone()));
+                each(index, Err(e.clone()));
             }
             return;
         }
@@ -112,9 +99,11 @@ pub fn load_each(inputs: &[PathBuf], opts: &Options, each: impl Fn(usize, Result
     let staged = Mutex::new(Some(staged));
     {
         let ctxs: [OnceLock<Ctx<'_>>; 2] = [OnceLock::new(), OnceLock::new()];
-        let work = Work::new(&delivered, 2);
+        // Models made before the second part is loaded are held until it is: whether it loads
+        // must not depend on which inputs happened to be in the first part.
+        let work = Work::new(&delivered, 2).holding();
         let (work, ahead, parts, ctxs, roots) = (&work, &ahead, &parts, &ctxs, &roots[..]);
-        let (staged, first_done, fail_rest, each) = (&staged, &first_done, &fail_rest, &each);
+        let (staged, first_done, each) = (&staged, &first_done, &each);
         // The inputs of a part, with their indices.
         let part_inputs = |part: &Parsed| -> Vec<(usize, FileId)> {
             let set: std::collections::HashSet<FileId> = part.roots.iter().copied().collect();
@@ -134,21 +123,14 @@ pub fn load_each(inputs: &[PathBuf], opts: &Options, each: impl Fn(usize, Result
             drop(ok);
             let rest = staged.lock().unwrap_or_else(|e| e.into_inner()).take();
             match rest.and_then(idl::Staged::load_rest) {
-                None => {}
+                None => work.release(each),
                 Some(Ok(p)) => {
                     let p = parts[1].get_or_init(|| p);
                     let ctx = ctxs[1].get_or_init(|| Ctx::new(p, parts[0].get(), part_inputs(p)));
                     work.start(ctx);
+                    work.release(each);
                 }
-                Some(Err(e)) => {
-                    let first: Vec<FileId> = parts[0].get().map_or(Vec::new(), |p| p.roots.clone());
-                    let rest: Vec<FileId> = roots
-                        .iter()
-                        .copied()
-                        .filter(|r| !first.contains(r))
-                        .collect();
-                    fail_rest(&e, Some(&rest), roots);
-                }
+                Some(Err(e)) => work.fail(&e, each),
             }
         };
         std::thread::scope(|scope| {
@@ -184,7 +166,7 @@ pub fn load_each(inputs: &[PathBuf], opts: &Options, each: impl Fn(usize, Result
                             true
                         }
                         Some(Err(e)) => {
-                            fail_rest(&e, None, roots);
+                            work.fail(&e, each);
                             false
                         }
                         None => false,
@@ -366,6 +348,17 @@ struct Work<'c> {
     ready: Condvar,
     /// Which inputs' models have been handed over.
     delivered: &'c [AtomicBool],
+    /// What becomes of a model made (see [`Work::holding`]).
+    hand: Mutex<Hand>,
+}
+
+enum Hand {
+    /// Handed over.
+    Over,
+    /// Held, with those made so far.
+    Held(Vec<(usize, Result<Model>)>),
+    /// Dropped: loading failed, every input got the error.
+    Dropped,
 }
 
 fn flags(n: usize) -> Vec<AtomicBool> {
@@ -390,6 +383,46 @@ impl<'c> Work<'c> {
             }),
             ready: Condvar::new(),
             delivered,
+            hand: Mutex::new(Hand::Over),
+        }
+    }
+
+    /// Models are held, not handed over, until [`Work::release`] or [`Work::fail`].
+    fn holding(self) -> Work<'c> {
+        *self.hand_lock() = Hand::Held(Vec::new());
+        self
+    }
+
+    fn hand_lock(&self) -> MutexGuard<'_, Hand> {
+        self.hand.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Hands over the models held, and the others as they are made.
+    fn release(&self, each: &(impl Fn(usize, Result<Model>) + Sync)) {
+        let held = {
+            let mut hand = self.hand_lock();
+            match &mut *hand {
+                Hand::Held(held) => {
+                    let held = std::mem::take(held);
+                    *hand = Hand::Over;
+                    held
+                }
+                Hand::Over | Hand::Dropped => Vec::new(),
+            }
+        };
+        for (index, model) in held {
+            self.hand_over(each, index, model);
+        }
+    }
+
+    /// Gives every input not handed over the error `e`, and drops every model made, held or
+    /// still to come.
+    fn fail(&self, e: &crate::diag::Error, each: &(impl Fn(usize, Result<Model>) + Sync)) {
+        drop(std::mem::replace(&mut *self.hand_lock(), Hand::Dropped));
+        for (index, d) in self.delivered.iter().enumerate() {
+            if !d.load(Ordering::Acquire) {
+                self.hand_over(each, index, Err(e.clone()));
+            }
         }
     }
 
@@ -433,7 +466,22 @@ impl<'c> Work<'c> {
         self.ready.notify_one();
     }
 
+    /// Hands `m` over, holds it (see [`Work::holding`]), or drops it after a failed load.
     fn deliver(
+        &self,
+        each: &(impl Fn(usize, Result<Model>) + Sync),
+        index: usize,
+        m: Result<Model>,
+    ) {
+        match &mut *self.hand_lock() {
+            Hand::Held(held) => return held.push((index, m)),
+            Hand::Dropped => return,
+            Hand::Over => {}
+        }
+        self.hand_over(each, index, m);
+    }
+
+    fn hand_over(
         &self,
         each: &(impl Fn(usize, Result<Model>) + Sync),
         index: usize,
