@@ -123,12 +123,12 @@ pub fn load_each(inputs: &[PathBuf], opts: &Options, each: impl Fn(usize, Result
             drop(ok);
             let rest = staged.lock().unwrap_or_else(|e| e.into_inner()).take();
             match rest.and_then(idl::Staged::load_rest) {
-                None => work.release(each),
+                None => work.release(),
                 Some(Ok(p)) => {
                     let p = parts[1].get_or_init(|| p);
                     let ctx = ctxs[1].get_or_init(|| Ctx::new(p, parts[0].get(), part_inputs(p)));
                     work.start(ctx);
-                    work.release(each);
+                    work.release();
                 }
                 Some(Err(e)) => work.fail(&e, each),
             }
@@ -352,13 +352,23 @@ struct Work<'c> {
     hand: Mutex<Hand>,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Hand {
     /// Handed over.
     Over,
-    /// Held, with those made so far.
-    Held(Vec<(usize, Result<Model>)>),
+    /// Held, each by the thread that made it (in [`HELD`]).
+    Held,
     /// Dropped: loading failed, every input got the error.
     Dropped,
+}
+
+thread_local! {
+    /// The models this thread made while they are held (see [`Work::holding`]): each is handed
+    /// over or dropped on the thread that made it, so that its memory goes back to the
+    /// allocator arena it came from (freeing from another thread contends with it).
+    static HELD: std::cell::RefCell<Vec<(usize, Result<Model>)>> = const {
+        std::cell::RefCell::new(Vec::new())
+    };
 }
 
 fn flags(n: usize) -> Vec<AtomicBool> {
@@ -389,7 +399,7 @@ impl<'c> Work<'c> {
 
     /// Models are held, not handed over, until [`Work::release`] or [`Work::fail`].
     fn holding(self) -> Work<'c> {
-        *self.hand_lock() = Hand::Held(Vec::new());
+        *self.hand_lock() = Hand::Held;
         self
     }
 
@@ -397,31 +407,35 @@ impl<'c> Work<'c> {
         self.hand.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Hands over the models held, and the others as they are made.
-    fn release(&self, each: &(impl Fn(usize, Result<Model>) + Sync)) {
-        let held = {
-            let mut hand = self.hand_lock();
-            match &mut *hand {
-                Hand::Held(held) => {
-                    let held = std::mem::take(held);
-                    *hand = Hand::Over;
-                    held
-                }
-                Hand::Over | Hand::Dropped => Vec::new(),
-            }
-        };
-        for (index, model) in held {
-            self.hand_over(each, index, model);
+    /// Models are handed over as they are made, and those held as their threads come to
+    /// [`Work::flush`].
+    fn release(&self) {
+        let mut hand = self.hand_lock();
+        if *hand == Hand::Held {
+            *hand = Hand::Over;
         }
     }
 
-    /// Gives every input not handed over the error `e`, and drops every model made, held or
-    /// still to come.
+    /// Gives every input not handed over the error `e`; every model made, held or still to
+    /// come, is dropped.
     fn fail(&self, e: &crate::diag::Error, each: &(impl Fn(usize, Result<Model>) + Sync)) {
-        drop(std::mem::replace(&mut *self.hand_lock(), Hand::Dropped));
+        *self.hand_lock() = Hand::Dropped;
         for (index, d) in self.delivered.iter().enumerate() {
             if !d.load(Ordering::Acquire) {
                 self.hand_over(each, index, Err(e.clone()));
+            }
+        }
+    }
+
+    /// Hands over (or drops) the models this thread holds, once they are no longer held.
+    fn flush(&self, each: &(impl Fn(usize, Result<Model>) + Sync)) {
+        let hand = *self.hand_lock();
+        if hand == Hand::Held {
+            return;
+        }
+        for (index, model) in HELD.with(|held| std::mem::take(&mut *held.borrow_mut())) {
+            if hand == Hand::Over {
+                self.hand_over(each, index, model);
             }
         }
     }
@@ -473,12 +487,12 @@ impl<'c> Work<'c> {
         index: usize,
         m: Result<Model>,
     ) {
-        match &mut *self.hand_lock() {
-            Hand::Held(held) => return held.push((index, m)),
-            Hand::Dropped => return,
-            Hand::Over => {}
+        let hand = *self.hand_lock();
+        match hand {
+            Hand::Held => HELD.with(|held| held.borrow_mut().push((index, m))),
+            Hand::Dropped => {}
+            Hand::Over => self.hand_over(each, index, m),
         }
-        self.hand_over(each, index, m);
     }
 
     fn hand_over(
@@ -495,7 +509,10 @@ impl<'c> Work<'c> {
 
     /// Runs tasks until none is left.
     fn run(&self, each: &(impl Fn(usize, Result<Model>) + Sync)) {
-        while let Some(task) = self.take() {
+        while let Some(task) = {
+            self.flush(each);
+            self.take()
+        } {
             let _busy = Busy(self);
             match task {
                 Task::Node(ctx, node, state) => self.node(ctx, node, *state, each),
@@ -506,6 +523,8 @@ impl<'c> Work<'c> {
                 }
             }
         }
+        // Loading is over: nothing is held any more.
+        self.flush(each);
     }
 
     /// Resolves `node`'s step on `state`, then its inputs, then its children: all but the first
