@@ -133,6 +133,7 @@ static ATTRIBUTES: &[(&str, Form)] = &[
     ("immediatebind", Flag),
     ("implicit_handle", TypeAndName),
     ("in", Flag),
+    ("input_sync", Flag),
     ("last_is", Exprs),
     ("lcid", OptExpr),
     ("length_is", Exprs),

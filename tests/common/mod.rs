@@ -3,3 +3,4 @@
 
 pub mod c_header;
 pub mod golden;
+pub mod sdk;
