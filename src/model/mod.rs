@@ -13,6 +13,7 @@ pub mod each;
 mod eval;
 pub mod layout;
 mod resolve;
+pub mod size;
 
 use std::sync::Arc;
 
