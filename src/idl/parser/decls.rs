@@ -565,14 +565,15 @@ fn winrt<'a, O>(i: Input<'a>, word: &str) -> PResult<'a, O> {
     ))
 }
 
-/// `const TYPE NAME = VALUE;`
+/// `const TYPE NAME = VALUE;`, and MIDL's arrays of characters, `const WCHAR NAME[] = L"...";`.
 fn constant(i: Input<'_>, start: Span) -> PResult<'_, Item> {
     let (i, _) = kw("const")(i)?;
     let (i, mut ty) = expect("a type", type_spec)(i)?;
     let (i, ptrs) = pointers(i)?;
     ty.pointers = ptrs;
-    ty.span = ty.span.to(i.prev_span());
     let (i, name) = expect("a constant name", ident)(i)?;
+    let (i, ()) = super::types::array_dims(i, &mut ty.arrays)?;
+    ty.span = ty.span.to(i.prev_span());
     let (i, _) = close(P::Assign, "in constant declaration", i)?;
     let (i, value) = expect("a value", expr)(i)?;
     let span = start.to(i.prev_span());

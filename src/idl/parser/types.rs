@@ -383,22 +383,7 @@ pub(crate) fn declarator<'a>(
             Err(e) => return Err(e),
         },
     };
-    while i.is_punct(P::LBracket) {
-        let inner = i.advance(1);
-        let (rest, dim) = if inner.is_punct(P::RBracket) {
-            (inner, ArrayDim::Open)
-        } else if inner.is_punct(P::Star)
-            && inner.peek_at(1).is_some_and(|t| t.is_punct(P::RBracket))
-        {
-            (inner.advance(1), ArrayDim::Star)
-        } else {
-            let (rest, e) = expect("an array bound", expr)(inner)?;
-            (rest, ArrayDim::Fixed(e))
-        };
-        let (rest, _) = close(P::RBracket, "to close the array bound", rest)?;
-        ty.arrays.push(dim);
-        i = rest;
-    }
+    i = array_dims(i, &mut ty.arrays)?.0;
     ty.span = ty.span.to(i.prev_span());
     Ok((
         i,
@@ -812,4 +797,25 @@ fn safearray(i: Input<'_>) -> PResult<'_, TypeSpec> {
 /// Whether an expression is a bare string (for attribute argument checks).
 pub(crate) fn is_string(e: &Expr) -> bool {
     matches!(e, Expr::Str(_))
+}
+
+/// A declarator's array bounds, `[]`, `[*]` or `[N]`, any number of them, added to `arrays`.
+pub(super) fn array_dims<'a>(mut i: Input<'a>, arrays: &mut Vec<ArrayDim>) -> PResult<'a, ()> {
+    while i.is_punct(P::LBracket) {
+        let inner = i.advance(1);
+        let (rest, dim) = if inner.is_punct(P::RBracket) {
+            (inner, ArrayDim::Open)
+        } else if inner.is_punct(P::Star)
+            && inner.peek_at(1).is_some_and(|t| t.is_punct(P::RBracket))
+        {
+            (inner.advance(1), ArrayDim::Star)
+        } else {
+            let (rest, e) = expect("an array bound", expr)(inner)?;
+            (rest, ArrayDim::Fixed(e))
+        };
+        let (rest, _) = close(P::RBracket, "to close the array bound", rest)?;
+        arrays.push(dim);
+        i = rest;
+    }
+    Ok((i, ()))
 }
