@@ -217,9 +217,15 @@ fn is_base_file(path: &std::path::Path) -> bool {
         || path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
             crate::idl::builtin_files()
                 .iter()
+                .chain(&SDK_BASE_PARTS)
                 .any(|b| b.eq_ignore_ascii_case(n))
         })
 }
+
+/// The files into which the Windows SDK splits the base set, part of it like the five: `unknwn.idl`
+/// `#include`s `unknwnbase.idl` (IUnknown itself), `objidl.idl` `#include`s `objidlbase.idl`, and
+/// `wtypesbase.idl` imports the C headers `basetsd.h` and `guiddef.h` (GUID, INT_PTR...).
+const SDK_BASE_PARTS: [&str; 4] = ["unknwnbase.idl", "objidlbase.idl", "basetsd.h", "guiddef.h"];
 
 impl State {
     /// Nothing resolved yet.
