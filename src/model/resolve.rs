@@ -242,6 +242,11 @@ impl State {
                 .filter(|(_, f)| is_base_file(&f.path))
                 .map(|(id, _)| id)
                 .collect(),
+            implicit_files: sources
+                .files()
+                .filter(|(_, f)| f.implicit_only && !is_base_file(&f.path))
+                .map(|(id, _)| id)
+                .collect(),
             ..Model::default()
         };
         State {
