@@ -4,9 +4,11 @@
 //! `IUnknown` with the `import "unknwn.idl";` that declares it inside its own body (the SDK's
 //! RrasCfg.Idl, CertMod.Idl), and a typedef may name an interface that the file defines further
 //! down (`typedef [unique] IMultiQI *LPMULTIQI;` in ObjIdlbase.Idl). idlgen resolves in file
-//! order, so only when a name is not (yet) known does it look further:
-//! 1. the imports still to come of every file being resolved are resolved now (hoisted);
-//! 2. a declaration later in a file being resolved is taken ahead of its place: an interface,
+//! order, so only when a name is not (yet) known does it look further, in the file where the
+//! name is used (never in its importers: a file resolves alike whoever imports it, so inputs
+//! that share imports share their resolution):
+//! 1. that file's imports still to come are resolved now (hoisted);
+//! 2. a declaration later in that file is taken ahead of its place: an interface,
 //!    dispinterface or coclass as if forward-declared where it was first used (its definition
 //!    fills the item in later, as after `interface IFoo;`), any other declaration (typedef,
 //!    struct, union, enum and its values, const) resolved there and then, and skipped when the

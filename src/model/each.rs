@@ -639,14 +639,37 @@ mod tests {
     /// The Wine corpus's stand-alone inputs (not fragments, not WinRT), where installed.
     fn corpus() -> Option<(Vec<PathBuf>, Options)> {
         let dir = PathBuf::from("/usr/include/wine/wine/windows");
-        let mut inputs: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .ok()?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "idl"))
-            .collect();
+        inputs_that_load(std::slice::from_ref(&dir), vec![dir.clone()])
+    }
+
+    /// The Windows SDK's um/ and shared/ inputs that load alone (`../shared/winsdk`, or
+    /// `IDLGEN_SDK_INCLUDE`), where present.
+    fn sdk_corpus() -> Option<(Vec<PathBuf>, Options)> {
+        let sdk = match std::env::var_os("IDLGEN_SDK_INCLUDE") {
+            Some(dir) => PathBuf::from(dir),
+            None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/winsdk/10.0.16299.0"),
+        };
+        let include = ["um", "shared", "winrt"].map(|d| sdk.join(d)).to_vec();
+        inputs_that_load(&include[..2], include.clone())
+    }
+
+    /// The .idl files (any letter case) of `dirs` that load and resolve alone with `include`.
+    fn inputs_that_load(
+        dirs: &[PathBuf],
+        include: Vec<PathBuf>,
+    ) -> Option<(Vec<PathBuf>, Options)> {
+        let mut inputs: Vec<PathBuf> = Vec::new();
+        for dir in dirs {
+            inputs.extend(
+                std::fs::read_dir(dir)
+                    .ok()?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("idl"))),
+            );
+        }
         inputs.sort();
         let opts = Options {
-            include_dirs: vec![dir],
+            include_dirs: include,
             ..Options::default()
         };
         let inputs: Vec<PathBuf> = inputs
@@ -711,16 +734,37 @@ mod tests {
     #[test]
     fn resolve_each_and_load_each_match_resolve_from_on_the_corpus() {
         let Some((inputs, opts)) = corpus() else {
+            assert!(std::env::var_os("CI").is_none(), "CI must have libwine-dev");
+            println!("SKIPPED: Wine's IDL corpus is not installed");
             return;
         };
+        each_matches_resolve_from(&inputs, &opts);
+    }
+
+    /// The same on the real Windows SDK, whose inputs start with `cpp_quote`s before their
+    /// imports (recorded after them either way: see `leading_imports`).
+    #[test]
+    fn resolve_each_and_load_each_match_resolve_from_on_the_sdk() {
+        let Some((inputs, opts)) = sdk_corpus() else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must have ../shared/winsdk"
+            );
+            println!("SKIPPED: no Windows SDK at ../shared/winsdk/10.0.16299.0");
+            return;
+        };
+        each_matches_resolve_from(&inputs, &opts);
+    }
+
+    fn each_matches_resolve_from(inputs: &[PathBuf], opts: &Options) {
         assert!(inputs.len() > 100, "{} inputs", inputs.len());
-        let whole = idl::load_files(&inputs, &opts).unwrap();
+        let whole = idl::load_files(inputs, opts).unwrap();
         let resolved = Mutex::new(vec![None; whole.roots.len()]);
         resolve_each(&whole, &whole.roots, |index, model| {
             resolved.lock().unwrap()[index] = Some(model);
         });
         let loaded = Mutex::new(vec![None; inputs.len()]);
-        load_each(&inputs, &opts, |index, model| {
+        load_each(inputs, opts, |index, model| {
             loaded.lock().unwrap()[index] = Some(by_path(&model));
         });
         let (resolved, loaded) = (resolved.into_inner().unwrap(), loaded.into_inner().unwrap());

@@ -87,9 +87,12 @@ pub(super) fn file_map(parsed: &Parsed) -> HashMap<FileId, &ast::File> {
 }
 
 /// The files `root` imports before it declares anything (before its first item other than
-/// `import`, `importlib` or a pragma), and how many of its items those imports take; none when
-/// `root` itself is among what they import (an import cycle back to it, which the resolution
-/// of `root` alone would cut short).
+/// `import`, `importlib`, a pragma or a `cpp_quote`), and how many of its items those imports
+/// take; none when `root` itself is among what they import (an import cycle back to it, which
+/// the resolution of `root` alone would cut short). A `cpp_quote` among them declares nothing
+/// and is recorded after the imports (see [`Resolver::leading_quotes`]): 297 of the SDK's
+/// inputs start with `cpp_quote("#include <winapifamily.h>")`, and would otherwise share no
+/// resolution of their imports with other inputs.
 fn leading_imports(files: &HashMap<FileId, &ast::File>, root: FileId) -> (Vec<FileId>, usize) {
     let Some(file) = files.get(&root) else {
         return (Vec::new(), 0);
@@ -99,7 +102,7 @@ fn leading_imports(files: &HashMap<FileId, &ast::File>, root: FileId) -> (Vec<Fi
     for item in &file.items {
         match item {
             ast::Item::Import(n) => names += n.len(),
-            ast::Item::ImportLib(_) | ast::Item::Pragma(_) => {}
+            ast::Item::ImportLib(_) | ast::Item::Pragma(_) | ast::Item::CppQuote(_) => {}
             _ => break,
         }
         items += 1;
@@ -413,7 +416,16 @@ impl Resolver<'_> {
         self.pending_imports
             .insert(id, file.imports.iter().copied().collect());
         self.stack.push(id);
-        self.items(id, &file.items, None)?;
+        // The leading imports first, then the quotes among them, as `rest` records them.
+        let (_, skip) = leading_imports(self.files, id);
+        let (head, body) = file.items.split_at(skip.min(file.items.len()));
+        for item in head {
+            if !matches!(item, ast::Item::CppQuote(_)) {
+                self.item(id, item, None)?;
+            }
+        }
+        self.leading_quotes(id, head);
+        self.items(id, body, None)?;
         // Imports a walk of the items did not reach (none, as the loader records them).
         let rest = self.pending_imports.remove(&id).unwrap_or_default();
         for imported in rest {
@@ -440,6 +452,7 @@ impl Resolver<'_> {
         self.pending_imports
             .insert(id, later.iter().copied().collect());
         self.stack.push(id);
+        self.leading_quotes(id, file.items.get(..skip).unwrap_or_default());
         self.items(id, file.items.get(skip..).unwrap_or_default(), None)?;
         let rest = self.pending_imports.remove(&id).unwrap_or_default();
         for imported in rest {
@@ -448,6 +461,20 @@ impl Resolver<'_> {
         self.stack.pop();
         self.file_state.insert(id, true);
         Ok(())
+    }
+
+    /// Records the `cpp_quote`s among a file's leading imports, after those imports: the same
+    /// place whether the imports were resolved here or in a shared step (see
+    /// [`leading_imports`]). Only quotes of one file keep an order that matters (a back end
+    /// reads the inputs' own quotes), and that order is kept.
+    fn leading_quotes(&mut self, file: FileId, head: &[ast::Item]) {
+        for item in head {
+            if let ast::Item::CppQuote(s) = item {
+                self.model
+                    .cpp_quotes
+                    .push((file, Arc::from(s.value.as_str())));
+            }
+        }
     }
 
     fn items(&mut self, file: FileId, items: &[ast::Item], lib: Option<usize>) -> R<()> {
@@ -803,11 +830,15 @@ impl Resolver<'_> {
         eval(e, &self.model.constants, &sizes, self.sources)
     }
 
-    /// Makes `name`, used before its declaration, known if the compilation declares it
-    /// further on (see [`super::ahead`]): first by resolving the imports still to come of the
-    /// files being resolved, innermost first; then by taking a later declaration in one of
-    /// those files ahead of its place. `constant`: the name is used as a constant, not a type.
+    /// Makes `name`, used before its declaration, known if the file being resolved declares it
+    /// further on (see [`super::ahead`]): first by resolving that file's imports still to come;
+    /// then by taking a later declaration of it ahead of its place. Only that file: what a
+    /// file resolves to must not depend on who imports it (inputs that share their imports
+    /// share their resolution, `model::each`). `constant`: the name is used as a constant.
     fn declare_ahead(&mut self, name: &str, constant: bool) -> R<()> {
+        let Some(&file) = self.stack.last() else {
+            return Ok(());
+        };
         let known = |r: &Self| {
             if constant {
                 r.model.constants.contains_key(name)
@@ -815,56 +846,43 @@ impl Resolver<'_> {
                 r.model.lookup(name).is_some()
             }
         };
-        for at in (0..self.stack.len()).rev() {
-            let Some(&file) = self.stack.get(at) else {
-                continue;
-            };
-            while let Some(next) = self
-                .pending_imports
-                .get_mut(&file)
-                .and_then(VecDeque::pop_front)
-            {
-                self.file(next)?;
-                if known(self) {
-                    return Ok(());
-                }
+        while let Some(next) = self
+            .pending_imports
+            .get_mut(&file)
+            .and_then(VecDeque::pop_front)
+        {
+            self.file(next)?;
+            if known(self) {
+                return Ok(());
             }
         }
-        for at in (0..self.stack.len()).rev() {
-            let Some(&file) = self.stack.get(at) else {
-                continue;
-            };
-            let Some(&ast_file) = self.files.get(&file) else {
-                continue;
-            };
-            let decls = self.ahead.declarations(file, ast_file);
-            let later = if constant {
-                decls.constants.get(name).map(|&item| Later::Item(item))
-            } else {
-                decls.types.get(name).copied()
-            };
-            match later {
-                Some(Later::Forward(kind, ident)) => {
-                    self.forward(&ast::Forward {
-                        kind,
-                        name: ident.clone(),
-                    })?;
-                    return Ok(());
-                }
-                Some(Later::Item(item)) => {
-                    let key = item as *const ast::Item as usize;
-                    if self.ahead.done.contains_key(&key) || self.ahead.active.contains(&key) {
-                        // Being resolved already: the name is needed to declare itself.
-                        return Ok(());
-                    }
+        let Some(&ast_file) = self.files.get(&file) else {
+            return Ok(());
+        };
+        let decls = self.ahead.declarations(file, ast_file);
+        let later = if constant {
+            decls.constants.get(name).map(|&item| Later::Item(item))
+        } else {
+            decls.types.get(name).copied()
+        };
+        match later {
+            Some(Later::Forward(kind, ident)) => {
+                self.forward(&ast::Forward {
+                    kind,
+                    name: ident.clone(),
+                })?;
+            }
+            Some(Later::Item(item)) => {
+                let key = item as *const ast::Item as usize;
+                // Being resolved already: the name is needed to declare itself.
+                if !self.ahead.done.contains_key(&key) && !self.ahead.active.contains(&key) {
                     self.ahead.active.push(key);
                     let declared = self.item(file, item, None);
                     self.ahead.active.pop();
                     self.ahead.done.insert(key, declared?);
-                    return Ok(());
                 }
-                None => {}
             }
+            None => {}
         }
         Ok(())
     }
