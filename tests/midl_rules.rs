@@ -148,3 +148,66 @@ fn midl_a_name_declared_nowhere_is_an_error_at_its_use() {
     let loc = d.location.as_ref().expect("a position");
     assert_eq!((loc.line, loc.col), (3, 45), "{d}");
 }
+
+/// C headers the SDK's IDL #includes declare function types and pointers every way C allows:
+/// CertBCli.h `typedef HRESULT (CERTBCLI_CALL FNX)(...)` (a function type), wincrypt.idl
+/// `typedef int (__stdcall FARPROC)();`, ctxtcall.idl `typedef HRESULT __stdcall (*PFN)(...)`.
+#[test]
+fn midl_function_typedefs_with_the_calling_convention_anywhere() {
+    let m = load(
+        "import \"wtypes.idl\";\n\
+         #define CERTBCLI_CALL __stdcall\n\
+         typedef HRESULT (CERTBCLI_CALL FNCERTSRVISSERVERONLINEW)(WCHAR const *pwszServerName, BOOL *pfServerOnline);\n\
+         typedef int (__stdcall FARPROC)();\n\
+         typedef HRESULT __stdcall (*PFNCONTEXTCALL)(LONG *pParam);\n",
+    );
+    let ty = |name: &str| match &m.item(m.lookup(name).expect("declared")).kind {
+        ItemKind::Typedef(t) => t.ty.clone(),
+        other => panic!("{name} is a {}", other.kind_name()),
+    };
+    assert_eq!(ty("FNCERTSRVISSERVERONLINEW"), Type::Function);
+    assert_eq!(ty("FARPROC"), Type::Function);
+    assert!(
+        matches!(ty("PFNCONTEXTCALL"), Type::Pointer { pointee, .. } if *pointee == Type::Function)
+    );
+}
+
+/// CertBCli.h `HRESULT __declspec(dllimport) __stdcall CertSrvIsServerOnlineW(...)`, and
+/// wincrypt.h's `const void * WINAPI CertCreateContext(...)` at file scope.
+#[test]
+fn midl_c_function_declarations_with_declspec_and_const_returns() {
+    load(
+        "import \"wtypes.idl\";\n\
+         HRESULT __declspec(dllimport) __stdcall CertSrvIsServerOnlineW(WCHAR const *pwszServerName, BOOL *pfServerOnline);\n\
+         __declspec(dllimport) HRESULT __stdcall Other(void);\n\
+         const void * __stdcall CertCreateContext(DWORD dwContextType);\n\
+         const LONG STILL_A_CONSTANT = 1;\n",
+    );
+}
+
+/// MMC.Idl: `static LPOLESTR MMC_CALLBACK = (LPOLESTR)(-1);` is a constant to MIDL.
+#[test]
+fn midl_static_declaration_is_a_constant() {
+    let m = load("import \"wtypes.idl\";\nstatic LONG MMC_LIMIT = (LONG)(-1);\n");
+    assert!(matches!(constant(&m, "MMC_LIMIT").value, Value::Int(-1)));
+}
+
+/// DocumentTarget.idl: a helpstring that goes on across a line end.
+#[test]
+fn midl_string_literal_may_span_lines() {
+    let m = load(
+        "import \"unknwn.idl\";\r\n\
+         [object, uuid(1b8efec4-3019-4c27-964e-367202156906),\r\n\
+          helpstring(\"allows user to enumerate\r\n     and create one\")]\r\n\
+         interface ITarget : IUnknown { HRESULT F(); }\r\n",
+    );
+    let id = m.lookup("ITarget").expect("declared");
+    assert_eq!(
+        m.item(id).helpstring.as_deref(),
+        Some("allows user to enumerate\n     and create one")
+    );
+    // A quote left open with no closing one below is still an error on its own line.
+    let d = error_of("import \"unknwn.idl\";\ncpp_quote(\"open);\ntypedef LONG Y;\n");
+    assert!(d.message.contains("no closing"), "{d}");
+    assert_eq!(d.location.as_ref().map(|l| (l.line, l.col)), Some((2, 11)));
+}

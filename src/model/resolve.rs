@@ -1087,9 +1087,13 @@ impl Resolver<'_> {
                 for (index, p) in f.params.iter().enumerate() {
                     self.param(p, index)?;
                 }
-                Type::Pointer {
-                    pointee: Box::new(Type::Function),
-                    pointee_const: false,
+                if f.pointer {
+                    Type::Pointer {
+                        pointee: Box::new(Type::Function),
+                        pointee_const: false,
+                    }
+                } else {
+                    Type::Function
                 }
             } else {
                 self.declarator_type(&base, &d.ty)?

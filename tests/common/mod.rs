@@ -2,5 +2,6 @@
 #![allow(dead_code)]
 
 pub mod c_header;
+pub mod corpus;
 pub mod golden;
 pub mod sdk;
