@@ -211,3 +211,27 @@ fn midl_string_literal_may_span_lines() {
     assert!(d.message.contains("no closing"), "{d}");
     assert_eq!(d.location.as_ref().map(|l| (l.line, l.col)), Some((2, 11)));
 }
+
+/// WbemCli.Idl, WMIUtils.Idl: a library statement imports oaidl.idl (and oleidl.idl, where the
+/// search path has it) by itself, so IUnknown and BSTR need no import inside it.
+#[test]
+fn midl_library_imports_oaidl_by_itself() {
+    let m = load(
+        "[uuid(7ec196fe-7005-11d1-ad90-00c04fd8fdff), version(1.0)]\n\
+         library WbemLike\n\
+         {\n\
+             importlib(\"stdole32.tlb\");\n\
+             [object, uuid(7ec196fe-7005-11d1-ad90-00c04fd8fdfe)]\n\
+             interface IWbemPathKeyList : IUnknown { HRESULT GetText([out] BSTR *p); }\n\
+         }\n",
+    );
+    let i = interface(&m, "IWbemPathKeyList");
+    assert_eq!(i.base, m.lookup("IUnknown"));
+    assert_eq!(i.methods[0].slot, Some(3));
+    // Outside a library, nothing is imported by itself.
+    let d = error_of(
+        "[object, uuid(7ec196fe-7005-11d1-ad90-00c04fd8fdfe)]\n\
+         interface IAlone : IUnknown { HRESULT F(); }\n",
+    );
+    assert!(d.message.contains("unknown type `IUnknown`"), "{d}");
+}
