@@ -300,13 +300,47 @@ impl IdlInterface {
     }
 }
 
+/// IDispatch's IID: a dispinterface's vtable is IDispatch's.
+const IID_IDISPATCH: u128 = 0x00020400_0000_0000_c000_000000000046;
+
+/// Every interface and dispinterface with an IID that the model declares (not idlgen's own
+/// base set). A dispinterface has IDispatch's vtable: its base is IDispatch and it has no
+/// slots of its own, as the metadata describes it too.
 fn interfaces_of(model: &Model, sdk: &Path) -> Vec<IdlInterface> {
     let mut out = Vec::new();
     for (i, item) in model.items.iter().enumerate() {
-        let ItemKind::Interface(iface) = &item.kind else {
-            continue;
+        let (uuid, base, first_slot, methods) = match &item.kind {
+            ItemKind::Interface(iface) if iface.defined => {
+                let base = iface.base.map(|b| {
+                    let base = model.item(b);
+                    let iid = match &base.kind {
+                        ItemKind::Interface(bi) => bi.uuid.map(|g| g.to_u128()),
+                        _ => None,
+                    };
+                    (base.name.clone(), iid)
+                });
+                let methods = iface
+                    .methods
+                    .iter()
+                    .filter_map(|m| {
+                        Some(MetaMethod {
+                            slot: m.slot?,
+                            name: m.vtable_name(),
+                            params: m.params.len(),
+                        })
+                    })
+                    .collect();
+                (iface.uuid, base, iface.first_slot, methods)
+            }
+            ItemKind::Dispinterface(d) => (
+                d.uuid,
+                Some(("IDispatch".to_string(), Some(IID_IDISPATCH))),
+                7,
+                Vec::new(),
+            ),
+            _ => continue,
         };
-        let (Some(uuid), true) = (iface.uuid, iface.defined) else {
+        let Some(uuid) = uuid else {
             continue;
         };
         if model.is_builtin(idlgen::model::TypeId(i as u32)) {
@@ -322,31 +356,12 @@ fn interfaces_of(model: &Model, sdk: &Path) -> Vec<IdlInterface> {
                     .into_owned()
             })
             .unwrap_or_default();
-        let base = iface.base.map(|b| {
-            let base = model.item(b);
-            let iid = match &base.kind {
-                ItemKind::Interface(bi) => bi.uuid.map(|g| g.to_u128()),
-                _ => None,
-            };
-            (base.name.clone(), iid)
-        });
-        let methods = iface
-            .methods
-            .iter()
-            .filter_map(|m| {
-                Some(MetaMethod {
-                    slot: m.slot?,
-                    name: m.vtable_name(),
-                    params: m.params.len(),
-                })
-            })
-            .collect();
         out.push(IdlInterface {
             name: item.name.clone(),
             file,
             iid: uuid.to_u128(),
             base,
-            first_slot: iface.first_slot,
+            first_slot,
             methods,
         });
     }
