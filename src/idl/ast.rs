@@ -394,6 +394,9 @@ pub struct Library {
     pub name: Ident,
     pub items: Vec<Item>,
     pub span: Span,
+    /// The first item is MIDL's own import of oaidl.idl and oleidl.idl, which the loader puts
+    /// at the head of every library.
+    pub implicit_imports: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -456,6 +456,7 @@ fn library(i: Input<'_>, attrs: Vec<Attribute>, start: Span) -> PResult<'_, Item
             name,
             items,
             span,
+            implicit_imports: false,
         }),
     ))
 }
