@@ -388,7 +388,11 @@ fn textual_imports(sdk: &Path) -> HashMap<String, Vec<String>> {
             let mut names = Vec::new();
             for line in text.lines() {
                 let t = line.trim_start();
-                let rest = if let Some(r) = t.strip_prefix("import") {
+                // `import "a.idl";`, not `importlib("stdole2.tlb");`.
+                let rest = if let Some(r) = t
+                    .strip_prefix("import")
+                    .filter(|r| r.starts_with([' ', '\t', '"']))
+                {
                     r
                 } else if let Some(r) = t.strip_prefix('#') {
                     let Some(r) = r.trim_start().strip_prefix("include") else {
@@ -435,6 +439,25 @@ fn reaches(imports: &HashMap<String, Vec<String>>, file: &str, target: &str) -> 
     false
 }
 
+/// Whether `file` or an IDL file it imports or includes (directly or not) names a file the SDK
+/// folder does not have. C headers' own `#include`s are not followed: they sit in `#if`
+/// branches for other compilers (`<stdarg.h>`, `<macwin32.h>`), which the text does not tell.
+fn reaches_missing(imports: &HashMap<String, Vec<String>>, file: &str) -> bool {
+    let mut seen = HashSet::new();
+    let mut stack = vec![file.to_string()];
+    while let Some(f) = stack.pop() {
+        if !seen.insert(f.clone()) {
+            continue;
+        }
+        match imports.get(&f) {
+            Some(next) if f.ends_with(".idl") => stack.extend(next.iter().cloned()),
+            Some(_) => {}
+            None => return true,
+        }
+    }
+    false
+}
+
 /// Loads every input, each its own model, and hands each model to `each`; returns the inputs
 /// that do not load, with their errors.
 ///
@@ -449,8 +472,13 @@ fn load_sdk(
     each: &(dyn Fn(&Model) + Sync),
 ) -> Vec<(PathBuf, String)> {
     let mut failed = Vec::new();
-    let mut alone: Vec<PathBuf> = Vec::new();
-    let mut groups: Vec<Vec<PathBuf>> = vec![inputs.to_vec()];
+    // Inputs that import or include what the SDK folder lacks (the snapshot has no mshtml.idl)
+    // cannot load together with the rest: alone from the start.
+    let (mut alone, together): (Vec<PathBuf>, Vec<PathBuf>) = inputs
+        .iter()
+        .cloned()
+        .partition(|p| reaches_missing(imports, &last_name(&p.to_string_lossy())));
+    let mut groups: Vec<Vec<PathBuf>> = vec![together];
     while let Some(group) = groups.pop() {
         let errors: Mutex<Vec<(usize, idlgen::Error)>> = Mutex::new(Vec::new());
         idlgen::model::load_each(&group, opts, |k, result| match result {
