@@ -343,3 +343,44 @@ fn midl_the_same_header_declaration_twice_is_one() {
     );
     assert!(d.message.contains("duplicate definition"), "{d}");
 }
+
+/// callobj.idl: `[local]` ICallFrame's `HRESULT Invoke([in] void* pvReceiver, ...)`. One slot;
+/// the generated vtable field is C-variadic (MSVC makes every variadic function `__cdecl`), with
+/// no wrapper and no `_Impl` (Rust cannot forward or define `...`).
+#[test]
+fn midl_a_local_method_may_take_a_variable_argument_list() {
+    let text = "import \"unknwn.idl\";\n\
+         [object, uuid(d573b4b1-894e-11d2-b8b6-00c04fb9618a), local]\n\
+         interface ICallFrameLike : IUnknown\n\
+         {\n\
+             HRESULT Before([in] LONG x);\n\
+             HRESULT Invoke([in] void *pvReceiver, ...);\n\
+             HRESULT After([in] LONG y);\n\
+         }\n";
+    let m = load(text);
+    let i = interface(&m, "ICallFrameLike");
+    let slots: Vec<_> = i.methods.iter().map(|m| (m.variadic, m.slot)).collect();
+    assert_eq!(slots, [(false, Some(3)), (true, Some(4)), (false, Some(5))]);
+    let rust = idlgen::codegen::rust::generate(&m, &Default::default()).expect("generates");
+    assert!(
+        rust.contains("pub Invoke: unsafe extern \"C\" fn(\n        this: *mut ::core::ffi::c_void,\n        pvReceiver: *mut ::core::ffi::c_void,\n        ...\n    ) -> idlgen_runtime::HRESULT,"),
+        "{rust}"
+    );
+    assert!(
+        !rust.contains("fn invoke("),
+        "no wrapper for a variadic method"
+    );
+    assert!(
+        !rust.contains("ICallFrameLike_Impl"),
+        "not implementable in Rust"
+    );
+    // Remotable, it is an error: `...` cannot be marshaled.
+    let d = error_of(&text.replace(", local]", "]"));
+    assert!(
+        d.message.contains("only a [local] method or interface"),
+        "{d}"
+    );
+    // And `...` must follow a parameter and end the list.
+    let d = error_of(&text.replace("[in] void *pvReceiver, ...", "..."));
+    assert!(d.message.contains("needs a parameter before it"), "{d}");
+}

@@ -151,6 +151,8 @@ pub struct Method {
     pub name: Ident,
     /// `(void)` and `()` both give an empty list.
     pub params: Vec<Param>,
+    /// The list ends in C's `...`.
+    pub variadic: bool,
     pub span: Span,
 }
 

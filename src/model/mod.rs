@@ -278,6 +278,9 @@ pub struct Method {
     pub hidden: bool,
     pub local: bool,
     pub vararg: bool,
+    /// C's `...` ends the parameter list: only C can call it (the slot is `extern "C"`, as
+    /// MSVC makes every variadic function `__cdecl`), and Rust cannot implement it.
+    pub variadic: bool,
     /// `[call_as(X)]`: the local method this one is the remote twin of.
     pub call_as: Option<String>,
     pub helpstring: Option<String>,

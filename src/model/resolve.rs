@@ -619,7 +619,24 @@ impl Resolver<'_> {
         let mut methods = Vec::new();
         for member in &i.body {
             match member {
-                ast::InterfaceMember::Method(m) => methods.push(self.method(m)?),
+                ast::InterfaceMember::Method(m) => {
+                    let method = self.method(m)?;
+                    // C's `...` cannot be marshaled: MIDL takes it in local methods only.
+                    if method.variadic && !method.local && !attrs.has("local") {
+                        return Err(self
+                            .sources
+                            .error(
+                                m.name.span,
+                                format!(
+                                    "`{}` takes a variable argument list (`...`), which only a \
+                                     [local] method or interface may",
+                                    m.name.name
+                                ),
+                            )
+                            .with_label("not [local]"));
+                    }
+                    methods.push(method);
+                }
                 ast::InterfaceMember::Item(item) => {
                     self.item(i.span.file, item, None)?;
                 }
@@ -675,6 +692,7 @@ impl Resolver<'_> {
             hidden: flags.has(Flags::HIDDEN),
             local: flags.has(Flags::LOCAL),
             vararg: flags.has(Flags::VARARG),
+            variadic: m.variadic,
             call_as: flags
                 .has(Flags::CALL_AS)
                 .then(|| attrs.ident("call_as"))
