@@ -681,8 +681,8 @@ fn sdk_interfaces_match_the_win32_metadata() {
         let Some(candidates) = by_iid.get(iid) else {
             unmatched += 1;
             // Not compared: the IID decides. Shown where the metadata has the name under
-            // another IID (a newer SDK gave the interface a new IID, or an older version of
-            // the interface).
+            // another IID: a newer SDK gave the interface a new IID (ID3D12SharingContract),
+            // or another interface has the name (ADO's and MMC's `Property`).
             if let Some(m) = meta_names.get(name.as_str()) {
                 renumbered.push(format!(
                     "{name} ({}): idlgen IID {:032x}, metadata {:032x}",
