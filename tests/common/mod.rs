@@ -4,3 +4,4 @@
 pub mod c_header;
 pub mod golden;
 pub mod sdk;
+pub mod typecheck;

@@ -1,0 +1,239 @@
+//! Generated Rust on the real Windows SDK (tests/common/sdk.rs finds it): for every `.idl` file
+//! of its `um/` and `shared/` that loads with `-I um -I shared -I winrt`, `idlgen rust` gives
+//! rustfmt-clean, parseable Rust; and for a sample of files (the certificate services family,
+//! and files chosen for the constructs they hold) the bindings with their imports
+//! (`--with-imports`) type-check against idlgen-runtime and pass clippy, with warnings denied.
+//!
+//! Files that do not load are counted and reported here, not failed: loading is another test's
+//! business. `IDLGEN_SDK_RUST=all` type-checks every file that loads instead of the sample
+//! (batches of files in one crate; a file whose module draws an error is checked again alone).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use common::sdk::{find_in, idl_files, include_dirs, sdk_or_skip};
+use common::typecheck::{self, Failure, ScratchCrate, rustfmt_check};
+use idlgen::idl::Options;
+
+/// Files whose bindings are type-checked, and what each one exercises. The SDK 10.0.16299 has
+/// no `taskschd.idl`; `MSTask.idl` (Task Scheduler 1.0) stands in for it.
+const SAMPLE: &[(&str, &str)] = &[
+    ("CertBase.idl", "certificate services: the base interfaces"),
+    ("certbcli.idl", "certificate services: the backup client"),
+    (
+        "CertExit.Idl",
+        "certificate services: `const WCHAR x[] = L\"...\"` constants",
+    ),
+    ("CertPol.Idl", "certificate services: the policy module"),
+    ("CertMod.Idl", "certificate services: the module manager"),
+    ("OAIdl.Idl", "Automation: VARIANT, SAFEARRAY, ITypeInfo"),
+    (
+        "ObjIdl.Idl",
+        "COM itself: monikers, storage, marshaling, async calls",
+    ),
+    ("OCIdl.Idl", "controls: methods without HRESULT, handles"),
+    ("PropIdl.Idl", "PROPVARIANT: a large union of many types"),
+    (
+        "ShObjIdl_core.idl",
+        "the shell: many imports, structs named but never defined",
+    ),
+    ("d3d12.idl", "anonymous unions in structs, consts"),
+    ("dxgi1_6.idl", "a long chain of inherited interfaces"),
+    ("MsXml6.Idl", "dual interfaces, dispinterfaces, coclasses"),
+    ("MSTask.idl", "Task Scheduler: interfaces and a coclass"),
+    ("WbemCli.Idl", "WMI: interfaces, enums, coclasses"),
+];
+
+fn options(sdk: &Path) -> Options {
+    Options {
+        include_dirs: include_dirs(sdk),
+        ..Default::default()
+    }
+}
+
+/// The first line of a load error with its names taken out (`unknown type `IMultiQI`` ->
+/// "unknown type _"), to count the files that do not load by reason.
+fn reason(err: &str) -> String {
+    let line = err.lines().next().unwrap_or_default();
+    let mut out = String::new();
+    let mut quote = None;
+    for c in line.chars() {
+        match quote {
+            None if c == '`' || c == '"' => {
+                quote = Some(c);
+                out.push('_');
+            }
+            None => out.push(c),
+            Some(q) if q == c => quote = None,
+            Some(_) => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn generated_rust_of_every_sdk_file_that_loads_is_rustfmt_clean() {
+    let Some(sdk) = sdk_or_skip("sdk_rust") else {
+        return;
+    };
+    let start = Instant::now();
+    let opts = options(&sdk);
+    let idls = idl_files(&sdk);
+    let mut generated = 0;
+    let mut failed = Vec::new();
+    let mut not_loaded: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for idl in &idls {
+        let name = idl.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        match typecheck::bindings(idl, &opts, false) {
+            Ok(code) => {
+                generated += 1;
+                if let Err(e) = rustfmt_check(&code) {
+                    failed.push(format!("{}:\n{e}", idl.display()));
+                }
+            }
+            Err(Failure::Load(e)) => not_loaded.entry(reason(&e)).or_default().push(name.into()),
+            Err(Failure::Generate(e)) => {
+                generated += 1;
+                failed.push(format!("{}: does not generate: {e}", idl.display()));
+            }
+        }
+    }
+    let unloaded: usize = not_loaded.values().map(Vec::len).sum();
+    println!(
+        "{} SDK IDL files: {generated} load and generate Rust, {} of them parseable and \
+         rustfmt-clean; {unloaded} do not load yet ({:.1?})",
+        idls.len(),
+        generated - failed.len(),
+        start.elapsed()
+    );
+    let mut reasons: Vec<_> = not_loaded.iter().collect();
+    reasons.sort_by_key(|(r, files)| (std::cmp::Reverse(files.len()), *r));
+    for (r, files) in reasons {
+        let shown: Vec<&str> = files.iter().take(4).map(String::as_str).collect();
+        println!("  {:4} {r} ({}, ...)", files.len(), shown.join(", "));
+    }
+    assert!(
+        idls.len() >= 400,
+        "only {} IDL files in the SDK",
+        idls.len()
+    );
+    assert!(generated >= 40, "only {generated} SDK files load");
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+}
+
+/// The sample's files, found in `um/` or `shared/` whatever their letter case.
+fn sample_files(sdk: &Path) -> Vec<(PathBuf, &'static str)> {
+    SAMPLE
+        .iter()
+        .map(|(name, what)| {
+            let path = ["um", "shared"]
+                .iter()
+                .find_map(|d| find_in(&sdk.join(d), name))
+                .unwrap_or_else(|| panic!("{name} is not in the SDK's um/ or shared/"));
+            (path, *what)
+        })
+        .collect()
+}
+
+#[test]
+fn generated_rust_type_checks_with_its_imports() {
+    let Some(sdk) = sdk_or_skip("sdk_rust") else {
+        return;
+    };
+    let opts = options(&sdk);
+    let start = Instant::now();
+    if std::env::var("IDLGEN_SDK_RUST").is_ok_and(|v| v == "all") {
+        return type_check_all(&sdk, &opts);
+    }
+    let mut files = Vec::new();
+    let mut missing = Vec::new();
+    for (idl, what) in sample_files(&sdk) {
+        match typecheck::bindings(&idl, &opts, true) {
+            Ok(code) => {
+                println!("{} ({} lines): {what}", idl.display(), code.lines().count());
+                files.push((typecheck::module_name(&idl), code));
+            }
+            Err(Failure::Load(e) | Failure::Generate(e)) => {
+                missing.push(format!("{}: {e}", idl.display()));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "sample files without bindings:\n{}",
+        missing.join("\n")
+    );
+    if let Err(e) = ScratchCrate::new("sdk-bindings").type_check(&files) {
+        panic!("the sample's bindings do not type-check or pass clippy:\n{e}");
+    }
+    println!(
+        "{} SDK files' bindings type-check and pass clippy with warnings denied ({:.1?})",
+        files.len(),
+        start.elapsed()
+    );
+}
+
+/// Files type-checked together in one scratch crate by `IDLGEN_SDK_RUST=all`.
+const BATCH: usize = 25;
+
+/// `IDLGEN_SDK_RUST=all`: every file that loads, with its imports. Files go in batches; a file
+/// whose module is named in a batch's errors is checked again alone, and the rest of the batch
+/// again without it, until the batch passes.
+fn type_check_all(sdk: &Path, opts: &Options) {
+    let start = Instant::now();
+    let mut codes = Vec::new();
+    let mut failed = Vec::new();
+    for idl in idl_files(sdk) {
+        match typecheck::bindings(&idl, opts, true) {
+            Ok(code) => codes.push((typecheck::module_name(&idl), code, idl)),
+            Err(Failure::Load(_)) => {}
+            Err(Failure::Generate(e)) => failed.push(format!("{}: {e}", idl.display())),
+        }
+    }
+    // Two files of one name in different letter case or folders would share a module.
+    codes.sort_by(|a, b| a.0.cmp(&b.0));
+    codes.dedup_by(|a, b| a.0 == b.0);
+    let scratch = ScratchCrate::new("sdk-bindings-all");
+    let alone = ScratchCrate::new("sdk-bindings-alone");
+    let total = codes.len();
+    for batch in codes.chunks(BATCH) {
+        let mut left: Vec<(String, String)> = batch
+            .iter()
+            .map(|(m, code, _)| (m.clone(), code.clone()))
+            .collect();
+        while !left.is_empty() {
+            let Err(e) = scratch.type_check_full(&left) else {
+                break;
+            };
+            let named: Vec<usize> = (0..left.len())
+                .filter(|&k| e.contains(&format!("src/{}.rs", left[k].0)))
+                .collect();
+            if named.is_empty() {
+                let modules: Vec<&str> = left.iter().map(|(m, _)| m.as_str()).collect();
+                failed.push(format!("{}:\n{}", modules.join(", "), head(&e, 40)));
+                break;
+            }
+            for &k in named.iter().rev() {
+                let file = left.remove(k);
+                let why = match alone.type_check(std::slice::from_ref(&file)) {
+                    Ok(()) => "fails only beside other files".to_string(),
+                    Err(e) => e,
+                };
+                failed.push(format!("{}:\n{}", file.0, head(&why, 40)));
+            }
+        }
+    }
+    println!(
+        "{total} SDK files type-checked with their imports, {} failed ({:.1?})",
+        failed.len(),
+        start.elapsed()
+    );
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+}
+
+fn head(text: &str, lines: usize) -> String {
+    text.lines().take(lines).collect::<Vec<_>>().join("\n")
+}
