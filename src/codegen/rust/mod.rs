@@ -34,7 +34,11 @@ pub struct RustOptions {
 
 /// Generates the Rust bindings for the model's input files.
 pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic> {
-    let named = single_retval(name_overloads(name_anonymous_records(model), model), model);
+    let dependencies = base_dependencies(model, opts);
+    let named = single_retval(
+        name_overloads(name_anonymous_records(model, &dependencies), model),
+        model,
+    );
     let model = named.as_ref().unwrap_or(model);
     let mut items = Vec::new();
     // Rust names already defined. C lets two files repeat a typedef (`typedef unsigned int
@@ -55,6 +59,14 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
             {
                 continue;
             }
+            items.push(text);
+        }
+    }
+    for &id in &dependencies {
+        let item = model.item(id);
+        if let Some(text) = render_item(model, id)?
+            && defined.insert(type_name(&item.name))
+        {
             items.push(text);
         }
     }
@@ -181,15 +193,104 @@ fn same_name(a: &model::Method, b: &model::Method) -> bool {
     a.name == b.name && a.invkind == b.invkind
 }
 
+/// The base files' items (idlgen's embedded `wtypes.idl`..., or an SDK's own) that the bindings
+/// need and the runtime does not provide, in model order: structs and unions used by value or
+/// behind pointers (`ULARGE_INTEGER`, `FILETIME`), the typedefs naming them, and the interfaces
+/// that generated interfaces derive from (`IPersist`, whose slots their vtables start with),
+/// with what those need in turn. Interfaces only used as parameters stay raw pointers.
+fn base_dependencies(model: &Model, opts: &RustOptions) -> Vec<TypeId> {
+    let mut seen: HashSet<TypeId> = HashSet::new();
+    let mut walked: HashSet<TypeId> = HashSet::new();
+    let mut out = Vec::new();
+    let mut types: Vec<&model::Type> = Vec::new();
+    let mut bases: Vec<TypeId> = Vec::new();
+    let roots: Vec<TypeId> = model
+        .root_items()
+        .filter(|(_, item)| selected(opts, item))
+        .map(|(id, _)| id)
+        .collect();
+    for &id in &roots {
+        seen.insert(id);
+    }
+    let mut visit = roots.clone();
+    while !visit.is_empty() || !types.is_empty() {
+        for id in visit.drain(..) {
+            match &model.item(id).kind {
+                ItemKind::Interface(i) => {
+                    bases.extend(i.base);
+                    types.extend(i.methods.iter().flat_map(method_types));
+                }
+                ItemKind::Dispinterface(d) => {
+                    types.extend(d.properties.iter().map(|p| &p.ty));
+                    types.extend(d.methods.iter().flat_map(method_types));
+                }
+                ItemKind::Struct(r) | ItemKind::Union(r) => {
+                    types.extend(r.fields.iter().map(|f| &f.ty));
+                }
+                ItemKind::Typedef(t) => types.push(&t.ty),
+                ItemKind::Const(c) => types.push(&c.ty),
+                _ => {}
+            }
+        }
+        while let Some(ty) = types.pop() {
+            match ty {
+                model::Type::Named(id) => {
+                    let id = *id;
+                    // The runtime's own types (`VARIANT`, `GUID`) need nothing generated.
+                    let runtime = model.is_builtin(id) && types::runtime_provides(model, id);
+                    if runtime || !walked.insert(id) {
+                        continue;
+                    }
+                    let wanted = match &model.item(id).kind {
+                        ItemKind::Struct(_) | ItemKind::Union(_) => true,
+                        ItemKind::Typedef(t) => {
+                            types.push(&t.ty);
+                            types::reaches_base_record(model, &t.ty)
+                        }
+                        _ => false,
+                    };
+                    if wanted && model.is_builtin(id) && seen.insert(id) {
+                        out.push(id);
+                        visit.push(id);
+                    }
+                }
+                model::Type::Pointer { pointee: inner, .. }
+                | model::Type::Array(inner, _)
+                | model::Type::SafeArray(inner) => types.push(inner),
+                model::Type::Base(_) | model::Type::Function => {}
+            }
+        }
+        for id in bases.drain(..) {
+            if model.is_builtin(id)
+                && types::base_interface_path(model, id).is_some()
+                && !types::runtime_provides(model, id)
+                && seen.insert(id)
+            {
+                out.push(id);
+                visit.push(id);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn method_types(m: &model::Method) -> impl Iterator<Item = &model::Type> {
+    std::iter::once(&m.ret).chain(m.params.iter().map(|p| &p.ty))
+}
+
 /// Rust has no anonymous structs or unions: a record or enum declared in place as a field's type
 /// (`struct S { union { ... }; }`) gets the name `S_0`, `S_1`, ... (numbered in field order, as
-/// windows-rs names them), and nested ones `S_0_0`. `None` when the model has none.
-fn name_anonymous_records(model: &Model) -> Option<Model> {
+/// windows-rs names them), and nested ones `S_0_0`. Covers the input files' items and the base
+/// files' items generated beside them (`extra`). `None` when the model has none.
+fn name_anonymous_records(model: &Model, extra: &[TypeId]) -> Option<Model> {
     let mut names: Vec<(TypeId, String)> = Vec::new();
     let mut work: Vec<(TypeId, String)> = model
         .root_items()
-        .filter(|(_, item)| !item.name.is_empty())
-        .map(|(id, item)| (id, item.name.clone()))
+        .map(|(id, _)| id)
+        .chain(extra.iter().copied())
+        .map(|id| (id, model.item(id).name.clone()))
+        .filter(|(_, name)| !name.is_empty())
         .collect();
     while let Some((id, parent)) = work.pop() {
         let (ItemKind::Struct(r) | ItemKind::Union(r)) = &model.item(id).kind else {
@@ -597,7 +698,8 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
     let chain = model.ancestors(id);
     let (base_path, base_vtbl, base_generated, base_impl) = match iface.base {
         Some(b) => {
-            let path = types::interface_path(model, b).unwrap_or_else(|| format!("{RT}::IUnknown"));
+            let path =
+                types::base_interface_path(model, b).unwrap_or_else(|| format!("{RT}::IUnknown"));
             let generated = !model.is_builtin(b);
             (
                 path.clone(),
@@ -658,7 +760,7 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
         .collect();
     let iids = chain
         .iter()
-        .map(|a| match types::interface_path(model, *a) {
+        .map(|a| match types::base_interface_path(model, *a) {
             Some(p) => format!("<{p} as {RT}::Interface>::IID"),
             None => format!("{RT}::IID_NULL"),
         })

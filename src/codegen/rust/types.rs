@@ -160,8 +160,11 @@ fn named(model: &Model, id: TypeId, depth: u32) -> Shape {
             None => Shape::Raw("*mut ::core::ffi::c_void".into()),
         },
         ItemKind::Typedef(t) => {
-            if model.is_builtin(id) {
+            if model.is_builtin(id) && !reaches_base_record(model, &t.ty) {
                 shape_depth(model, &t.ty, depth + 1)
+            } else if model.is_builtin(id) {
+                // `LARGE_INTEGER`, `FILETIME`: generated beside the bindings that use them.
+                Shape::Scalar(type_name(&item.name))
             } else {
                 // A user typedef keeps its name (it is generated as a type alias), unless it
                 // aliases something with a safe form (BSTR, VARIANT, an interface...).
@@ -171,12 +174,42 @@ fn named(model: &Model, id: TypeId, depth: u32) -> Shape {
                 }
             }
         }
-        ItemKind::Enum(_) | ItemKind::Struct(_) | ItemKind::Union(_) if !model.is_builtin(id) => {
-            Shape::Scalar(type_name(&item.name))
-        }
+        ItemKind::Enum(_) if !model.is_builtin(id) => Shape::Scalar(type_name(&item.name)),
+        // A base file's struct the runtime does not provide (`_LARGE_INTEGER`) is generated
+        // beside the bindings that use it ([`base_dependencies`]), a user's as one of them.
+        ItemKind::Struct(_) | ItemKind::Union(_) => Shape::Scalar(type_name(&item.name)),
         ItemKind::Enum(_) => Shape::Scalar("i32".into()),
         _ => Shape::Raw("*mut ::core::ffi::c_void".into()),
     }
+}
+
+/// Whether `ty` names, through base-file typedefs, a base file's struct or union that the
+/// runtime does not provide (`LARGE_INTEGER` -> `struct _LARGE_INTEGER`; not `GUID`).
+pub fn reaches_base_record<'a>(model: &'a Model, mut ty: &'a Type) -> bool {
+    for _ in 0..64 {
+        let Type::Named(id) = ty else {
+            return false;
+        };
+        let item = model.item(*id);
+        if !model.is_builtin(*id) || well_known(&item.name).is_some() {
+            return false;
+        }
+        match &item.kind {
+            ItemKind::Typedef(t) => ty = &t.ty,
+            ItemKind::Struct(_) | ItemKind::Union(_) => return true,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Whether the base file item `id` is one the runtime provides under its own name (`GUID`,
+/// `VARIANT`, `IUnknown`...), as opposed to one generated beside the bindings.
+pub fn runtime_provides(model: &Model, id: TypeId) -> bool {
+    let item = model.item(id);
+    well_known(&item.name).is_some()
+        || matches!(item.kind, ItemKind::Interface(_))
+            && matches!(item.name.as_str(), "IUnknown" | "IDispatch")
 }
 
 fn is_interface(model: &Model, ty: &Type) -> bool {
@@ -187,6 +220,20 @@ fn is_interface(model: &Model, ty: &Type) -> bool {
             _ => false,
         },
         _ => false,
+    }
+}
+
+/// The Rust path of an interface as a base: [`interface_path`], and for a base file's interface
+/// other than IUnknown and IDispatch (`IPersist`) the type generated beside the bindings whose
+/// interfaces derive from it, so that their vtables hold its slots.
+pub fn base_interface_path(model: &Model, id: TypeId) -> Option<String> {
+    match &model.item(id).kind {
+        ItemKind::Interface(i)
+            if model.is_builtin(id) && i.defined && !runtime_provides(model, id) =>
+        {
+            Some(type_name(&model.item(id).name))
+        }
+        _ => interface_path(model, id),
     }
 }
 
