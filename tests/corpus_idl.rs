@@ -17,6 +17,9 @@ use std::sync::Mutex;
 
 use idlgen::idl::Options;
 
+mod common;
+use common::corpus::{fragments, name_of};
+
 const CORPUS: &str = "/usr/include/wine/wine/windows";
 
 /// The words that start a WinRT declaration.
@@ -39,51 +42,6 @@ fn corpus_files(dir: &Path) -> Vec<PathBuf> {
         .unwrap_or_default();
     files.sort();
     files
-}
-
-fn name_of(p: &Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
-/// Fragment (lower-cased name) -> the corpus files that `#include "fragment.idl"` (or
-/// `<fragment.idl>`) it.
-fn fragments(files: &[PathBuf]) -> BTreeMap<String, BTreeSet<String>> {
-    let names: BTreeSet<String> = files.iter().map(|f| name_of(f).to_lowercase()).collect();
-    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for f in files {
-        let text = std::fs::read(f).unwrap_or_default();
-        let text = String::from_utf8_lossy(&text);
-        for line in text.lines() {
-            let l = line.trim_start();
-            let Some(rest) = l.strip_prefix('#') else {
-                continue;
-            };
-            let Some(rest) = rest.trim_start().strip_prefix("include") else {
-                continue;
-            };
-            let rest = rest.trim();
-            // `#include "x.idl"` and `#include <x.idl>` (msxml.idl, strmif.idl) alike.
-            let inner = match rest.chars().next() {
-                Some('"') => rest[1..].split('"').next(),
-                Some('<') => rest[1..].split('>').next(),
-                _ => None,
-            };
-            let Some(inner) = inner else {
-                continue;
-            };
-            let included = inner
-                .rsplit(['/', '\\'])
-                .next()
-                .unwrap_or(inner)
-                .to_lowercase();
-            if included.ends_with(".idl") && names.contains(&included) {
-                out.entry(included).or_default().insert(name_of(f));
-            }
-        }
-    }
-    out
 }
 
 enum Outcome {

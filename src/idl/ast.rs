@@ -339,6 +339,8 @@ pub struct Declarator {
 pub struct FunctionPointer {
     pub callconv: Option<Ident>,
     pub params: Vec<Param>,
+    /// `false` for a function type (`typedef int (__stdcall FARPROC)();`), not a pointer to one.
+    pub pointer: bool,
 }
 
 /// `const TYPE NAME = expr;`

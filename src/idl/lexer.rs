@@ -557,6 +557,15 @@ impl Lexer<'_> {
                 return self.unterminated(open, quote);
             };
             match c {
+                // MIDL reads a string on across a line end (DocumentTarget.idl's two-line
+                // helpstring); the newline is kept in the value.
+                b'\n' if quote == b'"' && self.string_closes_below(self.pos) => {
+                    if value.ends_with('\r') {
+                        value.pop();
+                    }
+                    value.push('\n');
+                    self.pos += 1;
+                }
                 b'\n' => return self.unterminated(open, quote),
                 b'\\' => {
                     self.pos += 1;
@@ -593,6 +602,31 @@ impl Lexer<'_> {
             ((acc << 8) | i64::from(u32::from(ch))) & 0xffff_ffff
         });
         Tok::Char(v)
+    }
+
+    /// Whether a `"` string that reaches the line end at `nl` closes on one of the next few
+    /// lines, none of them a directive: only then does it go on across the line end, so a
+    /// quote left open by mistake is still reported on its own line, and no line is scanned
+    /// more than a few times.
+    fn string_closes_below(&self, nl: usize) -> bool {
+        const LINES: usize = 4;
+        let mut at = nl + 1;
+        for _ in 0..LINES {
+            let rest = self.src.get(at..).unwrap_or_default();
+            let line_len = rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
+            let line = &rest[..line_len];
+            if line.trim_ascii_start().first() == Some(&b'#') {
+                return false;
+            }
+            if line.contains(&b'"') {
+                return true;
+            }
+            if line_len == rest.len() {
+                return false;
+            }
+            at += line_len + 1;
+        }
+        false
     }
 
     fn unterminated(&mut self, open: usize, quote: u8) -> Tok {

@@ -488,11 +488,12 @@ impl<'o> Session<'o> {
                     Some(ahead) => ahead.take(id, self.defer),
                     None => Took::InOrder,
                 };
-                let file = match took {
+                let mut file = match took {
                     Took::Early(early) => self.adopt(id, *early)?,
                     Took::InOrder => self.preprocess_and_parse(id)?,
                     Took::Deferred => return Ok(false),
                 };
+                self.add_library_imports(id, &mut file);
                 (file, Vec::new())
             }
         };
@@ -528,7 +529,35 @@ impl<'o> Session<'o> {
     }
 }
 
+/// What MIDL imports by itself at every `library` statement, for the base types of type
+/// libraries: "The MIDL compiler gets its definitions for these base types by automatically
+/// importing oaidl.idl and oleidl.idl whenever it encounters a library statement" (Microsoft's
+/// "Support for ODL Base Types"). The SDK's WbemCli.Idl and WMIUtils.Idl rely on it, naming
+/// IUnknown inside their libraries with no import.
+const LIBRARY_IMPORTS: &[&str] = &["oaidl.idl", "oleidl.idl"];
+
 impl Session<'_> {
+    /// Puts MIDL's implicit imports (see [`LIBRARY_IMPORTS`]) at the head of each library of
+    /// `file`, those the search path has (oaidl.idl always: the base set carries it); they
+    /// then load and resolve like imports written there.
+    fn add_library_imports(&self, id: FileId, file: &mut ast::File) {
+        for item in &mut file.items {
+            if let ast::Item::Library(l) = item {
+                let names: Vec<ast::StrLit> = LIBRARY_IMPORTS
+                    .iter()
+                    .filter(|n| self.loader.find(n, id).is_some())
+                    .map(|n| ast::StrLit {
+                        value: (*n).to_string(),
+                        span: l.name.span,
+                    })
+                    .collect();
+                if !names.is_empty() {
+                    l.items.insert(0, ast::Item::Import(names));
+                }
+            }
+        }
+    }
+
     /// The inputs loaded (`true`) or not yet (`false`), in order, each once.
     fn done_roots(&self, done: bool) -> Vec<FileId> {
         let mut seen = HashSet::new();

@@ -6,6 +6,7 @@
 //! (vtable slots, DISPIDs, retval/out classification) are computed in [`layout`], once, for every
 //! front end.
 
+mod ahead;
 mod attrs;
 pub mod automation;
 pub mod each;

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
+use super::ahead::{Ahead, Later, names_in};
 use super::attrs::{Attrs, Flags};
 use super::eval::{Value, eval};
 use super::{
@@ -259,6 +260,10 @@ pub(super) struct Resolver<'a> {
     file_state: HashMap<FileId, bool>,
     /// Interfaces whose base was only forward-declared where they were defined.
     later_bases: Vec<(TypeId, ast::Ident)>,
+    /// Files being resolved, outermost first.
+    stack: Vec<FileId>,
+    /// Declarations taken ahead of their place (see [`super::ahead`]).
+    ahead: Ahead<'a>,
 }
 
 type R<T> = Result<T, Diagnostic>;
@@ -277,6 +282,8 @@ impl<'a> Resolver<'a> {
             pending_imports: HashMap::new(),
             file_state: state.file_state,
             later_bases: state.later_bases,
+            stack: Vec::new(),
+            ahead: Ahead::default(),
         }
     }
 
@@ -388,12 +395,14 @@ impl Resolver<'_> {
         self.file_state.insert(id, false);
         self.pending_imports
             .insert(id, file.imports.iter().copied().collect());
+        self.stack.push(id);
         self.items(id, &file.items, None)?;
         // Imports a walk of the items did not reach (none, as the loader records them).
         let rest = self.pending_imports.remove(&id).unwrap_or_default();
         for imported in rest {
             self.file(imported)?;
         }
+        self.stack.pop();
         self.file_state.insert(id, true);
         Ok(())
     }
@@ -413,11 +422,13 @@ impl Resolver<'_> {
         let later = file.imports.get(imports.len()..).unwrap_or_default();
         self.pending_imports
             .insert(id, later.iter().copied().collect());
+        self.stack.push(id);
         self.items(id, file.items.get(skip..).unwrap_or_default(), None)?;
         let rest = self.pending_imports.remove(&id).unwrap_or_default();
         for imported in rest {
             self.file(imported)?;
         }
+        self.stack.pop();
         self.file_state.insert(id, true);
         Ok(())
     }
@@ -436,6 +447,11 @@ impl Resolver<'_> {
 
     /// Resolves one declaration; returns the item it declares or names, if any.
     fn item(&mut self, file: FileId, item: &ast::Item, lib: Option<usize>) -> R<Option<TypeId>> {
+        if !self.ahead.done.is_empty()
+            && let Some(&declared) = self.ahead.done.get(&(item as *const ast::Item as usize))
+        {
+            return Ok(declared);
+        }
         Ok(match item {
             ast::Item::Import(names) => {
                 for _ in names {
@@ -655,8 +671,8 @@ impl Resolver<'_> {
         })
     }
 
-    fn int_attr(&self, e: &ast::Expr, what: &str) -> R<i32> {
-        match eval(e, &self.model.constants, self.sources)? {
+    fn int_attr(&mut self, e: &ast::Expr, what: &str) -> R<i32> {
+        match self.eval(e)? {
             // DISPIDs are written signed or as unsigned hex (`id(0x80010000)`): keep the bits.
             Value::Int(v) if (i128::from(i32::MIN)..=i128::from(u32::MAX)).contains(&v) => {
                 Ok(v as i32)
@@ -674,7 +690,7 @@ impl Resolver<'_> {
         let is_out = flags.has(Flags::OUT);
         let default = if flags.has(Flags::DEFAULTVALUE) {
             match attrs.expr("defaultvalue") {
-                Some(e) => Some(eval(e, &self.model.constants, self.sources)?),
+                Some(e) => Some(self.eval(e)?),
                 None => attrs.string("defaultvalue").map(Value::Str),
             }
         } else {
@@ -698,12 +714,95 @@ impl Resolver<'_> {
         })
     }
 
-    fn lookup(&self, name: &ast::Ident) -> R<TypeId> {
+    fn lookup(&mut self, name: &ast::Ident) -> R<TypeId> {
+        if let Some(id) = self.model.lookup(&name.name) {
+            return Ok(id);
+        }
+        self.declare_ahead(&name.name, false)?;
         self.model.lookup(&name.name).ok_or_else(|| {
             self.sources
                 .error(name.span, format!("unknown type `{}`", name.name))
                 .with_label("not declared in this file or any file it imports")
         })
+    }
+
+    /// Evaluates a constant expression; a name not yet declared is looked for further on (see
+    /// [`Resolver::declare_ahead`]).
+    fn eval(&mut self, e: &ast::Expr) -> R<Value> {
+        let mut names = Vec::new();
+        names_in(e, &mut names);
+        for n in &names {
+            if !self.model.constants.contains_key(n.name.as_str()) {
+                self.declare_ahead(&n.name, true)?;
+            }
+        }
+        eval(e, &self.model.constants, self.sources)
+    }
+
+    /// Makes `name`, used before its declaration, known if the compilation declares it
+    /// further on (see [`super::ahead`]): first by resolving the imports still to come of the
+    /// files being resolved, innermost first; then by taking a later declaration in one of
+    /// those files ahead of its place. `constant`: the name is used as a constant, not a type.
+    fn declare_ahead(&mut self, name: &str, constant: bool) -> R<()> {
+        let known = |r: &Self| {
+            if constant {
+                r.model.constants.contains_key(name)
+            } else {
+                r.model.lookup(name).is_some()
+            }
+        };
+        for at in (0..self.stack.len()).rev() {
+            let Some(&file) = self.stack.get(at) else {
+                continue;
+            };
+            while let Some(next) = self
+                .pending_imports
+                .get_mut(&file)
+                .and_then(VecDeque::pop_front)
+            {
+                self.file(next)?;
+                if known(self) {
+                    return Ok(());
+                }
+            }
+        }
+        for at in (0..self.stack.len()).rev() {
+            let Some(&file) = self.stack.get(at) else {
+                continue;
+            };
+            let Some(&ast_file) = self.files.get(&file) else {
+                continue;
+            };
+            let decls = self.ahead.declarations(file, ast_file);
+            let later = if constant {
+                decls.constants.get(name).map(|&item| Later::Item(item))
+            } else {
+                decls.types.get(name).copied()
+            };
+            match later {
+                Some(Later::Forward(kind, ident)) => {
+                    self.forward(&ast::Forward {
+                        kind,
+                        name: ident.clone(),
+                    })?;
+                    return Ok(());
+                }
+                Some(Later::Item(item)) => {
+                    let key = item as *const ast::Item as usize;
+                    if self.ahead.done.contains_key(&key) || self.ahead.active.contains(&key) {
+                        // Being resolved already: the name is needed to declare itself.
+                        return Ok(());
+                    }
+                    self.ahead.active.push(key);
+                    let declared = self.item(file, item, None);
+                    self.ahead.active.pop();
+                    self.ahead.done.insert(key, declared?);
+                    return Ok(());
+                }
+                None => {}
+            }
+        }
+        Ok(())
     }
 
     /// Resolves a written type.
@@ -719,7 +818,7 @@ impl Resolver<'_> {
         }
         for dim in t.arrays.iter().rev() {
             let n = match dim {
-                ast::ArrayDim::Fixed(e) => match eval(e, &self.model.constants, self.sources)? {
+                ast::ArrayDim::Fixed(e) => match self.eval(e)? {
                     Value::Int(v) => Some(u64::try_from(v).map_err(|_| {
                         self.sources
                             .error(e.span(), "array size must not be negative")
@@ -887,7 +986,7 @@ impl Resolver<'_> {
         let mut next: i128 = 0;
         for v in values {
             let value = match &v.value {
-                Some(expr) => match eval(expr, &self.model.constants, self.sources)? {
+                Some(expr) => match self.eval(expr)? {
                     Value::Int(x) => x,
                     _ => {
                         return Err(self
@@ -988,9 +1087,13 @@ impl Resolver<'_> {
                 for (index, p) in f.params.iter().enumerate() {
                     self.param(p, index)?;
                 }
-                Type::Pointer {
-                    pointee: Box::new(Type::Function),
-                    pointee_const: false,
+                if f.pointer {
+                    Type::Pointer {
+                        pointee: Box::new(Type::Function),
+                        pointee_const: false,
+                    }
+                } else {
+                    Type::Function
                 }
             } else {
                 self.declarator_type(&base, &d.ty)?
@@ -1066,7 +1169,7 @@ impl Resolver<'_> {
 
     fn constant(&mut self, c: &ast::Const) -> R<()> {
         let ty = self.ty(&c.ty)?;
-        let value = eval(&c.value, &self.model.constants, self.sources)?;
+        let value = self.eval(&c.value)?;
         // The constant has its declared type's width: `const LONG x = 0x80000000;` is negative.
         let value = match self.model.strip_typedefs(&ty) {
             Type::Base(b) => super::eval::convert(value, *b),

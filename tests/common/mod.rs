@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod c_header;
+pub mod corpus;
 pub mod golden;
 pub mod sdk;
 pub mod typecheck;

@@ -94,6 +94,7 @@ fn item(i: Input<'_>, scope: Scope) -> PResult<'_, Option<Item>> {
 }
 
 fn attributed(i: Input<'_>, attrs: Vec<Attribute>, start: Span, scope: Scope) -> PResult<'_, Item> {
+    let i = skip_declspec(i);
     let word = i.ident_at(0).unwrap_or("");
     let nested = scope == Scope::Interface || scope == Scope::Module;
     match word {
@@ -109,12 +110,13 @@ fn attributed(i: Input<'_>, attrs: Vec<Attribute>, start: Span, scope: Scope) ->
         "typedef" => typedef(i, attrs, start),
         // `const TYPE *Method(...)` in an interface returns a const pointer; otherwise `const`
         // starts a constant.
-        "const" if scope == Scope::Interface && const_method(i) => {
+        // (at file scope too: wincrypt.h's `const void * WINAPI CertCreateContext(...)`).
+        "const" if const_method(i) => {
             let (rest, ty) = type_spec(i)?;
             let (rest, m) = function_rest(rest, attrs, ty, start, scope)?;
             Ok((rest, Item::Function(m)))
         }
-        "const" => constant(i, start),
+        "const" | "static" => constant(i, start),
         "extern" => extern_decl(i, start),
         "namespace" | "runtimeclass" | "apicontract" | "delegate" | "declare" => winrt(i, word),
         "struct" | "union" | "enum" => {
@@ -154,16 +156,19 @@ fn function_rest<'a>(
     let (i, ptrs) = pointers(i)?;
     ret.pointers = ptrs;
     ret.span = ret.span.to(i.prev_span());
-    let (i, callconv) = match i.peek() {
-        Some(t) if t.ident().is_some_and(is_callconv) => (
-            i.advance(1),
-            Some(Ident {
-                name: t.ident().unwrap_or_default().to_string(),
-                span: t.span,
-            }),
-        ),
-        _ => (i, None),
-    };
+    // C headers' `HRESULT __declspec(dllimport) __stdcall F(...)`: the storage class and the
+    // calling convention, in either order.
+    let mut i = skip_declspec(i);
+    let mut callconv = None;
+    while let Some(t) = i.peek()
+        && let Some(word) = t.ident().filter(|w| is_callconv(w))
+    {
+        callconv.get_or_insert(Ident {
+            name: word.to_string(),
+            span: t.span,
+        });
+        i = skip_declspec(i.advance(1));
+    }
     let (i, name) = match ident(i) {
         Ok(ok) => ok,
         Err(nom::Err::Error(_)) => return fail(i, &format!("a {kind} name")),
@@ -508,7 +513,30 @@ fn typedef(i: Input<'_>, mut attrs: Vec<Attribute>, start: Span) -> PResult<'_, 
     ))
 }
 
-/// Whether `const TYPE [*...] NAME (` follows: a method returning a const type.
+/// Skips Microsoft C's `__declspec(...)` storage classes (`__declspec(dllimport)` in the SDK's
+/// C headers' function declarations), which mean nothing to an interface definition.
+fn skip_declspec(mut i: Input<'_>) -> Input<'_> {
+    while i.ident_at(0) == Some("__declspec") && i.peek_at(1).is_some_and(|t| t.is_punct(P::LParen))
+    {
+        let mut depth = 0usize;
+        let mut n = 1;
+        while let Some(t) = i.peek_at(n) {
+            n += 1;
+            if t.is_punct(P::LParen) {
+                depth += 1;
+            } else if t.is_punct(P::RParen) {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+        }
+        i = i.advance(n);
+    }
+    i
+}
+
+/// Whether `const TYPE [*...] [CALLCONV] NAME (` follows: a function returning a const type.
 fn const_method(i: Input<'_>) -> bool {
     let Ok((rest, _)) = type_spec(i) else {
         return false;
@@ -516,10 +544,10 @@ fn const_method(i: Input<'_>) -> bool {
     let Ok((rest, _)) = pointers(rest) else {
         return false;
     };
-    let rest = match rest.peek() {
-        Some(t) if t.ident().is_some_and(is_callconv) => rest.advance(1),
-        _ => rest,
-    };
+    let mut rest = skip_declspec(rest);
+    while rest.ident_at(0).is_some_and(is_callconv) {
+        rest = skip_declspec(rest.advance(1));
+    }
     rest.ident_at(0).is_some() && rest.peek_at(1).is_some_and(|t| t.is_punct(P::LParen))
 }
 
@@ -565,14 +593,21 @@ fn winrt<'a, O>(i: Input<'a>, word: &str) -> PResult<'a, O> {
     ))
 }
 
-/// `const TYPE NAME = VALUE;`
+/// `const TYPE NAME = VALUE;`, MIDL's arrays of characters, `const WCHAR NAME[] = L"...";`, and
+/// `static TYPE NAME = VALUE;` (MMC.Idl's `static LPOLESTR MMC_CALLBACK = (LPOLESTR)(-1);`),
+/// which MIDL takes as a constant too.
 fn constant(i: Input<'_>, start: Span) -> PResult<'_, Item> {
-    let (i, _) = kw("const")(i)?;
+    let (i, _) = if i.ident_at(0) == Some("static") {
+        kw("static")(i)?
+    } else {
+        kw("const")(i)?
+    };
     let (i, mut ty) = expect("a type", type_spec)(i)?;
     let (i, ptrs) = pointers(i)?;
     ty.pointers = ptrs;
-    ty.span = ty.span.to(i.prev_span());
     let (i, name) = expect("a constant name", ident)(i)?;
+    let (i, ()) = super::types::array_dims(i, &mut ty.arrays)?;
+    ty.span = ty.span.to(i.prev_span());
     let (i, _) = close(P::Assign, "in constant declaration", i)?;
     let (i, value) = expect("a value", expr)(i)?;
     let span = start.to(i.prev_span());

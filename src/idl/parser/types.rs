@@ -299,10 +299,11 @@ pub(crate) struct Decl {
     pub function: Option<FunctionPointer>,
 }
 
-/// Whether `(` here opens a function pointer declarator: `(*name)`, `(__stdcall *name)`.
-fn at_function_pointer(i: Input<'_>) -> bool {
+/// What `(` here opens: a function pointer declarator `(*name)`, `(__stdcall *name)`; a function
+/// type `(__stdcall NAME)(` (C headers' `typedef HRESULT (CERTBCLI_CALL FNX)(...)`); or neither.
+fn at_function_declarator(i: Input<'_>) -> Option<bool> {
     if !i.is_punct(P::LParen) {
-        return false;
+        return None;
     }
     let mut n = 1;
     while i
@@ -311,10 +312,18 @@ fn at_function_pointer(i: Input<'_>) -> bool {
     {
         n += 1;
     }
-    i.peek_at(n).is_some_and(|t| t.is_punct(P::Star))
+    if i.peek_at(n).is_some_and(|t| t.is_punct(P::Star)) {
+        return Some(true);
+    }
+    let function_type = i.ident_at(n).is_some()
+        && i.peek_at(n + 1).is_some_and(|t| t.is_punct(P::RParen))
+        && i.peek_at(n + 2).is_some_and(|t| t.is_punct(P::LParen));
+    function_type.then_some(false)
 }
 
-/// A declarator after `base`. `allow_function` admits `(CALLCONV *name)(params)` (typedefs).
+/// A declarator after `base`. `allow_function` admits `(CALLCONV *name)(params)` (typedefs),
+/// with the calling convention also before the parenthesis (`HRESULT __stdcall (*PFN)(...)`),
+/// and a function type `(CALLCONV NAME)(params)`.
 /// `base` is owned where the caller has no further use for it (a parameter's type), to save a
 /// copy.
 pub(crate) fn declarator<'a>(
@@ -324,9 +333,23 @@ pub(crate) fn declarator<'a>(
     allow_function: bool,
 ) -> PResult<'a, Decl> {
     let mut ty = base.into_owned();
-    let (i, ptrs) = pointers(i)?;
+    let (mut i, ptrs) = pointers(i)?;
     ty.pointers.extend(ptrs);
-    if at_function_pointer(i) {
+    // `RET __stdcall (*NAME)(...)`: the convention before the parenthesis.
+    let mut outer_callconv = None;
+    if allow_function
+        && let Some(word) = i.ident_at(0)
+        && is_callconv(word)
+        && at_function_declarator(i.advance(1)).is_some()
+    {
+        outer_callconv = i.peek().map(|t| Ident {
+            name: word.to_string(),
+            span: t.span,
+        });
+        i = i.advance(1);
+    }
+    let function = at_function_declarator(i);
+    if function == Some(true) || (allow_function && function == Some(false)) {
         if !allow_function {
             return fail_at(
                 i.here(),
@@ -334,27 +357,31 @@ pub(crate) fn declarator<'a>(
                  `typedef RET (*NAME)(PARAMS);` and use NAME here",
             );
         }
+        let pointer = function == Some(true);
         let _d = enter(i)?;
         let mut cur = i.advance(1);
-        let mut callconv = None;
+        let mut callconv = outer_callconv;
         while let Some(word) = cur.ident_at(0) {
             if is_callconv(word) && callconv.is_none() {
                 callconv = cur.peek().map(|t| Ident {
                     name: word.to_string(),
                     span: t.span,
                 });
-            } else if !is_qualifier(word) {
+            } else if !is_qualifier(word) && !is_callconv(word) {
                 break;
             }
             cur = cur.advance(1);
         }
-        let (cur, _) = close(P::Star, "in a function pointer declarator", cur)?;
-        let (cur, extra) = pointers(cur)?;
-        if !extra.is_empty() {
-            return fail_at(
-                cur.prev_span(),
-                "a pointer to a function pointer is not supported; use a typedef of the function pointer",
-            );
+        if pointer {
+            let (next, _) = close(P::Star, "in a function pointer declarator", cur)?;
+            let (next, extra) = pointers(next)?;
+            if !extra.is_empty() {
+                return fail_at(
+                    next.prev_span(),
+                    "a pointer to a function pointer is not supported; use a typedef of the function pointer",
+                );
+            }
+            cur = next;
         }
         let (cur, name) = expect("a name for the function pointer", ident)(cur)?;
         let (cur, _) = close(P::RParen, "after the function pointer's name", cur)?;
@@ -368,7 +395,11 @@ pub(crate) fn declarator<'a>(
             Decl {
                 name: Some(name),
                 ty,
-                function: Some(FunctionPointer { callconv, params }),
+                function: Some(FunctionPointer {
+                    callconv,
+                    params,
+                    pointer,
+                }),
             },
         ));
     }
@@ -383,22 +414,7 @@ pub(crate) fn declarator<'a>(
             Err(e) => return Err(e),
         },
     };
-    while i.is_punct(P::LBracket) {
-        let inner = i.advance(1);
-        let (rest, dim) = if inner.is_punct(P::RBracket) {
-            (inner, ArrayDim::Open)
-        } else if inner.is_punct(P::Star)
-            && inner.peek_at(1).is_some_and(|t| t.is_punct(P::RBracket))
-        {
-            (inner.advance(1), ArrayDim::Star)
-        } else {
-            let (rest, e) = expect("an array bound", expr)(inner)?;
-            (rest, ArrayDim::Fixed(e))
-        };
-        let (rest, _) = close(P::RBracket, "to close the array bound", rest)?;
-        ty.arrays.push(dim);
-        i = rest;
-    }
+    i = array_dims(i, &mut ty.arrays)?.0;
     ty.span = ty.span.to(i.prev_span());
     Ok((
         i,
@@ -812,4 +828,25 @@ fn safearray(i: Input<'_>) -> PResult<'_, TypeSpec> {
 /// Whether an expression is a bare string (for attribute argument checks).
 pub(crate) fn is_string(e: &Expr) -> bool {
     matches!(e, Expr::Str(_))
+}
+
+/// A declarator's array bounds, `[]`, `[*]` or `[N]`, any number of them, added to `arrays`.
+pub(super) fn array_dims<'a>(mut i: Input<'a>, arrays: &mut Vec<ArrayDim>) -> PResult<'a, ()> {
+    while i.is_punct(P::LBracket) {
+        let inner = i.advance(1);
+        let (rest, dim) = if inner.is_punct(P::RBracket) {
+            (inner, ArrayDim::Open)
+        } else if inner.is_punct(P::Star)
+            && inner.peek_at(1).is_some_and(|t| t.is_punct(P::RBracket))
+        {
+            (inner.advance(1), ArrayDim::Star)
+        } else {
+            let (rest, e) = expect("an array bound", expr)(inner)?;
+            (rest, ArrayDim::Fixed(e))
+        };
+        let (rest, _) = close(P::RBracket, "to close the array bound", rest)?;
+        arrays.push(dim);
+        i = rest;
+    }
+    Ok((i, ()))
 }

@@ -1,0 +1,201 @@
+//! The real Windows SDK (`../shared/winsdk/10.0.16299.0`, or `IDLGEN_SDK_INCLUDE`): every `.idl`
+//! of its um/ and shared/ folders, each alone, loads and resolves with `-I um -I shared -I winrt`,
+//! as a user points idlgen at an SDK.
+//!
+//! Three kinds of file are listed apart, each checked, not assumed:
+//! - fragments: #included by another SDK IDL file, not compiled alone (OLE DB's pieces of
+//!   oledb.idl); the includer (or, for a fragment of a fragment, the file at the top) must load;
+//! - files that import or #include a file the SDK folder lacks (the snapshot has no `mshtml.idl`):
+//!   the error must be "cannot find", and the file it names must indeed be absent;
+//! - the Windows Runtime dialect (out of scope): one error naming the construct.
+//!
+//! Everything else must load. Without an SDK the test is skipped (and says so), except under CI.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use idlgen::idl::Options;
+
+mod common;
+use common::corpus::{fragments, name_of};
+use common::sdk;
+
+enum Outcome {
+    Loaded,
+    /// The import or #include the SDK folder lacks.
+    Missing(String),
+    WinRt(String),
+    Failed(String),
+}
+
+/// The name in `cannot find import "X"` / `cannot find include file "X"`.
+fn missing_name(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("cannot find ")?;
+    let start = rest.find('"')? + 1;
+    let len = rest[start..].find('"')?;
+    Some(rest[start..start + len].to_string())
+}
+
+fn check(file: &Path, opts: &Options) -> Outcome {
+    let err = match idlgen::load(&[file.to_path_buf()], opts) {
+        Ok(_) => return Outcome::Loaded,
+        Err(e) => e,
+    };
+    let shown = err.to_string();
+    let [d] = err.diagnostics.as_slice() else {
+        return Outcome::Failed(format!("expected one diagnostic:\n{shown}"));
+    };
+    if let Some(name) = missing_name(&d.message) {
+        return Outcome::Missing(name);
+    }
+    if d.message.contains("Windows Runtime") {
+        return Outcome::WinRt(shown.lines().next().unwrap_or_default().to_string());
+    }
+    Outcome::Failed(shown)
+}
+
+/// Whether a file of that name (its last path component, any letter case) is anywhere in the
+/// SDK's include folders.
+fn in_sdk(dirs: &[PathBuf], name: &str) -> bool {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    dirs.iter().any(|d| sdk::find_in(d, last).is_some())
+}
+
+#[test]
+fn sdk_idl_files_load_and_resolve() {
+    let Some(dir) = sdk::sdk_or_skip("sdk_idl_files_load_and_resolve") else {
+        return;
+    };
+    let files = sdk::idl_files(&dir);
+    assert!(
+        files.len() > 100,
+        "{} has only {} IDL files",
+        dir.display(),
+        files.len()
+    );
+    let include_dirs = sdk::include_dirs(&dir);
+    let opts = Options {
+        include_dirs: include_dirs.clone(),
+        ..Options::default()
+    };
+    let fragments = fragments(&files);
+
+    let queue = Mutex::new(files.iter());
+    let results = Mutex::new(BTreeMap::new());
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                loop {
+                    let Some(f) = queue.lock().expect("queue").next() else {
+                        break;
+                    };
+                    let outcome = check(f, &opts);
+                    results.lock().expect("results").insert(name_of(f), outcome);
+                }
+            });
+        }
+    });
+    let results = results.into_inner().expect("results");
+    let loaded_names: BTreeSet<String> = results
+        .iter()
+        .filter(|(_, o)| matches!(o, Outcome::Loaded))
+        .map(|(n, _)| n.to_lowercase())
+        .collect();
+
+    let mut loaded = 0;
+    let mut failures = Vec::new();
+    let mut fragment_lines = Vec::new();
+    let mut missing_lines = Vec::new();
+    let mut winrt_lines = Vec::new();
+    for (name, outcome) in &results {
+        if let Some(includers) = fragments.get(&name.to_lowercase()) {
+            // The files at the top of its #include chain stand for it: one must load.
+            let mut seen = BTreeSet::new();
+            let mut todo: Vec<String> = includers.iter().cloned().collect();
+            let mut tops = BTreeSet::new();
+            while let Some(inc) = todo.pop() {
+                if !seen.insert(inc.to_lowercase()) {
+                    continue;
+                }
+                match fragments.get(&inc.to_lowercase()) {
+                    Some(up) => todo.extend(up.iter().cloned()),
+                    None => {
+                        tops.insert(inc);
+                    }
+                }
+            }
+            let list: Vec<&str> = includers.iter().map(String::as_str).collect();
+            let ok = tops
+                .iter()
+                .any(|t| loaded_names.contains(&t.to_lowercase()));
+            fragment_lines.push(format!(
+                "  {name} (included by {}){}",
+                list.join(", "),
+                if ok {
+                    ""
+                } else {
+                    ": its includer does not load"
+                }
+            ));
+            if !ok {
+                failures.push(format!(
+                    "{name}: fragment whose includers ({}) do not load",
+                    tops.into_iter().collect::<Vec<_>>().join(", ")
+                ));
+            }
+            continue;
+        }
+        match outcome {
+            Outcome::Loaded => loaded += 1,
+            Outcome::Missing(what) => {
+                if in_sdk(&include_dirs, what) {
+                    failures.push(format!(
+                        "{name}: says it cannot find \"{what}\", which the SDK has"
+                    ));
+                } else {
+                    missing_lines.push(format!("  {name}: \"{what}\" is not in the SDK folder"));
+                }
+            }
+            Outcome::WinRt(msg) => winrt_lines.push(format!("  {name}: {msg}")),
+            Outcome::Failed(msg) => failures.push(format!("{name}: {msg}")),
+        }
+    }
+    println!(
+        "fragments ({}), checked through their includers:",
+        fragment_lines.len()
+    );
+    for l in &fragment_lines {
+        println!("{l}");
+    }
+    println!(
+        "files needing what the SDK folder lacks ({}):",
+        missing_lines.len()
+    );
+    for l in &missing_lines {
+        println!("{l}");
+    }
+    println!(
+        "Windows Runtime dialect, out of scope ({}):",
+        winrt_lines.len()
+    );
+    for l in &winrt_lines {
+        println!("{l}");
+    }
+    let standalone = results.len() - fragment_lines.len() - missing_lines.len() - winrt_lines.len();
+    println!(
+        "{loaded} of {standalone} loaded ({} files in {}: {} fragments, {} missing an input, {} WinRT)",
+        results.len(),
+        dir.display(),
+        fragment_lines.len(),
+        missing_lines.len(),
+        winrt_lines.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {} files failed:\n{}",
+        failures.len(),
+        results.len(),
+        failures.join("\n\n")
+    );
+}

@@ -1,0 +1,237 @@
+//! MIDL's behaviours that real SDK files rely on and idlgen follows, one test per rule, each
+//! named for the rule (grammar/midl-behaviours.md lists them, with the SDK file that needs it).
+
+use idlgen::idl::Options;
+use idlgen::model::{ItemKind, Model, Type, Value};
+
+fn load(text: &str) -> Model {
+    match idlgen::load_source("rules.idl", text, &Options::default()) {
+        Ok(l) => l.model,
+        Err(e) => panic!("MIDL accepts this input; idlgen said:\n{e}"),
+    }
+}
+
+fn error_of(text: &str) -> idlgen::Diagnostic {
+    let err = idlgen::load_source("rules.idl", text, &Options::default())
+        .map(|_| ())
+        .expect_err("the input is malformed");
+    assert_eq!(err.diagnostics.len(), 1, "exactly one error:\n{err}");
+    err.diagnostics[0].clone()
+}
+
+/// The const of that name (constants are not in the type names).
+fn constant<'m>(m: &'m Model, name: &str) -> &'m idlgen::model::Const {
+    m.items
+        .iter()
+        .find_map(|i| match &i.kind {
+            ItemKind::Const(c) if i.name == name => Some(c),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("const {name} is declared"))
+}
+
+fn interface<'m>(m: &'m Model, name: &str) -> &'m idlgen::model::Interface {
+    let id = m
+        .lookup(name)
+        .unwrap_or_else(|| panic!("{name} is declared"));
+    match &m.item(id).kind {
+        ItemKind::Interface(i) => i,
+        other => panic!("{name} is a {}", other.kind_name()),
+    }
+}
+
+/// CertMod.Idl: `const WCHAR wszCMM_PROP_NAME[] = L"Name";`.
+#[test]
+fn midl_const_array_of_characters_takes_a_string() {
+    let m = load(
+        "import \"wtypes.idl\";\n\
+         const WCHAR wszCMM_PROP_NAME[] = L\"Name\";\n\
+         const CHAR szFixed[4] = \"abc\";\n",
+    );
+    let c = constant(&m, "wszCMM_PROP_NAME");
+    assert!(
+        matches!(c.value, Value::Str(ref s) if s == "Name"),
+        "{:?}",
+        c.value
+    );
+    assert!(matches!(c.ty, Type::Array(_, None)), "{:?}", c.ty);
+    let c = constant(&m, "szFixed");
+    assert!(matches!(c.ty, Type::Array(_, Some(4))), "{:?}", c.ty);
+}
+
+/// RrasCfg.Idl, CertMod.Idl: `interface I : IDispatch { import "oaidl.idl"; ... }`.
+#[test]
+fn midl_import_inside_an_interface_is_visible_before_it() {
+    let m = load(
+        "[object, uuid(e7d7ad42-bd3d-11d1-9a4d-00c04fc297eb), dual]\n\
+         interface ICertManageModule : IDispatch\n\
+         {\n\
+             import \"oaidl.idl\";\n\
+             HRESULT Configure([in] BSTR strConfig, [in] LONG Flags);\n\
+         }\n",
+    );
+    let i = interface(&m, "ICertManageModule");
+    assert_eq!(i.base, m.lookup("IDispatch"));
+    assert_eq!(i.methods[0].slot, Some(7), "after IDispatch's seven");
+}
+
+/// ObjIdlbase.Idl: `typedef [unique] IMultiQI *LPMULTIQI;` before `interface IMultiQI`.
+#[test]
+fn midl_a_typedef_may_name_an_interface_defined_later() {
+    let m = load(
+        "import \"unknwn.idl\";\n\
+         typedef [unique] IMultiQI *LPMULTIQI;\n\
+         [object, uuid(00000020-0000-0000-C000-000000000046)]\n\
+         interface IMultiQI : IUnknown { HRESULT QueryMultipleInterfaces([in] ULONG cMQIs); }\n",
+    );
+    let target = m.lookup("IMultiQI").expect("declared");
+    let i = interface(&m, "IMultiQI");
+    assert!(i.defined, "the later definition fills the item in");
+    assert_eq!(i.methods[0].slot, Some(3));
+    let ItemKind::Typedef(t) = &m.item(m.lookup("LPMULTIQI").expect("declared")).kind else {
+        panic!("a typedef");
+    };
+    assert!(
+        matches!(&t.ty, Type::Pointer { pointee, .. } if **pointee == Type::Named(target)),
+        "{:?}",
+        t.ty
+    );
+}
+
+/// A typedef, struct or enum value used before its declaration in the same file.
+#[test]
+fn midl_a_type_or_constant_may_be_used_before_its_declaration() {
+    let m = load(
+        "import \"wtypes.idl\";\n\
+         typedef PLATER_POINT POINTS_TO_LATER;\n\
+         const LONG FIRST = LATER_VALUE + 1;\n\
+         typedef struct { LONG x; LONG y; } LATER_POINT, *PLATER_POINT;\n\
+         typedef enum { LATER_ZERO, LATER_VALUE } LATER_ENUM;\n",
+    );
+    let c = constant(&m, "FIRST");
+    assert!(matches!(c.value, Value::Int(2)), "{:?}", c.value);
+    let later = m.lookup("PLATER_POINT").expect("declared");
+    let ItemKind::Typedef(t) = &m.item(m.lookup("POINTS_TO_LATER").expect("declared")).kind else {
+        panic!("a typedef");
+    };
+    assert_eq!(t.ty, Type::Named(later));
+    // Each is declared once: the walk skips what was taken ahead.
+    assert_eq!(
+        m.items.iter().filter(|i| i.name == "LATER_POINT").count(),
+        1
+    );
+}
+
+/// A name that refers back to itself through declarations ahead is still an error, not a loop.
+#[test]
+fn midl_declarations_ahead_that_need_each_other_are_an_error() {
+    let d = error_of(
+        "import \"wtypes.idl\";\n\
+         typedef LOOP_B LOOP_A;\n\
+         typedef LOOP_A LOOP_B;\n",
+    );
+    assert!(d.message.contains("unknown type"), "{d}");
+    let loc = d.location.as_ref().expect("a position");
+    // Where the cycle closes: LOOP_A, taken ahead for LOOP_B, needs LOOP_B.
+    assert_eq!((loc.line, loc.col), (2, 9), "{d}");
+}
+
+/// A name declared nowhere is reported where it is used, as before.
+#[test]
+fn midl_a_name_declared_nowhere_is_an_error_at_its_use() {
+    let d = error_of(
+        "import \"unknwn.idl\";\n\
+         [object, uuid(00000020-0000-0000-C000-000000000046)]\n\
+         interface IUses : IUnknown { HRESULT F([in] NOWHERE x); }\n",
+    );
+    assert!(d.message.contains("unknown type `NOWHERE`"), "{d}");
+    let loc = d.location.as_ref().expect("a position");
+    assert_eq!((loc.line, loc.col), (3, 45), "{d}");
+}
+
+/// C headers the SDK's IDL #includes declare function types and pointers every way C allows:
+/// CertBCli.h `typedef HRESULT (CERTBCLI_CALL FNX)(...)` (a function type), wincrypt.idl
+/// `typedef int (__stdcall FARPROC)();`, ctxtcall.idl `typedef HRESULT __stdcall (*PFN)(...)`.
+#[test]
+fn midl_function_typedefs_with_the_calling_convention_anywhere() {
+    let m = load(
+        "import \"wtypes.idl\";\n\
+         #define CERTBCLI_CALL __stdcall\n\
+         typedef HRESULT (CERTBCLI_CALL FNCERTSRVISSERVERONLINEW)(WCHAR const *pwszServerName, BOOL *pfServerOnline);\n\
+         typedef int (__stdcall FARPROC)();\n\
+         typedef HRESULT __stdcall (*PFNCONTEXTCALL)(LONG *pParam);\n",
+    );
+    let ty = |name: &str| match &m.item(m.lookup(name).expect("declared")).kind {
+        ItemKind::Typedef(t) => t.ty.clone(),
+        other => panic!("{name} is a {}", other.kind_name()),
+    };
+    assert_eq!(ty("FNCERTSRVISSERVERONLINEW"), Type::Function);
+    assert_eq!(ty("FARPROC"), Type::Function);
+    assert!(
+        matches!(ty("PFNCONTEXTCALL"), Type::Pointer { pointee, .. } if *pointee == Type::Function)
+    );
+}
+
+/// CertBCli.h `HRESULT __declspec(dllimport) __stdcall CertSrvIsServerOnlineW(...)`, and
+/// wincrypt.h's `const void * WINAPI CertCreateContext(...)` at file scope.
+#[test]
+fn midl_c_function_declarations_with_declspec_and_const_returns() {
+    load(
+        "import \"wtypes.idl\";\n\
+         HRESULT __declspec(dllimport) __stdcall CertSrvIsServerOnlineW(WCHAR const *pwszServerName, BOOL *pfServerOnline);\n\
+         __declspec(dllimport) HRESULT __stdcall Other(void);\n\
+         const void * __stdcall CertCreateContext(DWORD dwContextType);\n\
+         const LONG STILL_A_CONSTANT = 1;\n",
+    );
+}
+
+/// MMC.Idl: `static LPOLESTR MMC_CALLBACK = (LPOLESTR)(-1);` is a constant to MIDL.
+#[test]
+fn midl_static_declaration_is_a_constant() {
+    let m = load("import \"wtypes.idl\";\nstatic LONG MMC_LIMIT = (LONG)(-1);\n");
+    assert!(matches!(constant(&m, "MMC_LIMIT").value, Value::Int(-1)));
+}
+
+/// DocumentTarget.idl: a helpstring that goes on across a line end.
+#[test]
+fn midl_string_literal_may_span_lines() {
+    let m = load(
+        "import \"unknwn.idl\";\r\n\
+         [object, uuid(1b8efec4-3019-4c27-964e-367202156906),\r\n\
+          helpstring(\"allows user to enumerate\r\n     and create one\")]\r\n\
+         interface ITarget : IUnknown { HRESULT F(); }\r\n",
+    );
+    let id = m.lookup("ITarget").expect("declared");
+    assert_eq!(
+        m.item(id).helpstring.as_deref(),
+        Some("allows user to enumerate\n     and create one")
+    );
+    // A quote left open with no closing one below is still an error on its own line.
+    let d = error_of("import \"unknwn.idl\";\ncpp_quote(\"open);\ntypedef LONG Y;\n");
+    assert!(d.message.contains("no closing"), "{d}");
+    assert_eq!(d.location.as_ref().map(|l| (l.line, l.col)), Some((2, 11)));
+}
+
+/// WbemCli.Idl, WMIUtils.Idl: a library statement imports oaidl.idl (and oleidl.idl, where the
+/// search path has it) by itself, so IUnknown and BSTR need no import inside it.
+#[test]
+fn midl_library_imports_oaidl_by_itself() {
+    let m = load(
+        "[uuid(7ec196fe-7005-11d1-ad90-00c04fd8fdff), version(1.0)]\n\
+         library WbemLike\n\
+         {\n\
+             importlib(\"stdole32.tlb\");\n\
+             [object, uuid(7ec196fe-7005-11d1-ad90-00c04fd8fdfe)]\n\
+             interface IWbemPathKeyList : IUnknown { HRESULT GetText([out] BSTR *p); }\n\
+         }\n",
+    );
+    let i = interface(&m, "IWbemPathKeyList");
+    assert_eq!(i.base, m.lookup("IUnknown"));
+    assert_eq!(i.methods[0].slot, Some(3));
+    // Outside a library, nothing is imported by itself.
+    let d = error_of(
+        "[object, uuid(7ec196fe-7005-11d1-ad90-00c04fd8fdfe)]\n\
+         interface IAlone : IUnknown { HRESULT F(); }\n",
+    );
+    assert!(d.message.contains("unknown type `IUnknown`"), "{d}");
+}
