@@ -49,6 +49,27 @@ interface IMallocMore : IMallocLike
 }
 "#,
     ),
+    (
+        // `#define`s in `cpp_quote`: ObjIdl.Idl defines `_WIN32_WINNT` once per `#if` branch
+        // (E0428: defined multiple times); urlmon.idl writes `0x00001Bff`
+        // (clippy::mixed_case_hex_literals); a macro may repeat an IDL constant.
+        "cpp_defines",
+        r##"
+cpp_quote("#if (NTDDI_VERSION >= NTDDI_VISTA)")
+cpp_quote("#define VERSION_LIKE 0x0600")
+cpp_quote("#else")
+cpp_quote("#define VERSION_LIKE 0x0502")
+cpp_quote("#endif")
+cpp_quote("#define SAME_TWICE 7")
+cpp_quote("#ifndef SAME_TWICE")
+cpp_quote("#define SAME_TWICE 7")
+cpp_quote("#endif")
+cpp_quote("#define MIXED_HEX 0x00001Bff")
+cpp_quote("#define LOWER_HEX 0x00001bff")
+const long ALREADY = 3;
+cpp_quote("#define ALREADY 3")
+"##,
+    ),
 ];
 
 fn bindings(name: &str, idl: &str) -> String {
@@ -109,6 +130,52 @@ fn interfaces_deriving_from_base_file_interfaces_keep_their_slots() {
     }
     // Only as bases: an interface used as a parameter (`IStream *`) is not generated.
     assert!(!code.contains("pub struct IStream("), "{code}");
+}
+
+#[test]
+fn cpp_quote_defines_are_defined_once() {
+    let code = case("cpp_defines");
+    assert!(!code.contains("VERSION_LIKE"), "{code}");
+    assert_eq!(
+        code.matches("pub const SAME_TWICE: i32 = 7;").count(),
+        1,
+        "{code}"
+    );
+    assert!(
+        code.contains("pub const MIXED_HEX: i32 = 0x00001BFF;"),
+        "{code}"
+    );
+    assert!(
+        code.contains("pub const LOWER_HEX: i32 = 0x00001bff;"),
+        "{code}"
+    );
+    assert_eq!(code.matches("pub const ALREADY:").count(), 1, "{code}");
+}
+
+/// `--with-imports` on a base file itself (`idlgen rust --with-imports OAIdl.Idl`, the SDK's)
+/// emits that file's declarations, not only those of the user files it imports.
+#[test]
+fn with_imports_keeps_a_base_file_input() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("rust-codegen-base");
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    std::fs::write(
+        dir.join("helper.idl"),
+        "import \"unknwn.idl\";\n[object, uuid(7fd52382-4e07-101b-ae2d-08002b2ec713)]\n\
+         interface IHelper : IUnknown { HRESULT Help(); }\n",
+    )
+    .expect("write helper.idl");
+    // Named like a base file: its items are the base set's, as an SDK's own oaidl.idl's are.
+    let path = dir.join("oaidl.idl");
+    std::fs::write(
+        &path,
+        "import \"helper.idl\";\n[object, uuid(7fd52383-4e07-101b-ae2d-08002b2ec713)]\n\
+         interface IBaseLike : IHelper { HRESULT Own(); }\n",
+    )
+    .expect("write oaidl.idl");
+    let code =
+        typecheck::bindings(&path, &Options::default(), true).unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(code.contains("pub struct IBaseLike(IHelper);"), "{code}");
+    assert!(code.contains("pub struct IHelper("), "{code}");
 }
 
 /// Every case's bindings are rustfmt-clean, type-check and pass clippy; the vtables and structs

@@ -47,9 +47,21 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
     // D3DCOLORVALUE` and dxgitype.idl's `typedef _D3DCOLORVALUE D3DCOLORVALUE`). Rust has one
     // namespace and no guards: the first definition of a name wins, as the C guards make it.
     let mut defined: HashSet<String> = HashSet::new();
+    // Constants' names (`const`, anonymous enums' values): a `cpp_quote` `#define` of one of
+    // them would define it twice.
+    let mut constants: HashSet<String> = HashSet::new();
     for (id, item) in model.root_items() {
         if !selected(opts, item) {
             continue;
+        }
+        match &item.kind {
+            ItemKind::Const(_) => {
+                constants.insert(names::rust_ident(&item.name));
+            }
+            ItemKind::Enum(e) if item.name.is_empty() => {
+                constants.extend(e.values.iter().map(|(n, _)| type_name(n)));
+            }
+            _ => {}
         }
         if let Some(text) = render_item(model, id)? {
             let name = type_name(&item.name);
@@ -85,12 +97,30 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
             })?);
         }
     }
-    for (file, text) in &model.cpp_quotes {
-        if !model.roots.contains(file) {
-            continue;
+    // `cpp_quote("#define NAME value")`: a constant, unless the name is defined otherwise too.
+    // Headers define some macros in several `#if` branches (ObjIdl.Idl's `_WIN32_WINNT`, one
+    // value per Windows version), which idlgen does not evaluate: such a macro, defined with
+    // different values, has no one value and is left out; repeated with one value, it is one
+    // constant.
+    let defines: Vec<CppDefine> = (model.cpp_quotes.iter())
+        .filter(|(file, _)| model.roots.contains(file))
+        .filter_map(|(_, text)| cpp_define(text))
+        .collect();
+    let mut values: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
+    let mut ambiguous: HashSet<&str> = HashSet::new();
+    for d in &defines {
+        if *values.entry(&d.name).or_insert(d.value) != d.value {
+            ambiguous.insert(&d.name);
         }
-        if let Some(c) = cpp_define(text) {
-            items.push(c);
+    }
+    let mut emitted: HashSet<&str> = HashSet::new();
+    for d in &defines {
+        if !ambiguous.contains(d.name.as_str())
+            && !constants.contains(&d.name)
+            && !defined.contains(&d.name)
+            && emitted.insert(&d.name)
+        {
+            items.push(d.text.clone());
         }
     }
     let sources = opts.source_name.clone().unwrap_or_else(|| {
@@ -514,7 +544,15 @@ fn arrow(ty: &str) -> String {
 }
 
 /// Simple `#define NAME value` lines in `cpp_quote` become constants (`ENUMEXT_OBJECTID`).
-fn cpp_define(text: &str) -> Option<String> {
+/// A `#define` of a number in a `cpp_quote`, as a Rust constant.
+struct CppDefine {
+    /// The constant's Rust name.
+    name: String,
+    value: i64,
+    text: String,
+}
+
+fn cpp_define(text: &str) -> Option<CppDefine> {
     let rest = text.trim().strip_prefix("#define")?;
     let mut parts = rest.split_whitespace();
     let name = parts.next()?;
@@ -537,14 +575,25 @@ fn cpp_define(text: &str) -> Option<String> {
         "i64"
     };
     let literal = if radix == 16 {
-        format!("0x{digits}")
+        // One letter case for the digits (clippy::mixed_case_hex_literals: `0x00001Bff`).
+        let mixed = digits.contains(|c: char| c.is_ascii_lowercase())
+            && digits.contains(|c: char| c.is_ascii_uppercase());
+        if mixed {
+            format!("0x{}", digits.to_ascii_uppercase())
+        } else {
+            format!("0x{digits}")
+        }
     } else {
         digits.to_string()
     };
-    Some(format!(
-        "/// `#define {name} {value}` from a `cpp_quote`.\n#[allow(non_upper_case_globals)]\npub const {}: {ty} = {literal};\n",
-        names::rust_ident(name)
-    ))
+    let rust_name = names::rust_ident(name);
+    Some(CppDefine {
+        text: format!(
+            "/// `#define {name} {value}` from a `cpp_quote`.\n#[allow(non_upper_case_globals)]\npub const {rust_name}: {ty} = {literal};\n"
+        ),
+        name: rust_name,
+        value: v,
+    })
 }
 
 fn doc_lines(helpstring: Option<&str>, fallback: &str) -> Vec<String> {
