@@ -27,6 +27,9 @@ interface ILogLike : IUnknown
     HRESULT Force([in] LSN lsnMin);
     HRESULT Seek([in] LARGE_INTEGER move, [out] ULARGE_INTEGER *pos);
     HRESULT Times([in] const FILETIME *created, [out] SYSTEMTIME *when);
+    // A typedef'd pointer as the retval (FunctionDiscoveryAPI.idl's `LPDWORD pdwCount`) was
+    // returned as the pointer itself, passed as `&mut *mut u32` (E0308).
+    HRESULT GetCount([out, retval] LPDWORD count);
 }
 "#,
     ),
@@ -70,6 +73,30 @@ const long ALREADY = 3;
 cpp_quote("#define ALREADY 3")
 "##,
     ),
+    (
+        // Two IDL names that fold to one Rust name (EventSys.Idl's `_NewEnum` and `NewEnum`,
+        // both `get_new_enum`): E0592, duplicate definitions, in the wrappers and `_Impl`.
+        "folded_names",
+        r#"
+import "oaidl.idl";
+[object, dual, oleautomation, uuid(7fd52384-4e07-101b-ae2d-08002b2ec713)]
+interface IFolded : IDispatch
+{
+    [id(-4), propget, restricted] HRESULT _NewEnum([out, retval] IUnknown **ppUnkEnum);
+    [id(1), propget] HRESULT NewEnum([out, retval] IUnknown **ppEnum);
+    [id(2)] HRESULT GetURL([out, retval] BSTR *url);
+    [id(3)] HRESULT GetUrl([out, retval] BSTR *url);
+}
+[uuid(7fd52385-4e07-101b-ae2d-08002b2ec713)]
+dispinterface DFolded
+{
+properties:
+    [id(1)] long Value;
+methods:
+    [id(2)] long get_Value();
+}
+"#,
+    ),
 ];
 
 fn bindings(name: &str, idl: &str) -> String {
@@ -104,6 +131,7 @@ fn base_file_structs_are_generated_not_raw_pointers() {
         "pos: &mut ULARGE_INTEGER",
         "created: *const FILETIME",
         "pub fn force(&self, lsn_min: LSN)",
+        "pub fn get_count(&self) -> idlgen_runtime::Result<u32>",
     ] {
         assert!(code.contains(want), "no `{want}` in:\n{code}");
     }
@@ -150,6 +178,24 @@ fn cpp_quote_defines_are_defined_once() {
         "{code}"
     );
     assert_eq!(code.matches("pub const ALREADY:").count(), 1, "{code}");
+}
+
+#[test]
+fn methods_whose_names_fold_to_one_get_one_each() {
+    let code = case("folded_names");
+    for want in [
+        "pub fn get_new_enum(&self)",
+        "pub fn get_new_enum_(&self)",
+        "pub fn get_url(&self)",
+        "pub fn get_url_(&self)",
+        "fn get_new_enum_(&self)",
+        "fn get_value_(&self)",
+    ] {
+        assert!(code.contains(want), "no `{want}` in:\n{code}");
+    }
+    // The DISPID tables keep the IDL names.
+    assert!(code.contains("(\"_newenum\", "), "{code}");
+    assert!(code.contains("(\"newenum\", "), "{code}");
 }
 
 /// `--with-imports` on a base file itself (`idlgen rust --with-imports OAIdl.Idl`, the SDK's)

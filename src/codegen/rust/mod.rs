@@ -18,7 +18,7 @@ use crate::diag::Diagnostic;
 use crate::model::{self, ItemKind, Model, TypeId};
 
 use dispatch::{DispMemberView, InvokeArmView};
-use names::{method_name, shouty, type_name};
+use names::{method_names, shouty, type_name};
 use types::{RT, plan_param, plan_return, retval_abi};
 
 pub use names::snake;
@@ -796,16 +796,16 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
         .iter()
         .skip(1)
         .filter_map(|a| match &model.item(*a).kind {
-            ItemKind::Interface(i) => Some(i.methods.iter()),
+            ItemKind::Interface(i) => Some(method_names(&i.methods)),
             _ => None,
         })
         .flatten()
-        .map(|m| method_name(&m.vtable_name()))
         .collect();
     let methods: Vec<MethodView> = iface
         .methods
         .iter()
-        .map(|m| method_view(model, m, &name, &inherited))
+        .zip(method_names(&iface.methods))
+        .map(|(m, rust_name)| method_view(model, m, rust_name, &name, &inherited))
         .collect();
     let iids = chain
         .iter()
@@ -825,10 +825,11 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
         }
         if let ItemKind::Interface(ai) = &model.item(*a).kind {
             let owner = format!("{}_Impl", type_name(&model.item(*a).name));
-            for m in &ai.methods {
+            for (m, rust_name) in ai.methods.iter().zip(method_names(&ai.methods)) {
                 let (member, arm) = dispatch::member(
                     model,
                     m,
+                    &rust_name,
                     &owner,
                     disp_members.len(),
                     dispid_literal(m.dispid),
@@ -955,12 +956,14 @@ fn dispinterface_view(model: &Model, id: TypeId, d: &model::Dispinterface) -> Di
         .flat_map(dispatch::property_methods)
         .chain(d.methods.iter().cloned())
         .collect();
+    let rust_names = method_names(&members);
     let mut disp_members = Vec::new();
     let mut invoke_arms = Vec::new();
     for (i, m) in members.iter().enumerate() {
         let (member, arm) = dispatch::member(
             model,
             m,
+            &rust_names[i],
             &impl_trait,
             i,
             dispid_literal(m.dispid),
@@ -983,7 +986,8 @@ fn dispinterface_view(model: &Model, id: TypeId, d: &model::Dispinterface) -> Di
         uuid: d.uuid.map(guid_view),
         methods: members
             .iter()
-            .map(|m| dispatch::impl_method(model, m))
+            .zip(rust_names)
+            .map(|(m, rust_name)| dispatch::impl_method(model, m, rust_name))
             .collect(),
         dispid_consts,
         disp_members,
@@ -994,7 +998,13 @@ fn dispinterface_view(model: &Model, id: TypeId, d: &model::Dispinterface) -> Di
     }
 }
 
-fn method_view(model: &Model, m: &model::Method, iface: &str, inherited: &[String]) -> MethodView {
+fn method_view(
+    model: &Model,
+    m: &model::Method,
+    rust_name: String,
+    iface: &str,
+    inherited: &[String],
+) -> MethodView {
     let retval = m.retval();
     let ret = plan_return(model, &m.ret, retval);
     let plans: Vec<Option<types::ParamPlan>> = m
@@ -1104,7 +1114,7 @@ fn method_view(model: &Model, m: &model::Method, iface: &str, inherited: &[Strin
          let imp = unsafe {{ {RT}::ComObject::<T>::value(this) }};"
     ));
     let impl_args: Vec<String> = plans.iter().flatten().map(|p| p.impl_arg.clone()).collect();
-    let rust_method = method_name(&m.vtable_name());
+    let rust_method = rust_name.clone();
     let invoke = if inherited.contains(&rust_method) {
         let args: Vec<&str> = std::iter::once("imp")
             .chain(impl_args.iter().map(String::as_str))
@@ -1176,7 +1186,7 @@ fn method_view(model: &Model, m: &model::Method, iface: &str, inherited: &[Strin
         abi_params,
         abi_arrow: arrow(&ret.abi_ty),
         ret_arrow: arrow(&ret.rust_ty),
-        rust_name: method_name(&m.vtable_name()),
+        rust_name,
         is_unsafe,
         params,
         wrapper_body: w.join("\n"),

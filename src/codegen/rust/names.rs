@@ -46,6 +46,26 @@ pub fn method_name(name: &str) -> String {
     rust_ident(&format!("{snake}{}", "_".repeat(underscores + suffix)))
 }
 
+/// The Rust names of one interface's methods, in order: [`method_name`]s, each made unique
+/// with trailing underscores where two IDL names fold to one (EventSys.Idl's `_NewEnum` and
+/// `NewEnum` are both `get_new_enum`: the second is `get_new_enum_`).
+pub fn method_names<'a>(
+    methods: impl IntoIterator<Item = &'a crate::model::Method>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in methods {
+        let mut name = method_name(&m.vtable_name());
+        while out.contains(&name) {
+            name = match name.strip_prefix("r#") {
+                Some(bare) => format!("{bare}_"),
+                None => format!("{name}_"),
+            };
+        }
+        out.push(name);
+    }
+    out
+}
+
 /// Methods of the traits every interface struct implements (`Clone`, `PartialEq`, `Deref`,
 /// `Debug`), which a generated method of the same name would shadow.
 const SHADOWING: &[&str] = &["clone", "clone_from", "eq", "ne", "deref", "fmt"];

@@ -558,7 +558,9 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
             abi_ty,
         };
     };
-    let pointee = match &p.ty {
+    // `[out, retval] LPDWORD p` (FunctionDiscoveryAPI.idl): a typedef'd pointer points to the
+    // value returned all the same.
+    let pointee = match model.strip_typedefs(&p.ty) {
         Type::Pointer { pointee, .. } => shape(model, pointee),
         _ => Shape::Raw(shape(model, &p.ty).abi()),
     };
