@@ -26,6 +26,7 @@ pub struct Builder {
     rust: RustOptions,
     with_imports: bool,
     out_dir: Option<PathBuf>,
+    sdk: Option<PathBuf>,
     file_name: Option<String>,
     quiet: bool,
 }
@@ -45,6 +46,16 @@ impl Builder {
     /// Adds a directory to the import and #include search path (like `-I`).
     pub fn include_dir(mut self, dir: impl AsRef<Path>) -> Builder {
         self.options.include_dirs.push(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Puts a Windows SDK's `um/`, `shared/` and `winrt/` folders on the include path, after
+    /// every [`Builder::include_dir`] whatever the order of the calls (like `idlgen --sdk DIR`;
+    /// see [`crate::sdk`]). `dir` is the SDK's `Include/<version>` folder, e.g.
+    /// `C:\Program Files (x86)\Windows Kits\10\Include\10.0.16299.0`; a later call replaces
+    /// an earlier one. A folder with none of those three is an error of [`Builder::generate`].
+    pub fn sdk(mut self, dir: impl AsRef<Path>) -> Builder {
+        self.sdk = Some(dir.as_ref().to_path_buf());
         self
     }
 
@@ -127,7 +138,11 @@ impl Builder {
         if self.inputs.is_empty() {
             return Err(Diagnostic::bare("no input: call .idl(\"file.idl\") first").into());
         }
-        let mut loaded = crate::load(&self.inputs, &self.options)?;
+        let mut options = self.options.clone();
+        if let Some(dir) = &self.sdk {
+            crate::sdk::Sdk::open(dir)?.add_to(&mut options);
+        }
+        let mut loaded = crate::load(&self.inputs, &options)?;
         if self.with_imports {
             loaded.model.include_imported_user_files();
         }

@@ -52,6 +52,11 @@ pub struct SourceFile {
     pub text: String,
     /// Byte offsets at which each line starts.
     line_starts: Vec<usize>,
+    /// Reached only through MIDL's implicit imports of a library statement (oleidl.idl), never
+    /// through an `import` the user wrote: not a user file to generate.
+    pub implicit_only: bool,
+    /// Reached through an `import` the user wrote.
+    explicit: bool,
 }
 
 impl SourceFile {
@@ -62,6 +67,8 @@ impl SourceFile {
             path,
             text,
             line_starts,
+            implicit_only: false,
+            explicit: false,
         }
     }
 
@@ -112,6 +119,19 @@ impl SourceMap {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(SourceFile::new(path.into(), text.into()));
         id
+    }
+
+    /// Records that an import reached `id`: one the user wrote (`implicit` false) or one MIDL
+    /// adds by itself; the file is implicit only until the user imports it too.
+    pub fn note_import(&mut self, id: FileId, implicit: bool) {
+        if let Some(f) = self.files.get_mut(id.0 as usize) {
+            if implicit {
+                f.implicit_only = !f.explicit;
+            } else {
+                f.explicit = true;
+                f.implicit_only = false;
+            }
+        }
     }
 
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {

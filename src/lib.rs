@@ -8,10 +8,12 @@ pub mod codegen;
 pub mod diag;
 pub mod idl;
 pub mod model;
+pub mod sdk;
 pub mod tlb;
 
 pub use builder::{Builder, write_if_changed};
 pub use diag::{Diagnostic, Error, Result};
+pub use sdk::Sdk;
 
 /// idlgen's version, as generated files name it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

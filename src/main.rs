@@ -87,14 +87,35 @@ struct InputArgs {
     /// or a type library input's imports); the same list as -I (repeatable).
     #[arg(long = "tlb-path", value_name = "DIR")]
     tlb_path: Vec<PathBuf>,
+    /// Put a Windows SDK on the search path: DIR is its Include/<version> folder (e.g.
+    /// "C:\Program Files (x86)\Windows Kits\10\Include\10.0.16299.0"), whose um/, shared/
+    /// and winrt/ are searched, in that order, after every -I and --tlb-path directory and
+    /// before the embedded base set. A DIR with none of um/, shared/, winrt/ is a usage error
+    /// (exit 2).
+    #[arg(long = "sdk", value_name = "DIR", value_parser = sdk_parser())]
+    sdk: Option<idlgen::Sdk>,
     /// For a .dll/.ocx/.exe input: read its TYPELIB resource N (default: the lowest id).
     #[arg(long = "resource", value_name = "N")]
     resource: Option<u32>,
 }
 
+/// `--sdk DIR`, checked as it is parsed, so that a wrong folder is a usage error.
+fn sdk_parser() -> impl clap::builder::TypedValueParser<Value = idlgen::Sdk> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PathBufValueParser::new().try_map(|dir| {
+        idlgen::Sdk::open(dir).map_err(|d| {
+            std::iter::once(d.message)
+                .chain(d.notes.into_iter().map(|n| format!("\n  = {n}")))
+                .collect::<String>()
+        })
+    })
+}
+
 impl InputArgs {
+    /// The search path: the -I directories, then --tlb-path's, then the SDK's (see
+    /// `idlgen::sdk`).
     fn options(&self) -> idlgen::idl::Options {
-        idlgen::idl::Options {
+        let mut opts = idlgen::idl::Options {
             include_dirs: self.include.iter().chain(&self.tlb_path).cloned().collect(),
             defines: self
                 .define
@@ -105,7 +126,11 @@ impl InputArgs {
                 })
                 .collect(),
             undefines: self.undefine.clone(),
+        };
+        if let Some(sdk) = &self.sdk {
+            sdk.add_to(&mut opts);
         }
+        opts
     }
 
     fn load(&self, inputs: &[PathBuf]) -> idlgen::Result<idlgen::model::Model> {

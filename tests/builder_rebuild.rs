@@ -1,7 +1,9 @@
 //! The build.rs path as users meet it: `examples/certif-client` generates its bindings with
 //! `idlgen::Builder`. Cargo must not rerun the build script when nothing changed (the Builder
 //! printed `cargo:rerun-if-changed` for every file it read), and must rerun it after an imported
-//! IDL file changes.
+//! IDL file changes. And `Builder::sdk`: a Windows SDK on the include path.
+
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -60,4 +62,174 @@ fn build_script_reruns_only_when_an_idl_file_changes() {
         build_script_ran(&third),
         "certif.idl changed but the build script did not run:\n{third}"
     );
+}
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("idlgen-builder-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// A folder that is not an SDK's `Include/<version>` is an error value of `generate`, which then
+/// writes nothing.
+#[test]
+fn builder_sdk_that_is_not_an_sdk_folder_is_an_error() {
+    let dir = temp_dir("not-sdk");
+    let out = dir.join("out");
+    let builder = idlgen::Builder::new()
+        .idl(root().join("fixtures/certif/certif.idl"))
+        .sdk(&dir)
+        .out_dir(&out)
+        .quiet(true);
+    let err = builder
+        .generate()
+        .expect_err("not an SDK folder")
+        .to_string();
+    assert!(err.contains("has none of um/, shared/, winrt/"), "{err}");
+    assert!(
+        err.contains("expected a Windows SDK include folder"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing written");
+    let err = builder
+        .clone()
+        .sdk(dir.join("missing"))
+        .generate_string()
+        .expect_err("missing folder")
+        .to_string();
+    assert!(err.contains("does not exist"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `Builder::sdk` against the real SDK: the certif bindings are what they are without it, and
+/// `include_dir` comes before the SDK whatever the order of the calls.
+#[test]
+fn builder_sdk_against_the_windows_sdk() {
+    let Some(sdk) = common::sdk::sdk_or_skip("builder_sdk_against_the_windows_sdk") else {
+        return;
+    };
+    for name in ["certif", "certcli"] {
+        let input = root().join(format!("fixtures/certif/{name}.idl"));
+        let plain = idlgen::Builder::new()
+            .idl(&input)
+            .generate_string()
+            .expect("generates");
+        let with = idlgen::Builder::new()
+            .sdk(&sdk)
+            .idl(&input)
+            .generate_string()
+            .expect("generates with the SDK");
+        assert!(plain == with, "{name}.idl: the bindings change with .sdk()");
+    }
+
+    let dir = temp_dir("sdk-order");
+    std::fs::write(
+        dir.join("main.idl"),
+        "import \"ocidl.idl\";\n[object, uuid(11111111-2222-3333-4444-555555555560)]\ninterface IUser : IUnknown { HRESULT U(); };\n",
+    )
+    .expect("write");
+    let inc = dir.join("inc");
+    std::fs::create_dir_all(&inc).expect("mkdir");
+    std::fs::write(
+        inc.join("OCIDL.IDL"),
+        "import \"unknwn.idl\";\n[object, uuid(11111111-2222-3333-4444-555555555561)]\ninterface IMine : IUnknown { HRESULT Mine(); };\n",
+    )
+    .expect("write");
+    let code = idlgen::Builder::new()
+        .sdk(&sdk)
+        .include_dir(&inc)
+        .idl(dir.join("main.idl"))
+        .with_imports(true)
+        .generate_string()
+        .expect("generates");
+    assert!(
+        code.contains("pub struct IMine("),
+        "the -I ocidl.idl: {code}"
+    );
+    assert!(!code.contains("IOleControl"), "not the SDK's OCIdl.Idl");
+    let code = idlgen::Builder::new()
+        .sdk(&sdk)
+        .idl(dir.join("main.idl"))
+        .with_imports(true)
+        .generate_string()
+        .expect("generates");
+    assert!(
+        code.contains("pub struct IOleControl("),
+        "the SDK's OCIdl.Idl"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Set in the child run of [`builder_sdk_prints_rerun_if_changed_for_the_sdk_files`].
+const CHILD_ENV: &str = "IDLGEN_BUILDER_SDK_CHILD";
+
+/// `generate()` with `.sdk()` prints `cargo:rerun-if-changed` for the SDK files it read. The test
+/// runs itself again in a child process (the Builder prints to stdout, as in a build script) and
+/// reads what the child printed.
+#[test]
+fn builder_sdk_prints_rerun_if_changed_for_the_sdk_files() {
+    let Some(sdk) =
+        common::sdk::sdk_or_skip("builder_sdk_prints_rerun_if_changed_for_the_sdk_files")
+    else {
+        return;
+    };
+    if let Some(out) = std::env::var_os(CHILD_ENV) {
+        idlgen::Builder::new()
+            .sdk(&sdk)
+            .idl(root().join("fixtures/certif/certif.idl"))
+            .out_dir(out)
+            .generate()
+            .expect("generates");
+        return;
+    }
+    let dir = temp_dir("sdk-rerun");
+    let run = Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "--exact",
+            "builder_sdk_prints_rerun_if_changed_for_the_sdk_files",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_ENV, &dir)
+        .output()
+        .expect("run the child");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "child failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // libtest's "test NAME ... " may precede the first line on the same line.
+    let rerun: Vec<PathBuf> = stdout
+        .lines()
+        .filter_map(|l| l.split_once("cargo:rerun-if-changed=").map(|(_, p)| p))
+        .map(PathBuf::from)
+        .collect();
+    assert!(
+        rerun.contains(&root().join("fixtures/certif/certif.idl")),
+        "the input: {stdout}"
+    );
+    // The base set as the SDK has it, imported and #included (wtypes.idl is in both um/ and
+    // shared/; um/ is searched first).
+    for name in [
+        "oaidl.idl",
+        "objidl.idl",
+        "objidlbase.idl",
+        "unknwn.idl",
+        "unknwnbase.idl",
+        "wtypes.idl",
+        "wtypesbase.idl",
+    ] {
+        assert!(
+            rerun.iter().any(|p| p.starts_with(&sdk)
+                && p.is_file()
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))),
+            "no cargo:rerun-if-changed for the SDK's {name}:\n{stdout}"
+        );
+    }
+    assert!(dir.join("certif.rs").is_file(), "the child wrote certif.rs");
+    let _ = std::fs::remove_dir_all(&dir);
 }

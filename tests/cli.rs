@@ -1,5 +1,7 @@
 //! The `idlgen` binary, run as a user would.
 
+mod common;
+
 use std::process::Command;
 
 fn idlgen(args: &[&str]) -> (i32, String, String) {
@@ -299,6 +301,21 @@ fn help_documents_every_flag_and_the_exit_codes() {
     for flag in ["--format", "--with-imports", "--include", "--define"] {
         assert!(dump.contains(flag), "dump --help lacks {flag}:\n{dump}");
     }
+    for verb in VERBS {
+        let (code, help, _) = idlgen(&[verb, "--help"]);
+        assert_eq!(code, 0);
+        for needle in [
+            "--sdk <DIR>",
+            "Include/<version>",
+            "um/, shared/",
+            "after every -I",
+        ] {
+            assert!(
+                help.contains(needle),
+                "{verb} --help lacks {needle}:\n{help}"
+            );
+        }
+    }
 }
 
 /// Type libraries are inputs of every verb: a .tlb and a PE file's TYPELIB resources.
@@ -350,4 +367,158 @@ fn every_verb_takes_type_libraries_and_pe_files() {
         "fixtures/certif/certif.idl",
     ]);
     assert_eq!(code, 2, "a type library is the only input: {err}");
+}
+
+const VERBS: [&str; 3] = ["rust", "dispids", "dump"];
+
+/// `--sdk` names an SDK's `Include/<version>` folder: a folder that is not one is a usage error
+/// (exit 2) that says what was expected, on every verb, never a silent no-op.
+#[test]
+fn sdk_that_is_not_an_sdk_folder_is_a_usage_error() {
+    let dir = temp_dir("not-sdk");
+    // Include/ itself: the version folders are one level down.
+    std::fs::create_dir_all(dir.join("10.0.99999.0").join("um")).expect("mkdir");
+    let missing = dir.join("missing");
+    let cases = [
+        (missing.clone(), "does not exist"),
+        (dir.clone(), "has none of um/, shared/, winrt/"),
+        (dir.join("10.0.99999.0").join("um"), "give its parent"),
+    ];
+    for verb in VERBS {
+        for (sdk, why) in &cases {
+            let sdk = sdk.to_str().expect("utf-8");
+            let (code, out, err) = idlgen(&[verb, "--sdk", sdk, "fixtures/certif/certif.idl"]);
+            assert_eq!(code, 2, "{verb} --sdk {sdk}: {err}");
+            assert!(out.is_empty(), "{verb} --sdk {sdk}: {out}");
+            for needle in [
+                "--sdk",
+                sdk,
+                why,
+                "expected a Windows SDK include folder (`Include/<version>`) with um/, shared/ and winrt/",
+            ] {
+                assert!(
+                    err.contains(needle),
+                    "{verb} --sdk {sdk}: lacks {needle}:\n{err}"
+                );
+            }
+        }
+    }
+    let (_, _, err) = idlgen(&["dispids", "--sdk", dir.to_str().expect("utf-8"), "x.idl"]);
+    assert!(
+        err.contains("help: give one of:") && err.contains("10.0.99999.0"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--sdk DIR` on each verb against the real SDK: the certif fixture gives what it gives without
+/// it, an import only the SDK has (winrt/inspectable.idl) is found, and `-I` comes first.
+#[test]
+fn sdk_on_every_verb_against_the_windows_sdk() {
+    let Some(sdk) = common::sdk::sdk_or_skip("sdk_on_every_verb_against_the_windows_sdk") else {
+        return;
+    };
+    let sdk = sdk.to_str().expect("utf-8 SDK path");
+    for verb in VERBS {
+        let (code, plain, err) = idlgen(&[verb, "fixtures/certif/certif.idl"]);
+        assert_eq!(code, 0, "{err}");
+        let (code, with, err) = idlgen(&[verb, "--sdk", sdk, "fixtures/certif/certif.idl"]);
+        assert_eq!(code, 0, "{verb} --sdk: {err}");
+        assert!(err.is_empty(), "{verb} --sdk: {err}");
+        assert!(with == plain, "{verb}: the output changes with --sdk");
+    }
+
+    let dir = temp_dir("sdk-verbs");
+    let main = dir.join("main.idl");
+    std::fs::write(
+        &main,
+        "import \"inspectable.idl\";\nimport \"ocidl.idl\";\n[object, uuid(11111111-2222-3333-4444-555555555558)]\ninterface IRt : IInspectable { HRESULT M(); };\n",
+    )
+    .expect("write");
+    let main = main.to_str().expect("utf-8");
+    let (code, _, err) = idlgen(&["dispids", main]);
+    assert_eq!(
+        code, 2,
+        "inspectable.idl is only in the SDK's winrt/: {err}"
+    );
+    assert!(
+        err.contains("cannot find import \"inspectable.idl\""),
+        "{err}"
+    );
+    for verb in VERBS {
+        let (code, out, err) = idlgen(&[verb, "--sdk", sdk, main]);
+        assert_eq!(code, 0, "{verb} --sdk: {err}");
+        assert!(out.contains("IRt"), "{verb} --sdk: {out}");
+    }
+    // IInspectable : IUnknown has 3 methods of its own: M is slot 6.
+    let (_, out, _) = idlgen(&["dispids", "--sdk", sdk, main]);
+    assert!(
+        out.lines().any(|l| l.split_whitespace().collect::<Vec<_>>()
+            == ["IRt", "M", "0x60020000", "method", "6"]),
+        "{out}"
+    );
+
+    // -I before the SDK: a user's ocidl.idl wins over um/OCIdl.Idl.
+    let inc = dir.join("inc");
+    std::fs::create_dir_all(&inc).expect("mkdir");
+    std::fs::write(
+        inc.join("OCIDL.IDL"),
+        "import \"unknwn.idl\";\n[object, uuid(11111111-2222-3333-4444-555555555559)]\ninterface IMine : IUnknown { HRESULT Mine(); };\n",
+    )
+    .expect("write");
+    let inc = inc.to_str().expect("utf-8");
+    let (code, out, err) = idlgen(&["dump", "--with-imports", "--sdk", sdk, "-I", inc, main]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("\"IMine\""),
+        "the -I directory's ocidl.idl was read: {out}"
+    );
+    assert!(!out.contains("\"IOleControl\""), "not the SDK's OCIdl.Idl");
+    let (code, out, err) = idlgen(&["dump", "--with-imports", "--sdk", sdk, main]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("\"IOleControl\"") && !out.contains("\"IMine\""),
+        "the SDK's OCIdl.Idl"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Acceptance (issue 13): the SDK's own CertExit.Idl, read with `--sdk`: ICertExit's members
+/// at 0x60020000..0x60020002 in slots 7..9, ICertExit2's GetManageModule at 0x60030000, slot 10.
+#[test]
+fn dispids_of_the_sdk_certexit() {
+    let Some(sdk) = common::sdk::sdk_or_skip("dispids_of_the_sdk_certexit") else {
+        return;
+    };
+    let certexit =
+        common::sdk::find_in(&sdk.join("um"), "certexit.idl").expect("the SDK has um/CertExit.Idl");
+    let (code, out, err) = idlgen(&[
+        "dispids",
+        "--sdk",
+        sdk.to_str().expect("utf-8"),
+        certexit.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<Vec<&str>> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect())
+        .filter(|r: &Vec<&str>| r[0] == "ICertExit" || r[0] == "ICertExit2")
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ["ICertExit", "Initialize", "0x60020000", "method", "7"],
+            ["ICertExit", "Notify", "0x60020001", "method", "8"],
+            ["ICertExit", "GetDescription", "0x60020002", "method", "9"],
+            [
+                "ICertExit2",
+                "GetManageModule",
+                "0x60030000",
+                "method",
+                "10"
+            ],
+        ],
+        "{out}"
+    );
 }

@@ -2,12 +2,20 @@
 //! of its um/ and shared/ folders, each alone, loads and resolves with `-I um -I shared -I winrt`,
 //! as a user points idlgen at an SDK.
 //!
-//! Three kinds of file are listed apart, each checked, not assumed:
+//! Some files are listed apart, each checked, not assumed:
 //! - fragments: #included by another SDK IDL file, not compiled alone (OLE DB's pieces of
 //!   oledb.idl); the includer (or, for a fragment of a fragment, the file at the top) must load;
+//! - imported only: files that name types their importers declare before importing them
+//!   (dxgicommon.idl's `UINT`, certbcli.idl's `WCHAR`), as MIDL lets an imported file see its
+//!   importer's earlier declarations: each must fail alone only for an unknown name, and an SDK
+//!   file that imports it must load;
+//! - OLE DB pieces that no file of this SDK includes any more: each #includes idlmulti.h (the
+//!   header of oledb.idl's pieces) and fails alone only for an unknown name;
 //! - files that import or #include a file the SDK folder lacks (the snapshot has no `mshtml.idl`):
 //!   the error must be "cannot find", and the file it names must indeed be absent;
-//! - the Windows Runtime dialect (out of scope): one error naming the construct.
+//! - the Windows Runtime dialect (out of scope): one error naming the construct;
+//! - [`KNOWN`]: files idlgen does not load yet, each with its cause; each must still fail with
+//!   that message (so the list shrinks as they are fixed).
 //!
 //! Everything else must load. Without an SDK the test is skipped (and says so), except under CI.
 
@@ -18,8 +26,17 @@ use std::sync::Mutex;
 use idlgen::idl::Options;
 
 mod common;
-use common::corpus::{fragments, name_of};
+use common::corpus::{fragments, importers, name_of};
 use common::sdk;
+
+/// Files that do not load yet: (name, the start of the error, why).
+const KNOWN: &[(&str, &str, &str)] = &[(
+    "segment.idl",
+    "error: unknown type `OLE_XPOS_PIXELS`",
+    "OLE_XPOS_PIXELS is declared only in OleCtl.h's C part (`#if !defined(__midl)`) and in \
+     stdole2.tlb, which segment.idl neither imports nor importlibs; idlgen has no stdole2 types \
+     outside a type library",
+)];
 
 enum Outcome {
     Loaded,
@@ -62,6 +79,30 @@ fn in_sdk(dirs: &[PathBuf], name: &str) -> bool {
     dirs.iter().any(|d| sdk::find_in(d, last).is_some())
 }
 
+/// An error for a name not declared: what a file that relies on its importer's (or includer's)
+/// declarations gives alone.
+fn unknown_name(msg: &str) -> bool {
+    msg.starts_with("error: unknown type `") || msg.starts_with("error: unknown constant `")
+}
+
+fn first_line(msg: &str) -> &str {
+    msg.lines().next().unwrap_or_default()
+}
+
+/// Whether the SDK file `name` #includes idlmulti.h.
+fn includes_idlmulti(sdk: &Path, name: &str) -> bool {
+    ["um", "shared"]
+        .iter()
+        .filter_map(|d| sdk::find_in(&sdk.join(d), name))
+        .any(|p| {
+            let text = std::fs::read(&p).unwrap_or_default();
+            String::from_utf8_lossy(&text).lines().any(|l| {
+                let l = l.trim_start();
+                l.starts_with("#include") && l.to_ascii_lowercase().contains("idlmulti.h")
+            })
+        })
+}
+
 #[test]
 fn sdk_idl_files_load_and_resolve() {
     let Some(dir) = sdk::sdk_or_skip("sdk_idl_files_load_and_resolve") else {
@@ -80,6 +121,7 @@ fn sdk_idl_files_load_and_resolve() {
         ..Options::default()
     };
     let fragments = fragments(&files);
+    let importers = importers(&files);
 
     let queue = Mutex::new(files.iter());
     let results = Mutex::new(BTreeMap::new());
@@ -108,7 +150,24 @@ fn sdk_idl_files_load_and_resolve() {
     let mut fragment_lines = Vec::new();
     let mut missing_lines = Vec::new();
     let mut winrt_lines = Vec::new();
+    let mut imported_lines = Vec::new();
+    let mut oledb_lines = Vec::new();
+    let mut known_lines = Vec::new();
     for (name, outcome) in &results {
+        if let Some((_, start, why)) = KNOWN.iter().find(|(n, _, _)| n.eq_ignore_ascii_case(name)) {
+            match outcome {
+                Outcome::Failed(msg) if msg.starts_with(start) => {
+                    known_lines.push(format!("  {name}: {start}: {why}"));
+                }
+                Outcome::Loaded => {
+                    failures.push(format!("{name} loads now: take it off the KNOWN list"))
+                }
+                _ => failures.push(format!(
+                    "{name} no longer fails with `{start}`: update the KNOWN list"
+                )),
+            }
+            continue;
+        }
         if let Some(includers) = fragments.get(&name.to_lowercase()) {
             // The files at the top of its #include chain stand for it: one must load.
             let mut seen = BTreeSet::new();
@@ -158,6 +217,27 @@ fn sdk_idl_files_load_and_resolve() {
                 }
             }
             Outcome::WinRt(msg) => winrt_lines.push(format!("  {name}: {msg}")),
+            Outcome::Failed(msg) if unknown_name(msg) => {
+                let lower = name.to_lowercase();
+                let loading: Vec<&str> = importers
+                    .get(&lower)
+                    .into_iter()
+                    .flatten()
+                    .filter(|i| loaded_names.contains(&i.to_lowercase()))
+                    .map(String::as_str)
+                    .collect();
+                if !loading.is_empty() {
+                    imported_lines.push(format!(
+                        "  {name} (imported by {}): alone, {}",
+                        loading.join(", "),
+                        first_line(msg)
+                    ));
+                } else if includes_idlmulti(&dir, name) {
+                    oledb_lines.push(format!("  {name}: alone, {}", first_line(msg)));
+                } else {
+                    failures.push(format!("{name}: {msg}"));
+                }
+            }
             Outcome::Failed(msg) => failures.push(format!("{name}: {msg}")),
         }
     }
@@ -166,6 +246,27 @@ fn sdk_idl_files_load_and_resolve() {
         fragment_lines.len()
     );
     for l in &fragment_lines {
+        println!("{l}");
+    }
+    println!(
+        "imported only, resolved in their importers' context ({}):",
+        imported_lines.len()
+    );
+    for l in &imported_lines {
+        println!("{l}");
+    }
+    println!(
+        "OLE DB pieces (#include idlmulti.h) that no file of this SDK includes ({}):",
+        oledb_lines.len()
+    );
+    for l in &oledb_lines {
+        println!("{l}");
+    }
+    println!(
+        "not loaded yet, each with its cause ({}):",
+        known_lines.len()
+    );
+    for l in &known_lines {
         println!("{l}");
     }
     println!(
@@ -182,14 +283,23 @@ fn sdk_idl_files_load_and_resolve() {
     for l in &winrt_lines {
         println!("{l}");
     }
-    let standalone = results.len() - fragment_lines.len() - missing_lines.len() - winrt_lines.len();
+    let apart = fragment_lines.len()
+        + imported_lines.len()
+        + oledb_lines.len()
+        + missing_lines.len()
+        + winrt_lines.len();
+    let standalone = results.len() - apart;
     println!(
-        "{loaded} of {standalone} loaded ({} files in {}: {} fragments, {} missing an input, {} WinRT)",
+        "{loaded} of {standalone} loaded ({} files in {}: {} fragments, {} imported only, {} \
+         OLE DB pieces, {} missing an input, {} WinRT; {} known not to load)",
         results.len(),
         dir.display(),
         fragment_lines.len(),
+        imported_lines.len(),
+        oledb_lines.len(),
         missing_lines.len(),
-        winrt_lines.len()
+        winrt_lines.len(),
+        known_lines.len()
     );
     assert!(
         failures.is_empty(),

@@ -8,7 +8,7 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use idlgen::codegen::rust::{RustOptions, generate};
@@ -107,4 +107,111 @@ fn sdk_base_files_on_the_include_path_change_nothing() {
         let with_sdk = generate(&loaded.model, &RustOptions::default()).expect("generates");
         assert_eq!(with_sdk, generate_for(input), "{input}");
     }
+}
+
+/// Issue 13, point 2: the same with the real Windows SDK's `um/`, `shared/` and `winrt/` on the
+/// include path (`--sdk`). The SDK splits the base set (`Unknwn.Idl` #includes `Unknwnbase.Idl`,
+/// `ObjIdl.Idl` #includes `ObjIdlbase.Idl`, `WTypesbase.Idl` imports `basetsd.h` and
+/// `guiddef.h`), and those parts are base files too: the bindings are byte for byte what they are
+/// without the SDK, and so are certif.idl's with its imports (certcli.idl's: see below).
+#[test]
+fn windows_sdk_on_the_include_path_changes_nothing() {
+    let Some(sdk) = common::sdk::sdk_or_skip("windows_sdk_on_the_include_path_changes_nothing")
+    else {
+        return;
+    };
+    let sdk = idlgen::Sdk::open(&sdk).expect("the SDK's Include/<version> folder");
+    let mut opts = Options::default();
+    sdk.add_to(&mut opts);
+    for (input, _) in CASES {
+        let path = root().join(input);
+        let loaded = idlgen::load(std::slice::from_ref(&path), &opts)
+            .unwrap_or_else(|e| panic!("{input} loads with the SDK:\n{e}"));
+        for name in [
+            "oaidl.idl",
+            "unknwnbase.idl",
+            "objidlbase.idl",
+            "wtypesbase.idl",
+        ] {
+            assert!(
+                loaded.read.iter().any(|p| p.starts_with(sdk.root())
+                    && p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.eq_ignore_ascii_case(name))),
+                "{input}: the SDK's {name} was not read: {:?}",
+                loaded.read
+            );
+        }
+        let with_sdk = generate(&loaded.model, &RustOptions::default()).expect("generates");
+        assert!(
+            with_sdk == generate_for(input),
+            "{input}: the bindings differ with the SDK on the include path"
+        );
+    }
+    with_imports_unchanged_by_the_sdk("fixtures/certif/certif.idl", &opts);
+    // The SDK's own certif.idl/certcli.idl, where an SDK has them (10.0.16299.0 has neither: its
+    // um/ has CertExit.Idl, CertMod.Idl, CertPol.Idl...). The fixtures are written in their style,
+    // not copied, so only the interfaces must agree: the same DISPIDs in the same slots.
+    for (input, _) in CASES {
+        let name = Path::new(input)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("name");
+        let Some(own) = common::sdk::find_in(&sdk.root().join("um"), name) else {
+            println!("note: the SDK has no um/{name}; the fixture alone is compared");
+            continue;
+        };
+        let rows = |model: &idlgen::model::Model| -> Vec<String> {
+            idlgen::codegen::dispids::table(model)
+                .lines()
+                .filter(|l| l.starts_with("ICertServer"))
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect()
+        };
+        let theirs = idlgen::load(&[own], &opts)
+            .expect("the SDK's own file loads")
+            .model;
+        let ours = idlgen::load(&[root().join(input)], &Options::default())
+            .expect("loads")
+            .model;
+        assert_eq!(rows(&theirs), rows(&ours), "um/{name}");
+    }
+}
+
+/// `--with-imports` output of `input`, with `opts` (an SDK on the include path) and without.
+fn with_imports_unchanged_by_the_sdk(input: &str, opts: &Options) {
+    let path = root().join(input);
+    let bindings = |opts: &Options| {
+        let mut model = idlgen::load(std::slice::from_ref(&path), opts)
+            .unwrap_or_else(|e| panic!("{input} loads:\n{e}"))
+            .model;
+        model.include_imported_user_files();
+        generate(&model, &RustOptions::default()).expect("generates")
+    };
+    let (with_sdk, without) = (bindings(opts), bindings(&Options::default()));
+    let header = |s: &str| s.lines().next().unwrap_or_default().to_string();
+    assert!(
+        with_sdk == without,
+        "{input}: the bindings with imports differ with the SDK on the include path\n  without: {}\n  with:    {}",
+        header(&without),
+        header(&with_sdk)
+    );
+}
+
+/// certcli.idl has a `library`, at which the front end imports oaidl.idl and oleidl.idl as MIDL
+/// does, when the search path has them: the base set has no oleidl.idl, the SDK has
+/// um/OleIdl.Idl. A file imported by MIDL's rule, not by the user, is not a user import, so
+/// `--with-imports` does not emit OleIdl.Idl (about 11,000 lines) with the SDK either.
+#[test]
+fn windows_sdk_on_the_include_path_changes_nothing_with_imports_of_a_library() {
+    let Some(sdk) = common::sdk::sdk_or_skip(
+        "windows_sdk_on_the_include_path_changes_nothing_with_imports_of_a_library",
+    ) else {
+        return;
+    };
+    let mut opts = Options::default();
+    idlgen::Sdk::open(&sdk)
+        .expect("the SDK's Include/<version> folder")
+        .add_to(&mut opts);
+    with_imports_unchanged_by_the_sdk("fixtures/certif/certcli.idl", &opts);
 }

@@ -235,3 +235,152 @@ fn midl_library_imports_oaidl_by_itself() {
     );
     assert!(d.message.contains("unknown type `IUnknown`"), "{d}");
 }
+
+/// naptypes.idl `maxSoHAttributeSize / sizeof(DWORD)`; wtsdefs.h's array bound
+/// `(WTS_CLIENTNAME_LENGTH + 1) * sizeof(WCHAR)`: C's sizes on the 64-bit target.
+#[test]
+fn midl_sizeof_in_constant_expressions() {
+    let m = load(
+        "import \"wtypes.idl\";\n\
+         typedef struct { BYTE b; DWORD d; WCHAR w; } PADDED;\n\
+         const USHORT maxSoHAttributeSize = 4000;\n\
+         const USHORT perDword = maxSoHAttributeSize / sizeof(DWORD);\n\
+         const LONG ptr = sizeof(void *);\n\
+         const LONG padded = sizeof(PADDED);\n\
+         typedef struct { BYTE name[(15 + 1) * sizeof(WCHAR)]; } NAMED;\n",
+    );
+    assert!(matches!(constant(&m, "perDword").value, Value::Int(1000)));
+    assert!(matches!(constant(&m, "ptr").value, Value::Int(8)));
+    assert!(matches!(constant(&m, "padded").value, Value::Int(12)));
+    let ItemKind::Struct(r) = &m.item(m.lookup("NAMED").expect("declared")).kind else {
+        panic!("a struct");
+    };
+    assert!(
+        matches!(r.fields[0].ty, Type::Array(_, Some(32))),
+        "{:?}",
+        r.fields[0].ty
+    );
+}
+
+/// WbemDisp.Idl: `interface ISWbemSinkEvents;` completed by `dispinterface ISWbemSinkEvents`.
+#[test]
+fn midl_a_dispinterface_completes_a_forward_interface() {
+    let m = load(
+        "import \"oaidl.idl\";\n\
+         interface ISWbemSinkEvents;\n\
+         typedef ISWbemSinkEvents *PSINK;\n\
+         [uuid(75718ca0-f029-11d1-a1ac-00c04fb6c223)]\n\
+         dispinterface ISWbemSinkEvents { properties: methods: [id(1)] void OnObjectReady(); }\n",
+    );
+    let id = m.lookup("ISWbemSinkEvents").expect("declared");
+    assert!(matches!(m.item(id).kind, ItemKind::Dispinterface(_)));
+}
+
+/// wtsdefs.h `typedef _WTS_SMALL_RECT _WRDS_SMALL_RECT;`: a tag used as a type name.
+#[test]
+fn midl_a_struct_tag_may_name_its_type() {
+    let m = load(
+        "import \"wtypes.idl\";\n\
+         typedef struct _WTS_SMALL_RECT { SHORT Left; } WTS_SMALL_RECT;\n\
+         typedef _WTS_SMALL_RECT _WRDS_SMALL_RECT;\n",
+    );
+    let ItemKind::Typedef(t) = &m.item(m.lookup("_WRDS_SMALL_RECT").expect("declared")).kind else {
+        panic!("a typedef");
+    };
+    let tag = *m.tags.get("_WTS_SMALL_RECT").expect("the tag is declared");
+    assert_eq!(t.ty, Type::Named(tag));
+}
+
+/// UIAutomationClient.idl derives IUIAutomationTextRange3 from `IUIAutomationtextRange2`: type
+/// library names are case-insensitive, and the one name that differs only in case is taken.
+#[test]
+fn midl_a_name_in_another_letter_case_is_the_one_declared() {
+    let m = load(
+        "import \"unknwn.idl\";\n\
+         [object, uuid(bb9b40e0-5e04-46bd-9be0-4b601b9afad4)]\n\
+         interface ITextRange2 : IUnknown { HRESULT F(); }\n\
+         [object, uuid(6a315d69-5512-4c2e-85f0-53fce6dd4bc2)]\n\
+         interface ITextRange3 : ItextRange2 { HRESULT G(); }\n",
+    );
+    assert_eq!(interface(&m, "ITextRange3").base, m.lookup("ITextRange2"));
+    assert_eq!(interface(&m, "ITextRange3").methods[0].slot, Some(4));
+    // Two names that match in another case: no guess, an error.
+    let d = error_of(
+        "import \"wtypes.idl\";\n\
+         typedef LONG Twin;\n\
+         typedef LONG TWIN;\n\
+         typedef twin Third;\n",
+    );
+    assert!(d.message.contains("unknown type `twin`"), "{d}");
+}
+
+/// wlanihvui.idl: guiddef.h reaches it twice, through an import and its own #include; the
+/// same declaration again is no redefinition.
+#[test]
+fn midl_the_same_header_declaration_twice_is_one() {
+    let dir = std::env::temp_dir().join(format!("idlgen-midl-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).expect("write");
+    write(
+        "guids.h",
+        "typedef struct _GUIDLIKE { DWORD a; } GUIDLIKE;\n",
+    );
+    write(
+        "first.idl",
+        "import \"wtypes.idl\";\n#include \"guids.h\"\n",
+    );
+    write(
+        "second.idl",
+        "import \"wtypes.idl\";\nimport \"first.idl\";\n#include \"guids.h\"\ntypedef GUIDLIKE *PG;\n",
+    );
+    let loaded = idlgen::load(&[dir.join("second.idl")], &Options::default());
+    let _ = std::fs::remove_dir_all(&dir);
+    let m = loaded.expect("loads").model;
+    assert_eq!(m.items.iter().filter(|i| i.name == "GUIDLIKE").count(), 1);
+    // Written twice in one file, it is a duplicate.
+    let d = error_of(
+        "import \"wtypes.idl\";\ntypedef struct _D { DWORD a; } D;\ntypedef struct _D { DWORD a; } D;\n",
+    );
+    assert!(d.message.contains("duplicate definition"), "{d}");
+}
+
+/// callobj.idl: `[local]` ICallFrame's `HRESULT Invoke([in] void* pvReceiver, ...)`. One slot;
+/// the generated vtable field is C-variadic (MSVC makes every variadic function `__cdecl`), with
+/// no wrapper and no `_Impl` (Rust cannot forward or define `...`).
+#[test]
+fn midl_a_local_method_may_take_a_variable_argument_list() {
+    let text = "import \"unknwn.idl\";\n\
+         [object, uuid(d573b4b1-894e-11d2-b8b6-00c04fb9618a), local]\n\
+         interface ICallFrameLike : IUnknown\n\
+         {\n\
+             HRESULT Before([in] LONG x);\n\
+             HRESULT Invoke([in] void *pvReceiver, ...);\n\
+             HRESULT After([in] LONG y);\n\
+         }\n";
+    let m = load(text);
+    let i = interface(&m, "ICallFrameLike");
+    let slots: Vec<_> = i.methods.iter().map(|m| (m.variadic, m.slot)).collect();
+    assert_eq!(slots, [(false, Some(3)), (true, Some(4)), (false, Some(5))]);
+    let rust = idlgen::codegen::rust::generate(&m, &Default::default()).expect("generates");
+    assert!(
+        rust.contains("pub Invoke: unsafe extern \"C\" fn(\n        this: *mut ::core::ffi::c_void,\n        pvReceiver: *mut ::core::ffi::c_void,\n        ...\n    ) -> idlgen_runtime::HRESULT,"),
+        "{rust}"
+    );
+    assert!(
+        !rust.contains("fn invoke("),
+        "no wrapper for a variadic method"
+    );
+    assert!(
+        !rust.contains("ICallFrameLike_Impl"),
+        "not implementable in Rust"
+    );
+    // Remotable, it is an error: `...` cannot be marshaled.
+    let d = error_of(&text.replace(", local]", "]"));
+    assert!(
+        d.message.contains("only a [local] method or interface"),
+        "{d}"
+    );
+    // And `...` must follow a parameter and end the list.
+    let d = error_of(&text.replace("[in] void *pvReceiver, ...", "..."));
+    assert!(d.message.contains("needs a parameter before it"), "{d}");
+}

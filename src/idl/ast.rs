@@ -151,6 +151,8 @@ pub struct Method {
     pub name: Ident,
     /// `(void)` and `()` both give an empty list.
     pub params: Vec<Param>,
+    /// The list ends in C's `...`.
+    pub variadic: bool,
     pub span: Span,
 }
 
@@ -394,6 +396,9 @@ pub struct Library {
     pub name: Ident,
     pub items: Vec<Item>,
     pub span: Span,
+    /// The first item is MIDL's own import of oaidl.idl and oleidl.idl, which the loader puts
+    /// at the head of every library.
+    pub implicit_imports: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -498,12 +498,12 @@ impl<'o> Session<'o> {
             }
         };
         self.active.insert(id);
-        let imports: Vec<(String, Span)> = ast_imports(&file.items)
+        let imports: Vec<(String, Span, bool)> = ast_imports(&file.items)
             .into_iter()
             .skip(imported_ids.len())
-            .map(|s| (s.value.clone(), s.span))
+            .map(|(s, implicit)| (s.value.clone(), s.span, implicit))
             .collect();
-        for (name, span) in imports {
+        for (name, span, implicit) in imports {
             if depth >= MAX_IMPORT_DEPTH {
                 return Err(IdlError::new(
                     span,
@@ -514,6 +514,7 @@ impl<'o> Session<'o> {
                 .loader
                 .find_or_error(&name, span.file, span, "import")?;
             let imported = self.loader.open(found, span)?;
+            self.loader.sources.note_import(imported, implicit);
             if !self.load_or_defer(imported, depth + 1)? {
                 self.active.remove(&id);
                 self.parked.insert(id, (file, imported_ids));
@@ -553,6 +554,7 @@ impl Session<'_> {
                     .collect();
                 if !names.is_empty() {
                     l.items.insert(0, ast::Item::Import(names));
+                    l.implicit_imports = true;
                 }
             }
         }
@@ -586,25 +588,30 @@ impl Session<'_> {
     }
 }
 
-/// Every `import` of a file in order, wherever it sits (file scope, interface bodies, libraries).
-fn ast_imports(items: &[ast::Item]) -> Vec<&ast::StrLit> {
-    fn walk<'a>(item: &'a ast::Item, out: &mut Vec<&'a ast::StrLit>) {
+/// Every `import` of a file in order, wherever it sits (file scope, interface bodies,
+/// libraries), each with whether it is MIDL's implicit one at the head of a library.
+fn ast_imports(items: &[ast::Item]) -> Vec<(&ast::StrLit, bool)> {
+    fn walk<'a>(item: &'a ast::Item, implicit: bool, out: &mut Vec<(&'a ast::StrLit, bool)>) {
         match item {
-            ast::Item::Import(names) => out.extend(names.iter()),
+            ast::Item::Import(names) => out.extend(names.iter().map(|n| (n, implicit))),
             ast::Item::Interface(i) => {
                 for m in &i.body {
                     if let ast::InterfaceMember::Item(it) = m {
-                        walk(it, out);
+                        walk(it, false, out);
                     }
                 }
             }
-            ast::Item::Library(l) => l.items.iter().for_each(|it| walk(it, out)),
-            ast::Item::Module(m) => m.items.iter().for_each(|it| walk(it, out)),
+            ast::Item::Library(l) => {
+                for (k, it) in l.items.iter().enumerate() {
+                    walk(it, l.implicit_imports && k == 0, out);
+                }
+            }
+            ast::Item::Module(m) => m.items.iter().for_each(|it| walk(it, false, out)),
             _ => {}
         }
     }
     let mut out = Vec::new();
-    items.iter().for_each(|it| walk(it, &mut out));
+    items.iter().for_each(|it| walk(it, false, &mut out));
     out
 }
 

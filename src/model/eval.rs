@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
+use crate::diag::Span;
 use crate::diag::{Diagnostic, SourceMap};
 use crate::idl::ast::{
     BaseType, BinaryOp, Expr, Ident, IntError, TypeRef, TypeSpec, UnaryOp, truth,
@@ -41,27 +42,58 @@ impl std::fmt::Display for Value {
 }
 
 /// Evaluates `expr` with `names` giving the values of constants and enum values seen so far.
+/// `sizes`: the size of each `sizeof(TYPE)` in `expr`, by its span, as the resolver works them
+/// out (see [`sizeofs`]); a `sizeof` not among them is an error.
 pub fn eval(
     expr: &Expr,
     names: &IndexMap<Arc<str>, Value>,
+    sizes: &[(Span, u64)],
     sources: &SourceMap,
 ) -> Result<Value, Diagnostic> {
-    eval_depth(expr, names, sources, 0)
+    eval_depth(
+        expr,
+        &Ctx {
+            names,
+            sizes,
+            sources,
+        },
+        0,
+    )
+}
+
+struct Ctx<'a> {
+    names: &'a IndexMap<Arc<str>, Value>,
+    sizes: &'a [(Span, u64)],
+    sources: &'a SourceMap,
+}
+
+/// Every `sizeof(TYPE)` in an expression, with its span.
+pub fn sizeofs<'e>(e: &'e Expr, out: &mut Vec<(&'e TypeRef, Span)>) {
+    match e {
+        Expr::Int(..) | Expr::Float(..) | Expr::Str(_) | Expr::Name(_) => {}
+        Expr::SizeOf(ty, span) => out.push((ty, *span)),
+        Expr::Unary(_, a, _) | Expr::Cast(_, a, _) | Expr::Member(a, _, _) => sizeofs(a, out),
+        Expr::Binary(_, a, b, _) => {
+            sizeofs(a, out);
+            sizeofs(b, out);
+        }
+        Expr::Ternary(a, b, c, _) => {
+            sizeofs(a, out);
+            sizeofs(b, out);
+            sizeofs(c, out);
+        }
+    }
 }
 
 const MAX_DEPTH: u32 = 256;
 
-fn eval_depth(
-    expr: &Expr,
-    names: &IndexMap<Arc<str>, Value>,
-    sources: &SourceMap,
-    depth: u32,
-) -> Result<Value, Diagnostic> {
+fn eval_depth(expr: &Expr, cx: &Ctx<'_>, depth: u32) -> Result<Value, Diagnostic> {
+    let (names, sources) = (cx.names, cx.sources);
     if depth > MAX_DEPTH {
         return Err(sources.error(expr.span(), "constant expression nested too deeply"));
     }
     let int = |e: &Expr| -> Result<i128, Diagnostic> {
-        match eval_depth(e, names, sources, depth + 1)? {
+        match eval_depth(e, cx, depth + 1)? {
             Value::Int(v) => Ok(v),
             Value::Float(v) => Ok(v as i128),
             Value::Str(_) => Err(sources
@@ -95,8 +127,7 @@ fn eval_depth(
                 .with_label("not a constant or enum value declared before this point")
         })?,
         Expr::Unary(op, e, _) => {
-            if let (UnaryOp::Neg, Value::Float(f)) = (op, eval_depth(e, names, sources, depth + 1)?)
-            {
+            if let (UnaryOp::Neg, Value::Float(f)) = (op, eval_depth(e, cx, depth + 1)?) {
                 return Ok(Value::Float(-f));
             }
             Value::Int(op.apply(int(e)?).map_err(|err| {
@@ -121,9 +152,9 @@ fn eval_depth(
         }
         Expr::Ternary(c, a, b, _) => {
             if truth(int(c)?) {
-                eval_depth(a, names, sources, depth + 1)?
+                eval_depth(a, cx, depth + 1)?
             } else {
-                eval_depth(b, names, sources, depth + 1)?
+                eval_depth(b, cx, depth + 1)?
             }
         }
         // `(NAME)-1` parses as a cast; where NAME is a constant, it was `NAME - 1`.
@@ -132,17 +163,23 @@ fn eval_depth(
                 return Err(sources.error(*span, "unsupported cast"));
             };
             let as_binary = Expr::Binary(op, Box::new(Expr::Name(name)), Box::new(rhs), *span);
-            eval_depth(&as_binary, names, sources, depth + 1)?
+            eval_depth(&as_binary, cx, depth + 1)?
         }
         // A cast to a base type converts as C does (`(int)0x80000000` is -2147483648); a cast
         // to a typedef name keeps the value, and the declared type of the constant decides.
         Expr::Cast(ty, e, _) => {
-            let v = eval_depth(e, names, sources, depth + 1)?;
+            let v = eval_depth(e, cx, depth + 1)?;
             match &ty.spec {
                 TypeSpec::Base(b) if ty.pointers.is_empty() => convert(v, *b),
                 _ => v,
             }
         }
+        Expr::SizeOf(_, span) if cx.sizes.iter().any(|(s, _)| s == span) => Value::Int(
+            cx.sizes
+                .iter()
+                .find(|(s, _)| s == span)
+                .map_or(0, |&(_, n)| i128::from(n)),
+        ),
         Expr::SizeOf(_, span) | Expr::Member(_, _, span) => {
             return Err(sources
                 .error(*span, "this expression is not supported in a constant")

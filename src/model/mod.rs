@@ -13,6 +13,7 @@ pub mod each;
 mod eval;
 pub mod layout;
 mod resolve;
+pub mod size;
 
 use std::sync::Arc;
 
@@ -94,6 +95,9 @@ pub struct Model {
     pub files: Arc<Vec<std::path::PathBuf>>,
     /// Files that idlgen carries itself (the embedded base set), as opposed to user files.
     pub builtin_files: Vec<FileId>,
+    /// Files reached only through MIDL's implicit imports of a library statement (oleidl.idl),
+    /// which `--with-imports` does not generate: the user imported nothing from them.
+    pub implicit_files: Vec<FileId>,
 }
 
 impl Model {
@@ -125,7 +129,10 @@ impl Model {
     pub fn include_imported_user_files(&mut self) {
         self.roots = (0..self.files.len() as u32)
             .map(FileId)
-            .filter(|f| !self.builtin_files.contains(f) || self.roots.contains(f))
+            .filter(|f| {
+                self.roots.contains(f)
+                    || !self.builtin_files.contains(f) && !self.implicit_files.contains(f)
+            })
             .collect();
     }
 
@@ -275,6 +282,9 @@ pub struct Method {
     pub hidden: bool,
     pub local: bool,
     pub vararg: bool,
+    /// C's `...` ends the parameter list: only C can call it (the slot is `extern "C"`, as
+    /// MSVC makes every variadic function `__cdecl`), and Rust cannot implement it.
+    pub variadic: bool,
     /// `[call_as(X)]`: the local method this one is the remote twin of.
     pub call_as: Option<String>,
     pub helpstring: Option<String>,

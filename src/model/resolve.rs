@@ -217,9 +217,15 @@ fn is_base_file(path: &std::path::Path) -> bool {
         || path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
             crate::idl::builtin_files()
                 .iter()
+                .chain(&SDK_BASE_PARTS)
                 .any(|b| b.eq_ignore_ascii_case(n))
         })
 }
+
+/// The files into which the Windows SDK splits the base set, part of it like the five: `unknwn.idl`
+/// `#include`s `unknwnbase.idl` (IUnknown itself), `objidl.idl` `#include`s `objidlbase.idl`, and
+/// `wtypesbase.idl` imports the C headers `basetsd.h` and `guiddef.h` (GUID, INT_PTR...).
+const SDK_BASE_PARTS: [&str; 4] = ["unknwnbase.idl", "objidlbase.idl", "basetsd.h", "guiddef.h"];
 
 impl State {
     /// Nothing resolved yet.
@@ -234,6 +240,11 @@ impl State {
             builtin_files: sources
                 .files()
                 .filter(|(_, f)| is_base_file(&f.path))
+                .map(|(id, _)| id)
+                .collect(),
+            implicit_files: sources
+                .files()
+                .filter(|(_, f)| f.implicit_only && !is_base_file(&f.path))
                 .map(|(id, _)| id)
                 .collect(),
             ..Model::default()
@@ -344,6 +355,12 @@ impl Resolver<'_> {
     /// Records a definition of `name`; a second definition is an error pointing at both.
     fn define(&mut self, name: &ast::Ident) -> R<()> {
         if let Some(first) = self.defined.get(name.name.as_str()) {
+            // The very same declaration again: a C header #included by two IDL files, each
+            // preprocessed on its own, as MIDL does (guiddef.h's GUID through wlanihvui.idl's
+            // imports and its own #include).
+            if *first == name.span {
+                return Ok(());
+            }
             let mut d = self
                 .sources
                 .error(
@@ -602,7 +619,24 @@ impl Resolver<'_> {
         let mut methods = Vec::new();
         for member in &i.body {
             match member {
-                ast::InterfaceMember::Method(m) => methods.push(self.method(m)?),
+                ast::InterfaceMember::Method(m) => {
+                    let method = self.method(m)?;
+                    // C's `...` cannot be marshaled: MIDL takes it in local methods only.
+                    if method.variadic && !method.local && !attrs.has("local") {
+                        return Err(self
+                            .sources
+                            .error(
+                                m.name.span,
+                                format!(
+                                    "`{}` takes a variable argument list (`...`), which only a \
+                                     [local] method or interface may",
+                                    m.name.name
+                                ),
+                            )
+                            .with_label("not [local]"));
+                    }
+                    methods.push(method);
+                }
                 ast::InterfaceMember::Item(item) => {
                     self.item(i.span.file, item, None)?;
                 }
@@ -658,6 +692,7 @@ impl Resolver<'_> {
             hidden: flags.has(Flags::HIDDEN),
             local: flags.has(Flags::LOCAL),
             vararg: flags.has(Flags::VARARG),
+            variadic: m.variadic,
             call_as: flags
                 .has(Flags::CALL_AS)
                 .then(|| attrs.ident("call_as"))
@@ -719,6 +754,26 @@ impl Resolver<'_> {
             return Ok(id);
         }
         self.declare_ahead(&name.name, false)?;
+        if let Some(id) = self.model.lookup(&name.name) {
+            return Ok(id);
+        }
+        // A struct, union or enum tag used as a type name without its keyword, as MIDL allows
+        // (wtsdefs.h: `typedef _WTS_SMALL_RECT _WRDS_SMALL_RECT;`).
+        if let Some(&id) = self.model.tags.get(name.name.as_str()) {
+            return Ok(id);
+        }
+        // Type library names are case-insensitive, and MIDL finds `IUIAutomationtextRange2`
+        // (UIAutomationClient.idl's base of IUIAutomationTextRange3) as IUIAutomationTextRange2:
+        // the one name that differs only in letter case, as a last resort.
+        let mut folded = self
+            .model
+            .names
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(&name.name))
+            .map(|(_, id)| *id);
+        if let (Some(id), None) = (folded.next(), folded.next()) {
+            return Ok(id);
+        }
         self.model.lookup(&name.name).ok_or_else(|| {
             self.sources
                 .error(name.span, format!("unknown type `{}`", name.name))
@@ -736,7 +791,16 @@ impl Resolver<'_> {
                 self.declare_ahead(&n.name, true)?;
             }
         }
-        eval(e, &self.model.constants, self.sources)
+        let mut sizeofs = Vec::new();
+        super::eval::sizeofs(e, &mut sizeofs);
+        let mut sizes = Vec::with_capacity(sizeofs.len());
+        for (ty, span) in sizeofs {
+            let ty = self.ty(ty)?;
+            if let Some((size, _)) = super::size::size_align(&self.model, &ty) {
+                sizes.push((span, size));
+            }
+        }
+        eval(e, &self.model.constants, &sizes, self.sources)
     }
 
     /// Makes `name`, used before its declaration, known if the compilation declares it
@@ -1402,6 +1466,13 @@ impl Resolver<'_> {
     }
 }
 
+/// Whether a definition of kind `b` completes an earlier declaration of kind `a`: the same
+/// kind, or a dispinterface where only `interface X;` was written (MIDL accepts it: WbemDisp.Idl
+/// forward-declares `interface ISWbemSinkEvents;` and defines `dispinterface ISWbemSinkEvents`).
 fn same_kind(a: &ItemKind, b: &ItemKind) -> bool {
     std::mem::discriminant(a) == std::mem::discriminant(b)
+        || matches!(
+            (a, b),
+            (ItemKind::Interface(i), ItemKind::Dispinterface(_)) if !i.defined
+        )
 }

@@ -711,6 +711,7 @@ impl Builder<'_> {
             hidden: f.flags & 0x40 != 0,
             local: false,
             vararg: f.params_opt == -1,
+            variadic: false,
             call_as: None,
             helpstring: f.helpstring.clone(),
             attributes,

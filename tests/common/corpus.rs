@@ -48,3 +48,37 @@ pub fn fragments(files: &[PathBuf]) -> BTreeMap<String, BTreeSet<String>> {
     }
     out
 }
+
+/// Imported file (lower-cased name) -> the corpus files whose `import "x.idl";` names it.
+pub fn importers(files: &[PathBuf]) -> BTreeMap<String, BTreeSet<String>> {
+    let names: BTreeSet<String> = files.iter().map(|f| name_of(f).to_lowercase()).collect();
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in files {
+        let text = std::fs::read(f).unwrap_or_default();
+        let text = String::from_utf8_lossy(&text);
+        for line in text.lines() {
+            let Some(rest) = line.trim_start().strip_prefix("import") else {
+                continue;
+            };
+            if !rest.starts_with([' ', '\t', '"']) {
+                continue;
+            }
+            // `import "a.idl", "b.idl";`: every quoted name up to the `;`.
+            let list = rest.split(';').next().unwrap_or(rest);
+            for (k, part) in list.split('"').enumerate() {
+                if k % 2 == 0 {
+                    continue;
+                }
+                let imported = part
+                    .rsplit(['/', '\\'])
+                    .next()
+                    .unwrap_or(part)
+                    .to_lowercase();
+                if names.contains(&imported) {
+                    out.entry(imported).or_default().insert(name_of(f));
+                }
+            }
+        }
+    }
+    out
+}

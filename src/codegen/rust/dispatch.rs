@@ -576,6 +576,7 @@ pub fn property_methods(p: &model::DispProperty) -> Vec<model::Method> {
         hidden: false,
         local: false,
         vararg: false,
+        variadic: false,
         call_as: None,
         helpstring: None,
         attributes: Vec::new(),

@@ -727,6 +727,9 @@ struct MethodView {
     thunk_body: String,
     is_hresult: bool,
     has_slot: bool,
+    /// C's `...` ends the parameters: the slot is `extern "C"` (MSVC makes every variadic
+    /// function `__cdecl`), with no wrapper (Rust cannot forward `...`) and no `_Impl` method.
+    variadic: bool,
     /// More parameters than clippy's `too_many_arguments` allows (7, `self` included).
     many_params: bool,
 }
@@ -773,7 +776,12 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
     // implemented in Rust: each base must offer `with_root`.
     // ... and whose root is IUnknown: a `[local]` C++ interface with no base (xaudio2's
     // IXAudio20Voice) is not a COM object.
+    // ... and with no C-variadic method anywhere in the chain: Rust cannot define one.
     let implementable = iface.base.is_some()
+        && !chain.iter().any(|a| match &model.item(*a).kind {
+            ItemKind::Interface(ai) => ai.methods.iter().any(|m| m.variadic),
+            _ => false,
+        })
         && chain
             .last()
             .is_some_and(|r| model.is_builtin(*r) && model.item(*r).name == "IUnknown")
@@ -1193,6 +1201,7 @@ fn method_view(
         thunk_body: t.join("\n"),
         is_hresult: ret.is_hresult,
         has_slot: m.slot.is_some(),
+        variadic: m.variadic,
         many_params: m.params.len() >= 7,
     }
 }

@@ -182,7 +182,7 @@ fn function_rest<'a>(
         )?;
         return fail(i, "a parameter list");
     }
-    let (i, params) = params(i)?;
+    let (i, (params, variadic)) = params(i)?;
     let span = start.to(i.prev_span());
     let (i, _) = close(P::Semi, format_args!("after {kind} declaration"), i)?;
     Ok((
@@ -193,6 +193,7 @@ fn function_rest<'a>(
             callconv,
             name,
             params,
+            variadic,
             span,
         },
     ))
@@ -456,6 +457,7 @@ fn library(i: Input<'_>, attrs: Vec<Attribute>, start: Span) -> PResult<'_, Item
             name,
             items,
             span,
+            implicit_imports: false,
         }),
     ))
 }

@@ -388,7 +388,7 @@ pub(crate) fn declarator<'a>(
         if !cur.is_punct(P::LParen) {
             return fail(cur, "`(` and the function pointer's parameters");
         }
-        let (cur, params) = params(cur)?;
+        let (cur, (params, _variadic)) = params(cur)?;
         ty.span = ty.span.to(cur.prev_span());
         return Ok((
             cur,
@@ -448,21 +448,31 @@ fn value_declarator<'a>(i: Input<'a>, base: Cow<'_, TypeRef>, names: Names) -> P
 }
 
 /// `( params )`: `()` and `(void)` are empty. The input is at the `(`.
-pub(crate) fn params(i: Input<'_>) -> PResult<'_, Vec<Param>> {
+/// A parameter list, and whether it ends in C's `...` (callobj.idl's `[local]`
+/// `ICallFrame::Invoke([in] void* pvReceiver, ...)`), which must follow a named parameter.
+pub(crate) fn params(i: Input<'_>) -> PResult<'_, (Vec<Param>, bool)> {
     let (mut i, _) = close(P::LParen, "to open the parameter list", i)?;
     let mut out = Vec::new();
     if i.is_punct(P::RParen) {
-        return Ok((i.advance(1), out));
+        return Ok((i.advance(1), (out, false)));
     }
     if i.is_ident("void") && i.peek_at(1).is_some_and(|t| t.is_punct(P::RParen)) {
-        return Ok((i.advance(2), out));
+        return Ok((i.advance(2), (out, false)));
     }
     loop {
         if i.is_punct(P::Ellipsis) {
-            return fail_at(
-                i.here(),
-                "variable argument lists (`...`) are not supported in IDL",
-            );
+            if out.is_empty() {
+                return fail_at(
+                    i.here(),
+                    "a variable argument list (`...`) needs a parameter before it",
+                );
+            }
+            let (rest, _) = close(
+                P::RParen,
+                "after `...`: it ends the parameter list",
+                i.advance(1),
+            )?;
+            return Ok((rest, (out, true)));
         }
         let start = i.here();
         let (rest, attrs) = opt_attrs(i)?;
@@ -491,7 +501,7 @@ pub(crate) fn params(i: Input<'_>) -> PResult<'_, Vec<Param>> {
                 .label("expected `,` or `)` here"),
             ));
         }
-        return Ok((rest.advance(1), out));
+        return Ok((rest.advance(1), (out, false)));
     }
 }
 
