@@ -86,6 +86,9 @@ interface IFolded : IDispatch
     [id(1), propget] HRESULT NewEnum([out, retval] IUnknown **ppEnum);
     [id(2)] HRESULT GetURL([out, retval] BSTR *url);
     [id(3)] HRESULT GetUrl([out, retval] BSTR *url);
+    // A retval named `v` (dxgi1_6's IXMLAttribute): the thunk's `Ok(v)` hid it (E0599).
+    [id(4), propget] HRESULT Value([out, retval] BSTR *v);
+    [id(5), propget] HRESULT Flag([out, retval] VARIANT_BOOL *v);
 }
 [uuid(7fd52385-4e07-101b-ae2d-08002b2ec713)]
 dispinterface DFolded

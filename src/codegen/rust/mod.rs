@@ -1143,7 +1143,7 @@ fn method_view(
         match &ret.retval {
             Some(rv) if !rv.thunk_write.is_empty() => t.push(format!(
                 "match outcome__ {{\n\
-                 Ok(v) => {{\n\
+                 Ok(value__) => {{\n\
                  // SAFETY: checked non-null above.\n\
                  unsafe {{ {} }};\n\
                  {RT}::S_OK\n\

@@ -303,7 +303,8 @@ pub struct RetvalPlan {
     pub wrapper_check: Option<String>,
     /// Wrapper: the expression returned on success.
     pub wrapper_result: String,
-    /// Thunk: writes the implementation's value `v` through the pointer (success path).
+    /// Thunk: writes the implementation's value `value__` through the pointer (success path); not
+    /// `v`, which may be the parameter's own name (dxgi1_6's `get_Value([out, retval] BSTR *v)`).
     pub thunk_write: String,
     /// Thunk: writes the "nothing" value on failure (COM: [out] values are null/empty then).
     pub thunk_clear: String,
@@ -583,7 +584,7 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
                 owned.clone(),
                 format!("let mut {name} = {owned}::new();"),
                 name.clone(),
-                format!("{abi_name}.write(v.into_raw())"),
+                format!("{abi_name}.write(value__.into_raw())"),
                 format!("{abi_name}.write({owned}::new().into_raw())"),
             )
         }
@@ -592,7 +593,7 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
             format!("let mut {name}: {RT}::VARIANT_BOOL = {RT}::VARIANT_FALSE;"),
             format!("{name} != {RT}::VARIANT_FALSE"),
             format!(
-                "{abi_name}.write(if v {{ {RT}::VARIANT_TRUE }} else {{ {RT}::VARIANT_FALSE }})"
+                "{abi_name}.write(if value__ {{ {RT}::VARIANT_TRUE }} else {{ {RT}::VARIANT_FALSE }})"
             ),
             format!("{abi_name}.write({RT}::VARIANT_FALSE)"),
         ),
@@ -603,14 +604,14 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
                 "// SAFETY: checked non-null; an [out, retval] interface pointer carries one reference for us.\n\
                  unsafe {{ <{path} as {RT}::Interface>::from_raw({name}) }}"
             ),
-            format!("{abi_name}.write({RT}::Interface::into_raw(v))"),
+            format!("{abi_name}.write({RT}::Interface::into_raw(value__))"),
             format!("{abi_name}.write(::core::ptr::null_mut())"),
         ),
         Shape::Scalar(t) => (
             t.clone(),
             format!("let mut {name}: {t} = {};", zero_value(t, false)),
             name.clone(),
-            format!("{abi_name}.write(v)"),
+            format!("{abi_name}.write(value__)"),
             // Thunks write this inside an `unsafe` block already.
             format!("{abi_name}.write({})", zero_value(t, true)),
         ),
@@ -618,7 +619,7 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
             t.clone(),
             format!("let mut {name}: {t} = ::core::ptr::null_mut();"),
             name.clone(),
-            format!("{abi_name}.write(v)"),
+            format!("{abi_name}.write(value__)"),
             format!("{abi_name}.write(::core::ptr::null_mut())"),
         ),
         Shape::Void => (
