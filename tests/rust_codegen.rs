@@ -218,12 +218,16 @@ fn with_imports_keeps_a_base_file_input() {
     std::fs::write(
         &path,
         "import \"helper.idl\";\n[object, uuid(7fd52383-4e07-101b-ae2d-08002b2ec713)]\n\
-         interface IBaseLike : IHelper { HRESULT Own(); }\n",
+         interface IBaseLike : IHelper { HRESULT Own(); }\n\
+         [object, uuid(00020400-0000-0000-C000-000000000046)]\n\
+         interface IDispatch : IUnknown { HRESULT GetTypeInfoCount([out] UINT *pctinfo); }\n",
     )
     .expect("write oaidl.idl");
     let code =
         typecheck::bindings(&path, &Options::default(), true).unwrap_or_else(|e| panic!("{e:?}"));
     assert!(code.contains("pub struct IBaseLike(IHelper);"), "{code}");
+    // IDispatch stays the runtime's, though this base file declares it.
+    assert!(!code.contains("pub struct IDispatch("), "{code}");
     assert!(code.contains("pub struct IHelper("), "{code}");
 }
 

@@ -375,6 +375,12 @@ fn render(t: &impl Template) -> Result<String, Diagnostic> {
 fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> {
     let item = model.item(id);
     Ok(match &item.kind {
+        // IUnknown and IDispatch are the runtime's, even in bindings for the base file that
+        // declares them (the SDK's OAIdl.Idl): generated again, IDispatch's vtable would start
+        // with IUnknown's but be built from IDispatch's (E0308).
+        ItemKind::Interface(_) if model.is_builtin(id) && types::runtime_provides(model, id) => {
+            None
+        }
         ItemKind::Interface(i) if i.defined => Some(render(&interface_view(model, id, i))?),
         // `dispinterface D { interface I; }` exposes I's members: not generated yet.
         ItemKind::Dispinterface(d) if d.interface.is_none() => {
