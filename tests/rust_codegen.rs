@@ -90,6 +90,11 @@ interface IFolded : IDispatch
     [id(4), propget] HRESULT Value([out, retval] BSTR *v);
     [id(5), propget] HRESULT Flag([out, retval] VARIANT_BOOL *v);
 }
+// An enum value named `None` (xamlom.idl) hid `Option::None` from the DISPID tables (E0308);
+// a null handle constant (MMC.Idl's `MMCLV_NOPTR`) was `0isize as *mut c_void` (zero_ptr).
+typedef enum PreludeLike { None = 0, Some = 1 } PreludeLike;
+typedef void *HTHING;
+const HTHING NOTHING = 0;
 [uuid(7fd52385-4e07-101b-ae2d-08002b2ec713)]
 dispinterface DFolded
 {
@@ -196,6 +201,11 @@ fn methods_whose_names_fold_to_one_get_one_each() {
     ] {
         assert!(code.contains(want), "no `{want}` in:\n{code}");
     }
+    assert!(code.contains("pub const None_: PreludeLike = 0;"), "{code}");
+    assert!(
+        code.contains("pub const NOTHING: HTHING = ::core::ptr::null_mut();"),
+        "{code}"
+    );
     // The DISPID tables keep the IDL names.
     assert!(code.contains("(\"_newenum\", "), "{code}");
     assert!(code.contains("(\"newenum\", "), "{code}");

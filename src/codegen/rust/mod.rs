@@ -56,10 +56,10 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
         }
         match &item.kind {
             ItemKind::Const(_) => {
-                constants.insert(names::rust_ident(&item.name));
+                constants.insert(names::value_name(&item.name));
             }
             ItemKind::Enum(e) if item.name.is_empty() => {
-                constants.extend(e.values.iter().map(|(n, _)| type_name(n)));
+                constants.extend(e.values.iter().map(|(n, _)| names::value_name(n)));
             }
             _ => {}
         }
@@ -408,7 +408,7 @@ fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> 
             values: e
                 .values
                 .iter()
-                .map(|(n, v)| (type_name(n), v.to_string()))
+                .map(|(n, v)| (names::value_name(n), v.to_string()))
                 .collect(),
         })?),
         ItemKind::Struct(r) | ItemKind::Union(r) if r.defined && !item.name.is_empty() => {
@@ -468,7 +468,7 @@ fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> 
                 .map(|(n, v)| {
                     format!(
                         "/// A value of an anonymous enumeration.\n#[allow(non_upper_case_globals)]\npub const {}: i32 = {v};\n",
-                        type_name(n)
+                        names::value_name(n)
                     )
                 })
                 .collect(),
@@ -482,7 +482,7 @@ fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> 
 /// pointer type other than a string (`const HANDLE h = 0;`) has no Rust constant form and is left
 /// out, as are names that are not Rust identifiers.
 fn const_item(model: &Model, item: &model::Item, c: &model::Const) -> Option<String> {
-    let name = names::rust_ident(&item.name);
+    let name = names::value_name(&item.name);
     let doc = match item.helpstring.as_deref() {
         Some(h) if !h.trim().is_empty() => h
             .lines()
@@ -505,6 +505,18 @@ fn const_item(model: &Model, item: &model::Item, c: &model::Const) -> Option<Str
     };
     let (ty, literal) = match (&c.value, types::shape(model, &c.ty)) {
         // A handle constant (`const HBODY HBODY_ROOT = (HBODY)-1;`): an address.
+        // Null as clippy::zero_ptr wants it (MMC.Idl's `MMCLV_NOPTR`).
+        (model::Value::Int(0), types::Shape::Scalar(t) | types::Shape::Raw(t)) if is_pointer => {
+            let pointee_const = matches!(
+                stripped,
+                model::Type::Pointer {
+                    pointee_const: true,
+                    ..
+                }
+            );
+            let null = if pointee_const { "null" } else { "null_mut" };
+            (t, format!("::core::ptr::{null}()"))
+        }
         (model::Value::Int(v), types::Shape::Scalar(t) | types::Shape::Raw(t)) if is_pointer => {
             let literal = format!("{v}isize as {t}");
             (t, literal)
@@ -592,7 +604,7 @@ fn cpp_define(text: &str) -> Option<CppDefine> {
     } else {
         digits.to_string()
     };
-    let rust_name = names::rust_ident(name);
+    let rust_name = names::value_name(name);
     Some(CppDefine {
         text: format!(
             "/// `#define {name} {value}` from a `cpp_quote`.\n#[allow(non_upper_case_globals)]\npub const {rust_name}: {ty} = {literal};\n"

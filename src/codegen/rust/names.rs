@@ -75,6 +75,17 @@ pub fn type_name(name: &str) -> String {
     rust_ident(name)
 }
 
+/// The name of a constant (`const`, enum value, `#define`), keyword-safe; names of the prelude's
+/// values (`None`, `Some`, `Ok`, `Err`: xamlom.idl has an enum value `None`) get a trailing
+/// underscore, or the generated code's own `None`s would name the constant.
+pub fn value_name(name: &str) -> String {
+    if matches!(name, "None" | "Some" | "Ok" | "Err") {
+        format!("{name}_")
+    } else {
+        rust_ident(name)
+    }
+}
+
 /// `SetContext` -> `SET_CONTEXT`, for associated constants.
 pub fn shouty(name: &str) -> String {
     name.to_shouty_snake_case()
