@@ -7,9 +7,11 @@
 //! its own crate; several minutes). Needs libwine-dev (`.ci/run` installs it): without it the
 //! test skips loudly, except under CI.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::typecheck::{self, Failure, ScratchCrate, rustfmt_check};
 use idlgen::codegen::rust::{RustOptions, generate};
 use idlgen::idl::Options;
 
@@ -77,42 +79,10 @@ fn options() -> Options {
 /// Bindings for one file; `None` for files that do not load on their own (fragments and WinRT
 /// files, which tests/corpus_idl.rs covers).
 fn bindings(idl: &Path, with_imports: bool) -> Option<String> {
-    let mut model = idlgen::load(std::slice::from_ref(&idl.to_path_buf()), &options())
-        .ok()?
-        .model;
-    if with_imports {
-        model.include_imported_user_files();
-    }
-    Some(generate(&model, &RustOptions::default()).unwrap_or_else(|e| panic!("{e}")))
-}
-
-/// `rustfmt --check` over `code`: `Err` with rustfmt's complaint when the code does not parse
-/// or is not formatted as rustfmt would.
-fn rustfmt_check(code: &str) -> Result<(), String> {
-    let mut child = Command::new("rustfmt")
-        .args(["--edition", "2024", "--check"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("rustfmt runs");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input = code.to_string();
-    let writer = std::thread::spawn(move || {
-        use std::io::Write;
-        let _ = stdin.write_all(input.as_bytes());
-    });
-    let out = child.wait_with_output().expect("rustfmt finishes");
-    let _ = writer.join();
-    if out.status.success() {
-        Ok(())
-    } else {
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stderr),
-            String::from_utf8_lossy(&out.stdout)
-        );
-        Err(text.lines().take(12).collect::<Vec<_>>().join("\n"))
+    match typecheck::bindings(idl, &options(), with_imports) {
+        Ok(code) => Some(code),
+        Err(Failure::Load(_)) => None,
+        Err(Failure::Generate(e)) => panic!("{}: {e}", idl.display()),
     }
 }
 
@@ -162,69 +132,22 @@ fn generated_rust_of_every_corpus_file_is_rustfmt_clean() {
     );
 }
 
-/// Type-checks the bindings of `files` (with their imports), one module each, in a scratch crate
-/// that depends on idlgen-runtime. `Err` carries cargo's errors.
-fn type_check(crate_dir: &Path, files: &[(String, String)]) -> Result<(), String> {
-    let src = crate_dir.join("src");
-    let _ = std::fs::remove_dir_all(&src);
-    std::fs::create_dir_all(&src).expect("scratch crate dir");
-    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime");
-    std::fs::write(
-        crate_dir.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"corpus-bindings\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
-             publish = false\n\n[dependencies]\nidlgen-runtime = {{ path = {:?} }}\n\n[workspace]\n",
-            runtime.display().to_string()
-        ),
-    )
-    .expect("Cargo.toml");
-    let mut lib = String::from("#![deny(warnings)]\n");
-    for (name, code) in files {
-        std::fs::write(src.join(format!("{name}.rs")), code).expect("module");
-        lib.push_str(&format!("pub mod {name};\n"));
-    }
-    std::fs::write(src.join("lib.rs"), lib).expect("lib.rs");
-    // clippy: users lint the crates that include generated bindings, so lints count too.
-    let out = Command::new(env!("CARGO"))
-        .args([
-            "clippy",
-            "--quiet",
-            "--offline",
-            "--lib",
-            "--",
-            "-D",
-            "warnings",
-        ])
-        .current_dir(crate_dir)
-        .env("CARGO_TARGET_DIR", crate_dir.join("target"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo check runs");
-    if out.status.success() {
-        Ok(())
-    } else {
-        let err = String::from_utf8_lossy(&out.stderr);
-        Err(err.lines().take(60).collect::<Vec<_>>().join("\n"))
-    }
-}
-
 #[test]
 fn generated_rust_type_checks_with_its_imports() {
     let Some(idls) = corpus_files() else {
         return;
     };
-    let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("corpus-rust");
+    let scratch = ScratchCrate::new("corpus-bindings");
     if std::env::var("IDLGEN_CORPUS_RUST").is_ok_and(|v| v == "all") {
         let mut failed = Vec::new();
         let mut checked = 0;
         for idl in &idls {
-            let stem = idl.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
             let Some(code) = bindings(idl, true) else {
                 continue;
             };
             checked += 1;
-            if let Err(e) = type_check(&base, &[(stem.replace(['.', '-'], "_"), code)]) {
-                failed.push(format!("{stem}:\n{e}"));
+            if let Err(e) = scratch.type_check(&[(typecheck::module_name(idl), code)]) {
+                failed.push(format!("{}:\n{e}", idl.display()));
             }
         }
         println!(
@@ -241,7 +164,7 @@ fn generated_rust_type_checks_with_its_imports() {
         println!("{stem}.idl ({} lines): {what}", code.lines().count());
         files.push((stem.to_string(), code));
     }
-    if let Err(e) = type_check(&base, &files) {
+    if let Err(e) = scratch.type_check(&files) {
         panic!("the sample's bindings do not type-check or pass clippy:\n{e}");
     }
     println!(

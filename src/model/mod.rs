@@ -123,12 +123,16 @@ impl Model {
             .map(|(i, it)| (TypeId(i as u32), &**it))
     }
 
-    /// Treats every user file (all but idlgen's embedded base set) as an input, so back ends
-    /// emit what the inputs import too.
+    /// Treats every user file (all but the base set) as an input, so back ends emit what the
+    /// inputs import too. The inputs stay inputs, base files among them (`idlgen rust
+    /// --with-imports OAIdl.Idl` emits OAIdl.Idl's own declarations).
     pub fn include_imported_user_files(&mut self) {
         self.roots = (0..self.files.len() as u32)
             .map(FileId)
-            .filter(|f| !self.builtin_files.contains(f) && !self.implicit_files.contains(f))
+            .filter(|f| {
+                self.roots.contains(f)
+                    || !self.builtin_files.contains(f) && !self.implicit_files.contains(f)
+            })
             .collect();
     }
 

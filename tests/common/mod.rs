@@ -5,3 +5,4 @@ pub mod c_header;
 pub mod corpus;
 pub mod golden;
 pub mod sdk;
+pub mod typecheck;

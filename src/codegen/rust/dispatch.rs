@@ -11,7 +11,7 @@
 
 use crate::model::{self, Model, Param, Type};
 
-use super::names::{method_name, rust_ident, snake};
+use super::names::{rust_ident, snake};
 use super::types::{self, RT, Shape};
 
 /// How a member reports its result: dual methods return an HRESULT and their value through an
@@ -199,6 +199,7 @@ enum Fast {
 pub fn member(
     model: &Model,
     m: &model::Method,
+    rust_name: &str,
     impl_trait: &str,
     index: usize,
     dispid: String,
@@ -313,8 +314,7 @@ pub fn member(
             let mut lines: Vec<String> = plans.iter().filter_map(|p| p.fetch.clone()).collect();
             let args: Vec<String> = plans.iter().filter_map(|p| p.impl_arg.clone()).collect();
             let call = format!(
-                "{impl_trait}::{}(imp{}{})",
-                method_name(&m.vtable_name()),
+                "{impl_trait}::{rust_name}(imp{}{})",
                 if args.is_empty() { "" } else { ", " },
                 args.join(", ")
             );
@@ -529,7 +529,7 @@ pub struct DispImplMethodView {
 
 /// The `_Impl` trait method of a dispinterface member: parameters as dual interfaces pass them,
 /// the result as `Result<T>` (`Result<()>` for `void`).
-pub fn impl_method(model: &Model, m: &model::Method) -> DispImplMethodView {
+pub fn impl_method(model: &Model, m: &model::Method, rust_name: String) -> DispImplMethodView {
     let plans: Vec<types::ParamPlan> = m
         .params
         .iter()
@@ -551,7 +551,7 @@ pub fn impl_method(model: &Model, m: &model::Method) -> DispImplMethodView {
     ));
     DispImplMethodView {
         doc,
-        rust_name: method_name(&m.vtable_name()),
+        rust_name,
         params: plans
             .iter()
             .filter_map(|p| p.rust_ty.clone().map(|t| (p.rust_name.clone(), t)))

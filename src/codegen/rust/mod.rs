@@ -18,7 +18,7 @@ use crate::diag::Diagnostic;
 use crate::model::{self, ItemKind, Model, TypeId};
 
 use dispatch::{DispMemberView, InvokeArmView};
-use names::{method_name, shouty, type_name};
+use names::{method_names, shouty, type_name};
 use types::{RT, plan_param, plan_return, retval_abi};
 
 pub use names::snake;
@@ -34,7 +34,11 @@ pub struct RustOptions {
 
 /// Generates the Rust bindings for the model's input files.
 pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic> {
-    let named = single_retval(name_overloads(name_anonymous_records(model), model), model);
+    let dependencies = base_dependencies(model, opts);
+    let named = single_retval(
+        name_overloads(name_anonymous_records(model, &dependencies), model),
+        model,
+    );
     let model = named.as_ref().unwrap_or(model);
     let mut items = Vec::new();
     // Rust names already defined. C lets two files repeat a typedef (`typedef unsigned int
@@ -43,9 +47,21 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
     // D3DCOLORVALUE` and dxgitype.idl's `typedef _D3DCOLORVALUE D3DCOLORVALUE`). Rust has one
     // namespace and no guards: the first definition of a name wins, as the C guards make it.
     let mut defined: HashSet<String> = HashSet::new();
+    // Constants' names (`const`, anonymous enums' values): a `cpp_quote` `#define` of one of
+    // them would define it twice.
+    let mut constants: HashSet<String> = HashSet::new();
     for (id, item) in model.root_items() {
         if !selected(opts, item) {
             continue;
+        }
+        match &item.kind {
+            ItemKind::Const(_) => {
+                constants.insert(names::value_name(&item.name));
+            }
+            ItemKind::Enum(e) if item.name.is_empty() => {
+                constants.extend(e.values.iter().map(|(n, _)| names::value_name(n)));
+            }
+            _ => {}
         }
         if let Some(text) = render_item(model, id)? {
             let name = type_name(&item.name);
@@ -55,6 +71,14 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
             {
                 continue;
             }
+            items.push(text);
+        }
+    }
+    for &id in &dependencies {
+        let item = model.item(id);
+        if let Some(text) = render_item(model, id)?
+            && defined.insert(type_name(&item.name))
+        {
             items.push(text);
         }
     }
@@ -73,12 +97,30 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
             })?);
         }
     }
-    for (file, text) in &model.cpp_quotes {
-        if !model.roots.contains(file) {
-            continue;
+    // `cpp_quote("#define NAME value")`: a constant, unless the name is defined otherwise too.
+    // Headers define some macros in several `#if` branches (ObjIdl.Idl's `_WIN32_WINNT`, one
+    // value per Windows version), which idlgen does not evaluate: such a macro, defined with
+    // different values, has no one value and is left out; repeated with one value, it is one
+    // constant.
+    let defines: Vec<CppDefine> = (model.cpp_quotes.iter())
+        .filter(|(file, _)| model.roots.contains(file))
+        .filter_map(|(_, text)| cpp_define(text))
+        .collect();
+    let mut values: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
+    let mut ambiguous: HashSet<&str> = HashSet::new();
+    for d in &defines {
+        if *values.entry(&d.name).or_insert(d.value) != d.value {
+            ambiguous.insert(&d.name);
         }
-        if let Some(c) = cpp_define(text) {
-            items.push(c);
+    }
+    let mut emitted: HashSet<&str> = HashSet::new();
+    for d in &defines {
+        if !ambiguous.contains(d.name.as_str())
+            && !constants.contains(&d.name)
+            && !defined.contains(&d.name)
+            && emitted.insert(&d.name)
+        {
+            items.push(d.text.clone());
         }
     }
     let sources = opts.source_name.clone().unwrap_or_else(|| {
@@ -181,15 +223,104 @@ fn same_name(a: &model::Method, b: &model::Method) -> bool {
     a.name == b.name && a.invkind == b.invkind
 }
 
+/// The base files' items (idlgen's embedded `wtypes.idl`..., or an SDK's own) that the bindings
+/// need and the runtime does not provide, in model order: structs and unions used by value or
+/// behind pointers (`ULARGE_INTEGER`, `FILETIME`), the typedefs naming them, and the interfaces
+/// that generated interfaces derive from (`IPersist`, whose slots their vtables start with),
+/// with what those need in turn. Interfaces only used as parameters stay raw pointers.
+fn base_dependencies(model: &Model, opts: &RustOptions) -> Vec<TypeId> {
+    let mut seen: HashSet<TypeId> = HashSet::new();
+    let mut walked: HashSet<TypeId> = HashSet::new();
+    let mut out = Vec::new();
+    let mut types: Vec<&model::Type> = Vec::new();
+    let mut bases: Vec<TypeId> = Vec::new();
+    let roots: Vec<TypeId> = model
+        .root_items()
+        .filter(|(_, item)| selected(opts, item))
+        .map(|(id, _)| id)
+        .collect();
+    for &id in &roots {
+        seen.insert(id);
+    }
+    let mut visit = roots.clone();
+    while !visit.is_empty() || !types.is_empty() {
+        for id in visit.drain(..) {
+            match &model.item(id).kind {
+                ItemKind::Interface(i) => {
+                    bases.extend(i.base);
+                    types.extend(i.methods.iter().flat_map(method_types));
+                }
+                ItemKind::Dispinterface(d) => {
+                    types.extend(d.properties.iter().map(|p| &p.ty));
+                    types.extend(d.methods.iter().flat_map(method_types));
+                }
+                ItemKind::Struct(r) | ItemKind::Union(r) => {
+                    types.extend(r.fields.iter().map(|f| &f.ty));
+                }
+                ItemKind::Typedef(t) => types.push(&t.ty),
+                ItemKind::Const(c) => types.push(&c.ty),
+                _ => {}
+            }
+        }
+        while let Some(ty) = types.pop() {
+            match ty {
+                model::Type::Named(id) => {
+                    let id = *id;
+                    // The runtime's own types (`VARIANT`, `GUID`) need nothing generated.
+                    let runtime = model.is_builtin(id) && types::runtime_provides(model, id);
+                    if runtime || !walked.insert(id) {
+                        continue;
+                    }
+                    let wanted = match &model.item(id).kind {
+                        ItemKind::Struct(_) | ItemKind::Union(_) => true,
+                        ItemKind::Typedef(t) => {
+                            types.push(&t.ty);
+                            types::reaches_base_record(model, &t.ty)
+                        }
+                        _ => false,
+                    };
+                    if wanted && model.is_builtin(id) && seen.insert(id) {
+                        out.push(id);
+                        visit.push(id);
+                    }
+                }
+                model::Type::Pointer { pointee: inner, .. }
+                | model::Type::Array(inner, _)
+                | model::Type::SafeArray(inner) => types.push(inner),
+                model::Type::Base(_) | model::Type::Function => {}
+            }
+        }
+        for id in bases.drain(..) {
+            if model.is_builtin(id)
+                && types::base_interface_path(model, id).is_some()
+                && !types::runtime_provides(model, id)
+                && seen.insert(id)
+            {
+                out.push(id);
+                visit.push(id);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn method_types(m: &model::Method) -> impl Iterator<Item = &model::Type> {
+    std::iter::once(&m.ret).chain(m.params.iter().map(|p| &p.ty))
+}
+
 /// Rust has no anonymous structs or unions: a record or enum declared in place as a field's type
 /// (`struct S { union { ... }; }`) gets the name `S_0`, `S_1`, ... (numbered in field order, as
-/// windows-rs names them), and nested ones `S_0_0`. `None` when the model has none.
-fn name_anonymous_records(model: &Model) -> Option<Model> {
+/// windows-rs names them), and nested ones `S_0_0`. Covers the input files' items and the base
+/// files' items generated beside them (`extra`). `None` when the model has none.
+fn name_anonymous_records(model: &Model, extra: &[TypeId]) -> Option<Model> {
     let mut names: Vec<(TypeId, String)> = Vec::new();
     let mut work: Vec<(TypeId, String)> = model
         .root_items()
-        .filter(|(_, item)| !item.name.is_empty())
-        .map(|(id, item)| (id, item.name.clone()))
+        .map(|(id, _)| id)
+        .chain(extra.iter().copied())
+        .map(|id| (id, model.item(id).name.clone()))
+        .filter(|(_, name)| !name.is_empty())
         .collect();
     while let Some((id, parent)) = work.pop() {
         let (ItemKind::Struct(r) | ItemKind::Union(r)) = &model.item(id).kind else {
@@ -244,6 +375,12 @@ fn render(t: &impl Template) -> Result<String, Diagnostic> {
 fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> {
     let item = model.item(id);
     Ok(match &item.kind {
+        // IUnknown and IDispatch are the runtime's, even in bindings for the base file that
+        // declares them (the SDK's OAIdl.Idl): generated again, IDispatch's vtable would start
+        // with IUnknown's but be built from IDispatch's (E0308).
+        ItemKind::Interface(_) if model.is_builtin(id) && types::runtime_provides(model, id) => {
+            None
+        }
         ItemKind::Interface(i) if i.defined => Some(render(&interface_view(model, id, i))?),
         // `dispinterface D { interface I; }` exposes I's members: not generated yet.
         ItemKind::Dispinterface(d) if d.interface.is_none() => {
@@ -271,7 +408,7 @@ fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> 
             values: e
                 .values
                 .iter()
-                .map(|(n, v)| (type_name(n), v.to_string()))
+                .map(|(n, v)| (names::value_name(n), v.to_string()))
                 .collect(),
         })?),
         ItemKind::Struct(r) | ItemKind::Union(r) if r.defined && !item.name.is_empty() => {
@@ -331,7 +468,7 @@ fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> 
                 .map(|(n, v)| {
                     format!(
                         "/// A value of an anonymous enumeration.\n#[allow(non_upper_case_globals)]\npub const {}: i32 = {v};\n",
-                        type_name(n)
+                        names::value_name(n)
                     )
                 })
                 .collect(),
@@ -345,7 +482,7 @@ fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> 
 /// pointer type other than a string (`const HANDLE h = 0;`) has no Rust constant form and is left
 /// out, as are names that are not Rust identifiers.
 fn const_item(model: &Model, item: &model::Item, c: &model::Const) -> Option<String> {
-    let name = names::rust_ident(&item.name);
+    let name = names::value_name(&item.name);
     let doc = match item.helpstring.as_deref() {
         Some(h) if !h.trim().is_empty() => h
             .lines()
@@ -368,6 +505,18 @@ fn const_item(model: &Model, item: &model::Item, c: &model::Const) -> Option<Str
     };
     let (ty, literal) = match (&c.value, types::shape(model, &c.ty)) {
         // A handle constant (`const HBODY HBODY_ROOT = (HBODY)-1;`): an address.
+        // Null as clippy::zero_ptr wants it (MMC.Idl's `MMCLV_NOPTR`).
+        (model::Value::Int(0), types::Shape::Scalar(t) | types::Shape::Raw(t)) if is_pointer => {
+            let pointee_const = matches!(
+                stripped,
+                model::Type::Pointer {
+                    pointee_const: true,
+                    ..
+                }
+            );
+            let null = if pointee_const { "null" } else { "null_mut" };
+            (t, format!("::core::ptr::{null}()"))
+        }
         (model::Value::Int(v), types::Shape::Scalar(t) | types::Shape::Raw(t)) if is_pointer => {
             let literal = format!("{v}isize as {t}");
             (t, literal)
@@ -413,7 +562,15 @@ fn arrow(ty: &str) -> String {
 }
 
 /// Simple `#define NAME value` lines in `cpp_quote` become constants (`ENUMEXT_OBJECTID`).
-fn cpp_define(text: &str) -> Option<String> {
+/// A `#define` of a number in a `cpp_quote`, as a Rust constant.
+struct CppDefine {
+    /// The constant's Rust name.
+    name: String,
+    value: i64,
+    text: String,
+}
+
+fn cpp_define(text: &str) -> Option<CppDefine> {
     let rest = text.trim().strip_prefix("#define")?;
     let mut parts = rest.split_whitespace();
     let name = parts.next()?;
@@ -436,14 +593,25 @@ fn cpp_define(text: &str) -> Option<String> {
         "i64"
     };
     let literal = if radix == 16 {
-        format!("0x{digits}")
+        // One letter case for the digits (clippy::mixed_case_hex_literals: `0x00001Bff`).
+        let mixed = digits.contains(|c: char| c.is_ascii_lowercase())
+            && digits.contains(|c: char| c.is_ascii_uppercase());
+        if mixed {
+            format!("0x{}", digits.to_ascii_uppercase())
+        } else {
+            format!("0x{digits}")
+        }
     } else {
         digits.to_string()
     };
-    Some(format!(
-        "/// `#define {name} {value}` from a `cpp_quote`.\n#[allow(non_upper_case_globals)]\npub const {}: {ty} = {literal};\n",
-        names::rust_ident(name)
-    ))
+    let rust_name = names::value_name(name);
+    Some(CppDefine {
+        text: format!(
+            "/// `#define {name} {value}` from a `cpp_quote`.\n#[allow(non_upper_case_globals)]\npub const {rust_name}: {ty} = {literal};\n"
+        ),
+        name: rust_name,
+        value: v,
+    })
 }
 
 fn doc_lines(helpstring: Option<&str>, fallback: &str) -> Vec<String> {
@@ -600,7 +768,8 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
     let chain = model.ancestors(id);
     let (base_path, base_vtbl, base_generated, base_impl) = match iface.base {
         Some(b) => {
-            let path = types::interface_path(model, b).unwrap_or_else(|| format!("{RT}::IUnknown"));
+            let path =
+                types::base_interface_path(model, b).unwrap_or_else(|| format!("{RT}::IUnknown"));
             let generated = !model.is_builtin(b);
             (
                 path.clone(),
@@ -653,20 +822,20 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
         .iter()
         .skip(1)
         .filter_map(|a| match &model.item(*a).kind {
-            ItemKind::Interface(i) => Some(i.methods.iter()),
+            ItemKind::Interface(i) => Some(method_names(&i.methods)),
             _ => None,
         })
         .flatten()
-        .map(|m| method_name(&m.vtable_name()))
         .collect();
     let methods: Vec<MethodView> = iface
         .methods
         .iter()
-        .map(|m| method_view(model, m, &name, &inherited))
+        .zip(method_names(&iface.methods))
+        .map(|(m, rust_name)| method_view(model, m, rust_name, &name, &inherited))
         .collect();
     let iids = chain
         .iter()
-        .map(|a| match types::interface_path(model, *a) {
+        .map(|a| match types::base_interface_path(model, *a) {
             Some(p) => format!("<{p} as {RT}::Interface>::IID"),
             None => format!("{RT}::IID_NULL"),
         })
@@ -682,10 +851,11 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
         }
         if let ItemKind::Interface(ai) = &model.item(*a).kind {
             let owner = format!("{}_Impl", type_name(&model.item(*a).name));
-            for m in &ai.methods {
+            for (m, rust_name) in ai.methods.iter().zip(method_names(&ai.methods)) {
                 let (member, arm) = dispatch::member(
                     model,
                     m,
+                    &rust_name,
                     &owner,
                     disp_members.len(),
                     dispid_literal(m.dispid),
@@ -812,12 +982,14 @@ fn dispinterface_view(model: &Model, id: TypeId, d: &model::Dispinterface) -> Di
         .flat_map(dispatch::property_methods)
         .chain(d.methods.iter().cloned())
         .collect();
+    let rust_names = method_names(&members);
     let mut disp_members = Vec::new();
     let mut invoke_arms = Vec::new();
     for (i, m) in members.iter().enumerate() {
         let (member, arm) = dispatch::member(
             model,
             m,
+            &rust_names[i],
             &impl_trait,
             i,
             dispid_literal(m.dispid),
@@ -840,7 +1012,8 @@ fn dispinterface_view(model: &Model, id: TypeId, d: &model::Dispinterface) -> Di
         uuid: d.uuid.map(guid_view),
         methods: members
             .iter()
-            .map(|m| dispatch::impl_method(model, m))
+            .zip(rust_names)
+            .map(|(m, rust_name)| dispatch::impl_method(model, m, rust_name))
             .collect(),
         dispid_consts,
         disp_members,
@@ -851,7 +1024,13 @@ fn dispinterface_view(model: &Model, id: TypeId, d: &model::Dispinterface) -> Di
     }
 }
 
-fn method_view(model: &Model, m: &model::Method, iface: &str, inherited: &[String]) -> MethodView {
+fn method_view(
+    model: &Model,
+    m: &model::Method,
+    rust_name: String,
+    iface: &str,
+    inherited: &[String],
+) -> MethodView {
     let retval = m.retval();
     let ret = plan_return(model, &m.ret, retval);
     let plans: Vec<Option<types::ParamPlan>> = m
@@ -961,7 +1140,7 @@ fn method_view(model: &Model, m: &model::Method, iface: &str, inherited: &[Strin
          let imp = unsafe {{ {RT}::ComObject::<T>::value(this) }};"
     ));
     let impl_args: Vec<String> = plans.iter().flatten().map(|p| p.impl_arg.clone()).collect();
-    let rust_method = method_name(&m.vtable_name());
+    let rust_method = rust_name.clone();
     let invoke = if inherited.contains(&rust_method) {
         let args: Vec<&str> = std::iter::once("imp")
             .chain(impl_args.iter().map(String::as_str))
@@ -982,7 +1161,7 @@ fn method_view(model: &Model, m: &model::Method, iface: &str, inherited: &[Strin
         match &ret.retval {
             Some(rv) if !rv.thunk_write.is_empty() => t.push(format!(
                 "match outcome__ {{\n\
-                 Ok(v) => {{\n\
+                 Ok(value__) => {{\n\
                  // SAFETY: checked non-null above.\n\
                  unsafe {{ {} }};\n\
                  {RT}::S_OK\n\
@@ -1033,7 +1212,7 @@ fn method_view(model: &Model, m: &model::Method, iface: &str, inherited: &[Strin
         abi_params,
         abi_arrow: arrow(&ret.abi_ty),
         ret_arrow: arrow(&ret.rust_ty),
-        rust_name: method_name(&m.vtable_name()),
+        rust_name,
         is_unsafe,
         params,
         wrapper_body: w.join("\n"),

@@ -46,6 +46,26 @@ pub fn method_name(name: &str) -> String {
     rust_ident(&format!("{snake}{}", "_".repeat(underscores + suffix)))
 }
 
+/// The Rust names of one interface's methods, in order: [`method_name`]s, each made unique
+/// with trailing underscores where two IDL names fold to one (EventSys.Idl's `_NewEnum` and
+/// `NewEnum` are both `get_new_enum`: the second is `get_new_enum_`).
+pub fn method_names<'a>(
+    methods: impl IntoIterator<Item = &'a crate::model::Method>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in methods {
+        let mut name = method_name(&m.vtable_name());
+        while out.contains(&name) {
+            name = match name.strip_prefix("r#") {
+                Some(bare) => format!("{bare}_"),
+                None => format!("{name}_"),
+            };
+        }
+        out.push(name);
+    }
+    out
+}
+
 /// Methods of the traits every interface struct implements (`Clone`, `PartialEq`, `Deref`,
 /// `Debug`), which a generated method of the same name would shadow.
 const SHADOWING: &[&str] = &["clone", "clone_from", "eq", "ne", "deref", "fmt"];
@@ -53,6 +73,17 @@ const SHADOWING: &[&str] = &["clone", "clone_from", "eq", "ne", "deref", "fmt"];
 /// Type names keep their COM spelling (`ICertServerExit`), keyword-safe.
 pub fn type_name(name: &str) -> String {
     rust_ident(name)
+}
+
+/// The name of a constant (`const`, enum value, `#define`), keyword-safe; names of the prelude's
+/// values (`None`, `Some`, `Ok`, `Err`: xamlom.idl has an enum value `None`) get a trailing
+/// underscore, or the generated code's own `None`s would name the constant.
+pub fn value_name(name: &str) -> String {
+    if matches!(name, "None" | "Some" | "Ok" | "Err") {
+        format!("{name}_")
+    } else {
+        rust_ident(name)
+    }
 }
 
 /// `SetContext` -> `SET_CONTEXT`, for associated constants.

@@ -160,8 +160,11 @@ fn named(model: &Model, id: TypeId, depth: u32) -> Shape {
             None => Shape::Raw("*mut ::core::ffi::c_void".into()),
         },
         ItemKind::Typedef(t) => {
-            if model.is_builtin(id) {
+            if model.is_builtin(id) && !reaches_base_record(model, &t.ty) {
                 shape_depth(model, &t.ty, depth + 1)
+            } else if model.is_builtin(id) {
+                // `LARGE_INTEGER`, `FILETIME`: generated beside the bindings that use them.
+                Shape::Scalar(type_name(&item.name))
             } else {
                 // A user typedef keeps its name (it is generated as a type alias), unless it
                 // aliases something with a safe form (BSTR, VARIANT, an interface...).
@@ -171,12 +174,42 @@ fn named(model: &Model, id: TypeId, depth: u32) -> Shape {
                 }
             }
         }
-        ItemKind::Enum(_) | ItemKind::Struct(_) | ItemKind::Union(_) if !model.is_builtin(id) => {
-            Shape::Scalar(type_name(&item.name))
-        }
+        ItemKind::Enum(_) if !model.is_builtin(id) => Shape::Scalar(type_name(&item.name)),
+        // A base file's struct the runtime does not provide (`_LARGE_INTEGER`) is generated
+        // beside the bindings that use it ([`base_dependencies`]), a user's as one of them.
+        ItemKind::Struct(_) | ItemKind::Union(_) => Shape::Scalar(type_name(&item.name)),
         ItemKind::Enum(_) => Shape::Scalar("i32".into()),
         _ => Shape::Raw("*mut ::core::ffi::c_void".into()),
     }
+}
+
+/// Whether `ty` names, through base-file typedefs, a base file's struct or union that the
+/// runtime does not provide (`LARGE_INTEGER` -> `struct _LARGE_INTEGER`; not `GUID`).
+pub fn reaches_base_record<'a>(model: &'a Model, mut ty: &'a Type) -> bool {
+    for _ in 0..64 {
+        let Type::Named(id) = ty else {
+            return false;
+        };
+        let item = model.item(*id);
+        if !model.is_builtin(*id) || well_known(&item.name).is_some() {
+            return false;
+        }
+        match &item.kind {
+            ItemKind::Typedef(t) => ty = &t.ty,
+            ItemKind::Struct(_) | ItemKind::Union(_) => return true,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Whether the base file item `id` is one the runtime provides under its own name (`GUID`,
+/// `VARIANT`, `IUnknown`...), as opposed to one generated beside the bindings.
+pub fn runtime_provides(model: &Model, id: TypeId) -> bool {
+    let item = model.item(id);
+    well_known(&item.name).is_some()
+        || matches!(item.kind, ItemKind::Interface(_))
+            && matches!(item.name.as_str(), "IUnknown" | "IDispatch")
 }
 
 fn is_interface(model: &Model, ty: &Type) -> bool {
@@ -187,6 +220,20 @@ fn is_interface(model: &Model, ty: &Type) -> bool {
             _ => false,
         },
         _ => false,
+    }
+}
+
+/// The Rust path of an interface as a base: [`interface_path`], and for a base file's interface
+/// other than IUnknown and IDispatch (`IPersist`) the type generated beside the bindings whose
+/// interfaces derive from it, so that their vtables hold its slots.
+pub fn base_interface_path(model: &Model, id: TypeId) -> Option<String> {
+    match &model.item(id).kind {
+        ItemKind::Interface(i)
+            if model.is_builtin(id) && i.defined && !runtime_provides(model, id) =>
+        {
+            Some(type_name(&model.item(id).name))
+        }
+        _ => interface_path(model, id),
     }
 }
 
@@ -256,7 +303,8 @@ pub struct RetvalPlan {
     pub wrapper_check: Option<String>,
     /// Wrapper: the expression returned on success.
     pub wrapper_result: String,
-    /// Thunk: writes the implementation's value `v` through the pointer (success path).
+    /// Thunk: writes the implementation's value `value__` through the pointer (success path); not
+    /// `v`, which may be the parameter's own name (dxgi1_6's `get_Value([out, retval] BSTR *v)`).
     pub thunk_write: String,
     /// Thunk: writes the "nothing" value on failure (COM: [out] values are null/empty then).
     pub thunk_clear: String,
@@ -511,7 +559,9 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
             abi_ty,
         };
     };
-    let pointee = match &p.ty {
+    // `[out, retval] LPDWORD p` (FunctionDiscoveryAPI.idl): a typedef'd pointer points to the
+    // value returned all the same.
+    let pointee = match model.strip_typedefs(&p.ty) {
         Type::Pointer { pointee, .. } => shape(model, pointee),
         _ => Shape::Raw(shape(model, &p.ty).abi()),
     };
@@ -534,7 +584,7 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
                 owned.clone(),
                 format!("let mut {name} = {owned}::new();"),
                 name.clone(),
-                format!("{abi_name}.write(v.into_raw())"),
+                format!("{abi_name}.write(value__.into_raw())"),
                 format!("{abi_name}.write({owned}::new().into_raw())"),
             )
         }
@@ -543,7 +593,7 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
             format!("let mut {name}: {RT}::VARIANT_BOOL = {RT}::VARIANT_FALSE;"),
             format!("{name} != {RT}::VARIANT_FALSE"),
             format!(
-                "{abi_name}.write(if v {{ {RT}::VARIANT_TRUE }} else {{ {RT}::VARIANT_FALSE }})"
+                "{abi_name}.write(if value__ {{ {RT}::VARIANT_TRUE }} else {{ {RT}::VARIANT_FALSE }})"
             ),
             format!("{abi_name}.write({RT}::VARIANT_FALSE)"),
         ),
@@ -554,14 +604,14 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
                 "// SAFETY: checked non-null; an [out, retval] interface pointer carries one reference for us.\n\
                  unsafe {{ <{path} as {RT}::Interface>::from_raw({name}) }}"
             ),
-            format!("{abi_name}.write({RT}::Interface::into_raw(v))"),
+            format!("{abi_name}.write({RT}::Interface::into_raw(value__))"),
             format!("{abi_name}.write(::core::ptr::null_mut())"),
         ),
         Shape::Scalar(t) => (
             t.clone(),
             format!("let mut {name}: {t} = {};", zero_value(t, false)),
             name.clone(),
-            format!("{abi_name}.write(v)"),
+            format!("{abi_name}.write(value__)"),
             // Thunks write this inside an `unsafe` block already.
             format!("{abi_name}.write({})", zero_value(t, true)),
         ),
@@ -569,7 +619,7 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
             t.clone(),
             format!("let mut {name}: {t} = ::core::ptr::null_mut();"),
             name.clone(),
-            format!("{abi_name}.write(v)"),
+            format!("{abi_name}.write(value__)"),
             format!("{abi_name}.write(::core::ptr::null_mut())"),
         ),
         Shape::Void => (
