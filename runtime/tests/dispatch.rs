@@ -110,7 +110,7 @@ unsafe extern "system" fn invoke(
 }
 
 static CALCULATOR_VTBL: IDispatch_Vtbl = IDispatch_Vtbl {
-    base__: IUnknown_Vtbl::for_object::<Calculator>(),
+    base__: idlgen_runtime::object_unknown_vtbl::<Calculator>(),
     GetTypeInfoCount: dispatch_get_type_info_count,
     GetTypeInfo: dispatch_get_type_info,
     GetIDsOfNames: get_ids_of_names,

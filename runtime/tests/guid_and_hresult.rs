@@ -29,18 +29,19 @@ fn guid_from_u128_splits_the_fields() {
 
 #[test]
 fn guid_displays_lowercase_without_braces() {
-    assert_eq!(ISCRIPT.to_string(), "4ba9eb90-732c-11d0-8816-00a0c903b83c");
+    assert_eq!(idlgen_runtime::guid_string(&ISCRIPT), "4ba9eb90-732c-11d0-8816-00a0c903b83c");
+    // windows-core's Debug: uppercase.
     assert_eq!(
         format!("{ISCRIPT:?}"),
-        "4ba9eb90-732c-11d0-8816-00a0c903b83c"
+        "4BA9EB90-732C-11D0-8816-00A0C903B83C"
     );
-    assert_eq!(IID_NULL.to_string(), "00000000-0000-0000-0000-000000000000");
+    assert_eq!(idlgen_runtime::guid_string(&IID_NULL), "00000000-0000-0000-0000-000000000000");
     assert_eq!(
-        IUnknown::IID.to_string(),
+        idlgen_runtime::guid_string(&IUnknown::IID),
         "00000000-0000-0000-c000-000000000046"
     );
     assert_eq!(
-        IDispatch::IID.to_string(),
+        idlgen_runtime::guid_string(&IDispatch::IID),
         "00020400-0000-0000-c000-000000000046"
     );
 }
@@ -53,7 +54,7 @@ fn guid_parses_with_or_without_braces_in_any_case() {
         "4BA9EB90-732C-11D0-8816-00A0C903B83C",
         "{4Ba9eB90-732c-11D0-8816-00a0C903b83c}",
     ] {
-        assert_eq!(text.parse::<GUID>(), Ok(ISCRIPT), "{text}");
+        assert_eq!(idlgen_runtime::parse_guid(text), Ok(ISCRIPT), "{text}");
     }
 }
 
@@ -72,9 +73,9 @@ fn guid_rejects_malformed_text() {
         "4ba9eb90-732c-11d0-88160-0a0c903b83c",
         "4ba9eb90-732c-11d0-8816-00a0c903b8é",
     ] {
-        assert_eq!(text.parse::<GUID>(), Err(ParseGuidError), "{text:?}");
+        assert_eq!(idlgen_runtime::parse_guid(text), Err(ParseGuidError), "{text:?}");
     }
-    let e: Error = "nope".parse::<GUID>().unwrap_err().into();
+    let e: Error = idlgen_runtime::parse_guid("nope").unwrap_err().into();
     assert_eq!(e.code(), E_INVALIDARG);
 }
 
@@ -117,13 +118,15 @@ fn hresult_constants_have_their_documented_values() {
 
 #[test]
 fn hresult_formats_as_hex_and_classifies() {
-    assert_eq!(format!("{E_FAIL:?}"), "0x80004005");
+    // windows-core's formats.
+    assert_eq!(format!("{E_FAIL:?}"), "HRESULT(0x80004005)");
     assert_eq!(E_FAIL.to_string(), "0x80004005");
+    assert_eq!(E_UNEXPECTED.to_string(), "0x8000FFFF");
     assert_eq!(S_OK.to_string(), "0x00000000");
     assert!(S_OK.is_ok() && S_FALSE.is_ok() && !S_FALSE.is_err());
     assert!(E_FAIL.is_err() && !E_FAIL.is_ok());
     assert_eq!(S_FALSE.ok(), Ok(()));
-    assert_eq!(E_POINTER.ok(), Err(Error::from(E_POINTER)));
+    assert_eq!(idlgen_runtime::check(E_POINTER), Err(Error::from(E_POINTER)));
     assert_eq!(HRESULT::from_win32(5), E_ACCESSDENIED);
     assert_eq!(HRESULT::from_win32(0), S_OK);
 }

@@ -11,7 +11,7 @@ use idlgen_runtime::*;
 fn query(i: &ITest, iid: &GUID) -> (HRESULT, *mut c_void) {
     let mut out = core::ptr::dangling_mut::<c_void>(); // not null, to see it is overwritten
     // SAFETY: a live object; valid pointers.
-    let hr = unsafe { (i.as_unknown().vtable().QueryInterface)(i.as_raw(), iid, &mut out) };
+    let hr = unsafe { (idlgen_runtime::as_unknown(i).vtable().QueryInterface)(i.as_raw(), iid, &mut out) };
     (hr, out)
 }
 
@@ -53,7 +53,7 @@ fn query_interface_answers_listed_iids_with_an_added_reference() {
     .into_com();
     for iid in [IID_ITEST, IUnknown::IID] {
         let (hr, out) = query(&i, &iid);
-        assert_eq!(hr, S_OK, "{iid}");
+        assert_eq!(hr, S_OK, "{iid:?}");
         assert_eq!(out, i.as_raw());
         assert_eq!(ref_count(&i), 2);
         // SAFETY: out carries the reference QueryInterface added.
@@ -81,7 +81,7 @@ fn query_interface_refuses_unlisted_iids_and_nulls_the_output() {
     assert_eq!(i.cast::<IDispatch>().unwrap_err().code(), E_NOINTERFACE);
     // SAFETY: a live object; a null output pointer is what is being tested.
     let hr = unsafe {
-        (i.as_unknown().vtable().QueryInterface)(i.as_raw(), &IID_ITEST, core::ptr::null_mut())
+        (idlgen_runtime::as_unknown(&i).vtable().QueryInterface)(i.as_raw(), &IID_ITEST, core::ptr::null_mut())
     };
     assert_eq!(hr, E_POINTER);
     assert_eq!(ref_count(&i), 1);
@@ -96,7 +96,7 @@ fn add_ref_and_release_return_the_new_count() {
         drops: &DROPS,
     }
     .into_com();
-    let vtbl = i.as_unknown().vtable();
+    let vtbl = idlgen_runtime::as_unknown(&i).vtable();
     // SAFETY: a live object; each AddRef is matched by a Release.
     unsafe {
         assert_eq!((vtbl.AddRef)(i.as_raw()), 2);
@@ -128,7 +128,7 @@ fn value_is_dropped_exactly_once_when_the_count_reaches_zero() {
     drop(copies);
     assert_eq!(DROPS.load(Ordering::SeqCst), 0);
     assert_eq!(live_objects(), before + 1);
-    let vtbl = IUnknown_Vtbl::for_object::<Counted>();
+    let vtbl = idlgen_runtime::object_unknown_vtbl::<Counted>();
     // SAFETY: raw carries the last reference; Release destroys the object.
     assert_eq!(unsafe { (vtbl.Release)(raw) }, 0);
     assert_eq!(DROPS.load(Ordering::SeqCst), 1);

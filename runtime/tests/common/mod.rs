@@ -25,7 +25,7 @@ pub struct ITest(IUnknown);
 
 // SAFETY: repr(transparent) over IUnknown; ITest_Vtbl is its vtable.
 unsafe impl Interface for ITest {
-    type Vtbl = ITest_Vtbl;
+    type Vtable = ITest_Vtbl;
     const IID: GUID = IID_ITEST;
 }
 
@@ -77,7 +77,7 @@ impl ITest_Vtbl {
             guard(|| hresult_of(unsafe { ComObject::<T>::value(this) }.boom()))
         }
         ITest_Vtbl {
-            base__: IUnknown_Vtbl::for_object::<T>(),
+            base__: idlgen_runtime::object_unknown_vtbl::<T>(),
             GetValue: get_value::<T>,
             Boom: boom::<T>,
         }

@@ -18,6 +18,8 @@ use core::mem::ManuallyDrop;
 use core::ops::{Deref, DerefMut};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+#[allow(unused_imports)]
+use crate::automation::*;
 use crate::{
     BSTR, BStr, DISP_E_BADPARAMCOUNT, DISP_E_EXCEPTION, DISP_E_MEMBERNOTFOUND, DISP_E_NONAMEDARGS,
     DISP_E_NOTACOLLECTION, DISP_E_PARAMNOTFOUND, DISP_E_PARAMNOTOPTIONAL, DISP_E_TYPEMISMATCH,
@@ -431,7 +433,7 @@ unsafe fn store_byref(arg: &VARIANT, value: Variant) -> Result<(), HRESULT> {
         // value moved in.
         unsafe {
             let mut old = p.read_unaligned();
-            variant_clear(&mut old).ok().map_err(|e| e.code())?;
+            crate::check(variant_clear(&mut old)).map_err(|e| e.code())?;
             p.write_unaligned(value.into_raw());
         }
         return Ok(());

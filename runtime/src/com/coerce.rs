@@ -29,6 +29,8 @@
 
 use core::ffi::c_void;
 
+#[allow(unused_imports)]
+use crate::automation::*;
 use crate::{
     BStr, DECIMAL, DISP_E_BADVARTYPE, DISP_E_OVERFLOW, DISP_E_TYPEMISMATCH, DISPATCH_PROPERTYGET,
     DISPID_VALUE, DISPPARAMS, E_OUTOFMEMORY, E_POINTER, HRESULT, IDispatch, IID_NULL, IUnknown,

@@ -1,62 +1,15 @@
-//! `HRESULT` and the well-known codes.
+//! `HRESULT` (windows-core's type) and the well-known codes.
 
-use core::fmt;
-
+#[allow(unused_imports)]
+use crate::automation::*;
 use crate::{Error, Result};
 
-/// A COM status code: negative means failure, zero or positive means success.
-///
-/// `Debug` and `Display` print it as eight hex digits (`0x80004005`).
-#[repr(transparent)]
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct HRESULT(pub i32);
+pub use windows_core::HRESULT;
 
-impl HRESULT {
-    /// True for success codes (`S_OK`, `S_FALSE`, ...).
-    pub const fn is_ok(self) -> bool {
-        self.0 >= 0
-    }
-
-    /// True for failure codes.
-    pub const fn is_err(self) -> bool {
-        self.0 < 0
-    }
-
-    /// `Ok(())` for a success code, otherwise `Err(Error::from(self))`.
-    pub fn ok(self) -> Result<()> {
-        if self.is_ok() {
-            Ok(())
-        } else {
-            Err(Error::from(self))
-        }
-    }
-
-    /// The `HRESULT_FROM_WIN32` mapping of a Win32 error code (`0x8007xxxx`; 0 stays `S_OK`).
-    pub const fn from_win32(code: u32) -> HRESULT {
-        if code as i32 <= 0 {
-            HRESULT(code as i32)
-        } else {
-            HRESULT(((code & 0xFFFF) | 0x8007_0000) as i32)
-        }
-    }
-}
-
-impl fmt::Debug for HRESULT {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:#010x}", self.0 as u32)
-    }
-}
-
-impl fmt::Display for HRESULT {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
-    }
-}
-
-impl From<HRESULT> for i32 {
-    fn from(hr: HRESULT) -> i32 {
-        hr.0
-    }
+/// `Ok(())` for a success code, otherwise `Err` with this crate's [`Error`] (whose message,
+/// unlike `windows_core::Error`'s, is kept on every target).
+pub fn check(hr: HRESULT) -> Result<()> {
+    if hr.is_ok() { Ok(()) } else { Err(Error::from(hr)) }
 }
 
 const fn hr(code: u32) -> HRESULT {

@@ -10,91 +10,13 @@ use core::ffi::c_void;
 use core::fmt;
 use core::mem::ManuallyDrop;
 
+#[allow(unused_imports)]
+use crate::automation::*;
 use crate::{
     BSTR, BStr, DISP_E_PARAMNOTFOUND, DISP_E_TYPEMISMATCH, E_OUTOFMEMORY, Error, HRESULT,
     IDispatch, IUnknown, Interface, Result, SAFEARRAY, safe_array_as_slice,
     safe_array_create_vector,
 };
-
-/// The type tag of a VARIANT.
-pub type VARTYPE = u16;
-
-/// Nothing (uninitialized / missing value).
-pub const VT_EMPTY: VARTYPE = 0;
-/// SQL-style null.
-pub const VT_NULL: VARTYPE = 1;
-/// `i16` (`iVal`).
-pub const VT_I2: VARTYPE = 2;
-/// `i32` (`lVal`).
-pub const VT_I4: VARTYPE = 3;
-/// `f32` (`fltVal`).
-pub const VT_R4: VARTYPE = 4;
-/// `f64` (`dblVal`).
-pub const VT_R8: VARTYPE = 5;
-/// Currency: `i64` scaled by 10 000 (`cyVal`).
-pub const VT_CY: VARTYPE = 6;
-/// OLE date: `f64` days since 1899-12-30 (`date`).
-pub const VT_DATE: VARTYPE = 7;
-/// A BSTR (`bstrVal`).
-pub const VT_BSTR: VARTYPE = 8;
-/// An `IDispatch*` (`pdispVal`).
-pub const VT_DISPATCH: VARTYPE = 9;
-/// An SCODE (`scode`); with `DISP_E_PARAMNOTFOUND` it marks a missing optional argument.
-pub const VT_ERROR: VARTYPE = 10;
-/// `VARIANT_BOOL` (`boolVal`): -1 true, 0 false.
-pub const VT_BOOL: VARTYPE = 11;
-/// A VARIANT (only with `VT_BYREF` or in arrays).
-pub const VT_VARIANT: VARTYPE = 12;
-/// An `IUnknown*` (`punkVal`).
-pub const VT_UNKNOWN: VARTYPE = 13;
-/// A DECIMAL, overlaying the whole first 16 bytes of the VARIANT.
-pub const VT_DECIMAL: VARTYPE = 14;
-/// `i8` (`cVal`).
-pub const VT_I1: VARTYPE = 16;
-/// `u8` (`bVal`).
-pub const VT_UI1: VARTYPE = 17;
-/// `u16` (`uiVal`).
-pub const VT_UI2: VARTYPE = 18;
-/// `u32` (`ulVal`).
-pub const VT_UI4: VARTYPE = 19;
-/// `i64` (`llVal`).
-pub const VT_I8: VARTYPE = 20;
-/// `u64` (`ullVal`).
-pub const VT_UI8: VARTYPE = 21;
-/// C `int` (`intVal`).
-pub const VT_INT: VARTYPE = 22;
-/// C `unsigned int` (`uintVal`).
-pub const VT_UINT: VARTYPE = 23;
-/// `void` (type descriptions only).
-pub const VT_VOID: VARTYPE = 24;
-/// `HRESULT` (type descriptions only).
-pub const VT_HRESULT: VARTYPE = 25;
-/// A pointer (type descriptions only).
-pub const VT_PTR: VARTYPE = 26;
-/// A SAFEARRAY (type descriptions only; VARIANTs use `VT_ARRAY`).
-pub const VT_SAFEARRAY: VARTYPE = 27;
-/// A C array (type descriptions only).
-pub const VT_CARRAY: VARTYPE = 28;
-/// A user-defined type (type descriptions only).
-pub const VT_USERDEFINED: VARTYPE = 29;
-/// A NUL-terminated narrow string (type descriptions only).
-pub const VT_LPSTR: VARTYPE = 30;
-/// A NUL-terminated wide string (type descriptions only).
-pub const VT_LPWSTR: VARTYPE = 31;
-/// A user-defined record (`record`).
-pub const VT_RECORD: VARTYPE = 36;
-/// A pointer-sized signed integer.
-pub const VT_INT_PTR: VARTYPE = 37;
-/// A pointer-sized unsigned integer.
-pub const VT_UINT_PTR: VARTYPE = 38;
-/// Flag: a counted vector (property sets only).
-pub const VT_VECTOR: VARTYPE = 0x1000;
-/// Flag: a SAFEARRAY of the base type (`parray`).
-pub const VT_ARRAY: VARTYPE = 0x2000;
-/// Flag: a pointer to the base type (`byref` and the `p*` members); owns nothing.
-pub const VT_BYREF: VARTYPE = 0x4000;
-/// Mask of the base type.
-pub const VT_TYPEMASK: VARTYPE = 0x0FFF;
 
 /// The Automation boolean: `VARIANT_TRUE` (-1) or `VARIANT_FALSE` (0).
 #[allow(non_camel_case_types)]
@@ -457,7 +379,7 @@ mod portable {
                         let record = var.data.record;
                         if !record.pRecInfo.is_null() {
                             let vtbl = *record.pRecInfo.cast::<*const IRecordInfoPrefix>();
-                            ((*vtbl).RecordClear)(record.pRecInfo, record.pvRecord);
+                            let _ = ((*vtbl).RecordClear)(record.pRecInfo, record.pvRecord);
                             release(record.pRecInfo);
                         }
                     }
@@ -613,7 +535,7 @@ impl Variant {
     pub fn try_clone(&self) -> Result<Variant> {
         let mut copy = Variant::new();
         // SAFETY: copy is a valid VT_EMPTY VARIANT; self is valid.
-        unsafe { variant_copy(&mut copy.0, &self.0) }.ok()?;
+        crate::check(unsafe { variant_copy(&mut copy.0, &self.0) })?;
         Ok(copy)
     }
 
@@ -763,7 +685,7 @@ impl Drop for Variant {
         }
         // SAFETY: self owns a valid VARIANT. A failure (a locked array) leaves it as it was;
         // there is nothing more a destructor can do.
-        unsafe { variant_clear(&mut self.0) };
+        let _ = unsafe { variant_clear(&mut self.0) };
     }
 }
 
@@ -799,7 +721,7 @@ impl fmt::Debug for Variant {
                 VT_CY => _ = s.field("value", &d.cyVal),
                 VT_DATE => _ = s.field("value", &d.date),
                 VT_BSTR => _ = s.field("value", &BStr::from_raw_ref(&d.bstrVal)),
-                VT_ERROR => _ = s.field("value", &HRESULT(d.scode)),
+                VT_ERROR => _ = s.field("value", &format_args!("{}", HRESULT(d.scode))),
                 VT_BOOL => _ = s.field("value", &d.boolVal),
                 VT_I1 => _ = s.field("value", &d.cVal),
                 VT_UI1 => _ = s.field("value", &d.bVal),

@@ -9,6 +9,9 @@ use crate::{
     E_NOINTERFACE, E_POINTER, E_UNEXPECTED, GUID, HRESULT, IUnknown_Vtbl, Interface, Result, S_OK,
 };
 
+/// Where a [`ComObject`]'s value is, in pointers from its interface pointer.
+pub const COM_OBJECT_VALUE_OFFSET: isize = 4;
+
 /// How many `ComObject`s exist in the process right now.
 static LIVE_OBJECTS: AtomicUsize = AtomicUsize::new(0);
 
@@ -17,6 +20,11 @@ static LIVE_OBJECTS: AtomicUsize = AtomicUsize::new(0);
 ///
 /// One object answers `QueryInterface` for every IID in `iids` with the same pointer (one
 /// vtable chain: the interface and its bases).
+///
+/// `value` sits [`COM_OBJECT_VALUE_OFFSET`] pointers after the interface pointer, on 32- and
+/// 64-bit targets alike: generated vtables find the implementation the way windows-rs's
+/// `#[implement]` vtables do, at a fixed pointer offset from `this` (`IFoo_Vtbl::with_root::<T,
+/// { COM_OBJECT_VALUE_OFFSET }>`).
 #[repr(C)]
 pub struct ComObject<T> {
     vtable: *const c_void,
@@ -30,9 +38,16 @@ impl<T: 'static> ComObject<T> {
     /// that reference).
     ///
     /// `vtable` is the interface's vtable built for `T` (a promoted `'static` const whose first
-    /// slots are [`IUnknown_Vtbl::for_object::<T>()`](IUnknown_Vtbl::for_object)); `iids` lists
+    /// slots are [`object_unknown_vtbl::<T>()`](object_unknown_vtbl)); `iids` lists
     /// every IID `QueryInterface` answers: the interface and each base, `IUnknown` included.
     pub fn create<V>(value: T, vtable: &'static V, iids: &'static [GUID]) -> *mut c_void {
+        const {
+            assert!(
+                core::mem::offset_of!(ComObject<T>, value)
+                    == COM_OBJECT_VALUE_OFFSET as usize * size_of::<*const c_void>(),
+                "ComObject: a type aligned beyond 4 pointers cannot be a COM object; box it"
+            )
+        };
         let object = Box::new(ComObject {
             vtable: (vtable as *const V).cast::<c_void>(),
             refs: AtomicU32::new(1),
@@ -118,18 +133,30 @@ unsafe extern "system" fn object_release<T: 'static>(this: *mut c_void) -> u32 {
     0
 }
 
-impl IUnknown_Vtbl {
-    /// The `IUnknown` slots of an object made by [`ComObject::create`] for `T`:
-    /// `QueryInterface` answers the object's IIDs (AddRef and `S_OK`), else `E_NOINTERFACE`
-    /// with `*ppv = null`, and `E_POINTER` for a null `ppv`; `AddRef`/`Release` return the new
-    /// count and `Release` destroys the object (dropping `T`) at zero.
-    pub const fn for_object<T: 'static>() -> IUnknown_Vtbl {
-        IUnknown_Vtbl {
-            QueryInterface: object_query_interface::<T>,
-            AddRef: object_add_ref::<T>,
-            Release: object_release::<T>,
-        }
+/// The `IUnknown` slots of an object made by [`ComObject::create`] for `T`: `QueryInterface`
+/// answers the object's IIDs (AddRef and `S_OK`), else `E_NOINTERFACE` with `*ppv = null`, and
+/// `E_POINTER` for a null `ppv`; `AddRef`/`Release` return the new count and `Release` destroys
+/// the object (dropping `T`) at zero.
+pub const fn object_unknown_vtbl<T: 'static>() -> IUnknown_Vtbl {
+    IUnknown_Vtbl {
+        QueryInterface: object_query_interface::<T>,
+        AddRef: object_add_ref::<T>,
+        Release: object_release::<T>,
     }
+}
+
+/// The implementation behind the interface pointer `this` of a vtable built for
+/// `<Identity, OFFSET>`: `Identity` starts `OFFSET` pointers from `this`. windows-rs's
+/// `#[implement]` objects put it before their interface pointers (negative offsets);
+/// [`ComObject`] after ([`COM_OBJECT_VALUE_OFFSET`]).
+///
+/// # Safety
+/// `this` is an interface pointer of a live object whose vtable was built for this `Identity`
+/// and `OFFSET`, and the object stays alive for `'a`.
+#[inline(always)]
+pub unsafe fn identity_of<'a, Identity, const OFFSET: isize>(this: *mut c_void) -> &'a Identity {
+    // SAFETY: by the caller's contract, `Identity` lives `OFFSET` pointers from `this`.
+    unsafe { &*(this as *const *const c_void).offset(OFFSET).cast::<Identity>() }
 }
 
 /// Runs one vtable thunk body, catching panics so that none crosses the FFI boundary: a panic

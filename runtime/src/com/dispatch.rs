@@ -32,28 +32,6 @@ pub const DISPID_COLLECT: DISPID = -8;
 /// The `this` pointer, for JScript.
 pub const DISPID_THIS: DISPID = -613;
 
-/// `wFlags`: call a method.
-pub const DISPATCH_METHOD: u16 = 1;
-/// `wFlags`: read a property.
-pub const DISPATCH_PROPERTYGET: u16 = 2;
-/// `wFlags`: assign a property by value.
-pub const DISPATCH_PROPERTYPUT: u16 = 4;
-/// `wFlags`: assign a property by reference.
-pub const DISPATCH_PROPERTYPUTREF: u16 = 8;
-
-/// `PARAMFLAG_FIN`: an `[in]` parameter.
-pub const PARAMFLAG_FIN: u16 = 1;
-/// `PARAMFLAG_FOUT`: an `[out]` parameter.
-pub const PARAMFLAG_FOUT: u16 = 2;
-/// `PARAMFLAG_FLCID`: an `[lcid]` parameter.
-pub const PARAMFLAG_FLCID: u16 = 4;
-/// `PARAMFLAG_FRETVAL`: a `[retval]` parameter.
-pub const PARAMFLAG_FRETVAL: u16 = 8;
-/// `PARAMFLAG_FOPT`: an `[optional]` parameter.
-pub const PARAMFLAG_FOPT: u16 = 16;
-/// `PARAMFLAG_FHASDEFAULT`: a parameter with a `[defaultvalue]`.
-pub const PARAMFLAG_FHASDEFAULT: u16 = 32;
-
 /// The arguments of `IDispatch::Invoke`. Positional arguments are in reverse order; named ones
 /// occupy `rgvarg[0..cNamedArgs]`, identified by `rgdispidNamedArgs`.
 #[repr(C)]
@@ -166,12 +144,12 @@ pub struct IDispatch_Vtbl {
 
 /// An owned `IDispatch` pointer.
 #[repr(transparent)]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IDispatch(IUnknown);
 
 // SAFETY: IDispatch is repr(transparent) over IUnknown; IDispatch_Vtbl is its vtable.
 unsafe impl Interface for IDispatch {
-    type Vtbl = IDispatch_Vtbl;
+    type Vtable = IDispatch_Vtbl;
     const IID: GUID = GUID::from_u128(0x00020400_0000_0000_c000_000000000046);
 }
 
@@ -187,7 +165,7 @@ impl IDispatch {
     pub fn get_type_info_count(&self) -> Result<u32> {
         let mut count = 0u32;
         // SAFETY: self is a live IDispatch; count is a valid out pointer.
-        unsafe { (self.vtable().GetTypeInfoCount)(self.as_raw(), &mut count) }.ok()?;
+        crate::check(unsafe { (self.vtable().GetTypeInfoCount)(self.as_raw(), &mut count) })?;
         Ok(count)
     }
 
@@ -204,7 +182,7 @@ impl IDispatch {
         let mut ids = vec![crate::DISPID_UNKNOWN; names.len()];
         // SAFETY: self is a live IDispatch; `pointers` holds `count` NUL-terminated strings and
         // `ids` has room for `count` DISPIDs; all outlive the call.
-        unsafe {
+        crate::check(unsafe {
             (self.vtable().GetIDsOfNames)(
                 self.as_raw(),
                 &IID_NULL,
@@ -213,8 +191,7 @@ impl IDispatch {
                 0,
                 ids.as_mut_ptr(),
             )
-        }
-        .ok()?;
+        })?;
         Ok(ids)
     }
 

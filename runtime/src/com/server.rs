@@ -90,12 +90,12 @@ pub struct IClassFactory_Vtbl {
 
 /// An owned `IClassFactory` pointer.
 #[repr(transparent)]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IClassFactory(IUnknown);
 
 // SAFETY: IClassFactory is repr(transparent) over IUnknown; IClassFactory_Vtbl is its vtable.
 unsafe impl Interface for IClassFactory {
-    type Vtbl = IClassFactory_Vtbl;
+    type Vtable = IClassFactory_Vtbl;
     const IID: GUID = IID_ICLASSFACTORY;
 }
 
@@ -110,7 +110,7 @@ impl IClassFactory {
     /// The class factory `DllGetClassObject` hands out for `class`.
     pub fn new(class: &'static ComClass) -> IClassFactory {
         const VTBL: IClassFactory_Vtbl = IClassFactory_Vtbl {
-            base__: IUnknown_Vtbl::for_object::<ClassFactory>(),
+            base__: crate::object_unknown_vtbl::<ClassFactory>(),
             CreateInstance: factory_create_instance,
             LockServer: factory_lock_server,
         };
@@ -128,7 +128,7 @@ impl IClassFactory {
         let hr = unsafe {
             (self.vtable().CreateInstance)(self.as_raw(), core::ptr::null_mut(), &I::IID, &mut out)
         };
-        hr.ok()?;
+        crate::check(hr)?;
         if out.is_null() {
             return Err(Error::new(
                 E_POINTER,
@@ -142,7 +142,7 @@ impl IClassFactory {
     /// `LockServer(lock)`.
     pub fn lock_server(&self, lock: bool) -> Result<()> {
         // SAFETY: self is a live IClassFactory.
-        unsafe { (self.vtable().LockServer)(self.as_raw(), i32::from(lock)) }.ok()
+        crate::check(unsafe { (self.vtable().LockServer)(self.as_raw(), i32::from(lock)) })
     }
 }
 
@@ -254,7 +254,7 @@ pub struct RegistryValue {
 
 /// The registry form of a CLSID: `{4C4A5E40-732C-11D0-8816-00A0C903B83C}`.
 pub fn registry_guid(guid: &GUID) -> String {
-    format!("{{{}}}", guid.to_string().to_ascii_uppercase())
+    format!("{{{}}}", crate::guid_string(guid).to_ascii_uppercase())
 }
 
 /// What [`dll_register_server`] writes for `class` served by the DLL at `module_path`:

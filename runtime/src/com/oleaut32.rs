@@ -1,5 +1,7 @@
 //! The oleaut32 functions the runtime calls on Windows.
 
+#[allow(unused_imports)]
+use crate::automation::*;
 use crate::{BSTR, HRESULT, SAFEARRAY, VARIANT, VARTYPE};
 
 #[link(name = "oleaut32")]

@@ -53,6 +53,25 @@ impl From<Error> for HRESULT {
     }
 }
 
+/// From windows-rs's error: the code, and the message it carries (on Windows, from the
+/// thread's error info or the system's text for the code).
+impl From<windows_core::Error> for Error {
+    fn from(e: windows_core::Error) -> Error {
+        let code = e.code();
+        let message = e.message();
+        Error { code, message }
+    }
+}
+
+/// To windows-rs's error. On Windows `windows_core::Error::new` also records the message as the
+/// thread's error info (what `GetErrorInfo` and `Err.Description` read); elsewhere windows-core
+/// keeps only the code.
+impl From<Error> for windows_core::Error {
+    fn from(e: Error) -> windows_core::Error {
+        windows_core::Error::new(e.code, e.message)
+    }
+}
+
 impl From<ParseGuidError> for Error {
     fn from(e: ParseGuidError) -> Error {
         Error::new(E_INVALIDARG, e.to_string())
@@ -63,9 +82,9 @@ impl fmt::Display for Error {
     /// `message (0x80004005)`, or just `0x80004005` without a message.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.message.is_empty() {
-            write!(f, "{}", self.code)
+            write!(f, "{:#010x}", self.code.0 as u32)
         } else {
-            write!(f, "{} ({})", self.message, self.code)
+            write!(f, "{} ({:#010x})", self.message, self.code.0 as u32)
         }
     }
 }
@@ -73,7 +92,7 @@ impl fmt::Display for Error {
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Error")
-            .field("code", &self.code)
+            .field("code", &format_args!("{:#010x}", self.code.0 as u32))
             .field("message", &self.message)
             .finish()
     }

@@ -22,6 +22,8 @@
 
 use core::ffi::c_void;
 
+#[allow(unused_imports)]
+use crate::automation::*;
 use crate::{HRESULT, VARTYPE};
 
 /// The bounds of one dimension.
@@ -348,7 +350,7 @@ mod portable {
                 }
             } else if header.fFeatures & FADF_VARIANT != 0 {
                 for i in 0..count {
-                    variant_clear(data.cast::<VARIANT>().add(i));
+                    let _ = variant_clear(data.cast::<VARIANT>().add(i));
                 }
             } else if header.fFeatures & (FADF_UNKNOWN | FADF_DISPATCH) != 0 {
                 for i in 0..count {
@@ -440,7 +442,8 @@ mod portable {
         };
         if hr.is_err() {
             // SAFETY: copy is a live portable vector with valid (possibly empty) elements.
-            unsafe { destroy(copy) };
+            // A failure to free leaves nothing more to do here.
+            let _ = unsafe { destroy(copy) };
             return hr;
         }
         // SAFETY: out is writable (caller contract).

@@ -1,0 +1,31 @@
+//! The COM types and object support (the `com` feature).
+
+mod bstr;
+mod coerce;
+mod dispatch;
+mod dispatch_slots;
+mod error;
+mod guid;
+mod hresult;
+mod invoke;
+mod object;
+#[cfg(windows)]
+mod oleaut32;
+mod safearray;
+mod server;
+mod unknown;
+mod variant;
+
+pub use bstr::*;
+pub use coerce::*;
+pub use dispatch::*;
+pub use dispatch_slots::*;
+pub use error::*;
+pub use guid::*;
+pub use hresult::*;
+pub use invoke::*;
+pub use object::*;
+pub use safearray::*;
+pub use server::*;
+pub use unknown::*;
+pub use variant::*;

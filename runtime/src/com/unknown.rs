@@ -1,0 +1,46 @@
+//! `IUnknown`, its vtable and the [`Interface`] trait: windows-core's own, so that every
+//! interface idlgen generates is a windows-rs interface (`cast`, `CoCreateInstance::<_, I>`,
+//! `#[implement]`), plus the few helpers generated code needs beside them.
+
+use core::ffi::c_void;
+
+pub use windows_core::{IUnknown, IUnknown_Vtbl, Interface};
+
+/// The same pointer as `&IUnknown`: every interface type is `#[repr(transparent)]` over
+/// `IUnknown` (directly or through its base interfaces).
+pub fn as_unknown<I: Interface>(interface: &I) -> &IUnknown {
+    const { assert!(size_of::<I>() == size_of::<*mut c_void>()) };
+    // SAFETY: an `Interface` is a transparent owning interface pointer (windows-core's trait
+    // contract, and the size is checked above); every COM vtable starts with IUnknown's, so the
+    // same pointer viewed as `IUnknown` is valid for the borrow.
+    unsafe { &*(interface as *const I).cast::<IUnknown>() }
+}
+
+/// Converts between two Rust types for one COM interface (the same IID), such as an idlgen
+/// binding and the `windows` crate's type for the same interface, without a call: the pointer
+/// and its reference move over. A different IID is a compile-time error.
+pub fn same_interface<From: Interface, To: Interface>(value: From) -> To {
+    const {
+        assert!(
+            From::IID.to_u128() == To::IID.to_u128(),
+            "same_interface: the two types are different COM interfaces"
+        )
+    };
+    // SAFETY: both are owning pointers to the same interface (same IID, so the same vtable
+    // layout by COM's rules); the reference is handed over, not duplicated.
+    unsafe { To::from_raw(value.into_raw()) }
+}
+
+/// Borrows `value` as another Rust type for the same COM interface (see [`same_interface`]).
+pub fn same_interface_ref<From: Interface, To: Interface>(value: &From) -> &To {
+    const {
+        assert!(
+            From::IID.to_u128() == To::IID.to_u128(),
+            "same_interface_ref: the two types are different COM interfaces"
+        )
+    };
+    const { assert!(size_of::<From>() == size_of::<To>()) };
+    // SAFETY: both types are transparent interface pointers for the same IID; a shared borrow
+    // neither adds nor releases a reference.
+    unsafe { &*(value as *const From).cast::<To>() }
+}
