@@ -103,4 +103,3 @@ pub const PARAMFLAG_FRETVAL: u16 = 8;
 pub const PARAMFLAG_FOPT: u16 = 16;
 /// `PARAMFLAG_FHASDEFAULT`: a parameter with a `[defaultvalue]`.
 pub const PARAMFLAG_FHASDEFAULT: u16 = 32;
-

@@ -29,13 +29,19 @@ fn guid_from_u128_splits_the_fields() {
 
 #[test]
 fn guid_displays_lowercase_without_braces() {
-    assert_eq!(idlgen_runtime::guid_string(&ISCRIPT), "4ba9eb90-732c-11d0-8816-00a0c903b83c");
+    assert_eq!(
+        idlgen_runtime::guid_string(&ISCRIPT),
+        "4ba9eb90-732c-11d0-8816-00a0c903b83c"
+    );
     // windows-core's Debug: uppercase.
     assert_eq!(
         format!("{ISCRIPT:?}"),
         "4BA9EB90-732C-11D0-8816-00A0C903B83C"
     );
-    assert_eq!(idlgen_runtime::guid_string(&IID_NULL), "00000000-0000-0000-0000-000000000000");
+    assert_eq!(
+        idlgen_runtime::guid_string(&IID_NULL),
+        "00000000-0000-0000-0000-000000000000"
+    );
     assert_eq!(
         idlgen_runtime::guid_string(&IUnknown::IID),
         "00000000-0000-0000-c000-000000000046"
@@ -73,7 +79,11 @@ fn guid_rejects_malformed_text() {
         "4ba9eb90-732c-11d0-88160-0a0c903b83c",
         "4ba9eb90-732c-11d0-8816-00a0c903b8é",
     ] {
-        assert_eq!(idlgen_runtime::parse_guid(text), Err(ParseGuidError), "{text:?}");
+        assert_eq!(
+            idlgen_runtime::parse_guid(text),
+            Err(ParseGuidError),
+            "{text:?}"
+        );
     }
     let e: Error = idlgen_runtime::parse_guid("nope").unwrap_err().into();
     assert_eq!(e.code(), E_INVALIDARG);
@@ -126,7 +136,10 @@ fn hresult_formats_as_hex_and_classifies() {
     assert!(S_OK.is_ok() && S_FALSE.is_ok() && !S_FALSE.is_err());
     assert!(E_FAIL.is_err() && !E_FAIL.is_ok());
     assert_eq!(S_FALSE.ok(), Ok(()));
-    assert_eq!(idlgen_runtime::check(E_POINTER), Err(Error::from(E_POINTER)));
+    assert_eq!(
+        idlgen_runtime::check(E_POINTER),
+        Err(Error::from(E_POINTER))
+    );
     assert_eq!(HRESULT::from_win32(5), E_ACCESSDENIED);
     assert_eq!(HRESULT::from_win32(0), S_OK);
 }

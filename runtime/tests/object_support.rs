@@ -11,7 +11,9 @@ use idlgen_runtime::*;
 fn query(i: &ITest, iid: &GUID) -> (HRESULT, *mut c_void) {
     let mut out = core::ptr::dangling_mut::<c_void>(); // not null, to see it is overwritten
     // SAFETY: a live object; valid pointers.
-    let hr = unsafe { (idlgen_runtime::as_unknown(i).vtable().QueryInterface)(i.as_raw(), iid, &mut out) };
+    let hr = unsafe {
+        (idlgen_runtime::as_unknown(i).vtable().QueryInterface)(i.as_raw(), iid, &mut out)
+    };
     (hr, out)
 }
 
@@ -81,7 +83,11 @@ fn query_interface_refuses_unlisted_iids_and_nulls_the_output() {
     assert_eq!(i.cast::<IDispatch>().unwrap_err().code(), E_NOINTERFACE);
     // SAFETY: a live object; a null output pointer is what is being tested.
     let hr = unsafe {
-        (idlgen_runtime::as_unknown(&i).vtable().QueryInterface)(i.as_raw(), &IID_ITEST, core::ptr::null_mut())
+        (idlgen_runtime::as_unknown(&i).vtable().QueryInterface)(
+            i.as_raw(),
+            &IID_ITEST,
+            core::ptr::null_mut(),
+        )
     };
     assert_eq!(hr, E_POINTER);
     assert_eq!(ref_count(&i), 1);

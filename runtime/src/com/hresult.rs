@@ -9,7 +9,11 @@ pub use windows_core::HRESULT;
 /// `Ok(())` for a success code, otherwise `Err` with this crate's [`Error`] (whose message,
 /// unlike `windows_core::Error`'s, is kept on every target).
 pub fn check(hr: HRESULT) -> Result<()> {
-    if hr.is_ok() { Ok(()) } else { Err(Error::from(hr)) }
+    if hr.is_ok() {
+        Ok(())
+    } else {
+        Err(Error::from(hr))
+    }
 }
 
 const fn hr(code: u32) -> HRESULT {

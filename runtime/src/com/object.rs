@@ -156,7 +156,11 @@ pub const fn object_unknown_vtbl<T: 'static>() -> IUnknown_Vtbl {
 #[inline(always)]
 pub unsafe fn identity_of<'a, Identity, const OFFSET: isize>(this: *mut c_void) -> &'a Identity {
     // SAFETY: by the caller's contract, `Identity` lives `OFFSET` pointers from `this`.
-    unsafe { &*(this as *const *const c_void).offset(OFFSET).cast::<Identity>() }
+    unsafe {
+        &*(this as *const *const c_void)
+            .offset(OFFSET)
+            .cast::<Identity>()
+    }
 }
 
 /// Runs one vtable thunk body, catching panics so that none crosses the FFI boundary: a panic

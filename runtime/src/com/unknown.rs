@@ -44,3 +44,32 @@ pub fn same_interface_ref<From: Interface, To: Interface>(value: &From) -> &To {
     // neither adds nor releases a reference.
     unsafe { &*(value as *const From).cast::<To>() }
 }
+
+/// Conversions from an interface type to its bases, as windows-rs's own bindings have them:
+/// `From<IFoo>` and `From<&IFoo>` for each base, and windows-core's `CanInto`, which lets
+/// windows-rs functions taking `impl Param<IBase>` accept `&IFoo` without a `QueryInterface`.
+/// Generated code calls it; the interface's vtable must extend each base's.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! interface_hierarchy {
+    ($child:ident, $($base:ty),+) => {
+        $(
+            impl $crate::windows_core::imp::CanInto<$base> for $child {}
+            impl ::core::convert::From<$child> for $base {
+                fn from(value: $child) -> $base {
+                    // SAFETY: both are transparent owning pointers, and the child's vtable
+                    // extends the base's (the macro's contract).
+                    unsafe {
+                        <$base as $crate::Interface>::from_raw($crate::Interface::into_raw(value))
+                    }
+                }
+            }
+            impl<'a> ::core::convert::From<&'a $child> for &'a $base {
+                fn from(value: &'a $child) -> &'a $base {
+                    // SAFETY: as above; a shared borrow neither adds nor releases a reference.
+                    unsafe { &*(value as *const $child).cast::<$base>() }
+                }
+            }
+        )+
+    };
+}

@@ -716,6 +716,10 @@ struct InterfaceView {
     methods: Vec<MethodView>,
     /// IIDs QueryInterface answers for an object implementing this interface (Rust expressions).
     iids: Vec<String>,
+    /// The bases' Rust types, nearest first (windows-rs's `CanInto` and `From` conversions).
+    ancestors: Vec<String>,
+    /// IIDs `IFoo_Vtbl::matches` answers (windows-rs's `#[implement]`): all but IUnknown's.
+    matches_iids: Vec<String>,
     /// DISPID constants: (CONST_NAME, IDL name, dispid literal), one per distinct name.
     dispid_consts: Vec<(String, String, String)>,
     /// The DISPID table: own members and those of dispatch bases between this and IDispatch.
@@ -840,6 +844,20 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
             None => format!("{RT}::IID_NULL"),
         })
         .collect();
+    // The bases as Rust types, for windows-rs's conversions (`CanInto`, `From`).
+    let ancestors: Vec<String> = chain
+        .iter()
+        .skip(1)
+        .filter_map(|a| types::base_interface_path(model, *a))
+        .collect();
+    // What windows-rs's `#[implement]` asks `matches`: the interface and its bases, IUnknown
+    // excepted (the identity answers that).
+    let matches_iids = chain
+        .iter()
+        .filter(|a| !(model.is_builtin(**a) && model.item(**a).name == "IUnknown"))
+        .filter_map(|a| types::base_interface_path(model, *a))
+        .map(|p| format!("<{p} as {RT}::Interface>::IID"))
+        .collect();
 
     // DISPID table: this interface's members and those of dispatch bases above IDispatch,
     // each classified for Invoke.
@@ -898,6 +916,8 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
         implementable,
         methods,
         iids,
+        ancestors,
+        matches_iids,
         dispid_consts,
         disp_members,
         invoke_arms,
@@ -1084,10 +1104,12 @@ fn method_view(
             ),
         })
         .collect();
-    let call = format!(
+    let safety = format!(
         "// SAFETY: `self` holds a live `{iface}` pointer, whose vtable has this slot; the\n\
-         // arguments follow the method's IDL contract.\n\
-         unsafe {{ ({RT}::Interface::vtable(self).{field})({RT}::Interface::as_raw(self){}{}) }}",
+         // arguments follow the method's IDL contract.\n"
+    );
+    let call = format!(
+        "unsafe {{ ({RT}::Interface::vtable(self).{field})({RT}::Interface::as_raw(self){}{}) }}",
         if args.is_empty() { "" } else { ", " },
         args.join(", ")
     );
@@ -1097,9 +1119,9 @@ fn method_view(
         .filter_map(|p| p.wrapper_post.clone())
         .collect();
     if ret.is_hresult && ret.retval.is_none() && posts.is_empty() {
-        w.push(format!("{call}.ok()"));
+        w.push(format!("{safety}let hr__ = {call};\n{RT}::check(hr__)"));
     } else if ret.is_hresult {
-        w.push(format!("{call}.ok()?;"));
+        w.push(format!("{safety}let hr__ = {call};\n{RT}::check(hr__)?;"));
         w.extend(posts);
         match &ret.retval {
             Some(rv) => {
@@ -1109,9 +1131,9 @@ fn method_view(
             None => w.push("Ok(())".into()),
         }
     } else if posts.is_empty() {
-        w.push(call);
+        w.push(format!("{safety}{call}"));
     } else {
-        w.push(format!("let outcome__ = {call};"));
+        w.push(format!("{safety}let outcome__ = {call};"));
         w.extend(posts);
         w.push("outcome__".into());
     }
@@ -1135,9 +1157,9 @@ fn method_view(
         t.extend(p.thunk_pre.iter().cloned());
     }
     t.push(format!(
-        "// SAFETY: `this` is the interface pointer of the `ComObject<T>` that `from_impl` made\n\
-         // with this vtable, alive while the caller holds its reference.\n\
-         let imp = unsafe {{ {RT}::ComObject::<T>::value(this) }};"
+        "// SAFETY: `this` is an interface pointer of an object whose vtable was built for `T`\n\
+         // and `OFFSET`, alive while the caller holds its reference.\n\
+         let imp = unsafe {{ {RT}::identity_of::<T, OFFSET>(this) }};"
     ));
     let impl_args: Vec<String> = plans.iter().flatten().map(|p| p.impl_arg.clone()).collect();
     let rust_method = rust_name.clone();
