@@ -38,6 +38,11 @@ enum Command {
         /// Also emit the declarations of imported files (not of the embedded base set).
         #[arg(long)]
         with_imports: bool,
+        /// Instead of bindings, `IDispatch` for windows-rs objects: one macro per dual
+        /// interface, `IFoo_dispatch!(MyType_Impl, windows::...)`, implementing the `windows`
+        /// crate's `IDispatch_Impl` for an `#[implement(IFoo)]` type from the DISPID table.
+        #[arg(long)]
+        windows_dispatch: bool,
         /// Write nothing: exit 1, with a short summary, if a file on disk differs from what
         /// would be generated (for CI, after a Windows SDK update). Needs `-o`.
         #[arg(long, requires = "output")]
@@ -152,10 +157,12 @@ fn run(cli: Cli) -> Outcome {
             output,
             interfaces,
             with_imports,
+            windows_dispatch,
             check,
         } => {
             let opts = RustOptions {
                 interfaces,
+                windows_dispatch,
                 ..Default::default()
             };
             let single = match input.inputs.as_slice() {

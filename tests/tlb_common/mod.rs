@@ -572,8 +572,8 @@ pub fn compare_libraries(idl: &Value, tlb: &Value) -> Vec<String> {
 
 pub fn rust(model: &idlgen::model::Model) -> String {
     let opts = idlgen::codegen::rust::RustOptions {
-        interfaces: Vec::new(),
         source_name: Some("certcli".to_string()),
+        ..Default::default()
     };
     idlgen::codegen::rust::generate(model, &opts).expect("generates")
 }

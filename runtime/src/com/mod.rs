@@ -7,6 +7,7 @@ mod dispatch_slots;
 mod error;
 mod guid;
 mod hresult;
+mod interop;
 mod invoke;
 mod object;
 #[cfg(windows)]
@@ -23,6 +24,7 @@ pub use dispatch_slots::*;
 pub use error::*;
 pub use guid::*;
 pub use hresult::*;
+pub use interop::*;
 pub use invoke::*;
 pub use object::*;
 pub use safearray::*;

@@ -178,6 +178,54 @@ struct ArgPlan {
     impl_arg: Option<String>,
     write_back: Option<String>,
     fast: Fast,
+    /// For a windows-rs implementation ([`Callee::Windows`]): the fetch with the value's type
+    /// spelled out (nothing infers it there), and the argument as the ABI value windows-rs's
+    /// type for it receives (`abi_cast`/`abi_ref`, the other side inferred).
+    win_fetch: Option<String>,
+    win_arg: Option<String>,
+}
+
+/// Whom `Invoke` calls.
+#[derive(Debug, Clone, Copy)]
+pub enum Callee<'a> {
+    /// The generated `_Impl` trait (`{owner}_Impl::{rust_name}`).
+    Idlgen,
+    /// A windows-rs `_Impl` trait of the `windows` crate: `{path}::{owner}_Impl::{method}`, with
+    /// windows-rs's method names and types; `path` is a macro repetition (`$($m)::+`).
+    Windows { path: &'a str },
+}
+
+/// The name windows-rs gives a member's `_Impl` method: Win32 metadata keeps the C names
+/// (`get_X`, `put_X`, `putref_X`), and windows-bindgen turns a getter with no parameter but the
+/// result into `X` and a setter of one value into `SetX`.
+pub fn windows_method_name(m: &model::Method) -> String {
+    let args = m.params.iter().filter(|p| !p.retval).count();
+    match m.invkind {
+        model::InvokeKind::Method => m.name.clone(),
+        model::InvokeKind::PropGet if args == 0 => m.name.clone(),
+        model::InvokeKind::PropGet => format!("get_{}", m.name),
+        model::InvokeKind::PropPut if args == 1 => format!("Set{}", m.name),
+        model::InvokeKind::PropPut => format!("put_{}", m.name),
+        model::InvokeKind::PropPutRef => format!("putref_{}", m.name),
+    }
+}
+
+/// The Rust primitive a scalar VARTYPE travels as (the runtime's `DispValue` for it).
+fn primitive(vt: &str) -> Option<&'static str> {
+    let base = vt.rsplit("::").next()?;
+    Some(match base {
+        "VT_I4" | "VT_INT" | "VT_ERROR" => "i32",
+        "VT_UI4" | "VT_UINT" => "u32",
+        "VT_I2" => "i16",
+        "VT_UI2" => "u16",
+        "VT_I1" => "i8",
+        "VT_UI1" => "u8",
+        "VT_I8" | "VT_CY" => "i64",
+        "VT_UI8" => "u64",
+        "VT_R4" => "f32",
+        "VT_R8" | "VT_DATE" => "f64",
+        _ => return None,
+    })
 }
 
 /// How the fast path passes one parameter.
@@ -196,6 +244,7 @@ enum Fast {
 
 /// Classifies one member: its table entry, and the arm calling it (`None` when some parameter
 /// or the result is not something the shim can pass: the arm then answers `E_NOTIMPL`).
+#[allow(clippy::too_many_arguments)]
 pub fn member(
     model: &Model,
     m: &model::Method,
@@ -204,6 +253,7 @@ pub fn member(
     index: usize,
     dispid: String,
     style: Style,
+    callee: Callee<'_>,
 ) -> (DispMemberView, InvokeArmView) {
     let retval = m.retval();
     let ret_plan = types::plan_return(model, &m.ret, retval);
@@ -302,8 +352,80 @@ pub fn member(
         m.invkind,
         model::InvokeKind::PropPut | model::InvokeKind::PropPutRef
     );
-    let body = match (supported, ret_expr) {
-        (true, Some(ret_expr)) => {
+    // What windows-rs returns, as the value `call.ret*` takes: the retval's ABI type here.
+    let win_ret = match style {
+        Style::Dual => retval.filter(|_| has_retval).and_then(|p| match &p.ty {
+            Type::Pointer { pointee, .. } => match classify(model, pointee) {
+                Some((vt, Kind::Scalar)) => primitive(&vt).map(|t| {
+                    format!("// SAFETY: the retval's ABI value, typed as windows-rs types it.\nlet v: {t} = unsafe {{ {RT}::abi_cast(r) }};")
+                }),
+                Some((_, Kind::Bool)) => Some(format!(
+                    "// SAFETY: a VARIANT_BOOL, typed as windows-rs types it.\nlet v = unsafe {{ {RT}::abi_cast::<_, i16>(r) }} != 0;"
+                )),
+                Some((_, Kind::BStr)) => Some(format!(
+                    "// SAFETY: an owned BSTR either way (oleaut32's).\nlet v: {RT}::BStr = unsafe {{ {RT}::abi_cast(r) }};"
+                )),
+                Some((_, Kind::Variant)) => Some(format!(
+                    "// SAFETY: an owned VARIANT either way.\nlet v: {RT}::Variant = unsafe {{ {RT}::abi_cast(r) }};"
+                )),
+                Some((_, Kind::Interface(_))) => Some(format!(
+                    "// SAFETY: an owned interface pointer either way.\nlet v: {RT}::IUnknown = unsafe {{ {RT}::abi_cast(r) }};"
+                )),
+                _ => None,
+            },
+            _ => None,
+        }),
+        Style::Dispinterface => None,
+    };
+    let body = match (supported, ret_expr, callee) {
+        (true, Some(ret_expr), Callee::Windows { path }) => {
+            let plans: Vec<ArgPlan> = plans.into_iter().flatten().collect();
+            let windows_ok = style == Style::Dual
+                && plans
+                    .iter()
+                    .all(|p| p.fetch.is_none() || p.win_fetch.is_some())
+                && (!returns_value || win_ret.is_some());
+            if windows_ok {
+                let mut lines: Vec<String> =
+                    plans.iter().filter_map(|p| p.win_fetch.clone()).collect();
+                let args: Vec<String> = plans.iter().filter_map(|p| p.win_arg.clone()).collect();
+                let owner = impl_trait;
+                let method = windows_method_name(m);
+                let call = format!(
+                    "{path}::{owner}::{method}(imp{}{})",
+                    if args.is_empty() { "" } else { ", " },
+                    args.join(", ")
+                );
+                let (safety, call) = if args.is_empty() {
+                    (String::new(), call)
+                } else {
+                    (
+                        "// SAFETY: each argument is the ABI value the IDL gives the parameter, typed\n\
+                         // as windows-rs types it.\n"
+                            .to_string(),
+                        format!("unsafe {{ {call} }}"),
+                    )
+                };
+                if returns_value {
+                    lines.push(format!("{safety}let r = {call}?;"));
+                    lines.extend(win_ret.clone());
+                } else {
+                    lines.push(format!("{safety}{call}?;"));
+                }
+                lines.extend(plans.iter().filter_map(|p| p.write_back.clone()));
+                lines.push(format!("Ok({ret_expr})"));
+                (lines.join("\n"), None)
+            } else {
+                (
+                    format!(
+                        "// `{}` has a parameter or result this shim cannot pass to windows-rs.\nErr({RT}::E_NOTIMPL.into())",
+                        m.name
+                    ),
+                    None,
+                )
+            }
+        }
+        (true, Some(ret_expr), Callee::Idlgen) => {
             let plans: Vec<ArgPlan> = plans.into_iter().flatten().collect();
             // [restricted] members may not be callable (I3) and [vararg] ones pack their
             // arguments: both take the general path.
@@ -424,6 +546,17 @@ fn param(
             fetch: Some(format!("let {name} = {fetch};")),
             impl_arg: Some(impl_arg),
             write_back: None,
+            win_fetch: None,
+            win_arg: None,
+        })
+    };
+    // The windows-rs form of a plan: `fetch` with the type spelled out, `arg` as windows-rs
+    // receives it (an `unsafe` context: the call is wrapped in one).
+    let windows = |plan: Option<ArgPlan>, fetch: String, arg: String| {
+        plan.map(|p| ArgPlan {
+            win_fetch: Some(format!("let {} = {fetch};", p.name)),
+            win_arg: Some(arg),
+            ..p
         })
     };
     if p.retval && has_retval {
@@ -439,6 +572,8 @@ fn param(
                 impl_arg: None,
                 write_back: None,
                 fast: Fast::Skip,
+                win_fetch: None,
+                win_arg: None,
             }),
         );
     }
@@ -449,6 +584,11 @@ fn param(
     if p.lcid {
         let vt = classify(model, &p.ty).map(|(v, _)| v);
         let plan = plain("call.lcid()".into(), name.clone(), "");
+        let plan = windows(
+            plan,
+            "call.lcid()".into(),
+            format!("{RT}::abi_cast::<u32, _>({name})"),
+        );
         return (vt, plan);
     }
     // [out] / [in, out] pointers: by reference.
@@ -465,6 +605,12 @@ fn param(
         if !ok {
             return (Some(vt), None);
         }
+        let value_ty = match kind {
+            Kind::Scalar => primitive(&vt).map(str::to_string),
+            Kind::BStr => Some(format!("{RT}::BStr")),
+            Kind::Variant => Some(format!("{RT}::Variant")),
+            _ => None,
+        };
         return (
             Some(vt),
             Some(ArgPlan {
@@ -473,6 +619,10 @@ fn param(
                 impl_arg: Some(format!("&mut {name}")),
                 write_back: Some(format!("{name}.write_back()?;")),
                 fast: Fast::No,
+                win_fetch: value_ty
+                    .as_ref()
+                    .map(|t| format!("let mut {name} = call.by_ref::<{t}>({k})?;")),
+                win_arg: value_ty.map(|t| format!("{RT}::abi_cast::<&mut {t}, _>(&mut {name})")),
             }),
         );
     }
@@ -484,10 +634,19 @@ fn param(
             return (None, None);
         };
         let plan = match kind {
-            Kind::Scalar if rust_ty.starts_with('&') => {
-                plain(format!("call.value({k})?"), format!("&{name}"), &vt)
-            }
-            Kind::Variant => plain(format!("call.variant({k})?"), format!("&{name}"), &vt),
+            Kind::Scalar if rust_ty.starts_with('&') => match primitive(&vt) {
+                Some(t) => windows(
+                    plain(format!("call.value({k})?"), format!("&{name}"), &vt),
+                    format!("call.value::<{t}>({k})?"),
+                    format!("{RT}::abi_cast::<&{t}, _>(&{name})"),
+                ),
+                None => plain(format!("call.value({k})?"), format!("&{name}"), &vt),
+            },
+            Kind::Variant => windows(
+                plain(format!("call.variant({k})?"), format!("&{name}"), &vt),
+                format!("call.variant({k})?"),
+                format!("{RT}::abi_cast::<&{RT}::Variant, _>(&{name})"),
+            ),
             _ => None,
         };
         return (Some(vt), plan);
@@ -496,22 +655,57 @@ fn param(
         return (None, None);
     };
     let plan = match kind {
-        Kind::Scalar | Kind::Bool if !plan.is_raw => {
-            plain(format!("call.value({k})?"), name.clone(), &vt)
+        Kind::Scalar if !plan.is_raw => {
+            let general = plain(format!("call.value({k})?"), name.clone(), &vt);
+            match primitive(&vt) {
+                Some(t) => windows(
+                    general,
+                    format!("call.value::<{t}>({k})?"),
+                    format!("{RT}::abi_cast::<{t}, _>({name})"),
+                ),
+                None => general,
+            }
         }
-        Kind::BStr => plain(format!("call.bstr({k})?"), format!("&{name}"), &vt),
-        Kind::Variant => plain(format!("call.variant({k})?"), format!("&{name}"), &vt),
-        Kind::Interface(path) => plain(
-            format!("call.interface::<{path}>({k})?"),
-            format!("{name}.as_ref()"),
-            &vt,
+        Kind::Bool if !plan.is_raw => windows(
+            plain(format!("call.value({k})?"), name.clone(), &vt),
+            format!("call.value::<bool>({k})?"),
+            format!("{RT}::abi_cast::<i16, _>({RT}::variant_bool({name}))"),
         ),
-        Kind::Array if is_vararg => plain(
+        Kind::BStr => windows(
+            plain(format!("call.bstr({k})?"), format!("&{name}"), &vt),
+            format!("call.bstr({k})?"),
+            format!("{RT}::abi_ref::<{RT}::BStr, _>(&{name})"),
+        ),
+        Kind::Variant => windows(
+            plain(format!("call.variant({k})?"), format!("&{name}"), &vt),
+            format!("call.variant({k})?"),
+            format!("{RT}::abi_ref::<{RT}::Variant, _>(&{name})"),
+        ),
+        Kind::Interface(path) => windows(
+            plain(
+                format!("call.interface::<{path}>({k})?"),
+                format!("{name}.as_ref()"),
+                &vt,
+            ),
+            format!("call.interface::<{RT}::IUnknown>({k})?"),
+            format!(
+                "{RT}::abi_cast::<*mut ::core::ffi::c_void, _>({name}.as_ref().map_or(::core::ptr::null_mut(), {RT}::Interface::as_raw))"
+            ),
+        ),
+        Kind::Array if is_vararg => windows(
+            plain(
+                format!("call.varargs({k})?"),
+                format!("{name}.as_ptr()"),
+                &vt,
+            ),
             format!("call.varargs({k})?"),
-            format!("{name}.as_ptr()"),
-            &vt,
+            format!("{RT}::abi_cast::<*mut {RT}::SAFEARRAY, _>({name}.as_ptr())"),
         ),
-        Kind::Array => plain(format!("call.array({k})?"), format!("{name}.as_ptr()"), &vt),
+        Kind::Array => windows(
+            plain(format!("call.array({k})?"), format!("{name}.as_ptr()"), &vt),
+            format!("call.array({k})?"),
+            format!("{RT}::abi_cast::<*mut {RT}::SAFEARRAY, _>({name}.as_ptr())"),
+        ),
         _ => None,
     };
     (Some(vt), plan)

@@ -9,6 +9,7 @@
 mod dispatch;
 mod names;
 mod types;
+mod windows_dispatch;
 
 use std::collections::HashSet;
 
@@ -30,10 +31,17 @@ pub struct RustOptions {
     pub interfaces: Vec<String>,
     /// A name for the inputs in the header comment (defaults to their file names).
     pub source_name: Option<String>,
+    /// Instead of bindings, `IDispatch` for windows-rs objects: for every dual interface, a
+    /// macro implementing the `windows` crate's `IDispatch_Impl` for an `#[implement]` object
+    /// that implements the `windows` crate's own bindings of the interface.
+    pub windows_dispatch: bool,
 }
 
 /// Generates the Rust bindings for the model's input files.
 pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic> {
+    if opts.windows_dispatch {
+        return windows_dispatch::generate(model, opts);
+    }
     let dependencies = base_dependencies(model, opts);
     let named = single_retval(
         name_overloads(name_anonymous_records(model, &dependencies), model),
@@ -123,7 +131,18 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
             items.push(d.text.clone());
         }
     }
-    let sources = opts.source_name.clone().unwrap_or_else(|| {
+    let sources = source_names(model, opts);
+    let file = FileView {
+        version: crate::VERSION,
+        sources,
+        items,
+    };
+    Ok(super::format::rustfmt(&render(&file)?))
+}
+
+/// The inputs' names for the header comment: the option's, else the root files' names.
+fn source_names(model: &Model, opts: &RustOptions) -> String {
+    opts.source_name.clone().unwrap_or_else(|| {
         model
             .roots
             .iter()
@@ -132,13 +151,7 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
             .map(|n| n.to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join(", ")
-    });
-    let file = FileView {
-        version: crate::VERSION,
-        sources,
-        items,
-    };
-    Ok(super::format::rustfmt(&render(&file)?))
+    })
 }
 
 /// C++ lets an interface overload a method name (dwrite_3's three `GetPropertyValues`); C and
@@ -766,6 +779,51 @@ fn dispid_literal(id: i32) -> String {
     }
 }
 
+/// An interface's DISPID table and `Invoke` arms: its members and those of its dispatch bases
+/// above IDispatch (`chain` is the interface and its bases, nearest first), each classified
+/// for `Invoke` and called on `callee`.
+fn dispatch_parts(
+    model: &Model,
+    chain: &[TypeId],
+    callee: dispatch::Callee<'_>,
+) -> (Vec<DispMemberView>, Vec<InvokeArmView>, TableIndexes) {
+    let mut disp_members = Vec::new();
+    let mut invoke_arms = Vec::new();
+    for a in chain.iter().rev() {
+        if model.is_builtin(*a) {
+            continue;
+        }
+        if let ItemKind::Interface(ai) = &model.item(*a).kind {
+            let owner = format!("{}_Impl", type_name(&model.item(*a).name));
+            for (m, rust_name) in ai.methods.iter().zip(method_names(&ai.methods)) {
+                let (member, arm) = dispatch::member(
+                    model,
+                    m,
+                    &rust_name,
+                    &owner,
+                    disp_members.len(),
+                    dispid_literal(m.dispid),
+                    dispatch::Style::Dual,
+                    callee,
+                );
+                disp_members.push(member);
+                invoke_arms.push(arm);
+            }
+        }
+    }
+    let all: Vec<&model::Method> = chain
+        .iter()
+        .rev()
+        .filter(|a| !model.is_builtin(**a))
+        .filter_map(|a| match &model.item(*a).kind {
+            ItemKind::Interface(ai) => Some(ai.methods.iter()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    (disp_members, invoke_arms, table_indexes(&all))
+}
+
 fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> InterfaceView {
     let item = model.item(id);
     let name = type_name(&item.name);
@@ -859,42 +917,8 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
         .map(|p| format!("<{p} as {RT}::Interface>::IID"))
         .collect();
 
-    // DISPID table: this interface's members and those of dispatch bases above IDispatch,
-    // each classified for Invoke.
-    let mut disp_members = Vec::new();
-    let mut invoke_arms = Vec::new();
-    for a in chain.iter().rev() {
-        if model.is_builtin(*a) {
-            continue;
-        }
-        if let ItemKind::Interface(ai) = &model.item(*a).kind {
-            let owner = format!("{}_Impl", type_name(&model.item(*a).name));
-            for (m, rust_name) in ai.methods.iter().zip(method_names(&ai.methods)) {
-                let (member, arm) = dispatch::member(
-                    model,
-                    m,
-                    &rust_name,
-                    &owner,
-                    disp_members.len(),
-                    dispid_literal(m.dispid),
-                    dispatch::Style::Dual,
-                );
-                disp_members.push(member);
-                invoke_arms.push(arm);
-            }
-        }
-    }
-    let all: Vec<&model::Method> = chain
-        .iter()
-        .rev()
-        .filter(|a| !model.is_builtin(**a))
-        .filter_map(|a| match &model.item(*a).kind {
-            ItemKind::Interface(ai) => Some(ai.methods.iter()),
-            _ => None,
-        })
-        .flatten()
-        .collect();
-    let tables = table_indexes(&all);
+    let (disp_members, invoke_arms, tables) =
+        dispatch_parts(model, &chain, dispatch::Callee::Idlgen);
     let mut dispid_consts: Vec<(String, String, String)> = Vec::new();
     for m in &iface.methods {
         let c = format!("DISPID_{}", shouty(&m.name));
@@ -1014,6 +1038,7 @@ fn dispinterface_view(model: &Model, id: TypeId, d: &model::Dispinterface) -> Di
             i,
             dispid_literal(m.dispid),
             dispatch::Style::Dispinterface,
+            dispatch::Callee::Idlgen,
         );
         disp_members.push(member);
         invoke_arms.push(arm);

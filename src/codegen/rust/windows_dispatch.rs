@@ -1,0 +1,68 @@
+//! The windows-rs flavour of `IDispatch` (`idlgen rust --windows-dispatch`): for each dual
+//! interface, a macro that implements the `windows` crate's `IDispatch_Impl` for an
+//! `#[implement]` object implementing the `windows` crate's own interface, answered from the
+//! DISPID table idlgen builds from the IDL. The bindings themselves are the `windows` crate's;
+//! this output holds only the macros.
+
+use askama::Template;
+
+use crate::diag::Diagnostic;
+use crate::model::{ItemKind, Model};
+
+use super::dispatch::{self, DispMemberView, InvokeArmView};
+use super::names::type_name;
+use super::{RustOptions, TableIndexes, dispatch_parts, render, selected};
+
+#[derive(Template)]
+#[template(path = "windows_dispatch.rs.askama", escape = "none")]
+struct WindowsDispatchView {
+    name: String,
+    disp_members: Vec<DispMemberView>,
+    invoke_arms: Vec<InvokeArmView>,
+    tables: TableIndexes,
+}
+
+#[derive(Template)]
+#[template(path = "windows_dispatch_file.rs.askama", escape = "none")]
+struct FileView {
+    version: &'static str,
+    sources: String,
+    items: Vec<String>,
+}
+
+/// The macros for every dual interface the inputs define.
+pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic> {
+    let mut items = Vec::new();
+    for (id, item) in model.root_items() {
+        let ItemKind::Interface(iface) = &item.kind else {
+            continue;
+        };
+        if !iface.defined || !selected(opts, item) {
+            continue;
+        }
+        let chain = model.ancestors(id);
+        let dual = chain
+            .iter()
+            .any(|a| model.is_builtin(*a) && model.item(*a).name == "IDispatch");
+        if !dual {
+            continue;
+        }
+        let (disp_members, invoke_arms, tables) = dispatch_parts(
+            model,
+            &chain,
+            dispatch::Callee::Windows { path: "$($m)::+" },
+        );
+        items.push(render(&WindowsDispatchView {
+            name: type_name(&item.name),
+            disp_members,
+            invoke_arms,
+            tables,
+        })?);
+    }
+    let file = FileView {
+        version: crate::VERSION,
+        sources: super::source_names(model, opts),
+        items,
+    };
+    Ok(super::super::format::rustfmt(&render(&file)?))
+}
