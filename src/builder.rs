@@ -73,6 +73,15 @@ impl Builder {
         self
     }
 
+    /// Instead of bindings, generates `IDispatch` for windows-rs objects (like `idlgen rust
+    /// --windows-dispatch`): one macro per dual interface, `IFoo_dispatch!(MyType_Impl,
+    /// windows::...)`, implementing the `windows` crate's `IDispatch_Impl` for an
+    /// `#[implement(IFoo)]` type that implements the `windows` crate's own `IFoo`.
+    pub fn windows_dispatch(mut self, yes: bool) -> Builder {
+        self.rust.windows_dispatch = yes;
+        self
+    }
+
     /// Also generates the declarations of imported user files (not of idlgen's base set).
     pub fn with_imports(mut self, yes: bool) -> Builder {
         self.with_imports = yes;

@@ -116,7 +116,10 @@ fn windows_dispatch_is_rustfmt_clean() {
             String::from_utf8_lossy(&out.stdout)
         ),
         Err(e) => {
-            assert!(std::env::var_os("CI").is_none(), "rustfmt is missing in CI: {e}");
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "rustfmt is missing in CI: {e}"
+            );
             println!("SKIPPED windows_dispatch_is_rustfmt_clean: no rustfmt ({e})");
         }
     }

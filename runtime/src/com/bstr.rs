@@ -399,3 +399,24 @@ impl Hash for BStr {
         self.as_wide().hash(state);
     }
 }
+
+/// windows-rs's `BSTR` (windows-strings) owns the same oleaut32 string on Windows: the pointer
+/// moves over, nothing is copied. (Elsewhere windows-rs's `BSTR` cannot allocate or free, and
+/// [`BStr`] uses a portable allocator: no conversion.)
+#[cfg(windows)]
+impl From<BStr> for windows_core::BSTR {
+    fn from(value: BStr) -> windows_core::BSTR {
+        // SAFETY: both are one pointer to a SysAllocString'd string (or null), owned, freed with
+        // SysFreeString on drop; ownership moves.
+        unsafe { crate::abi_cast(value) }
+    }
+}
+
+/// The reverse of `From<BStr> for windows_core::BSTR`: the pointer moves over.
+#[cfg(windows)]
+impl From<windows_core::BSTR> for BStr {
+    fn from(value: windows_core::BSTR) -> BStr {
+        // SAFETY: as above.
+        unsafe { crate::abi_cast(value) }
+    }
+}
