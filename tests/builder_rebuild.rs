@@ -4,6 +4,7 @@
 //! IDL file changes. And `Builder::sdk`: a Windows SDK on the include path.
 
 mod common;
+use common::external::{SDK, need};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -106,7 +107,7 @@ fn builder_sdk_that_is_not_an_sdk_folder_is_an_error() {
 /// `include_dir` comes before the SDK whatever the order of the calls.
 #[test]
 fn builder_sdk_against_the_windows_sdk() {
-    let Some(sdk) = common::sdk::sdk_or_skip("builder_sdk_against_the_windows_sdk") else {
+    let Some(sdk) = need(&SDK) else {
         return;
     };
     for name in ["certif", "certcli"] {
@@ -169,9 +170,7 @@ const CHILD_ENV: &str = "IDLGEN_BUILDER_SDK_CHILD";
 /// reads what the child printed.
 #[test]
 fn builder_sdk_prints_rerun_if_changed_for_the_sdk_files() {
-    let Some(sdk) =
-        common::sdk::sdk_or_skip("builder_sdk_prints_rerun_if_changed_for_the_sdk_files")
-    else {
+    let Some(sdk) = need(&SDK) else {
         return;
     };
     if let Some(out) = std::env::var_os(CHILD_ENV) {

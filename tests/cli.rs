@@ -1,6 +1,7 @@
 //! The `idlgen` binary, run as a user would.
 
 mod common;
+use common::external::{SDK, need};
 
 use std::process::Command;
 
@@ -415,7 +416,7 @@ fn sdk_that_is_not_an_sdk_folder_is_a_usage_error() {
 /// it, an import only the SDK has (winrt/inspectable.idl) is found, and `-I` comes first.
 #[test]
 fn sdk_on_every_verb_against_the_windows_sdk() {
-    let Some(sdk) = common::sdk::sdk_or_skip("sdk_on_every_verb_against_the_windows_sdk") else {
+    let Some(sdk) = need(&SDK) else {
         return;
     };
     let sdk = sdk.to_str().expect("utf-8 SDK path");
@@ -487,7 +488,7 @@ fn sdk_on_every_verb_against_the_windows_sdk() {
 /// at 0x60020000..0x60020002 in slots 7..9, ICertExit2's GetManageModule at 0x60030000, slot 10.
 #[test]
 fn dispids_of_the_sdk_certexit() {
-    let Some(sdk) = common::sdk::sdk_or_skip("dispids_of_the_sdk_certexit") else {
+    let Some(sdk) = need(&SDK) else {
         return;
     };
     let certexit =

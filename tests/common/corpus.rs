@@ -1,8 +1,88 @@
-//! What the IDL corpus tests share: which files are fragments, #included by another file of
-//! the corpus rather than compiled alone.
+//! What the IDL corpus tests share: the corpus files, which of them are fragments (#included by
+//! another file of the corpus rather than compiled alone), and loading each of them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use super::external::WINE_IDL_DIR;
+
+/// Every `.idl` file (any letter case) directly in `dir`, sorted; none if `dir` cannot be read.
+pub fn idl_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("idl")))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// The files of Wine's IDL corpus (ask [`super::external::need`] for
+/// [`super::external::WINE_IDL`] first).
+pub fn wine_idl_files() -> Vec<PathBuf> {
+    idl_files(Path::new(WINE_IDL_DIR))
+}
+
+/// Front-end options with Wine's IDL corpus on the include path, as its files expect.
+pub fn wine_options() -> idlgen::idl::Options {
+    idlgen::idl::Options {
+        include_dirs: vec![PathBuf::from(WINE_IDL_DIR)],
+        ..Default::default()
+    }
+}
+
+/// `check` of every file, on two threads (the files are independent), by file name.
+pub fn check_each<T: Send>(
+    files: &[PathBuf],
+    check: impl Fn(&Path) -> T + Sync,
+) -> BTreeMap<String, T> {
+    let queue = Mutex::new(files.iter());
+    let results = Mutex::new(BTreeMap::new());
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                loop {
+                    let next = queue.lock().map(|mut q| q.next());
+                    let Ok(Some(f)) = next else {
+                        break;
+                    };
+                    let outcome = check(f);
+                    if let Ok(mut r) = results.lock() {
+                        r.insert(name_of(f), outcome);
+                    }
+                }
+            });
+        }
+    });
+    results.into_inner().unwrap_or_default()
+}
+
+/// The files at the top of a fragment's #include chains: its includers, and theirs where an
+/// includer is itself a fragment (`fragments` as [`fragments`] gives it).
+pub fn include_tops(
+    fragments: &BTreeMap<String, BTreeSet<String>>,
+    includers: &BTreeSet<String>,
+) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<String> = includers.iter().cloned().collect();
+    let mut tops = BTreeSet::new();
+    while let Some(inc) = todo.pop() {
+        if !seen.insert(inc.to_lowercase()) {
+            continue;
+        }
+        match fragments.get(&inc.to_lowercase()) {
+            Some(up) => todo.extend(up.iter().cloned()),
+            None => {
+                tops.insert(inc);
+            }
+        }
+    }
+    tops
+}
 
 pub fn name_of(p: &Path) -> String {
     p.file_name()

@@ -35,30 +35,8 @@ use std::collections::HashMap;
 use idlgen::model::{BaseType, ItemKind, Model, Type};
 use serde_json::Value;
 
-pub const WINE_DLLS: &str = "/usr/lib/x86_64-linux-gnu/wine/x86_64-windows";
-pub const WINE_INCLUDE: &str = "/usr/include/wine/wine/windows";
-pub const WIDL: &str = "/usr/lib/wine/widl";
-
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Skips loudly when a Debian package is missing, except under CI, where it fails.
-pub fn present(paths: &[(&str, &str)]) -> bool {
-    let missing: Vec<&str> = paths
-        .iter()
-        .filter(|(p, _)| !Path::new(p).exists())
-        .map(|(_, pkg)| *pkg)
-        .collect();
-    if missing.is_empty() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "missing in CI: {missing:?} (.ci/run must install them)"
-    );
-    eprintln!("SKIPPED: apt-get install {}", missing.join(" "));
-    false
 }
 
 pub fn dump_json(model: &idlgen::model::Model) -> Value {
