@@ -216,7 +216,7 @@ pub fn need_all(inputs: &[&Input]) -> bool {
 fn missing(inputs: &[&Input]) -> String {
     inputs
         .iter()
-        .map(|i| format!("no {} ({}; {})", i.what, looked_at(i), i.install))
+        .map(|i| format!("needs {} ({}; {})", i.what, looked_at(i), i.install))
         .collect::<Vec<_>>()
         .join("; ")
 }
