@@ -2,21 +2,7 @@
 
 mod common;
 use common::external::{SDK, need};
-
-use std::process::Command;
-
-fn idlgen(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_idlgen"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run idlgen");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::{idlgen, temp_dir};
 
 /// The spec's table: ICertServerExit's 12 members at 0x60020000.. and slots 7..18,
 /// ICertServerPolicy's 14 at 0x60020000..0x6002000D.
@@ -114,13 +100,6 @@ fn errors_go_to_stderr_with_exit_code_2() {
 
     let (code, _, err) = idlgen(&["rust"]);
     assert_eq!(code, 2, "usage errors exit 2: {err}");
-}
-
-fn temp_dir(tag: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("idlgen-cli-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
 }
 
 #[test]

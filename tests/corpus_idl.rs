@@ -16,7 +16,9 @@ use std::path::Path;
 use idlgen::idl::Options;
 
 mod common;
-use common::corpus::{check_each, fragments, include_tops, wine_idl_files, wine_options};
+use common::corpus::{
+    check_each, fragments, include_tops, print_list, wine_idl_files, wine_options,
+};
 use common::external::{WINE_IDL, need};
 
 /// The words that start a WinRT declaration.
@@ -113,20 +115,14 @@ fn wine_corpus_parses_and_resolves() {
         }
     }
     let standalone = results.len() - fragment_lines.len() - winrt.len();
-    println!(
-        "fragments ({}), checked through their includers:",
-        fragment_lines.len()
+    print_list(
+        "fragments, checked through their includers",
+        &fragment_lines,
     );
-    for l in &fragment_lines {
-        println!("{l}");
-    }
-    println!(
-        "WinRT dialect, out of scope ({}), each stopped at its construct:",
-        winrt.len()
+    print_list(
+        "WinRT dialect, out of scope, each stopped at its construct",
+        &winrt,
     );
-    for l in &winrt {
-        println!("{l}");
-    }
     println!(
         "{passed} of {standalone} stand-alone files passed ({} files in all: {} fragments, {} WinRT)",
         results.len(),

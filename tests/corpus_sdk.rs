@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use idlgen::idl::Options;
 
 mod common;
-use common::corpus::{check_each, fragments, importers, include_tops};
+use common::corpus::{check_each, fragments, importers, include_tops, print_list};
 use common::external::{SDK, need};
 use common::sdk;
 
@@ -214,48 +214,21 @@ fn sdk_idl_files_load_and_resolve() {
             Outcome::Failed(msg) => failures.push(format!("{name}: {msg}")),
         }
     }
-    println!(
-        "fragments ({}), checked through their includers:",
-        fragment_lines.len()
+    print_list(
+        "fragments, checked through their includers",
+        &fragment_lines,
     );
-    for l in &fragment_lines {
-        println!("{l}");
-    }
-    println!(
-        "imported only, resolved in their importers' context ({}):",
-        imported_lines.len()
+    print_list(
+        "imported only, resolved in their importers' context",
+        &imported_lines,
     );
-    for l in &imported_lines {
-        println!("{l}");
-    }
-    println!(
-        "OLE DB pieces (#include idlmulti.h) that no file of this SDK includes ({}):",
-        oledb_lines.len()
+    print_list(
+        "OLE DB pieces (#include idlmulti.h) that no file of this SDK includes",
+        &oledb_lines,
     );
-    for l in &oledb_lines {
-        println!("{l}");
-    }
-    println!(
-        "not loaded yet, each with its cause ({}):",
-        known_lines.len()
-    );
-    for l in &known_lines {
-        println!("{l}");
-    }
-    println!(
-        "files needing what the SDK folder lacks ({}):",
-        missing_lines.len()
-    );
-    for l in &missing_lines {
-        println!("{l}");
-    }
-    println!(
-        "Windows Runtime dialect, out of scope ({}):",
-        winrt_lines.len()
-    );
-    for l in &winrt_lines {
-        println!("{l}");
-    }
+    print_list("not loaded yet, each with its cause", &known_lines);
+    print_list("files needing what the SDK folder lacks", &missing_lines);
+    print_list("Windows Runtime dialect, out of scope", &winrt_lines);
     let apart = fragment_lines.len()
         + imported_lines.len()
         + oledb_lines.len()

@@ -8,7 +8,6 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -17,18 +16,12 @@ fn root() -> PathBuf {
 }
 
 fn dump(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_idlgen"))
-        .arg("dump")
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run idlgen");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 JSON")
+    let args: Vec<&str> = std::iter::once("dump")
+        .chain(args.iter().copied())
+        .collect();
+    let (code, out, err) = common::idlgen(&args);
+    assert_eq!(code, 0, "{err}");
+    out
 }
 
 #[test]

@@ -322,8 +322,7 @@ fn midl_a_name_in_another_letter_case_is_the_one_declared() {
 /// same declaration again is no redefinition.
 #[test]
 fn midl_the_same_header_declaration_twice_is_one() {
-    let dir = std::env::temp_dir().join(format!("idlgen-midl-rules-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = common::temp_dir("midl-rules");
     let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).expect("write");
     write(
         "guids.h",

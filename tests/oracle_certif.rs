@@ -85,8 +85,7 @@ fn slots_match_widls_header_of_the_same_idl() {
         return;
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let out_dir = std::env::temp_dir().join(format!("idlgen-widl-{}", std::process::id()));
-    std::fs::create_dir_all(&out_dir).expect("temp dir");
+    let out_dir = common::temp_dir("widl");
     let header_path = out_dir.join("certif.h");
     let status = Command::new(WIDL_EXE)
         .arg("-I")

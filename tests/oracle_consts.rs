@@ -88,8 +88,7 @@ fn integer_constants_equal_the_c_compilers_values() {
         })
         .collect();
     let opts = wine_options();
-    let dir = std::env::temp_dir().join(format!("idlgen-oracle-consts-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = common::temp_dir("oracle-consts");
 
     let (mut compared, mut files) = (0, 0);
     let mut problems = Vec::new();

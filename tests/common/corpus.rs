@@ -35,6 +35,14 @@ pub fn wine_options() -> idlgen::idl::Options {
     }
 }
 
+/// Prints `heading (count):` and the lines below it.
+pub fn print_list(heading: &str, lines: &[String]) {
+    println!("{heading} ({}):", lines.len());
+    for l in lines {
+        println!("{l}");
+    }
+}
+
 /// `check` of every file, on two threads (the files are independent), by file name.
 pub fn check_each<T: Send>(
     files: &[PathBuf],
@@ -90,14 +98,25 @@ pub fn name_of(p: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// The files' names, lower-cased.
+fn lower_names(files: &[PathBuf]) -> BTreeSet<String> {
+    files.iter().map(|f| name_of(f).to_lowercase()).collect()
+}
+
+/// Each file with its text (read lossily; an unreadable file is empty).
+fn texts(files: &[PathBuf]) -> impl Iterator<Item = (&Path, String)> {
+    files.iter().map(|f| {
+        let bytes = std::fs::read(f).unwrap_or_default();
+        (f.as_path(), String::from_utf8_lossy(&bytes).into_owned())
+    })
+}
+
 /// Fragment (lower-cased name) -> the corpus files that `#include "fragment.idl"` (or
 /// `<fragment.idl>`) it.
 pub fn fragments(files: &[PathBuf]) -> BTreeMap<String, BTreeSet<String>> {
-    let names: BTreeSet<String> = files.iter().map(|f| name_of(f).to_lowercase()).collect();
+    let names = lower_names(files);
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for f in files {
-        let text = std::fs::read(f).unwrap_or_default();
-        let text = String::from_utf8_lossy(&text);
+    for (f, text) in texts(files) {
         for line in text.lines() {
             let l = line.trim_start();
             let Some(rest) = l.strip_prefix('#') else {
@@ -131,11 +150,9 @@ pub fn fragments(files: &[PathBuf]) -> BTreeMap<String, BTreeSet<String>> {
 
 /// Imported file (lower-cased name) -> the corpus files whose `import "x.idl";` names it.
 pub fn importers(files: &[PathBuf]) -> BTreeMap<String, BTreeSet<String>> {
-    let names: BTreeSet<String> = files.iter().map(|f| name_of(f).to_lowercase()).collect();
+    let names = lower_names(files);
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for f in files {
-        let text = std::fs::read(f).unwrap_or_default();
-        let text = String::from_utf8_lossy(&text);
+    for (f, text) in texts(files) {
         for line in text.lines() {
             let Some(rest) = line.trim_start().strip_prefix("import") else {
                 continue;

@@ -633,6 +633,36 @@ pub fn load(bytes: &[u8], what: &str) -> Option<String> {
     }
 }
 
+/// 20,000 copies of `full`, each with 1 to 4 random bits flipped (xorshift64* from `seed`:
+/// deterministic, no dependency), loaded: each reads, or fails with an error that gives a byte
+/// offset, and none panics. Returns (read, errors).
+pub fn byte_flips(full: &[u8], seed: u64) -> (usize, usize) {
+    let mut state = seed;
+    let mut next = move || {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    let (mut ok, mut err) = (0, 0);
+    for round in 0..20_000 {
+        let mut b = full.to_vec();
+        for _ in 0..1 + next() % 4 {
+            let at = (next() % b.len() as u64) as usize;
+            b[at] ^= 1 << (next() % 8);
+        }
+        match load(&b, &format!("flip round {round}")) {
+            None => ok += 1,
+            Some(e) => {
+                assert!(e.contains("at byte offset"), "round {round}: {e}");
+                err += 1;
+            }
+        }
+    }
+    println!("20000 flipped copies: {ok} read, {err} errors with offsets, none panicked");
+    (ok, err)
+}
+
 /// Loads `bytes`, which must fail with an error that gives a byte offset; returns its text.
 pub fn assert_offset_error(bytes: &[u8], what: &str) -> String {
     let e = load(bytes, what).unwrap_or_else(|| panic!("{what}: expected an error"));
