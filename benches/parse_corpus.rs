@@ -30,15 +30,19 @@ use std::time::{Duration, Instant};
 
 use idlgen::idl::{self, Options};
 
-// The SDK's location and its classification of files are the tests' own (one rule for both).
+// The corpora's locations and the classification of files are the tests' own (one rule for
+// both).
 #[allow(dead_code)]
 #[path = "../tests/common/corpus.rs"]
 mod corpus;
 #[allow(dead_code)]
+#[path = "../tests/common/external.rs"]
+mod external;
+#[allow(dead_code)]
 #[path = "../tests/common/sdk.rs"]
 mod sdk;
 
-const WINE: &str = "/usr/include/wine/wine/windows";
+const WINE: &str = external::WINE_IDL_DIR;
 
 struct Corpus {
     inputs: Vec<PathBuf>,
@@ -46,14 +50,8 @@ struct Corpus {
 }
 
 fn wine() -> Option<Corpus> {
-    let dir = PathBuf::from(WINE);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .ok()?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "idl"))
-        .collect();
-    files.sort();
+    let dir = external::locate(&external::WINE_IDL)?;
+    let files = corpus::wine_idl_files();
     // Read everything first (the page cache then holds it): the timed work reads no cold disk.
     let texts: Vec<String> = files
         .iter()
@@ -149,7 +147,7 @@ fn reason(err: &idlgen::diag::Error) -> String {
 fn sdk_corpus() -> Option<&'static Sdk> {
     static SDK: OnceLock<Option<Sdk>> = OnceLock::new();
     SDK.get_or_init(|| {
-        let dir = sdk::sdk_dir()?;
+        let dir = external::locate(&external::SDK)?;
         let files = sdk::idl_files(&dir);
         let fragments = corpus::fragments(&files);
         let opts = Options {
@@ -389,7 +387,7 @@ fn main() {
     match sdk {
         None => println!(
             "SKIPPED SDK corpus: no Windows SDK at ../shared/winsdk/10.0.16299.0 (set {})",
-            sdk::SDK_ENV
+            external::SDK_ENV
         ),
         Some(s) => {
             let (bytes, models) = run(&s.corpus);

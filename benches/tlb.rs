@@ -7,15 +7,25 @@
 
 use std::time::{Duration, Instant};
 
-const MSHTML: &str = "/usr/lib/x86_64-linux-gnu/wine/x86_64-windows/mshtml.tlb";
+// Where Wine's DLLs are: the tests' own location (tests/common/external.rs).
+#[allow(dead_code)]
+#[path = "../tests/common/external.rs"]
+mod external;
+
+/// The file, in Wine's DLL folder; also its name in messages.
+const MSHTML: &str = "mshtml.tlb";
 
 fn bytes() -> Option<Vec<u8>> {
-    std::fs::read(MSHTML).ok()
+    let dir = external::locate(&external::WINE_DLLS)?;
+    std::fs::read(dir.join(MSHTML)).ok()
 }
 
 fn main() {
     let Some(data) = bytes() else {
-        eprintln!("SKIPPED: {MSHTML} not found (apt-get install libwine)");
+        eprintln!(
+            "SKIPPED: {MSHTML} not found in {} (apt-get install libwine)",
+            external::WINE_DLLS_DIR
+        );
         return;
     };
     let opts = idlgen::tlb::TlbOptions::default();

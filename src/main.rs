@@ -53,7 +53,14 @@ enum Command {
         #[command(flatten)]
         input: InputArgs,
     },
-    /// Print the resolved model (see shared/spec/dump-json.md).
+    /// Print the resolved model as JSON (format: docs/dump-json.md in idlgen's source).
+    ///
+    /// One document: `format` ("idlgen-dump"), `version` (1), `inputs`, `libraries`, and `types`,
+    /// one object per interface, dispinterface, coclass, enum, struct, union, typedef, const or
+    /// module, with its members, vtable slots and DISPIDs. Every key is always present (null
+    /// where it does not apply), lists keep declaration order, and the output is the same byte
+    /// for byte for the same inputs. docs/dump-json.md (in the repository and the crate
+    /// package) describes every key.
     Dump {
         #[command(flatten)]
         input: InputArgs,

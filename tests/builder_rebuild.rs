@@ -4,6 +4,7 @@
 //! IDL file changes. And `Builder::sdk`: a Windows SDK on the include path.
 
 mod common;
+use common::external::{SDK, need};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -64,18 +65,11 @@ fn build_script_reruns_only_when_an_idl_file_changes() {
     );
 }
 
-fn temp_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("idlgen-builder-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
 /// A folder that is not an SDK's `Include/<version>` is an error value of `generate`, which then
 /// writes nothing.
 #[test]
 fn builder_sdk_that_is_not_an_sdk_folder_is_an_error() {
-    let dir = temp_dir("not-sdk");
+    let dir = common::temp_dir("builder-not-sdk");
     let out = dir.join("out");
     let builder = idlgen::Builder::new()
         .idl(root().join("fixtures/certif/certif.idl"))
@@ -106,7 +100,7 @@ fn builder_sdk_that_is_not_an_sdk_folder_is_an_error() {
 /// `include_dir` comes before the SDK whatever the order of the calls.
 #[test]
 fn builder_sdk_against_the_windows_sdk() {
-    let Some(sdk) = common::sdk::sdk_or_skip("builder_sdk_against_the_windows_sdk") else {
+    let Some(sdk) = need(&SDK) else {
         return;
     };
     for name in ["certif", "certcli"] {
@@ -123,7 +117,7 @@ fn builder_sdk_against_the_windows_sdk() {
         assert!(plain == with, "{name}.idl: the bindings change with .sdk()");
     }
 
-    let dir = temp_dir("sdk-order");
+    let dir = common::temp_dir("builder-sdk-order");
     std::fs::write(
         dir.join("main.idl"),
         "import \"ocidl.idl\";\n[object, uuid(11111111-2222-3333-4444-555555555560)]\ninterface IUser : IUnknown { HRESULT U(); };\n",
@@ -169,9 +163,7 @@ const CHILD_ENV: &str = "IDLGEN_BUILDER_SDK_CHILD";
 /// reads what the child printed.
 #[test]
 fn builder_sdk_prints_rerun_if_changed_for_the_sdk_files() {
-    let Some(sdk) =
-        common::sdk::sdk_or_skip("builder_sdk_prints_rerun_if_changed_for_the_sdk_files")
-    else {
+    let Some(sdk) = need(&SDK) else {
         return;
     };
     if let Some(out) = std::env::var_os(CHILD_ENV) {
@@ -183,7 +175,7 @@ fn builder_sdk_prints_rerun_if_changed_for_the_sdk_files() {
             .expect("generates");
         return;
     }
-    let dir = temp_dir("sdk-rerun");
+    let dir = common::temp_dir("builder-sdk-rerun");
     let run = Command::new(std::env::current_exe().expect("test binary"))
         .args([
             "--exact",

@@ -1,21 +1,8 @@
 //! The `idlgen` binary, run as a user would.
 
 mod common;
-
-use std::process::Command;
-
-fn idlgen(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_idlgen"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run idlgen");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::external::{SDK, need};
+use common::{idlgen, temp_dir};
 
 /// The spec's table: ICertServerExit's 12 members at 0x60020000.. and slots 7..18,
 /// ICertServerPolicy's 14 at 0x60020000..0x6002000D.
@@ -113,13 +100,6 @@ fn errors_go_to_stderr_with_exit_code_2() {
 
     let (code, _, err) = idlgen(&["rust"]);
     assert_eq!(code, 2, "usage errors exit 2: {err}");
-}
-
-fn temp_dir(tag: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("idlgen-cli-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
 }
 
 #[test]
@@ -415,7 +395,7 @@ fn sdk_that_is_not_an_sdk_folder_is_a_usage_error() {
 /// it, an import only the SDK has (winrt/inspectable.idl) is found, and `-I` comes first.
 #[test]
 fn sdk_on_every_verb_against_the_windows_sdk() {
-    let Some(sdk) = common::sdk::sdk_or_skip("sdk_on_every_verb_against_the_windows_sdk") else {
+    let Some(sdk) = need(&SDK) else {
         return;
     };
     let sdk = sdk.to_str().expect("utf-8 SDK path");
@@ -487,7 +467,7 @@ fn sdk_on_every_verb_against_the_windows_sdk() {
 /// at 0x60020000..0x60020002 in slots 7..9, ICertExit2's GetManageModule at 0x60030000, slot 10.
 #[test]
 fn dispids_of_the_sdk_certexit() {
-    let Some(sdk) = common::sdk::sdk_or_skip("dispids_of_the_sdk_certexit") else {
+    let Some(sdk) = need(&SDK) else {
         return;
     };
     let certexit =

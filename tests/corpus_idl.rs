@@ -9,18 +9,17 @@
 //!   scope for now: each such file must stop with one error that names the WinRT construct, at
 //!   the line where it stands.
 //!
-//! Without libwine-dev the test is skipped, and says so, unless `CI` is set: there it fails.
+//! Needs libwine-dev (tests/common/external.rs: a counted skip without it, a failure in CI).
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::path::Path;
 
 use idlgen::idl::Options;
 
 mod common;
-use common::corpus::{fragments, name_of};
-
-const CORPUS: &str = "/usr/include/wine/wine/windows";
+use common::corpus::{
+    check_each, fragments, include_tops, print_list, wine_idl_files, wine_options,
+};
+use common::external::{WINE_IDL, need};
 
 /// The words that start a WinRT declaration.
 const WINRT_WORDS: &[&str] = &[
@@ -30,19 +29,6 @@ const WINRT_WORDS: &[&str] = &[
     "delegate",
     "declare",
 ];
-
-fn corpus_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("idl")))
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    files
-}
 
 enum Outcome {
     Passed,
@@ -88,40 +74,18 @@ fn check(file: &Path, opts: &Options) -> Outcome {
 
 #[test]
 fn wine_corpus_parses_and_resolves() {
-    let dir = PathBuf::from(CORPUS);
-    let files = corpus_files(&dir);
-    if files.is_empty() {
-        if std::env::var_os("CI").is_some() {
-            panic!("libwine-dev is not installed ({CORPUS} has no .idl files); CI must install it");
-        }
-        println!(
-            "SKIPPED: the Wine IDL corpus ({CORPUS}) is not installed (apt-get install libwine-dev)"
-        );
+    if need(&WINE_IDL).is_none() {
         return;
     }
+    let files = wine_idl_files();
+    assert!(
+        files.len() > 200,
+        "only {} files in the corpus",
+        files.len()
+    );
     let fragments = fragments(&files);
-    let opts = Options {
-        include_dirs: vec![dir.clone()],
-        ..Options::default()
-    };
-
-    // Two workers: the files are independent.
-    let queue = Mutex::new(files.iter());
-    let results = Mutex::new(BTreeMap::new());
-    std::thread::scope(|s| {
-        for _ in 0..2 {
-            s.spawn(|| {
-                loop {
-                    let Some(f) = queue.lock().unwrap().next() else {
-                        break;
-                    };
-                    let outcome = check(f, &opts);
-                    results.lock().unwrap().insert(name_of(f), outcome);
-                }
-            });
-        }
-    });
-    let results = results.into_inner().unwrap();
+    let opts = wine_options();
+    let results = check_each(&files, |f| check(f, &opts));
 
     let mut passed = 0;
     let mut failures = Vec::new();
@@ -130,27 +94,13 @@ fn wine_corpus_parses_and_resolves() {
     for (name, outcome) in &results {
         let lower = name.to_lowercase();
         if let Some(includers) = fragments.get(&lower) {
-            // Its includers stand for it: at least one must pass (a fragment's includer may
-            // itself be a fragment; follow until a file that stands alone).
-            let mut seen = BTreeSet::new();
-            let mut todo: Vec<String> = includers.iter().cloned().collect();
-            let mut ok_by = None;
-            while let Some(inc) = todo.pop() {
-                if !seen.insert(inc.clone()) {
-                    continue;
-                }
-                match fragments.get(&inc.to_lowercase()) {
-                    Some(up) => todo.extend(up.iter().cloned()),
-                    None => {
-                        if matches!(results.get(&inc), Some(Outcome::Passed)) {
-                            ok_by = Some(inc);
-                        }
-                    }
-                }
-            }
+            // The files at the top of its #include chains stand for it: one must pass.
+            let ok = include_tops(&fragments, includers)
+                .iter()
+                .any(|t| matches!(results.get(t), Some(Outcome::Passed)));
             let list: Vec<&str> = includers.iter().map(String::as_str).collect();
             fragment_lines.push(format!("  {name} (included by {})", list.join(", ")));
-            if ok_by.is_none() {
+            if !ok {
                 failures.push(format!(
                     "{name}: fragment whose includers ({}) do not pass",
                     list.join(", ")
@@ -165,20 +115,14 @@ fn wine_corpus_parses_and_resolves() {
         }
     }
     let standalone = results.len() - fragment_lines.len() - winrt.len();
-    println!(
-        "fragments ({}), checked through their includers:",
-        fragment_lines.len()
+    print_list(
+        "fragments, checked through their includers",
+        &fragment_lines,
     );
-    for l in &fragment_lines {
-        println!("{l}");
-    }
-    println!(
-        "WinRT dialect, out of scope ({}), each stopped at its construct:",
-        winrt.len()
+    print_list(
+        "WinRT dialect, out of scope, each stopped at its construct",
+        &winrt,
     );
-    for l in &winrt {
-        println!("{l}");
-    }
     println!(
         "{passed} of {standalone} stand-alone files passed ({} files in all: {} fragments, {} WinRT)",
         results.len(),

@@ -4,18 +4,17 @@
 //! type-check against idlgen-runtime and pass clippy, both with warnings denied.
 //!
 //! `IDLGEN_CORPUS_RUST=all` type-checks every stand-alone file instead of the sample (each in
-//! its own crate; several minutes). Needs libwine-dev (`.ci/run` installs it): without it the
-//! test skips loudly, except under CI.
+//! its own crate; several minutes). Needs libwine-dev (tests/common/external.rs: a counted skip
+//! without it, a failure in CI).
 
 mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::corpus::{wine_idl_files, wine_options};
+use common::external::{WINE_IDL, WINE_IDL_DIR, need};
 use common::typecheck::{self, Failure, ScratchCrate, rustfmt_check};
 use idlgen::codegen::rust::{RustOptions, generate};
-use idlgen::idl::Options;
-
-const WINE_INCLUDE: &str = "/usr/include/wine/wine/windows";
 
 /// Files whose bindings are type-checked, and what each one exercises.
 const SAMPLE: &[(&str, &str)] = &[
@@ -51,35 +50,16 @@ const SAMPLE: &[(&str, &str)] = &[
     ("mimeole", "a handle constant (`(HBODY)-1`)"),
 ];
 
+/// The corpus files, or `None` when the test is skipped.
 fn corpus_files() -> Option<Vec<PathBuf>> {
-    if !Path::new(WINE_INCLUDE).is_dir() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have libwine-dev (.ci/run installs it)"
-        );
-        eprintln!("SKIPPED: {WINE_INCLUDE} is missing (install libwine-dev)");
-        return None;
-    }
-    let mut idls: Vec<PathBuf> = std::fs::read_dir(WINE_INCLUDE)
-        .expect("read Wine's include dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "idl"))
-        .collect();
-    idls.sort();
-    Some(idls)
-}
-
-fn options() -> Options {
-    Options {
-        include_dirs: vec![PathBuf::from(WINE_INCLUDE)],
-        ..Default::default()
-    }
+    need(&WINE_IDL)?;
+    Some(wine_idl_files())
 }
 
 /// Bindings for one file; `None` for files that do not load on their own (fragments and WinRT
 /// files, which tests/corpus_idl.rs covers).
 fn bindings(idl: &Path, with_imports: bool) -> Option<String> {
-    match typecheck::bindings(idl, &options(), with_imports) {
+    match typecheck::bindings(idl, &wine_options(), with_imports) {
         Ok(code) => Some(code),
         Err(Failure::Load(_)) => None,
         Err(Failure::Generate(e)) => panic!("{}: {e}", idl.display()),
@@ -113,7 +93,7 @@ fn generated_rust_of_every_corpus_file_is_rustfmt_clean() {
     // same bindings, byte for byte.
     let inputs: Vec<PathBuf> = alone.iter().map(|(idl, _)| idl.clone()).collect();
     let together = std::sync::Mutex::new(vec![None; inputs.len()]);
-    idlgen::model::load_each(&inputs, &options(), |k, model| {
+    idlgen::model::load_each(&inputs, &wine_options(), |k, model| {
         let model = model.unwrap_or_else(|e| panic!("{}: {e}", inputs[k].display()));
         let code = generate(&model, &RustOptions::default()).unwrap_or_else(|e| panic!("{e}"));
         together.lock().unwrap()[k] = Some(code);
@@ -159,7 +139,7 @@ fn generated_rust_type_checks_with_its_imports() {
     }
     let mut files = Vec::new();
     for (stem, what) in SAMPLE {
-        let idl = Path::new(WINE_INCLUDE).join(format!("{stem}.idl"));
+        let idl = Path::new(WINE_IDL_DIR).join(format!("{stem}.idl"));
         let code = bindings(&idl, true).unwrap_or_else(|| panic!("{stem}.idl does not load"));
         println!("{stem}.idl ({} lines): {what}", code.lines().count());
         files.push((stem.to_string(), code));

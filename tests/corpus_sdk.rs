@@ -17,16 +17,17 @@
 //! - [`KNOWN`]: files idlgen does not load yet, each with its cause; each must still fail with
 //!   that message (so the list shrinks as they are fixed).
 //!
-//! Everything else must load. Without an SDK the test is skipped (and says so), except under CI.
+//! Everything else must load. Needs the SDK (tests/common/external.rs: a counted skip without
+//! it, a failure in CI).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use idlgen::idl::Options;
 
 mod common;
-use common::corpus::{fragments, importers, name_of};
+use common::corpus::{check_each, fragments, importers, include_tops, print_list};
+use common::external::{SDK, need};
 use common::sdk;
 
 /// Files that do not load yet: (name, the start of the error, why).
@@ -105,7 +106,7 @@ fn includes_idlmulti(sdk: &Path, name: &str) -> bool {
 
 #[test]
 fn sdk_idl_files_load_and_resolve() {
-    let Some(dir) = sdk::sdk_or_skip("sdk_idl_files_load_and_resolve") else {
+    let Some(dir) = need(&SDK) else {
         return;
     };
     let files = sdk::idl_files(&dir);
@@ -123,22 +124,7 @@ fn sdk_idl_files_load_and_resolve() {
     let fragments = fragments(&files);
     let importers = importers(&files);
 
-    let queue = Mutex::new(files.iter());
-    let results = Mutex::new(BTreeMap::new());
-    std::thread::scope(|s| {
-        for _ in 0..2 {
-            s.spawn(|| {
-                loop {
-                    let Some(f) = queue.lock().expect("queue").next() else {
-                        break;
-                    };
-                    let outcome = check(f, &opts);
-                    results.lock().expect("results").insert(name_of(f), outcome);
-                }
-            });
-        }
-    });
-    let results = results.into_inner().expect("results");
+    let results = check_each(&files, |f| check(f, &opts));
     let loaded_names: BTreeSet<String> = results
         .iter()
         .filter(|(_, o)| matches!(o, Outcome::Loaded))
@@ -170,20 +156,7 @@ fn sdk_idl_files_load_and_resolve() {
         }
         if let Some(includers) = fragments.get(&name.to_lowercase()) {
             // The files at the top of its #include chain stand for it: one must load.
-            let mut seen = BTreeSet::new();
-            let mut todo: Vec<String> = includers.iter().cloned().collect();
-            let mut tops = BTreeSet::new();
-            while let Some(inc) = todo.pop() {
-                if !seen.insert(inc.to_lowercase()) {
-                    continue;
-                }
-                match fragments.get(&inc.to_lowercase()) {
-                    Some(up) => todo.extend(up.iter().cloned()),
-                    None => {
-                        tops.insert(inc);
-                    }
-                }
-            }
+            let tops = include_tops(&fragments, includers);
             let list: Vec<&str> = includers.iter().map(String::as_str).collect();
             let ok = tops
                 .iter()
@@ -241,48 +214,21 @@ fn sdk_idl_files_load_and_resolve() {
             Outcome::Failed(msg) => failures.push(format!("{name}: {msg}")),
         }
     }
-    println!(
-        "fragments ({}), checked through their includers:",
-        fragment_lines.len()
+    print_list(
+        "fragments, checked through their includers",
+        &fragment_lines,
     );
-    for l in &fragment_lines {
-        println!("{l}");
-    }
-    println!(
-        "imported only, resolved in their importers' context ({}):",
-        imported_lines.len()
+    print_list(
+        "imported only, resolved in their importers' context",
+        &imported_lines,
     );
-    for l in &imported_lines {
-        println!("{l}");
-    }
-    println!(
-        "OLE DB pieces (#include idlmulti.h) that no file of this SDK includes ({}):",
-        oledb_lines.len()
+    print_list(
+        "OLE DB pieces (#include idlmulti.h) that no file of this SDK includes",
+        &oledb_lines,
     );
-    for l in &oledb_lines {
-        println!("{l}");
-    }
-    println!(
-        "not loaded yet, each with its cause ({}):",
-        known_lines.len()
-    );
-    for l in &known_lines {
-        println!("{l}");
-    }
-    println!(
-        "files needing what the SDK folder lacks ({}):",
-        missing_lines.len()
-    );
-    for l in &missing_lines {
-        println!("{l}");
-    }
-    println!(
-        "Windows Runtime dialect, out of scope ({}):",
-        winrt_lines.len()
-    );
-    for l in &winrt_lines {
-        println!("{l}");
-    }
+    print_list("not loaded yet, each with its cause", &known_lines);
+    print_list("files needing what the SDK folder lacks", &missing_lines);
+    print_list("Windows Runtime dialect, out of scope", &winrt_lines);
     let apart = fragment_lines.len()
         + imported_lines.len()
         + oledb_lines.len()

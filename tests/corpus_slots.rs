@@ -3,17 +3,14 @@
 //! block, idlgen's slot order equals the header's, method for method, inherited methods
 //! included, with the same number of parameters.
 //!
-//! Needs libwine-dev (`.ci/run` installs it): without it the test skips loudly, except under CI.
+//! Needs libwine-dev (tests/common/external.rs: a counted skip without it, a failure in CI).
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
 use common::c_header::{c_vtable, vtable_names};
-use idlgen::idl::Options;
+use common::corpus::{wine_idl_files, wine_options};
+use common::external::{WINE_IDL, need};
 use idlgen::model::{ItemKind, Model};
-
-const WINE_INCLUDE: &str = "/usr/include/wine/wine/windows";
 
 /// idlgen's view of an interface's vtable: (C method name, parameter count) per slot.
 fn model_vtable(model: &Model, name: &str) -> Option<Vec<(String, usize)>> {
@@ -32,32 +29,6 @@ fn model_vtable(model: &Model, name: &str) -> Option<Vec<(String, usize)>> {
         }
     }
     Some(out)
-}
-
-/// Lower-cased names of the corpus files that another corpus file `#include`s.
-fn included_idl_files(idls: &[PathBuf]) -> Vec<String> {
-    let mut out = Vec::new();
-    for idl in idls {
-        let Ok(text) = std::fs::read_to_string(idl) else {
-            continue;
-        };
-        for line in text.lines() {
-            let Some(rest) = line.trim_start().strip_prefix('#') else {
-                continue;
-            };
-            let Some(rest) = rest.trim_start().strip_prefix("include") else {
-                continue;
-            };
-            let name = rest
-                .trim()
-                .trim_matches(['"', '<', '>'])
-                .to_ascii_lowercase();
-            if name.ends_with(".idl") {
-                out.push(name);
-            }
-        }
-    }
-    out
 }
 
 fn ancestor_names(model: &Model, name: &str) -> Vec<String> {
@@ -81,26 +52,12 @@ fn c_method_name(c_name: &str, ancestors: &[String]) -> String {
 
 #[test]
 fn slot_order_matches_widls_headers_across_the_wine_corpus() {
-    let dir = Path::new(WINE_INCLUDE);
-    if !dir.exists() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{WINE_INCLUDE} is missing in CI: .ci/run must install libwine-dev"
-        );
-        eprintln!("SKIPPED: {WINE_INCLUDE} not found (apt-get install libwine-dev)");
+    if need(&WINE_IDL).is_none() {
         return;
     }
-    let mut idls: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("read the include folder")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "idl"))
-        .collect();
-    idls.sort();
-    let opts = Options {
-        include_dirs: vec![dir.to_path_buf()],
-        ..Default::default()
-    };
-    let fragments = included_idl_files(&idls);
+    let idls = wine_idl_files();
+    let opts = wine_options();
+    let fragments = common::corpus::fragments(&idls);
     let (mut compared, mut differ, mut files, mut not_loaded) = (0, 0, 0, Vec::new());
     let mut report = String::new();
     for idl in &idls {
@@ -118,13 +75,10 @@ fn slot_order_matches_widls_headers_across_the_wine_corpus() {
                 // Only fragments (#included by another corpus file, whose own header then
                 // holds these vtables) and WinRT-dialect files may fail; tests/corpus_idl.rs
                 // checks both kinds in detail.
-                let file = idl
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
+                let file = common::corpus::name_of(idl);
                 let winrt = e.to_string().contains("WinRT");
                 assert!(
-                    winrt || fragments.contains(&file.to_ascii_lowercase()),
+                    winrt || fragments.contains_key(&file.to_lowercase()),
                     "{file} does not load and is neither a fragment nor WinRT:\n{e}"
                 );
                 not_loaded.push(file);

@@ -1,4 +1,6 @@
-//! `idlgen dump`: the JSON contract of shared/spec/dump-json.md, on the certif fixture.
+//! `idlgen dump`: the JSON format of docs/dump-json.md, on the certif fixture and on an input
+//! with every kind of declaration, whose objects must have exactly the keys, in the order, that
+//! the document's tables list.
 //!
 //! Golden files: fixtures/certif/expected/{certif,certcli}.json. Accept a reviewed change with
 //! `IDLGEN_BLESS=1 cargo test --test dump`.
@@ -6,7 +8,6 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -15,18 +16,12 @@ fn root() -> PathBuf {
 }
 
 fn dump(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_idlgen"))
-        .arg("dump")
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run idlgen");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 JSON")
+    let args: Vec<&str> = std::iter::once("dump")
+        .chain(args.iter().copied())
+        .collect();
+    let (code, out, err) = common::idlgen(&args);
+    assert_eq!(code, 0, "{err}");
+    out
 }
 
 #[test]
@@ -133,4 +128,133 @@ fn with_imports_adds_imported_types_with_their_own_source() {
     let dispatch = find("IDispatch").expect("from the embedded oaidl.idl");
     assert_eq!(dispatch["first_slot"], 3);
     assert_eq!(dispatch["source"]["file"], "<builtin>/oaidl.idl");
+}
+
+/// An input with every kind of declaration and member the dump writes.
+const EVERY_KIND: &str = r#"import "oaidl.idl";
+const LONG MAX_ITEMS = 0x10;
+const double RATIO = 2;
+typedef LONG COUNT;
+typedef [v1_enum] enum Color { Red = 1, Green = Red << 1 } Color;
+typedef struct Point { LONG x; LONG y; } Point;
+typedef union Either { LONG l; double d; } Either;
+[object, uuid(11111111-2222-3333-4444-555555555555)]
+interface IPlain : IUnknown { HRESULT Get([in] COUNT n, [out] Point *p); };
+[object, uuid(11111111-2222-3333-4444-555555555556), dual, helpstring("auto")]
+interface IAuto : IDispatch
+{
+    [id(5), propget, hidden] HRESULT Name([out, retval] BSTR *pv);
+    HRESULT Opt([in, optional, defaultvalue(3)] LONG a);
+};
+[uuid(11111111-2222-3333-4444-555555555557), version(1.2)]
+library AllLib
+{
+    importlib("stdole2.tlb");
+    [uuid(11111111-2222-3333-4444-555555555558)]
+    dispinterface DEvents
+    {
+    properties:
+        [id(1)] LONG Count;
+    methods:
+        [id(2)] void Fired([in] BSTR what);
+    };
+    [uuid(11111111-2222-3333-4444-555555555559)]
+    coclass Thing { [default] interface IAuto; [source] dispinterface DEvents; };
+    [dllname("all.dll")]
+    module Funcs { [entry("F")] LONG __stdcall F([in] LONG x); };
+};
+"#;
+
+/// The key lists of the table under "## Every object's keys" in docs/dump-json.md: (object,
+/// keys in order).
+fn documented_keys() -> Vec<(String, Vec<String>)> {
+    let doc = std::fs::read_to_string(root().join("docs/dump-json.md")).expect("docs/dump-json.md");
+    let table = doc
+        .split("\n## Every object's keys\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("the keys table");
+    table
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            // `| object | keys |`: ["", object, keys, ""].
+            let [_, object, keys, _] = cells.as_slice() else {
+                return None;
+            };
+            let keys: Vec<String> = keys
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect();
+            (!keys.is_empty()).then(|| (object.to_string(), keys))
+        })
+        .collect()
+}
+
+/// Every object of a JSON text with its keys in the order written (serde_json's maps sort them).
+fn key_orders(json: &str) -> Vec<Vec<String>> {
+    let mut done = Vec::new();
+    // One key list per open object; `None` for an open array.
+    let mut open: Vec<Option<Vec<String>>> = Vec::new();
+    let mut chars = json.chars().peekable();
+    let mut last_string = String::new();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                last_string.clear();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        c => last_string.push(c),
+                    }
+                }
+            }
+            ':' => {
+                if let Some(Some(keys)) = open.last_mut() {
+                    keys.push(last_string.clone());
+                }
+            }
+            '{' => open.push(Some(Vec::new())),
+            '[' => open.push(None),
+            '}' | ']' => {
+                if let Some(Some(keys)) = open.pop() {
+                    done.push(keys);
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(open.is_empty(), "unbalanced JSON");
+    done
+}
+
+#[test]
+fn every_object_has_the_documented_keys_in_order() {
+    let documented = documented_keys();
+    assert!(documented.len() >= 15, "{documented:?}");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("dump-every-kind");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let input = dir.join("every_kind.idl");
+    std::fs::write(&input, EVERY_KIND).expect("write");
+    let text = dump(&[input.to_str().expect("UTF-8 path")]);
+    serde_json::from_str::<Value>(&text).expect("valid JSON");
+    let mut seen = vec![false; documented.len()];
+    for keys in key_orders(&text) {
+        match documented.iter().position(|(_, k)| *k == keys) {
+            Some(i) => seen[i] = true,
+            None => panic!("an object with keys {keys:?} is not in docs/dump-json.md's table"),
+        }
+    }
+    let unseen: Vec<&str> = documented
+        .iter()
+        .zip(&seen)
+        .filter(|(_, seen)| !**seen)
+        .map(|((object, _), _)| object.as_str())
+        .collect();
+    assert!(unseen.is_empty(), "documented but not written: {unseen:?}");
 }

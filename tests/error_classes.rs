@@ -3,44 +3,20 @@
 //! unresolved type, missing import, duplicate definition, bad attribute argument. Each asserts the
 //! file, line, column and message, and that the display shows the line with a caret.
 
-use idlgen::Diagnostic;
-use idlgen::idl::Options;
-
-/// The only diagnostic of loading `text` as `bad.idl`.
-fn error_of(text: &str) -> Diagnostic {
-    let err = match idlgen::load_source("bad.idl", text, &Options::default()) {
-        Ok(_) => panic!("expected an error for:\n{text}"),
-        Err(e) => e,
-    };
-    assert_eq!(err.diagnostics.len(), 1, "exactly one error:\n{err}");
-    err.diagnostics[0].clone()
-}
-
-fn assert_at(d: &Diagnostic, file: &str, line: usize, col: usize, message: &str) {
-    let loc = d.location.as_ref().expect("a position");
-    assert_eq!(d.message, message, "{d}");
-    assert_eq!(loc.path.to_string_lossy(), file, "{d}");
-    assert_eq!((loc.line, loc.col), (line, col), "{d}");
-    let shown = d.to_string();
-    assert!(
-        shown.contains(&format!("--> {file}:{line}:{col}")),
-        "{shown}"
-    );
-    assert!(shown.contains(&loc.line_text), "{shown}");
-    assert!(
-        shown.contains(&format!("| {}^", " ".repeat(col - 1))),
-        "caret under column {col}:\n{shown}"
-    );
-}
+mod common;
+use common::errors::{assert_at, error_of};
 
 const HEAD: &str = "import \"oaidl.idl\";\n";
 
 #[test]
 fn lexical_error() {
     // An unterminated string literal in compiled text.
-    let d = error_of(&format!(
-        "{HEAD}[object, uuid(4ba9eb90-732c-11d0-8816-00a0c903b83c), helpstring(\"open)]\ninterface IX : IUnknown {{ }}\n"
-    ));
+    let d = error_of(
+        "bad.idl",
+        &format!(
+            "{HEAD}[object, uuid(4ba9eb90-732c-11d0-8816-00a0c903b83c), helpstring(\"open)]\ninterface IX : IUnknown {{ }}\n"
+        ),
+    );
     assert_at(
         &d,
         "bad.idl",
@@ -53,9 +29,10 @@ fn lexical_error() {
 #[test]
 fn preprocessor_error() {
     // A function-like macro given the wrong number of arguments.
-    let d = error_of(&format!(
-        "{HEAD}#define PAIR(a, b) a, b\ntypedef LONG T[PAIR(1)];\n"
-    ));
+    let d = error_of(
+        "bad.idl",
+        &format!("{HEAD}#define PAIR(a, b) a, b\ntypedef LONG T[PAIR(1)];\n"),
+    );
     assert_at(
         &d,
         "bad.idl",
@@ -64,15 +41,18 @@ fn preprocessor_error() {
         "macro `PAIR` takes 2 arguments, but 1 was given",
     );
     // An `#elif` after `#else`.
-    let d = error_of("#if 0\n#else\n#elif 1\n#endif\n");
+    let d = error_of("bad.idl", "#if 0\n#else\n#elif 1\n#endif\n");
     assert_at(&d, "bad.idl", 3, 1, "`#elif` after `#else`");
 }
 
 #[test]
 fn syntax_error() {
-    let d = error_of(&format!(
-        "{HEAD}[object, uuid(4ba9eb90-732c-11d0-8816-00a0c903b83c)]\ninterface IX : IUnknown\n{{\n    HRESULT F([in] LONG a LONG b);\n}}\n"
-    ));
+    let d = error_of(
+        "bad.idl",
+        &format!(
+            "{HEAD}[object, uuid(4ba9eb90-732c-11d0-8816-00a0c903b83c)]\ninterface IX : IUnknown\n{{\n    HRESULT F([in] LONG a LONG b);\n}}\n"
+        ),
+    );
     assert_at(
         &d,
         "bad.idl",
@@ -84,15 +64,16 @@ fn syntax_error() {
 
 #[test]
 fn unresolved_type() {
-    let d = error_of(&format!(
-        "{HEAD}typedef struct S {{\n    LONG a;\n    WIDGET *w;\n}} S;\n"
-    ));
+    let d = error_of(
+        "bad.idl",
+        &format!("{HEAD}typedef struct S {{\n    LONG a;\n    WIDGET *w;\n}} S;\n"),
+    );
     assert_at(&d, "bad.idl", 4, 5, "unknown type `WIDGET`");
 }
 
 #[test]
 fn missing_import() {
-    let d = error_of(&format!("{HEAD}import \"nowhere.idl\";\n"));
+    let d = error_of("bad.idl", &format!("{HEAD}import \"nowhere.idl\";\n"));
     assert_at(&d, "bad.idl", 2, 8, "cannot find import \"nowhere.idl\"");
     assert!(
         d.notes.iter().any(|n| n.starts_with("searched: ")),
@@ -102,18 +83,22 @@ fn missing_import() {
 
 #[test]
 fn duplicate_definition() {
-    let d = error_of(&format!(
-        "{HEAD}typedef LONG COUNT;\nconst LONG N = 1;\ntypedef SHORT COUNT;\n"
-    ));
+    let d = error_of(
+        "bad.idl",
+        &format!("{HEAD}typedef LONG COUNT;\nconst LONG N = 1;\ntypedef SHORT COUNT;\n"),
+    );
     assert_at(&d, "bad.idl", 4, 15, "duplicate definition of `COUNT`");
     assert!(d.notes.iter().any(|n| n.contains("bad.idl:2:")), "{d}");
 }
 
 #[test]
 fn bad_attribute_argument() {
-    let d = error_of(&format!(
-        "{HEAD}[object, uuid(4ba9eb90-732c-11d0-8816-00a0c903b83c), pointer_default(7)]\ninterface IX : IUnknown {{ }}\n"
-    ));
+    let d = error_of(
+        "bad.idl",
+        &format!(
+            "{HEAD}[object, uuid(4ba9eb90-732c-11d0-8816-00a0c903b83c), pointer_default(7)]\ninterface IX : IUnknown {{ }}\n"
+        ),
+    );
     assert_at(
         &d,
         "bad.idl",
@@ -125,7 +110,10 @@ fn bad_attribute_argument() {
 
 #[test]
 fn winrt_construct() {
-    let d = error_of("import \"unknwn.idl\";\n\nnamespace Windows.Foundation {\n}\n");
+    let d = error_of(
+        "bad.idl",
+        "import \"unknwn.idl\";\n\nnamespace Windows.Foundation {\n}\n",
+    );
     assert_at(
         &d,
         "bad.idl",

@@ -1,20 +1,13 @@
 //! Inputs from fuzzing the front end (fuzz/, target `parse`) and the limits it exercises: each
-//! must end, quickly, in a result or one error, never a panic, a hang or a runaway allocation.
-
-use std::time::{Duration, Instant};
+//! must end in a result or one error, never a panic, a hang or a runaway allocation. The limits
+//! are checked by the errors that name them (`macros produced more than ...`, `nested more
+//! than ...`), not by a clock: how long an input takes is measured in benches/.
 
 use idlgen::idl::Options;
 
-/// Loads `text` (preprocess, parse, resolve) and returns the error message, if any; fails if
-/// that takes more than a few seconds.
+/// Loads `text` (preprocess, parse, resolve) and returns the error message, if any.
 fn outcome(text: &str) -> Option<String> {
-    let start = Instant::now();
     let result = idlgen::load_source("fuzz.idl", text, &Options::default());
-    assert!(
-        start.elapsed() < Duration::from_secs(10),
-        "took {:?} for:\n{text}",
-        start.elapsed()
-    );
     result.err().map(|e| {
         assert_eq!(e.diagnostics.len(), 1, "one error:\n{e}");
         e.diagnostics[0].message.clone()

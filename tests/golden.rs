@@ -11,6 +11,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::external::{RUSTFMT, SDK, WINE_IDL, need};
 use idlgen::codegen::rust::{RustOptions, generate};
 use idlgen::idl::Options;
 
@@ -30,8 +31,9 @@ const CASES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The bindings of `input` (relative to the root).
 fn generate_for(input: &str) -> String {
-    let loaded = idlgen::load(&[PathBuf::from(input)], &Options::default())
+    let loaded = idlgen::load(&[root().join(input)], &Options::default())
         .unwrap_or_else(|e| panic!("{input} does not load:\n{e}"));
     generate(&loaded.model, &RustOptions::default())
         .unwrap_or_else(|e| panic!("{input} does not generate:\n{e}"))
@@ -39,7 +41,6 @@ fn generate_for(input: &str) -> String {
 
 #[test]
 fn golden_rust_bindings() {
-    std::env::set_current_dir(root()).expect("cd to the crate root");
     for (input, golden) in CASES {
         common::golden::check(&root().join(golden), &generate_for(input), "golden");
     }
@@ -47,7 +48,6 @@ fn golden_rust_bindings() {
 
 #[test]
 fn generation_is_deterministic() {
-    std::env::set_current_dir(root()).expect("cd to the crate root");
     for (input, _) in CASES {
         let a = generate_for(input);
         let b = generate_for(input);
@@ -59,10 +59,7 @@ fn generation_is_deterministic() {
 /// has it, so there this test never skips).
 #[test]
 fn golden_files_are_rustfmt_clean() {
-    let available = Command::new("rustfmt").arg("--version").output().is_ok();
-    if !available {
-        assert!(std::env::var_os("CI").is_none(), "rustfmt is missing in CI");
-        eprintln!("SKIPPED: rustfmt is not installed");
+    if need(&RUSTFMT).is_none() {
         return;
     }
     for (_, golden) in CASES {
@@ -84,15 +81,9 @@ fn golden_files_are_rustfmt_clean() {
 /// runtime's (IDispatch, BSTR...), and their interfaces are not generated.
 #[test]
 fn sdk_base_files_on_the_include_path_change_nothing() {
-    let wine = PathBuf::from("/usr/include/wine/wine/windows");
-    if !wine.join("oaidl.idl").is_file() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have libwine-dev (.ci/run installs it)"
-        );
-        eprintln!("SKIPPED: libwine-dev is missing");
+    let Some(wine) = need(&WINE_IDL) else {
         return;
-    }
+    };
     for (input, _) in CASES {
         let path = root().join(input);
         let opts = Options {
@@ -116,8 +107,7 @@ fn sdk_base_files_on_the_include_path_change_nothing() {
 /// without the SDK, and so are certif.idl's with its imports (certcli.idl's: see below).
 #[test]
 fn windows_sdk_on_the_include_path_changes_nothing() {
-    let Some(sdk) = common::sdk::sdk_or_skip("windows_sdk_on_the_include_path_changes_nothing")
-    else {
+    let Some(sdk) = need(&SDK) else {
         return;
     };
     let sdk = idlgen::Sdk::open(&sdk).expect("the SDK's Include/<version> folder");
@@ -204,9 +194,7 @@ fn with_imports_unchanged_by_the_sdk(input: &str, opts: &Options) {
 /// `--with-imports` does not emit OleIdl.Idl (about 11,000 lines) with the SDK either.
 #[test]
 fn windows_sdk_on_the_include_path_changes_nothing_with_imports_of_a_library() {
-    let Some(sdk) = common::sdk::sdk_or_skip(
-        "windows_sdk_on_the_include_path_changes_nothing_with_imports_of_a_library",
-    ) else {
+    let Some(sdk) = need(&SDK) else {
         return;
     };
     let mut opts = Options::default();

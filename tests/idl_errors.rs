@@ -3,54 +3,20 @@
 //! No input panics, overflows the stack, or runs away.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use idlgen::Diagnostic;
 use idlgen::idl::{Options, load_files, load_source};
 
-/// Loads `text` as `test.idl` and returns its only diagnostic.
+mod common;
+use common::errors::{assert_at, only_error as the_only_error};
+
+/// Loads `text` as `test.idl` through the front end and returns its only diagnostic.
 fn only_error_with(text: &str, opts: &Options) -> Diagnostic {
-    let err = match load_source("test.idl", text, opts) {
-        Ok(_) => panic!("expected an error for:\n{text}"),
-        Err(e) => e,
-    };
-    assert_eq!(
-        err.diagnostics.len(),
-        1,
-        "expected exactly one diagnostic, got:\n{err}"
-    );
-    err.diagnostics[0].clone()
+    the_only_error(load_source("test.idl", text, opts), text)
 }
 
 fn only_error(text: &str) -> Diagnostic {
     only_error_with(text, &Options::default())
-}
-
-/// Asserts where the diagnostic points and what it says, and that its display shows the line
-/// with a caret under the column.
-fn check(d: &Diagnostic, path: &Path, line: usize, col: usize, message: &str) {
-    let loc = d.location.as_ref().expect("the diagnostic has a location");
-    assert_eq!(d.message, message, "message; full diagnostic:\n{d}");
-    assert_eq!(loc.path, path, "path; full diagnostic:\n{d}");
-    assert_eq!((loc.line, loc.col), (line, col), "line and column:\n{d}");
-    let shown = d.to_string();
-    let gutter = " ".repeat(line.to_string().len());
-    assert!(
-        shown.starts_with(&format!("error: {message}\n")),
-        "display starts with the message:\n{shown}"
-    );
-    assert!(
-        shown.contains(&format!("--> {}:{line}:{col}\n", path.display())),
-        "display names file:line:col:\n{shown}"
-    );
-    assert!(
-        shown.contains(&format!("\n{line} | {}\n", loc.line_text)),
-        "display shows the line:\n{shown}"
-    );
-    assert!(
-        shown.contains(&format!("\n{gutter} | {}^", " ".repeat(col - 1))),
-        "display puts a caret under column {col}:\n{shown}"
-    );
 }
 
 fn test_idl() -> &'static Path {
@@ -69,7 +35,7 @@ fn missing_semicolon_after_method() {
          \x20   HRESULT Second();\n\
          }\n",
     );
-    check(
+    assert_at(
         &d,
         test_idl(),
         4,
@@ -82,7 +48,7 @@ fn missing_semicolon_after_method() {
 #[test]
 fn missing_comma_between_parameters() {
     let d = only_error("interface I {\n    HRESULT F([in] LONG a LONG b);\n}\n");
-    check(
+    assert_at(
         &d,
         test_idl(),
         2,
@@ -94,7 +60,7 @@ fn missing_comma_between_parameters() {
 #[test]
 fn unterminated_string() {
     let d = only_error("typedef LONG X;\ncpp_quote(\"abc);\ntypedef LONG Y;\n");
-    check(
+    assert_at(
         &d,
         test_idl(),
         2,
@@ -116,11 +82,11 @@ fn unterminated_string_in_skipped_code_is_fine() {
 #[test]
 fn unknown_attribute() {
     let d = only_error("[object, fooo]\ninterface IFoo { }\n");
-    check(&d, test_idl(), 1, 10, "unknown attribute `fooo`");
+    assert_at(&d, test_idl(), 1, 10, "unknown attribute `fooo`");
     assert_eq!(d.location.as_ref().map(|l| l.width), Some(4));
 
     let d = only_error("[helpstrin(\"x\")] interface IFoo { }\n");
-    check(&d, test_idl(), 1, 2, "unknown attribute `helpstrin`");
+    assert_at(&d, test_idl(), 1, 2, "unknown attribute `helpstrin`");
     assert_eq!(d.notes, ["did you mean `helpstring`?"]);
 }
 
@@ -139,14 +105,14 @@ fn malformed_uuid() {
     ];
     for text in cases {
         let d = only_error(text);
-        check(&d, test_idl(), 1, 15, MESSAGE);
+        assert_at(&d, test_idl(), 1, 15, MESSAGE);
     }
 }
 
 #[test]
 fn bad_attribute_argument() {
     let d = only_error("interface IFoo {\n    [id(\"x\")] HRESULT F();\n}\n");
-    check(
+    assert_at(
         &d,
         test_idl(),
         2,
@@ -155,7 +121,7 @@ fn bad_attribute_argument() {
     );
 
     let d = only_error("[helpstring(5)] interface IFoo { }\n");
-    check(
+    assert_at(
         &d,
         test_idl(),
         1,
@@ -164,10 +130,10 @@ fn bad_attribute_argument() {
     );
 
     let d = only_error("[in(3)] interface IFoo { }\n");
-    check(&d, test_idl(), 1, 4, "attribute `in` takes no arguments");
+    assert_at(&d, test_idl(), 1, 4, "attribute `in` takes no arguments");
 
     let d = only_error("[pointer_default(shared)] interface IFoo { }\n");
-    check(
+    assert_at(
         &d,
         test_idl(),
         1,
@@ -176,7 +142,7 @@ fn bad_attribute_argument() {
     );
 
     let d = only_error("[version(1.0.0)] library L { }\n");
-    check(
+    assert_at(
         &d,
         test_idl(),
         1,
@@ -217,7 +183,7 @@ fn import_not_found() {
         ..Options::default()
     };
     let d = only_error_with("import \"oaidl.idl\";\nimport \"nothere.idl\";\n", &opts);
-    check(&d, test_idl(), 2, 8, "cannot find import \"nothere.idl\"");
+    assert_at(&d, test_idl(), 2, 8, "cannot find import \"nothere.idl\"");
     let here = std::fs::canonicalize(".").expect("cwd");
     let inc_dir = std::fs::canonicalize(&inc.0).expect("temp dir");
     assert_eq!(
@@ -238,19 +204,19 @@ fn import_not_found() {
 #[test]
 fn include_not_found() {
     let d = only_error("#include \"sal.h\"\n");
-    check(&d, test_idl(), 1, 10, "cannot find include file \"sal.h\"");
+    assert_at(&d, test_idl(), 1, 10, "cannot find include file \"sal.h\"");
 }
 
 #[test]
 fn error_directive() {
     let d = only_error("#if 1\n#error Windows 3.1 is not supported\n#endif\n");
-    check(&d, test_idl(), 2, 1, "#error Windows 3.1 is not supported");
+    assert_at(&d, test_idl(), 2, 1, "#error Windows 3.1 is not supported");
 }
 
 #[test]
 fn unterminated_comment() {
     let d = only_error("typedef LONG X;\n  /* never closed\ntypedef LONG Y;\n");
-    check(
+    assert_at(
         &d,
         test_idl(),
         2,
@@ -262,7 +228,7 @@ fn unterminated_comment() {
 #[test]
 fn unbalanced_conditionals() {
     let d = only_error("typedef LONG A;\n#if defined(__midl)\ntypedef LONG X;\n");
-    check(
+    assert_at(
         &d,
         test_idl(),
         2,
@@ -271,13 +237,13 @@ fn unbalanced_conditionals() {
     );
 
     let d = only_error("typedef LONG A;\n#endif\n");
-    check(&d, test_idl(), 2, 1, "`#endif` without a matching `#if`");
+    assert_at(&d, test_idl(), 2, 1, "`#endif` without a matching `#if`");
 
     let d = only_error("#ifdef X\n#else\n#else\n#endif\n");
-    check(&d, test_idl(), 3, 1, "`#else` after `#else`");
+    assert_at(&d, test_idl(), 3, 1, "`#else` after `#else`");
 
     let d = only_error("#if 1\n#else\n#elif 1\n#endif\n");
-    check(&d, test_idl(), 3, 1, "`#elif` after `#else`");
+    assert_at(&d, test_idl(), 3, 1, "`#elif` after `#else`");
 }
 
 #[test]
@@ -288,9 +254,9 @@ fn conditional_must_close_in_its_own_file() {
     let err = load_files(&[main], &Options::default()).expect_err("unbalanced");
     assert_eq!(err.diagnostics.len(), 1);
     let d = &err.diagnostics[0];
-    check(
+    assert_at(
         d,
-        &dir.0.join("open.h"),
+        dir.0.join("open.h"),
         1,
         1,
         "unterminated conditional: this `#if` has no matching `#endif` in this file",
@@ -304,9 +270,9 @@ fn error_in_an_included_file_points_into_it() {
     let main = dir.write("main.idl", "#include \"types.h\"\ntypedef LONG B;\n");
     let err = load_files(&[main], &Options::default()).expect_err("bad header");
     assert_eq!(err.diagnostics.len(), 1);
-    check(
+    assert_at(
         &err.diagnostics[0],
-        &dir.0.join("types.h"),
+        dir.0.join("types.h"),
         2,
         24,
         "expected `;` after field declaration, found `}`",
@@ -320,9 +286,9 @@ fn error_in_an_imported_file_points_into_it() {
     let main = dir.write("main.idl", "import \"base.idl\";\n");
     let err = load_files(&[main], &Options::default()).expect_err("bad import");
     assert_eq!(err.diagnostics.len(), 1);
-    check(
+    assert_at(
         &err.diagnostics[0],
-        &dir.0.join("base.idl"),
+        dir.0.join("base.idl"),
         2,
         15,
         "expected a parameter type, found `;`",
@@ -332,7 +298,7 @@ fn error_in_an_imported_file_points_into_it() {
 #[test]
 fn end_of_file_inside_an_interface() {
     let d = only_error("interface IFoo {\n    HRESULT F();\n");
-    check(
+    assert_at(
         &d,
         test_idl(),
         2,
@@ -344,7 +310,7 @@ fn end_of_file_inside_an_interface() {
 #[test]
 fn function_like_macro_errors() {
     let d = only_error("#define F(x, y) x + y\nconst LONG A = F(1);\n");
-    check(
+    assert_at(
         &d,
         test_idl(),
         2,
@@ -352,7 +318,7 @@ fn function_like_macro_errors() {
         "macro `F` takes 2 arguments, but 1 was given",
     );
     let d = only_error("#define F(x) x\nconst LONG A = F(1;\n");
-    check(
+    assert_at(
         &d,
         test_idl(),
         2,
@@ -360,7 +326,7 @@ fn function_like_macro_errors() {
         "unterminated argument list for macro `F`: no closing `)`",
     );
     let d = only_error("#define F(x) x ##\nconst LONG A = F(1);\n");
-    check(
+    assert_at(
         &d,
         test_idl(),
         2,
@@ -372,10 +338,10 @@ fn function_like_macro_errors() {
 #[test]
 fn preprocessor_expression_errors() {
     let d = only_error("#if 1 / 0\n#endif\n");
-    check(&d, test_idl(), 1, 7, "division by zero in `#if` expression");
+    assert_at(&d, test_idl(), 1, 7, "division by zero in `#if` expression");
 
     let d = only_error("#if (1\n#endif\n");
-    check(
+    assert_at(
         &d,
         test_idl(),
         1,
@@ -384,7 +350,7 @@ fn preprocessor_expression_errors() {
     );
 
     let d = only_error("#foo bar\n");
-    check(
+    assert_at(
         &d,
         test_idl(),
         1,
@@ -396,13 +362,13 @@ fn preprocessor_expression_errors() {
 #[test]
 fn invalid_types_and_numbers() {
     let d = only_error("typedef unsigned float X;\n");
-    check(&d, test_idl(), 1, 9, "`unsigned float` is not a valid type");
+    assert_at(&d, test_idl(), 1, 9, "`unsigned float` is not a valid type");
 
     let d = only_error("const LONG X = 09;\n");
-    check(&d, test_idl(), 1, 16, "`09` is not a valid octal number");
+    assert_at(&d, test_idl(), 1, 16, "`09` is not a valid octal number");
 
     let d = only_error("const LONG X = 0x1FFFFFFFFFFFFFFFF;\n");
-    check(
+    assert_at(
         &d,
         test_idl(),
         1,
@@ -411,7 +377,7 @@ fn invalid_types_and_numbers() {
     );
 
     let d = only_error("enum E { A = 1 B = 2 };\n");
-    check(
+    assert_at(
         &d,
         test_idl(),
         1,
@@ -420,14 +386,10 @@ fn invalid_types_and_numbers() {
     );
 }
 
-fn assert_quick_single_error(text: &str, message_start: &str) {
-    let start = Instant::now();
+/// One error starting `message_start`, with a position: the input stops at a limit instead of
+/// running away (how long it takes is benches/' business, not a test's).
+fn assert_single_error(text: &str, message_start: &str) {
     let d = only_error(text);
-    assert!(
-        start.elapsed() < Duration::from_secs(20),
-        "took {:?}",
-        start.elapsed()
-    );
     assert!(
         d.message.starts_with(message_start),
         "expected `{message_start}...`, got:\n{d}"
@@ -438,7 +400,7 @@ fn assert_quick_single_error(text: &str, message_start: &str) {
 #[test]
 fn deep_nesting_is_an_error_not_a_crash() {
     let nested = "declarations or expressions nested more than 256 deep";
-    assert_quick_single_error(
+    assert_single_error(
         &format!(
             "const LONG A = {}1{};",
             "(".repeat(100_000),
@@ -446,8 +408,8 @@ fn deep_nesting_is_an_error_not_a_crash() {
         ),
         nested,
     );
-    assert_quick_single_error(&format!("const LONG A = {}1;", "-".repeat(100_000)), nested);
-    assert_quick_single_error(
+    assert_single_error(&format!("const LONG A = {}1;", "-".repeat(100_000)), nested);
+    assert_single_error(
         &format!(
             "typedef {} LONG x; {} S;",
             "struct { ".repeat(50_000),
@@ -455,7 +417,7 @@ fn deep_nesting_is_an_error_not_a_crash() {
         ),
         nested,
     );
-    assert_quick_single_error(
+    assert_single_error(
         &format!(
             "typedef SAFEARRAY({}LONG{}) X;",
             "SAFEARRAY(".repeat(50_000),
@@ -472,7 +434,7 @@ fn runaway_macros_and_includes_stop() {
         doubling.push_str(&format!("#define M{} M{k} M{k}\n", k + 1));
     }
     doubling.push_str("const LONG A = M40;\n");
-    assert_quick_single_error(&doubling, "more than");
+    assert_single_error(&doubling, "more than");
 
     let mut empty = String::from("#define M0\n");
     for k in 0..10 {
@@ -483,7 +445,7 @@ fn runaway_macros_and_includes_stop() {
         ));
     }
     empty.push_str("const LONG A = 1 M10;\n");
-    assert_quick_single_error(&empty, "more than 1000000 macro expansions");
+    assert_single_error(&empty, "more than 1000000 macro expansions");
 
     let dir = TempDir::new("self-include");
     let me = dir.write("self.idl", "#include \"self.idl\"\n");
@@ -534,7 +496,7 @@ library L { importlib("stdole2.tlb"); coclass C { [default] interface ISample; }
 fn mutated_sources_never_panic() {
     let alphabet: Vec<char> = "()[]{};,:*&<>=\"'#/\\-+x0aZ_ \n\t.".chars().collect();
     let mut rng = Lcg(0x1d1_9e4);
-    let start = Instant::now();
+    let mut errors = 0;
     for _ in 0..300 {
         let mut text: Vec<char> = SAMPLE.chars().collect();
         for _ in 0..1 + rng.next(4) {
@@ -553,11 +515,10 @@ fn mutated_sources_never_panic() {
             let d = &e.diagnostics[0];
             assert!(!d.message.contains("internal error"), "{d}\n{text}");
             assert!(d.location.is_some(), "no location: {d}\n{text}");
+            errors += 1;
         }
     }
-    assert!(
-        start.elapsed() < Duration::from_secs(60),
-        "{:?}",
-        start.elapsed()
-    );
+    // The mutations reach the error paths (the sample itself loads).
+    assert!(load_source("fuzz.idl", SAMPLE, &Options::default()).is_ok());
+    assert!(errors > 0, "no mutation gave an error");
 }

@@ -4,19 +4,14 @@
 use idlgen::idl::Options;
 use idlgen::model::{ItemKind, Model, Type, Value};
 
+mod common;
+use common::errors::error_of;
+
 fn load(text: &str) -> Model {
     match idlgen::load_source("rules.idl", text, &Options::default()) {
         Ok(l) => l.model,
         Err(e) => panic!("MIDL accepts this input; idlgen said:\n{e}"),
     }
-}
-
-fn error_of(text: &str) -> idlgen::Diagnostic {
-    let err = idlgen::load_source("rules.idl", text, &Options::default())
-        .map(|_| ())
-        .expect_err("the input is malformed");
-    assert_eq!(err.diagnostics.len(), 1, "exactly one error:\n{err}");
-    err.diagnostics[0].clone()
 }
 
 /// The const of that name (constants are not in the type names).
@@ -126,6 +121,7 @@ fn midl_a_type_or_constant_may_be_used_before_its_declaration() {
 #[test]
 fn midl_declarations_ahead_that_need_each_other_are_an_error() {
     let d = error_of(
+        "rules.idl",
         "import \"wtypes.idl\";\n\
          typedef LOOP_B LOOP_A;\n\
          typedef LOOP_A LOOP_B;\n",
@@ -140,6 +136,7 @@ fn midl_declarations_ahead_that_need_each_other_are_an_error() {
 #[test]
 fn midl_a_name_declared_nowhere_is_an_error_at_its_use() {
     let d = error_of(
+        "rules.idl",
         "import \"unknwn.idl\";\n\
          [object, uuid(00000020-0000-0000-C000-000000000046)]\n\
          interface IUses : IUnknown { HRESULT F([in] NOWHERE x); }\n",
@@ -176,13 +173,15 @@ fn midl_function_typedefs_with_the_calling_convention_anywhere() {
 /// wincrypt.h's `const void * WINAPI CertCreateContext(...)` at file scope.
 #[test]
 fn midl_c_function_declarations_with_declspec_and_const_returns() {
-    load(
+    let m = load(
         "import \"wtypes.idl\";\n\
          HRESULT __declspec(dllimport) __stdcall CertSrvIsServerOnlineW(WCHAR const *pwszServerName, BOOL *pfServerOnline);\n\
          __declspec(dllimport) HRESULT __stdcall Other(void);\n\
          const void * __stdcall CertCreateContext(DWORD dwContextType);\n\
          const LONG STILL_A_CONSTANT = 1;\n",
     );
+    // The constant after the C declarations is read as one.
+    assert_eq!(constant(&m, "STILL_A_CONSTANT").value, Value::Int(1));
 }
 
 /// MMC.Idl: `static LPOLESTR MMC_CALLBACK = (LPOLESTR)(-1);` is a constant to MIDL.
@@ -207,7 +206,10 @@ fn midl_string_literal_may_span_lines() {
         Some("allows user to enumerate\n     and create one")
     );
     // A quote left open with no closing one below is still an error on its own line.
-    let d = error_of("import \"unknwn.idl\";\ncpp_quote(\"open);\ntypedef LONG Y;\n");
+    let d = error_of(
+        "rules.idl",
+        "import \"unknwn.idl\";\ncpp_quote(\"open);\ntypedef LONG Y;\n",
+    );
     assert!(d.message.contains("no closing"), "{d}");
     assert_eq!(d.location.as_ref().map(|l| (l.line, l.col)), Some((2, 11)));
 }
@@ -230,6 +232,7 @@ fn midl_library_imports_oaidl_by_itself() {
     assert_eq!(i.methods[0].slot, Some(3));
     // Outside a library, nothing is imported by itself.
     let d = error_of(
+        "rules.idl",
         "[object, uuid(7ec196fe-7005-11d1-ad90-00c04fd8fdfe)]\n\
          interface IAlone : IUnknown { HRESULT F(); }\n",
     );
@@ -306,6 +309,7 @@ fn midl_a_name_in_another_letter_case_is_the_one_declared() {
     assert_eq!(interface(&m, "ITextRange3").methods[0].slot, Some(4));
     // Two names that match in another case: no guess, an error.
     let d = error_of(
+        "rules.idl",
         "import \"wtypes.idl\";\n\
          typedef LONG Twin;\n\
          typedef LONG TWIN;\n\
@@ -318,8 +322,7 @@ fn midl_a_name_in_another_letter_case_is_the_one_declared() {
 /// same declaration again is no redefinition.
 #[test]
 fn midl_the_same_header_declaration_twice_is_one() {
-    let dir = std::env::temp_dir().join(format!("idlgen-midl-rules-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = common::temp_dir("midl-rules");
     let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).expect("write");
     write(
         "guids.h",
@@ -339,6 +342,7 @@ fn midl_the_same_header_declaration_twice_is_one() {
     assert_eq!(m.items.iter().filter(|i| i.name == "GUIDLIKE").count(), 1);
     // Written twice in one file, it is a duplicate.
     let d = error_of(
+        "rules.idl",
         "import \"wtypes.idl\";\ntypedef struct _D { DWORD a; } D;\ntypedef struct _D { DWORD a; } D;\n",
     );
     assert!(d.message.contains("duplicate definition"), "{d}");
@@ -375,12 +379,15 @@ fn midl_a_local_method_may_take_a_variable_argument_list() {
         "not implementable in Rust"
     );
     // Remotable, it is an error: `...` cannot be marshaled.
-    let d = error_of(&text.replace(", local]", "]"));
+    let d = error_of("rules.idl", &text.replace(", local]", "]"));
     assert!(
         d.message.contains("only a [local] method or interface"),
         "{d}"
     );
     // And `...` must follow a parameter and end the list.
-    let d = error_of(&text.replace("[in] void *pvReceiver, ...", "..."));
+    let d = error_of(
+        "rules.idl",
+        &text.replace("[in] void *pvReceiver, ...", "..."),
+    );
     assert!(d.message.contains("needs a parameter before it"), "{d}");
 }

@@ -7,32 +7,17 @@
 //!   same IDL, and idlgen's slots must match it method for method.
 //!
 //! Both need Debian packages (mingw-w64-common; wine64-tools and libwine-dev), which `.ci/run`
-//! installs. Without them the tests skip, loudly, except under CI, where they fail.
+//! installs (tests/common/external.rs: a counted skip without them, a failure in CI).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 mod common;
 
 use common::c_header::c_vtable;
+use common::external::{MINGW_HEADERS, WIDL, WIDL_EXE, WINE_IDL, WINE_IDL_DIR, need, need_all};
 use idlgen::idl::Options;
 use idlgen::model::{ItemKind, Model};
-
-const MINGW_CERTIF_H: &str = "/usr/share/mingw-w64/include/certif.h";
-const WIDL: &str = "/usr/lib/wine/widl";
-const WINE_INCLUDE: &str = "/usr/include/wine/wine/windows";
-
-fn require(path: &str, package: &str) -> bool {
-    if Path::new(path).exists() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{path} is missing in CI: .ci/run must install {package}"
-    );
-    eprintln!("SKIPPED: {path} not found (apt-get install {package})");
-    false
-}
 
 fn certif_model() -> Model {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -64,10 +49,10 @@ fn model_vtable(model: &Model, interface: &str) -> Vec<(String, Vec<String>)> {
 
 #[test]
 fn slots_match_the_midl_generated_certif_h_of_the_real_sdk() {
-    if !require(MINGW_CERTIF_H, "mingw-w64-common") {
+    let Some(mingw) = need(&MINGW_HEADERS) else {
         return;
-    }
-    let header = std::fs::read_to_string(MINGW_CERTIF_H).expect("read certif.h");
+    };
+    let header = std::fs::read_to_string(mingw.join("certif.h")).expect("read certif.h");
     let model = certif_model();
     for interface in ["ICertServerPolicy", "ICertServerExit"] {
         let expected = c_vtable(&header, interface);
@@ -96,16 +81,15 @@ fn slots_match_the_midl_generated_certif_h_of_the_real_sdk() {
 
 #[test]
 fn slots_match_widls_header_of_the_same_idl() {
-    if !require(WIDL, "wine64-tools") || !require(WINE_INCLUDE, "libwine-dev") {
+    if !need_all(&[&WIDL, &WINE_IDL]) {
         return;
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let out_dir = std::env::temp_dir().join(format!("idlgen-widl-{}", std::process::id()));
-    std::fs::create_dir_all(&out_dir).expect("temp dir");
+    let out_dir = common::temp_dir("widl");
     let header_path = out_dir.join("certif.h");
-    let status = Command::new(WIDL)
+    let status = Command::new(WIDL_EXE)
         .arg("-I")
-        .arg(WINE_INCLUDE)
+        .arg(WINE_IDL_DIR)
         .arg("-h")
         .arg("-o")
         .arg(&header_path)

@@ -6,18 +6,19 @@
 //! the declared type (`const LONG x = 0x80000000;`) is C's.
 //!
 //! The check is one `_Static_assert` per constant, compiled with mingw-w64's gcc
-//! (`-fsyntax-only`, nothing runs). Needs libwine-dev and gcc-mingw-w64-x86-64 (`.ci/run`
-//! installs both): without them the test skips loudly, except under CI.
+//! (`-fsyntax-only`, nothing runs). Needs libwine-dev and gcc-mingw-w64-x86-64
+//! (tests/common/external.rs: a counted skip without them, a failure in CI).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use idlgen::idl::Options;
 use idlgen::model::{ItemKind, Model, Value};
 
-const WINE_INCLUDE: &str = "/usr/include/wine/wine/windows";
-const WINE_MSVCRT: &str = "/usr/include/wine/wine/msvcrt";
-const GCC: &str = "x86_64-w64-mingw32-gcc";
+mod common;
+use common::corpus::{wine_idl_files, wine_options};
+use common::external::{
+    MINGW_GCC, MINGW_GCC_EXE, WINE_IDL, WINE_IDL_DIR, WINE_MSVCRT, WINE_MSVCRT_DIR, need_all,
+};
 
 /// The C spelling of an IDL type name where the two differ.
 fn c_type(idl: &str) -> String {
@@ -55,8 +56,15 @@ fn integer_constants(model: &Model) -> Vec<(String, String, i128)> {
 fn compile(dir: &Path, name: &str, source: &str) -> Result<(), String> {
     let path = dir.join(format!("{name}.c"));
     std::fs::write(&path, source).map_err(|e| e.to_string())?;
-    let out = Command::new(GCC)
-        .args(["-fsyntax-only", "-w", "-I", WINE_INCLUDE, "-I", WINE_MSVCRT])
+    let out = Command::new(MINGW_GCC_EXE)
+        .args([
+            "-fsyntax-only",
+            "-w",
+            "-I",
+            WINE_IDL_DIR,
+            "-I",
+            WINE_MSVCRT_DIR,
+        ])
         .arg(&path)
         .output()
         .map_err(|e| e.to_string())?;
@@ -67,43 +75,20 @@ fn compile(dir: &Path, name: &str, source: &str) -> Result<(), String> {
     }
 }
 
-fn tools_present() -> bool {
-    let ok = Path::new(WINE_INCLUDE).is_dir()
-        && Command::new(GCC)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have libwine-dev and {GCC} (.ci/run installs them)"
-        );
-        eprintln!("SKIPPED: libwine-dev or {GCC} is missing");
-    }
-    ok
-}
-
 #[test]
 fn integer_constants_equal_the_c_compilers_values() {
-    if !tools_present() {
+    if !need_all(&[&WINE_IDL, &WINE_MSVCRT, &MINGW_GCC]) {
         return;
     }
-    let mut idls: Vec<PathBuf> = std::fs::read_dir(WINE_INCLUDE)
-        .expect("read Wine's include dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "idl"))
+    let idls: Vec<_> = wine_idl_files()
+        .into_iter()
         .filter(|p| {
             std::fs::read_to_string(p)
                 .is_ok_and(|t| t.lines().any(|l| l.trim_start().starts_with("const ")))
         })
         .collect();
-    idls.sort();
-    let opts = Options {
-        include_dirs: vec![PathBuf::from(WINE_INCLUDE)],
-        ..Default::default()
-    };
-    let dir = std::env::temp_dir().join(format!("idlgen-oracle-consts-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let opts = wine_options();
+    let dir = common::temp_dir("oracle-consts");
 
     let (mut compared, mut files) = (0, 0);
     let mut problems = Vec::new();
@@ -149,7 +134,7 @@ fn integer_constants_equal_the_c_compilers_values() {
         files += 1;
     }
     let _ = std::fs::remove_dir_all(&dir);
-    println!("{compared} integer constants in {files} files compared with {GCC}");
+    println!("{compared} integer constants in {files} files compared with {MINGW_GCC_EXE}");
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
     // Wine's corpus declares several hundred integer constants; far fewer means files were lost.
     assert!(compared >= 300, "only {compared} constants compared");

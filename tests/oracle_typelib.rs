@@ -4,54 +4,35 @@
 //! member for member.
 //!
 //! Needs wine64-tools (widl), libwine-dev (Wine's IDL), gcc-mingw-w64-x86-64-win32 and wine64;
-//! `.ci/run` installs them. Without them the test skips loudly, except under CI, where it fails.
+//! `.ci/run` installs them (tests/common/external.rs: a counted skip without them, a failure in
+//! CI).
 
+mod common;
 mod oleaut32;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::external::{MINGW_GCC, WIDL, WIDL_EXE, WINE_IDL, WINE_IDL_DIR, WINE64, need_all};
 use idlgen::idl::Options;
 use idlgen::model::{InvokeKind, ItemKind, Method, Model};
-use oleaut32::{MINGW_GCC, WINE64, run_under_wine, tlbinfo};
-
-const WIDL: &str = "/usr/lib/wine/widl";
-const WINE_INCLUDE: &str = "/usr/include/wine/wine/windows";
+use oleaut32::{run_under_wine, tlbinfo};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn tools_present() -> bool {
-    let mingw = Command::new(MINGW_GCC).arg("--version").output().is_ok();
-    let missing: Vec<&str> = [
-        (Path::new(WIDL).exists(), "wine64-tools"),
-        (Path::new(WINE64).exists(), "wine64"),
-        (Path::new(WINE_INCLUDE).exists(), "libwine-dev"),
-        (mingw, "gcc-mingw-w64-x86-64-win32"),
-    ]
-    .iter()
-    .filter(|(ok, _)| !ok)
-    .map(|(_, p)| *p)
-    .collect();
-    if missing.is_empty() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "missing in CI: {missing:?} (.ci/run must install them)"
-    );
-    eprintln!("SKIPPED: apt-get install {}", missing.join(" "));
-    false
+    need_all(&[&WIDL, &WINE64, &WINE_IDL, &MINGW_GCC])
 }
 
 /// widl's type library of `idl`, as oleaut32 reports it: one tab-separated fact per line.
 fn oleaut32_view(idl: &Path, tag: &str) -> String {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let tlb = dir.join(format!("{tag}.tlb"));
-    let out = Command::new(WIDL)
+    let out = Command::new(WIDL_EXE)
         .arg("-I")
-        .arg(WINE_INCLUDE)
+        .arg(WINE_IDL_DIR)
         .arg("-I")
         .arg(idl.parent().expect("dir"))
         .arg("-t")

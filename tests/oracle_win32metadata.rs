@@ -10,9 +10,9 @@
 //! member), and a listed difference that no longer occurs fails the test too, so the list stays
 //! true. Files idlgen does not load yet are counted and named, not compared.
 //!
-//! Needs the SDK (see `tests/common/sdk.rs`) and the metadata: `.ci/run` unpacks the wheel into
-//! `target/win32metadata` and names it in `IDLGEN_WIN32METADATA`. Without either the test skips
-//! loudly, except under CI.
+//! Needs the SDK and the metadata: `.ci/run` unpacks the wheel into `target/win32metadata` and
+//! names it in `IDLGEN_WIN32METADATA` (tests/common/external.rs: a counted skip without either, a
+//! failure in CI).
 
 mod common;
 
@@ -20,11 +20,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use common::external::{SDK, SDK_ENV, WIN32METADATA, locate, need_all};
 use idlgen::model::{ItemKind, Model};
-
-/// The environment variable naming the folder the metadata wheel was unpacked into (the one
-/// holding `win32more/`).
-const METADATA_ENV: &str = "IDLGEN_WIN32METADATA";
 
 /// The member under which an interface-level difference (its base, or idlgen reading it
 /// differently in different files) is listed in [`KNOWN`].
@@ -84,28 +81,6 @@ struct MetaMethod {
     slot: u32,
     name: String,
     params: usize,
-}
-
-/// The metadata's folder (holding `win32more/`), or `None` after printing why the test is
-/// skipped; panics under CI.
-fn metadata_or_skip(test: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os(METADATA_ENV).map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target/win32metadata"),
-        PathBuf::from,
-    );
-    if dir.join("win32more/Windows/Win32").is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{test}: no Win32 metadata at {} ({METADATA_ENV}); .ci/run must unpack it",
-        dir.display()
-    );
-    println!(
-        "SKIPPED {test}: no Win32 metadata at {} (run .ci/run's step, or set {METADATA_ENV})",
-        dir.display()
-    );
-    None
 }
 
 /// Every `__init__.py` under `dir`, sorted.
@@ -617,11 +592,10 @@ fn compare(
 
 #[test]
 fn sdk_interfaces_match_the_win32_metadata() {
-    const TEST: &str = "oracle_win32metadata";
-    let Some(sdk) = common::sdk::sdk_or_skip(TEST) else {
+    if !need_all(&[&SDK, &WIN32METADATA]) {
         return;
-    };
-    let Some(metadata_dir) = metadata_or_skip(TEST) else {
+    }
+    let (Some(sdk), Some(metadata_dir)) = (locate(&SDK), locate(&WIN32METADATA)) else {
         return;
     };
     let start = std::time::Instant::now();
@@ -762,7 +736,7 @@ fn sdk_interfaces_match_the_win32_metadata() {
     assert!(interfaces > 0 && methods > 0, "nothing was compared");
     // The snapshot gave 3456 interfaces and 16296 methods when 329 of its files loaded: fewer
     // means idlgen reads less of it than it did.
-    if std::env::var_os(common::sdk::SDK_ENV).is_none() {
+    if std::env::var_os(SDK_ENV).is_none() {
         assert!(
             interfaces >= 3400 && methods >= 16000,
             "only {interfaces} interfaces, {methods} methods compared"
@@ -775,7 +749,7 @@ fn sdk_interfaces_match_the_win32_metadata() {
         unexplained.join("\n")
     );
     // Another SDK (IDLGEN_SDK_INCLUDE) may have fixed what the snapshot lacks.
-    if std::env::var_os(common::sdk::SDK_ENV).is_none() {
+    if std::env::var_os(SDK_ENV).is_none() {
         assert!(
             stale.is_empty(),
             "KNOWN lists differences that no longer occur: {stale:?}"

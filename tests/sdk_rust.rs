@@ -18,7 +18,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use common::corpus::{fragments, name_of};
-use common::sdk::{find_in, idl_files, include_dirs, sdk_or_skip};
+use common::external::{SDK, need};
+use common::sdk::{find_in, idl_files, include_dirs};
 use common::typecheck::{self, Failure, ScratchCrate, rustfmt_check};
 use idlgen::idl::Options;
 
@@ -88,7 +89,7 @@ fn reason(err: &str) -> String {
 
 #[test]
 fn generated_rust_of_every_sdk_file_that_loads_is_rustfmt_clean() {
-    let Some(sdk) = sdk_or_skip("sdk_rust") else {
+    let Some(sdk) = need(&SDK) else {
         return;
     };
     let start = Instant::now();
@@ -192,7 +193,7 @@ fn sample_files(sdk: &Path) -> Vec<(PathBuf, &'static str)> {
 
 #[test]
 fn generated_rust_type_checks_with_its_imports() {
-    let Some(sdk) = sdk_or_skip("sdk_rust") else {
+    let Some(sdk) = need(&SDK) else {
         return;
     };
     let opts = options(&sdk);

@@ -4,14 +4,17 @@
 //! from the IDL for interfaces, dispinterfaces, coclasses and enums (with the tolerances of
 //! tests/tlb_common/mod.rs).
 //!
-//! Needs libwine and libwine-dev (`.ci/run` installs them); without them the test skips loudly,
-//! except under CI, where it fails.
+//! Needs libwine and libwine-dev (tests/common/external.rs: a counted skip without them, a
+//! failure in CI).
 
+mod common;
 mod tlb_common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::corpus::wine_idl_files;
+use common::external::{WINE_DLLS, WINE_DLLS_DIR, WINE_IDL, WINE_IDL_DIR, need, need_all};
 use tlb_common::*;
 
 /// The PE files of libwine's x86_64-windows folder, as dpkg lists them.
@@ -47,7 +50,7 @@ fn typelibs() -> Vec<(PathBuf, u32)> {
 
 fn load(path: &Path, id: u32) -> idlgen::Result<idlgen::model::Model> {
     let opts = idlgen::tlb::TlbOptions {
-        search_dirs: vec![PathBuf::from(WINE_DLLS)],
+        search_dirs: vec![PathBuf::from(WINE_DLLS_DIR)],
         resource_id: Some(id),
     };
     idlgen::tlb::load(path, &opts)
@@ -55,7 +58,7 @@ fn load(path: &Path, id: u32) -> idlgen::Result<idlgen::model::Model> {
 
 #[test]
 fn every_wine_type_library_reads() {
-    if !present(&[(WINE_DLLS, "libwine")]) {
+    if need(&WINE_DLLS).is_none() {
         return;
     }
     let all = typelibs();
@@ -116,13 +119,7 @@ const OTHER_IDL: &[(&str, &str)] = &[
 /// The library IDL files of libwine-dev: (file, library name).
 fn library_idls() -> Vec<(PathBuf, String)> {
     let mut out = Vec::new();
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(WINE_INCLUDE)
-        .expect("read Wine's include dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "idl"))
-        .collect();
-    entries.sort();
-    for p in entries {
+    for p in wine_idl_files() {
         let text = std::fs::read_to_string(&p).unwrap_or_default();
         for line in text.lines() {
             let mut words = line.split_whitespace();
@@ -138,7 +135,7 @@ fn library_idls() -> Vec<(PathBuf, String)> {
 
 #[test]
 fn wine_type_libraries_agree_with_their_idl() {
-    if !present(&[(WINE_DLLS, "libwine"), (WINE_INCLUDE, "libwine-dev")]) {
+    if !need_all(&[&WINE_DLLS, &WINE_IDL]) {
         return;
     }
     let idls = library_idls();
@@ -154,7 +151,7 @@ fn wine_type_libraries_agree_with_their_idl() {
         let tlb = dump_json(&model);
         for (idl_path, _) in idls.iter().filter(|(_, n)| *n == lib.name) {
             let idl = idl_cache.entry(idl_path.clone()).or_insert_with(|| {
-                idl_model(idl_path, &[PathBuf::from(WINE_INCLUDE)])
+                idl_model(idl_path, &[PathBuf::from(WINE_IDL_DIR)])
                     .ok()
                     .map(|m| (dump_json(&m), Spellings::of(&m)))
             });

@@ -18,16 +18,18 @@
 //!   `name` of sltg_cover.idl), where SLTG, as write_sltg.c writes it, keeps each spelling. Lines
 //!   may differ in the case of letters, nothing else.
 //!
-//! Needs gcc-mingw-w64-x86-64-win32, wine64 and libwine (`.ci/run` installs them); without them
-//! the test skips loudly, except under CI, where it fails.
+//! Needs gcc-mingw-w64-x86-64-win32, wine64 and libwine (tests/common/external.rs: a counted
+//! skip without them, a failure in CI).
 
+mod common;
 mod oleaut32;
 mod tlb_common;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use oleaut32::{MINGW_GCC, WINE64, run_under_wine, tlbinfo};
+use common::external::{MINGW_GCC, WINE_DLLS, WINE_DLLS_DIR, WINE64, need_all};
+use oleaut32::{run_under_wine, tlbinfo};
 use serde_json::Value;
 use tlb_common::*;
 
@@ -280,15 +282,11 @@ fn compare(view: &str, dump: &Value, t: &mut Tally, sltg: bool) {
 
 #[test]
 fn idlgen_reads_what_oleaut32_reads() {
-    if !present(&[
-        (WINE64, "wine64"),
-        (MINGW_GCC, "gcc-mingw-w64-x86-64-win32"),
-        (WINE_DLLS, "libwine"),
-    ]) {
+    if !need_all(&[&WINE64, &MINGW_GCC, &WINE_DLLS]) {
         return;
     }
     let certif = root().join("fixtures/certif");
-    let wine = Path::new(WINE_DLLS);
+    let wine = Path::new(WINE_DLLS_DIR);
     let inputs: Vec<(PathBuf, Option<u32>)> = vec![
         (certif.join("certcli.tlb"), None),
         (certif.join("certcli_win32.tlb"), None),
@@ -311,7 +309,7 @@ fn idlgen_reads_what_oleaut32_reads() {
     for (path, id) in inputs {
         let view = oleaut32_view(&path, id);
         let opts = idlgen::tlb::TlbOptions {
-            search_dirs: vec![PathBuf::from(WINE_DLLS)],
+            search_dirs: vec![PathBuf::from(WINE_DLLS_DIR)],
             resource_id: id,
         };
         let model = idlgen::tlb::load(&path, &opts).unwrap_or_else(|e| panic!("{e}"));
@@ -369,10 +367,7 @@ fn without_type_help(view: &str) -> (Vec<String>, Vec<String>) {
 
 #[test]
 fn oleaut32_reads_the_sltg_twins_as_the_msft_files() {
-    if !present(&[
-        (WINE64, "wine64"),
-        (MINGW_GCC, "gcc-mingw-w64-x86-64-win32"),
-    ]) {
+    if !need_all(&[&WINE64, &MINGW_GCC]) {
         return;
     }
     let certif = root().join("fixtures/certif");

@@ -6,10 +6,12 @@
 //! `--win32` type library of certcli.idl; certcli_pe64.dll and certcli_pe32.dll carry
 //! certcli.tlb as TYPELIB 1 and certcli_win32.tlb as TYPELIB 2.
 
+mod common;
 mod tlb_common;
 
 use std::path::{Path, PathBuf};
 
+use common::external::{WINE_DLLS, WINE_DLLS_DIR, need};
 use idlgen::tlb::{TlbOptions, is_type_library_input, load};
 use tlb_common::*;
 
@@ -101,7 +103,7 @@ fn a_file_without_a_typelib_resource_is_an_error() {
 
 #[test]
 fn a_missing_imported_library_is_named() {
-    if !present(&[(WINE_DLLS, "libwine")]) {
+    if need(&WINE_DLLS).is_none() {
         return;
     }
     // atl100.dll's type library takes types from stdole2.tlb that idlgen's base set does not
@@ -109,7 +111,7 @@ fn a_missing_imported_library_is_named() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tlb-import");
     std::fs::create_dir_all(&dir).expect("dir");
     let lone = dir.join("atl100.dll");
-    std::fs::copy(Path::new(WINE_DLLS).join("atl100.dll"), &lone).expect("copy");
+    std::fs::copy(Path::new(WINE_DLLS_DIR).join("atl100.dll"), &lone).expect("copy");
     let err = load(&lone, &TlbOptions::default())
         .expect_err("stdole2.tlb is not beside it")
         .to_string();
@@ -122,7 +124,7 @@ fn a_missing_imported_library_is_named() {
     let found = load(
         &lone,
         &TlbOptions {
-            search_dirs: vec![PathBuf::from(WINE_DLLS)],
+            search_dirs: vec![PathBuf::from(WINE_DLLS_DIR)],
             resource_id: None,
         },
     )

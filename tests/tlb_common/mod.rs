@@ -35,30 +35,8 @@ use std::collections::HashMap;
 use idlgen::model::{BaseType, ItemKind, Model, Type};
 use serde_json::Value;
 
-pub const WINE_DLLS: &str = "/usr/lib/x86_64-linux-gnu/wine/x86_64-windows";
-pub const WINE_INCLUDE: &str = "/usr/include/wine/wine/windows";
-pub const WIDL: &str = "/usr/lib/wine/widl";
-
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Skips loudly when a Debian package is missing, except under CI, where it fails.
-pub fn present(paths: &[(&str, &str)]) -> bool {
-    let missing: Vec<&str> = paths
-        .iter()
-        .filter(|(p, _)| !Path::new(p).exists())
-        .map(|(_, pkg)| *pkg)
-        .collect();
-    if missing.is_empty() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "missing in CI: {missing:?} (.ci/run must install them)"
-    );
-    eprintln!("SKIPPED: apt-get install {}", missing.join(" "));
-    false
 }
 
 pub fn dump_json(model: &idlgen::model::Model) -> Value {
@@ -653,6 +631,36 @@ pub fn load(bytes: &[u8], what: &str) -> Option<String> {
         Ok(Err(e)) => Some(e.to_string()),
         Err(_) => panic!("reading {what} panicked"),
     }
+}
+
+/// 20,000 copies of `full`, each with 1 to 4 random bits flipped (xorshift64* from `seed`:
+/// deterministic, no dependency), loaded: each reads, or fails with an error that gives a byte
+/// offset, and none panics. Returns (read, errors).
+pub fn byte_flips(full: &[u8], seed: u64) -> (usize, usize) {
+    let mut state = seed;
+    let mut next = move || {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    let (mut ok, mut err) = (0, 0);
+    for round in 0..20_000 {
+        let mut b = full.to_vec();
+        for _ in 0..1 + next() % 4 {
+            let at = (next() % b.len() as u64) as usize;
+            b[at] ^= 1 << (next() % 8);
+        }
+        match load(&b, &format!("flip round {round}")) {
+            None => ok += 1,
+            Some(e) => {
+                assert!(e.contains("at byte offset"), "round {round}: {e}");
+                err += 1;
+            }
+        }
+    }
+    println!("20000 flipped copies: {ok} read, {err} errors with offsets, none panicked");
+    (ok, err)
 }
 
 /// Loads `bytes`, which must fail with an error that gives a byte offset; returns its text.
