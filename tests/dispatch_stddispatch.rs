@@ -14,11 +14,11 @@
 //! `IDLGEN_CERTCLI_TLB`. On other targets it reports itself skipped.
 #![deny(warnings)]
 
+/// On Linux the comparison cannot run (it needs oleaut32): the harness counts it as ignored.
 #[cfg(not(windows))]
 #[test]
-fn stddispatch_comparison_runs_on_the_windows_target_only() {
-    eprintln!("SKIPPED: CreateStdDispatch comparison needs oleaut32: run .ci/windows-target");
-}
+#[ignore = "needs oleaut32's CreateStdDispatch: .ci/windows-target runs it under wine64"]
+fn stddispatch_comparison_runs_on_the_windows_target_only() {}
 
 #[cfg(windows)]
 #[allow(dead_code)]

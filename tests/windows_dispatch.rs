@@ -104,25 +104,20 @@ fn windows_dispatch_calls_windows_rs_names_with_abi_values() {
 
 #[test]
 fn windows_dispatch_is_rustfmt_clean() {
+    if common::external::need(&common::external::RUSTFMT).is_none() {
+        return;
+    }
     let golden = root().join("fixtures/certif/expected/certexit_windows.rs");
     let out = std::process::Command::new("rustfmt")
         .args(["--edition", "2024", "--check"])
         .arg(&golden)
-        .output();
-    match out {
-        Ok(out) => assert!(
-            out.status.success(),
-            "not rustfmt-clean:\n{}",
-            String::from_utf8_lossy(&out.stdout)
-        ),
-        Err(e) => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "rustfmt is missing in CI: {e}"
-            );
-            println!("SKIPPED windows_dispatch_is_rustfmt_clean: no rustfmt ({e})");
-        }
-    }
+        .output()
+        .expect("rustfmt runs");
+    assert!(
+        out.status.success(),
+        "not rustfmt-clean:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 /// The fixtures give the SDK's model: every interface's IID, base, and each method's slot,
@@ -130,7 +125,7 @@ fn windows_dispatch_is_rustfmt_clean() {
 /// and so the same bindings and macros.
 #[test]
 fn fixtures_match_the_sdk() {
-    let Some(sdk) = common::sdk::sdk_or_skip("fixtures_match_the_sdk") else {
+    let Some(sdk) = common::external::need(&common::external::SDK) else {
         return;
     };
     let fixture = load(&root().join("fixtures/certif/certexit.idl"), Vec::new());

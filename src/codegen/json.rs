@@ -1,4 +1,4 @@
-//! `idlgen dump --format json`: the model as the JSON contract of shared/spec/dump-json.md.
+//! `idlgen dump --format json`: the model as the JSON format docs/dump-json.md documents.
 //!
 //! Written by hand (no serde): the shape is small and fixed, key order is the contract's, and
 //! the output is deterministic byte for byte: two-space indentation, one type per line group.
