@@ -15,10 +15,52 @@ const CLSID_OTHER: GUID = GUID::from_u128(0x12345678_0000_0000_0000_000000000001
 
 static DROPS: AtomicUsize = AtomicUsize::new(0);
 
-idlgen_runtime::com_server! {
-    (CLSID_TEST, "Idlgen.Test", || Counted { value: 42, drops: &DROPS }.into_com::<ITest>()),
-    (CLSID_FREE, "Idlgen.Test.Free", || Counted { value: 7, drops: &DROPS }.into_com::<ITest>(), "Both"),
+/// The coclasses, as idlgen generates them.
+struct TestClass;
+impl CoClass for TestClass {
+    const CLSID: GUID = CLSID_TEST;
+    const NAME: &'static str = "TestClass";
 }
+struct FreeClass;
+impl CoClass for FreeClass {
+    const CLSID: GUID = CLSID_FREE;
+    const NAME: &'static str = "FreeClass";
+}
+
+/// The objects: an apartment-threaded one, and a `Send + Sync` one registered as Both.
+struct TestObject(Counted);
+impl ClassObject for TestObject {
+    type Class = TestClass;
+    type Threading = ApartmentThreaded;
+    const PROG_ID: &'static str = "Idlgen.Test";
+    fn new() -> Result<Self> {
+        Ok(TestObject(Counted {
+            value: 42,
+            drops: &DROPS,
+        }))
+    }
+    fn into_unknown(self) -> IUnknown {
+        into_unknown(self.0.into_com::<ITest>())
+    }
+}
+
+struct FreeObject(Counted);
+impl ClassObject for FreeObject {
+    type Class = FreeClass;
+    type Threading = BothThreaded;
+    const PROG_ID: &'static str = "Idlgen.Test.Free";
+    fn new() -> Result<Self> {
+        Ok(FreeObject(Counted {
+            value: 7,
+            drops: &DROPS,
+        }))
+    }
+    fn into_unknown(self) -> IUnknown {
+        into_unknown(self.0.into_com::<ITest>())
+    }
+}
+
+idlgen_runtime::com_server!(TestObject, FreeObject);
 
 /// `DllGetClassObject` through the exported function, as COM calls it.
 fn class_object(clsid: &GUID, iid: &GUID) -> (HRESULT, *mut c_void) {
@@ -39,10 +81,10 @@ fn factory(clsid: &GUID) -> IClassFactory {
 #[test]
 fn the_table_lists_each_class_with_its_threading_model() {
     assert_eq!(COM_CLASSES.len(), 2);
-    assert_eq!(COM_CLASSES[0].clsid, CLSID_TEST);
-    assert_eq!(COM_CLASSES[0].prog_id, "Idlgen.Test");
-    assert_eq!(COM_CLASSES[0].threading_model, "Apartment");
-    assert_eq!(COM_CLASSES[1].threading_model, "Both");
+    assert_eq!(COM_CLASSES[0].clsid(), CLSID_TEST);
+    assert_eq!(COM_CLASSES[0].prog_id(), "Idlgen.Test");
+    assert_eq!(COM_CLASSES[0].threading_model(), ThreadingModel::Apartment);
+    assert_eq!(COM_CLASSES[1].threading_model(), ThreadingModel::Both);
 }
 
 #[test]

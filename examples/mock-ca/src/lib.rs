@@ -21,13 +21,37 @@ mod mock;
 
 pub use mock::MockCa;
 
-use certcli::{CCertServerExit, CCertServerPolicy};
 use certif::{ICertServerExit, ICertServerPolicy};
-use idlgen_runtime::IntoCom;
+use idlgen_runtime::{ApartmentThreaded, ClassObject, IUnknown, IntoCom, Result, into_unknown};
 
-idlgen_runtime::com_server! {
-    (CCertServerExit::CLSID, "CertificateAuthority.ServerExit",
-        || MockCa::new().into_com::<ICertServerExit>()),
-    (CCertServerPolicy::CLSID, "CertificateAuthority.ServerPolicy",
-        || MockCa::new().into_com::<ICertServerPolicy>()),
+/// `CCertServerExit`: a mock CA seen through ICertServerExit.
+pub struct ServerExit(MockCa);
+
+impl ClassObject for ServerExit {
+    type Class = certcli::CCertServerExit;
+    type Threading = ApartmentThreaded;
+    const PROG_ID: &'static str = "CertificateAuthority.ServerExit";
+    fn new() -> Result<Self> {
+        Ok(ServerExit(MockCa::new()))
+    }
+    fn into_unknown(self) -> IUnknown {
+        into_unknown(self.0.into_com::<ICertServerExit>())
+    }
 }
+
+/// `CCertServerPolicy`: a mock CA seen through ICertServerPolicy.
+pub struct ServerPolicy(MockCa);
+
+impl ClassObject for ServerPolicy {
+    type Class = certcli::CCertServerPolicy;
+    type Threading = ApartmentThreaded;
+    const PROG_ID: &'static str = "CertificateAuthority.ServerPolicy";
+    fn new() -> Result<Self> {
+        Ok(ServerPolicy(MockCa::new()))
+    }
+    fn into_unknown(self) -> IUnknown {
+        into_unknown(self.0.into_com::<ICertServerPolicy>())
+    }
+}
+
+idlgen_runtime::com_server!(ServerExit, ServerPolicy);

@@ -6,14 +6,18 @@ use crate::{Error, Result};
 
 pub use windows_core::HRESULT;
 
-/// `Ok(())` for a success code, otherwise `Err` with this crate's [`Error`] (whose message,
-/// unlike `windows_core::Error`'s, is kept on every target).
+/// `Ok(())` for a success code, otherwise `Err` with this crate's [`Error`]: the code, and the
+/// description of the thread's error info when the callee set one (which this takes, as
+/// `GetErrorInfo` does). Unlike `windows_core::Error`'s, the message is kept on every target.
 pub fn check(hr: HRESULT) -> Result<()> {
     if hr.is_ok() {
-        Ok(())
-    } else {
-        Err(Error::from(hr))
+        return Ok(());
     }
+    let message = crate::take_error_info()
+        .and_then(|info| info.description().ok())
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    Err(Error::new(hr, message))
 }
 
 const fn hr(code: u32) -> HRESULT {

@@ -1,10 +1,12 @@
 //! The COM types and object support (the `com` feature).
 
+mod activation;
 mod bstr;
 mod coerce;
 mod dispatch;
 mod dispatch_slots;
 mod error;
+mod errorinfo;
 mod guid;
 mod hresult;
 mod interop;
@@ -17,11 +19,13 @@ mod server;
 mod unknown;
 mod variant;
 
+pub use activation::*;
 pub use bstr::*;
 pub use coerce::*;
 pub use dispatch::*;
 pub use dispatch_slots::*;
 pub use error::*;
+pub use errorinfo::*;
 pub use guid::*;
 pub use hresult::*;
 pub use interop::*;

@@ -9,6 +9,40 @@ use crate::{
     E_NOINTERFACE, E_POINTER, E_UNEXPECTED, GUID, HRESULT, IUnknown_Vtbl, Interface, Result, S_OK,
 };
 
+/// How many [`ModuleRef`]s exist.
+static MODULE_REFS: AtomicUsize = AtomicUsize::new(0);
+
+/// Keeps an in-process server loaded while it lives: an object made by windows-rs's
+/// `#[implement]` (which the runtime does not count, unlike [`ComObject`]s) holds one as a
+/// field, so `DllCanUnloadNow` answers `S_FALSE` until the object is destroyed.
+#[derive(Debug)]
+pub struct ModuleRef(());
+
+impl ModuleRef {
+    /// One more reference to the module.
+    pub fn new() -> ModuleRef {
+        MODULE_REFS.fetch_add(1, Ordering::AcqRel);
+        ModuleRef(())
+    }
+}
+
+impl Default for ModuleRef {
+    fn default() -> ModuleRef {
+        ModuleRef::new()
+    }
+}
+
+impl Drop for ModuleRef {
+    fn drop(&mut self) {
+        MODULE_REFS.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// How many [`ModuleRef`]s are alive.
+pub fn module_refs() -> usize {
+    MODULE_REFS.load(Ordering::Acquire)
+}
+
 /// Where a [`ComObject`]'s value is, in pointers from its interface pointer.
 pub const COM_OBJECT_VALUE_OFFSET: isize = 4;
 

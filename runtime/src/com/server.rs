@@ -27,39 +27,190 @@ pub const IID_ICLASSFACTORY: GUID = GUID::from_u128(0x00000001_0000_0000_c000_00
 /// How many `LockServer(TRUE)` calls are not yet matched by `LockServer(FALSE)`.
 static SERVER_LOCKS: AtomicUsize = AtomicUsize::new(0);
 
-/// One class an in-process server serves.
+/// The `ThreadingModel` a class registers under `InprocServer32`: which threads COM lets call
+/// its objects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ThreadingModel {
+    /// Only the single-threaded apartment that made an object calls it (COM marshals other
+    /// threads' calls there): the object need not be `Send` or `Sync`.
+    Apartment,
+    /// Created in the caller's apartment, single- or multi-threaded: calls may come from any
+    /// thread of the multi-threaded apartment at once.
+    Both,
+    /// Only the multi-threaded apartment: calls come from any of its threads at once.
+    Free,
+    /// The neutral apartment: calls come from any thread.
+    Neutral,
+}
+
+impl ThreadingModel {
+    /// The registry value (`"Apartment"`, `"Both"`, `"Free"`, `"Neutral"`).
+    pub const fn registry_value(self) -> &'static str {
+        match self {
+            ThreadingModel::Apartment => "Apartment",
+            ThreadingModel::Both => "Both",
+            ThreadingModel::Free => "Free",
+            ThreadingModel::Neutral => "Neutral",
+        }
+    }
+}
+
+/// A threading model as a type, so that a class's model decides at compile time what its objects
+/// must be: [`ApartmentThreaded`], [`BothThreaded`], [`FreeThreaded`], [`NeutralThreaded`].
+pub trait Threading {
+    /// The model.
+    const MODEL: ThreadingModel;
+}
+
+/// [`ThreadingModel::Apartment`] as a type.
+#[derive(Debug)]
+pub struct ApartmentThreaded;
+/// [`ThreadingModel::Both`] as a type.
+#[derive(Debug)]
+pub struct BothThreaded;
+/// [`ThreadingModel::Free`] as a type.
+#[derive(Debug)]
+pub struct FreeThreaded;
+/// [`ThreadingModel::Neutral`] as a type.
+#[derive(Debug)]
+pub struct NeutralThreaded;
+
+impl Threading for ApartmentThreaded {
+    const MODEL: ThreadingModel = ThreadingModel::Apartment;
+}
+impl Threading for BothThreaded {
+    const MODEL: ThreadingModel = ThreadingModel::Both;
+}
+impl Threading for FreeThreaded {
+    const MODEL: ThreadingModel = ThreadingModel::Free;
+}
+impl Threading for NeutralThreaded {
+    const MODEL: ThreadingModel = ThreadingModel::Neutral;
+}
+
+/// Objects of this type may be called as threading model `M` calls them: any type in an
+/// apartment, only `Send + Sync` types from several threads (Both, Free, Neutral).
+///
+/// A `!Sync` object (one holding `Rc` or `RefCell`) cannot be registered as Both:
+///
+/// ```compile_fail
+/// use idlgen_runtime::{BothThreaded, ClassObject, CoClass, GUID, IUnknown, Result};
+/// struct Cls;
+/// impl CoClass for Cls {
+///     const CLSID: GUID = GUID::zeroed();
+///     const NAME: &'static str = "Cls";
+/// }
+/// struct NotSync(std::cell::RefCell<u32>);
+/// impl ClassObject for NotSync {
+///     type Class = Cls;
+///     type Threading = BothThreaded;
+///     const PROG_ID: &'static str = "Test.NotSync";
+///     fn new() -> Result<Self> { Ok(NotSync(Default::default())) }
+///     fn into_unknown(self) -> IUnknown { unimplemented!() }
+/// }
+/// static CLASSES: &[idlgen_runtime::ComClass] = &[idlgen_runtime::ComClass::of::<NotSync>()];
+/// ```
+///
+/// The same object registered as Apartment compiles:
+///
+/// ```
+/// use idlgen_runtime::{ApartmentThreaded, ClassObject, CoClass, GUID, IUnknown, Result};
+/// struct Cls;
+/// impl CoClass for Cls {
+///     const CLSID: GUID = GUID::zeroed();
+///     const NAME: &'static str = "Cls";
+/// }
+/// struct NotSync(std::cell::RefCell<u32>);
+/// impl ClassObject for NotSync {
+///     type Class = Cls;
+///     type Threading = ApartmentThreaded;
+///     const PROG_ID: &'static str = "Test.NotSync";
+///     fn new() -> Result<Self> { Ok(NotSync(Default::default())) }
+///     fn into_unknown(self) -> IUnknown { unimplemented!() }
+/// }
+/// static CLASSES: &[idlgen_runtime::ComClass] = &[idlgen_runtime::ComClass::of::<NotSync>()];
+/// ```
+pub trait ThreadSafeFor<M: Threading> {}
+impl<T> ThreadSafeFor<ApartmentThreaded> for T {}
+impl<T: Send + Sync> ThreadSafeFor<BothThreaded> for T {}
+impl<T: Send + Sync> ThreadSafeFor<FreeThreaded> for T {}
+impl<T: Send + Sync> ThreadSafeFor<NeutralThreaded> for T {}
+
+/// A coclass: the class identity idlgen generates for each IDL `coclass` (its CLSID and name).
+pub trait CoClass {
+    /// The class identifier.
+    const CLSID: GUID;
+    /// The IDL name.
+    const NAME: &'static str;
+}
+
+/// A Rust type whose values are the objects of a coclass an in-process server serves.
+/// [`com_server!`](crate::com_server) lists these types; [`ComClass::of`] requires the type to
+/// be `Send + Sync` when its threading model lets several threads call it.
+pub trait ClassObject: Sized + 'static {
+    /// The coclass served (a type idlgen generated from the IDL's `coclass`).
+    type Class: CoClass;
+    /// The threading model registered: [`ApartmentThreaded`] unless the type is `Send + Sync`.
+    type Threading: Threading;
+    /// The ProgID (`"IdlgenSample.Exit"`) clients name the class by.
+    const PROG_ID: &'static str;
+    /// A new object's state; `Err` fails `CreateInstance` with its code (and error info).
+    fn new() -> Result<Self>;
+    /// The value as a COM object (`value.into_com::<IFoo>()`, or `IFoo::from(value)` for an
+    /// `#[implement]` type), as `IUnknown`.
+    fn into_unknown(self) -> IUnknown;
+}
+
+/// One class an in-process server serves: built by [`ComClass::of`] from a [`ClassObject`].
 #[derive(Clone, Copy, Debug)]
 pub struct ComClass {
-    /// The class identifier clients ask for.
-    pub clsid: GUID,
-    /// The ProgID (`"CertificateAuthority.ServerExit"`) that `CreateObject` and
-    /// `CLSIDFromProgID` resolve through the registry.
-    pub prog_id: &'static str,
-    /// The `ThreadingModel` value under `InprocServer32`: `"Apartment"` (the default; objects
-    /// are used by the thread that created them, so they need not be `Sync`), `"Both"` or
-    /// `"Free"`.
-    pub threading_model: &'static str,
-    /// Makes a new object, answering `QueryInterface` for the interfaces the class implements.
-    pub create: fn() -> IUnknown,
+    clsid: GUID,
+    prog_id: &'static str,
+    threading_model: ThreadingModel,
+    create: fn() -> Result<IUnknown>,
+}
+
+fn create_object<T: ClassObject>() -> Result<IUnknown> {
+    T::new().map(T::into_unknown)
 }
 
 impl ComClass {
-    /// A class with threading model `"Apartment"`.
-    pub const fn new(clsid: GUID, prog_id: &'static str, create: fn() -> IUnknown) -> ComClass {
+    /// The class `T` serves. `T` must be `Send + Sync` if its threading model is Both, Free or
+    /// Neutral (a compile-time error otherwise; see [`ThreadSafeFor`]).
+    pub const fn of<T: ClassObject + ThreadSafeFor<T::Threading>>() -> ComClass {
         ComClass {
-            clsid,
-            prog_id,
-            threading_model: "Apartment",
-            create,
+            clsid: <T::Class as CoClass>::CLSID,
+            prog_id: T::PROG_ID,
+            threading_model: <T::Threading as Threading>::MODEL,
+            create: create_object::<T>,
         }
     }
 
-    /// The same class with another `ThreadingModel`.
-    pub const fn with_threading_model(self, threading_model: &'static str) -> ComClass {
-        ComClass {
-            threading_model,
-            ..self
-        }
+    /// The class identifier clients ask for.
+    pub const fn clsid(&self) -> GUID {
+        self.clsid
+    }
+
+    /// The ProgID that `CreateObject` and `CLSIDFromProgID` resolve through the registry.
+    pub const fn prog_id(&self) -> &'static str {
+        self.prog_id
+    }
+
+    /// The `ThreadingModel` registered.
+    pub const fn threading_model(&self) -> ThreadingModel {
+        self.threading_model
+    }
+
+    /// A new object of the class.
+    pub fn create(&self) -> Result<IUnknown> {
+        (self.create)()
+    }
+
+    /// Registers the class in this process ([`crate::register_class`]), so that
+    /// [`crate::create_instance`] makes its objects without the registry (tests, and hosts that
+    /// link a server in).
+    pub fn register_in_process(&self) {
+        crate::register_class(self.clsid, self.prog_id, self.create);
     }
 }
 
@@ -173,7 +324,10 @@ unsafe extern "system" fn factory_create_instance(
         // SAFETY: this vtable is only installed on ComObject<ClassFactory>, alive while the
         // caller holds its reference.
         let factory = unsafe { ComObject::<ClassFactory>::value(this) };
-        let object = (factory.class.create)();
+        let object = match factory.class.create() {
+            Ok(object) => object,
+            Err(e) => return crate::fail(e, &IID_ICLASSFACTORY, factory.class.prog_id),
+        };
         // SAFETY: object is a live IUnknown; riid is readable and ppv writable (COM contract).
         // The QueryInterface reference goes to the caller; `object`'s own is released on drop.
         unsafe { (object.vtable().QueryInterface)(object.as_raw(), riid, ppv) }
@@ -230,11 +384,11 @@ pub unsafe fn dll_get_class_object(
     })
 }
 
-/// The body of `DllCanUnloadNow`: `S_OK` when no object of this module is alive (objects and
-/// class factories alike, see [`live_objects`]) and no `LockServer(TRUE)` is outstanding, else
-/// `S_FALSE`.
+/// The body of `DllCanUnloadNow`: `S_OK` when no object of this module is alive (idlgen's
+/// objects and class factories, see [`live_objects`], and `#[implement]` objects holding a
+/// [`ModuleRef`](crate::ModuleRef)) and no `LockServer(TRUE)` is outstanding, else `S_FALSE`.
 pub fn dll_can_unload_now() -> HRESULT {
-    if live_objects() == 0 && server_locks() == 0 {
+    if live_objects() == 0 && crate::module_refs() == 0 && server_locks() == 0 {
         S_OK
     } else {
         S_FALSE
@@ -275,7 +429,7 @@ pub fn registry_entries(class: &ComClass, module_path: &str) -> Vec<RegistryValu
         value(
             format!("{key}\\InprocServer32"),
             Some("ThreadingModel"),
-            class.threading_model,
+            class.threading_model.registry_value(),
         ),
         value(format!("{key}\\ProgID"), None, class.prog_id),
         value(class.prog_id.to_string(), None, class.prog_id),
@@ -523,30 +677,28 @@ mod registry {
 /// the four exports COM and `regsvr32` look for (`DllGetClassObject`, `DllCanUnloadNow`,
 /// `DllRegisterServer`, `DllUnregisterServer`).
 ///
-/// Each entry is `(CLSID, "ProgID", constructor)`, where the constructor is a closure returning
-/// any interface pointer of a new object; an optional fourth element sets the `ThreadingModel`
-/// (default `"Apartment"`):
+/// It lists the [`ClassObject`] types served, each bound to its generated coclass, ProgID and
+/// threading model:
 ///
 /// ```ignore
-/// idlgen_runtime::com_server! {
-///     (CCertServerExit::CLSID, "CertificateAuthority.ServerExit",
-///         || MockCa::new().into_com::<ICertServerExit>()),
-///     (CCertServerPolicy::CLSID, "CertificateAuthority.ServerPolicy",
-///         || MockCa::new().into_com::<ICertServerPolicy>(), "Apartment"),
+/// impl idlgen_runtime::ClassObject for MockCa {
+///     type Class = certcli::CCertServerExit;
+///     type Threading = idlgen_runtime::ApartmentThreaded;
+///     const PROG_ID: &'static str = "CertificateAuthority.ServerExit";
+///     fn new() -> idlgen_runtime::Result<Self> { Ok(MockCa::default()) }
+///     fn into_unknown(self) -> idlgen_runtime::IUnknown {
+///         self.into_com::<ICertServerExit>().into()
+///     }
 /// }
+/// idlgen_runtime::com_server!(MockCa, MockPolicy);
 /// ```
 ///
 /// The table is the static `COM_CLASSES` at the call site.
 #[macro_export]
 macro_rules! com_server {
-    ($( ($clsid:expr, $prog_id:expr, $create:expr $(, $threading:expr)?) ),+ $(,)?) => {
+    ($($class:ty),+ $(,)?) => {
         /// The classes this module serves (`idlgen_runtime::com_server!`).
-        pub static COM_CLASSES: &[$crate::ComClass] = &[
-            $(
-                $crate::ComClass::new($clsid, $prog_id, || $crate::into_unknown(($create)()))
-                    $( .with_threading_model($threading) )?
-            ),+
-        ];
+        pub static COM_CLASSES: &[$crate::ComClass] = &[$($crate::ComClass::of::<$class>()),+];
 
         /// `DllGetClassObject`: a class factory for one of [`COM_CLASSES`].
         ///

@@ -1213,11 +1213,13 @@ fn method_view(
                  unsafe {{ {} }};\n\
                  {RT}::S_OK\n\
                  }}\n\
-                 Err(e) => e.code(),\n\
+                 Err(e) => {RT}::fail(e, &<{iface} as {RT}::Interface>::IID, \"{iface}\"),\n\
                  }}",
                 rv.thunk_write
             )),
-            _ => t.push(format!("{RT}::hresult_of(outcome__)")),
+            _ => t.push(format!(
+                "{RT}::report(outcome__, &<{iface} as {RT}::Interface>::IID, \"{iface}\")"
+            )),
         }
     } else if thunk_posts.is_empty() {
         t.push(invoke);
