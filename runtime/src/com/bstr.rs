@@ -267,6 +267,33 @@ impl BStr {
         unsafe { core::slice::from_raw_parts(self.0, self.len()) }
     }
 
+    /// The bytes of the string (`SysStringByteLen` of them): what a binary BSTR holds, such as
+    /// the DER certificate a CA gives for a `PROPTYPE_BINARY` property.
+    pub fn as_bytes(&self) -> &[u8] {
+        if self.0.is_null() {
+            return &[];
+        }
+        // SAFETY: a live BSTR has its byte-length prefix's count of initialized bytes at self.0,
+        // alive as long as self.
+        unsafe {
+            core::slice::from_raw_parts(self.0.cast::<u8>(), sys_string_byte_len(self.0) as usize)
+        }
+    }
+
+    /// A binary BSTR holding `bytes` (`SysAllocStringByteLen`); `Err(E_OUTOFMEMORY)` when too
+    /// long or memory is exhausted.
+    pub fn from_bytes(bytes: &[u8]) -> Result<BStr> {
+        let len = u32::try_from(bytes.len())
+            .map_err(|_| Error::new(E_OUTOFMEMORY, "too many bytes for a BSTR"))?;
+        // SAFETY: `bytes` is readable for `len` bytes.
+        let p = unsafe { sys_alloc_string_byte_len(bytes.as_ptr(), len) };
+        if p.is_null() {
+            Err(Error::new(E_OUTOFMEMORY, "cannot allocate a BSTR"))
+        } else {
+            Ok(BStr(p))
+        }
+    }
+
     /// The raw pointer, still owned by `self` (null for the empty string from `new`).
     pub fn as_raw(&self) -> BSTR {
         self.0
