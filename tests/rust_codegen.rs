@@ -269,3 +269,26 @@ const _: () = assert!(offset_of!(super::base_interfaces::IMallocMore_Vtbl, More)
         panic!("the cases' bindings do not type-check or pass clippy:\n{e}");
     }
 }
+
+/// CertExit.Idl writes `#define EXITEVENT_CERTISSUED ( 0x1 ) // Certificate issued`: the
+/// comment is not part of the value, so the constant is generated.
+#[test]
+fn cpp_quote_defines_with_a_trailing_comment_are_constants() {
+    let code = bindings(
+        "cpp_define_comments",
+        r##"
+cpp_quote("#define EXITEVENT_CERTISSUED            ( 0x1 )  // Certificate issued")
+cpp_quote("#define EXITEVENT_SHUTDOWN ( 0x40 ) /* service shutdown */")
+cpp_quote("#define NOT_A_NUMBER ( 0x1 ) garbage // comment")
+"##,
+    );
+    assert!(
+        code.contains("pub const EXITEVENT_CERTISSUED: i32 = 0x1;"),
+        "{code}"
+    );
+    assert!(
+        code.contains("pub const EXITEVENT_SHUTDOWN: i32 = 0x40;"),
+        "{code}"
+    );
+    assert!(!code.contains("NOT_A_NUMBER"), "{code}");
+}
