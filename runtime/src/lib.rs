@@ -17,8 +17,17 @@
 //!   functions fill the `IDispatch` slots of generated vtables.
 //! - [`DispidTable`]: case-insensitive name to DISPID lookup for generated `IDispatch` shims;
 //!   [`dispatch_invoke`] and [`DispCall`]: their `Invoke`; [`change_type`]: VARIANT coercion.
-//! - [`com_server!`], [`ComClass`], [`IClassFactory`] and the `dll_*` functions: in-process COM
-//!   servers (class factories, `DllGetClassObject`, `DllCanUnloadNow`, registration).
+//! - Rich errors: generated thunks turn an `Err` into the thread's error info ([`fail`],
+//!   [`IErrorInfo`]); [`ISupportErrorInfo`] for `#[implement]` objects; [`check`] reads the
+//!   description back into the [`Error`].
+//! - Client activation: [`com_init`] (a `CoInitializeEx` guard), [`create_instance`] and
+//!   [`create_instance_by_prog_id`] returning a typed interface (generated coclasses have
+//!   `CFoo::create::<IFoo>()`); [`register_class`] for classes served in the process.
+//! - [`com_server!`], [`ClassObject`], [`ComClass`], [`IClassFactory`] and the `dll_*` functions:
+//!   in-process COM servers (class factories, `DllGetClassObject`, `DllCanUnloadNow`,
+//!   registration). Threading models are types ([`ApartmentThreaded`], [`BothThreaded`], ...):
+//!   a class registered as Both or Free must be `Send + Sync`. `#[implement]` objects hold a
+//!   [`ModuleRef`] so `DllCanUnloadNow` counts them.
 //!
 //! Memory that crosses a COM boundary (BSTRs, SAFEARRAYs, the contents of VARIANTs) comes from
 //! oleaut32 on Windows (`SysAllocStringLen`, `VariantClear`, `SafeArrayCreateVector`, ...). On
