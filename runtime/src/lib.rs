@@ -54,5 +54,8 @@ pub use windows_core;
 
 #[cfg(feature = "com")]
 mod com;
+/// oleaut32's functions, which the COM types call on Windows (`crate::oleaut32::...`).
+#[cfg(all(feature = "com", windows))]
+pub(crate) use com::oleaut32;
 #[cfg(feature = "com")]
 pub use com::*;

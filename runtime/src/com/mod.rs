@@ -13,7 +13,7 @@ mod interop;
 mod invoke;
 mod object;
 #[cfg(windows)]
-mod oleaut32;
+pub(crate) mod oleaut32;
 mod safearray;
 mod server;
 mod unknown;

@@ -30,13 +30,20 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    let result = idlgen_runtime::com_init(idlgen_runtime::Apartment::SingleThreaded)
-        .and_then(|_com| host::run(config, EVENTS, binding));
+    // Asked before COM is uninitialised (which unloads the DLLs), after every object is released.
+    let result =
+        idlgen_runtime::com_init(idlgen_runtime::Apartment::SingleThreaded).and_then(|_com| {
+            let transcript = host::run(config, EVENTS, binding)?;
+            #[cfg(windows)]
+            let transcript = format!(
+                "{transcript}DllCanUnloadNow: {}\n",
+                unload::ask("exit_module.dll")
+            );
+            Ok(transcript)
+        });
     match result {
         Ok(transcript) => {
             print!("{transcript}");
-            #[cfg(windows)]
-            println!("DllCanUnloadNow: {}", unload::ask("exit_module.dll"));
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {
