@@ -53,22 +53,36 @@ impl From<Error> for HRESULT {
     }
 }
 
-/// From windows-rs's error: the code, and the message it carries (on Windows, from the
-/// thread's error info or the system's text for the code).
+/// From windows-rs's error: the code, and the message it carries. windows-core falls back to
+/// the system's text for the code when it has no message of its own; that text is not kept, so
+/// an error that had no message still has none (as idlgen's own errors).
 impl From<windows_core::Error> for Error {
     fn from(e: windows_core::Error) -> Error {
         let code = e.code();
         let message = e.message();
+        let message = if message == code.message() {
+            String::new()
+        } else {
+            message
+        };
         Error { code, message }
     }
 }
 
-/// To windows-rs's error. On Windows `windows_core::Error::new` also records the message as the
-/// thread's error info (what `GetErrorInfo` and `Err.Description` read); elsewhere windows-core
-/// keeps only the code.
+/// To windows-rs's error. On Windows the message becomes the thread's error info (an
+/// `IErrorInfo`, as oleaut32's `SetErrorInfo` keeps it), which the `windows_core::Error` takes
+/// along, so `GetErrorInfo` and `Err.Description` see it. (windows-core's own
+/// `Error::new(code, message)` goes through `RoOriginateErrorW`, which Wine 8 lacks.) Elsewhere
+/// windows-core keeps only the code.
 impl From<Error> for windows_core::Error {
     fn from(e: Error) -> windows_core::Error {
-        windows_core::Error::new(e.code, e.message)
+        #[cfg(windows)]
+        if !e.message.is_empty() {
+            crate::set_error_info(Some(&crate::error_info(&crate::IID_NULL, "", &e.message)));
+            // `From<HRESULT>` takes the thread's error info into the error.
+            return windows_core::Error::from(e.code);
+        }
+        windows_core::Error::from_hresult(e.code)
     }
 }
 
