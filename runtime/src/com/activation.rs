@@ -113,7 +113,8 @@ fn local_class(find: impl Fn(&LocalClass) -> bool) -> Option<LocalClass> {
 }
 
 /// A new object of class `clsid`, as interface `I` (`CoCreateInstance` with
-/// `CLSCTX_INPROC_SERVER | CLSCTX_LOCAL_SERVER`, after the process's own classes).
+/// `CLSCTX_INPROC_SERVER | CLSCTX_LOCAL_SERVER`, after the process's own classes). A class
+/// nobody registered is `REGDB_E_CLASSNOTREG`, on every target.
 pub fn create_instance<I: Interface>(clsid: &GUID) -> Result<I> {
     if let Some(class) = local_class(|c| c.clsid == *clsid) {
         return (class.create)()?.cast::<I>().map_err(Error::from);
@@ -136,7 +137,7 @@ pub fn create_instance<I: Interface>(clsid: &GUID) -> Result<I> {
     }
     #[cfg(not(windows))]
     Err(Error::new(
-        crate::CLASS_E_CLASSNOTAVAILABLE,
+        REGDB_E_CLASSNOTREG,
         format!(
             "no class {{{}}} is registered in this process",
             crate::guid_string(clsid)

@@ -12,10 +12,11 @@
 //! everywhere.
 
 use core::ffi::c_void;
+use core::sync::atomic::{AtomicU32, Ordering};
 
 use crate::{
-    BSTR, BStr, ComObject, E_NOTIMPL, E_POINTER, Error, GUID, HRESULT, IUnknown, IUnknown_Vtbl,
-    Interface, S_FALSE, S_OK, guard, identity_of,
+    BSTR, BStr, E_NOTIMPL, E_POINTER, Error, GUID, HRESULT, IUnknown, IUnknown_Vtbl, Interface,
+    S_FALSE, S_OK, guard, identity_of,
 };
 
 /// `IErrorInfo` (oaidl.idl): the description of an error.
@@ -161,11 +162,76 @@ impl ISupportErrorInfo_Vtbl {
     }
 }
 
-/// An error description: what [`fail`] puts in the thread's error info.
+/// An error description: what [`fail`] puts in the thread's error info, where oleaut32's
+/// `CreateErrorInfo` is not there to make one (every target but Windows).
+///
+/// Not a [`ComObject`](crate::ComObject): it does not count in `DllCanUnloadNow`, since the
+/// thread's error slot may hold it long after every object a client asked for is gone. (On
+/// Windows the description is oleaut32's object, so an unloaded DLL leaves no vtable behind.)
+#[repr(C)]
 struct ErrorDescription {
+    vtable: &'static IErrorInfo_Vtbl,
+    refs: AtomicU32,
     guid: GUID,
     source: BStr,
     description: BStr,
+}
+
+impl ErrorDescription {
+    /// # Safety
+    /// `this` is a live ErrorDescription (the only object with its vtable).
+    unsafe fn of<'a>(this: *mut c_void) -> &'a ErrorDescription {
+        // SAFETY: caller contract; the vtable pointer is the first field.
+        unsafe { &*this.cast::<ErrorDescription>() }
+    }
+}
+
+unsafe extern "system" fn info_query_interface(
+    this: *mut c_void,
+    iid: *const GUID,
+    out: *mut *mut c_void,
+) -> HRESULT {
+    if out.is_null() || iid.is_null() {
+        return E_POINTER;
+    }
+    // SAFETY: iid is readable, out writable (COM contract, checked non-null).
+    let iid = unsafe { *iid };
+    if iid == <IErrorInfo as Interface>::IID || iid == <IUnknown as Interface>::IID {
+        // SAFETY: `this` is live (the caller holds a reference); out is writable.
+        unsafe {
+            ErrorDescription::of(this)
+                .refs
+                .fetch_add(1, Ordering::Relaxed);
+            out.write(this);
+        }
+        S_OK
+    } else {
+        // SAFETY: out is writable.
+        unsafe { out.write(core::ptr::null_mut()) };
+        crate::E_NOINTERFACE
+    }
+}
+
+unsafe extern "system" fn info_add_ref(this: *mut c_void) -> u32 {
+    // SAFETY: the caller holds a reference.
+    unsafe { ErrorDescription::of(this) }
+        .refs
+        .fetch_add(1, Ordering::Relaxed)
+        .wrapping_add(1)
+}
+
+unsafe extern "system" fn info_release(this: *mut c_void) -> u32 {
+    // SAFETY: the caller gives up a reference it holds.
+    let previous = unsafe { ErrorDescription::of(this) }
+        .refs
+        .fetch_sub(1, Ordering::Release);
+    if previous != 1 {
+        return previous.wrapping_sub(1);
+    }
+    core::sync::atomic::fence(Ordering::Acquire);
+    // SAFETY: the last reference: the Box made by `error_info` is reclaimed once.
+    drop(unsafe { Box::from_raw(this.cast::<ErrorDescription>()) });
+    0
 }
 
 unsafe extern "system" fn info_guid(this: *mut c_void, out: *mut GUID) -> HRESULT {
@@ -173,9 +239,8 @@ unsafe extern "system" fn info_guid(this: *mut c_void, out: *mut GUID) -> HRESUL
         if out.is_null() {
             return E_POINTER;
         }
-        // SAFETY: `this` is an ErrorDescription object (the only one with this vtable), alive for
-        // the call; `out` is non-null and writable.
-        unsafe { out.write(ComObject::<ErrorDescription>::value(this).guid) };
+        // SAFETY: `this` is live for the call; `out` is non-null and writable.
+        unsafe { out.write(ErrorDescription::of(this).guid) };
         S_OK
     })
 }
@@ -190,8 +255,8 @@ fn info_string(
         if out.is_null() {
             return E_POINTER;
         }
-        // SAFETY: `this` is an ErrorDescription object, alive for the call.
-        let value = field(unsafe { ComObject::<ErrorDescription>::value(this) }).clone();
+        // SAFETY: `this` is live for the call.
+        let value = field(unsafe { ErrorDescription::of(this) }).clone();
         // SAFETY: non-null and writable; the caller owns (and frees) the copy.
         unsafe { out.write(value.into_raw()) };
         S_OK
@@ -224,8 +289,12 @@ unsafe extern "system" fn info_help_context(_this: *mut c_void, out: *mut u32) -
     S_OK
 }
 
-const ERROR_DESCRIPTION_VTBL: IErrorInfo_Vtbl = IErrorInfo_Vtbl {
-    base__: crate::object_unknown_vtbl::<ErrorDescription>(),
+static ERROR_DESCRIPTION_VTBL: IErrorInfo_Vtbl = IErrorInfo_Vtbl {
+    base__: IUnknown_Vtbl {
+        QueryInterface: info_query_interface,
+        AddRef: info_add_ref,
+        Release: info_release,
+    },
     GetGUID: info_guid,
     GetSource: info_source,
     GetDescription: info_description,
@@ -233,35 +302,74 @@ const ERROR_DESCRIPTION_VTBL: IErrorInfo_Vtbl = IErrorInfo_Vtbl {
     GetHelpContext: info_help_context,
 };
 
-const ERROR_DESCRIPTION_IIDS: &[GUID] =
-    &[<IErrorInfo as Interface>::IID, <IUnknown as Interface>::IID];
+/// The portable error description object.
+fn own_error_info(iid: &GUID, source: &str, description: &str) -> IErrorInfo {
+    let object = Box::new(ErrorDescription {
+        vtable: &ERROR_DESCRIPTION_VTBL,
+        refs: AtomicU32::new(1),
+        guid: *iid,
+        source: BStr::from(source),
+        description: BStr::from(description),
+    });
+    // SAFETY: a new object whose first field is an IErrorInfo vtable, with one reference.
+    unsafe { IErrorInfo::from_raw(Box::into_raw(object).cast::<c_void>()) }
+}
 
-/// A new error info object (what oleaut32's `CreateErrorInfo` makes): `iid` is the interface
+/// A new error info object (oleaut32's `CreateErrorInfo`, filled in): `iid` is the interface
 /// whose method failed, `source` names the component (a ProgID or the interface's name).
 pub fn error_info(iid: &GUID, source: &str, description: &str) -> IErrorInfo {
-    let raw = ComObject::create(
-        ErrorDescription {
-            guid: *iid,
-            source: BStr::from(source),
-            description: BStr::from(description),
-        },
-        &ERROR_DESCRIPTION_VTBL,
-        ERROR_DESCRIPTION_IIDS,
-    );
-    // SAFETY: `create` returns one reference to an object whose vtable is IErrorInfo's.
-    unsafe { IErrorInfo::from_raw(raw) }
+    #[cfg(windows)]
+    if let Some(info) = slot::create(iid, source, description) {
+        return info;
+    }
+    own_error_info(iid, source, description)
 }
 
 #[cfg(windows)]
 mod slot {
     use core::ffi::c_void;
 
-    use crate::HRESULT;
+    use super::IErrorInfo;
+    use crate::{GUID, HRESULT, IUnknown_Vtbl, Interface, S_OK};
 
     #[link(name = "oleaut32")]
     unsafe extern "system" {
         pub fn SetErrorInfo(reserved: u32, perrinfo: *mut c_void) -> HRESULT;
         pub fn GetErrorInfo(reserved: u32, pperrinfo: *mut *mut c_void) -> HRESULT;
+        fn CreateErrorInfo(pperrinfo: *mut *mut c_void) -> HRESULT;
+    }
+
+    /// `ICreateErrorInfo`'s vtable (oaidl.idl).
+    #[repr(C)]
+    #[allow(non_snake_case)]
+    struct ICreateErrorInfoVtbl {
+        base__: IUnknown_Vtbl,
+        SetGUID: unsafe extern "system" fn(*mut c_void, *const GUID) -> HRESULT,
+        SetSource: unsafe extern "system" fn(*mut c_void, *const u16) -> HRESULT,
+        SetDescription: unsafe extern "system" fn(*mut c_void, *const u16) -> HRESULT,
+    }
+
+    /// oleaut32's error object, filled in; `None` if oleaut32 cannot make one.
+    pub fn create(iid: &GUID, source: &str, description: &str) -> Option<IErrorInfo> {
+        let wide = |s: &str| -> Vec<u16> { s.encode_utf16().chain(Some(0)).collect() };
+        let (source, description) = (wide(source), wide(description));
+        let mut raw: *mut c_void = core::ptr::null_mut();
+        // SAFETY: a writable out pointer; on S_OK it holds an ICreateErrorInfo reference.
+        if unsafe { CreateErrorInfo(&mut raw) } != S_OK || raw.is_null() {
+            return None;
+        }
+        // SAFETY: `raw` is a live ICreateErrorInfo: its vtable starts as declared above; the
+        // strings are NUL-terminated and outlive the calls, which copy them.
+        unsafe {
+            let vtbl = &**raw.cast::<*const ICreateErrorInfoVtbl>();
+            let _ = (vtbl.SetGUID)(raw, iid);
+            let _ = (vtbl.SetSource)(raw, source.as_ptr());
+            let _ = (vtbl.SetDescription)(raw, description.as_ptr());
+            let mut info: *mut c_void = core::ptr::null_mut();
+            let hr = (vtbl.base__.QueryInterface)(raw, &IErrorInfo::IID, &mut info);
+            (vtbl.base__.Release)(raw);
+            (hr == S_OK && !info.is_null()).then(|| IErrorInfo::from_raw(info))
+        }
     }
 }
 

@@ -414,7 +414,11 @@ impl ICertManageModule_Vtbl {
                         unsafe { pvarProperty.write(value__.into_raw()) };
                         idlgen_runtime::S_OK
                     }
-                    Err(e) => e.code(),
+                    Err(e) => idlgen_runtime::fail(
+                        e,
+                        &<ICertManageModule as idlgen_runtime::Interface>::IID,
+                        "ICertManageModule",
+                    ),
                 }
             })
         }
@@ -451,7 +455,11 @@ impl ICertManageModule_Vtbl {
                     Flags,
                     pvar_property,
                 );
-                idlgen_runtime::hresult_of(outcome__)
+                idlgen_runtime::report(
+                    outcome__,
+                    &<ICertManageModule as idlgen_runtime::Interface>::IID,
+                    "ICertManageModule",
+                )
             })
         }
         unsafe extern "system" fn Configure<T: ICertManageModule_Impl, const OFFSET: isize>(
@@ -470,7 +478,11 @@ impl ICertManageModule_Vtbl {
                 // and `OFFSET`, alive while the caller holds its reference.
                 let imp = unsafe { idlgen_runtime::identity_of::<T, OFFSET>(this) };
                 let outcome__ = imp.configure(str_config, str_storage_location, Flags);
-                idlgen_runtime::hresult_of(outcome__)
+                idlgen_runtime::report(
+                    outcome__,
+                    &<ICertManageModule as idlgen_runtime::Interface>::IID,
+                    "ICertManageModule",
+                )
             })
         }
         ICertManageModule_Vtbl {
@@ -526,14 +538,18 @@ unsafe extern "system" fn ICertManageModule_Invoke<
     arg_err: *mut u32,
 ) -> idlgen_runtime::HRESULT {
     // SAFETY: the arguments come straight from the caller of Invoke, whose contract they
-    // follow (`this` is an interface pointer of an object whose vtable was built for `T` and
-    // `OFFSET`); `FastCall::new` checks the pointers it dereferences.
-    if let Some(fast) = unsafe {
+    // follow; `FastCall::new` checks the pointers it dereferences.
+    let fast = unsafe {
         idlgen_runtime::FastCall::new("ICertManageModule", riid, lcid, params, result, excepinfo)
-    } && let Some(hr) =
-        unsafe { ICertManageModule_invoke_fast::<T, OFFSET>(this, dispid, wflags, &fast) }
-    {
-        return hr;
+    };
+    if let Some(fast) = fast {
+        // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T` and
+        // `OFFSET`, alive for the call.
+        if let Some(hr) =
+            unsafe { ICertManageModule_invoke_fast::<T, OFFSET>(this, dispid, wflags, &fast) }
+        {
+            return hr;
+        }
     }
     // SAFETY: as above (a tail call: the general path is out of line, so the fast one saves
     // nothing it does not use).
@@ -1021,7 +1037,11 @@ impl ICertExit_Vtbl {
                         unsafe { pEventMask.write(value__) };
                         idlgen_runtime::S_OK
                     }
-                    Err(e) => e.code(),
+                    Err(e) => idlgen_runtime::fail(
+                        e,
+                        &<ICertExit as idlgen_runtime::Interface>::IID,
+                        "ICertExit",
+                    ),
                 }
             })
         }
@@ -1035,7 +1055,11 @@ impl ICertExit_Vtbl {
                 // and `OFFSET`, alive while the caller holds its reference.
                 let imp = unsafe { idlgen_runtime::identity_of::<T, OFFSET>(this) };
                 let outcome__ = imp.notify(ExitEvent, Context);
-                idlgen_runtime::hresult_of(outcome__)
+                idlgen_runtime::report(
+                    outcome__,
+                    &<ICertExit as idlgen_runtime::Interface>::IID,
+                    "ICertExit",
+                )
             })
         }
         unsafe extern "system" fn GetDescription<T: ICertExit_Impl, const OFFSET: isize>(
@@ -1058,7 +1082,11 @@ impl ICertExit_Vtbl {
                         unsafe { pstrDescription.write(value__.into_raw()) };
                         idlgen_runtime::S_OK
                     }
-                    Err(e) => e.code(),
+                    Err(e) => idlgen_runtime::fail(
+                        e,
+                        &<ICertExit as idlgen_runtime::Interface>::IID,
+                        "ICertExit",
+                    ),
                 }
             })
         }
@@ -1112,13 +1140,17 @@ unsafe extern "system" fn ICertExit_Invoke<T: ICertExit_Impl, const OFFSET: isiz
     arg_err: *mut u32,
 ) -> idlgen_runtime::HRESULT {
     // SAFETY: the arguments come straight from the caller of Invoke, whose contract they
-    // follow (`this` is an interface pointer of an object whose vtable was built for `T` and
-    // `OFFSET`); `FastCall::new` checks the pointers it dereferences.
-    if let Some(fast) =
-        unsafe { idlgen_runtime::FastCall::new("ICertExit", riid, lcid, params, result, excepinfo) }
-        && let Some(hr) = unsafe { ICertExit_invoke_fast::<T, OFFSET>(this, dispid, wflags, &fast) }
-    {
-        return hr;
+    // follow; `FastCall::new` checks the pointers it dereferences.
+    let fast = unsafe {
+        idlgen_runtime::FastCall::new("ICertExit", riid, lcid, params, result, excepinfo)
+    };
+    if let Some(fast) = fast {
+        // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T` and
+        // `OFFSET`, alive for the call.
+        if let Some(hr) = unsafe { ICertExit_invoke_fast::<T, OFFSET>(this, dispid, wflags, &fast) }
+        {
+            return hr;
+        }
     }
     // SAFETY: as above (a tail call: the general path is out of line, so the fast one saves
     // nothing it does not use).
@@ -1516,7 +1548,11 @@ impl ICertExit2_Vtbl {
                         };
                         idlgen_runtime::S_OK
                     }
-                    Err(e) => e.code(),
+                    Err(e) => idlgen_runtime::fail(
+                        e,
+                        &<ICertExit2 as idlgen_runtime::Interface>::IID,
+                        "ICertExit2",
+                    ),
                 }
             })
         }
@@ -1568,14 +1604,18 @@ unsafe extern "system" fn ICertExit2_Invoke<T: ICertExit2_Impl, const OFFSET: is
     arg_err: *mut u32,
 ) -> idlgen_runtime::HRESULT {
     // SAFETY: the arguments come straight from the caller of Invoke, whose contract they
-    // follow (`this` is an interface pointer of an object whose vtable was built for `T` and
-    // `OFFSET`); `FastCall::new` checks the pointers it dereferences.
-    if let Some(fast) = unsafe {
+    // follow; `FastCall::new` checks the pointers it dereferences.
+    let fast = unsafe {
         idlgen_runtime::FastCall::new("ICertExit2", riid, lcid, params, result, excepinfo)
-    } && let Some(hr) =
-        unsafe { ICertExit2_invoke_fast::<T, OFFSET>(this, dispid, wflags, &fast) }
-    {
-        return hr;
+    };
+    if let Some(fast) = fast {
+        // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T` and
+        // `OFFSET`, alive for the call.
+        if let Some(hr) =
+            unsafe { ICertExit2_invoke_fast::<T, OFFSET>(this, dispid, wflags, &fast) }
+        {
+            return hr;
+        }
     }
     // SAFETY: as above (a tail call: the general path is out of line, so the fast one saves
     // nothing it does not use).
@@ -1748,3 +1788,43 @@ impl<T: ICertExit2_Impl + 'static> idlgen_runtime::FromImpl<T> for ICertExit2 {
         unsafe { <ICertExit2 as idlgen_runtime::Interface>::from_raw(raw) }
     }
 }
+
+/// `#define EXITEVENT_INVALID 0x0` from a `cpp_quote`.
+#[allow(non_upper_case_globals)]
+pub const EXITEVENT_INVALID: i32 = 0x0;
+
+/// `#define EXITEVENT_CERTISSUED 0x1` from a `cpp_quote`.
+#[allow(non_upper_case_globals)]
+pub const EXITEVENT_CERTISSUED: i32 = 0x1;
+
+/// `#define EXITEVENT_CERTPENDING 0x2` from a `cpp_quote`.
+#[allow(non_upper_case_globals)]
+pub const EXITEVENT_CERTPENDING: i32 = 0x2;
+
+/// `#define EXITEVENT_CERTDENIED 0x4` from a `cpp_quote`.
+#[allow(non_upper_case_globals)]
+pub const EXITEVENT_CERTDENIED: i32 = 0x4;
+
+/// `#define EXITEVENT_CERTREVOKED 0x8` from a `cpp_quote`.
+#[allow(non_upper_case_globals)]
+pub const EXITEVENT_CERTREVOKED: i32 = 0x8;
+
+/// `#define EXITEVENT_CERTRETRIEVEPENDING 0x10` from a `cpp_quote`.
+#[allow(non_upper_case_globals)]
+pub const EXITEVENT_CERTRETRIEVEPENDING: i32 = 0x10;
+
+/// `#define EXITEVENT_CRLISSUED 0x20` from a `cpp_quote`.
+#[allow(non_upper_case_globals)]
+pub const EXITEVENT_CRLISSUED: i32 = 0x20;
+
+/// `#define EXITEVENT_SHUTDOWN 0x40` from a `cpp_quote`.
+#[allow(non_upper_case_globals)]
+pub const EXITEVENT_SHUTDOWN: i32 = 0x40;
+
+/// `#define EXITEVENT_STARTUP 0x80` from a `cpp_quote`.
+#[allow(non_upper_case_globals)]
+pub const EXITEVENT_STARTUP: i32 = 0x80;
+
+/// `#define EXITEVENT_CERTIMPORTED 0x200` from a `cpp_quote`.
+#[allow(non_upper_case_globals)]
+pub const EXITEVENT_CERTIMPORTED: i32 = 0x200;
