@@ -14,7 +14,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{ItemKind, Model, TypeId};
-use crate::diag::{Diagnostic, SourceMap};
 use crate::idl::FastHash;
 
 /// The automatic DISPID of the `index`th member of an interface at `depth`.
@@ -22,27 +21,63 @@ pub const fn automatic_dispid(depth: u32, index: u32) -> i32 {
     (0x6000_0000 | ((depth & 0xffff) << 16) | (index & 0xffff)) as i32
 }
 
-/// Assigns depth, first slot, slots and DISPIDs to every interface, bases first.
-pub fn assign(model: &mut Model, sources: &SourceMap) -> Result<(), Diagnostic> {
+/// Inheritance that goes round in a circle: an interface whose chain of bases comes back to it
+/// (`interface IA : IB` and `interface IB : IA`, or `IA : IA`). [`assign`] holds the rule that
+/// there is none, for every front end; each reports the cycle where its input shows it (the IDL
+/// front end at the base's name, the type library reader at the type info's offset).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InheritanceCycle {
+    /// An interface on the circle.
+    pub interface: TypeId,
+}
+
+impl InheritanceCycle {
+    /// The interfaces on the circle, from [`InheritanceCycle::interface`] on, each the base of
+    /// the one before.
+    pub fn members(&self, model: &Model) -> Vec<TypeId> {
+        let mut out = vec![self.interface];
+        let mut cur = self.interface;
+        while let ItemKind::Interface(i) = &model.item(cur).kind {
+            match i.base {
+                Some(b) if !out.contains(&b) => {
+                    out.push(b);
+                    cur = b;
+                }
+                _ => break,
+            }
+        }
+        out
+    }
+
+    /// The message every front end gives: "interface `IA` inherits from itself".
+    pub fn message(&self, model: &Model) -> String {
+        format!(
+            "interface `{}` inherits from itself",
+            model.item(self.interface).name
+        )
+    }
+}
+
+/// Assigns depth, first slot, slots and DISPIDs to every interface, bases first; an
+/// inheritance cycle is an error (the one check of that rule).
+pub fn assign(model: &mut Model) -> Result<(), InheritanceCycle> {
+    const NEW: u8 = 0;
+    const ON_WALK: u8 = 1;
+    const DONE: u8 = 2;
     let count = model.items.len();
-    let mut done = vec![false; count];
+    let mut state = vec![NEW; count];
     for i in 0..count {
         let mut chain = Vec::new();
         let mut cur = Some(TypeId(i as u32));
-        // Walk up to the first interface already laid out (or the root), then lay out downwards.
+        // Walk up to the first interface already laid out (or the root), then lay out downwards;
+        // coming back to an interface of this walk is a cycle.
         while let Some(id) = cur {
-            if done[id.0 as usize] || chain.contains(&id) {
-                if chain.contains(&id) {
-                    let item = model.item(id);
-                    let msg = format!("interface `{}` inherits from itself", item.name);
-                    return Err(match item.origin {
-                        Some(o) => sources.error(o.span, msg),
-                        None => Diagnostic::bare(msg),
-                    }
-                    .with_label("inheritance cycle"));
-                }
-                break;
+            match state[id.0 as usize] {
+                DONE => break,
+                ON_WALK => return Err(InheritanceCycle { interface: id }),
+                _ => {}
             }
+            state[id.0 as usize] = ON_WALK;
             chain.push(id);
             cur = match &model.item(id).kind {
                 ItemKind::Interface(iface) => iface.base,
@@ -51,7 +86,7 @@ pub fn assign(model: &mut Model, sources: &SourceMap) -> Result<(), Diagnostic> 
         }
         for id in chain.into_iter().rev() {
             lay_out(model, id);
-            done[id.0 as usize] = true;
+            state[id.0 as usize] = DONE;
         }
     }
     for item in &mut model.items {

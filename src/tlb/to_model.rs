@@ -27,7 +27,7 @@ use super::{
     Func, Href, ImportTarget, ParamInfo, TlbOptions, TypeDesc, TypeInfo, TypeKind, TypeLib,
     VarKind, implflags, paramflags, read_any, typeflags, vt,
 };
-use crate::diag::{Diagnostic, FileId, SourceMap, Span};
+use crate::diag::{Diagnostic, FileId, Span};
 use crate::model::{
     BaseType, Coclass, CoclassInterface, Const, DispProperty, Dispinterface, Enum, Guid, Interface,
     InvokeKind, Item, ItemKind, Library, Method, Model, Module, Origin, Param, Record, RecordField,
@@ -497,13 +497,6 @@ impl Builder<'_> {
                     None if dual => self.model.lookup("IDispatch"),
                     None => None,
                 };
-                if base == Some(id) {
-                    return Err(Diagnostic::at_offset(
-                        &self.libs[lib].name,
-                        at,
-                        format!("interface `{}` derives from itself", info.name),
-                    ));
-                }
                 let mut methods = Vec::with_capacity(info.funcs.len());
                 for (index, f) in info.funcs.iter().enumerate() {
                     let m = self.method(lib, f, true)?;
@@ -739,41 +732,12 @@ impl Builder<'_> {
 
     /// Runs the layout rules, then holds the file's own slots and DISPIDs against them.
     fn finish(&mut self) -> R<()> {
-        // Inheritance must not go round in a circle (an href cycle in a corrupt file): one walk
-        // up from each interface, stopping at interfaces already known to end at a root.
-        let n = self.model.items.len();
-        let mut state = vec![0u8; n]; // 0 unvisited, 1 on the current walk, 2 ends at a root
-        for i in 0..n {
-            let mut walk = Vec::new();
-            let mut cur = Some(TypeId(i as u32));
-            while let Some(id) = cur {
-                match state[id.0 as usize] {
-                    2 => break,
-                    1 => {
-                        let (file, at) = origin_of(&self.model, id);
-                        return Err(Diagnostic::at_offset(
-                            &file,
-                            at,
-                            format!(
-                                "interface `{}` inherits from itself",
-                                self.model.item(id).name
-                            ),
-                        ));
-                    }
-                    _ => {}
-                }
-                state[id.0 as usize] = 1;
-                walk.push(id);
-                cur = match &self.model.item(id).kind {
-                    ItemKind::Interface(x) => x.base,
-                    _ => None,
-                };
-            }
-            for id in walk {
-                state[id.0 as usize] = 2;
-            }
+        // Inheritance that goes round in a circle (an href cycle in a corrupt file) is an error,
+        // at the type info's offset.
+        if let Err(cycle) = crate::model::layout::assign(&mut self.model) {
+            let (file, at) = origin_of(&self.model, cycle.interface);
+            return Err(Diagnostic::at_offset(&file, at, cycle.message(&self.model)));
         }
-        crate::model::layout::assign(&mut self.model, &SourceMap::new())?;
         let pending = std::mem::take(&mut self.pending);
         for (s, is_method) in pending {
             let origin = self.model.items[s.item.0 as usize].origin;
