@@ -6,52 +6,25 @@
 
 use super::{BaseType, ItemKind, Model, Type};
 
-pub const VT_EMPTY: u16 = 0;
-pub const VT_I2: u16 = 2;
-pub const VT_I4: u16 = 3;
-pub const VT_R4: u16 = 4;
-pub const VT_R8: u16 = 5;
-pub const VT_CY: u16 = 6;
-pub const VT_DATE: u16 = 7;
-pub const VT_BSTR: u16 = 8;
-pub const VT_DISPATCH: u16 = 9;
-pub const VT_ERROR: u16 = 10;
-pub const VT_BOOL: u16 = 11;
-pub const VT_VARIANT: u16 = 12;
-pub const VT_UNKNOWN: u16 = 13;
-pub const VT_DECIMAL: u16 = 14;
-pub const VT_I1: u16 = 16;
-pub const VT_UI1: u16 = 17;
-pub const VT_UI2: u16 = 18;
-pub const VT_UI4: u16 = 19;
-pub const VT_I8: u16 = 20;
-pub const VT_UI8: u16 = 21;
-pub const VT_INT: u16 = 22;
-pub const VT_UINT: u16 = 23;
-pub const VT_VOID: u16 = 24;
-pub const VT_HRESULT: u16 = 25;
-pub const VT_PTR: u16 = 26;
-pub const VT_SAFEARRAY: u16 = 27;
-pub const VT_CARRAY: u16 = 28;
-pub const VT_USERDEFINED: u16 = 29;
-pub const VT_LPSTR: u16 = 30;
-pub const VT_LPWSTR: u16 = 31;
-pub const VT_RECORD: u16 = 36;
-pub const VT_INT_PTR: u16 = 37;
-pub const VT_UINT_PTR: u16 = 38;
-pub const VT_ARRAY: u16 = 0x2000;
-pub const VT_BYREF: u16 = 0x4000;
+// The VARTYPEs are the runtime's (runtime/src/automation.rs, without its `com` feature): the
+// generator and the code it generates use the same constants.
+pub use idlgen_runtime::{
+    VARTYPE, VT_ARRAY, VT_BOOL, VT_BSTR, VT_BYREF, VT_CARRAY, VT_CY, VT_DATE, VT_DECIMAL,
+    VT_DISPATCH, VT_EMPTY, VT_ERROR, VT_HRESULT, VT_I1, VT_I2, VT_I4, VT_I8, VT_INT, VT_INT_PTR,
+    VT_LPSTR, VT_LPWSTR, VT_PTR, VT_R4, VT_R8, VT_RECORD, VT_SAFEARRAY, VT_UI1, VT_UI2, VT_UI4,
+    VT_UI8, VT_UINT, VT_UINT_PTR, VT_UNKNOWN, VT_USERDEFINED, VT_VARIANT, VT_VOID,
+};
 
 /// The VARTYPE a value of `ty` travels as in a VARIANT, if it can: `LONG` is VT_I4, `BSTR*`
 /// VT_BSTR|VT_BYREF, `SAFEARRAY(BSTR)` VT_ARRAY|VT_BSTR, `IDispatch*` (or any interface
 /// deriving from it) VT_DISPATCH, other interface pointers VT_UNKNOWN, enums VT_I4 and
 /// structs VT_RECORD. `None` for what a VARIANT cannot hold (`void`, raw pointers to
 /// pointers of non-automation types, function pointers, unions, fixed arrays).
-pub fn variant_type(model: &Model, ty: &Type) -> Option<u16> {
+pub fn variant_type(model: &Model, ty: &Type) -> Option<VARTYPE> {
     vt(model, ty, 0)
 }
 
-fn vt(model: &Model, ty: &Type, depth: u32) -> Option<u16> {
+fn vt(model: &Model, ty: &Type, depth: u32) -> Option<VARTYPE> {
     if depth > 32 {
         return None;
     }
@@ -86,7 +59,7 @@ fn vt(model: &Model, ty: &Type, depth: u32) -> Option<u16> {
 }
 
 /// `IFoo*` is VT_DISPATCH when IFoo derives from IDispatch, else VT_UNKNOWN.
-fn interface_vt(model: &Model, pointee: &Type) -> Option<u16> {
+fn interface_vt(model: &Model, pointee: &Type) -> Option<VARTYPE> {
     let Type::Named(id) = model.strip_typedefs(pointee) else {
         return None;
     };
@@ -101,7 +74,7 @@ fn interface_vt(model: &Model, pointee: &Type) -> Option<u16> {
     }
 }
 
-fn well_known(name: &str) -> Option<u16> {
+fn well_known(name: &str) -> Option<VARTYPE> {
     Some(match name {
         "BSTR" => VT_BSTR,
         "VARIANT" | "VARIANTARG" => VT_VARIANT,
@@ -121,7 +94,7 @@ fn well_known(name: &str) -> Option<u16> {
 
 /// Base types as MIDL writes them into a type library (`char` is VT_I1 there; `boolean` and
 /// `byte` are VT_UI1; `int` is VT_INT).
-fn base(b: BaseType) -> Option<u16> {
+fn base(b: BaseType) -> Option<VARTYPE> {
     Some(match b {
         BaseType::Void => VT_VOID,
         BaseType::Char | BaseType::SChar => VT_I1,

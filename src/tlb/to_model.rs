@@ -25,13 +25,19 @@ use std::sync::OnceLock;
 
 use super::{
     Func, Href, ImportTarget, ParamInfo, TlbOptions, TypeDesc, TypeInfo, TypeKind, TypeLib,
-    VarKind, implflags, paramflags, read_any, typeflags, vt,
+    VT_FILETIME, VarKind, implflags, read_any, typeflags,
 };
 use crate::diag::{Diagnostic, FileId, Span};
 use crate::model::{
     BaseType, Coclass, CoclassInterface, Const, DispProperty, Dispinterface, Enum, Guid, Interface,
     InvokeKind, Item, ItemKind, Library, Method, Model, Module, Origin, Param, Record, RecordField,
     Type, TypeId, Typedef, Value,
+};
+use idlgen_runtime::{
+    PARAMFLAG_FHASDEFAULT, PARAMFLAG_FIN, PARAMFLAG_FLCID, PARAMFLAG_FOPT, PARAMFLAG_FOUT,
+    PARAMFLAG_FRETVAL, VT_BOOL, VT_BSTR, VT_CY, VT_DATE, VT_DECIMAL, VT_DISPATCH, VT_ERROR,
+    VT_HRESULT, VT_I1, VT_I2, VT_I4, VT_I8, VT_INT, VT_INT_PTR, VT_LPSTR, VT_LPWSTR, VT_R4, VT_R8,
+    VT_UI1, VT_UI2, VT_UI4, VT_UI8, VT_UINT, VT_UINT_PTR, VT_UNKNOWN, VT_VARIANT, VT_VOID,
 };
 
 type R<T> = Result<T, Diagnostic>;
@@ -415,21 +421,21 @@ impl Builder<'_> {
             TypeDesc::Vt(code) => {
                 let base = |b| Type::Base(b);
                 match *code {
-                    vt::I1 => base(BaseType::Char),
-                    vt::UI1 => base(BaseType::UChar),
-                    vt::I2 => base(BaseType::Short),
-                    vt::UI2 => base(BaseType::UShort),
-                    vt::I4 => base(BaseType::Long),
-                    vt::UI4 => base(BaseType::ULong),
-                    vt::I8 => base(BaseType::Hyper),
-                    vt::UI8 => base(BaseType::UHyper),
-                    vt::INT => base(BaseType::Int),
-                    vt::UINT => base(BaseType::UInt),
-                    vt::R4 => base(BaseType::Float),
-                    vt::R8 => base(BaseType::Double),
-                    vt::VOID => base(BaseType::Void),
-                    vt::UNKNOWN | vt::DISPATCH => {
-                        let n = if *code == vt::UNKNOWN {
+                    VT_I1 => base(BaseType::Char),
+                    VT_UI1 => base(BaseType::UChar),
+                    VT_I2 => base(BaseType::Short),
+                    VT_UI2 => base(BaseType::UShort),
+                    VT_I4 => base(BaseType::Long),
+                    VT_UI4 => base(BaseType::ULong),
+                    VT_I8 => base(BaseType::Hyper),
+                    VT_UI8 => base(BaseType::UHyper),
+                    VT_INT => base(BaseType::Int),
+                    VT_UINT => base(BaseType::UInt),
+                    VT_R4 => base(BaseType::Float),
+                    VT_R8 => base(BaseType::Double),
+                    VT_VOID => base(BaseType::Void),
+                    VT_UNKNOWN | VT_DISPATCH => {
+                        let n = if *code == VT_UNKNOWN {
                             "IUnknown"
                         } else {
                             "IDispatch"
@@ -444,19 +450,19 @@ impl Builder<'_> {
                     }
                     other => {
                         let n = match other {
-                            vt::BSTR => "BSTR",
-                            vt::VARIANT => "VARIANT",
-                            vt::BOOL => "VARIANT_BOOL",
-                            vt::ERROR => "SCODE",
-                            vt::HRESULT => "HRESULT",
-                            vt::CY => "CURRENCY",
-                            vt::DATE => "DATE",
-                            vt::DECIMAL => "DECIMAL",
-                            vt::LPSTR => "LPSTR",
-                            vt::LPWSTR => "LPWSTR",
-                            vt::INT_PTR => "INT_PTR",
-                            vt::UINT_PTR => "UINT_PTR",
-                            vt::FILETIME => "FILETIME",
+                            VT_BSTR => "BSTR",
+                            VT_VARIANT => "VARIANT",
+                            VT_BOOL => "VARIANT_BOOL",
+                            VT_ERROR => "SCODE",
+                            VT_HRESULT => "HRESULT",
+                            VT_CY => "CURRENCY",
+                            VT_DATE => "DATE",
+                            VT_DECIMAL => "DECIMAL",
+                            VT_LPSTR => "LPSTR",
+                            VT_LPWSTR => "LPWSTR",
+                            VT_INT_PTR => "INT_PTR",
+                            VT_UINT_PTR => "UINT_PTR",
+                            VT_FILETIME => "FILETIME",
                             _ => {
                                 return Err(err(
                                     self,
@@ -713,17 +719,17 @@ impl Builder<'_> {
     }
 
     fn param(&mut self, lib: usize, p: &ParamInfo, index: usize, at: usize) -> R<Param> {
-        let is_out = p.flags & paramflags::FOUT != 0;
+        let is_out = p.flags & PARAMFLAG_FOUT != 0;
         Ok(Param {
             // widl leaves the value parameter of a propput unnamed; resolve names unnamed
             // parameters the same way.
             name: p.name.clone().unwrap_or_else(|| format!("arg{index}")),
             ty: self.ty(lib, &p.ty, at)?,
-            is_in: p.flags & paramflags::FIN != 0 || !is_out,
+            is_in: p.flags & PARAMFLAG_FIN != 0 || !is_out,
             is_out,
-            retval: p.flags & paramflags::FRETVAL != 0,
-            lcid: p.flags & paramflags::FLCID != 0,
-            optional: p.flags & (paramflags::FOPT | paramflags::FHASDEFAULT) != 0,
+            retval: p.flags & PARAMFLAG_FRETVAL != 0,
+            lcid: p.flags & PARAMFLAG_FLCID != 0,
+            optional: p.flags & (PARAMFLAG_FOPT | PARAMFLAG_FHASDEFAULT) != 0,
             default: p.default.clone(),
             sized: false,
             span: None,
