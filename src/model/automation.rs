@@ -1,8 +1,10 @@
 //! Automation type mapping: the VARTYPE that a type has in a VARIANT or a type library.
 //!
 //! One place for the rule, shared by the back ends (the IDispatch shim's argument coercion and
-//! result packing, the dump). Typedef names that OLE Automation defines (BSTR, VARIANT_BOOL,
-//! DATE, CY, SCODE, HRESULT, ...) map to their own VT; other typedefs are followed.
+//! result packing, the dump) and the type library reader. The base set's typedefs that OLE
+//! Automation defines (BSTR, VARIANT_BOOL, DATE, CY, SCODE, HRESULT, ...) map to their own VT;
+//! other typedefs are followed, a user's typedef that reuses one of those names included
+//! ([`Model::well_known_name`]).
 
 use super::{BaseType, ItemKind, Model, Type};
 
@@ -31,11 +33,10 @@ fn vt(model: &Model, ty: &Type, depth: u32) -> Option<VARTYPE> {
     match ty {
         Type::Base(b) => base(*b),
         Type::Named(id) => {
-            let item = model.item(*id);
-            if let Some(v) = well_known(&item.name) {
+            if let Some(v) = model.well_known_name(*id).and_then(well_known) {
                 return Some(v);
             }
-            match &item.kind {
+            match &model.item(*id).kind {
                 ItemKind::Typedef(t) => vt(model, &t.ty, depth + 1),
                 ItemKind::Enum(_) => Some(VT_I4),
                 ItemKind::Struct(_) => Some(VT_RECORD),
@@ -74,22 +75,38 @@ fn interface_vt(model: &Model, pointee: &Type) -> Option<VARTYPE> {
     }
 }
 
+/// OLE Automation's typedef names that have a VARTYPE of their own rather than their C type's
+/// (`DATE` is a `double`, but VT_DATE), as the base set declares them. Where a VARTYPE has
+/// several names, the first is the one a type library's VARTYPE stands for ([`vt_type_name`]).
+const WELL_KNOWN: &[(&str, VARTYPE)] = &[
+    ("BSTR", VT_BSTR),
+    ("VARIANT", VT_VARIANT),
+    ("VARIANTARG", VT_VARIANT),
+    ("VARIANT_BOOL", VT_BOOL),
+    ("DATE", VT_DATE),
+    ("CURRENCY", VT_CY),
+    ("CY", VT_CY),
+    ("DECIMAL", VT_DECIMAL),
+    ("SCODE", VT_ERROR),
+    ("HRESULT", VT_HRESULT),
+    ("LPSTR", VT_LPSTR),
+    ("LPWSTR", VT_LPWSTR),
+    ("LPOLESTR", VT_LPWSTR),
+    ("INT_PTR", VT_INT_PTR),
+    ("LONG_PTR", VT_INT_PTR),
+    ("UINT_PTR", VT_UINT_PTR),
+    ("ULONG_PTR", VT_UINT_PTR),
+];
+
+/// The VARTYPE of a well-known name ([`Model::well_known_name`]).
 fn well_known(name: &str) -> Option<VARTYPE> {
-    Some(match name {
-        "BSTR" => VT_BSTR,
-        "VARIANT" | "VARIANTARG" => VT_VARIANT,
-        "VARIANT_BOOL" => VT_BOOL,
-        "DATE" => VT_DATE,
-        "CY" | "CURRENCY" => VT_CY,
-        "DECIMAL" => VT_DECIMAL,
-        "SCODE" => VT_ERROR,
-        "HRESULT" => VT_HRESULT,
-        "LPSTR" => VT_LPSTR,
-        "LPWSTR" | "LPOLESTR" => VT_LPWSTR,
-        "INT_PTR" | "LONG_PTR" => VT_INT_PTR,
-        "UINT_PTR" | "ULONG_PTR" => VT_UINT_PTR,
-        _ => return None,
-    })
+    WELL_KNOWN.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
+}
+
+/// The base set's typedef that a type library's VARTYPE stands for (VT_BSTR `BSTR`, VT_CY
+/// `CURRENCY`), for the VARTYPEs whose C type is a typedef rather than a base type.
+pub fn vt_type_name(vt: VARTYPE) -> Option<&'static str> {
+    WELL_KNOWN.iter().find(|(_, v)| *v == vt).map(|&(n, _)| n)
 }
 
 /// Base types as MIDL writes them into a type library (`char` is VT_I1 there; `boolean` and

@@ -143,6 +143,17 @@ impl Model {
             .is_some_and(|o| self.builtin_files.contains(&o.file))
     }
 
+    /// The name under which `id` is one of the base set's well-known types (`BSTR`, `VARIANT`,
+    /// `DATE`, `GUID`, `HRESULT`, `IUnknown`...), which each back end maps to its own form (a
+    /// VARTYPE in [`automation`], the runtime's Rust types): the item's name when the base set
+    /// declares it (idlgen's embedded base files, or an SDK's own on the include path), `None`
+    /// for every other item. A user's typedef that reuses such a name (`typedef long
+    /// VARIANT_BOOL;`) is the user's own type, followed like any typedef: its Rust alias and its
+    /// VARTYPE then agree (`i32`, VT_I4), where the name alone would make it VT_BOOL.
+    pub fn well_known_name(&self, id: TypeId) -> Option<&str> {
+        self.is_builtin(id).then(|| self.item(id).name.as_str())
+    }
+
     /// The interface's chain from itself up to the root (IUnknown), nearest first.
     pub fn ancestors(&self, id: TypeId) -> Vec<TypeId> {
         let mut out = vec![id];

@@ -23,6 +23,8 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::OnceLock;
 
+use indexmap::IndexMap;
+
 use super::{
     Func, Href, ImportTarget, ParamInfo, TlbOptions, TypeDesc, TypeInfo, TypeKind, TypeLib,
     VT_FILETIME, VarKind, implflags, read_any, typeflags,
@@ -35,9 +37,8 @@ use crate::model::{
 };
 use idlgen_runtime::{
     PARAMFLAG_FHASDEFAULT, PARAMFLAG_FIN, PARAMFLAG_FLCID, PARAMFLAG_FOPT, PARAMFLAG_FOUT,
-    PARAMFLAG_FRETVAL, VT_BOOL, VT_BSTR, VT_CY, VT_DATE, VT_DECIMAL, VT_DISPATCH, VT_ERROR,
-    VT_HRESULT, VT_I1, VT_I2, VT_I4, VT_I8, VT_INT, VT_INT_PTR, VT_LPSTR, VT_LPWSTR, VT_R4, VT_R8,
-    VT_UI1, VT_UI2, VT_UI4, VT_UI8, VT_UINT, VT_UINT_PTR, VT_UNKNOWN, VT_VARIANT, VT_VOID,
+    PARAMFLAG_FRETVAL, VT_DISPATCH, VT_I1, VT_I2, VT_I4, VT_I8, VT_INT, VT_R4, VT_R8, VT_UI1,
+    VT_UI2, VT_UI4, VT_UI8, VT_UINT, VT_UNKNOWN, VT_VOID,
 };
 
 type R<T> = Result<T, Diagnostic>;
@@ -99,6 +100,7 @@ pub(crate) fn build(path: &Path, bytes: &[u8], opts: &TlbOptions) -> crate::Resu
         })
         .collect();
     let mut b = Builder {
+        base_names: model.names.clone(),
         model,
         opts,
         builtin_by_guid,
@@ -135,6 +137,8 @@ struct Stored {
 
 struct Builder<'o> {
     model: Model,
+    /// The base set's names, which the libraries' own may hide in `model.names`.
+    base_names: IndexMap<Arc<str>, TypeId>,
     opts: &'o TlbOptions,
     builtin_by_guid: HashMap<Guid, TypeId>,
     libs: Vec<Lib>,
@@ -339,7 +343,7 @@ impl Builder<'_> {
         if info.guid != Some(STDOLE) {
             return None;
         }
-        self.model.lookup(FIRST.get(*i as usize)?)
+        self.base_item(FIRST.get(*i as usize)?)
     }
 
     /// Loads import `imp` of library `lib` (once), searching the importing file's directory and
@@ -411,8 +415,13 @@ impl Builder<'_> {
         Ok(done)
     }
 
+    /// The base set's item of that name (a type library's own types may reuse its names).
+    fn base_item(&self, name: &str) -> Option<TypeId> {
+        self.base_names.get(name).copied()
+    }
+
     fn named(&self, name: &str) -> Option<Type> {
-        self.model.lookup(name).map(Type::Named)
+        self.base_item(name).map(Type::Named)
     }
 
     fn ty(&mut self, lib: usize, td: &TypeDesc, at: usize) -> R<Type> {
@@ -449,26 +458,15 @@ impl Builder<'_> {
                         }
                     }
                     other => {
-                        let n = match other {
-                            VT_BSTR => "BSTR",
-                            VT_VARIANT => "VARIANT",
-                            VT_BOOL => "VARIANT_BOOL",
-                            VT_ERROR => "SCODE",
-                            VT_HRESULT => "HRESULT",
-                            VT_CY => "CURRENCY",
-                            VT_DATE => "DATE",
-                            VT_DECIMAL => "DECIMAL",
-                            VT_LPSTR => "LPSTR",
-                            VT_LPWSTR => "LPWSTR",
-                            VT_INT_PTR => "INT_PTR",
-                            VT_UINT_PTR => "UINT_PTR",
-                            VT_FILETIME => "FILETIME",
-                            _ => {
-                                return Err(err(
-                                    self,
-                                    format!("unsupported type VT {other} in a type description"),
-                                ));
-                            }
+                        let name = match other {
+                            VT_FILETIME => Some("FILETIME"),
+                            _ => crate::model::automation::vt_type_name(other),
+                        };
+                        let Some(n) = name else {
+                            return Err(err(
+                                self,
+                                format!("unsupported type VT {other} in a type description"),
+                            ));
                         };
                         self.named(n)
                             .ok_or_else(|| err(self, format!("no {n} in the base set")))?
@@ -500,7 +498,7 @@ impl Builder<'_> {
             {
                 let base = match info.impls.first() {
                     Some(imp) => Some(self.resolve_href(lib, &imp.href, at)?),
-                    None if dual => self.model.lookup("IDispatch"),
+                    None if dual => self.base_item("IDispatch"),
                     None => None,
                 };
                 let mut methods = Vec::with_capacity(info.funcs.len());

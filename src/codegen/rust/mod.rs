@@ -280,7 +280,7 @@ fn base_dependencies(model: &Model, opts: &RustOptions) -> Vec<TypeId> {
                 model::Type::Named(id) => {
                     let id = *id;
                     // The runtime's own types (`VARIANT`, `GUID`) need nothing generated.
-                    let runtime = model.is_builtin(id) && types::runtime_provides(model, id);
+                    let runtime = types::runtime_provides(model, id);
                     if runtime || !walked.insert(id) {
                         continue;
                     }
@@ -391,7 +391,7 @@ fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> 
         // IUnknown and IDispatch are the runtime's, even in bindings for the base file that
         // declares them (the SDK's OAIdl.Idl): generated again, IDispatch's vtable would start
         // with IUnknown's but be built from IDispatch's (E0308).
-        ItemKind::Interface(_) if model.is_builtin(id) && types::runtime_provides(model, id) => {
+        ItemKind::Interface(_) if types::runtime_provides(model, id) => {
             None
         }
         ItemKind::Interface(i) if i.defined => Some(render(&interface_view(model, id, i))?),
