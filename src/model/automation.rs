@@ -5,6 +5,9 @@
 //! Automation defines (BSTR, VARIANT_BOOL, DATE, CY, SCODE, HRESULT, ...) map to their own VT;
 //! other typedefs are followed, a user's typedef that reuses one of those names included
 //! ([`Model::well_known_name`]).
+//!
+//! Also the names of the method attributes a type library stores as `FUNCFLAG_*` bits
+//! ([`FUNC_FLAGS`]): the type library reader names them, the dump lists them.
 
 use super::{BaseType, ItemKind, Model, Type};
 
@@ -130,4 +133,44 @@ fn base(b: BaseType) -> Option<VARTYPE> {
         BaseType::Double => VT_R8,
         BaseType::HandleT => return None,
     })
+}
+
+/// `FUNCFLAG_FRESTRICTED`: `[restricted]`.
+pub const FUNCFLAG_FRESTRICTED: u16 = 0x1;
+/// `FUNCFLAG_FHIDDEN`: `[hidden]`.
+pub const FUNCFLAG_FHIDDEN: u16 = 0x40;
+
+/// The method attributes a type library stores as `FUNCFLAG_*` bits, in the bits' order.
+pub const FUNC_FLAGS: &[(u16, &str)] = &[
+    (FUNCFLAG_FRESTRICTED, "restricted"),
+    (0x2, "source"),
+    (0x4, "bindable"),
+    (0x8, "requestedit"),
+    (0x10, "displaybind"),
+    (0x20, "defaultbind"),
+    (FUNCFLAG_FHIDDEN, "hidden"),
+    (0x80, "usesgetlasterror"),
+    (0x100, "defaultcollelem"),
+    (0x200, "uidefault"),
+    (0x400, "nonbrowsable"),
+    (0x800, "replaceable"),
+    (0x1000, "immediatebind"),
+];
+
+/// Whether a method attribute is one a type library keeps besides the member's id and kind:
+/// a [`FUNC_FLAGS`] name, or `vararg` (`cParamsOpt` -1). The dump lists these.
+pub fn is_typelib_attribute(name: &str) -> bool {
+    name == "vararg" || FUNC_FLAGS.iter().any(|&(_, n)| n == name)
+}
+
+/// The attributes a type library's function has: its `FUNCFLAG_*` bits' names in the bits'
+/// order, then `vararg`.
+pub fn typelib_attributes(flags: u16, vararg: bool) -> Vec<String> {
+    FUNC_FLAGS
+        .iter()
+        .filter(|&&(bit, _)| flags & bit != 0)
+        .map(|&(_, n)| n)
+        .chain(vararg.then_some("vararg"))
+        .map(str::to_string)
+        .collect()
 }

@@ -30,6 +30,7 @@ use super::{
     VT_FILETIME, VarKind, implflags, read_any, typeflags,
 };
 use crate::diag::{Diagnostic, FileId, Span};
+use crate::model::automation;
 use crate::model::{
     BaseType, Coclass, CoclassInterface, Const, DispProperty, Dispinterface, Enum, Guid, Interface,
     InvokeKind, Item, ItemKind, Library, Method, Model, Module, Origin, Param, Record, RecordField,
@@ -45,23 +46,6 @@ type R<T> = Result<T, Diagnostic>;
 
 /// How deep `importlib` chains may go.
 const MAX_IMPORT_DEPTH: usize = 8;
-
-/// Method flags in the order of the dump's attribute list (`FUNCFLAG_*`).
-const FUNC_FLAGS: &[(u16, &str)] = &[
-    (0x1, "restricted"),
-    (0x2, "source"),
-    (0x4, "bindable"),
-    (0x8, "requestedit"),
-    (0x10, "displaybind"),
-    (0x20, "defaultbind"),
-    (0x40, "hidden"),
-    (0x80, "usesgetlasterror"),
-    (0x100, "defaultcollelem"),
-    (0x200, "uidefault"),
-    (0x400, "nonbrowsable"),
-    (0x800, "replaceable"),
-    (0x1000, "immediatebind"),
-];
 
 /// The embedded base set, resolved once per process.
 fn base_model() -> R<Model> {
@@ -460,7 +444,7 @@ impl Builder<'_> {
                     other => {
                         let name = match other {
                             VT_FILETIME => Some("FILETIME"),
-                            _ => crate::model::automation::vt_type_name(other),
+                            _ => automation::vt_type_name(other),
                         };
                         let Some(n) = name else {
                             return Err(err(
@@ -690,12 +674,7 @@ impl Builder<'_> {
         for (index, p) in f.params.iter().enumerate() {
             params.push(self.param(lib, p, index, f.offset)?);
         }
-        let attributes = FUNC_FLAGS
-            .iter()
-            .filter(|(bit, _)| f.flags & bit != 0)
-            .map(|(_, n)| (*n).to_string())
-            .chain((f.params_opt == -1).then(|| "vararg".to_string()))
-            .collect();
+        let attributes = automation::typelib_attributes(f.flags, f.params_opt == -1);
         Ok(Method {
             name: f.name.clone(),
             slot: vtable.then_some(f.ovft / 8),
@@ -704,8 +683,8 @@ impl Builder<'_> {
             invkind,
             ret: self.ty(lib, &f.ret, f.offset)?,
             params,
-            restricted: f.flags & 0x1 != 0,
-            hidden: f.flags & 0x40 != 0,
+            restricted: f.flags & automation::FUNCFLAG_FRESTRICTED != 0,
+            hidden: f.flags & automation::FUNCFLAG_FHIDDEN != 0,
             local: false,
             vararg: f.params_opt == -1,
             variadic: false,
