@@ -779,6 +779,20 @@ fn dispid_literal(id: i32) -> String {
     }
 }
 
+/// The DISPID constants of a type's own members: (`DISPID_NAME`, IDL name, DISPID literal), one
+/// per distinct constant name, the first member of that name giving the value (accessors share
+/// their property's DISPID).
+fn dispid_consts(members: &[model::Method]) -> Vec<(String, String, String)> {
+    let mut out: Vec<(String, String, String)> = Vec::new();
+    for m in members {
+        let c = format!("DISPID_{}", shouty(&m.name));
+        if !out.iter().any(|(n, _, _)| *n == c) {
+            out.push((c, m.name.clone(), dispid_literal(m.dispid)));
+        }
+    }
+    out
+}
+
 /// An interface's DISPID table and `Invoke` arms: its members and those of its dispatch bases
 /// above IDispatch (`chain` is the interface and its bases, nearest first), each classified
 /// for `Invoke` and called on `callee`.
@@ -919,13 +933,7 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
 
     let (disp_members, invoke_arms, tables) =
         dispatch_parts(model, &chain, dispatch::Callee::Idlgen);
-    let mut dispid_consts: Vec<(String, String, String)> = Vec::new();
-    for m in &iface.methods {
-        let c = format!("DISPID_{}", shouty(&m.name));
-        if !dispid_consts.iter().any(|(n, _, _)| *n == c) {
-            dispid_consts.push((c, m.name.clone(), dispid_literal(m.dispid)));
-        }
-    }
+    let dispid_consts = dispid_consts(&iface.methods);
 
     InterfaceView {
         vtbl: format!("{name}_Vtbl"),
@@ -1045,13 +1053,7 @@ fn dispinterface_view(model: &Model, id: TypeId, d: &model::Dispinterface) -> Di
     }
     let refs: Vec<&model::Method> = members.iter().collect();
     let tables = table_indexes(&refs);
-    let mut dispid_consts: Vec<(String, String, String)> = Vec::new();
-    for m in &members {
-        let c = format!("DISPID_{}", shouty(&m.name));
-        if !dispid_consts.iter().any(|(n, _, _)| *n == c) {
-            dispid_consts.push((c, m.name.clone(), dispid_literal(m.dispid)));
-        }
-    }
+    let dispid_consts = dispid_consts(&members);
     DispinterfaceView {
         doc: doc_lines(item.helpstring.as_deref(), "Dispatch interface"),
         uuid: d.uuid.map(guid_view),
