@@ -427,7 +427,14 @@ fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> 
         ItemKind::Struct(r) | ItemKind::Union(r) if r.defined && !item.name.is_empty() => {
             Some(render(&RecordView {
                 name: type_name(&item.name),
-                doc: doc_lines(item.helpstring.as_deref(), "Structure"),
+                doc: doc_lines(
+                    item.helpstring.as_deref(),
+                    if matches!(item.kind, ItemKind::Union(_)) {
+                        "Union"
+                    } else {
+                        "Structure"
+                    },
+                ),
                 is_union: matches!(item.kind, ItemKind::Union(_)),
                 fields: r
                     .fields
@@ -585,6 +592,16 @@ struct CppDefine {
 
 fn cpp_define(text: &str) -> Option<CppDefine> {
     let rest = text.trim().strip_prefix("#define")?;
+    // A comment after the value is not part of it (CertExit.Idl's `#define EXITEVENT_CERTISSUED
+    // ( 0x1 ) // a certificate was issued`).
+    let rest = match [rest.find("//"), rest.find("/*")]
+        .into_iter()
+        .flatten()
+        .min()
+    {
+        Some(end) => &rest[..end],
+        None => rest,
+    };
     let mut parts = rest.split_whitespace();
     let name = parts.next()?;
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || name.contains('(') {
