@@ -7,6 +7,8 @@
 //!   interface's own members as a type library holds them: `[local]` methods are not in a type
 //!   library and do not advance it (widl's `add_func_desc` skips them). A member whose name an
 //!   earlier member already has (propget/propput pairs) takes that member's id.
+//! - C++ overloads (methods of one interface with the same name and kind) are told apart in C
+//!   vtables by one `_` per later overload (`Method::later_overloads`), as widl names them.
 //! - A dispinterface's methods count at depth 0; its properties without `[id]` get
 //!   `0x40000000 + number of methods + property index`, as widl writes them.
 
@@ -143,10 +145,12 @@ fn lay_out(model: &mut Model, id: TypeId) {
     let dispatchable = dispatchable || item.name == "IDispatch" || iface.dual;
     // An item shared with other models (resolved from the same imports) is usually laid out
     // already: it is copied only if something changes.
+    let overloads = later_overloads(&iface.methods);
     if iface.depth == depth
         && iface.first_slot == first_slot
         && iface.dispatchable == dispatchable
         && members_numbered(&iface.methods, depth, Some(first_slot))
+        && overloads.is_none()
     {
         return;
     }
@@ -155,7 +159,43 @@ fn lay_out(model: &mut Model, id: TypeId) {
         iface.first_slot = first_slot;
         iface.dispatchable = dispatchable;
         number_members(&mut iface.methods, depth, Some(first_slot));
+        if let Some(counts) = overloads {
+            for (m, n) in iface.methods.iter_mut().zip(counts) {
+                m.later_overloads = n;
+            }
+        }
     }
+}
+
+/// C++ overloads (the same name and kind: dwrite_3's three `GetPropertyValues`): for each
+/// method, how many later methods overload it ([`super::Method::later_overloads`]); `None` when
+/// the methods have those counts already (most interfaces: none, and no overloads).
+fn later_overloads(methods: &[super::Method]) -> Option<Vec<u32>> {
+    let same = |a: &super::Method, b: &super::Method| a.name == b.name && a.invkind == b.invkind;
+    let counts: Vec<u32> = if methods.len() <= 16 {
+        (0..methods.len())
+            .map(|k| {
+                let m = &methods[k];
+                methods[k + 1..].iter().filter(|n| same(m, n)).count() as u32
+            })
+            .collect()
+    } else {
+        // mshtml.idl's interfaces have hundreds of methods: counted from the end.
+        let mut seen: HashMap<(&str, super::InvokeKind), u32, FastHash> =
+            HashMap::with_capacity_and_hasher(methods.len(), FastHash::default());
+        let mut counts = vec![0; methods.len()];
+        for (k, m) in methods.iter().enumerate().rev() {
+            let n = seen.entry((m.name.as_str(), m.invkind)).or_insert(0);
+            counts[k] = *n;
+            *n += 1;
+        }
+        counts
+    };
+    let unchanged = methods
+        .iter()
+        .zip(&counts)
+        .all(|(m, &n)| m.later_overloads == n);
+    (!unchanged).then_some(counts)
 }
 
 /// Own methods that take a vtable slot.

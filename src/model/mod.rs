@@ -298,6 +298,11 @@ pub struct Method {
     pub variadic: bool,
     /// `[call_as(X)]`: the local method this one is the remote twin of.
     pub call_as: Option<String>,
+    /// How many later methods of the interface are C++ overloads of this one (the same name and
+    /// kind: dwrite_3's three `GetPropertyValues`); C and Rust have one name per method, so
+    /// [`Method::vtable_name`] gets one `_` for each, as widl names them in its C vtables.
+    /// Set by [`layout`].
+    pub later_overloads: u32,
     pub helpstring: Option<String>,
     /// Attribute names as written, in order, for the dump.
     pub attributes: Vec<String>,
@@ -305,14 +310,18 @@ pub struct Method {
 }
 
 impl Method {
-    /// The name of the vtable field / C method: accessors get `get_`, `put_`, `putref_`.
+    /// The name of the vtable field / C method: accessors get `get_`, `put_`, `putref_`; an
+    /// overload one `_` for every later overload ([`Method::later_overloads`]:
+    /// `GetPropertyValues__`, `GetPropertyValues_`, `GetPropertyValues`).
     pub fn vtable_name(&self) -> String {
-        match self.invkind {
-            InvokeKind::Method => self.name.clone(),
-            InvokeKind::PropGet => format!("get_{}", self.name),
-            InvokeKind::PropPut => format!("put_{}", self.name),
-            InvokeKind::PropPutRef => format!("putref_{}", self.name),
-        }
+        let prefix = match self.invkind {
+            InvokeKind::Method => "",
+            InvokeKind::PropGet => "get_",
+            InvokeKind::PropPut => "put_",
+            InvokeKind::PropPutRef => "putref_",
+        };
+        let overloads = "_".repeat(self.later_overloads as usize);
+        format!("{prefix}{}{overloads}", self.name)
     }
 
     pub fn retval(&self) -> Option<&Param> {

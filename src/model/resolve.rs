@@ -718,6 +718,7 @@ impl Resolver<'_> {
                 .has(Flags::CALL_AS)
                 .then(|| attrs.ident("call_as"))
                 .flatten(),
+            later_overloads: 0,
             helpstring: flags
                 .has(Flags::HELPSTRING)
                 .then(|| attrs.string("helpstring"))

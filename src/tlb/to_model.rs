@@ -689,6 +689,7 @@ impl Builder<'_> {
             vararg: f.params_opt == -1,
             variadic: false,
             call_as: None,
+            later_overloads: 0,
             helpstring: f.helpstring.clone(),
             attributes,
             span: None,

@@ -43,10 +43,7 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
         return windows_dispatch::generate(model, opts);
     }
     let dependencies = base_dependencies(model, opts);
-    let named = single_retval(
-        name_overloads(name_anonymous_records(model, &dependencies), model),
-        model,
-    );
+    let named = single_retval(name_anonymous_records(model, &dependencies), model);
     let model = named.as_ref().unwrap_or(model);
     let mut items = Vec::new();
     // Rust names already defined. C lets two files repeat a typedef (`typedef unsigned int
@@ -154,48 +151,6 @@ fn source_names(model: &Model, opts: &RustOptions) -> String {
     })
 }
 
-/// C++ lets an interface overload a method name (dwrite_3's three `GetPropertyValues`); C and
-/// Rust do not. As widl names them in its C vtables, each overload gets one `_` for every later
-/// method of the same name in the interface (`GetPropertyValues__`, `GetPropertyValues_`,
-/// `GetPropertyValues`); Rust method names keep those underscores. Takes the model from an
-/// earlier pass, if that made one; `None` when nothing needed a new model.
-fn name_overloads(earlier: Option<Model>, original: &Model) -> Option<Model> {
-    let model = earlier.as_ref().unwrap_or(original);
-    let overloaded: Vec<TypeId> = model
-        .root_items()
-        .filter(|(_, item)| match &item.kind {
-            ItemKind::Interface(i) => i
-                .methods
-                .iter()
-                .enumerate()
-                .any(|(k, m)| i.methods[k + 1..].iter().any(|n| same_name(m, n))),
-            _ => false,
-        })
-        .map(|(id, _)| id)
-        .collect();
-    if overloaded.is_empty() {
-        return earlier;
-    }
-    let mut out = earlier.unwrap_or_else(|| original.clone());
-    for id in overloaded {
-        if let ItemKind::Interface(i) = &mut out.item_mut(id).kind {
-            let later: Vec<usize> = (0..i.methods.len())
-                .map(|k| {
-                    let m = &i.methods[k];
-                    i.methods[k + 1..]
-                        .iter()
-                        .filter(|n| same_name(m, n))
-                        .count()
-                })
-                .collect();
-            for (m, n) in i.methods.iter_mut().zip(later) {
-                m.name.push_str(&"_".repeat(n));
-            }
-        }
-    }
-    Some(out)
-}
-
 /// A method may mark only one parameter `[retval]` (MIDL requires it); widl accepts more
 /// (wmp's `GetScriptableObject([out, retval] BSTR *name, [out, retval] IDispatch **out)`). The
 /// first is the return value, as [`model::Method::retval`] says; the others are plain `[out]`s.
@@ -229,11 +184,6 @@ fn single_retval(earlier: Option<Model>, original: &Model) -> Option<Model> {
         }
     }
     Some(out)
-}
-
-/// Two methods whose vtable entries would have the same name.
-fn same_name(a: &model::Method, b: &model::Method) -> bool {
-    a.name == b.name && a.invkind == b.invkind
 }
 
 /// The base files' items (idlgen's embedded `wtypes.idl`..., or an SDK's own) that the bindings
