@@ -181,3 +181,34 @@ fn overloads_get_one_underscore_per_later_overload_in_their_vtable_names() {
     assert_eq!(vtable.get(1).map(String::as_str), Some("M0"));
     assert_eq!(vtable.last().map(String::as_str), Some("F"));
 }
+
+/// Dispatchable means "the vtable starts with IDispatch's": the base set's IDispatch and what
+/// derives from it, `[dual]` or not; a `[dual]` interface deriving from IUnknown (MIDL rejects
+/// it) is not, so a pointer to it is VT_UNKNOWN.
+#[test]
+fn dispatchable_is_derived_from_idispatch() {
+    let m = model(&format!(
+        "{HEADER}[object, dual, uuid(11111111-2222-3333-4444-555555555555)]\n\
+         interface IOdd : IUnknown {{ HRESULT F([in] IOdd *other); }};\n\
+         [object, dual, uuid(11111111-2222-3333-4444-555555555556)]\n\
+         interface IGood : IDispatch {{ HRESULT F(); }};\n\
+         [object, uuid(11111111-2222-3333-4444-555555555557)]\n\
+         interface IMore : IGood {{ HRESULT G(); }};\n"
+    ));
+    let dispatchable = |name: &str| match &m.item(m.lookup(name).expect("declared")).kind {
+        ItemKind::Interface(i) => i.dispatchable,
+        _ => panic!("{name} is an interface"),
+    };
+    assert!(!dispatchable("IOdd"));
+    assert!(dispatchable("IGood"));
+    assert!(dispatchable("IMore"));
+    assert!(dispatchable("IDispatch"));
+    assert!(!dispatchable("IUnknown"));
+    let ItemKind::Interface(odd) = &m.item(m.lookup("IOdd").expect("declared")).kind else {
+        panic!("an interface")
+    };
+    assert_eq!(
+        idlgen::model::automation::variant_type(&m, &odd.methods[0].params[0].ty),
+        Some(idlgen::model::automation::VT_UNKNOWN)
+    );
+}

@@ -142,7 +142,10 @@ fn lay_out(model: &mut Model, id: TypeId) {
     let ItemKind::Interface(iface) = &item.kind else {
         return;
     };
-    let dispatchable = dispatchable || item.name == "IDispatch" || iface.dual;
+    // Dispatchable: the base set's IDispatch and what derives from it. Not `[dual]` by itself:
+    // a `[dual]` interface whose chain does not reach IDispatch (which MIDL rejects) has
+    // IUnknown's vtable, and a pointer to it is no VT_DISPATCH.
+    let dispatchable = dispatchable || model.well_known_name(id) == Some("IDispatch");
     // An item shared with other models (resolved from the same imports) is usually laid out
     // already: it is copied only if something changes.
     let overloads = later_overloads(&iface.methods);

@@ -249,7 +249,8 @@ pub struct Interface {
     pub dual: bool,
     pub oleautomation: bool,
     pub local: bool,
-    /// Derives (directly or not) from IDispatch, or is IDispatch.
+    /// Derives (directly or not) from the base set's IDispatch, or is it: its vtable starts with
+    /// IDispatch's. Set by [`layout`]; back ends read it (the Rust back end's IDispatch root).
     pub dispatchable: bool,
     /// Depth in the inheritance chain: IUnknown 0, IDispatch 1, ...
     pub depth: u32,

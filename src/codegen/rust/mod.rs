@@ -828,11 +828,6 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
             None,
         ),
     };
-    let root_name = chain
-        .iter()
-        .rev()
-        .find(|a| model.is_builtin(**a) || model.item(**a).name == "IUnknown")
-        .map(|a| model.item(*a).name.clone());
     // Only interfaces whose chain is generated here down to IUnknown/IDispatch can be
     // implemented in Rust: each base must offer `with_root`.
     // ... and whose root is IUnknown: a `[local]` C++ interface with no base (xaudio2's
@@ -855,10 +850,7 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
                     .any(|r| model.item(*a).origin.is_some_and(|o| o.file == *r))
                 || (model.is_builtin(*a) && (n == "IUnknown" || n == "IDispatch"))
         });
-    let dispatch_root = chain
-        .iter()
-        .any(|a| model.is_builtin(*a) && model.item(*a).name == "IDispatch");
-    let _ = root_name;
+    let dispatch_root = iface.dispatchable;
     // Method names the bases' `_Impl` traits already have (msado15's `Fields20::_Append` and
     // `Fields::Append` are both `append`): calls to those must name their trait.
     let inherited: Vec<String> = chain
