@@ -542,16 +542,10 @@ struct CppDefine {
 
 fn cpp_define(text: &str) -> Option<CppDefine> {
     let rest = text.trim().strip_prefix("#define")?;
-    // A comment after the value is not part of it (CertExit.Idl's `#define EXITEVENT_CERTISSUED
-    // ( 0x1 ) // a certificate was issued`).
-    let rest = match [rest.find("//"), rest.find("/*")]
-        .into_iter()
-        .flatten()
-        .min()
-    {
-        Some(end) => &rest[..end],
-        None => rest,
-    };
+    // A C comment after the value (CertExit.Idl: `#define EXITEVENT_CERTISSUED ( 0x1 ) //
+    // Certificate issued`) is not part of it.
+    let rest = rest.split("//").next().unwrap_or(rest);
+    let rest = rest.split("/*").next().unwrap_or(rest);
     let mut parts = rest.split_whitespace();
     let name = parts.next()?;
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || name.contains('(') {
