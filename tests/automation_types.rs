@@ -76,3 +76,63 @@ fn parameter_types_map_to_their_vartypes() {
     }
     assert_eq!(variant_type(&m, &i.methods[0].ret), Some(VT_HRESULT));
 }
+
+/// A user's typedef that reuses a well-known name (`VARIANT_BOOL`, `DATE`, `DECIMAL`) is the
+/// user's type: followed like any typedef, as the Rust back end follows it (`pub type
+/// VARIANT_BOOL = i32;`), not taken by its name for OLE Automation's.
+#[test]
+fn a_user_typedef_reusing_a_well_known_name_is_followed() {
+    let text = r#"
+import "oaidl.idl";
+typedef long VARIANT_BOOL;
+typedef double DATE;
+typedef struct tagMYDECIMAL { LONG lo; LONG hi; } DECIMAL;
+[object, uuid(6b1a0d10-0000-4000-8000-000000000032), dual]
+interface IMine : IDispatch {
+    HRESULT M([in] VARIANT_BOOL a, [in] DATE b, [in] DECIMAL c, [in] BSTR d, [in] CY e);
+};
+"#;
+    let m = idlgen::load_source("mine.idl", text, &Options::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .model;
+    let id = m.lookup("IMine").expect("IMine");
+    let ItemKind::Interface(i) = &m.item(id).kind else {
+        panic!("interface")
+    };
+    let got: Vec<Option<u16>> = i.methods[0]
+        .params
+        .iter()
+        .map(|p| variant_type(&m, &p.ty))
+        .collect();
+    // The base set's own BSTR and CY keep their VARTYPEs.
+    assert_eq!(
+        got,
+        [
+            Some(VT_I4),
+            Some(VT_R8),
+            Some(VT_RECORD),
+            Some(VT_BSTR),
+            Some(VT_CY)
+        ]
+    );
+    for name in ["VARIANT_BOOL", "DATE", "DECIMAL"] {
+        let id = m.lookup(name).expect("the user's typedef");
+        assert_eq!(m.well_known_name(id), None, "{name}");
+    }
+    let bstr = m.lookup("BSTR").expect("BSTR");
+    assert_eq!(m.well_known_name(bstr), Some("BSTR"));
+    // The Rust back end agrees: the aliases are the user's, the DISPID table's VARTYPEs theirs.
+    let code = idlgen::codegen::rust::generate(&m, &Default::default()).expect("generates");
+    for want in [
+        "pub type VARIANT_BOOL = i32;",
+        "pub type DATE = f64;",
+        "pub type DECIMAL = tagMYDECIMAL;",
+        "vt: idlgen_runtime::VT_I4,",
+        "vt: idlgen_runtime::VT_R8,",
+        "vt: idlgen_runtime::VT_CY,",
+    ] {
+        assert!(code.contains(want), "no `{want}` in:\n{code}");
+    }
+    assert!(!code.contains("VT_BOOL"), "{code}");
+    assert!(!code.contains("VT_DATE"), "{code}");
+}

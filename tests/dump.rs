@@ -258,3 +258,28 @@ fn every_object_has_the_documented_keys_in_order() {
         .collect();
     assert!(unseen.is_empty(), "documented but not written: {unseen:?}");
 }
+
+/// The method attributes docs/dump-json.md lists under `attributes` are those the dump keeps
+/// (`model::automation::FUNC_FLAGS`, in their order, then `vararg`).
+#[test]
+fn the_documented_method_attributes_are_the_function_flags() {
+    let doc = std::fs::read_to_string(root().join("docs/dump-json.md")).expect("docs/dump-json.md");
+    let text = doc
+        .split("- `attributes`: ")
+        .nth(1)
+        .and_then(|rest| rest.split(". From IDL").next())
+        .expect("the attributes item");
+    let documented: Vec<&str> = text.split('`').skip(1).step_by(2).collect();
+    let flags: Vec<&str> = idlgen::model::automation::FUNC_FLAGS
+        .iter()
+        .map(|&(_, n)| n)
+        .chain(["vararg"])
+        .collect();
+    assert_eq!(documented, flags);
+    assert!(
+        flags
+            .iter()
+            .all(|n| idlgen::model::automation::is_typelib_attribute(n))
+    );
+    assert!(!idlgen::model::automation::is_typelib_attribute("propget"));
+}

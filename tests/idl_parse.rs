@@ -1403,7 +1403,23 @@ fn base_interface_cycle_is_an_error() {
     )
     .map(|_| ())
     .expect_err("a cycle");
-    assert!(err.to_string().contains("derives from itself"), "{err}");
+    let text = err.to_string();
+    assert!(
+        text.contains("interface `IB` inherits from itself through `IA`"),
+        "{err}"
+    );
+    let err = idlgen::load_source(
+        "test.idl",
+        "import \"unknwn.idl\";\n[object, uuid(4ba9eb90-732c-11d0-8816-00a0c903b83c)] interface IA : IA { }\n",
+        &Options::default(),
+    )
+    .map(|_| ())
+    .expect_err("a cycle of one");
+    assert!(
+        err.to_string()
+            .contains("interface `IA` inherits from itself"),
+        "{err}"
+    );
 }
 
 /// Integer operations whose operands are integer literals are folded as they are parsed, into a

@@ -136,3 +136,79 @@ fn call_as_methods_have_no_slot_and_local_ones_do() {
     assert_eq!(got[1].3, 0x6001_0000);
     assert_eq!(got[2].3, 0x6001_0001);
 }
+
+/// C++ overloads keep their IDL name; their C vtable names get one `_` per later overload, as
+/// widl's headers name them (dwrite_3's `GetPropertyValues__`, `_`, plain); a property's
+/// accessors are not overloads of each other.
+#[test]
+fn overloads_get_one_underscore_per_later_overload_in_their_vtable_names() {
+    let m = model(&format!(
+        "{HEADER}[local, object, uuid(11111111-2222-3333-4444-555555555555)]\n\
+         interface IA : IUnknown {{\n\
+           HRESULT F([in] LONG a); HRESULT F([in] LONG a, [in] LONG b); HRESULT F();\n\
+           [propget] HRESULT P([out, retval] LONG *p); [propput] HRESULT P([in] LONG p);\n\
+         }};\n"
+    ));
+    let id = m.lookup("IA").expect("declared");
+    let ItemKind::Interface(i) = &m.item(id).kind else {
+        panic!("an interface")
+    };
+    let names: Vec<(String, String)> = i
+        .methods
+        .iter()
+        .map(|x| (x.name.clone(), x.vtable_name()))
+        .collect();
+    let want = [
+        ("F", "F__"),
+        ("F", "F_"),
+        ("F", "F"),
+        ("P", "get_P"),
+        ("P", "put_P"),
+    ];
+    assert_eq!(names, want.map(|(a, b)| (a.to_string(), b.to_string())));
+    // Past 16 methods (mshtml's hundreds), the same.
+    let many: String = (0..20).map(|k| format!("HRESULT M{k}(); ")).collect();
+    let m = model(&format!(
+        "{HEADER}[local, object, uuid(11111111-2222-3333-4444-555555555555)]\n\
+         interface IA : IUnknown {{ HRESULT F(); {many} HRESULT F([in] LONG a); }};\n"
+    ));
+    let id = m.lookup("IA").expect("declared");
+    let ItemKind::Interface(i) = &m.item(id).kind else {
+        panic!("an interface")
+    };
+    let vtable: Vec<String> = i.methods.iter().map(|x| x.vtable_name()).collect();
+    assert_eq!(vtable.first().map(String::as_str), Some("F_"));
+    assert_eq!(vtable.get(1).map(String::as_str), Some("M0"));
+    assert_eq!(vtable.last().map(String::as_str), Some("F"));
+}
+
+/// Dispatchable means "the vtable starts with IDispatch's": the base set's IDispatch and what
+/// derives from it, `[dual]` or not; a `[dual]` interface deriving from IUnknown (MIDL rejects
+/// it) is not, so a pointer to it is VT_UNKNOWN.
+#[test]
+fn dispatchable_is_derived_from_idispatch() {
+    let m = model(&format!(
+        "{HEADER}[object, dual, uuid(11111111-2222-3333-4444-555555555555)]\n\
+         interface IOdd : IUnknown {{ HRESULT F([in] IOdd *other); }};\n\
+         [object, dual, uuid(11111111-2222-3333-4444-555555555556)]\n\
+         interface IGood : IDispatch {{ HRESULT F(); }};\n\
+         [object, uuid(11111111-2222-3333-4444-555555555557)]\n\
+         interface IMore : IGood {{ HRESULT G(); }};\n"
+    ));
+    let dispatchable = |name: &str| match &m.item(m.lookup(name).expect("declared")).kind {
+        ItemKind::Interface(i) => i.dispatchable,
+        _ => panic!("{name} is an interface"),
+    };
+    assert!(!dispatchable("IOdd"));
+    assert!(dispatchable("IGood"));
+    assert!(dispatchable("IMore"));
+    assert!(dispatchable("IDispatch"));
+    assert!(!dispatchable("IUnknown"));
+    let ItemKind::Interface(odd) = &m.item(m.lookup("IOdd").expect("declared")).kind else {
+        panic!("an interface")
+    };
+    assert_eq!(
+        idlgen::model::automation::variant_type(&m, &odd.methods[0].params[0].ty),
+        Some(idlgen::model::automation::VT_UNKNOWN)
+    );
+}

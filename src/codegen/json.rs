@@ -5,6 +5,7 @@
 
 use std::fmt::Write;
 
+use crate::model::automation;
 use crate::model::{Guid, InvokeKind, Item, ItemKind, Method, Model, Origin, Value};
 
 /// Options of the dump.
@@ -15,25 +16,6 @@ pub struct DumpOptions {
     /// The input names as the user gave them (default: the model's root paths).
     pub inputs: Vec<String>,
 }
-
-/// Method attributes a type library carries as FUNCFLAGs; the dump lists these (others, such
-/// as `id` or `propget`, have keys of their own).
-const FLAG_ATTRIBUTES: &[&str] = &[
-    "restricted",
-    "source",
-    "bindable",
-    "requestedit",
-    "displaybind",
-    "defaultbind",
-    "hidden",
-    "usesgetlasterror",
-    "defaultcollelem",
-    "uidefault",
-    "nonbrowsable",
-    "replaceable",
-    "immediatebind",
-    "vararg",
-];
 
 /// The dump of the whole model.
 pub fn dump(model: &Model, opts: &DumpOptions) -> String {
@@ -215,7 +197,9 @@ fn methods(model: &Model, methods: &[Method], with_slots: bool) -> String {
         let attributes: Vec<String> = m
             .attributes
             .iter()
-            .filter(|a| FLAG_ATTRIBUTES.contains(&a.as_str()))
+            // What a type library keeps (FUNCFLAGs, `vararg`): others, such as `id` or
+            // `propget`, have keys of their own.
+            .filter(|a| automation::is_typelib_attribute(a))
             .map(|a| string(a))
             .collect();
         let params = m.params.iter().map(|p| {

@@ -1,68 +1,45 @@
 //! Automation type mapping: the VARTYPE that a type has in a VARIANT or a type library.
 //!
 //! One place for the rule, shared by the back ends (the IDispatch shim's argument coercion and
-//! result packing, the dump). Typedef names that OLE Automation defines (BSTR, VARIANT_BOOL,
-//! DATE, CY, SCODE, HRESULT, ...) map to their own VT; other typedefs are followed.
+//! result packing, the dump) and the type library reader. The base set's typedefs that OLE
+//! Automation defines (BSTR, VARIANT_BOOL, DATE, CY, SCODE, HRESULT, ...) map to their own VT;
+//! other typedefs are followed, a user's typedef that reuses one of those names included
+//! ([`Model::well_known_name`]).
+//!
+//! Also the names of the method attributes a type library stores as `FUNCFLAG_*` bits
+//! ([`FUNC_FLAGS`]): the type library reader names them, the dump lists them.
 
 use super::{BaseType, ItemKind, Model, Type};
 
-pub const VT_EMPTY: u16 = 0;
-pub const VT_I2: u16 = 2;
-pub const VT_I4: u16 = 3;
-pub const VT_R4: u16 = 4;
-pub const VT_R8: u16 = 5;
-pub const VT_CY: u16 = 6;
-pub const VT_DATE: u16 = 7;
-pub const VT_BSTR: u16 = 8;
-pub const VT_DISPATCH: u16 = 9;
-pub const VT_ERROR: u16 = 10;
-pub const VT_BOOL: u16 = 11;
-pub const VT_VARIANT: u16 = 12;
-pub const VT_UNKNOWN: u16 = 13;
-pub const VT_DECIMAL: u16 = 14;
-pub const VT_I1: u16 = 16;
-pub const VT_UI1: u16 = 17;
-pub const VT_UI2: u16 = 18;
-pub const VT_UI4: u16 = 19;
-pub const VT_I8: u16 = 20;
-pub const VT_UI8: u16 = 21;
-pub const VT_INT: u16 = 22;
-pub const VT_UINT: u16 = 23;
-pub const VT_VOID: u16 = 24;
-pub const VT_HRESULT: u16 = 25;
-pub const VT_PTR: u16 = 26;
-pub const VT_SAFEARRAY: u16 = 27;
-pub const VT_CARRAY: u16 = 28;
-pub const VT_USERDEFINED: u16 = 29;
-pub const VT_LPSTR: u16 = 30;
-pub const VT_LPWSTR: u16 = 31;
-pub const VT_RECORD: u16 = 36;
-pub const VT_INT_PTR: u16 = 37;
-pub const VT_UINT_PTR: u16 = 38;
-pub const VT_ARRAY: u16 = 0x2000;
-pub const VT_BYREF: u16 = 0x4000;
+// The VARTYPEs are the runtime's (runtime/src/automation.rs, without its `com` feature): the
+// generator and the code it generates use the same constants.
+pub use idlgen_runtime::{
+    VARTYPE, VT_ARRAY, VT_BOOL, VT_BSTR, VT_BYREF, VT_CARRAY, VT_CY, VT_DATE, VT_DECIMAL,
+    VT_DISPATCH, VT_EMPTY, VT_ERROR, VT_HRESULT, VT_I1, VT_I2, VT_I4, VT_I8, VT_INT, VT_INT_PTR,
+    VT_LPSTR, VT_LPWSTR, VT_PTR, VT_R4, VT_R8, VT_RECORD, VT_SAFEARRAY, VT_UI1, VT_UI2, VT_UI4,
+    VT_UI8, VT_UINT, VT_UINT_PTR, VT_UNKNOWN, VT_USERDEFINED, VT_VARIANT, VT_VOID,
+};
 
 /// The VARTYPE a value of `ty` travels as in a VARIANT, if it can: `LONG` is VT_I4, `BSTR*`
 /// VT_BSTR|VT_BYREF, `SAFEARRAY(BSTR)` VT_ARRAY|VT_BSTR, `IDispatch*` (or any interface
 /// deriving from it) VT_DISPATCH, other interface pointers VT_UNKNOWN, enums VT_I4 and
 /// structs VT_RECORD. `None` for what a VARIANT cannot hold (`void`, raw pointers to
 /// pointers of non-automation types, function pointers, unions, fixed arrays).
-pub fn variant_type(model: &Model, ty: &Type) -> Option<u16> {
+pub fn variant_type(model: &Model, ty: &Type) -> Option<VARTYPE> {
     vt(model, ty, 0)
 }
 
-fn vt(model: &Model, ty: &Type, depth: u32) -> Option<u16> {
+fn vt(model: &Model, ty: &Type, depth: u32) -> Option<VARTYPE> {
     if depth > 32 {
         return None;
     }
     match ty {
         Type::Base(b) => base(*b),
         Type::Named(id) => {
-            let item = model.item(*id);
-            if let Some(v) = well_known(&item.name) {
+            if let Some(v) = model.well_known_name(*id).and_then(well_known) {
                 return Some(v);
             }
-            match &item.kind {
+            match &model.item(*id).kind {
                 ItemKind::Typedef(t) => vt(model, &t.ty, depth + 1),
                 ItemKind::Enum(_) => Some(VT_I4),
                 ItemKind::Struct(_) => Some(VT_RECORD),
@@ -86,7 +63,7 @@ fn vt(model: &Model, ty: &Type, depth: u32) -> Option<u16> {
 }
 
 /// `IFoo*` is VT_DISPATCH when IFoo derives from IDispatch, else VT_UNKNOWN.
-fn interface_vt(model: &Model, pointee: &Type) -> Option<u16> {
+fn interface_vt(model: &Model, pointee: &Type) -> Option<VARTYPE> {
     let Type::Named(id) = model.strip_typedefs(pointee) else {
         return None;
     };
@@ -101,27 +78,43 @@ fn interface_vt(model: &Model, pointee: &Type) -> Option<u16> {
     }
 }
 
-fn well_known(name: &str) -> Option<u16> {
-    Some(match name {
-        "BSTR" => VT_BSTR,
-        "VARIANT" | "VARIANTARG" => VT_VARIANT,
-        "VARIANT_BOOL" => VT_BOOL,
-        "DATE" => VT_DATE,
-        "CY" | "CURRENCY" => VT_CY,
-        "DECIMAL" => VT_DECIMAL,
-        "SCODE" => VT_ERROR,
-        "HRESULT" => VT_HRESULT,
-        "LPSTR" => VT_LPSTR,
-        "LPWSTR" | "LPOLESTR" => VT_LPWSTR,
-        "INT_PTR" | "LONG_PTR" => VT_INT_PTR,
-        "UINT_PTR" | "ULONG_PTR" => VT_UINT_PTR,
-        _ => return None,
-    })
+/// OLE Automation's typedef names that have a VARTYPE of their own rather than their C type's
+/// (`DATE` is a `double`, but VT_DATE), as the base set declares them. Where a VARTYPE has
+/// several names, the first is the one a type library's VARTYPE stands for ([`vt_type_name`]).
+const WELL_KNOWN: &[(&str, VARTYPE)] = &[
+    ("BSTR", VT_BSTR),
+    ("VARIANT", VT_VARIANT),
+    ("VARIANTARG", VT_VARIANT),
+    ("VARIANT_BOOL", VT_BOOL),
+    ("DATE", VT_DATE),
+    ("CURRENCY", VT_CY),
+    ("CY", VT_CY),
+    ("DECIMAL", VT_DECIMAL),
+    ("SCODE", VT_ERROR),
+    ("HRESULT", VT_HRESULT),
+    ("LPSTR", VT_LPSTR),
+    ("LPWSTR", VT_LPWSTR),
+    ("LPOLESTR", VT_LPWSTR),
+    ("INT_PTR", VT_INT_PTR),
+    ("LONG_PTR", VT_INT_PTR),
+    ("UINT_PTR", VT_UINT_PTR),
+    ("ULONG_PTR", VT_UINT_PTR),
+];
+
+/// The VARTYPE of a well-known name ([`Model::well_known_name`]).
+fn well_known(name: &str) -> Option<VARTYPE> {
+    WELL_KNOWN.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
+}
+
+/// The base set's typedef that a type library's VARTYPE stands for (VT_BSTR `BSTR`, VT_CY
+/// `CURRENCY`), for the VARTYPEs whose C type is a typedef rather than a base type.
+pub fn vt_type_name(vt: VARTYPE) -> Option<&'static str> {
+    WELL_KNOWN.iter().find(|(_, v)| *v == vt).map(|&(n, _)| n)
 }
 
 /// Base types as MIDL writes them into a type library (`char` is VT_I1 there; `boolean` and
 /// `byte` are VT_UI1; `int` is VT_INT).
-fn base(b: BaseType) -> Option<u16> {
+fn base(b: BaseType) -> Option<VARTYPE> {
     Some(match b {
         BaseType::Void => VT_VOID,
         BaseType::Char | BaseType::SChar => VT_I1,
@@ -140,4 +133,44 @@ fn base(b: BaseType) -> Option<u16> {
         BaseType::Double => VT_R8,
         BaseType::HandleT => return None,
     })
+}
+
+/// `FUNCFLAG_FRESTRICTED`: `[restricted]`.
+pub const FUNCFLAG_FRESTRICTED: u16 = 0x1;
+/// `FUNCFLAG_FHIDDEN`: `[hidden]`.
+pub const FUNCFLAG_FHIDDEN: u16 = 0x40;
+
+/// The method attributes a type library stores as `FUNCFLAG_*` bits, in the bits' order.
+pub const FUNC_FLAGS: &[(u16, &str)] = &[
+    (FUNCFLAG_FRESTRICTED, "restricted"),
+    (0x2, "source"),
+    (0x4, "bindable"),
+    (0x8, "requestedit"),
+    (0x10, "displaybind"),
+    (0x20, "defaultbind"),
+    (FUNCFLAG_FHIDDEN, "hidden"),
+    (0x80, "usesgetlasterror"),
+    (0x100, "defaultcollelem"),
+    (0x200, "uidefault"),
+    (0x400, "nonbrowsable"),
+    (0x800, "replaceable"),
+    (0x1000, "immediatebind"),
+];
+
+/// Whether a method attribute is one a type library keeps besides the member's id and kind:
+/// a [`FUNC_FLAGS`] name, or `vararg` (`cParamsOpt` -1). The dump lists these.
+pub fn is_typelib_attribute(name: &str) -> bool {
+    name == "vararg" || FUNC_FLAGS.iter().any(|&(_, n)| n == name)
+}
+
+/// The attributes a type library's function has: its `FUNCFLAG_*` bits' names in the bits'
+/// order, then `vararg`.
+pub fn typelib_attributes(flags: u16, vararg: bool) -> Vec<String> {
+    FUNC_FLAGS
+        .iter()
+        .filter(|&&(bit, _)| flags & bit != 0)
+        .map(|&(_, n)| n)
+        .chain(vararg.then_some("vararg"))
+        .map(str::to_string)
+        .collect()
 }

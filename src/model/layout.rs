@@ -7,6 +7,8 @@
 //!   interface's own members as a type library holds them: `[local]` methods are not in a type
 //!   library and do not advance it (widl's `add_func_desc` skips them). A member whose name an
 //!   earlier member already has (propget/propput pairs) takes that member's id.
+//! - C++ overloads (methods of one interface with the same name and kind) are told apart in C
+//!   vtables by one `_` per later overload (`Method::later_overloads`), as widl names them.
 //! - A dispinterface's methods count at depth 0; its properties without `[id]` get
 //!   `0x40000000 + number of methods + property index`, as widl writes them.
 
@@ -14,7 +16,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{ItemKind, Model, TypeId};
-use crate::diag::{Diagnostic, SourceMap};
 use crate::idl::FastHash;
 
 /// The automatic DISPID of the `index`th member of an interface at `depth`.
@@ -22,27 +23,63 @@ pub const fn automatic_dispid(depth: u32, index: u32) -> i32 {
     (0x6000_0000 | ((depth & 0xffff) << 16) | (index & 0xffff)) as i32
 }
 
-/// Assigns depth, first slot, slots and DISPIDs to every interface, bases first.
-pub fn assign(model: &mut Model, sources: &SourceMap) -> Result<(), Diagnostic> {
+/// Inheritance that goes round in a circle: an interface whose chain of bases comes back to it
+/// (`interface IA : IB` and `interface IB : IA`, or `IA : IA`). [`assign`] holds the rule that
+/// there is none, for every front end; each reports the cycle where its input shows it (the IDL
+/// front end at the base's name, the type library reader at the type info's offset).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InheritanceCycle {
+    /// An interface on the circle.
+    pub interface: TypeId,
+}
+
+impl InheritanceCycle {
+    /// The interfaces on the circle, from [`InheritanceCycle::interface`] on, each the base of
+    /// the one before.
+    pub fn members(&self, model: &Model) -> Vec<TypeId> {
+        let mut out = vec![self.interface];
+        let mut cur = self.interface;
+        while let ItemKind::Interface(i) = &model.item(cur).kind {
+            match i.base {
+                Some(b) if !out.contains(&b) => {
+                    out.push(b);
+                    cur = b;
+                }
+                _ => break,
+            }
+        }
+        out
+    }
+
+    /// The message every front end gives: "interface `IA` inherits from itself".
+    pub fn message(&self, model: &Model) -> String {
+        format!(
+            "interface `{}` inherits from itself",
+            model.item(self.interface).name
+        )
+    }
+}
+
+/// Assigns depth, first slot, slots and DISPIDs to every interface, bases first; an
+/// inheritance cycle is an error (the one check of that rule).
+pub fn assign(model: &mut Model) -> Result<(), InheritanceCycle> {
+    const NEW: u8 = 0;
+    const ON_WALK: u8 = 1;
+    const DONE: u8 = 2;
     let count = model.items.len();
-    let mut done = vec![false; count];
+    let mut state = vec![NEW; count];
     for i in 0..count {
         let mut chain = Vec::new();
         let mut cur = Some(TypeId(i as u32));
-        // Walk up to the first interface already laid out (or the root), then lay out downwards.
+        // Walk up to the first interface already laid out (or the root), then lay out downwards;
+        // coming back to an interface of this walk is a cycle.
         while let Some(id) = cur {
-            if done[id.0 as usize] || chain.contains(&id) {
-                if chain.contains(&id) {
-                    let item = model.item(id);
-                    let msg = format!("interface `{}` inherits from itself", item.name);
-                    return Err(match item.origin {
-                        Some(o) => sources.error(o.span, msg),
-                        None => Diagnostic::bare(msg),
-                    }
-                    .with_label("inheritance cycle"));
-                }
-                break;
+            match state[id.0 as usize] {
+                DONE => break,
+                ON_WALK => return Err(InheritanceCycle { interface: id }),
+                _ => {}
             }
+            state[id.0 as usize] = ON_WALK;
             chain.push(id);
             cur = match &model.item(id).kind {
                 ItemKind::Interface(iface) => iface.base,
@@ -51,7 +88,7 @@ pub fn assign(model: &mut Model, sources: &SourceMap) -> Result<(), Diagnostic> 
         }
         for id in chain.into_iter().rev() {
             lay_out(model, id);
-            done[id.0 as usize] = true;
+            state[id.0 as usize] = DONE;
         }
     }
     for item in &mut model.items {
@@ -105,13 +142,18 @@ fn lay_out(model: &mut Model, id: TypeId) {
     let ItemKind::Interface(iface) = &item.kind else {
         return;
     };
-    let dispatchable = dispatchable || item.name == "IDispatch" || iface.dual;
+    // Dispatchable: the base set's IDispatch and what derives from it. Not `[dual]` by itself:
+    // a `[dual]` interface whose chain does not reach IDispatch (which MIDL rejects) has
+    // IUnknown's vtable, and a pointer to it is no VT_DISPATCH.
+    let dispatchable = dispatchable || model.well_known_name(id) == Some("IDispatch");
     // An item shared with other models (resolved from the same imports) is usually laid out
     // already: it is copied only if something changes.
+    let overloads = later_overloads(&iface.methods);
     if iface.depth == depth
         && iface.first_slot == first_slot
         && iface.dispatchable == dispatchable
         && members_numbered(&iface.methods, depth, Some(first_slot))
+        && overloads.is_none()
     {
         return;
     }
@@ -120,7 +162,43 @@ fn lay_out(model: &mut Model, id: TypeId) {
         iface.first_slot = first_slot;
         iface.dispatchable = dispatchable;
         number_members(&mut iface.methods, depth, Some(first_slot));
+        if let Some(counts) = overloads {
+            for (m, n) in iface.methods.iter_mut().zip(counts) {
+                m.later_overloads = n;
+            }
+        }
     }
+}
+
+/// C++ overloads (the same name and kind: dwrite_3's three `GetPropertyValues`): for each
+/// method, how many later methods overload it ([`super::Method::later_overloads`]); `None` when
+/// the methods have those counts already (most interfaces: none, and no overloads).
+fn later_overloads(methods: &[super::Method]) -> Option<Vec<u32>> {
+    let same = |a: &super::Method, b: &super::Method| a.name == b.name && a.invkind == b.invkind;
+    let counts: Vec<u32> = if methods.len() <= 16 {
+        (0..methods.len())
+            .map(|k| {
+                let m = &methods[k];
+                methods[k + 1..].iter().filter(|n| same(m, n)).count() as u32
+            })
+            .collect()
+    } else {
+        // mshtml.idl's interfaces have hundreds of methods: counted from the end.
+        let mut seen: HashMap<(&str, super::InvokeKind), u32, FastHash> =
+            HashMap::with_capacity_and_hasher(methods.len(), FastHash::default());
+        let mut counts = vec![0; methods.len()];
+        for (k, m) in methods.iter().enumerate().rev() {
+            let n = seen.entry((m.name.as_str(), m.invkind)).or_insert(0);
+            counts[k] = *n;
+            *n += 1;
+        }
+        counts
+    };
+    let unchanged = methods
+        .iter()
+        .zip(&counts)
+        .all(|(m, &n)| m.later_overloads == n);
+    (!unchanged).then_some(counts)
 }
 
 /// Own methods that take a vtable slot.

@@ -143,6 +143,17 @@ impl Model {
             .is_some_and(|o| self.builtin_files.contains(&o.file))
     }
 
+    /// The name under which `id` is one of the base set's well-known types (`BSTR`, `VARIANT`,
+    /// `DATE`, `GUID`, `HRESULT`, `IUnknown`...), which each back end maps to its own form (a
+    /// VARTYPE in [`automation`], the runtime's Rust types): the item's name when the base set
+    /// declares it (idlgen's embedded base files, or an SDK's own on the include path), `None`
+    /// for every other item. A user's typedef that reuses such a name (`typedef long
+    /// VARIANT_BOOL;`) is the user's own type, followed like any typedef: its Rust alias and its
+    /// VARTYPE then agree (`i32`, VT_I4), where the name alone would make it VT_BOOL.
+    pub fn well_known_name(&self, id: TypeId) -> Option<&str> {
+        self.is_builtin(id).then(|| self.item(id).name.as_str())
+    }
+
     /// The interface's chain from itself up to the root (IUnknown), nearest first.
     pub fn ancestors(&self, id: TypeId) -> Vec<TypeId> {
         let mut out = vec![id];
@@ -238,7 +249,8 @@ pub struct Interface {
     pub dual: bool,
     pub oleautomation: bool,
     pub local: bool,
-    /// Derives (directly or not) from IDispatch, or is IDispatch.
+    /// Derives (directly or not) from the base set's IDispatch, or is it: its vtable starts with
+    /// IDispatch's. Set by [`layout`]; back ends read it (the Rust back end's IDispatch root).
     pub dispatchable: bool,
     /// Depth in the inheritance chain: IUnknown 0, IDispatch 1, ...
     pub depth: u32,
@@ -287,6 +299,11 @@ pub struct Method {
     pub variadic: bool,
     /// `[call_as(X)]`: the local method this one is the remote twin of.
     pub call_as: Option<String>,
+    /// How many later methods of the interface are C++ overloads of this one (the same name and
+    /// kind: dwrite_3's three `GetPropertyValues`); C and Rust have one name per method, so
+    /// [`Method::vtable_name`] gets one `_` for each, as widl names them in its C vtables.
+    /// Set by [`layout`].
+    pub later_overloads: u32,
     pub helpstring: Option<String>,
     /// Attribute names as written, in order, for the dump.
     pub attributes: Vec<String>,
@@ -294,14 +311,18 @@ pub struct Method {
 }
 
 impl Method {
-    /// The name of the vtable field / C method: accessors get `get_`, `put_`, `putref_`.
+    /// The name of the vtable field / C method: accessors get `get_`, `put_`, `putref_`; an
+    /// overload one `_` for every later overload ([`Method::later_overloads`]:
+    /// `GetPropertyValues__`, `GetPropertyValues_`, `GetPropertyValues`).
     pub fn vtable_name(&self) -> String {
-        match self.invkind {
-            InvokeKind::Method => self.name.clone(),
-            InvokeKind::PropGet => format!("get_{}", self.name),
-            InvokeKind::PropPut => format!("put_{}", self.name),
-            InvokeKind::PropPutRef => format!("putref_{}", self.name),
-        }
+        let prefix = match self.invkind {
+            InvokeKind::Method => "",
+            InvokeKind::PropGet => "get_",
+            InvokeKind::PropPut => "put_",
+            InvokeKind::PropPutRef => "putref_",
+        };
+        let overloads = "_".repeat(self.later_overloads as usize);
+        format!("{prefix}{}{overloads}", self.name)
     }
 
     pub fn retval(&self) -> Option<&Param> {

@@ -315,13 +315,15 @@ impl<'a> Resolver<'a> {
     /// where each would otherwise lay out, and so copy, every one of them. An error (an
     /// inheritance cycle) is left for [`Resolver::finish`] to report: it finds it again.
     pub(super) fn lay_out_shared(&mut self) {
-        let _ = layout::assign(&mut self.model, self.sources);
+        let _ = layout::assign(&mut self.model);
     }
 
     /// The checks and rules that need everything resolved; the model.
     fn finish(mut self) -> crate::diag::Result<Model> {
         self.check_later_bases()?;
-        layout::assign(&mut self.model, self.sources)?;
+        if let Err(cycle) = layout::assign(&mut self.model) {
+            return Err(self.cycle_error(cycle).into());
+        }
         Ok(self.model)
     }
 }
@@ -612,9 +614,10 @@ impl Resolver<'_> {
             Some(b) => {
                 let bid = self.lookup(b)?;
                 match &self.model.item(bid).kind {
-                    ItemKind::Interface(bi) if bi.defined || bid == id => {}
+                    ItemKind::Interface(bi) if bi.defined => {}
                     // Declared but defined later (Wine's msxml2.idl derives ISAXXMLFilter from
-                    // ISAXXMLReader before defining it; widl accepts it): checked at the end.
+                    // ISAXXMLReader before defining it; widl accepts it), or the interface
+                    // itself: checked at the end, where inheritance cycles are found.
                     ItemKind::Interface(_) => self.later_bases.push((id, b.clone())),
                     other => {
                         return Err(self
@@ -629,15 +632,6 @@ impl Resolver<'_> {
                             )
                             .with_label("expected an interface"));
                     }
-                }
-                if bid == id {
-                    return Err(self
-                        .sources
-                        .error(
-                            b.span,
-                            format!("interface `{}` derives from itself", b.name),
-                        )
-                        .with_label("cycle"));
                 }
                 Some(bid)
             }
@@ -724,6 +718,7 @@ impl Resolver<'_> {
                 .has(Flags::CALL_AS)
                 .then(|| attrs.ident("call_as"))
                 .flatten(),
+            later_overloads: 0,
             helpstring: flags
                 .has(Flags::HELPSTRING)
                 .then(|| attrs.string("helpstring"))
@@ -1439,10 +1434,9 @@ impl Resolver<'_> {
 }
 
 impl Resolver<'_> {
-    /// A base interface named before its definition must have been defined by the end, and
-    /// inheritance must not go round in a circle.
+    /// A base interface named before its definition must have been defined by the end.
     fn check_later_bases(&self) -> R<()> {
-        for (id, b) in &self.later_bases {
+        for (_, b) in &self.later_bases {
             let Some(bid) = self.model.lookup(&b.name) else {
                 continue;
             };
@@ -1457,30 +1451,44 @@ impl Resolver<'_> {
                     )
                     .with_label("needs a definition"));
             }
-            let mut seen = vec![*id];
-            let mut cur = bid;
-            while let ItemKind::Interface(i) = &self.model.item(cur).kind {
-                if seen.contains(&cur) {
-                    return Err(self
-                        .sources
-                        .error(
-                            b.span,
-                            format!(
-                                "interface `{}` derives from itself through `{}`",
-                                self.model.item(*id).name,
-                                b.name
-                            ),
-                        )
-                        .with_label("inheritance cycle"));
-                }
-                seen.push(cur);
-                match i.base {
-                    Some(next) => cur = next,
-                    None => break,
+        }
+        Ok(())
+    }
+
+    /// The error for an inheritance cycle that [`layout::assign`] found, at the base's name
+    /// that closes it. Every cycle has one among the bases named before their definition (an
+    /// interface defined when named is older than the one deriving from it).
+    fn cycle_error(&self, cycle: layout::InheritanceCycle) -> Diagnostic {
+        let members = cycle.members(&self.model);
+        let closing = self.later_bases.iter().find(|(id, b)| {
+            members.contains(id)
+                && self
+                    .model
+                    .lookup(&b.name)
+                    .is_some_and(|base| members.contains(&base))
+        });
+        match closing {
+            Some((id, b)) => {
+                let name = &self.model.item(*id).name;
+                let message = if *name == b.name {
+                    format!("interface `{name}` inherits from itself")
+                } else {
+                    format!(
+                        "interface `{name}` inherits from itself through `{}`",
+                        b.name
+                    )
+                };
+                self.sources.error(b.span, message)
+            }
+            None => {
+                let message = cycle.message(&self.model);
+                match self.model.item(cycle.interface).origin {
+                    Some(o) => self.sources.error(o.span, message),
+                    None => Diagnostic::bare(message),
                 }
             }
         }
-        Ok(())
+        .with_label("inheritance cycle")
     }
 }
 

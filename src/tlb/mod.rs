@@ -163,16 +163,6 @@ pub mod typeflags {
     pub const FDISPATCHABLE: u16 = 0x1000;
 }
 
-/// `PARAMFLAG_*`.
-pub mod paramflags {
-    pub const FIN: u16 = 0x1;
-    pub const FOUT: u16 = 0x2;
-    pub const FLCID: u16 = 0x4;
-    pub const FRETVAL: u16 = 0x8;
-    pub const FOPT: u16 = 0x10;
-    pub const FHASDEFAULT: u16 = 0x20;
-}
-
 /// `IMPLTYPEFLAG_*`.
 pub mod implflags {
     pub const FDEFAULT: i32 = 0x1;
@@ -215,44 +205,10 @@ pub enum TypeDesc {
     User(Href),
 }
 
-/// VARTYPE codes.
-pub mod vt {
-    pub const EMPTY: u16 = 0;
-    pub const NULL: u16 = 1;
-    pub const I2: u16 = 2;
-    pub const I4: u16 = 3;
-    pub const R4: u16 = 4;
-    pub const R8: u16 = 5;
-    pub const CY: u16 = 6;
-    pub const DATE: u16 = 7;
-    pub const BSTR: u16 = 8;
-    pub const DISPATCH: u16 = 9;
-    pub const ERROR: u16 = 10;
-    pub const BOOL: u16 = 11;
-    pub const VARIANT: u16 = 12;
-    pub const UNKNOWN: u16 = 13;
-    pub const DECIMAL: u16 = 14;
-    pub const I1: u16 = 16;
-    pub const UI1: u16 = 17;
-    pub const UI2: u16 = 18;
-    pub const UI4: u16 = 19;
-    pub const I8: u16 = 20;
-    pub const UI8: u16 = 21;
-    pub const INT: u16 = 22;
-    pub const UINT: u16 = 23;
-    pub const VOID: u16 = 24;
-    pub const HRESULT: u16 = 25;
-    pub const PTR: u16 = 26;
-    pub const SAFEARRAY: u16 = 27;
-    pub const CARRAY: u16 = 28;
-    pub const USERDEFINED: u16 = 29;
-    pub const LPSTR: u16 = 30;
-    pub const LPWSTR: u16 = 31;
-    pub const RECORD: u16 = 36;
-    pub const INT_PTR: u16 = 37;
-    pub const UINT_PTR: u16 = 38;
-    pub const FILETIME: u16 = 64;
-}
+/// `VT_FILETIME`, which a type description may hold (a `FILETIME` field) though a VARIANT never
+/// does; the other VARTYPEs and the `PARAMFLAG_*` values are the runtime's
+/// (`idlgen_runtime::VT_I4`, ...).
+pub const VT_FILETIME: idlgen_runtime::VARTYPE = 64;
 
 /// One type info.
 #[derive(Debug, Clone)]

@@ -8,10 +8,15 @@
 
 use super::{
     Func, Href, ImplType, ImportLib, ImportTarget, Input, ParamInfo, TypeDesc, TypeInfo, TypeKind,
-    TypeLib, Var, VarKind, paramflags, text, vt,
+    TypeLib, Var, VarKind, text,
 };
 use crate::diag::Diagnostic;
 use crate::model::{Guid, Value};
+use idlgen_runtime::{
+    PARAMFLAG_FHASDEFAULT, VT_BOOL, VT_BSTR, VT_CARRAY, VT_CY, VT_DATE, VT_EMPTY, VT_ERROR,
+    VT_HRESULT, VT_I1, VT_I2, VT_I4, VT_I8, VT_INT, VT_NULL, VT_PTR, VT_R4, VT_R8, VT_SAFEARRAY,
+    VT_UI1, VT_UI2, VT_UI4, VT_UI8, VT_UINT, VT_USERDEFINED, VT_VOID,
+};
 
 type R<T> = Result<T, Diagnostic>;
 
@@ -318,20 +323,20 @@ impl Reader<'_> {
         let vtype = self.input.u16(p, "a type description")? & 0x0fff;
         let target = self.input.i32(p + 4, "a type description")?;
         Ok(match vtype {
-            vt::PTR => TypeDesc::Ptr(Box::new(self.typedesc_depth(
+            VT_PTR => TypeDesc::Ptr(Box::new(self.typedesc_depth(
                 target,
                 p + 4,
                 count,
                 depth + 1,
             )?)),
-            vt::SAFEARRAY => TypeDesc::SafeArray(Box::new(self.typedesc_depth(
+            VT_SAFEARRAY => TypeDesc::SafeArray(Box::new(self.typedesc_depth(
                 target,
                 p + 4,
                 count,
                 depth + 1,
             )?)),
-            vt::USERDEFINED => TypeDesc::User(self.href(target, p + 4, count)?),
-            vt::CARRAY => {
+            VT_USERDEFINED => TypeDesc::User(self.href(target, p + 4, count)?),
+            VT_CARRAY => {
                 let a = self.in_seg(self.seg.arraydesc, target, 8, "array description", p + 4)?;
                 let elem = self.input.i32(a, "an array element type")?;
                 let dims = self.input.u16(a + 4, "an array dimension count")? as usize;
@@ -363,11 +368,11 @@ impl Reader<'_> {
             // The packed bits hold the value at its type's width (widl writes a VARIANT_BOOL
             // -1 as 0xffff), as oleaut32 reads them.
             return Ok(match kind {
-                vt::I2 | vt::BOOL => Value::Int(i128::from(bits as u16 as i16)),
-                vt::I1 => Value::Int(i128::from(bits as u8 as i8)),
-                vt::UI1 => Value::Int(i128::from(bits as u8)),
-                vt::UI2 => Value::Int(i128::from(bits as u16)),
-                vt::UI4 | vt::UINT | vt::UI8 => Value::Int(i128::from(bits)),
+                VT_I2 | VT_BOOL => Value::Int(i128::from(bits as u16 as i16)),
+                VT_I1 => Value::Int(i128::from(bits as u8 as i8)),
+                VT_UI1 => Value::Int(i128::from(bits as u8)),
+                VT_UI2 => Value::Int(i128::from(bits as u16)),
+                VT_UI4 | VT_UINT | VT_UI8 => Value::Int(i128::from(bits)),
                 // Signed 32- and 64-bit values: 26 bits, sign-extended (widl packs -1 so).
                 _ => Value::Int(i128::from(((bits << 6) as i32) >> 6)),
             });
@@ -378,47 +383,47 @@ impl Reader<'_> {
         let need =
             |n: usize| self.in_seg(self.seg.custdata, offset.saturating_add(2), n, "value", at);
         Ok(match kind {
-            vt::I2 => {
+            VT_I2 => {
                 need(4)?;
                 Value::Int(i128::from(self.input.i32(q, "a value")? as i16))
             }
-            vt::I1 => {
+            VT_I1 => {
                 need(4)?;
                 Value::Int(i128::from(self.input.i32(q, "a value")? as i8))
             }
-            vt::UI1 => {
+            VT_UI1 => {
                 need(4)?;
                 Value::Int(i128::from(self.input.u32(q, "a value")? as u8))
             }
-            vt::UI2 => {
+            VT_UI2 => {
                 need(4)?;
                 Value::Int(i128::from(self.input.u32(q, "a value")? as u16))
             }
-            vt::I4 | vt::INT | vt::ERROR | vt::HRESULT | vt::BOOL => {
+            VT_I4 | VT_INT | VT_ERROR | VT_HRESULT | VT_BOOL => {
                 need(4)?;
                 Value::Int(i128::from(self.input.i32(q, "a value")?))
             }
-            vt::UI4 | vt::UINT | vt::EMPTY | vt::NULL | vt::VOID => {
+            VT_UI4 | VT_UINT | VT_EMPTY | VT_NULL | VT_VOID => {
                 need(4)?;
                 Value::Int(i128::from(self.input.u32(q, "a value")?))
             }
-            vt::R4 => {
+            VT_R4 => {
                 need(4)?;
                 Value::Float(f64::from(f32::from_bits(self.input.u32(q, "a value")?)))
             }
-            vt::R8 | vt::DATE => {
+            VT_R8 | VT_DATE => {
                 need(8)?;
                 Value::Float(f64::from_bits(self.input.u64(q, "a value")?))
             }
-            vt::I8 | vt::CY => {
+            VT_I8 | VT_CY => {
                 need(8)?;
                 Value::Int(i128::from(self.input.u64(q, "a value")? as i64))
             }
-            vt::UI8 => {
+            VT_UI8 => {
                 need(8)?;
                 Value::Int(i128::from(self.input.u64(q, "a value")?))
             }
-            vt::BSTR => {
+            VT_BSTR => {
                 need(4)?;
                 let len = self.input.i32(q, "a string length")?;
                 if len < 0 {
@@ -655,7 +660,7 @@ impl Reader<'_> {
             let oname = inp.i32(q + 4, "a parameter name")?;
             let pflags = inp.i32(q + 8, "parameter flags")? as u16;
             let name = self.name(oname, q + 4)?;
-            let default = if has_defaults && pflags & paramflags::FHASDEFAULT != 0 {
+            let default = if has_defaults && pflags & PARAMFLAG_FHASDEFAULT != 0 {
                 let d = defaults_at + j * 4;
                 Some(self.value(inp.i32(d, "a default value")?, d)?)
             } else {

@@ -23,38 +23,29 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::OnceLock;
 
+use indexmap::IndexMap;
+
 use super::{
     Func, Href, ImportTarget, ParamInfo, TlbOptions, TypeDesc, TypeInfo, TypeKind, TypeLib,
-    VarKind, implflags, paramflags, read_any, typeflags, vt,
+    VT_FILETIME, VarKind, implflags, read_any, typeflags,
 };
-use crate::diag::{Diagnostic, FileId, SourceMap, Span};
+use crate::diag::{Diagnostic, FileId, Span};
+use crate::model::automation;
 use crate::model::{
     BaseType, Coclass, CoclassInterface, Const, DispProperty, Dispinterface, Enum, Guid, Interface,
     InvokeKind, Item, ItemKind, Library, Method, Model, Module, Origin, Param, Record, RecordField,
     Type, TypeId, Typedef, Value,
+};
+use idlgen_runtime::{
+    PARAMFLAG_FHASDEFAULT, PARAMFLAG_FIN, PARAMFLAG_FLCID, PARAMFLAG_FOPT, PARAMFLAG_FOUT,
+    PARAMFLAG_FRETVAL, VT_DISPATCH, VT_I1, VT_I2, VT_I4, VT_I8, VT_INT, VT_R4, VT_R8, VT_UI1,
+    VT_UI2, VT_UI4, VT_UI8, VT_UINT, VT_UNKNOWN, VT_VOID,
 };
 
 type R<T> = Result<T, Diagnostic>;
 
 /// How deep `importlib` chains may go.
 const MAX_IMPORT_DEPTH: usize = 8;
-
-/// Method flags in the order of the dump's attribute list (`FUNCFLAG_*`).
-const FUNC_FLAGS: &[(u16, &str)] = &[
-    (0x1, "restricted"),
-    (0x2, "source"),
-    (0x4, "bindable"),
-    (0x8, "requestedit"),
-    (0x10, "displaybind"),
-    (0x20, "defaultbind"),
-    (0x40, "hidden"),
-    (0x80, "usesgetlasterror"),
-    (0x100, "defaultcollelem"),
-    (0x200, "uidefault"),
-    (0x400, "nonbrowsable"),
-    (0x800, "replaceable"),
-    (0x1000, "immediatebind"),
-];
 
 /// The embedded base set, resolved once per process.
 fn base_model() -> R<Model> {
@@ -93,6 +84,7 @@ pub(crate) fn build(path: &Path, bytes: &[u8], opts: &TlbOptions) -> crate::Resu
         })
         .collect();
     let mut b = Builder {
+        base_names: model.names.clone(),
         model,
         opts,
         builtin_by_guid,
@@ -129,6 +121,8 @@ struct Stored {
 
 struct Builder<'o> {
     model: Model,
+    /// The base set's names, which the libraries' own may hide in `model.names`.
+    base_names: IndexMap<Arc<str>, TypeId>,
     opts: &'o TlbOptions,
     builtin_by_guid: HashMap<Guid, TypeId>,
     libs: Vec<Lib>,
@@ -333,7 +327,7 @@ impl Builder<'_> {
         if info.guid != Some(STDOLE) {
             return None;
         }
-        self.model.lookup(FIRST.get(*i as usize)?)
+        self.base_item(FIRST.get(*i as usize)?)
     }
 
     /// Loads import `imp` of library `lib` (once), searching the importing file's directory and
@@ -405,8 +399,13 @@ impl Builder<'_> {
         Ok(done)
     }
 
+    /// The base set's item of that name (a type library's own types may reuse its names).
+    fn base_item(&self, name: &str) -> Option<TypeId> {
+        self.base_names.get(name).copied()
+    }
+
     fn named(&self, name: &str) -> Option<Type> {
-        self.model.lookup(name).map(Type::Named)
+        self.base_item(name).map(Type::Named)
     }
 
     fn ty(&mut self, lib: usize, td: &TypeDesc, at: usize) -> R<Type> {
@@ -415,21 +414,21 @@ impl Builder<'_> {
             TypeDesc::Vt(code) => {
                 let base = |b| Type::Base(b);
                 match *code {
-                    vt::I1 => base(BaseType::Char),
-                    vt::UI1 => base(BaseType::UChar),
-                    vt::I2 => base(BaseType::Short),
-                    vt::UI2 => base(BaseType::UShort),
-                    vt::I4 => base(BaseType::Long),
-                    vt::UI4 => base(BaseType::ULong),
-                    vt::I8 => base(BaseType::Hyper),
-                    vt::UI8 => base(BaseType::UHyper),
-                    vt::INT => base(BaseType::Int),
-                    vt::UINT => base(BaseType::UInt),
-                    vt::R4 => base(BaseType::Float),
-                    vt::R8 => base(BaseType::Double),
-                    vt::VOID => base(BaseType::Void),
-                    vt::UNKNOWN | vt::DISPATCH => {
-                        let n = if *code == vt::UNKNOWN {
+                    VT_I1 => base(BaseType::Char),
+                    VT_UI1 => base(BaseType::UChar),
+                    VT_I2 => base(BaseType::Short),
+                    VT_UI2 => base(BaseType::UShort),
+                    VT_I4 => base(BaseType::Long),
+                    VT_UI4 => base(BaseType::ULong),
+                    VT_I8 => base(BaseType::Hyper),
+                    VT_UI8 => base(BaseType::UHyper),
+                    VT_INT => base(BaseType::Int),
+                    VT_UINT => base(BaseType::UInt),
+                    VT_R4 => base(BaseType::Float),
+                    VT_R8 => base(BaseType::Double),
+                    VT_VOID => base(BaseType::Void),
+                    VT_UNKNOWN | VT_DISPATCH => {
+                        let n = if *code == VT_UNKNOWN {
                             "IUnknown"
                         } else {
                             "IDispatch"
@@ -443,26 +442,15 @@ impl Builder<'_> {
                         }
                     }
                     other => {
-                        let n = match other {
-                            vt::BSTR => "BSTR",
-                            vt::VARIANT => "VARIANT",
-                            vt::BOOL => "VARIANT_BOOL",
-                            vt::ERROR => "SCODE",
-                            vt::HRESULT => "HRESULT",
-                            vt::CY => "CURRENCY",
-                            vt::DATE => "DATE",
-                            vt::DECIMAL => "DECIMAL",
-                            vt::LPSTR => "LPSTR",
-                            vt::LPWSTR => "LPWSTR",
-                            vt::INT_PTR => "INT_PTR",
-                            vt::UINT_PTR => "UINT_PTR",
-                            vt::FILETIME => "FILETIME",
-                            _ => {
-                                return Err(err(
-                                    self,
-                                    format!("unsupported type VT {other} in a type description"),
-                                ));
-                            }
+                        let name = match other {
+                            VT_FILETIME => Some("FILETIME"),
+                            _ => automation::vt_type_name(other),
+                        };
+                        let Some(n) = name else {
+                            return Err(err(
+                                self,
+                                format!("unsupported type VT {other} in a type description"),
+                            ));
                         };
                         self.named(n)
                             .ok_or_else(|| err(self, format!("no {n} in the base set")))?
@@ -494,16 +482,9 @@ impl Builder<'_> {
             {
                 let base = match info.impls.first() {
                     Some(imp) => Some(self.resolve_href(lib, &imp.href, at)?),
-                    None if dual => self.model.lookup("IDispatch"),
+                    None if dual => self.base_item("IDispatch"),
                     None => None,
                 };
-                if base == Some(id) {
-                    return Err(Diagnostic::at_offset(
-                        &self.libs[lib].name,
-                        at,
-                        format!("interface `{}` derives from itself", info.name),
-                    ));
-                }
                 let mut methods = Vec::with_capacity(info.funcs.len());
                 for (index, f) in info.funcs.iter().enumerate() {
                     let m = self.method(lib, f, true)?;
@@ -693,12 +674,7 @@ impl Builder<'_> {
         for (index, p) in f.params.iter().enumerate() {
             params.push(self.param(lib, p, index, f.offset)?);
         }
-        let attributes = FUNC_FLAGS
-            .iter()
-            .filter(|(bit, _)| f.flags & bit != 0)
-            .map(|(_, n)| (*n).to_string())
-            .chain((f.params_opt == -1).then(|| "vararg".to_string()))
-            .collect();
+        let attributes = automation::typelib_attributes(f.flags, f.params_opt == -1);
         Ok(Method {
             name: f.name.clone(),
             slot: vtable.then_some(f.ovft / 8),
@@ -707,12 +683,13 @@ impl Builder<'_> {
             invkind,
             ret: self.ty(lib, &f.ret, f.offset)?,
             params,
-            restricted: f.flags & 0x1 != 0,
-            hidden: f.flags & 0x40 != 0,
+            restricted: f.flags & automation::FUNCFLAG_FRESTRICTED != 0,
+            hidden: f.flags & automation::FUNCFLAG_FHIDDEN != 0,
             local: false,
             vararg: f.params_opt == -1,
             variadic: false,
             call_as: None,
+            later_overloads: 0,
             helpstring: f.helpstring.clone(),
             attributes,
             span: None,
@@ -720,17 +697,17 @@ impl Builder<'_> {
     }
 
     fn param(&mut self, lib: usize, p: &ParamInfo, index: usize, at: usize) -> R<Param> {
-        let is_out = p.flags & paramflags::FOUT != 0;
+        let is_out = p.flags & PARAMFLAG_FOUT != 0;
         Ok(Param {
             // widl leaves the value parameter of a propput unnamed; resolve names unnamed
             // parameters the same way.
             name: p.name.clone().unwrap_or_else(|| format!("arg{index}")),
             ty: self.ty(lib, &p.ty, at)?,
-            is_in: p.flags & paramflags::FIN != 0 || !is_out,
+            is_in: p.flags & PARAMFLAG_FIN != 0 || !is_out,
             is_out,
-            retval: p.flags & paramflags::FRETVAL != 0,
-            lcid: p.flags & paramflags::FLCID != 0,
-            optional: p.flags & (paramflags::FOPT | paramflags::FHASDEFAULT) != 0,
+            retval: p.flags & PARAMFLAG_FRETVAL != 0,
+            lcid: p.flags & PARAMFLAG_FLCID != 0,
+            optional: p.flags & (PARAMFLAG_FOPT | PARAMFLAG_FHASDEFAULT) != 0,
             default: p.default.clone(),
             sized: false,
             span: None,
@@ -739,41 +716,12 @@ impl Builder<'_> {
 
     /// Runs the layout rules, then holds the file's own slots and DISPIDs against them.
     fn finish(&mut self) -> R<()> {
-        // Inheritance must not go round in a circle (an href cycle in a corrupt file): one walk
-        // up from each interface, stopping at interfaces already known to end at a root.
-        let n = self.model.items.len();
-        let mut state = vec![0u8; n]; // 0 unvisited, 1 on the current walk, 2 ends at a root
-        for i in 0..n {
-            let mut walk = Vec::new();
-            let mut cur = Some(TypeId(i as u32));
-            while let Some(id) = cur {
-                match state[id.0 as usize] {
-                    2 => break,
-                    1 => {
-                        let (file, at) = origin_of(&self.model, id);
-                        return Err(Diagnostic::at_offset(
-                            &file,
-                            at,
-                            format!(
-                                "interface `{}` inherits from itself",
-                                self.model.item(id).name
-                            ),
-                        ));
-                    }
-                    _ => {}
-                }
-                state[id.0 as usize] = 1;
-                walk.push(id);
-                cur = match &self.model.item(id).kind {
-                    ItemKind::Interface(x) => x.base,
-                    _ => None,
-                };
-            }
-            for id in walk {
-                state[id.0 as usize] = 2;
-            }
+        // Inheritance that goes round in a circle (an href cycle in a corrupt file) is an error,
+        // at the type info's offset.
+        if let Err(cycle) = crate::model::layout::assign(&mut self.model) {
+            let (file, at) = origin_of(&self.model, cycle.interface);
+            return Err(Diagnostic::at_offset(&file, at, cycle.message(&self.model)));
         }
-        crate::model::layout::assign(&mut self.model, &SourceMap::new())?;
         let pending = std::mem::take(&mut self.pending);
         for (s, is_method) in pending {
             let origin = self.model.items[s.item.0 as usize].origin;

@@ -3,21 +3,35 @@
 
 use std::path::Path;
 
+/// Whether this run writes the golden files instead of comparing (`IDLGEN_BLESS` is set).
+pub fn blessing() -> bool {
+    std::env::var_os("IDLGEN_BLESS").is_some()
+}
+
 /// Compares `actual` with the golden file; `test` names the test target for the bless command.
 pub fn check(golden: &Path, actual: &str, test: &str) {
-    if std::env::var_os("IDLGEN_BLESS").is_some() {
+    if let Err(e) = compare(golden, actual, test) {
+        panic!("{e}");
+    }
+}
+
+/// [`check`], with the mismatch as an `Err` (the unified diff and the bless command), so that a
+/// runner over many goldens can report them all.
+pub fn compare(golden: &Path, actual: &str, test: &str) -> Result<(), String> {
+    if blessing() {
         std::fs::write(golden, actual).expect("write golden");
-        return;
+        return Ok(());
     }
     let expected = std::fs::read_to_string(golden).unwrap_or_default();
-    if expected != actual {
-        let diff = similar::TextDiff::from_lines(expected.as_str(), actual);
-        panic!(
-            "{} differs from what idlgen generates (review, then `IDLGEN_BLESS=1 cargo test --test {test}`):\n{}",
-            golden.display(),
-            diff.unified_diff()
-                .context_radius(3)
-                .header("golden", "generated")
-        );
+    if expected == actual {
+        return Ok(());
     }
+    let diff = similar::TextDiff::from_lines(expected.as_str(), actual);
+    Err(format!(
+        "{} differs from what idlgen generates (review, then `IDLGEN_BLESS=1 cargo test --test {test}`):\n{}",
+        golden.display(),
+        diff.unified_diff()
+            .context_radius(3)
+            .header("golden", "generated")
+    ))
 }

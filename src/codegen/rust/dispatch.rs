@@ -772,6 +772,7 @@ pub fn property_methods(p: &model::DispProperty) -> Vec<model::Method> {
         vararg: false,
         variadic: false,
         call_as: None,
+        later_overloads: 0,
         helpstring: None,
         attributes: Vec::new(),
         span: None,

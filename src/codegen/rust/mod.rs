@@ -43,10 +43,7 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
         return windows_dispatch::generate(model, opts);
     }
     let dependencies = base_dependencies(model, opts);
-    let named = single_retval(
-        name_overloads(name_anonymous_records(model, &dependencies), model),
-        model,
-    );
+    let named = single_retval(name_anonymous_records(model, &dependencies), model);
     let model = named.as_ref().unwrap_or(model);
     let mut items = Vec::new();
     // Rust names already defined. C lets two files repeat a typedef (`typedef unsigned int
@@ -154,48 +151,6 @@ fn source_names(model: &Model, opts: &RustOptions) -> String {
     })
 }
 
-/// C++ lets an interface overload a method name (dwrite_3's three `GetPropertyValues`); C and
-/// Rust do not. As widl names them in its C vtables, each overload gets one `_` for every later
-/// method of the same name in the interface (`GetPropertyValues__`, `GetPropertyValues_`,
-/// `GetPropertyValues`); Rust method names keep those underscores. Takes the model from an
-/// earlier pass, if that made one; `None` when nothing needed a new model.
-fn name_overloads(earlier: Option<Model>, original: &Model) -> Option<Model> {
-    let model = earlier.as_ref().unwrap_or(original);
-    let overloaded: Vec<TypeId> = model
-        .root_items()
-        .filter(|(_, item)| match &item.kind {
-            ItemKind::Interface(i) => i
-                .methods
-                .iter()
-                .enumerate()
-                .any(|(k, m)| i.methods[k + 1..].iter().any(|n| same_name(m, n))),
-            _ => false,
-        })
-        .map(|(id, _)| id)
-        .collect();
-    if overloaded.is_empty() {
-        return earlier;
-    }
-    let mut out = earlier.unwrap_or_else(|| original.clone());
-    for id in overloaded {
-        if let ItemKind::Interface(i) = &mut out.item_mut(id).kind {
-            let later: Vec<usize> = (0..i.methods.len())
-                .map(|k| {
-                    let m = &i.methods[k];
-                    i.methods[k + 1..]
-                        .iter()
-                        .filter(|n| same_name(m, n))
-                        .count()
-                })
-                .collect();
-            for (m, n) in i.methods.iter_mut().zip(later) {
-                m.name.push_str(&"_".repeat(n));
-            }
-        }
-    }
-    Some(out)
-}
-
 /// A method may mark only one parameter `[retval]` (MIDL requires it); widl accepts more
 /// (wmp's `GetScriptableObject([out, retval] BSTR *name, [out, retval] IDispatch **out)`). The
 /// first is the return value, as [`model::Method::retval`] says; the others are plain `[out]`s.
@@ -229,11 +184,6 @@ fn single_retval(earlier: Option<Model>, original: &Model) -> Option<Model> {
         }
     }
     Some(out)
-}
-
-/// Two methods whose vtable entries would have the same name.
-fn same_name(a: &model::Method, b: &model::Method) -> bool {
-    a.name == b.name && a.invkind == b.invkind
 }
 
 /// The base files' items (idlgen's embedded `wtypes.idl`..., or an SDK's own) that the bindings
@@ -280,7 +230,7 @@ fn base_dependencies(model: &Model, opts: &RustOptions) -> Vec<TypeId> {
                 model::Type::Named(id) => {
                     let id = *id;
                     // The runtime's own types (`VARIANT`, `GUID`) need nothing generated.
-                    let runtime = model.is_builtin(id) && types::runtime_provides(model, id);
+                    let runtime = types::runtime_provides(model, id);
                     if runtime || !walked.insert(id) {
                         continue;
                     }
@@ -391,7 +341,7 @@ fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> 
         // IUnknown and IDispatch are the runtime's, even in bindings for the base file that
         // declares them (the SDK's OAIdl.Idl): generated again, IDispatch's vtable would start
         // with IUnknown's but be built from IDispatch's (E0308).
-        ItemKind::Interface(_) if model.is_builtin(id) && types::runtime_provides(model, id) => {
+        ItemKind::Interface(_) if types::runtime_provides(model, id) => {
             None
         }
         ItemKind::Interface(i) if i.defined => Some(render(&interface_view(model, id, i))?),
@@ -427,7 +377,14 @@ fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> 
         ItemKind::Struct(r) | ItemKind::Union(r) if r.defined && !item.name.is_empty() => {
             Some(render(&RecordView {
                 name: type_name(&item.name),
-                doc: doc_lines(item.helpstring.as_deref(), "Structure"),
+                doc: doc_lines(
+                    item.helpstring.as_deref(),
+                    if matches!(item.kind, ItemKind::Union(_)) {
+                        "Union"
+                    } else {
+                        "Structure"
+                    },
+                ),
                 is_union: matches!(item.kind, ItemKind::Union(_)),
                 fields: r
                     .fields
@@ -783,6 +740,20 @@ fn dispid_literal(id: i32) -> String {
     }
 }
 
+/// The DISPID constants of a type's own members: (`DISPID_NAME`, IDL name, DISPID literal), one
+/// per distinct constant name, the first member of that name giving the value (accessors share
+/// their property's DISPID).
+fn dispid_consts(members: &[model::Method]) -> Vec<(String, String, String)> {
+    let mut out: Vec<(String, String, String)> = Vec::new();
+    for m in members {
+        let c = format!("DISPID_{}", shouty(&m.name));
+        if !out.iter().any(|(n, _, _)| *n == c) {
+            out.push((c, m.name.clone(), dispid_literal(m.dispid)));
+        }
+    }
+    out
+}
+
 /// An interface's DISPID table and `Invoke` arms: its members and those of its dispatch bases
 /// above IDispatch (`chain` is the interface and its bases, nearest first), each classified
 /// for `Invoke` and called on `callee`.
@@ -851,11 +822,6 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
             None,
         ),
     };
-    let root_name = chain
-        .iter()
-        .rev()
-        .find(|a| model.is_builtin(**a) || model.item(**a).name == "IUnknown")
-        .map(|a| model.item(*a).name.clone());
     // Only interfaces whose chain is generated here down to IUnknown/IDispatch can be
     // implemented in Rust: each base must offer `with_root`.
     // ... and whose root is IUnknown: a `[local]` C++ interface with no base (xaudio2's
@@ -878,10 +844,7 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
                     .any(|r| model.item(*a).origin.is_some_and(|o| o.file == *r))
                 || (model.is_builtin(*a) && (n == "IUnknown" || n == "IDispatch"))
         });
-    let dispatch_root = chain
-        .iter()
-        .any(|a| model.is_builtin(*a) && model.item(*a).name == "IDispatch");
-    let _ = root_name;
+    let dispatch_root = iface.dispatchable;
     // Method names the bases' `_Impl` traits already have (msado15's `Fields20::_Append` and
     // `Fields::Append` are both `append`): calls to those must name their trait.
     let inherited: Vec<String> = chain
@@ -923,13 +886,7 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
 
     let (disp_members, invoke_arms, tables) =
         dispatch_parts(model, &chain, dispatch::Callee::Idlgen);
-    let mut dispid_consts: Vec<(String, String, String)> = Vec::new();
-    for m in &iface.methods {
-        let c = format!("DISPID_{}", shouty(&m.name));
-        if !dispid_consts.iter().any(|(n, _, _)| *n == c) {
-            dispid_consts.push((c, m.name.clone(), dispid_literal(m.dispid)));
-        }
-    }
+    let dispid_consts = dispid_consts(&iface.methods);
 
     InterfaceView {
         vtbl: format!("{name}_Vtbl"),
@@ -1049,13 +1006,7 @@ fn dispinterface_view(model: &Model, id: TypeId, d: &model::Dispinterface) -> Di
     }
     let refs: Vec<&model::Method> = members.iter().collect();
     let tables = table_indexes(&refs);
-    let mut dispid_consts: Vec<(String, String, String)> = Vec::new();
-    for m in &members {
-        let c = format!("DISPID_{}", shouty(&m.name));
-        if !dispid_consts.iter().any(|(n, _, _)| *n == c) {
-            dispid_consts.push((c, m.name.clone(), dispid_literal(m.dispid)));
-        }
-    }
+    let dispid_consts = dispid_consts(&members);
     DispinterfaceView {
         doc: doc_lines(item.helpstring.as_deref(), "Dispatch interface"),
         uuid: d.uuid.map(guid_view),

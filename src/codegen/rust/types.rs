@@ -8,7 +8,8 @@ use super::names::{rust_ident, type_name};
 /// The runtime crate as generated code names it.
 pub const RT: &str = "idlgen_runtime";
 
-/// Well-known typedef names that the runtime crate provides, with their ABI spelling.
+/// The runtime crate's forms of the base set's well-known types, with their ABI spelling: keyed
+/// by [`Model::well_known_name`], so a user's typedef reusing one of these names is the user's.
 fn well_known(name: &str) -> Option<Shape> {
     let abi = |s: &str| Some(Shape::Scalar(s.to_string()));
     match name {
@@ -150,10 +151,10 @@ fn base(b: BaseType) -> Shape {
 }
 
 fn named(model: &Model, id: TypeId, depth: u32) -> Shape {
-    let item = model.item(id);
-    if let Some(s) = well_known(&item.name).filter(|_| model.is_builtin(id)) {
+    if let Some(s) = model.well_known_name(id).and_then(well_known) {
         return s;
     }
+    let item = model.item(id);
     match &item.kind {
         ItemKind::Interface(_) => match interface_path(model, id) {
             Some(path) => Shape::Interface(path),
@@ -190,11 +191,11 @@ pub fn reaches_base_record<'a>(model: &'a Model, mut ty: &'a Type) -> bool {
         let Type::Named(id) = ty else {
             return false;
         };
-        let item = model.item(*id);
-        if !model.is_builtin(*id) || well_known(&item.name).is_some() {
-            return false;
+        match model.well_known_name(*id) {
+            Some(name) if well_known(name).is_none() => {}
+            _ => return false,
         }
-        match &item.kind {
+        match &model.item(*id).kind {
             ItemKind::Typedef(t) => ty = &t.ty,
             ItemKind::Struct(_) | ItemKind::Union(_) => return true,
             _ => return false,
@@ -203,13 +204,14 @@ pub fn reaches_base_record<'a>(model: &'a Model, mut ty: &'a Type) -> bool {
     false
 }
 
-/// Whether the base file item `id` is one the runtime provides under its own name (`GUID`,
-/// `VARIANT`, `IUnknown`...), as opposed to one generated beside the bindings.
+/// Whether `id` is a base file item the runtime provides under its own name (`GUID`, `VARIANT`,
+/// `IUnknown`...), as opposed to one generated beside the bindings.
 pub fn runtime_provides(model: &Model, id: TypeId) -> bool {
-    let item = model.item(id);
-    well_known(&item.name).is_some()
-        || matches!(item.kind, ItemKind::Interface(_))
-            && matches!(item.name.as_str(), "IUnknown" | "IDispatch")
+    model.well_known_name(id).is_some_and(|name| {
+        well_known(name).is_some()
+            || matches!(model.item(id).kind, ItemKind::Interface(_))
+                && matches!(name, "IUnknown" | "IDispatch")
+    })
 }
 
 fn is_interface(model: &Model, ty: &Type) -> bool {

@@ -40,13 +40,10 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
         if !iface.defined || !selected(opts, item) {
             continue;
         }
-        let chain = model.ancestors(id);
-        let dual = chain
-            .iter()
-            .any(|a| model.is_builtin(*a) && model.item(*a).name == "IDispatch");
-        if !dual {
+        if !iface.dispatchable {
             continue;
         }
+        let chain = model.ancestors(id);
         let (disp_members, invoke_arms, tables) = dispatch_parts(
             model,
             &chain,

@@ -33,10 +33,15 @@ use std::collections::HashSet;
 
 use super::{
     Func, Href, ImplType, ImportLib, ImportTarget, Input, ParamInfo, TypeDesc, TypeInfo, TypeKind,
-    TypeLib, Var, VarKind, paramflags, text, typeflags, vt,
+    TypeLib, Var, VarKind, text, typeflags,
 };
 use crate::diag::Diagnostic;
 use crate::model::{Guid, Value};
+use idlgen_runtime::{
+    PARAMFLAG_FIN, PARAMFLAG_FLCID, PARAMFLAG_FOPT, PARAMFLAG_FOUT, PARAMFLAG_FRETVAL, VT_BSTR,
+    VT_CARRAY, VT_I2, VT_I4, VT_INT, VT_LPSTR, VT_LPWSTR, VT_PTR, VT_SAFEARRAY, VT_UI2, VT_UI4,
+    VT_UINT, VT_USERDEFINED,
+};
 
 type R<T> = Result<T, Diagnostic>;
 
@@ -698,20 +703,20 @@ impl Reader<'_> {
                 wraps.push(Wrap::Ptr);
             }
             match w & 0x3f {
-                vt::PTR => {
+                VT_PTR => {
                     wraps.push(Wrap::Ptr);
                     p += 2;
                 }
-                vt::SAFEARRAY => {
+                VT_SAFEARRAY => {
                     wraps.push(Wrap::SafeArray);
                     p += 4;
                 }
-                vt::USERDEFINED => {
+                VT_USERDEFINED => {
                     let r = usize::from(inp.u16(p + 2, "a type reference")?);
                     p += 4;
                     break TypeDesc::User(self.href(b, r / 4, p - 2)?);
                 }
-                vt::CARRAY => {
+                VT_CARRAY => {
                     // A SAFEARRAY: u16 dims, u16, u32 x 3, then {u32 count, i32 lbound} a dim.
                     let sa = b.at(
                         inp.u16(p + 2, "an array description")?,
@@ -936,18 +941,18 @@ impl Reader<'_> {
                 };
                 let mut pflags = match word & 0xc000 {
                     0xc000 => 0,
-                    0x8000 => paramflags::FIN | paramflags::FOUT,
-                    0x4000 => paramflags::FOUT,
-                    _ => paramflags::FIN,
+                    0x8000 => PARAMFLAG_FIN | PARAMFLAG_FOUT,
+                    0x4000 => PARAMFLAG_FOUT,
+                    _ => PARAMFLAG_FIN,
                 };
                 if word & 0x2000 != 0 {
-                    pflags |= paramflags::FLCID;
+                    pflags |= PARAMFLAG_FLCID;
                 }
                 if word & 0x80 != 0 {
-                    pflags |= paramflags::FRETVAL;
+                    pflags |= PARAMFLAG_FRETVAL;
                 }
                 if nparams - k <= nopt {
-                    pflags |= paramflags::FOPT;
+                    pflags |= PARAMFLAG_FOPT;
                 }
                 params.push(ParamInfo {
                     name: pname,
@@ -1052,11 +1057,11 @@ impl Reader<'_> {
         }
         let at = b.at(offs, p + 6, "a constant")?;
         Ok(match ty {
-            TypeDesc::Vt(vt::BSTR | vt::LPSTR | vt::LPWSTR) => {
+            TypeDesc::Vt(VT_BSTR | VT_LPSTR | VT_LPWSTR) => {
                 let (s, _) = sltg_name(&b.inp, at, "a string constant")?;
                 Value::Str(s.unwrap_or_default())
             }
-            TypeDesc::Vt(vt::I2 | vt::UI2 | vt::I4 | vt::UI4 | vt::INT | vt::UINT) => {
+            TypeDesc::Vt(VT_I2 | VT_UI2 | VT_I4 | VT_UI4 | VT_INT | VT_UINT) => {
                 Value::Int(i128::from(b.inp.i32(at, "a constant")?))
             }
             other => {
