@@ -292,3 +292,26 @@ cpp_quote("#define NOT_A_NUMBER ( 0x1 ) garbage // comment")
     );
     assert!(!code.contains("NOT_A_NUMBER"), "{code}");
 }
+
+/// TSGPolicyEngine.idl passes `PolicyAttributes`, a `typedef DWORD PolicyAttributes[20]`, as an
+/// `[in]` parameter: C passes a pointer to the first element, never the array by value (which is
+/// not FFI-safe in Rust either).
+#[test]
+fn typedef_array_parameters_are_pointers() {
+    let code = bindings(
+        "typedef_array_param",
+        r#"
+import "unknwn.idl";
+typedef DWORD Attributes[20];
+[object, uuid(6d1c7e52-1b0a-4c55-9f57-3a1c0c0f0a01)]
+interface IPolicy : IUnknown {
+    HRESULT Check([in] Attributes attributes);
+}
+"#,
+    );
+    assert!(
+        code.contains("attributes: *const u32") || code.contains("attributes: *const Attributes"),
+        "{code}"
+    );
+    assert!(!code.contains("attributes: Attributes"), "{code}");
+}

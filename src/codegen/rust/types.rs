@@ -369,8 +369,10 @@ fn plan_param_shape(model: &Model, p: &Param) -> ParamPlan {
         is_raw: false,
     };
     let null_check = format!("if {abi_name}.is_null() {{ return {RT}::E_POINTER; }}");
-    // A C array parameter (`[in] FLOAT BlendFactor[4]`) is a pointer to its first element.
-    if let Type::Array(elem, _) = &p.ty {
+    // A C array parameter (`[in] FLOAT BlendFactor[4]`) is a pointer to its first element; so
+    // is one of a typedef'd array type (TSGPolicyEngine.idl's `PolicyAttributes`, a
+    // `DWORD[MAX_POLICY_ATTRIBUTES]`): C passes no array by value.
+    if let Type::Array(elem, _) = model.strip_typedefs(&p.ty) {
         return raw(raw_pointer(model, elem, !p.is_out, 0));
     }
     let by_value = shape(model, &p.ty);
