@@ -114,7 +114,7 @@ pub enum AttrArg {
     Empty(Span),
 }
 
-/// A GUID as 16 bytes in the order the text names them: data1 (u32), data2, data3, data4[8].
+/// A GUID as 16 bytes in the order the text names them: data1 (u32), data2, data3, `data4[8]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Uuid {
     pub data1: u32,

@@ -1,8 +1,8 @@
 //! The IDL front end: preprocessing, parsing into [`ast`], and import resolution.
 //!
 //! [`load_files`] and [`load_source`] read the inputs, run each file through the preprocessor
-//! ([`preprocess`]: `#include`, `#define`, `#if`...), parse the tokens ([`parser`]), then follow the
-//! file's `import`s (searched for by [`imports`], the embedded SDK base files in [`base`] last),
+//! (`preprocess`: `#include`, `#define`, `#if`...), parse the tokens (`parser`), then follow the
+//! file's `import`s (searched for by `imports`, the embedded SDK base files in `base` last),
 //! so that every file comes out parsed once, imports before the files that import them.
 pub mod ast;
 mod attributes;
@@ -52,7 +52,7 @@ pub struct Parsed {
 /// Reads, preprocesses and parses the input files and everything they import.
 ///
 /// With several inputs and more than one core, a helper thread preprocesses and parses inputs
-/// ahead of time (the largest first; see [`Ahead`]), and this thread does the same with later
+/// ahead of time (the largest first; see `Ahead`), and this thread does the same with later
 /// inputs while it waits for one; the results are the same as when one thread does everything.
 pub fn load_files(inputs: &[PathBuf], opts: &Options) -> crate::diag::Result<Parsed> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
