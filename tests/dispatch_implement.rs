@@ -84,6 +84,9 @@ impl ITester_Impl for Implemented_Impl {
     fn flag(&self) -> Result<bool> {
         self.0.flag()
     }
+    fn bytes(&self) -> Result<*mut SAFEARRAY> {
+        self.0.bytes()
+    }
 }
 
 /// The object as `#[implement]` makes it.

@@ -140,6 +140,13 @@ impl ITester_Impl for Tester {
     fn flag(&self) -> Result<bool> {
         Ok(true)
     }
+    fn bytes(&self) -> Result<*mut SAFEARRAY> {
+        // The array moves to the caller, inside the result VARIANT.
+        let raw = Variant::from(vec![4u8, 5, 6]).into_raw();
+        assert_eq!(raw.vt, VT_ARRAY | VT_UI1);
+        // SAFETY: vt says the member is the SAFEARRAY, whose ownership `raw` gives up here.
+        Ok(unsafe { raw.data.parray })
+    }
 }
 
 
@@ -158,6 +165,7 @@ const COUNT: i32 = 21;
 const OUTS: i32 = 22;
 const QUIET: i32 = 23;
 const FLAG: i32 = 24;
+const BYTES: i32 = 25;
 const NAME: i32 = 1;
 const AREA: i32 = 2;
 const METHOD_GET: u16 = DISPATCH_METHOD | DISPATCH_PROPERTYGET;
@@ -996,6 +1004,10 @@ fn invoke_r1_result_types() {
     );
     let o = invoke(&d, ITEM, DISPATCH_PROPERTYGET, vec![1.into()]);
     assert_eq!(o.result.as_bytes(), Some(&[1u8, 2, 3][..]));
+    // A SAFEARRAY retval: the result VARIANT holds (and owns) the implementation's array.
+    let o = invoke(&d, BYTES, DISPATCH_METHOD, vec![]);
+    assert_eq!((o.hr, o.result.vt()), (S_OK, VT_ARRAY | VT_UI1));
+    assert_eq!(o.result.as_bytes(), Some(&[4u8, 5, 6][..]));
     // No retval: VT_EMPTY.
     let o = invoke(&d, NAME, DISPATCH_PROPERTYGET, vec![]);
     assert_eq!(o.hr, S_OK);

@@ -802,6 +802,16 @@ impl<'a> DispCall<'a> {
         value.into_variant(self.member.ret)
     }
 
+    /// A SAFEARRAY `[retval]` as the member's result type (`VT_ARRAY | VT_*`): the VARIANT
+    /// takes ownership of the array (a null one stays null).
+    pub fn ret_array(&self, value: *mut SAFEARRAY) -> Variant {
+        let mut raw = VARIANT::new();
+        raw.vt = self.member.ret;
+        raw.data.parray = value;
+        // SAFETY: an owned SAFEARRAY (or null) of the type the member's VARTYPE names.
+        unsafe { Variant::from_raw(raw) }
+    }
+
     /// An interface `[retval]` as `VT_DISPATCH` or `VT_UNKNOWN` (the member's result type).
     pub fn ret_interface<I: Interface>(&self, value: Option<I>) -> Variant {
         interface_variant(value, self.member.ret)

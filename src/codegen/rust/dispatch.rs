@@ -282,7 +282,8 @@ pub fn member(
     }
     let result_of = |ty: &Type| match classify(model, ty) {
         Some((vt, Kind::Interface(_))) => (vt, Some("call.ret_interface(Some(v))".to_string())),
-        Some((vt, Kind::Array)) => (vt, None),
+        // A SAFEARRAY the implementation hands over (the VARIANT owns it then).
+        Some((vt, Kind::Array)) => (vt, Some("call.ret_array(v)".to_string())),
         Some((vt, _)) => (vt, Some("call.ret(v)".into())),
         None => (format!("{RT}::VT_EMPTY"), None),
     };
@@ -370,6 +371,9 @@ pub fn member(
                 )),
                 Some((_, Kind::Interface(_))) => Some(format!(
                     "// SAFETY: an owned interface pointer either way.\nlet v: {RT}::IUnknown = unsafe {{ {RT}::abi_cast(r) }};"
+                )),
+                Some((_, Kind::Array)) => Some(format!(
+                    "// SAFETY: an owned SAFEARRAY pointer either way.\nlet v: *mut {RT}::SAFEARRAY = unsafe {{ {RT}::abi_cast(r) }};"
                 )),
                 _ => None,
             },
