@@ -161,7 +161,7 @@ impl ICertExit_Impl for ExitModule_Impl {
             EXITEVENT_CERTISSUED => "issued",
             EXITEVENT_CERTDENIED => "denied",
             EXITEVENT_CERTREVOKED => "revoked",
-            EXITEVENT_SHUTDOWN => return Ok(()),
+            // The shutdown (and any event not asked for) needs nothing done.
             _ => return Ok(()),
         };
         let folder = self.output()?;

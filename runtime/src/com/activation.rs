@@ -122,18 +122,13 @@ pub fn create_instance<I: Interface>(clsid: &GUID) -> Result<I> {
     #[cfg(windows)]
     {
         let mut out: *mut core::ffi::c_void = core::ptr::null_mut();
-        // SAFETY: valid GUIDs and a writable out pointer; no aggregation.
-        crate::check(unsafe {
-            ole32::CoCreateInstance(clsid, core::ptr::null_mut(), 0x1 | 0x4, &I::IID, &mut out)
-        })?;
-        if out.is_null() {
-            return Err(Error::new(
-                crate::E_POINTER,
-                "CoCreateInstance gave a null pointer",
-            ));
+        // SAFETY: valid GUIDs and a writable out pointer; no aggregation. A successful
+        // CoCreateInstance gives one reference to I.
+        unsafe {
+            let hr =
+                ole32::CoCreateInstance(clsid, core::ptr::null_mut(), 0x1 | 0x4, &I::IID, &mut out);
+            crate::interface_out(hr, out, "CoCreateInstance")
         }
-        // SAFETY: a successful CoCreateInstance gives one reference to I.
-        Ok(unsafe { I::from_raw(out) })
     }
     #[cfg(not(windows))]
     Err(Error::new(

@@ -34,10 +34,10 @@ use crate::automation::*;
 use crate::{
     BStr, DECIMAL, DISP_E_BADVARTYPE, DISP_E_OVERFLOW, DISP_E_TYPEMISMATCH, DISPATCH_PROPERTYGET,
     DISPID_VALUE, DISPPARAMS, E_OUTOFMEMORY, E_POINTER, HRESULT, IDispatch, IID_NULL, IUnknown,
-    Interface, VARIANT, VARIANT_FALSE, VARIANT_TRUE, VARTYPE, VT_ARRAY, VT_BOOL, VT_BSTR, VT_BYREF,
-    VT_CY, VT_DATE, VT_DECIMAL, VT_DISPATCH, VT_EMPTY, VT_ERROR, VT_I1, VT_I2, VT_I4, VT_I8,
-    VT_INT, VT_NULL, VT_R4, VT_R8, VT_TYPEMASK, VT_UI1, VT_UI2, VT_UI4, VT_UI8, VT_UINT,
-    VT_UNKNOWN, VT_VARIANT, Variant,
+    Interface, VARIANT, VARIANT_FALSE, VARTYPE, VT_ARRAY, VT_BOOL, VT_BSTR, VT_BYREF, VT_CY,
+    VT_DATE, VT_DECIMAL, VT_DISPATCH, VT_EMPTY, VT_ERROR, VT_I1, VT_I2, VT_I4, VT_I8, VT_INT,
+    VT_NULL, VT_R4, VT_R8, VT_TYPEMASK, VT_UI1, VT_UI2, VT_UI4, VT_UI8, VT_UINT, VT_UNKNOWN,
+    VT_VARIANT, Variant,
 };
 
 /// How deep `VT_BYREF|VT_VARIANT` chains and `DISPID_VALUE` fetches may go.
@@ -544,7 +544,7 @@ fn convert(val: Val<'_>, svt: VARTYPE, vt: VARTYPE) -> Result<Variant, HRESULT> 
                 }
                 _ => nonzero(&number(&val)?),
             };
-            let b = if b { VARIANT_TRUE } else { VARIANT_FALSE };
+            let b = crate::variant_bool(b);
             with(VT_BOOL, |v| v.data.boolVal = b)
         }
         VT_BSTR => match val {

@@ -15,8 +15,8 @@ use core::ffi::c_void;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use crate::{
-    BSTR, BStr, E_NOTIMPL, E_POINTER, Error, GUID, HRESULT, IUnknown, IUnknown_Vtbl, Interface,
-    S_FALSE, S_OK, guard, identity_of,
+    BSTR, BStr, E_POINTER, Error, GUID, HRESULT, IUnknown, IUnknown_Vtbl, Interface, S_FALSE, S_OK,
+    guard, identity_of,
 };
 
 /// `IErrorInfo` (oaidl.idl): the description of an error.
@@ -416,15 +416,6 @@ pub fn fail(error: Error, iid: &GUID, source: &str) -> HRESULT {
         set_error_info(Some(&error_info(iid, source, error.message())));
     }
     error.code()
-}
-
-/// `E_NOTIMPL` as a thunk's answer for an unimplemented member, with its error info.
-pub fn not_implemented(iid: &GUID, source: &str, member: &str) -> HRESULT {
-    fail(
-        Error::new(E_NOTIMPL, format!("{source}::{member} is not implemented")),
-        iid,
-        source,
-    )
 }
 
 /// What a generated thunk returns for an implementation's result: `S_OK`, or [`fail`]'s code

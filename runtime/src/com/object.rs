@@ -203,8 +203,9 @@ pub fn guard(f: impl FnOnce() -> HRESULT) -> HRESULT {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or(E_UNEXPECTED)
 }
 
-/// The `HRESULT` a thunk returns for an implementation's result: `S_OK` for `Ok`, the error's
-/// code for `Err` (the message is not passed on yet; `SetErrorInfo` may come later).
+/// The `HRESULT` for an implementation's result: `S_OK` for `Ok`, the error's code for `Err`,
+/// dropping the message. Generated thunks use [`report`](crate::report), which also sets the
+/// thread's error info from the message.
 pub fn hresult_of(r: Result<()>) -> HRESULT {
     match r {
         Ok(()) => S_OK,

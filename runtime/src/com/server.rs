@@ -17,8 +17,8 @@ use core::ops::Deref;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::{
-    CLASS_E_CLASSNOTAVAILABLE, CLASS_E_NOAGGREGATION, ComObject, E_POINTER, E_UNEXPECTED, Error,
-    GUID, HRESULT, IUnknown, IUnknown_Vtbl, Interface, Result, S_FALSE, S_OK, guard, live_objects,
+    CLASS_E_CLASSNOTAVAILABLE, CLASS_E_NOAGGREGATION, ComObject, E_POINTER, E_UNEXPECTED, GUID,
+    HRESULT, IUnknown, IUnknown_Vtbl, Interface, Result, S_FALSE, S_OK, guard, live_objects,
 };
 
 /// `IID_IClassFactory`.
@@ -276,18 +276,17 @@ impl IClassFactory {
     pub fn create_instance<I: Interface>(&self) -> Result<I> {
         let mut out: *mut c_void = core::ptr::null_mut();
         // SAFETY: self is a live IClassFactory; the IID and out pointer are valid.
-        let hr = unsafe {
-            (self.vtable().CreateInstance)(self.as_raw(), core::ptr::null_mut(), &I::IID, &mut out)
-        };
-        crate::check(hr)?;
-        if out.is_null() {
-            return Err(Error::new(
-                E_POINTER,
-                "CreateInstance succeeded with a null pointer",
-            ));
+        // SAFETY: self is a live IClassFactory; the IID and out pointer are valid; a successful
+        // CreateInstance gives one reference to I.
+        unsafe {
+            let hr = (self.vtable().CreateInstance)(
+                self.as_raw(),
+                core::ptr::null_mut(),
+                &I::IID,
+                &mut out,
+            );
+            crate::interface_out(hr, out, "CreateInstance")
         }
-        // SAFETY: a successful CreateInstance returns a non-null I with one reference for us.
-        Ok(unsafe { I::from_raw(out) })
     }
 
     /// `LockServer(lock)`.

@@ -16,6 +16,28 @@ pub fn as_unknown<I: Interface>(interface: &I) -> &IUnknown {
     unsafe { &*(interface as *const I).cast::<IUnknown>() }
 }
 
+/// The interface a call of the `(REFIID, void**)` shape gave (`CoCreateInstance`,
+/// `IClassFactory::CreateInstance`): `Err` for a failure code (with the thread's error info, see
+/// [`check`](crate::check)), and for a success that wrote a null pointer (`what` names the call).
+///
+/// # Safety
+/// On success `out` is null or an `I` carrying one reference, which the result takes.
+pub(crate) unsafe fn interface_out<I: Interface>(
+    hr: crate::HRESULT,
+    out: *mut c_void,
+    what: &str,
+) -> crate::Result<I> {
+    crate::check(hr)?;
+    if out.is_null() {
+        return Err(crate::Error::new(
+            crate::E_POINTER,
+            format!("{what} succeeded with a null pointer"),
+        ));
+    }
+    // SAFETY: a non-null `I` with one reference for us (caller contract).
+    Ok(unsafe { I::from_raw(out) })
+}
+
 /// Converts between two Rust types for one COM interface (the same IID), such as an idlgen
 /// binding and the `windows` crate's type for the same interface, without a call: the pointer
 /// and its reference move over. A different IID is a compile-time error.

@@ -777,7 +777,7 @@ from_scalar! {
 impl From<bool> for Variant {
     /// `VT_BOOL`: `VARIANT_TRUE` (-1) or `VARIANT_FALSE` (0).
     fn from(value: bool) -> Variant {
-        let b = if value { VARIANT_TRUE } else { VARIANT_FALSE };
+        let b = crate::variant_bool(value);
         Variant::with(VT_BOOL, |d| d.boolVal = b)
     }
 }
