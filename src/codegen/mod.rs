@@ -1,6 +1,7 @@
 //! Back ends: each reads the [`crate::model::Model`] and knows nothing of the input format.
 
 pub mod dispids;
-mod format;
+#[doc(hidden)]
+pub mod format;
 pub mod json;
 pub mod rust;

@@ -134,7 +134,7 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
         sources,
         items,
     };
-    Ok(super::format::rustfmt(&render(&file)?))
+    Ok(super::format::format(&render(&file)?))
 }
 
 /// The inputs' names for the header comment: the option's, else the root files' names.

@@ -61,5 +61,5 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
         sources: super::source_names(model, opts),
         items,
     };
-    Ok(super::super::format::rustfmt(&render(&file)?))
+    Ok(super::super::format::format(&render(&file)?))
 }

@@ -1,0 +1,226 @@
+//! Tokens of the Rust the templates write: identifiers, literals, punctuation and comments, each
+//! a slice of the text, with the count of line breaks before it (blank lines are kept, at most
+//! one, as rustfmt keeps them).
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Ident,
+    Lifetime,
+    Literal,
+    Punct,
+    /// A `//` comment (doc comments included), the whole line.
+    Comment,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Token<'a> {
+    pub kind: Kind,
+    pub text: &'a str,
+    /// Line breaks between the previous token and this one.
+    pub newlines: u32,
+    /// Whether any whitespace precedes the token.
+    pub space_before: bool,
+    /// Byte offset of the token in the text.
+    pub at: usize,
+}
+
+/// Punctuation of more than one character, longest first. `<` and `>` are single characters
+/// (generics close with `>>`); the parser joins `<=`-like pairs where it needs them.
+const PUNCT: &[&str] = &[
+    "...", "..=", "::", "->", "=>", "==", "!=", "&&", "||", "..", "+=", "-=", "*=", "/=", "|=",
+    "&=", "^=",
+];
+
+/// The tokens of `text`, or the byte offset of a character that starts none.
+pub fn lex(text: &str) -> Result<Vec<Token<'_>>, usize> {
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::with_capacity(text.len() / 4);
+    let mut i = 0;
+    let mut newlines = 0u32;
+    let mut space = false;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c == b'\n' {
+            newlines += 1;
+            space = true;
+            i += 1;
+            continue;
+        }
+        if c.is_ascii_whitespace() {
+            space = true;
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let kind = if c == b'/' && bytes.get(i + 1) == Some(&b'/') {
+            while i < bytes.len() && bytes[i] != b'\n' {
+                i += 1;
+            }
+            Kind::Comment
+        } else if c == b'/' && bytes.get(i + 1) == Some(&b'*') {
+            i += 2;
+            while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
+                i += 1;
+            }
+            i = (i + 2).min(bytes.len());
+            Kind::Comment
+        } else if c == b'"' {
+            i = string_end(bytes, i + 1).ok_or(start)?;
+            i += suffix_len(bytes, i);
+            Kind::Literal
+        } else if (c == b'r' || c == b'b' || c == b'c') && raw_or_byte_string(bytes, i).is_some() {
+            i = raw_or_byte_string(bytes, i).ok_or(start)?;
+            Kind::Literal
+        } else if c == b'\'' {
+            // A char literal, or a lifetime (`'a` not closed by a quote).
+            if bytes.get(i + 1) == Some(&b'\\') {
+                i += 2;
+                while i < bytes.len() && bytes[i] != b'\'' {
+                    i += 1;
+                }
+                i += 1;
+                Kind::Literal
+            } else {
+                let ch_len = text[i + 1..].chars().next().map_or(1, char::len_utf8);
+                if bytes.get(i + 1 + ch_len) == Some(&b'\'') {
+                    i += 2 + ch_len;
+                    Kind::Literal
+                } else {
+                    i += 1;
+                    while i < bytes.len() && is_ident_byte(bytes[i]) {
+                        i += 1;
+                    }
+                    Kind::Lifetime
+                }
+            }
+        } else if c.is_ascii_digit() {
+            i = number_end(bytes, i);
+            Kind::Literal
+        } else if is_ident_start(c) {
+            if c == b'r' && bytes.get(i + 1) == Some(&b'#') {
+                i += 2;
+            }
+            while i < bytes.len() && is_ident_byte(bytes[i]) {
+                i += 1;
+            }
+            Kind::Ident
+        } else {
+            let rest = &text[i..];
+            let len = PUNCT
+                .iter()
+                .find(|p| rest.starts_with(**p))
+                .map_or_else(|| rest.chars().next().map_or(1, char::len_utf8), |p| p.len());
+            i += len;
+            Kind::Punct
+        };
+        tokens.push(Token {
+            kind,
+            text: &text[start..i],
+            newlines,
+            space_before: space,
+            at: start,
+        });
+        newlines = 0;
+        space = false;
+    }
+    Ok(tokens)
+}
+
+fn is_ident_start(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'_' || c >= 0x80
+}
+
+fn is_ident_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+}
+
+/// The index after the closing quote of a string whose text starts at `i`.
+fn string_end(bytes: &[u8], mut i: usize) -> Option<usize> {
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+fn suffix_len(bytes: &[u8], i: usize) -> usize {
+    bytes[i..].iter().take_while(|b| is_ident_byte(**b)).count()
+}
+
+/// The end of `r"…"`, `r#"…"#`, `b"…"`, `br"…"`, `b'…'` or `c"…"` starting at `i`.
+fn raw_or_byte_string(bytes: &[u8], i: usize) -> Option<usize> {
+    let mut j = i;
+    if matches!(bytes.get(j), Some(b'b') | Some(b'c')) {
+        j += 1;
+    }
+    if bytes.get(j) == Some(&b'r') {
+        j += 1;
+        let hashes = bytes[j..].iter().take_while(|b| **b == b'#').count();
+        j += hashes;
+        if bytes.get(j) != Some(&b'"') {
+            return None;
+        }
+        j += 1;
+        while j < bytes.len() {
+            if bytes[j] == b'"' && bytes[j + 1..].iter().take(hashes).filter(|b| **b == b'#').count() == hashes {
+                return Some(j + 1 + hashes);
+            }
+            j += 1;
+        }
+        return None;
+    }
+    if j == i {
+        return None;
+    }
+    match bytes.get(j) {
+        Some(b'"') => string_end(bytes, j + 1),
+        Some(b'\'') if bytes[i] == b'b' => {
+            let mut k = j + 1;
+            if bytes.get(k) == Some(&b'\\') {
+                k += 1;
+            }
+            k += 1;
+            while k < bytes.len() && bytes[k] != b'\'' {
+                k += 1;
+            }
+            Some(k + 1)
+        }
+        _ => None,
+    }
+}
+
+/// The end of a numeric literal: digits, `0x…`, `_`, a fraction (`1.5`, not `1..`, not
+/// `x.0.f`), an exponent and a suffix (`u32`, `f64`).
+fn number_end(bytes: &[u8], mut i: usize) -> usize {
+    let hex = bytes.get(i + 1).is_some_and(|b| matches!(b, b'x' | b'o' | b'b'));
+    if hex {
+        i += 2;
+        while i < bytes.len() && (bytes[i].is_ascii_hexdigit() || bytes[i] == b'_') {
+            i += 1;
+        }
+    } else {
+        while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'_') {
+            i += 1;
+        }
+        if bytes.get(i) == Some(&b'.') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+            while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'_') {
+                i += 1;
+            }
+        }
+        if matches!(bytes.get(i), Some(b'e') | Some(b'E'))
+            && bytes
+                .get(i + 1)
+                .is_some_and(|b| b.is_ascii_digit() || *b == b'-' || *b == b'+')
+        {
+            i += 2;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+        }
+    }
+    i + suffix_len(bytes, i)
+}

@@ -1,0 +1,1582 @@
+//! Layout under rustfmt's default rules (edition 2024 style, `max_width` 100, the default width
+//! heuristics), for the syntax in `ast`. Each `rw_*` function answers the text of a node in a
+//! shape, or `None` when it cannot fit; callers then try the next layout, as rustfmt does.
+
+use super::ast::*;
+
+pub const MAX_WIDTH: usize = 100;
+const TAB: usize = 4;
+const FN_CALL_WIDTH: usize = 60;
+const ATTR_FN_LIKE_WIDTH: usize = 70;
+const STRUCT_LIT_WIDTH: usize = 18;
+const ARRAY_WIDTH: usize = 60;
+const CHAIN_WIDTH: usize = 60;
+const SHORT_ARRAY_ELEMENT_WIDTH: usize = 10;
+const SINGLE_LINE_IF_ELSE_WIDTH: usize = 50;
+
+/// Where text goes: the block indent, the column it starts at and the columns left on its first
+/// line (rustfmt's `Shape`, with the offset absolute).
+#[derive(Clone, Copy, Debug)]
+pub struct Shape {
+    pub indent: usize,
+    pub offset: usize,
+    pub width: usize,
+}
+
+impl Shape {
+    pub fn indented(indent: usize) -> Shape {
+        Shape {
+            indent,
+            offset: indent,
+            width: MAX_WIDTH.saturating_sub(indent),
+        }
+    }
+
+    fn offset_left(self, n: usize) -> Option<Shape> {
+        Some(Shape {
+            indent: self.indent,
+            offset: self.offset + n,
+            width: self.width.checked_sub(n)?,
+        })
+    }
+
+    fn sub_width(self, n: usize) -> Option<Shape> {
+        Some(Shape {
+            width: self.width.checked_sub(n)?,
+            ..self
+        })
+    }
+
+    /// What the shape keeps free at the right of the line.
+    fn rhs_overhead(self) -> usize {
+        MAX_WIDTH.saturating_sub(self.offset + self.width)
+    }
+
+    /// The shape one block deeper, with the full width (less what this one keeps at the right).
+    fn nested(self) -> Shape {
+        Shape::indented(self.indent + TAB)
+    }
+
+    fn with_width(self, width: usize) -> Shape {
+        Shape { width, ..self }
+    }
+}
+
+fn spaces(n: usize) -> String {
+    " ".repeat(n)
+}
+
+fn first_line_width(s: &str) -> usize {
+    s.split('\n').next().map_or(0, |l| l.chars().count())
+}
+
+fn last_line_width(s: &str) -> usize {
+    s.rsplit('\n').next().map_or(0, |l| l.chars().count())
+}
+
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+fn multi(s: &str) -> bool {
+    s.contains('\n')
+}
+
+fn count_newlines(s: &str) -> usize {
+    s.bytes().filter(|b| *b == b'\n').count()
+}
+
+/// Whether every line after the first fits the maximum width.
+fn rest_fits(s: &str) -> bool {
+    s.split('\n').skip(1).all(|l| width(l) <= MAX_WIDTH)
+}
+
+/// rustfmt's `wrap_str`: the first line in the shape's width, the others within the maximum.
+fn wrap(s: String, sh: Shape) -> Option<String> {
+    if first_line_width(&s) <= sh.width && rest_fits(&s) {
+        if multi(&s) && last_line_width(&s) > sh.width + sh.offset.saturating_sub(sh.indent) {
+            return None;
+        }
+        Some(s)
+    } else {
+        None
+    }
+}
+
+/// Whether the last line is only closing brackets (what may continue after it).
+fn last_line_extendable(s: &str) -> bool {
+    let last = s.rsplit('\n').next().unwrap_or(s).trim();
+    !last.is_empty() && last.chars().all(|c| matches!(c, ')' | ']' | '}' | '?' | '>'))
+}
+
+// ---------------------------------------------------------------- expressions
+
+fn is_simple(e: &Expr<'_>) -> bool {
+    match e {
+        Expr::Text(t) => {
+            !t.contains("::") && !t.starts_with('<') && !t.contains(' ') || t.starts_with('"')
+        }
+        Expr::Unary(_, x) | Expr::Cast(x, _) | Expr::Field(x, _) | Expr::Try(x) => is_simple(x),
+        Expr::Index(a, b) => is_simple(a) && is_simple(b),
+        _ => false,
+    }
+}
+
+fn is_nested_call(e: &Expr<'_>) -> bool {
+    match e {
+        Expr::Call(..) | Expr::Macro(..) => true,
+        Expr::Unary(_, x) | Expr::Try(x) | Expr::Cast(x, _) => is_nested_call(x),
+        _ => false,
+    }
+}
+
+fn is_method_call(e: &Expr<'_>) -> bool {
+    matches!(e, Expr::MethodCall(..))
+}
+
+fn can_be_overflowed(e: &Expr<'_>, len: usize) -> bool {
+    match e {
+        Expr::Match(..) | Expr::If(..) => len == 1,
+        Expr::Block(..) | Expr::Closure(..) => true,
+        Expr::Array(..) | Expr::Struct(..) => len == 1,
+        Expr::Macro(..) | Expr::Call(..) | Expr::MethodCall(..) | Expr::Tuple(..) => len == 1,
+        Expr::Unary(_, x) | Expr::Try(x) | Expr::Cast(x, _) => can_be_overflowed(x, len),
+        _ => false,
+    }
+}
+
+/// The text of `e` in `sh`.
+pub fn rw(e: &Expr<'_>, sh: Shape) -> Option<String> {
+    match e {
+        Expr::Text(t) => (width(t) <= sh.width).then(|| t.clone()),
+        Expr::Unary(op, x) => {
+            let inner = rw(x, sh.offset_left(op.len())?)?;
+            Some(format!("{op}{inner}"))
+        }
+        Expr::Try(_) | Expr::MethodCall(..) | Expr::Field(..) => rw_chain(e, sh),
+        Expr::Cast(x, ty) => rw_pair(x, &PairRhs::Type(ty), " as ", sh),
+        Expr::Binary(..) => rw_binary(e, sh),
+        Expr::Assign(l, op, r) => {
+            let lhs = rw(l, sh)?;
+            rw_assign_rhs(&format!("{lhs} {op}"), r, sh)
+        }
+        Expr::Call(callee, args) => {
+            let c = rw(callee, sh)?;
+            rw_list(&c, args, "(", ")", sh, FN_CALL_WIDTH, true)
+        }
+        Expr::Index(x, i) => {
+            let base = rw(x, sh)?;
+            let idx = rw(i, sh.offset_left(last_line_width(&base) + 1)?.sub_width(1)?)?;
+            wrap(format!("{base}[{idx}]"), sh)
+        }
+        Expr::Macro(path, delim, args) => rw_macro(path, *delim, args, sh),
+        Expr::Paren(x) => {
+            let inner = rw(x, sh.offset_left(1)?.sub_width(1)?)?;
+            Some(format!("({inner})"))
+        }
+        Expr::Tuple(items) => {
+            if items.len() == 1 {
+                let inner = rw(&items[0], sh.offset_left(1)?.sub_width(2)?)?;
+                return Some(format!("({inner},)"));
+            }
+            rw_list("", items, "(", ")", sh, FN_CALL_WIDTH, true)
+        }
+        Expr::Array(items) => rw_list("", items, "[", "]", sh, ARRAY_WIDTH, true),
+        Expr::Repeat(x, n) => {
+            let a = rw(x, sh.offset_left(1)?)?;
+            let b = rw(n, sh.offset_left(width(&a) + 3)?)?;
+            wrap(format!("[{a}; {b}]"), sh)
+        }
+        Expr::Struct(path, fields, base) => rw_struct(path, fields, base.as_deref(), sh),
+        Expr::Block(prefix, block) => rw_block_expr(prefix, block, sh, true),
+        Expr::If(branches, else_block) => rw_if(branches, else_block.as_ref(), sh, true),
+        Expr::Match(scrutinee, arms) => rw_match(scrutinee, arms, sh),
+        Expr::Closure(params, ret, body) => rw_closure(params, ret.as_ref(), body, sh),
+        Expr::Jump(kw, value) => match value {
+            None => (kw.len() <= sh.width).then(|| kw.to_string()),
+            Some(v) => {
+                let inner = rw(v, sh.offset_left(kw.len() + 1)?)?;
+                Some(format!("{kw} {inner}"))
+            }
+        },
+        Expr::Commented(comments, x) => {
+            let ind = spaces(sh.indent);
+            let inner = rw(x, Shape::indented(sh.indent).with_width(sh.width))?;
+            let mut s = String::new();
+            for c in comments {
+                s.push_str(c.trim_end());
+                s.push('\n');
+                s.push_str(&ind);
+            }
+            Some(s + &inner)
+        }
+        Expr::Range(a, op, b) => {
+            let l = match a {
+                Some(a) => rw(a, sh)?,
+                None => String::new(),
+            };
+            let r = match b {
+                Some(b) => rw(b, sh.offset_left(last_line_width(&l) + op.len())?)?,
+                None => String::new(),
+            };
+            wrap(format!("{l}{op}{r}"), sh)
+        }
+    }
+}
+
+/// The one-line text of `e` whatever its width (what rustfmt keeps when nothing fits).
+pub fn flat(e: &Expr<'_>) -> String {
+    let wide = Shape {
+        indent: 0,
+        offset: 0,
+        width: usize::MAX / 4,
+    };
+    rw(e, wide).unwrap_or_default()
+}
+
+enum PairRhs<'e, 'a> {
+    Expr(&'e Expr<'a>),
+    Type(&'e Type),
+}
+
+impl PairRhs<'_, '_> {
+    fn rw(&self, sh: Shape) -> Option<String> {
+        match self {
+            PairRhs::Expr(e) => rw(e, sh),
+            PairRhs::Type(t) => rw_type(t, sh),
+        }
+    }
+}
+
+/// rustfmt's `rewrite_pair` with the separator in front (`as`).
+fn rw_pair(lhs: &Expr<'_>, rhs: &PairRhs<'_, '_>, infix: &str, sh: Shape) -> Option<String> {
+    let lhs_shape = sh.with_width(MAX_WIDTH.saturating_sub(sh.offset));
+    let l = rw(lhs, lhs_shape)?;
+    if let Some(r) = sh
+        .offset_left(last_line_width(&l) + infix.len())
+        .and_then(|s| rhs.rw(s))
+    {
+        let allow_same_line =
+            width(&l) <= TAB || r.split('\n').next().is_some_and(|f| f.ends_with('{'));
+        if (!multi(&r) || allow_same_line)
+            && last_line_width(&l) + infix.len() + first_line_width(&r) <= sh.width
+        {
+            return Some(format!("{l}{infix}{r}"));
+        }
+    }
+    let overhead = sh.rhs_overhead();
+    let rhs_shape = Shape::indented(sh.indent + TAB).sub_width(overhead)?;
+    let infix = infix.trim_start();
+    let rhs_shape = rhs_shape.offset_left(infix.len())?;
+    let r = rhs.rw(rhs_shape)?;
+    Some(format!(
+        "{l}\n{}{infix}{r}",
+        spaces(rhs_shape.indent)
+    ))
+}
+
+/// Binary operators: the chain of one operator flattened, then one line or one operand a line.
+fn rw_binary(e: &Expr<'_>, sh: Shape) -> Option<String> {
+    let Expr::Binary(_, top, _) = e else {
+        return None;
+    };
+    let mut operands = Vec::new();
+    let mut seps = Vec::new();
+    flatten_binary(e, top, &mut operands, &mut seps);
+    // One line (the last operand may run over lines).
+    if let Some(s) = binary_one_line(&operands, &seps, sh) {
+        return Some(s);
+    }
+    let nested = Shape::indented(sh.indent + TAB).sub_width(sh.rhs_overhead())?;
+    let mut result = rw(operands[0], sh)?;
+    for (op, sep) in operands[1..].iter().zip(&seps) {
+        let offset = if multi(&result) { 0 } else { sh.offset };
+        if last_line_width(&result) + offset <= nested.offset {
+            if let Some(line) = sh.offset_left(sep.len() + 2 + last_line_width(&result).min(width(&result))) {
+                if let Some(r) = rw(op, line) {
+                    result.push_str(&format!(" {sep} {r}"));
+                    continue;
+                }
+            }
+        }
+        let shape = nested.offset_left(sep.len() + 1)?;
+        let r = rw(op, shape)?;
+        result.push_str(&format!("\n{}{sep} {r}", spaces(nested.indent)));
+    }
+    Some(result)
+}
+
+fn flatten_binary<'e, 'a>(
+    e: &'e Expr<'a>,
+    top: &str,
+    operands: &mut Vec<&'e Expr<'a>>,
+    seps: &mut Vec<&'a str>,
+) {
+    match e {
+        Expr::Binary(l, op, r) if *op == top => {
+            flatten_binary(l, top, operands, seps);
+            seps.push(op);
+            operands.push(r);
+        }
+        _ => operands.push(e),
+    }
+}
+
+fn binary_one_line(operands: &[&Expr<'_>], seps: &[&str], sh: Shape) -> Option<String> {
+    let mut result = String::new();
+    for (op, sep) in operands.iter().zip(seps) {
+        let r = rw(op, sh)?;
+        if multi(&r) || width(&result) > sh.width {
+            return None;
+        }
+        result.push_str(&r);
+        result.push(' ');
+        result.push_str(sep);
+        result.push(' ');
+    }
+    let prefix_len = width(&result);
+    let last = operands.last()?;
+    let cur = sh.offset_left(prefix_len)?;
+    let last_rw = rw(last, cur)?;
+    result.push_str(&last_rw);
+    if first_line_width(&result) > sh.width {
+        return None;
+    }
+    if !(!multi(&result) || last_rw.starts_with('{'))
+        && (last_rw.starts_with('(') || prefix_len > TAB)
+    {
+        return None;
+    }
+    wrap(result, sh)
+}
+
+/// `lhs = rhs` and `let pat = rhs`: rhs on the same line, or on the next one when that is
+/// better (rustfmt's `choose_rhs`). `lhs` ends with the operator.
+pub fn rw_assign_rhs(lhs: &str, e: &Expr<'_>, sh: Shape) -> Option<String> {
+    let lw = last_line_width(lhs);
+    let orig_shape = sh.offset_left(lw + 1).unwrap_or(Shape {
+        width: 0,
+        offset: sh.offset + lw + 1,
+        indent: sh.indent,
+    });
+    let orig = rw(e, orig_shape);
+    if let Some(o) = &orig {
+        if !multi(o) && width(o) <= orig_shape.width {
+            return Some(format!("{lhs} {o}"));
+        }
+    }
+    let new_shape = Shape::indented(sh.indent + TAB).sub_width(sh.rhs_overhead())?;
+    let new = rw(e, new_shape);
+    let nl = format!("\n{}", spaces(sh.indent + TAB));
+    let rhs = match (orig, new) {
+        (Some(o), Some(n)) if !(first_line_width(&n) <= new_shape.width && rest_fits(&n)) => {
+            format!(" {o}")
+        }
+        (Some(o), Some(n)) if prefer_next_line(&o, &n) => format!("{nl}{n}"),
+        (None, Some(n)) => format!("{nl}{n}"),
+        (None, None) => return None,
+        (Some(o), _) => format!(" {o}"),
+    };
+    Some(format!("{lhs}{rhs}"))
+}
+
+fn first_line_ends_with(s: &str, c: char) -> bool {
+    s.split('\n').next().is_some_and(|l| l.ends_with(c))
+}
+
+fn prefer_next_line(orig: &str, next: &str) -> bool {
+    !multi(next)
+        || count_newlines(orig) > count_newlines(next) + 1
+        || first_line_ends_with(orig, '(') && !first_line_ends_with(next, '(')
+        || first_line_ends_with(orig, '{') && !first_line_ends_with(next, '{')
+        || first_line_ends_with(orig, '[') && !first_line_ends_with(next, '[')
+}
+
+// ---------------------------------------------------------------- lists (calls, arrays, tuples)
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Tactic {
+    Horizontal,
+    Vertical,
+    Mixed,
+}
+
+fn definitive_tactic(items: &[Option<String>], limit: usize) -> Tactic {
+    let mut total = 0;
+    for i in items {
+        match i {
+            Some(s) if !multi(s) => total += width(s),
+            _ => return Tactic::Vertical,
+        }
+    }
+    total += 2 * items.len().saturating_sub(1);
+    if total <= limit {
+        Tactic::Horizontal
+    } else {
+        Tactic::Vertical
+    }
+}
+
+/// A call's argument list (rustfmt's `overflow::rewrite_with_parens`): `callee` is written
+/// already (its last line is where the list starts).
+fn rw_list(
+    callee: &str,
+    args: &[Expr<'_>],
+    open: &str,
+    close: &str,
+    sh: Shape,
+    item_max_width: usize,
+    trailing_comma: bool,
+) -> Option<String> {
+    let used = last_line_width(callee);
+    if args.is_empty() {
+        return wrap(format!("{callee}{open}{close}"), sh);
+    }
+    let one_line_width = sh.width.saturating_sub(used + 2);
+    let one_line_shape = sh
+        .offset_left(used + 1)
+        .and_then(|s| s.sub_width(1))
+        .unwrap_or(Shape { width: 0, ..sh });
+    let nested = {
+        let n = sh.nested();
+        n.with_width(n.width.saturating_sub(1))
+    };
+    let mut items: Vec<Option<String>> = args.iter().map(|a| rw(a, nested)).collect();
+
+    // try_overflow_last_item
+    let n = args.len();
+    let last = &args[n - 1];
+    let combine_with_callee = n == 1 && width(callee) < TAB;
+    let overflow_last = combine_with_callee || can_be_overflowed(last, n);
+    let placeholder = if overflow_last {
+        let shape = if n == 1 && !is_nested_call(last) {
+            Some(one_line_shape)
+        } else {
+            let offset: usize = items[..n - 1]
+                .iter()
+                .map(|i| 2 + i.as_deref().map_or(0, width))
+                .sum();
+            one_line_shape
+                .with_width(item_max_width.min(one_line_shape.width))
+                .offset_left(offset)
+        };
+        let force_one_line = !combine_with_callee && is_method_call(last);
+        shape.and_then(|s| {
+            let r = overflow_item(last, args, s, force_one_line)?;
+            items[n - 1] = Some(r.split('\n').next().unwrap_or("").to_string());
+            Some(r)
+        })
+    } else {
+        None
+    };
+    let mut tactic = definitive_tactic(&items, item_max_width.min(one_line_width));
+    match (overflow_last, tactic, placeholder) {
+        (true, Tactic::Horizontal, Some(overflowed)) if n == 1 => {
+            if count_newlines(&overflowed) == 1 {
+                let r = rw(last, nested);
+                if r.as_deref().is_some_and(|s| !multi(s)) {
+                    items[0] = r;
+                } else {
+                    items[0] = Some(overflowed);
+                }
+            } else {
+                items[0] = Some(overflowed);
+            }
+        }
+        (true, Tactic::Horizontal, Some(overflowed)) => items[n - 1] = Some(overflowed),
+        _ => {
+            items[n - 1] = rw(last, nested);
+            if n == 1
+                && one_line_width != 0
+                && items[0]
+                    .as_deref()
+                    .is_some_and(|s| !multi(s) && width(s) <= one_line_width)
+            {
+                tactic = Tactic::Horizontal;
+            } else {
+                tactic = definitive_tactic(&items, item_max_width.min(one_line_width));
+                if tactic == Tactic::Vertical
+                    && args.iter().all(is_simple)
+                    && items
+                        .iter()
+                        .all(|i| i.as_deref().is_some_and(|s| width(s) <= SHORT_ARRAY_ELEMENT_WIDTH))
+                {
+                    tactic = Tactic::Mixed;
+                }
+            }
+        }
+    }
+    let items: Vec<String> = items.into_iter().collect::<Option<_>>()?;
+    let body = match tactic {
+        Tactic::Horizontal => items.join(", "),
+        Tactic::Vertical => {
+            let sep = format!(",\n{}", spaces(nested.indent));
+            let mut s = items.join(&sep);
+            if trailing_comma {
+                s.push(',');
+            }
+            s
+        }
+        Tactic::Mixed => {
+            let mut s = String::new();
+            let mut line = 0;
+            for (i, item) in items.iter().enumerate() {
+                let w = width(item);
+                if i == 0 {
+                    s.push_str(item);
+                    line = w + 1;
+                } else if line + 1 + w < nested.width + 1 {
+                    s.push_str(", ");
+                    s.push_str(item);
+                    line += 2 + w;
+                } else {
+                    s.push_str(",\n");
+                    s.push_str(&spaces(nested.indent));
+                    s.push_str(item);
+                    line = w + 1;
+                }
+            }
+            if trailing_comma {
+                s.push(',');
+            }
+            s
+        }
+    };
+    // wrap_items
+    let extend_width = first_line_width(&body) + 1;
+    let single = tactic == Tactic::Horizontal && extend_width <= sh.width;
+    let result = if single {
+        format!("{callee}{open}{body}{close}")
+    } else {
+        format!(
+            "{callee}{open}\n{}{body}\n{}{close}",
+            spaces(nested.indent),
+            spaces(sh.indent)
+        )
+    };
+    Some(result)
+}
+
+/// The last argument, written to run over lines after the others (rustfmt's
+/// `rewrite_last_item_with_overflow`).
+fn overflow_item(last: &Expr<'_>, args: &[Expr<'_>], sh: Shape, force_one_line: bool) -> Option<String> {
+    match last {
+        Expr::Closure(params, ret, body) => {
+            let closures = args.iter().filter(|a| matches!(a, Expr::Closure(..))).count();
+            if closures > 1 {
+                return None;
+            }
+            rw_last_closure(params, ret.as_ref(), body, sh)
+        }
+        Expr::If(..) | Expr::Match(..) => rw(last, sh),
+        _ if force_one_line => rw_chain_forced(last, sh),
+        _ => rw(last, sh),
+    }
+}
+
+fn rw_macro(path: &str, delim: char, args: &MacroArgs<'_>, sh: Shape) -> Option<String> {
+    match (delim, args) {
+        ('(', MacroArgs::Exprs(list)) => rw_list(path, list, "(", ")", sh, FN_CALL_WIDTH, false),
+        ('[', MacroArgs::Exprs(list)) => rw_list(path, list, "[", "]", sh, ARRAY_WIDTH, false),
+        (_, MacroArgs::Exprs(list)) => {
+            let texts: Vec<String> = list.iter().map(flat).collect();
+            Some(format!("{path} {{ {} }}", texts.join(", ")))
+        }
+        (d, MacroArgs::Text(t)) => {
+            let (o, c) = match d {
+                '(' => ("(", ")"),
+                '[' => ("[", "]"),
+                _ => ("{ ", " }"),
+            };
+            Some(format!("{path}{o}{t}{c}"))
+        }
+    }
+}
+
+// ---------------------------------------------------------------- chains
+
+enum Link<'e, 'a> {
+    Method(&'e str, &'e [Expr<'a>]),
+    Field(&'e str),
+}
+
+struct ChainPart<'e, 'a> {
+    link: Link<'e, 'a>,
+    tries: usize,
+}
+
+/// The root and the links of `a.b(x).c?.d`.
+fn flatten_chain<'e, 'a>(e: &'e Expr<'a>) -> (&'e Expr<'a>, usize, Vec<ChainPart<'e, 'a>>) {
+    let mut parts = Vec::new();
+    let mut cur = e;
+    let mut tries = 0;
+    loop {
+        match cur {
+            Expr::Try(x) => {
+                tries += 1;
+                cur = x;
+            }
+            Expr::MethodCall(recv, name, args) => {
+                parts.push(ChainPart {
+                    link: Link::Method(name, args),
+                    tries,
+                });
+                tries = 0;
+                cur = recv;
+            }
+            Expr::Field(recv, name) => {
+                parts.push(ChainPart {
+                    link: Link::Field(name),
+                    tries,
+                });
+                tries = 0;
+                cur = recv;
+            }
+            _ => break,
+        }
+    }
+    parts.reverse();
+    (cur, tries, parts)
+}
+
+fn rw_link(p: &ChainPart<'_, '_>, sh: Shape) -> Option<String> {
+    let q = "?".repeat(p.tries);
+    let sh = sh.sub_width(p.tries)?;
+    let s = match &p.link {
+        Link::Field(name) => {
+            let s = format!(".{name}");
+            (width(&s) <= sh.width).then_some(s)?
+        }
+        Link::Method(name, args) => {
+            let callee = format!(".{name}");
+            if width(&callee) > sh.width {
+                return None;
+            }
+            rw_list(&callee, args, "(", ")", sh, FN_CALL_WIDTH, true)?
+        }
+    };
+    Some(format!("{s}{q}"))
+}
+
+fn is_block_like_text(root: &Expr<'_>, text: &str) -> bool {
+    match root {
+        Expr::Macro(..)
+        | Expr::Call(..)
+        | Expr::MethodCall(..)
+        | Expr::Array(..)
+        | Expr::Struct(..)
+        | Expr::If(..)
+        | Expr::Block(..)
+        | Expr::Match(..) => multi(text),
+        Expr::Paren(x) | Expr::Unary(_, x) | Expr::Try(x) => is_block_like_text(x, text),
+        Expr::Closure(_, _, body) => is_block_like_text(body, text),
+        _ => false,
+    }
+}
+
+thread_local! {
+    static FORCE_ONE_LINE_CHAIN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn rw_chain_forced(e: &Expr<'_>, sh: Shape) -> Option<String> {
+    let old = FORCE_ONE_LINE_CHAIN.with(|f| f.replace(true));
+    let r = rw(e, sh);
+    FORCE_ONE_LINE_CHAIN.with(|f| f.set(old));
+    r
+}
+
+fn rw_chain(e: &Expr<'_>, sh: Shape) -> Option<String> {
+    let (root, root_tries, parts) = flatten_chain(e);
+    // The root rewritten without the force (it is not part of the chain's lines).
+    let old = FORCE_ONE_LINE_CHAIN.with(|f| f.replace(false));
+    let root_rw = sh.sub_width(root_tries).and_then(|s| rw(root, s));
+    FORCE_ONE_LINE_CHAIN.with(|f| f.set(old));
+    let mut root_text = root_rw? + &"?".repeat(root_tries);
+    if parts.is_empty() {
+        return Some(root_text);
+    }
+    let mut root_block = is_block_like_text(root, &root_text);
+    let tab_width = TAB.saturating_sub(sh.offset - sh.indent);
+    let mut rest: &[ChainPart<'_, '_>] = &parts;
+    while width(&root_text) <= tab_width && !multi(&root_text) {
+        let shape = sh.offset_left(width(&root_text))?;
+        match rw_link(&rest[0], shape) {
+            Some(r) => root_text.push_str(&r),
+            None => break,
+        }
+        root_block = last_line_extendable(&root_text);
+        rest = &rest[1..];
+        if rest.is_empty() {
+            break;
+        }
+    }
+    if rest.is_empty() {
+        return wrap(root_text, sh);
+    }
+    let child_shape = if root_block {
+        Shape::indented(sh.indent)
+    } else {
+        Shape::indented(sh.indent + TAB)
+    };
+    let mut rewrites = vec![root_text];
+    for p in &rest[..rest.len() - 1] {
+        rewrites.push(rw_link(p, child_shape)?);
+    }
+    // format_last_child
+    let last = &rest[rest.len() - 1];
+    let child_count = rest.len();
+    let extendable = last_line_extendable(&rewrites[0]) && root_block;
+    let almost_total = if extendable {
+        last_line_width(&rewrites[0])
+    } else {
+        rewrites.iter().map(|r| width(r)).sum()
+    } + last.tries;
+    let budget = if child_count == 1 {
+        sh.width
+    } else {
+        sh.width.min(CHAIN_WIDTH)
+    }
+    .saturating_sub(almost_total);
+    let all_in_one_line = rewrites.iter().all(|r| !multi(r)) && budget > 0;
+    let last_shape = if all_in_one_line {
+        sh.sub_width(last.tries)?
+    } else if extendable {
+        child_shape.sub_width(last.tries)?
+    } else {
+        child_shape.sub_width(sh.rhs_overhead() + last.tries)?
+    };
+    let mut fits_single_line = false;
+    let mut last_str = None;
+    if all_in_one_line || extendable {
+        if let Some(one) = last_shape.offset_left(almost_total) {
+            if let Some(r) = rw_link(last, one) {
+                let lines = r.split('\n').count();
+                let could_fit = first_line_width(&r) <= budget;
+                if could_fit && lines >= 5 {
+                    last_str = Some(r);
+                    fits_single_line = all_in_one_line;
+                } else {
+                    let own = child_shape.sub_width(sh.rhs_overhead() + last.tries)?;
+                    match rw_link(last, own) {
+                        Some(n) if !could_fit => last_str = Some(n),
+                        Some(n) if n.split('\n').count() >= lines => {
+                            last_str = Some(r);
+                            fits_single_line = could_fit && all_in_one_line;
+                        }
+                        Some(n) => last_str = Some(n),
+                        None => {
+                            last_str = Some(r);
+                            fits_single_line = could_fit && all_in_one_line;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let last_str = match last_str {
+        Some(s) => s,
+        None => rw_link(last, last_shape)?,
+    };
+    rewrites.push(last_str);
+    let connector = if fits_single_line {
+        String::new()
+    } else {
+        if FORCE_ONE_LINE_CHAIN.with(|f| f.get()) {
+            return None;
+        }
+        format!("\n{}", spaces(child_shape.indent))
+    };
+    let result = rewrites.join(&connector);
+    wrap(result, sh)
+}
+
+// ---------------------------------------------------------------- struct literals
+
+fn rw_struct(
+    path: &str,
+    fields: &[FieldInit<'_>],
+    base: Option<&Expr<'_>>,
+    sh: Shape,
+) -> Option<String> {
+    if width(path) + 2 > sh.width {
+        return None;
+    }
+    if fields.is_empty() && base.is_none() {
+        return Some(format!("{path} {{}}"));
+    }
+    let v_shape = sh.nested();
+    let h_width = sh
+        .width
+        .checked_sub(width(path) + 3 + 2)
+        .map(|w| w.min(STRUCT_LIT_WIDTH));
+    let has_comments = fields.iter().any(|f| !f.trivia.is_empty());
+    let item_shape = v_shape.sub_width(1)?;
+    let mut items = Vec::new();
+    for f in fields {
+        items.push(Some(rw_field(f, item_shape)?));
+    }
+    if let Some(b) = base {
+        items.push(Some(format!("..{}", rw(b, item_shape.offset_left(2)?)?)));
+    }
+    let horizontal = !has_comments
+        && h_width.is_some_and(|w| definitive_tactic(&items, w) == Tactic::Horizontal);
+    let items: Vec<String> = items.into_iter().collect::<Option<_>>()?;
+    if horizontal {
+        let body = items.join(", ");
+        if h_width.is_some_and(|w| width(&body) <= w) {
+            return Some(format!("{path} {{ {body} }}"));
+        }
+    }
+    let ind = spaces(v_shape.indent);
+    let mut s = format!("{path} {{");
+    for (i, (f, item)) in fields.iter().zip(&items).enumerate() {
+        push_trivia(&mut s, &f.trivia, v_shape.indent, i == 0);
+        s.push('\n');
+        s.push_str(&ind);
+        s.push_str(item);
+        if base.is_some() || i + 1 < items.len() || true {
+            s.push(',');
+        }
+    }
+    if base.is_some() {
+        // `..base` takes no trailing comma.
+        s.push('\n');
+        s.push_str(&ind);
+        s.push_str(items.last().map_or("", |x| x.as_str()));
+    }
+    s.push('\n');
+    s.push_str(&spaces(sh.indent));
+    s.push('}');
+    Some(s)
+}
+
+fn rw_field(f: &FieldInit<'_>, sh: Shape) -> Option<String> {
+    let Some(value) = &f.value else {
+        return Some(f.name.clone());
+    };
+    let overhead = width(&f.name) + 2;
+    if let Some(e) = sh.offset_left(overhead).and_then(|s| rw(value, s)) {
+        if let Expr::Text(t) = value {
+            if *t == f.name {
+                return Some(f.name.clone());
+            }
+        }
+        return Some(format!("{}: {e}", f.name));
+    }
+    let inner = Shape::indented(sh.indent + TAB);
+    let e = rw(value, inner)?;
+    Some(format!("{}:\n{}{e}", f.name, spaces(inner.indent)))
+}
+
+// ---------------------------------------------------------------- blocks and control flow
+
+fn simple_block_expr<'e, 'a>(b: &'e Block<'a>) -> Option<&'e Expr<'a>> {
+    if b.stmts.len() != 1 || !b.trailing.iter().all(|t| matches!(t, Trivia::Blank)) {
+        return None;
+    }
+    let s = &b.stmts[0];
+    if s.trivia.iter().any(|t| matches!(t, Trivia::Comment(_))) {
+        return None;
+    }
+    match &s.kind {
+        StmtKind::Expr(e, false) => Some(e),
+        _ => None,
+    }
+}
+
+/// A block as an expression: `{}`, `unsafe { e }` on one line when it fits, else one statement
+/// a line.
+fn rw_block_expr(prefix: &str, b: &Block<'_>, sh: Shape, allow_single: bool) -> Option<String> {
+    if b.stmts.is_empty() && b.trailing.iter().all(|t| matches!(t, Trivia::Blank)) {
+        let s = format!("{prefix}{{}}");
+        return (width(&s) <= sh.width).then_some(s);
+    }
+    let full = print_block(b, sh.indent);
+    if allow_single && full.split('\n').count() <= 3 {
+        if let Some(e) = simple_block_expr(b) {
+            if let Some(inner) = sh.offset_left(prefix.len()).and_then(|s| rw(e, s)) {
+                let r = format!("{prefix}{{ {inner} }}");
+                if width(&r) <= sh.width && !multi(&r) {
+                    return Some(r);
+                }
+            }
+        }
+    }
+    Some(format!("{prefix}{full}"))
+}
+
+fn rw_cond(c: &Cond<'_>, sh: Shape) -> Option<String> {
+    match c {
+        Cond::Expr(e) => rw(e, sh),
+        Cond::Let(pat, e) => rw_assign_rhs(&format!("let {pat} ="), e, sh),
+    }
+}
+
+fn rw_if(
+    branches: &[(Cond<'_>, Block<'_>)],
+    else_block: Option<&Block<'_>>,
+    sh: Shape,
+    sub_expression: bool,
+) -> Option<String> {
+    // `if c { a } else { b }` on one line.
+    if sub_expression && branches.len() == 1 {
+        if let Some(eb) = else_block {
+            if let (Some(a), Some(b)) = (simple_block_expr(&branches[0].1), simple_block_expr(eb)) {
+                let wide = Shape {
+                    indent: 0,
+                    offset: 0,
+                    width: usize::MAX / 4,
+                };
+                if let (Some(c), Some(a), Some(b)) = (rw_cond(&branches[0].0, wide), rw(a, wide), rw(b, wide)) {
+                    let s = format!("if {c} {{ {a} }} else {{ {b} }}");
+                    if !multi(&s) && width(&s) <= SINGLE_LINE_IF_ELSE_WIDTH.min(sh.width) {
+                        return Some(s);
+                    }
+                }
+            }
+        }
+    }
+    let mut s = String::new();
+    let mut line_start = sh;
+    for (i, (cond, block)) in branches.iter().enumerate() {
+        let kw = if i == 0 { "if " } else { " else if " };
+        let cond_shape = if i == 0 {
+            line_start.offset_left(3)?
+        } else {
+            Shape::indented(sh.indent).offset_left(7 + 3)?
+        };
+        let c = rw_cond(cond, cond_shape)?;
+        let used = if i == 0 { sh.offset } else { sh.indent + 7 };
+        let budget = MAX_WIDTH.saturating_sub(used + 3 + 2);
+        let newline_brace = (multi(&c) || width(&c) > budget)
+            && (!last_line_extendable(&c) || false);
+        s.push_str(kw);
+        s.push_str(&c);
+        if newline_brace {
+            s.push('\n');
+            s.push_str(&spaces(sh.indent));
+        } else {
+            s.push(' ');
+        }
+        s.push_str(&print_block(block, sh.indent));
+        line_start = Shape::indented(sh.indent);
+    }
+    if let Some(eb) = else_block {
+        s.push_str(" else ");
+        s.push_str(&print_block(eb, sh.indent));
+    }
+    Some(s)
+}
+
+fn rw_match(scrutinee: &Expr<'_>, arms: &[Arm<'_>], sh: Shape) -> Option<String> {
+    let cond = rw(scrutinee, sh.offset_left(6)?.sub_width(2)?)?;
+    let mut s = format!("match {cond} {{");
+    if arms.is_empty() {
+        s.push('}');
+        return Some(s);
+    }
+    let arm_indent = sh.indent + TAB;
+    for (i, arm) in arms.iter().enumerate() {
+        push_trivia(&mut s, &arm.trivia, arm_indent, i == 0);
+        s.push('\n');
+        s.push_str(&spaces(arm_indent));
+        s.push_str(&rw_arm(arm, Shape::indented(arm_indent))?);
+    }
+    s.push('\n');
+    s.push_str(&spaces(sh.indent));
+    s.push('}');
+    Some(s)
+}
+
+fn rw_arm(arm: &Arm<'_>, sh: Shape) -> Option<String> {
+    let mut pats = arm.pat.clone();
+    if let Some(g) = &arm.guard {
+        let gs = rw(g, sh.offset_left(width(&pats) + 4)?)?;
+        pats = format!("{pats} if {gs}");
+    }
+    // A block of one expression is the expression (flatten_arm_body).
+    let (extend, body): (bool, &Expr<'_>) = match &arm.body {
+        Expr::Block("", b) => match simple_block_expr(b) {
+            Some(inner) if !matches!(inner, Expr::Block(..)) => (can_flatten(inner), inner),
+            _ => (false, &arm.body),
+        },
+        other => (can_flatten(other), other),
+    };
+    let is_block = matches!(body, Expr::Block(..));
+    let is_empty_block = matches!(body, Expr::Block(_, b) if b.stmts.is_empty());
+    let comma = if is_block && !is_empty_block { "" } else { "," };
+    let body_rw = |shape: Shape| -> Option<String> {
+        match body {
+            Expr::Block(p, b) => rw_block_expr(p, b, shape, false),
+            Expr::If(br, eb) => rw_if(br, eb.as_ref(), shape, false),
+            other => rw(other, shape),
+        }
+    };
+    let orig_shape = sh
+        .offset_left(last_line_width(&pats) + 4)
+        .and_then(|s| s.sub_width(comma.len()));
+    let orig = match orig_shape {
+        Some(os) => {
+            let r = body_rw(os);
+            match r {
+                Some(b) if is_block || (!multi(&b) && width(&b) <= os.width) => {
+                    return Some(format!("{pats} => {b}{comma}"));
+                }
+                other => other,
+            }
+        }
+        None => None,
+    };
+    let orig_budget = orig_shape.map_or(0, |s| s.width);
+    let next_indent = if !is_block || is_empty_block {
+        sh.indent + TAB
+    } else {
+        sh.indent
+    };
+    let next = body_rw(Shape::indented(next_indent));
+    let combine_next = |b: &str| -> String {
+        if is_block {
+            format!("{pats} => {b}")
+        } else {
+            format!(
+                "{pats} => {{\n{}{b}\n{}}}",
+                spaces(next_indent),
+                spaces(sh.indent)
+            )
+        }
+    };
+    match (orig, next) {
+        (Some(o), Some(n)) if prefer_next_line(&o, &n) => Some(combine_next(&n)),
+        (Some(o), _) if extend && first_line_width(&o) <= orig_budget => {
+            Some(format!("{pats} => {o}{comma}"))
+        }
+        (Some(o), Some(n)) if multi(&o) => Some(combine_next(&n)),
+        (None, Some(n)) => Some(combine_next(&n)),
+        (None, None) => None,
+        (Some(o), _) => Some(format!("{pats} => {o}{comma}")),
+    }
+}
+
+fn can_flatten(e: &Expr<'_>) -> bool {
+    match e {
+        Expr::If(..) => false,
+        Expr::Match(..)
+        | Expr::Block(..)
+        | Expr::Closure(..)
+        | Expr::Array(..)
+        | Expr::Call(..)
+        | Expr::MethodCall(..)
+        | Expr::Macro(..)
+        | Expr::Struct(..)
+        | Expr::Tuple(..) => true,
+        Expr::Unary(_, x) | Expr::Try(x) | Expr::Index(x, _) | Expr::Cast(x, _) => can_flatten(x),
+        _ => false,
+    }
+}
+
+// ---------------------------------------------------------------- closures
+
+fn closure_prefix(params: &str, ret: Option<&Type>) -> String {
+    match ret {
+        Some(t) => format!("{params} -> {}", type_text(t)),
+        None => params.to_string(),
+    }
+}
+
+/// A closure's body without braces must be one line unless it is block-like.
+fn rw_closure_expr(body: &Expr<'_>, prefix: &str, sh: Shape) -> Option<String> {
+    let allow_multi = matches!(body, Expr::Match(..) | Expr::Block(..) | Expr::Struct(..));
+    let r = rw(body, sh)?;
+    if !allow_multi && multi(&r) {
+        return None;
+    }
+    Some(format!("{prefix} {r}"))
+}
+
+fn rw_closure_with_block(body: &Expr<'_>, prefix: &str, sh: Shape) -> Option<String> {
+    let inner = Shape::indented(sh.indent + TAB);
+    let e = match body {
+        Expr::If(br, eb) => rw_if(br, eb.as_ref(), inner, false)?,
+        _ => rw(body, inner).unwrap_or_else(|| flat(body)),
+    };
+    Some(format!(
+        "{prefix} {{\n{}{e}\n{}}}",
+        spaces(inner.indent),
+        spaces(sh.indent)
+    ))
+}
+
+fn rw_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape) -> Option<String> {
+    let prefix = closure_prefix(params, ret);
+    let body_shape = sh.offset_left(width(&prefix) + 1)?;
+    if let Expr::Block("", b) = body {
+        if b.stmts.is_empty() && b.trailing.is_empty() {
+            return Some(format!("{prefix} {{}}"));
+        }
+        if ret.is_none() {
+            if let Some(inner) = simple_block_expr(b) {
+                let r = if matches!(inner, Expr::If(..)) {
+                    rw_closure_with_block(inner, &prefix, sh)
+                } else {
+                    rw_closure_expr(inner, &prefix, body_shape)
+                };
+                if r.is_some() {
+                    return r;
+                }
+            }
+        }
+        return Some(format!("{prefix} {}", print_block(b, sh.indent)));
+    }
+    rw_closure_expr(body, &prefix, body_shape).or_else(|| rw_closure_with_block(body, &prefix, sh))
+}
+
+/// A closure as the last argument of a call (rustfmt's `rewrite_last_closure`).
+fn rw_last_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape) -> Option<String> {
+    let prefix = closure_prefix(params, ret);
+    let body = match body {
+        Expr::Block("", b) => simple_block_expr(b).unwrap_or(body),
+        _ => body,
+    };
+    let body_shape = sh.offset_left(width(&prefix) + 1)?;
+    if matches!(body, Expr::If(..)) {
+        let block = rw_closure_with_block(body, &prefix, body_shape)?;
+        if ret.is_none() && block.split('\n').count() <= 7 {
+            if let Some(one) = rw_closure_expr(body, &prefix, sh) {
+                if !multi(&one) {
+                    return Some(one);
+                }
+            }
+        }
+        return Some(block);
+    }
+    rw_closure_outer(params, ret, body, sh)
+}
+
+fn rw_closure_outer(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape) -> Option<String> {
+    // The closure in the usual manner, over the possibly unwrapped body.
+    match body {
+        Expr::Block(..) => rw_closure(params, ret, body, sh),
+        _ => {
+            let prefix = closure_prefix(params, ret);
+            let body_shape = sh.offset_left(width(&prefix) + 1)?;
+            rw_closure_expr(body, &prefix, body_shape)
+                .or_else(|| rw_closure_with_block(body, &prefix, sh))
+        }
+    }
+}
+
+// ---------------------------------------------------------------- types
+
+pub fn type_text(t: &Type) -> String {
+    match t {
+        Type::Text(s) => s.clone(),
+        Type::Fn {
+            head,
+            params,
+            variadic,
+            ret,
+        } => {
+            let mut ps: Vec<String> = params.iter().map(param_text).collect();
+            if *variadic {
+                ps.push("...".into());
+            }
+            let r = ret.as_ref().map_or(String::new(), |r| format!(" -> {}", type_text(r)));
+            format!("{head}({}){r}", ps.join(", "))
+        }
+    }
+}
+
+fn param_text((name, ty): &(Option<String>, Type)) -> String {
+    match name {
+        Some(n) => format!("{n}: {}", type_text(ty)),
+        None => type_text(ty),
+    }
+}
+
+pub fn rw_type(t: &Type, sh: Shape) -> Option<String> {
+    let one = type_text(t);
+    if width(&one) <= sh.width {
+        return Some(one);
+    }
+    match t {
+        Type::Text(_) => None,
+        Type::Fn {
+            head,
+            params,
+            variadic,
+            ret,
+        } => {
+            let ind = spaces(sh.indent + TAB);
+            let mut s = format!("{head}(");
+            for p in params {
+                s.push_str(&format!("\n{ind}{},", param_text(p)));
+            }
+            if *variadic {
+                s.push_str(&format!("\n{ind}..."));
+            }
+            s.push_str(&format!("\n{})", spaces(sh.indent)));
+            if let Some(r) = ret {
+                s.push_str(&format!(" -> {}", type_text(r)));
+            }
+            Some(s)
+        }
+    }
+}
+
+// ---------------------------------------------------------------- statements and items
+
+/// `{`, the statements one block deeper, `}` (at `indent`).
+pub fn print_block(b: &Block<'_>, indent: usize) -> String {
+    let inner = indent + TAB;
+    let mut s = String::from("{");
+    for (i, st) in b.stmts.iter().enumerate() {
+        push_trivia(&mut s, &st.trivia, inner, i == 0);
+        s.push('\n');
+        s.push_str(&spaces(inner));
+        s.push_str(&print_stmt(st, inner));
+    }
+    push_trivia_end(&mut s, &b.trailing, inner, b.stmts.is_empty());
+    if s == "{" {
+        return "{}".into();
+    }
+    s.push('\n');
+    s.push_str(&spaces(indent));
+    s.push('}');
+    s
+}
+
+/// Comments and (at most one) blank line before an entry; none at the start of a block.
+fn push_trivia(s: &mut String, trivia: &[Trivia<'_>], indent: usize, first: bool) {
+    let mut at_start = first;
+    let mut blank = false;
+    for t in trivia {
+        match t {
+            Trivia::Blank => blank = true,
+            Trivia::Comment(c) => {
+                if blank && !at_start {
+                    s.push('\n');
+                }
+                blank = false;
+                at_start = false;
+                s.push('\n');
+                s.push_str(&spaces(indent));
+                s.push_str(c.trim_end());
+            }
+        }
+    }
+    if blank && !at_start {
+        s.push('\n');
+    }
+}
+
+fn push_trivia_end(s: &mut String, trivia: &[Trivia<'_>], indent: usize, first: bool) {
+    let mut at_start = first;
+    let mut blank = false;
+    for t in trivia {
+        match t {
+            Trivia::Blank => blank = true,
+            Trivia::Comment(c) => {
+                if blank && !at_start {
+                    s.push('\n');
+                }
+                blank = false;
+                at_start = false;
+                s.push('\n');
+                s.push_str(&spaces(indent));
+                s.push_str(c.trim_end());
+            }
+        }
+    }
+}
+
+fn print_stmt(st: &Stmt<'_>, indent: usize) -> String {
+    let sh = Shape::indented(indent);
+    match &st.kind {
+        StmtKind::Let {
+            pat,
+            ty,
+            init,
+            else_block,
+        } => {
+            let mut lhs = format!("let {pat}");
+            if let Some(t) = ty {
+                lhs.push_str(": ");
+                let tshape = sh.offset_left(width(&lhs)).unwrap_or(sh);
+                lhs.push_str(&rw_type(t, tshape).unwrap_or_else(|| type_text(t)));
+            }
+            let mut s = match init {
+                Some(e) => {
+                    let lhs = format!("{lhs} =");
+                    sh.sub_width(1)
+                        .and_then(|s| rw_assign_rhs(&lhs, e, s))
+                        .unwrap_or_else(|| format!("{lhs} {}", flat(e)))
+                }
+                None => lhs,
+            };
+            if let Some(b) = else_block {
+                s.push_str(" else ");
+                s.push_str(&print_block(b, indent));
+            }
+            s.push(';');
+            s
+        }
+        StmtKind::Expr(e, semi) => {
+            let shape = if *semi { sh.sub_width(1) } else { Some(sh) };
+            let text = match e {
+                Expr::If(br, eb) => shape.and_then(|s| rw_if(br, eb.as_ref(), s, false)),
+                Expr::Block(p, b) if p.is_empty() => Some(print_block(b, indent)),
+                _ => shape.and_then(|s| rw(e, s)),
+            };
+            let mut text = text.unwrap_or_else(|| flat(e));
+            if *semi {
+                text.push(';');
+            }
+            text
+        }
+        StmtKind::Item(item) => {
+            let mut s = String::new();
+            print_item(&mut s, item, indent, true);
+            s.trim_start_matches('\n').trim_start().to_string()
+        }
+    }
+}
+
+/// Writes an item (its trivia, attributes and text), each line starting with a newline.
+pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
+    push_trivia(s, &item.trivia, indent, first);
+    let ind = spaces(indent);
+    for a in &item.attrs {
+        s.push('\n');
+        s.push_str(&ind);
+        s.push_str(&print_attr(a, indent));
+    }
+    s.push('\n');
+    s.push_str(&ind);
+    let sh = Shape::indented(indent);
+    match &item.kind {
+        ItemKind::Fn(f) => s.push_str(&print_fn(f, indent)),
+        ItemKind::Struct { head, body } => match body {
+            StructBody::Unit => {
+                s.push_str(head);
+                s.push(';');
+            }
+            StructBody::Tuple(fields) => {
+                let one = format!("{head}({});", fields.join(", "));
+                if width(&one) + indent <= MAX_WIDTH {
+                    s.push_str(&one);
+                } else {
+                    s.push_str(head);
+                    s.push('(');
+                    for f in fields {
+                        s.push_str(&format!("\n{}{f},", spaces(indent + TAB)));
+                    }
+                    s.push_str(&format!("\n{ind});"));
+                }
+            }
+            StructBody::Named(fields) => {
+                s.push_str(head);
+                if fields.is_empty() {
+                    s.push_str(" {}");
+                    return;
+                }
+                s.push_str(" {");
+                let fi = indent + TAB;
+                for (i, f) in fields.iter().enumerate() {
+                    push_trivia(s, &f.trivia, fi, i == 0);
+                    for a in &f.attrs {
+                        s.push('\n');
+                        s.push_str(&spaces(fi));
+                        s.push_str(&print_attr(a, fi));
+                    }
+                    s.push('\n');
+                    s.push_str(&spaces(fi));
+                    let lhs = format!("{}: ", f.name);
+                    let tshape = Shape::indented(fi)
+                        .offset_left(width(&lhs))
+                        .and_then(|x| x.sub_width(1));
+                    let t = tshape
+                        .and_then(|x| rw_type(&f.ty, x))
+                        .unwrap_or_else(|| type_text(&f.ty));
+                    s.push_str(&lhs);
+                    s.push_str(&t);
+                    s.push(',');
+                }
+                s.push('\n');
+                s.push_str(&ind);
+                s.push('}');
+            }
+        },
+        ItemKind::Enum { head, variants } => {
+            s.push_str(head);
+            if variants.is_empty() {
+                s.push_str(" {}");
+                return;
+            }
+            s.push_str(" {");
+            let vi = indent + TAB;
+            for (i, v) in variants.iter().enumerate() {
+                push_trivia(s, &v.trivia, vi, i == 0);
+                for a in &v.attrs {
+                    s.push('\n');
+                    s.push_str(&spaces(vi));
+                    s.push_str(&print_attr(a, vi));
+                }
+                s.push('\n');
+                s.push_str(&spaces(vi));
+                match &v.value {
+                    Some(e) => {
+                        let lhs = format!("{} =", v.name);
+                        let r = Shape::indented(vi)
+                            .sub_width(1)
+                            .and_then(|x| rw_assign_rhs(&lhs, e, x))
+                            .unwrap_or_else(|| format!("{lhs} {}", flat(e)));
+                        s.push_str(&r);
+                    }
+                    None => s.push_str(&v.name),
+                }
+                s.push(',');
+            }
+            s.push('\n');
+            s.push_str(&ind);
+            s.push('}');
+        }
+        ItemKind::Block {
+            head,
+            items,
+            inner_trivia,
+        } => {
+            s.push_str(head);
+            let has_comments = inner_trivia.iter().any(|t| matches!(t, Trivia::Comment(_)));
+            if items.is_empty() && !has_comments {
+                s.push_str(" {}");
+                return;
+            }
+            s.push_str(" {");
+            for (i, it) in items.iter().enumerate() {
+                print_item(s, it, indent + TAB, i == 0);
+            }
+            push_trivia_end(s, inner_trivia, indent + TAB, items.is_empty());
+            s.push('\n');
+            s.push_str(&ind);
+            s.push('}');
+        }
+        ItemKind::Const { head, ty, value } => {
+            let lhs_ty = sh
+                .offset_left(width(head) + 2)
+                .and_then(|x| rw_type(ty, x))
+                .unwrap_or_else(|| type_text(ty));
+            let lhs = format!("{head}: {lhs_ty}");
+            match value {
+                Some(e) => {
+                    let l = format!("{lhs} =");
+                    let r = sh
+                        .sub_width(1)
+                        .and_then(|x| rw_assign_rhs(&l, e, x))
+                        .unwrap_or_else(|| format!("{l} {}", flat(e)));
+                    s.push_str(&r);
+                }
+                None => s.push_str(&lhs),
+            }
+            s.push(';');
+        }
+        ItemKind::TypeAlias { head, ty } => {
+            let t = sh
+                .offset_left(width(head) + 3)
+                .and_then(|x| x.sub_width(1))
+                .and_then(|x| rw_type(ty, x))
+                .unwrap_or_else(|| type_text(ty));
+            s.push_str(&format!("{head} = {t};"));
+        }
+        ItemKind::Line(text) => s.push_str(text),
+        ItemKind::MacroCall(e) => {
+            let braces = matches!(e, Expr::Macro(_, '{', _));
+            let text = sh
+                .sub_width(if braces { 0 } else { 1 })
+                .and_then(|x| rw(e, x))
+                .unwrap_or_else(|| flat(e));
+            s.push_str(&text);
+            if !braces {
+                s.push(';');
+            }
+        }
+        ItemKind::Verbatim(text) => s.push_str(text),
+    }
+    if let Some(c) = item.trailing {
+        s.push(' ');
+        s.push_str(c);
+    }
+}
+
+fn print_attr(a: &Attr, indent: usize) -> String {
+    let open = if a.bang { "#![" } else { "#[" };
+    match &a.args {
+        AttrArgs::None => format!("{open}{}]", a.path),
+        AttrArgs::Eq(v) => format!("{open}{} = {v}]", a.path),
+        AttrArgs::List(items) => {
+            let one = format!("{open}{}({})]", a.path, items.join(", "));
+            let inner_width: usize = items.iter().map(|i| width(i)).sum::<usize>() + 2 * items.len().saturating_sub(1);
+            if indent + width(&one) <= MAX_WIDTH && inner_width <= ATTR_FN_LIKE_WIDTH {
+                return one;
+            }
+            let ind = spaces(indent + TAB);
+            let body: Vec<String> = items.iter().map(|i| format!("{ind}{i}")).collect();
+            format!(
+                "{open}{}(\n{}\n{})]",
+                a.path,
+                body.join(",\n"),
+                spaces(indent)
+            )
+        }
+    }
+}
+
+/// A function's signature (rustfmt's `rewrite_fn_base`) and its body.
+fn print_fn(f: &FnItem<'_>, indent: usize) -> String {
+    let tail = if f.body.is_some() { " {" } else { ";" };
+    let ret = f
+        .ret
+        .as_ref()
+        .map_or(String::new(), |r| format!(" -> {}", type_text(r)));
+    let generics = if f.generics.is_empty() {
+        String::new()
+    } else {
+        format!("<{}>", f.generics.join(", "))
+    };
+    let head = format!("{} {}", f.head, f.name);
+    let where_text = if f.where_clause.is_empty() {
+        String::new()
+    } else {
+        format!(" where {}", f.where_clause.join(", "))
+    };
+    let one = format!("{head}{generics}({}){ret}{where_text}", f.params.join(", "));
+    let mut sig = if indent + width(&one) + tail.len() <= MAX_WIDTH {
+        one
+    } else {
+        let inner = spaces(indent + TAB);
+        let ind = spaces(indent);
+        let generics_one = format!("{head}{generics}(");
+        let (g, generics_vertical) =
+            if f.generics.is_empty() || indent + width(&generics_one) <= MAX_WIDTH {
+                (generics.clone(), false)
+            } else {
+                let list: Vec<String> = f.generics.iter().map(|g| format!("{inner}{g},")).collect();
+                (format!("<\n{}\n{ind}>", list.join("\n")), true)
+            };
+        let _ = generics_vertical;
+        let params = if f.params.is_empty() {
+            "()".to_string()
+        } else {
+            let list: Vec<String> = f.params.iter().map(|p| format!("{inner}{p},")).collect();
+            format!("(\n{}\n{ind})", list.join("\n"))
+        };
+        format!("{head}{g}{params}{ret}{where_text}")
+    };
+    match &f.body {
+        Some(b) => {
+            sig.push(' ');
+            sig.push_str(&print_block(b, indent));
+        }
+        None => sig.push(';'),
+    }
+    sig
+}
