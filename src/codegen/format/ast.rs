@@ -14,6 +14,8 @@ pub struct Item<'a> {
     pub trivia: Vec<Trivia<'a>>,
     pub attrs: Vec<Attr>,
     pub kind: ItemKind<'a>,
+    /// The item as written, after its attributes.
+    pub src: &'a str,
     /// A `// comment` after the item on its last line.
     pub trailing: Option<&'a str>,
 }
@@ -129,6 +131,8 @@ pub struct Block<'a> {
 pub struct Stmt<'a> {
     pub trivia: Vec<Trivia<'a>>,
     pub kind: StmtKind<'a>,
+    /// The statement as written (what rustfmt keeps when nothing fits).
+    pub src: &'a str,
 }
 
 #[derive(Debug)]

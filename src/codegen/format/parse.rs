@@ -274,19 +274,23 @@ impl<'t, 'a> Parser<'t, 'a> {
                 self.pos = head_lo;
                 let lo = start;
                 let hi = self.skip_item(end)?;
+                let src = self.src_span(lo, hi);
                 return Ok(Item {
                     trivia,
                     attrs: Vec::new(),
-                    kind: ItemKind::Verbatim(self.src_span(lo, hi)),
+                    kind: ItemKind::Verbatim(src),
+                    src,
                     trailing: self.trailing_comment(),
                 });
             }
         };
+        let src = self.src_span(head_lo, self.pos);
         let trailing = self.trailing_comment();
         Ok(Item {
             trivia,
             attrs,
             kind,
+            src,
             trailing,
         })
     }
@@ -715,8 +719,10 @@ impl<'t, 'a> Parser<'t, 'a> {
                     trailing: trivia,
                 });
             }
+            let lo = self.pos;
             let kind = self.stmt(c)?;
-            stmts.push(Stmt { trivia, kind });
+            let src = self.src_span(lo, self.pos);
+            stmts.push(Stmt { trivia, kind, src });
             if self.trailing_comment().is_some() {
                 return Err(());
             }

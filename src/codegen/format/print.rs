@@ -353,7 +353,11 @@ fn binary_one_line(operands: &[&Expr<'_>], seps: &[&str], sh: Shape) -> Option<S
 /// `lhs = rhs` and `let pat = rhs`: rhs on the same line, or on the next one when that is
 /// better (rustfmt's `choose_rhs`). `lhs` ends with the operator.
 pub fn rw_assign_rhs(lhs: &str, e: &Expr<'_>, sh: Shape) -> Option<String> {
-    let lw = last_line_width(lhs);
+    let lw = if multi(lhs) {
+        last_line_width(lhs).saturating_sub(sh.indent)
+    } else {
+        last_line_width(lhs)
+    };
     let orig_shape = sh.offset_left(lw + 1).unwrap_or(Shape {
         width: 0,
         offset: sh.offset + lw + 1,
@@ -470,6 +474,7 @@ fn rw_list(
         None
     };
     let mut tactic = definitive_tactic(&items, item_max_width.min(one_line_width));
+    if std::env::var_os("FMT_TRACE").is_some() { eprintln!("list {callee:?} sh={sh:?} olw={one_line_width} items={items:?} ph={placeholder:?} tactic={tactic:?}"); }
     match (overflow_last, tactic, placeholder) {
         (true, Tactic::Horizontal, Some(overflowed)) if n == 1 => {
             if count_newlines(&overflowed) == 1 {
@@ -525,7 +530,7 @@ fn rw_list(
                 if i == 0 {
                     s.push_str(item);
                     line = w + 1;
-                } else if line + 1 + w < nested.width + 1 {
+                } else if line + 2 + w <= nested.width {
                     s.push_str(", ");
                     s.push_str(item);
                     line += 2 + w;
@@ -863,9 +868,7 @@ fn rw_field(f: &FieldInit<'_>, sh: Shape) -> Option<String> {
         }
         return Some(format!("{}: {e}", f.name));
     }
-    let inner = Shape::indented(sh.indent + TAB);
-    let e = rw(value, inner)?;
-    Some(format!("{}:\n{}{e}", f.name, spaces(inner.indent)))
+    None
 }
 
 // ---------------------------------------------------------------- blocks and control flow
@@ -1298,7 +1301,7 @@ fn print_stmt(st: &Stmt<'_>, indent: usize) -> String {
             init,
             else_block,
         } => {
-            let mut lhs = format!("let {pat}");
+            let mut lhs = format!("let {}", slice_pattern(pat, sh));
             if let Some(t) = ty {
                 lhs.push_str(": ");
                 let tshape = sh.offset_left(width(&lhs)).unwrap_or(sh);
@@ -1307,9 +1310,10 @@ fn print_stmt(st: &Stmt<'_>, indent: usize) -> String {
             let mut s = match init {
                 Some(e) => {
                     let lhs = format!("{lhs} =");
-                    sh.sub_width(1)
-                        .and_then(|s| rw_assign_rhs(&lhs, e, s))
-                        .unwrap_or_else(|| format!("{lhs} {}", flat(e)))
+                    match sh.sub_width(1).and_then(|s| rw_assign_rhs(&lhs, e, s)) {
+                        Some(r) => r,
+                        None => return st.src.to_string(),
+                    }
                 }
                 None => lhs,
             };
@@ -1327,7 +1331,9 @@ fn print_stmt(st: &Stmt<'_>, indent: usize) -> String {
                 Expr::Block(p, b) if p.is_empty() => Some(print_block(b, indent)),
                 _ => shape.and_then(|s| rw(e, s)),
             };
-            let mut text = text.unwrap_or_else(|| flat(e));
+            let Some(mut text) = text else {
+                return st.src.to_string();
+            };
             if *semi {
                 text.push(';');
             }
@@ -1390,15 +1396,8 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
                     }
                     s.push('\n');
                     s.push_str(&spaces(fi));
-                    let lhs = format!("{}: ", f.name);
-                    let tshape = Shape::indented(fi)
-                        .offset_left(width(&lhs))
-                        .and_then(|x| x.sub_width(1));
-                    let t = tshape
-                        .and_then(|x| rw_type(&f.ty, x))
-                        .unwrap_or_else(|| type_text(&f.ty));
-                    s.push_str(&lhs);
-                    s.push_str(&t);
+                    let lhs = format!("{}:", f.name);
+                    s.push_str(&field_type(&lhs, &f.ty, Shape::indented(fi)));
                     s.push(',');
                 }
                 s.push('\n');
@@ -1445,13 +1444,18 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
             items,
             inner_trivia,
         } => {
-            s.push_str(head);
+            let head = block_head(head, indent);
+            s.push_str(&head);
             let has_comments = inner_trivia.iter().any(|t| matches!(t, Trivia::Comment(_)));
             if items.is_empty() && !has_comments {
                 s.push_str(" {}");
                 return;
             }
-            s.push_str(" {");
+            s.push_str(if multi(&head) { "\n" } else { " {" });
+            if multi(&head) {
+                s.push_str(&ind);
+                s.push('{');
+            }
             for (i, it) in items.iter().enumerate() {
                 print_item(s, it, indent + TAB, i == 0);
             }
@@ -1461,19 +1465,29 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
             s.push('}');
         }
         ItemKind::Const { head, ty, value } => {
-            let lhs_ty = sh
-                .offset_left(width(head) + 2)
-                .and_then(|x| rw_type(ty, x))
-                .unwrap_or_else(|| type_text(ty));
-            let lhs = format!("{head}: {lhs_ty}");
+            // The type after `NAME: ` (room kept for ` =`), else on the next line.
+            let prefix = format!("{head}: ");
+            let ty_one = sh
+                .offset_left(width(&prefix) + 2)
+                .and_then(|x| rw_type(ty, x));
+            let lhs = match ty_one {
+                Some(t) => format!("{prefix}{t}"),
+                None => format!(
+                    "{head}:\n{}{}",
+                    spaces(indent + TAB),
+                    rw_type(ty, Shape::indented(indent + TAB)).unwrap_or_else(|| type_text(ty))
+                ),
+            };
             match value {
                 Some(e) => {
                     let l = format!("{lhs} =");
-                    let r = sh
-                        .sub_width(1)
-                        .and_then(|x| rw_assign_rhs(&l, e, x))
-                        .unwrap_or_else(|| format!("{l} {}", flat(e)));
-                    s.push_str(&r);
+                    match sh.sub_width(1).and_then(|x| rw_assign_rhs(&l, e, x)) {
+                        Some(r) => s.push_str(&r),
+                        None => {
+                            s.push_str(item.src);
+                            return;
+                        }
+                    }
                 }
                 None => s.push_str(&lhs),
             }
@@ -1507,6 +1521,77 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
     }
 }
 
+/// `[a, b, c]` in `let`: one line within the array width, else one name a line.
+fn slice_pattern(pat: &str, sh: Shape) -> String {
+    let Some(inner) = pat.strip_prefix('[').and_then(|p| p.strip_suffix(']')) else {
+        return pat.to_string();
+    };
+    if inner.contains(['[', '(', '{']) {
+        return pat.to_string();
+    }
+    let items: Vec<&str> = inner.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    let joined = items.join(", ");
+    let budget = sh.width.saturating_sub(4 + 1 + 2);
+    if width(&joined) <= ARRAY_WIDTH.min(budget) {
+        return format!("[{joined}]");
+    }
+    let ind = spaces(sh.indent + TAB);
+    let body: Vec<String> = items.iter().map(|i| format!("{ind}{i},")).collect();
+    format!("[\n{}\n{}]", body.join("\n"), spaces(sh.indent))
+}
+
+/// `impl<G> Trait for Type`: when it and ` {` pass the maximum width, `for Type` goes on the
+/// next line (and the brace on its own).
+fn block_head(head: &str, indent: usize) -> String {
+    if indent + width(head) + 2 <= MAX_WIDTH || !(head.starts_with("impl") || head.starts_with("unsafe impl")) {
+        return head.to_string();
+    }
+    match top_level_find(head, " for ") {
+        Some(at) => format!("{}\n{}{}", &head[..at], spaces(indent + TAB), &head[at + 1..]),
+        None => head.to_string(),
+    }
+}
+
+/// The byte offset of `pat` outside any `<…>`, `(…)` or `[…]`.
+fn top_level_find(s: &str, pat: &str) -> Option<usize> {
+    let mut depth = 0i32;
+    for (i, c) in s.char_indices() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            '>' | ')' | ']' => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 && s[i..].starts_with(pat) {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// `name: Type` in a struct: the type on the same line, or on the next when only there it
+/// fits on one line (rustfmt's `rewrite_assign_rhs` for types).
+fn field_type(lhs: &str, ty: &Type, sh: Shape) -> String {
+    let Some(sh) = sh.sub_width(1) else {
+        return format!("{lhs} {}", type_text(ty));
+    };
+    let orig_shape = sh.offset_left(width(lhs) + 1);
+    let orig = orig_shape.and_then(|x| rw_type(ty, x));
+    if let Some(o) = &orig {
+        if !multi(o) {
+            return format!("{lhs} {o}");
+        }
+    }
+    let new_shape = Shape::indented(sh.indent + TAB).sub_width(sh.rhs_overhead());
+    let new = new_shape.and_then(|x| rw_type(ty, x));
+    let nl = format!("\n{}", spaces(sh.indent + TAB));
+    match (orig, new) {
+        (Some(o), Some(n)) if prefer_next_line(&o, &n) => format!("{lhs}{nl}{n}"),
+        (None, Some(n)) => format!("{lhs}{nl}{n}"),
+        (Some(o), _) => format!("{lhs} {o}"),
+        (None, None) => format!("{lhs} {}", type_text(ty)),
+    }
+}
+
 fn print_attr(a: &Attr, indent: usize) -> String {
     let open = if a.bang { "#![" } else { "#[" };
     match &a.args {
@@ -1532,51 +1617,86 @@ fn print_attr(a: &Attr, indent: usize) -> String {
 
 /// A function's signature (rustfmt's `rewrite_fn_base`) and its body.
 fn print_fn(f: &FnItem<'_>, indent: usize) -> String {
-    let tail = if f.body.is_some() { " {" } else { ";" };
-    let ret = f
-        .ret
-        .as_ref()
-        .map_or(String::new(), |r| format!(" -> {}", type_text(r)));
-    let generics = if f.generics.is_empty() {
-        String::new()
-    } else {
-        format!("<{}>", f.generics.join(", "))
-    };
-    let head = format!("{} {}", f.head, f.name);
-    let where_text = if f.where_clause.is_empty() {
-        String::new()
-    } else {
-        format!(" where {}", f.where_clause.join(", "))
-    };
-    let one = format!("{head}{generics}({}){ret}{where_text}", f.params.join(", "));
-    let mut sig = if indent + width(&one) + tail.len() <= MAX_WIDTH {
-        one
-    } else {
-        let inner = spaces(indent + TAB);
-        let ind = spaces(indent);
-        let generics_one = format!("{head}{generics}(");
-        let (g, generics_vertical) =
-            if f.generics.is_empty() || indent + width(&generics_one) <= MAX_WIDTH {
-                (generics.clone(), false)
-            } else {
-                let list: Vec<String> = f.generics.iter().map(|g| format!("{inner}{g},")).collect();
-                (format!("<\n{}\n{ind}>", list.join("\n")), true)
-            };
-        let _ = generics_vertical;
-        let params = if f.params.is_empty() {
-            "()".to_string()
+    let has_body = f.body.is_some();
+    let inner = spaces(indent + TAB);
+    let ind = spaces(indent);
+    // `pub const fn `, then the name and generics.
+    let mut result = format!("{} ", f.head);
+    let used = indent + width(&result);
+    let overhead = if has_body { 4 } else { 2 };
+    let budget = MAX_WIDTH.saturating_sub(used + overhead);
+    result.push_str(&f.name);
+    if !f.generics.is_empty() {
+        let joined = f.generics.join(", ");
+        if width(&joined) <= budget.saturating_sub(width(&f.name) + 2) {
+            result.push_str(&format!("<{joined}>"));
         } else {
-            let list: Vec<String> = f.params.iter().map(|p| format!("{inner}{p},")).collect();
-            format!("(\n{}\n{ind})", list.join("\n"))
-        };
-        format!("{head}{g}{params}{ret}{where_text}")
+            let list: Vec<String> = f.generics.iter().map(|g| format!("{inner}{g},")).collect();
+            result.push_str(&format!("<\n{}\n{ind}>", list.join("\n")));
+        }
+    }
+    let ret = f.ret.as_ref().map(type_text);
+    // rustfmt counts `-> ` with the return type.
+    let ret_len = ret.as_deref().map_or(0, |r| width(r) + 3);
+    // compute_budgets_for_params
+    let one_line_budget = if !multi(&result) {
+        let mut used_space = indent + width(&result) + ret_len + if ret_len == 0 { 2 } else { 3 };
+        used_space += if has_body { 2 } else { 1 };
+        MAX_WIDTH.saturating_sub(used_space)
+    } else {
+        0
     };
+    let params_one = f.params.join(", ");
+    let in_block = !f.params.is_empty() && (one_line_budget == 0 || width(&params_one) > one_line_budget);
+    result.push('(');
+    if in_block {
+        let list: Vec<String> = f.params.iter().map(|p| format!("{inner}{p},")).collect();
+        result.push_str(&format!("\n{}\n{ind})", list.join("\n")));
+    } else {
+        result.push_str(&params_one);
+        result.push(')');
+    }
+    // No parameters and `) -> Ret` past the maximum width: the return type on the next line.
+    let no_params_over = f.params.is_empty()
+        && !multi(&result)
+        && indent + width(&result) + ret_len > MAX_WIDTH;
+    if let Some(r) = &ret {
+        if no_params_over {
+            result.push_str(&format!("\n{ind}-> {r}"));
+        } else {
+        let should_indent = if in_block || f.params.is_empty() {
+            false
+        } else if multi(&result) {
+            true
+        } else {
+            let mut sig = width(&result) + indent + ret_len + 1;
+            if f.where_clause.is_empty() {
+                sig += 2;
+            }
+            sig > MAX_WIDTH
+        };
+        if should_indent {
+            result.push_str(&format!("\n{ind}-> {r}"));
+        } else {
+            result.push_str(&format!(" -> {r}"));
+        }
+        }
+    }
+    if !f.where_clause.is_empty() {
+        result.push_str(&format!(" where {}", f.where_clause.join(", ")));
+    }
     match &f.body {
         Some(b) => {
-            sig.push(' ');
-            sig.push_str(&print_block(b, indent));
+            // The brace goes on its own line when ` {` would overflow.
+            let lw = if multi(&result) { last_line_width(&result) } else { width(&result) };
+            if lw + 2 > MAX_WIDTH - indent {
+                result.push_str(&format!("\n{ind}"));
+            } else {
+                result.push(' ');
+            }
+            result.push_str(&print_block(b, indent));
         }
-        None => sig.push(';'),
+        None => result.push(';'),
     }
-    sig
+    result
 }
