@@ -94,7 +94,7 @@ fn rest_fits(s: &str) -> bool {
 /// rustfmt's `wrap_str`: the first line in the shape's width, the others within the maximum.
 fn wrap(s: String, sh: Shape) -> Option<String> {
     if first_line_width(&s) <= sh.width && rest_fits(&s) {
-        if multi(&s) && last_line_width(&s) > sh.width + sh.offset.saturating_sub(sh.indent) {
+        if multi(&s) && last_line_width(&s) > sh.width + sh.offset {
             return None;
         }
         Some(s)
@@ -148,7 +148,7 @@ fn can_be_overflowed(e: &Expr<'_>, len: usize) -> bool {
 /// The text of `e` in `sh`.
 pub fn rw(e: &Expr<'_>, sh: Shape) -> Option<String> {
     match e {
-        Expr::Text(t) => (width(t) <= sh.width).then(|| t.clone()),
+        Expr::Text(t) => rw_path(t, sh),
         Expr::Unary(op, x) => {
             let inner = rw(x, sh.offset_left(op.len())?)?;
             Some(format!("{op}{inner}"))
@@ -222,6 +222,45 @@ pub fn rw(e: &Expr<'_>, sh: Shape) -> Option<String> {
             wrap(format!("{l}{op}{r}"), sh)
         }
     }
+}
+
+/// A path or literal; a path whose last segment has `::<…>` breaks the arguments one a line
+/// when the path does not fit but the part before `::<` does.
+fn rw_path(t: &str, sh: Shape) -> Option<String> {
+    if width(t) <= sh.width {
+        return Some(t.to_string());
+    }
+    let open = t.find("::<")?;
+    if !t.ends_with('>') || width(&t[..open]) > sh.width {
+        return None;
+    }
+    let args = split_top_level(&t[open + 3..t.len() - 1]);
+    let ind = spaces(sh.indent + TAB);
+    let body: Vec<String> = args.iter().map(|a| format!("{ind}{a},")).collect();
+    Some(format!("{}::<\n{}\n{}>", &t[..open], body.join("\n"), spaces(sh.indent)))
+}
+
+/// The comma-separated parts of `s` outside brackets.
+fn split_top_level(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        match c {
+            '<' | '(' | '[' | '{' => depth += 1,
+            '>' | ')' | ']' | '}' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(s[start..i].trim().to_string());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    let last = s[start..].trim();
+    if !last.is_empty() {
+        out.push(last.to_string());
+    }
+    out
 }
 
 /// The one-line text of `e` whatever its width (what rustfmt keeps when nothing fits).
@@ -868,7 +907,9 @@ fn rw_field(f: &FieldInit<'_>, sh: Shape) -> Option<String> {
         }
         return Some(format!("{}: {e}", f.name));
     }
-    None
+    let inner = Shape::indented(sh.indent + TAB).sub_width(sh.rhs_overhead())?;
+    let e = rw(value, inner)?;
+    Some(format!("{}:\n{}{e}", f.name, spaces(inner.indent)))
 }
 
 // ---------------------------------------------------------------- blocks and control flow
@@ -1219,7 +1260,12 @@ pub fn rw_type(t: &Type, sh: Shape) -> Option<String> {
             }
             s.push_str(&format!("\n{})", spaces(sh.indent)));
             if let Some(r) = ret {
-                s.push_str(&format!(" -> {}", type_text(r)));
+                let out = format!(" -> {}", type_text(r));
+                if sh.indent + 1 + width(&out) <= sh.width {
+                    s.push_str(&out);
+                } else {
+                    s.push_str(&format!("\n{}{}", spaces(sh.indent + TAB), out.trim_start()));
+                }
             }
             Some(s)
         }
