@@ -74,6 +74,11 @@ fn last_line_width(s: &str) -> usize {
     s.rsplit('\n').next().map_or(0, width)
 }
 
+/// The width in characters (what rustfmt's final checks count).
+fn real_width(s: &str) -> usize {
+    s.chars().count()
+}
+
 /// The width rustfmt measures: a turbofish's `::` is not counted (rustfmt's path rewrite
 /// leaves it out of the budget), so such lines may run two columns over.
 fn width(s: &str) -> usize {
@@ -406,7 +411,7 @@ pub fn rw_assign_rhs(lhs: &str, e: &Expr<'_>, sh: Shape) -> Option<String> {
     });
     let orig = rw(e, orig_shape);
     if let Some(o) = &orig {
-        if !multi(o) && width(o) <= orig_shape.width {
+        if !multi(o) && real_width(o) <= orig_shape.width {
             return Some(format!("{lhs} {o}"));
         }
     }
@@ -994,7 +999,7 @@ fn rw_if(
         let c = rw_cond(cond, cond_shape)?;
         let used = if i == 0 { sh.offset } else { sh.indent + 7 };
         let budget = MAX_WIDTH.saturating_sub(used + 3 + 2);
-        let newline_brace = (multi(&c) || width(&c) > budget)
+        let newline_brace = (multi(&c) || real_width(&c) > budget)
             && (!last_line_extendable(&c) || false);
         s.push_str(kw);
         s.push_str(&c);
