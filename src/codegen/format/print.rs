@@ -478,7 +478,8 @@ fn rw_list(
     item_max_width: usize,
     trailing_comma: bool,
 ) -> Option<String> {
-    let used = last_line_width(callee);
+    // The callee counts in full (rustfmt's `extra_offset`), unlike the items.
+    let used = callee.rsplit('\n').next().map_or(0, real_width);
     if args.is_empty() {
         return wrap(format!("{callee}{open}{close}"), sh);
     }
@@ -947,7 +948,7 @@ fn rw_block_expr(prefix: &str, b: &Block<'_>, sh: Shape, allow_single: bool) -> 
         if let Some(e) = simple_block_expr(b) {
             if let Some(inner) = sh.offset_left(prefix.len()).and_then(|s| rw(e, s)) {
                 let r = format!("{prefix}{{ {inner} }}");
-                if width(&r) <= sh.width && !multi(&r) {
+                if real_width(&r) <= sh.width && !multi(&r) {
                     return Some(r);
                 }
             }
@@ -1145,6 +1146,10 @@ fn rw_closure_expr(body: &Expr<'_>, prefix: &str, sh: Shape) -> Option<String> {
 }
 
 fn rw_closure_with_block(body: &Expr<'_>, prefix: &str, sh: Shape) -> Option<String> {
+    without_forced_chains(|| rw_closure_with_block_inner(body, prefix, sh))
+}
+
+fn rw_closure_with_block_inner(body: &Expr<'_>, prefix: &str, sh: Shape) -> Option<String> {
     let inner = Shape::indented(sh.indent + TAB);
     let e = match body {
         Expr::If(br, eb) => rw_if(br, eb.as_ref(), inner, false)?,
@@ -1161,7 +1166,7 @@ fn rw_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape) -> O
     let prefix = closure_prefix(params, ret);
     let body_shape = sh.offset_left(width(&prefix) + 1)?;
     if let Expr::Block("", b) = body {
-        if b.stmts.is_empty() && b.trailing.is_empty() {
+        if b.stmts.is_empty() && b.trailing.iter().all(|t| matches!(t, Trivia::Blank)) {
             return Some(format!("{prefix} {{}}"));
         }
         if ret.is_none() {
@@ -1268,7 +1273,9 @@ pub fn rw_type(t: &Type, sh: Shape) -> Option<String> {
             s.push_str(&format!("\n{})", spaces(sh.indent)));
             if let Some(r) = ret {
                 let out = format!(" -> {}", type_text(r));
-                if sh.indent + 1 + width(&out) <= sh.width {
+                // What rustfmt's `format_function_type` does in a field's shape (measured over
+                // Wine's corpus: the return stays after `)` while it ends by column 69).
+                if width(&out) + 30 <= sh.width {
                     s.push_str(&out);
                 } else {
                     s.push_str(&format!("\n{}{}", spaces(sh.indent + TAB), out.trim_start()));
@@ -1283,6 +1290,18 @@ pub fn rw_type(t: &Type, sh: Shape) -> Option<String> {
 
 /// `{`, the statements one block deeper, `}` (at `indent`).
 pub fn print_block(b: &Block<'_>, indent: usize) -> String {
+    // rustfmt formats a block's statements in a fresh context: no forced one-line chains.
+    without_forced_chains(|| print_block_inner(b, indent))
+}
+
+fn without_forced_chains<T>(f: impl FnOnce() -> T) -> T {
+    let old = FORCE_ONE_LINE_CHAIN.with(|c| c.replace(false));
+    let r = f();
+    FORCE_ONE_LINE_CHAIN.with(|c| c.set(old));
+    r
+}
+
+fn print_block_inner(b: &Block<'_>, indent: usize) -> String {
     let inner = indent + TAB;
     let mut s = String::from("{");
     for (i, st) in b.stmts.iter().enumerate() {
@@ -1547,12 +1566,8 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
             s.push(';');
         }
         ItemKind::TypeAlias { head, ty } => {
-            let t = sh
-                .offset_left(width(head) + 3)
-                .and_then(|x| x.sub_width(1))
-                .and_then(|x| rw_type(ty, x))
-                .unwrap_or_else(|| type_text(ty));
-            s.push_str(&format!("{head} = {t};"));
+            s.push_str(&field_type(&format!("{head} ="), ty, sh));
+            s.push(';');
         }
         ItemKind::Line(text) => s.push_str(text),
         ItemKind::MacroCall(e) => {
