@@ -777,7 +777,7 @@ fn rw_chain(e: &Expr<'_>, sh: Shape) -> Option<String> {
     // format_last_child
     let last = &rest[rest.len() - 1];
     let child_count = rest.len();
-    let extendable = last_line_extendable(&rewrites[0]) && root_block;
+    let extendable = last_line_extendable(&rewrites[0]);
     let almost_total = if extendable {
         last_line_width(&rewrites[0])
     } else {
@@ -1250,39 +1250,63 @@ fn param_text((name, ty): &(Option<String>, Type)) -> String {
 }
 
 pub fn rw_type(t: &Type, sh: Shape) -> Option<String> {
-    let one = type_text(t);
-    if width(&one) <= sh.width {
-        return Some(one);
-    }
     match t {
-        Type::Text(_) => None,
+        Type::Text(s) => (real_width(s) <= sh.width).then(|| s.clone()),
         Type::Fn {
             head,
             params,
             variadic,
             ret,
-        } => {
-            let ind = spaces(sh.indent + TAB);
-            let mut s = format!("{head}(");
-            for p in params {
-                s.push_str(&format!("\n{ind}{},", param_text(p)));
-            }
-            if *variadic {
-                s.push_str(&format!("\n{ind}..."));
-            }
-            s.push_str(&format!("\n{})", spaces(sh.indent)));
-            if let Some(r) = ret {
-                let out = format!(" -> {}", type_text(r));
-                // What rustfmt's `format_function_type` does in a field's shape (measured over
-                // Wine's corpus: the return stays after `)` while it ends by column 69).
-                if width(&out) + 30 <= sh.width {
-                    s.push_str(&out);
-                } else {
-                    s.push_str(&format!("\n{}{}", spaces(sh.indent + TAB), out.trim_start()));
-                }
-            }
-            Some(s)
-        }
+        } => rw_fn_type(head, params, *variadic, ret.as_deref(), sh),
+    }
+}
+
+/// A function pointer type (rustfmt's `format_function_type` after the `unsafe extern "C" fn`).
+fn rw_fn_type(
+    head: &str,
+    params: &[(Option<String>, Type)],
+    variadic: bool,
+    ret: Option<&Type>,
+    sh: Shape,
+) -> Option<String> {
+    let s = sh.offset_left(real_width(head))?;
+    let out = match ret {
+        Some(r) => format!(" -> {}", rw_type(r, s.offset_left(4)?)?),
+        None => String::new(),
+    };
+    let mut items: Vec<String> = params.iter().map(param_text).collect();
+    if variadic {
+        items.push("...".into());
+    }
+    let list_indent = sh.indent + TAB;
+    let joined = items.join(", ");
+    let horizontal = items.is_empty()
+        || real_width(&joined) <= s.width.saturating_sub(2 + real_width(&out));
+    let args = if horizontal {
+        format!("({joined})")
+    } else {
+        let ind = spaces(list_indent);
+        let mut body: Vec<String> = items.iter().map(|i| format!("{ind}{i}")).collect();
+        let sep = if variadic { "" } else { "," };
+        let last = body.pop().unwrap_or_default();
+        let mut text = body.iter().map(|b| format!("{b},\n")).collect::<String>();
+        text.push_str(&last);
+        text.push_str(sep);
+        format!("(\n{text}\n{})", spaces(sh.indent))
+    };
+    let ll = if multi(&args) {
+        last_line_width(&args)
+    } else {
+        real_width(&args)
+    };
+    if out.is_empty() || ll + real_width(&out) <= s.width {
+        Some(format!("{head}{args}{out}"))
+    } else {
+        Some(format!(
+            "{head}{args}\n{}{}",
+            spaces(list_indent),
+            out.trim_start()
+        ))
     }
 }
 
