@@ -577,7 +577,7 @@ fn rw_list(
                 if i == 0 {
                     s.push_str(item);
                     line = w + 1;
-                } else if line + 2 + w <= nested.width {
+                } else if line + 2 + w <= nested.width + usize::from(open == "(") {
                     s.push_str(", ");
                     s.push_str(item);
                     line += 2 + w;
@@ -700,10 +700,9 @@ fn rw_link(p: &ChainPart<'_, '_>, sh: Shape) -> Option<String> {
             (width(&s) <= sh.width).then_some(s)?
         }
         Link::Method(name, args) => {
+            // No width check: a call in too narrow a shape goes vertical (rustfmt's overflow
+            // context does not fail on it).
             let callee = format!(".{name}");
-            if width(&callee) > sh.width {
-                return None;
-            }
             rw_list(&callee, args, "(", ")", sh, FN_CALL_WIDTH, true)?
         }
     };
@@ -1613,6 +1612,53 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
     }
 }
 
+/// A generic parameter on its own line: `T: A + B`, its bounds one a line when too long.
+fn generic_param_line(g: &str, indent: usize) -> String {
+    let ind = spaces(indent);
+    if indent + real_width(g) <= MAX_WIDTH {
+        return format!("{ind}{g},");
+    }
+    let Some(colon) = g.find(": ") else {
+        return format!("{ind}{g},");
+    };
+    // rustfmt measures the bounds alone against the line (measured over Wine's corpus).
+    if indent + real_width(&g[colon + 2..]) <= MAX_WIDTH {
+        return format!("{ind}{g},");
+    }
+    let bounds = split_top_level_on(&g[colon + 2..], " + ");
+    let more = spaces(indent + TAB);
+    let mut s = format!("{ind}{}: {}", &g[..colon], bounds[0]);
+    for b in &bounds[1..] {
+        s.push_str(&format!("\n{more}+ {b}"));
+    }
+    s.push(',');
+    s
+}
+
+fn split_top_level_on<'s>(s: &'s str, sep: &str) -> Vec<&'s str> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'<' | b'(' | b'[' => depth += 1,
+            b'>' | b')' | b']' => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 && s[i..].starts_with(sep) {
+            out.push(&s[start..i]);
+            i += sep.len();
+            start = i;
+            continue;
+        }
+        i += 1;
+    }
+    out.push(&s[start..]);
+    out
+}
+
 /// `[a, b, c]` in `let`: one line within the array width, else one name a line.
 fn slice_pattern(pat: &str, sh: Shape) -> String {
     let Some(inner) = pat.strip_prefix('[').and_then(|p| p.strip_suffix(']')) else {
@@ -1723,7 +1769,11 @@ fn print_fn(f: &FnItem<'_>, indent: usize) -> String {
         if width(&joined) <= budget.saturating_sub(width(&f.name) + 2) {
             result.push_str(&format!("<{joined}>"));
         } else {
-            let list: Vec<String> = f.generics.iter().map(|g| format!("{inner}{g},")).collect();
+            let list: Vec<String> = f
+                .generics
+                .iter()
+                .map(|g| generic_param_line(g, indent + TAB))
+                .collect();
             result.push_str(&format!("<\n{}\n{ind}>", list.join("\n")));
         }
     }
