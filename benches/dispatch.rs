@@ -15,6 +15,8 @@ use std::hint::black_box;
 
 use divan::Bencher;
 use idlgen_runtime::*;
+// The DISPID table's index and GetIDsOfNames, as generated code calls them.
+use idlgen_runtime::__codegen::{dispatch_get_ids_of_names, fold_name, name_index};
 
 #[allow(dead_code, clippy::all)]
 mod certif {

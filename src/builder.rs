@@ -82,6 +82,14 @@ impl Builder {
         self
     }
 
+    /// The path generated code names the runtime crate by (like `idlgen rust --runtime-path`),
+    /// `idlgen_runtime` by default: the name of a renamed dependency (`rt = { package =
+    /// "idlgen-runtime", ... }` gives `rt`), or a module re-exporting the runtime (`crate::rt`).
+    pub fn runtime_path(mut self, path: &str) -> Builder {
+        self.rust.runtime = path.to_string();
+        self
+    }
+
     /// Also generates the declarations of imported user files (not of idlgen's base set).
     pub fn with_imports(mut self, yes: bool) -> Builder {
         self.with_imports = yes;

@@ -43,6 +43,10 @@ enum Command {
         /// crate's `IDispatch_Impl` for an `#[implement(IFoo)]` type from the DISPID table.
         #[arg(long)]
         windows_dispatch: bool,
+        /// The path generated code names the runtime crate by: a renamed dependency (`rt`), or a
+        /// module re-exporting it (`crate::rt`).
+        #[arg(long, value_name = "PATH", default_value = "idlgen_runtime")]
+        runtime_path: String,
         /// Write nothing: exit 1, with a short summary, if a file on disk differs from what
         /// would be generated (for CI, after a Windows SDK update). Needs `-o`.
         #[arg(long, requires = "output")]
@@ -165,11 +169,13 @@ fn run(cli: Cli) -> Outcome {
             interfaces,
             with_imports,
             windows_dispatch,
+            runtime_path,
             check,
         } => {
             let opts = RustOptions {
                 interfaces,
                 windows_dispatch,
+                runtime: runtime_path,
                 ..Default::default()
             };
             let single = match input.inputs.as_slice() {

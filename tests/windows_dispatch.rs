@@ -99,11 +99,11 @@ fn windows_dispatch_calls_windows_rs_names_with_abi_values() {
     let code = windows_dispatch(&model);
     for needle in [
         "0x60020000 if wflags.0 & idlgen_runtime::DISPATCH_METHOD != 0 => Some(0)",
-        "$($m)::+::ICertExit_Impl::Initialize(imp, idlgen_runtime::abi_ref::<idlgen_runtime::BStr, _>(&str_config_arg))",
-        "$($m)::+::ICertExit_Impl::Notify(imp, idlgen_runtime::abi_cast::<i32, _>(exit_event_arg), idlgen_runtime::abi_cast::<i32, _>(context_arg))",
+        "$($m)::+::ICertExit_Impl::Initialize(imp, idlgen_runtime::__codegen::abi_ref::<idlgen_runtime::BStr, _>(&str_config_arg))",
+        "$($m)::+::ICertExit_Impl::Notify(imp, idlgen_runtime::__codegen::abi_cast::<i32, _>(exit_event_arg), idlgen_runtime::__codegen::abi_cast::<i32, _>(context_arg))",
         "$($m)::+::ICertExit2_Impl::GetManageModule(imp)?",
         "$($m)::+::ICertManageModule_Impl::SetProperty(",
-        "idlgen_runtime::abi_cast::<&idlgen_runtime::Variant, _>(&pvar_property_arg)",
+        "idlgen_runtime::__codegen::abi_cast::<&idlgen_runtime::Variant, _>(&pvar_property_arg)",
     ] {
         assert!(code.contains(needle), "missing: {needle}\n{code}");
     }

@@ -5,6 +5,8 @@
 use core::ffi::c_void;
 
 use idlgen_runtime::*;
+// The support code generated vtables call, which these tests call as generated code does.
+use idlgen_runtime::__codegen::*;
 
 const ADD: i32 = 1;
 const GREET: i32 = 2;
@@ -110,7 +112,7 @@ unsafe extern "system" fn invoke(
 }
 
 static CALCULATOR_VTBL: IDispatch_Vtbl = IDispatch_Vtbl {
-    base__: idlgen_runtime::object_unknown_vtbl::<Calculator>(),
+    base__: idlgen_runtime::__codegen::object_unknown_vtbl::<Calculator>(),
     GetTypeInfoCount: dispatch_get_type_info_count,
     GetTypeInfo: dispatch_get_type_info,
     GetIDsOfNames: get_ids_of_names,

@@ -5,6 +5,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use idlgen_runtime::*;
+// The support code generated vtables call, which these tests call as generated code does.
+use idlgen_runtime::__codegen::*;
 
 /// Counts the allocations of the current thread, to show lookups make none.
 struct CountingAllocator;

@@ -4,6 +4,8 @@
 //! tests/dispatch_conformance.rs and tests/certif_e2e.rs).
 
 use idlgen_runtime::*;
+// The support code generated vtables call, which these tests call as generated code does.
+use idlgen_runtime::__codegen::*;
 
 fn params(args: &mut [Variant], named: &mut [i32]) -> DISPPARAMS {
     DISPPARAMS {

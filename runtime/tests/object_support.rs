@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::{Counted, IID_ITEST, ITest, ref_count, serial};
 use idlgen_runtime::*;
+// The support code generated vtables call, which these tests call as generated code does.
+use idlgen_runtime::__codegen::*;
 
 fn query(i: &ITest, iid: &GUID) -> (HRESULT, *mut c_void) {
     let mut out = core::ptr::dangling_mut::<c_void>(); // not null, to see it is overwritten
@@ -134,7 +136,7 @@ fn value_is_dropped_exactly_once_when_the_count_reaches_zero() {
     drop(copies);
     assert_eq!(DROPS.load(Ordering::SeqCst), 0);
     assert_eq!(live_objects(), before + 1);
-    let vtbl = idlgen_runtime::object_unknown_vtbl::<Counted>();
+    let vtbl = idlgen_runtime::__codegen::object_unknown_vtbl::<Counted>();
     // SAFETY: raw carries the last reference; Release destroys the object.
     assert_eq!(unsafe { (vtbl.Release)(raw) }, 0);
     assert_eq!(DROPS.load(Ordering::SeqCst), 1);

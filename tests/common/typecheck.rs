@@ -85,6 +85,10 @@ pub fn rustfmt_check(code: &str) -> Result<(), String> {
 pub struct ScratchCrate {
     dir: PathBuf,
     name: String,
+    /// The name the crate gives its idlgen-runtime dependency (`idlgen-runtime` unless renamed).
+    runtime_dependency: String,
+    /// Lines that start `lib.rs`, after `#![deny(warnings)]`.
+    prelude: String,
 }
 
 impl ScratchCrate {
@@ -95,7 +99,23 @@ impl ScratchCrate {
         ScratchCrate {
             dir: base.join(name),
             name: name.to_string(),
+            runtime_dependency: "idlgen-runtime".to_string(),
+            prelude: String::new(),
         }
+    }
+
+    /// Depends on idlgen-runtime under another name (`my_rt = { package = "idlgen-runtime" }`),
+    /// as a user who renamed the dependency does.
+    pub fn runtime_as(mut self, name: &str) -> Self {
+        self.runtime_dependency = name.to_string();
+        self
+    }
+
+    /// Adds `code` to `lib.rs` before the modules (a module re-exporting the runtime, ...).
+    pub fn prelude(mut self, code: &str) -> Self {
+        self.prelude.push_str(code);
+        self.prelude.push('\n');
+        self
     }
 
     /// Builds `files` (module name, code), one module each, with `cargo clippy -- -D warnings`
@@ -115,13 +135,15 @@ impl ScratchCrate {
             self.dir.join("Cargo.toml"),
             format!(
                 "[package]\nname = {:?}\nversion = \"0.0.0\"\nedition = \"2024\"\n\
-                 publish = false\n\n[dependencies]\nidlgen-runtime = {{ path = {:?} }}\n\n[workspace]\n",
+                 publish = false\n\n[dependencies]\n{} = {{ package = \"idlgen-runtime\", path = {:?} }}\n\n\
+                 [workspace]\n",
                 self.name,
+                self.runtime_dependency,
                 runtime.display().to_string()
             ),
         )
         .expect("Cargo.toml");
-        let mut lib = String::from("#![deny(warnings)]\n");
+        let mut lib = format!("#![deny(warnings)]\n{}", self.prelude);
         for (name, code) in files {
             std::fs::write(src.join(format!("{name}.rs")), code).expect("module");
             lib.push_str(&format!("pub mod {name};\n"));

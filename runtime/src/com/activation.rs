@@ -127,7 +127,7 @@ pub fn create_instance<I: Interface>(clsid: &GUID) -> Result<I> {
         unsafe {
             let hr =
                 ole32::CoCreateInstance(clsid, core::ptr::null_mut(), 0x1 | 0x4, &I::IID, &mut out);
-            crate::interface_out(hr, out, "CoCreateInstance")
+            crate::com::interface_out(hr, out, "CoCreateInstance")
         }
     }
     #[cfg(not(windows))]

@@ -435,7 +435,7 @@ impl From<BStr> for windows_core::BSTR {
     fn from(value: BStr) -> windows_core::BSTR {
         // SAFETY: both are one pointer to a SysAllocString'd string (or null), owned, freed with
         // SysFreeString on drop; ownership moves.
-        unsafe { crate::abi_cast(value) }
+        unsafe { crate::com::abi_cast(value) }
     }
 }
 
@@ -444,6 +444,6 @@ impl From<BStr> for windows_core::BSTR {
 impl From<windows_core::BSTR> for BStr {
     fn from(value: windows_core::BSTR) -> BStr {
         // SAFETY: as above.
-        unsafe { crate::abi_cast(value) }
+        unsafe { crate::com::abi_cast(value) }
     }
 }

@@ -544,7 +544,7 @@ fn convert(val: Val<'_>, svt: VARTYPE, vt: VARTYPE) -> Result<Variant, HRESULT> 
                 }
                 _ => nonzero(&number(&val)?),
             };
-            let b = crate::variant_bool(b);
+            let b = crate::com::variant_bool(b);
             with(VT_BOOL, |v| v.data.boolVal = b)
         }
         VT_BSTR => match val {

@@ -70,7 +70,7 @@ pub unsafe extern "system" fn dispatch_invoke_not_implemented(
 /// - `riid`, `names`, `ids` or any `names[i]` null: `E_POINTER` (nothing written);
 /// - `count == 0`: `E_INVALIDARG`;
 /// - `*riid != IID_NULL`: `DISP_E_UNKNOWNINTERFACE`;
-/// - `names[0]` is looked up case-insensitively ([`crate::fold_name`]'s rule; the LCID has no
+/// - `names[0]` is looked up case-insensitively ([`crate::__codegen::fold_name`]'s rule; the LCID has no
 ///   effect) in `O(log n)` without allocating; every following name is a parameter of that
 ///   member, whose id is its 0-based position in the declaration (G2). Each unknown name gets
 ///   `DISPID_UNKNOWN` in its slot, known slots are still filled, and the result is then

@@ -14,9 +14,9 @@
 use core::ffi::c_void;
 use core::sync::atomic::{AtomicU32, Ordering};
 
+use crate::com::{guard, identity_of};
 use crate::{
     BSTR, BStr, E_POINTER, Error, GUID, HRESULT, IUnknown, IUnknown_Vtbl, Interface, S_FALSE, S_OK,
-    guard, identity_of,
 };
 
 /// `IErrorInfo` (oaidl.idl): the description of an error.
@@ -93,7 +93,7 @@ unsafe impl Interface for ISupportErrorInfo {
 
 impl windows_core::RuntimeName for ISupportErrorInfo {}
 
-crate::interface_hierarchy!(ISupportErrorInfo, IUnknown);
+crate::__interface_hierarchy!(ISupportErrorInfo, IUnknown);
 
 /// The `ISupportErrorInfo` vtable.
 #[repr(C)]

@@ -13,7 +13,8 @@
 
 use core::mem::ManuallyDrop;
 
-use crate::{DispFailure, Error, HRESULT, VARIANT_FALSE, VARIANT_TRUE};
+use crate::com::DispFailure;
+use crate::{Error, HRESULT, VARIANT_FALSE, VARIANT_TRUE};
 
 /// The same bits as another type of the same size: an ABI value (integer, pointer, owning
 /// BSTR/VARIANT/interface pointer) as the other crate types it. Ownership moves with it.

@@ -72,7 +72,7 @@ impl<T: 'static> ComObject<T> {
     /// that reference).
     ///
     /// `vtable` is the interface's vtable built for `T` (a promoted `'static` const whose first
-    /// slots are [`object_unknown_vtbl::<T>()`](object_unknown_vtbl)); `iids` lists
+    /// slots are `__codegen::object_unknown_vtbl::<T>()`); `iids` lists
     /// every IID `QueryInterface` answers: the interface and each base, `IUnknown` included.
     pub fn create<V>(value: T, vtable: &'static V, iids: &'static [GUID]) -> *mut c_void {
         const {
@@ -204,8 +204,8 @@ pub fn guard(f: impl FnOnce() -> HRESULT) -> HRESULT {
 }
 
 /// The `HRESULT` for an implementation's result: `S_OK` for `Ok`, the error's code for `Err`,
-/// dropping the message. Generated thunks use [`report`](crate::report), which also sets the
-/// thread's error info from the message.
+/// dropping the message. Generated thunks also set the thread's error info from the message
+/// (so that [`check`](crate::check) gives it back to the caller).
 pub fn hresult_of(r: Result<()>) -> HRESULT {
     match r {
         Ok(()) => S_OK,

@@ -16,9 +16,10 @@ use core::ffi::c_void;
 use core::ops::Deref;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::com::{fail, guard, interface_out, object_unknown_vtbl};
 use crate::{
     CLASS_E_CLASSNOTAVAILABLE, CLASS_E_NOAGGREGATION, ComObject, E_POINTER, E_UNEXPECTED, GUID,
-    HRESULT, IUnknown, IUnknown_Vtbl, Interface, Result, S_FALSE, S_OK, guard, live_objects,
+    HRESULT, IUnknown, IUnknown_Vtbl, Interface, Result, S_FALSE, S_OK, live_objects,
 };
 
 /// `IID_IClassFactory`.
@@ -261,7 +262,7 @@ impl IClassFactory {
     /// The class factory `DllGetClassObject` hands out for `class`.
     pub fn new(class: &'static ComClass) -> IClassFactory {
         const VTBL: IClassFactory_Vtbl = IClassFactory_Vtbl {
-            base__: crate::object_unknown_vtbl::<ClassFactory>(),
+            base__: object_unknown_vtbl::<ClassFactory>(),
             CreateInstance: factory_create_instance,
             LockServer: factory_lock_server,
         };
@@ -285,7 +286,7 @@ impl IClassFactory {
                 &I::IID,
                 &mut out,
             );
-            crate::interface_out(hr, out, "CreateInstance")
+            interface_out(hr, out, "CreateInstance")
         }
     }
 
@@ -325,7 +326,7 @@ unsafe extern "system" fn factory_create_instance(
         let factory = unsafe { ComObject::<ClassFactory>::value(this) };
         let object = match factory.class.create() {
             Ok(object) => object,
-            Err(e) => return crate::fail(e, &IID_ICLASSFACTORY, factory.class.prog_id),
+            Err(e) => return fail(e, &IID_ICLASSFACTORY, factory.class.prog_id),
         };
         // SAFETY: object is a live IUnknown; riid is readable and ppv writable (COM contract).
         // The QueryInterface reference goes to the caller; `object`'s own is released on drop.

@@ -70,10 +70,12 @@ pub fn same_interface_ref<From: Interface, To: Interface>(value: &From) -> &To {
 /// Conversions from an interface type to its bases, as windows-rs's own bindings have them:
 /// `From<IFoo>` and `From<&IFoo>` for each base, and windows-core's `CanInto`, which lets
 /// windows-rs functions taking `impl Param<IBase>` accept `&IFoo` without a `QueryInterface`.
-/// Generated code calls it; the interface's vtable must extend each base's.
+/// Generated code calls it as `__codegen::interface_hierarchy!` (a `#[macro_export]` macro is
+/// always at the crate root, hence the name); the interface's vtable must extend each base's.
+/// It names the runtime as `$crate`, so it works through a renamed or re-exported runtime.
 #[doc(hidden)]
 #[macro_export]
-macro_rules! interface_hierarchy {
+macro_rules! __interface_hierarchy {
     ($child:ident, $($base:ty),+) => {
         $(
             impl $crate::windows_core::imp::CanInto<$base> for $child {}

@@ -777,7 +777,7 @@ from_scalar! {
 impl From<bool> for Variant {
     /// `VT_BOOL`: `VARIANT_TRUE` (-1) or `VARIANT_FALSE` (0).
     fn from(value: bool) -> Variant {
-        let b = crate::variant_bool(value);
+        let b = crate::com::variant_bool(value);
         Variant::with(VT_BOOL, |d| d.boolVal = b)
     }
 }

@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use idlgen_runtime::*;
+// The support code generated vtables call, which these tests call as generated code does.
+use idlgen_runtime::__codegen::*;
 
 pub const IID_ITEST: GUID = GUID::from_u128(0x6f1a2b3c_1d2e_4f50_8a6b_7c8d9e0fa1b2);
 
@@ -77,7 +79,7 @@ impl ITest_Vtbl {
             guard(|| hresult_of(unsafe { ComObject::<T>::value(this) }.boom()))
         }
         ITest_Vtbl {
-            base__: idlgen_runtime::object_unknown_vtbl::<T>(),
+            base__: idlgen_runtime::__codegen::object_unknown_vtbl::<T>(),
             GetValue: get_value::<T>,
             Boom: boom::<T>,
         }

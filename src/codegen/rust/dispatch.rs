@@ -12,7 +12,7 @@
 use crate::model::{self, Model, Param, Type};
 
 use super::names::{rust_ident, snake};
-use super::types::{self, RT, Shape};
+use super::types::{self, Shape};
 
 /// How a member reports its result: dual methods return an HRESULT and their value through an
 /// `[out, retval]` parameter; dispinterface methods return the value itself.
@@ -109,7 +109,7 @@ fn vt_name(vt: u16) -> Option<&'static str> {
 
 /// The VARTYPE expression and kind of a type passed by value (the model's automation mapping,
 /// `model::automation::variant_type`), or `None` when the shim cannot pass it.
-fn classify(model: &Model, ty: &Type) -> Option<(String, Kind)> {
+fn classify(model: &Model, ty: &Type, rt: &str) -> Option<(String, Kind)> {
     use crate::model::automation::*;
     let vt = variant_type(model, ty)?;
     if vt & VT_BYREF != 0 {
@@ -121,27 +121,27 @@ fn classify(model: &Model, ty: &Type) -> Option<(String, Kind)> {
         if base == VT_EMPTY {
             return None;
         }
-        return Some((format!("{RT}::VT_ARRAY | {RT}::{name}"), Kind::Array));
+        return Some((format!("{rt}::VT_ARRAY | {rt}::{name}"), Kind::Array));
     }
     let kind = match base {
         VT_BSTR => Kind::BStr,
         VT_VARIANT => Kind::Variant,
         VT_BOOL => Kind::Bool,
-        VT_DISPATCH | VT_UNKNOWN => match types::shape(model, ty) {
+        VT_DISPATCH | VT_UNKNOWN => match types::shape(model, ty, rt) {
             Shape::Interface(path) => Kind::Interface(path),
             _ => return None,
         },
         VT_EMPTY => return None,
         _ => Kind::Scalar,
     };
-    Some((format!("{RT}::{name}"), kind))
+    Some((format!("{rt}::{name}"), kind))
 }
 
-fn param_flags(p: &Param) -> String {
+fn param_flags(p: &Param, rt: &str) -> String {
     let mut flags = Vec::new();
     let mut push = |on: bool, name: &str| {
         if on {
-            flags.push(format!("{RT}::{name}"));
+            flags.push(format!("{rt}::{name}"));
         }
     };
     push(p.is_in, "PARAMFLAG_FIN");
@@ -157,15 +157,15 @@ fn param_flags(p: &Param) -> String {
     }
 }
 
-fn default_literal(v: Option<&model::Value>) -> String {
+fn default_literal(v: Option<&model::Value>, rt: &str) -> String {
     match v {
         None => "None".into(),
         Some(model::Value::Int(i)) => match i64::try_from(*i) {
-            Ok(i) => format!("Some({RT}::DispDefault::Int({i}))"),
+            Ok(i) => format!("Some({rt}::DispDefault::Int({i}))"),
             Err(_) => "None".into(),
         },
-        Some(model::Value::Float(f)) => format!("Some({RT}::DispDefault::float({f:?}))"),
-        Some(model::Value::Str(s)) => format!("Some({RT}::DispDefault::Str({s:?}))"),
+        Some(model::Value::Float(f)) => format!("Some({rt}::DispDefault::float({f:?}))"),
+        Some(model::Value::Str(s)) => format!("Some({rt}::DispDefault::Str({s:?}))"),
     }
 }
 
@@ -254,9 +254,10 @@ pub fn member(
     dispid: String,
     style: Style,
     callee: Callee<'_>,
+    rt: &str,
 ) -> (DispMemberView, InvokeArmView) {
     let retval = m.retval();
-    let ret_plan = types::plan_return(model, &m.ret, retval);
+    let ret_plan = types::plan_return(model, &m.ret, retval, rt);
     let has_retval = style == Style::Dual && ret_plan.retval.is_some();
     let mut supported = match style {
         Style::Dual => ret_plan.is_hresult && m.slot.is_some(),
@@ -270,27 +271,27 @@ pub fn member(
         None
     };
     for (k, p) in m.params.iter().enumerate() {
-        let (vt, plan) = param(model, p, k, Some(k) == vararg_index, has_retval);
+        let (vt, plan) = param(model, p, k, Some(k) == vararg_index, has_retval, rt);
         supported &= plan.is_some();
         params.push(DispParamView {
             name: p.name.clone(),
-            vt: vt.unwrap_or_else(|| format!("{RT}::VT_EMPTY")),
-            flags: param_flags(p),
-            default: default_literal(p.default.as_ref()),
+            vt: vt.unwrap_or_else(|| format!("{rt}::VT_EMPTY")),
+            flags: param_flags(p, rt),
+            default: default_literal(p.default.as_ref(), rt),
         });
         plans.push(plan);
     }
-    let result_of = |ty: &Type| match classify(model, ty) {
+    let result_of = |ty: &Type| match classify(model, ty, rt) {
         Some((vt, Kind::Interface(_))) => (vt, Some("call.ret_interface(Some(v))".to_string())),
         // A SAFEARRAY the implementation hands over (the VARIANT owns it then).
         Some((vt, Kind::Array)) => (vt, Some("call.ret_array(v)".to_string())),
         Some((vt, _)) => (vt, Some("call.ret(v)".into())),
-        None => (format!("{RT}::VT_EMPTY"), None),
+        None => (format!("{rt}::VT_EMPTY"), None),
     };
     let nothing = || {
         (
-            format!("{RT}::VT_EMPTY"),
-            Some(format!("{RT}::Variant::new()")),
+            format!("{rt}::VT_EMPTY"),
+            Some(format!("{rt}::Variant::new()")),
         )
     };
     let (ret_vt, ret_expr) = match style {
@@ -303,7 +304,7 @@ pub fn member(
             None => nothing(),
             Some(p) => match &p.ty {
                 Type::Pointer { pointee, .. } => result_of(pointee),
-                _ => (format!("{RT}::VT_EMPTY"), None),
+                _ => (format!("{rt}::VT_EMPTY"), None),
             },
         },
     };
@@ -315,10 +316,10 @@ pub fn member(
 
     let mut flags = Vec::new();
     if m.restricted {
-        flags.push(format!("{RT}::DISPMEMBER_RESTRICTED"));
+        flags.push(format!("{rt}::DISPMEMBER_RESTRICTED"));
     }
     if m.vararg {
-        flags.push(format!("{RT}::DISPMEMBER_VARARG"));
+        flags.push(format!("{rt}::DISPMEMBER_VARARG"));
     }
     let view = DispMemberView {
         name: m.name.clone(),
@@ -346,7 +347,7 @@ pub fn member(
     let fast_ret = ret_expr.as_deref().and_then(|e| match e {
         "call.ret(v)" => Some(FastRet::Value),
         "call.ret_interface(Some(v))" => Some(FastRet::Interface),
-        e if e == format!("{RT}::Variant::new()") => Some(FastRet::Value),
+        e if e == format!("{rt}::Variant::new()") => Some(FastRet::Value),
         _ => None,
     });
     let put = matches!(
@@ -356,24 +357,24 @@ pub fn member(
     // What windows-rs returns, as the value `call.ret*` takes: the retval's ABI type here.
     let win_ret = match style {
         Style::Dual => retval.filter(|_| has_retval).and_then(|p| match &p.ty {
-            Type::Pointer { pointee, .. } => match classify(model, pointee) {
+            Type::Pointer { pointee, .. } => match classify(model, pointee, rt) {
                 Some((vt, Kind::Scalar)) => primitive(&vt).map(|t| {
-                    format!("// SAFETY: the retval's ABI value, typed as windows-rs types it.\nlet v: {t} = unsafe {{ {RT}::abi_cast(r) }};")
+                    format!("// SAFETY: the retval's ABI value, typed as windows-rs types it.\nlet v: {t} = unsafe {{ {rt}::__codegen::abi_cast(r) }};")
                 }),
                 Some((_, Kind::Bool)) => Some(format!(
-                    "// SAFETY: a VARIANT_BOOL, typed as windows-rs types it.\nlet v = unsafe {{ {RT}::abi_cast::<_, i16>(r) }} != 0;"
+                    "// SAFETY: a VARIANT_BOOL, typed as windows-rs types it.\nlet v = unsafe {{ {rt}::__codegen::abi_cast::<_, i16>(r) }} != 0;"
                 )),
                 Some((_, Kind::BStr)) => Some(format!(
-                    "// SAFETY: an owned BSTR either way (oleaut32's).\nlet v: {RT}::BStr = unsafe {{ {RT}::abi_cast(r) }};"
+                    "// SAFETY: an owned BSTR either way (oleaut32's).\nlet v: {rt}::BStr = unsafe {{ {rt}::__codegen::abi_cast(r) }};"
                 )),
                 Some((_, Kind::Variant)) => Some(format!(
-                    "// SAFETY: an owned VARIANT either way.\nlet v: {RT}::Variant = unsafe {{ {RT}::abi_cast(r) }};"
+                    "// SAFETY: an owned VARIANT either way.\nlet v: {rt}::Variant = unsafe {{ {rt}::__codegen::abi_cast(r) }};"
                 )),
                 Some((_, Kind::Interface(_))) => Some(format!(
-                    "// SAFETY: an owned interface pointer either way.\nlet v: {RT}::IUnknown = unsafe {{ {RT}::abi_cast(r) }};"
+                    "// SAFETY: an owned interface pointer either way.\nlet v: {rt}::IUnknown = unsafe {{ {rt}::__codegen::abi_cast(r) }};"
                 )),
                 Some((_, Kind::Array)) => Some(format!(
-                    "// SAFETY: an owned SAFEARRAY pointer either way.\nlet v: *mut {RT}::SAFEARRAY = unsafe {{ {RT}::abi_cast(r) }};"
+                    "// SAFETY: an owned SAFEARRAY pointer either way.\nlet v: *mut {rt}::SAFEARRAY = unsafe {{ {rt}::__codegen::abi_cast(r) }};"
                 )),
                 _ => None,
             },
@@ -422,7 +423,7 @@ pub fn member(
             } else {
                 (
                     format!(
-                        "// `{}` has a parameter or result this shim cannot pass to windows-rs.\nErr({RT}::E_NOTIMPL.into())",
+                        "// `{}` has a parameter or result this shim cannot pass to windows-rs.\nErr({rt}::E_NOTIMPL.into())",
                         m.name
                     ),
                     None,
@@ -447,7 +448,9 @@ pub fn member(
             let write_backs: Vec<String> =
                 plans.iter().filter_map(|p| p.write_back.clone()).collect();
             let fast = match (fast_ok, fast_ret) {
-                (true, Some(fast_ret)) => Some(fast_body(&plans, put, &call, fast_ret, &view.ret)),
+                (true, Some(fast_ret)) => {
+                    Some(fast_body(&plans, put, &call, fast_ret, &view.ret, rt))
+                }
                 _ => None,
             };
             if returns_value {
@@ -461,7 +464,7 @@ pub fn member(
         }
         _ => (
             format!(
-                "// `{}` has a parameter or result that Automation cannot pass.\nErr({RT}::E_NOTIMPL.into())",
+                "// `{}` has a parameter or result that Automation cannot pass.\nErr({rt}::E_NOTIMPL.into())",
                 m.name
             ),
             None,
@@ -483,7 +486,14 @@ pub fn member(
 /// A1; a put's value, the last one, comes first), read each parameter (declining with `?`
 /// when an argument is not of its parameter's exact type), then call the implementation as
 /// the general arm does.
-fn fast_body(plans: &[ArgPlan], put: bool, call: &str, ret: FastRet, ret_vt: &str) -> String {
+fn fast_body(
+    plans: &[ArgPlan],
+    put: bool,
+    call: &str,
+    ret: FastRet,
+    ret_vt: &str,
+    rt: &str,
+) -> String {
     let mut reversed: Vec<&str> = plans
         .iter()
         .filter(|p| matches!(p.fast, Fast::Arg(_)))
@@ -502,7 +512,7 @@ fn fast_body(plans: &[ArgPlan], put: bool, call: &str, ret: FastRet, ret_vt: &st
     let result = match ret {
         FastRet::Value => call.to_string(),
         FastRet::Interface => {
-            format!("{call}.map(|v| {RT}::interface_variant(Some(v), {ret_vt}))")
+            format!("{call}.map(|v| {rt}::__codegen::interface_variant(Some(v), {ret_vt}))")
         }
     };
     lines.push(format!("Some(fast.finish({ret_vt}, || {result}))"));
@@ -525,13 +535,14 @@ fn param(
     k: usize,
     is_vararg: bool,
     has_retval: bool,
+    rt: &str,
 ) -> (Option<String>, Option<ArgPlan>) {
     let name = rust_ident(&format!("{}_arg", snake(&p.name)));
     let optional = p.optional || p.default.is_some();
     // What the fast path reads for a fetch of the general path's (the same value whenever the
     // argument has exactly the parameter's type, by value; see `FastCall` in the runtime).
     let fast_of = |fetch: &str, vt: &str| {
-        if fetch.starts_with("call.value(") && vt != format!("{RT}::VT_ERROR") {
+        if fetch.starts_with("call.value(") && vt != format!("{rt}::VT_ERROR") {
             Fast::Arg(format!("fast.value({name}, {vt})"))
         } else if fetch.starts_with("call.bstr(") {
             Fast::Arg(format!("fast.bstr({name})"))
@@ -565,11 +576,11 @@ fn param(
     };
     if p.retval && has_retval {
         let vt = match &p.ty {
-            Type::Pointer { pointee, .. } => classify(model, pointee),
+            Type::Pointer { pointee, .. } => classify(model, pointee, rt),
             _ => None,
         };
         return (
-            vt.map(|(v, _)| format!("{RT}::VT_BYREF | {v}")),
+            vt.map(|(v, _)| format!("{rt}::VT_BYREF | {v}")),
             Some(ArgPlan {
                 name,
                 fetch: None,
@@ -581,17 +592,17 @@ fn param(
             }),
         );
     }
-    let plan = types::plan_param(model, p);
+    let plan = types::plan_param(model, p, rt);
     let Some(rust_ty) = plan.rust_ty.clone() else {
         return (None, None);
     };
     if p.lcid {
-        let vt = classify(model, &p.ty).map(|(v, _)| v);
+        let vt = classify(model, &p.ty, rt).map(|(v, _)| v);
         let plan = plain("call.lcid()".into(), name.clone(), "");
         let plan = windows(
             plan,
             "call.lcid()".into(),
-            format!("{RT}::abi_cast::<u32, _>({name})"),
+            format!("{rt}::__codegen::abi_cast::<u32, _>({name})"),
         );
         return (vt, plan);
     }
@@ -600,10 +611,10 @@ fn param(
         let Type::Pointer { pointee, .. } = &p.ty else {
             return (None, None);
         };
-        let Some((vt, kind)) = classify(model, pointee) else {
+        let Some((vt, kind)) = classify(model, pointee, rt) else {
             return (None, None);
         };
-        let vt = format!("{RT}::VT_BYREF | {vt}");
+        let vt = format!("{rt}::VT_BYREF | {vt}");
         let ok = rust_ty.starts_with("&mut ")
             && matches!(kind, Kind::Scalar | Kind::BStr | Kind::Variant);
         if !ok {
@@ -611,8 +622,8 @@ fn param(
         }
         let value_ty = match kind {
             Kind::Scalar => primitive(&vt).map(str::to_string),
-            Kind::BStr => Some(format!("{RT}::BStr")),
-            Kind::Variant => Some(format!("{RT}::Variant")),
+            Kind::BStr => Some(format!("{rt}::BStr")),
+            Kind::Variant => Some(format!("{rt}::Variant")),
             _ => None,
         };
         return (
@@ -626,15 +637,16 @@ fn param(
                 win_fetch: value_ty
                     .as_ref()
                     .map(|t| format!("let mut {name} = call.by_ref::<{t}>({k})?;")),
-                win_arg: value_ty.map(|t| format!("{RT}::abi_cast::<&mut {t}, _>(&mut {name})")),
+                win_arg: value_ty
+                    .map(|t| format!("{rt}::__codegen::abi_cast::<&mut {t}, _>(&mut {name})")),
             }),
         );
     }
     // [in] T* (not an interface): a reference to one value.
     if let Type::Pointer { pointee, .. } = &p.ty
-        && !matches!(types::shape(model, &p.ty), Shape::Interface(_))
+        && !matches!(types::shape(model, &p.ty, rt), Shape::Interface(_))
     {
-        let Some((vt, kind)) = classify(model, pointee) else {
+        let Some((vt, kind)) = classify(model, pointee, rt) else {
             return (None, None);
         };
         let plan = match kind {
@@ -642,20 +654,20 @@ fn param(
                 Some(t) => windows(
                     plain(format!("call.value({k})?"), format!("&{name}"), &vt),
                     format!("call.value::<{t}>({k})?"),
-                    format!("{RT}::abi_cast::<&{t}, _>(&{name})"),
+                    format!("{rt}::__codegen::abi_cast::<&{t}, _>(&{name})"),
                 ),
                 None => plain(format!("call.value({k})?"), format!("&{name}"), &vt),
             },
             Kind::Variant => windows(
                 plain(format!("call.variant({k})?"), format!("&{name}"), &vt),
                 format!("call.variant({k})?"),
-                format!("{RT}::abi_cast::<&{RT}::Variant, _>(&{name})"),
+                format!("{rt}::__codegen::abi_cast::<&{rt}::Variant, _>(&{name})"),
             ),
             _ => None,
         };
         return (Some(vt), plan);
     }
-    let Some((vt, kind)) = classify(model, &p.ty) else {
+    let Some((vt, kind)) = classify(model, &p.ty, rt) else {
         return (None, None);
     };
     let plan = match kind {
@@ -665,7 +677,7 @@ fn param(
                 Some(t) => windows(
                     general,
                     format!("call.value::<{t}>({k})?"),
-                    format!("{RT}::abi_cast::<{t}, _>({name})"),
+                    format!("{rt}::__codegen::abi_cast::<{t}, _>({name})"),
                 ),
                 None => general,
             }
@@ -673,17 +685,17 @@ fn param(
         Kind::Bool if !plan.is_raw => windows(
             plain(format!("call.value({k})?"), name.clone(), &vt),
             format!("call.value::<bool>({k})?"),
-            format!("{RT}::abi_cast::<i16, _>({RT}::variant_bool({name}))"),
+            format!("{rt}::__codegen::abi_cast::<i16, _>({rt}::__codegen::variant_bool({name}))"),
         ),
         Kind::BStr => windows(
             plain(format!("call.bstr({k})?"), format!("&{name}"), &vt),
             format!("call.bstr({k})?"),
-            format!("{RT}::abi_ref::<{RT}::BStr, _>(&{name})"),
+            format!("{rt}::__codegen::abi_ref::<{rt}::BStr, _>(&{name})"),
         ),
         Kind::Variant => windows(
             plain(format!("call.variant({k})?"), format!("&{name}"), &vt),
             format!("call.variant({k})?"),
-            format!("{RT}::abi_ref::<{RT}::Variant, _>(&{name})"),
+            format!("{rt}::__codegen::abi_ref::<{rt}::Variant, _>(&{name})"),
         ),
         Kind::Interface(path) => windows(
             plain(
@@ -691,9 +703,9 @@ fn param(
                 format!("{name}.as_ref()"),
                 &vt,
             ),
-            format!("call.interface::<{RT}::IUnknown>({k})?"),
+            format!("call.interface::<{rt}::IUnknown>({k})?"),
             format!(
-                "{RT}::abi_cast::<*mut ::core::ffi::c_void, _>({name}.as_ref().map_or(::core::ptr::null_mut(), {RT}::Interface::as_raw))"
+                "{rt}::__codegen::abi_cast::<*mut ::core::ffi::c_void, _>({name}.as_ref().map_or(::core::ptr::null_mut(), {rt}::Interface::as_raw))"
             ),
         ),
         Kind::Array if is_vararg => windows(
@@ -703,12 +715,12 @@ fn param(
                 &vt,
             ),
             format!("call.varargs({k})?"),
-            format!("{RT}::abi_cast::<*mut {RT}::SAFEARRAY, _>({name}.as_ptr())"),
+            format!("{rt}::__codegen::abi_cast::<*mut {rt}::SAFEARRAY, _>({name}.as_ptr())"),
         ),
         Kind::Array => windows(
             plain(format!("call.array({k})?"), format!("{name}.as_ptr()"), &vt),
             format!("call.array({k})?"),
-            format!("{RT}::abi_cast::<*mut {RT}::SAFEARRAY, _>({name}.as_ptr())"),
+            format!("{rt}::__codegen::abi_cast::<*mut {rt}::SAFEARRAY, _>({name}.as_ptr())"),
         ),
         _ => None,
     };
@@ -727,15 +739,20 @@ pub struct DispImplMethodView {
 
 /// The `_Impl` trait method of a dispinterface member: parameters as dual interfaces pass them,
 /// the result as `Result<T>` (`Result<()>` for `void`).
-pub fn impl_method(model: &Model, m: &model::Method, rust_name: String) -> DispImplMethodView {
+pub fn impl_method(
+    model: &Model,
+    m: &model::Method,
+    rust_name: String,
+    rt: &str,
+) -> DispImplMethodView {
     let plans: Vec<types::ParamPlan> = m
         .params
         .iter()
-        .map(|p| types::plan_param(model, p))
+        .map(|p| types::plan_param(model, p, rt))
         .collect();
-    let ret = match types::shape(model, &m.ret) {
+    let ret = match types::shape(model, &m.ret, rt) {
         Shape::Void => "()".to_string(),
-        s => s.owned(),
+        s => s.owned(rt),
     };
     let mut doc = match m.helpstring.as_deref() {
         Some(h) if !h.trim().is_empty() => h.lines().map(|l| l.trim_end().to_string()).collect(),
@@ -754,7 +771,7 @@ pub fn impl_method(model: &Model, m: &model::Method, rust_name: String) -> DispI
             .iter()
             .filter_map(|p| p.rust_ty.clone().map(|t| (p.rust_name.clone(), t)))
             .collect(),
-        ret: format!("{RT}::Result<{ret}>"),
+        ret: format!("{rt}::Result<{ret}>"),
         is_unsafe: plans.iter().any(|p| p.is_raw),
     }
 }

@@ -20,12 +20,12 @@ use crate::model::{self, ItemKind, Model, TypeId};
 
 use dispatch::{DispMemberView, InvokeArmView};
 use names::{method_names, shouty, type_name};
-use types::{RT, plan_param, plan_return, retval_abi};
+use types::{plan_param, plan_return, retval_abi};
 
 pub use names::snake;
 
 /// Options of the Rust back end.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RustOptions {
     /// Only these interfaces (and every non-interface item) are emitted; empty means all.
     pub interfaces: Vec<String>,
@@ -35,12 +35,57 @@ pub struct RustOptions {
     /// macro implementing the `windows` crate's `IDispatch_Impl` for an `#[implement]` object
     /// that implements the `windows` crate's own bindings of the interface.
     pub windows_dispatch: bool,
+    /// The path generated code names the runtime crate by: `idlgen_runtime` (the default), or
+    /// the name of a renamed dependency (`rt = { package = "idlgen-runtime", ... }` gives `rt`),
+    /// `::idlgen_runtime`, or a module that re-exports it (`crate::rt`, holding
+    /// `pub use idlgen_runtime::*;`, which takes the hidden `__codegen` module along).
+    pub runtime: String,
+}
+
+impl Default for RustOptions {
+    fn default() -> RustOptions {
+        RustOptions {
+            interfaces: Vec::new(),
+            source_name: None,
+            windows_dispatch: false,
+            runtime: types::DEFAULT_RUNTIME.to_string(),
+        }
+    }
+}
+
+/// Whether `path` is a Rust path generated code can name the runtime by: identifiers separated
+/// by `::`, optionally starting with `::` (`idlgen_runtime`, `::rt`, `crate::support::rt`).
+fn runtime_path_ok(path: &str) -> bool {
+    let path = path.strip_prefix("::").unwrap_or(path);
+    !path.is_empty()
+        && path.split("::").all(|segment| {
+            let mut chars = segment.chars();
+            chars
+                .next()
+                .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
+                && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+                && segment != "_"
+        })
+}
+
+/// The runtime path of `opts`, checked.
+fn runtime_path(opts: &RustOptions) -> Result<&str, Diagnostic> {
+    let path = opts.runtime.trim();
+    if runtime_path_ok(path) {
+        Ok(path)
+    } else {
+        Err(Diagnostic::bare(format!(
+            "the runtime path `{}` is not a Rust path (expected e.g. `idlgen_runtime` or `crate::rt`)",
+            opts.runtime
+        )))
+    }
 }
 
 /// Generates the Rust bindings for the model's input files.
 pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic> {
+    let rt = runtime_path(opts)?;
     if opts.windows_dispatch {
-        return windows_dispatch::generate(model, opts);
+        return windows_dispatch::generate(model, opts, rt);
     }
     let dependencies = base_dependencies(model, opts);
     let named = single_retval(name_anonymous_records(model, &dependencies), model);
@@ -68,7 +113,7 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
             }
             _ => {}
         }
-        if let Some(text) = render_item(model, id)? {
+        if let Some(text) = render_item(model, id, rt)? {
             let name = type_name(&item.name);
             if !item.name.is_empty()
                 && !matches!(item.kind, ItemKind::Const(_))
@@ -81,7 +126,7 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
     }
     for &id in &dependencies {
         let item = model.item(id);
-        if let Some(text) = render_item(model, id)?
+        if let Some(text) = render_item(model, id, rt)?
             && defined.insert(type_name(&item.name))
         {
             items.push(text);
@@ -91,6 +136,7 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
         if lib.origin.is_some_and(|o| model.roots.contains(&o.file)) {
             let name = type_name(&lib.name);
             items.push(render(&LibraryView {
+                rt,
                 // A coclass may have the library's name (taskschd's `TaskScheduler`): the
                 // library's constants then join that type, whose CLSID they do not clash with.
                 define_struct: !defined.contains(&name),
@@ -255,7 +301,8 @@ fn base_dependencies(model: &Model, opts: &RustOptions) -> Vec<TypeId> {
         }
         for id in bases.drain(..) {
             if model.is_builtin(id)
-                && types::base_interface_path(model, id).is_some()
+                // (Whether it has a path; the path's spelling does not matter here.)
+                && types::base_interface_path(model, id, types::DEFAULT_RUNTIME).is_some()
                 && !types::runtime_provides(model, id)
                 && seen.insert(id)
             {
@@ -335,7 +382,7 @@ fn render(t: &impl Template) -> Result<String, Diagnostic> {
         .map_err(|e| Diagnostic::bare(format!("internal error while rendering Rust: {e}")))
 }
 
-fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> {
+fn render_item(model: &Model, id: TypeId, rt: &str) -> Result<Option<String>, Diagnostic> {
     let item = model.item(id);
     Ok(match &item.kind {
         // IUnknown and IDispatch are the runtime's, even in bindings for the base file that
@@ -344,12 +391,13 @@ fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> 
         ItemKind::Interface(_) if types::runtime_provides(model, id) => {
             None
         }
-        ItemKind::Interface(i) if i.defined => Some(render(&interface_view(model, id, i))?),
+        ItemKind::Interface(i) if i.defined => Some(render(&interface_view(model, id, i, rt))?),
         // `dispinterface D { interface I; }` exposes I's members: not generated yet.
         ItemKind::Dispinterface(d) if d.interface.is_none() => {
-            Some(render(&dispinterface_view(model, id, d))?)
+            Some(render(&dispinterface_view(model, id, d, rt))?)
         }
         ItemKind::Coclass(c) => Some(render(&CoclassView {
+            rt,
             name: type_name(&item.name),
             doc: doc_lines(item.helpstring.as_deref(), "Coclass"),
             uuid: c.uuid.map(guid_view),
@@ -363,7 +411,7 @@ fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> 
                 .iter()
                 .find(|ci| ci.default && !ci.source)
                 .or_else(|| c.interfaces.iter().find(|ci| !ci.source))
-                .and_then(|ci| types::interface_path(model, ci.id)),
+                .and_then(|ci| types::interface_path(model, ci.id, rt)),
         })?),
         ItemKind::Enum(e) if !item.name.is_empty() => Some(render(&EnumView {
             name: type_name(&item.name),
@@ -391,7 +439,7 @@ fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> 
                     .iter()
                     .enumerate()
                     .map(|(i, f)| {
-                        let ty = types::shape(model, &f.ty).abi();
+                        let ty = types::shape(model, &f.ty, rt).abi(rt);
                         let ty = if matches!(item.kind, ItemKind::Union(_)) {
                             format!("::core::mem::ManuallyDrop<{ty}>")
                         } else {
@@ -422,7 +470,7 @@ fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> 
         }
         ItemKind::Typedef(t) => {
             // Typedefs that are only C spellings of runtime types need no alias.
-            let target = types::shape(model, &t.ty);
+            let target = types::shape(model, &t.ty, rt);
             match target {
                 types::Shape::Scalar(s) | types::Shape::Raw(s) => Some(render(&AliasView {
                     name: type_name(&item.name),
@@ -443,7 +491,7 @@ fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> 
                 })
                 .collect(),
         ),
-        ItemKind::Const(c) => const_item(model, item, c),
+        ItemKind::Const(c) => const_item(model, item, c, rt),
         _ => None,
     })
 }
@@ -451,7 +499,7 @@ fn render_item(model: &Model, id: TypeId) -> Result<Option<String>, Diagnostic> 
 /// `const TYPE NAME = value;`: a Rust constant of the type's Rust spelling. A constant of a
 /// pointer type other than a string (`const HANDLE h = 0;`) has no Rust constant form and is left
 /// out, as are names that are not Rust identifiers.
-fn const_item(model: &Model, item: &model::Item, c: &model::Const) -> Option<String> {
+fn const_item(model: &Model, item: &model::Item, c: &model::Const, rt: &str) -> Option<String> {
     let name = names::value_name(&item.name);
     let doc = match item.helpstring.as_deref() {
         Some(h) if !h.trim().is_empty() => h
@@ -473,7 +521,7 @@ fn const_item(model: &Model, item: &model::Item, c: &model::Const) -> Option<Str
         model::Type::Base(model::BaseType::Double) => Some(false),
         _ => None,
     };
-    let (ty, literal) = match (&c.value, types::shape(model, &c.ty)) {
+    let (ty, literal) = match (&c.value, types::shape(model, &c.ty, rt)) {
         // A handle constant (`const HBODY HBODY_ROOT = (HBODY)-1;`): an address.
         // Null as clippy::zero_ptr wants it (MMC.Idl's `MMCLV_NOPTR`).
         (model::Value::Int(0), types::Shape::Scalar(t) | types::Shape::Raw(t)) if is_pointer => {
@@ -492,7 +540,7 @@ fn const_item(model: &Model, item: &model::Item, c: &model::Const) -> Option<Str
             (t, literal)
         }
         (model::Value::Str(s), _) => ("&str".to_string(), format!("{s:?}")),
-        (model::Value::Int(v), types::Shape::Bool) => (types::Shape::Bool.abi(), v.to_string()),
+        (model::Value::Int(v), types::Shape::Bool) => (types::Shape::Bool.abi(rt), v.to_string()),
         (model::Value::Int(v), types::Shape::Scalar(t)) if !t.starts_with('[') => match float {
             Some(single) => (t, float_literal(*v as f64, single)),
             None => (t, v.to_string()),
@@ -626,7 +674,9 @@ struct FileView {
 
 #[derive(Template)]
 #[template(path = "library.rs.askama", escape = "none")]
-struct LibraryView {
+struct LibraryView<'a> {
+    /// The runtime crate's path.
+    rt: &'a str,
     name: String,
     define_struct: bool,
     doc: Vec<String>,
@@ -637,7 +687,9 @@ struct LibraryView {
 
 #[derive(Template)]
 #[template(path = "coclass.rs.askama", escape = "none")]
-struct CoclassView {
+struct CoclassView<'a> {
+    /// The runtime crate's path.
+    rt: &'a str,
     name: String,
     doc: Vec<String>,
     uuid: Option<GuidView>,
@@ -673,6 +725,8 @@ struct AliasView {
 #[derive(Template)]
 #[template(path = "interface.rs.askama", escape = "none")]
 struct InterfaceView {
+    /// The runtime crate's path.
+    rt: String,
     name: String,
     vtbl: String,
     impl_trait: String,
@@ -761,6 +815,7 @@ fn dispatch_parts(
     model: &Model,
     chain: &[TypeId],
     callee: dispatch::Callee<'_>,
+    rt: &str,
 ) -> (Vec<DispMemberView>, Vec<InvokeArmView>, TableIndexes) {
     let mut disp_members = Vec::new();
     let mut invoke_arms = Vec::new();
@@ -780,6 +835,7 @@ fn dispatch_parts(
                     dispid_literal(m.dispid),
                     dispatch::Style::Dual,
                     callee,
+                    rt,
                 );
                 disp_members.push(member);
                 invoke_arms.push(arm);
@@ -799,14 +855,14 @@ fn dispatch_parts(
     (disp_members, invoke_arms, table_indexes(&all))
 }
 
-fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> InterfaceView {
+fn interface_view(model: &Model, id: TypeId, iface: &model::Interface, rt: &str) -> InterfaceView {
     let item = model.item(id);
     let name = type_name(&item.name);
     let chain = model.ancestors(id);
     let (base_path, base_vtbl, base_generated, base_impl) = match iface.base {
         Some(b) => {
-            let path =
-                types::base_interface_path(model, b).unwrap_or_else(|| format!("{RT}::IUnknown"));
+            let path = types::base_interface_path(model, b, rt)
+                .unwrap_or_else(|| format!("{rt}::IUnknown"));
             let generated = !model.is_builtin(b);
             (
                 path.clone(),
@@ -816,8 +872,8 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
             )
         }
         None => (
-            format!("{RT}::IUnknown"),
-            format!("{RT}::IUnknown_Vtbl"),
+            format!("{rt}::IUnknown"),
+            format!("{rt}::IUnknown_Vtbl"),
             false,
             None,
         ),
@@ -860,35 +916,36 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface) -> Interf
         .methods
         .iter()
         .zip(method_names(&iface.methods))
-        .map(|(m, rust_name)| method_view(model, m, rust_name, &name, &inherited))
+        .map(|(m, rust_name)| method_view(model, m, rust_name, &name, &inherited, rt))
         .collect();
     let iids = chain
         .iter()
-        .map(|a| match types::base_interface_path(model, *a) {
-            Some(p) => format!("<{p} as {RT}::Interface>::IID"),
-            None => format!("{RT}::IID_NULL"),
+        .map(|a| match types::base_interface_path(model, *a, rt) {
+            Some(p) => format!("<{p} as {rt}::Interface>::IID"),
+            None => format!("{rt}::IID_NULL"),
         })
         .collect();
     // The bases as Rust types, for windows-rs's conversions (`CanInto`, `From`).
     let ancestors: Vec<String> = chain
         .iter()
         .skip(1)
-        .filter_map(|a| types::base_interface_path(model, *a))
+        .filter_map(|a| types::base_interface_path(model, *a, rt))
         .collect();
     // What windows-rs's `#[implement]` asks `matches`: the interface and its bases, IUnknown
     // excepted (the identity answers that).
     let matches_iids = chain
         .iter()
         .filter(|a| !(model.is_builtin(**a) && model.item(**a).name == "IUnknown"))
-        .filter_map(|a| types::base_interface_path(model, *a))
-        .map(|p| format!("<{p} as {RT}::Interface>::IID"))
+        .filter_map(|a| types::base_interface_path(model, *a, rt))
+        .map(|p| format!("<{p} as {rt}::Interface>::IID"))
         .collect();
 
     let (disp_members, invoke_arms, tables) =
-        dispatch_parts(model, &chain, dispatch::Callee::Idlgen);
+        dispatch_parts(model, &chain, dispatch::Callee::Idlgen, rt);
     let dispid_consts = dispid_consts(&iface.methods);
 
     InterfaceView {
+        rt: rt.to_string(),
         vtbl: format!("{name}_Vtbl"),
         impl_trait: format!("{name}_Impl"),
         doc: doc_lines(item.helpstring.as_deref(), "COM interface"),
@@ -919,7 +976,7 @@ struct TableIndexes {
     by_name: Vec<(String, usize)>,
     /// Member indices sorted by (dispid, index).
     by_id: Vec<usize>,
-    /// The runtime's hash index over the `by_name` keys (`idlgen_runtime::name_index`, G6).
+    /// The runtime's hash index over the `by_name` keys (`idlgen_runtime::__codegen::name_index`, G6).
     name_index: Vec<u16>,
     /// `Invoke`'s member selection (I3) as `match` arms in `by_id` order: (DISPID literal,
     /// the member kind's `DISPATCH_*` flag, member index). The first arm whose DISPID matches
@@ -930,7 +987,7 @@ struct TableIndexes {
 fn table_indexes(members: &[&model::Method]) -> TableIndexes {
     let mut by_name: Vec<(String, usize)> = Vec::new();
     for (i, m) in members.iter().enumerate() {
-        let key = idlgen_runtime::fold_name(&m.name);
+        let key = idlgen_runtime::__codegen::fold_name(&m.name);
         if !by_name.iter().any(|(k, _)| *k == key) {
             by_name.push((key, i));
         }
@@ -939,7 +996,7 @@ fn table_indexes(members: &[&model::Method]) -> TableIndexes {
     let mut by_id: Vec<usize> = (0..members.len()).collect();
     by_id.sort_by_key(|i| (members[*i].dispid, *i));
     let keys: Vec<&str> = by_name.iter().map(|(k, _)| k.as_str()).collect();
-    let name_index = idlgen_runtime::name_index(&keys);
+    let name_index = idlgen_runtime::__codegen::name_index(&keys);
     let select_arms = by_id
         .iter()
         .map(|&i| {
@@ -965,6 +1022,8 @@ fn table_indexes(members: &[&model::Method]) -> TableIndexes {
 #[derive(Template)]
 #[template(path = "dispinterface.rs.askama", escape = "none")]
 struct DispinterfaceView {
+    /// The runtime crate's path.
+    rt: String,
     name: String,
     impl_trait: String,
     doc: Vec<String>,
@@ -976,7 +1035,12 @@ struct DispinterfaceView {
     tables: TableIndexes,
 }
 
-fn dispinterface_view(model: &Model, id: TypeId, d: &model::Dispinterface) -> DispinterfaceView {
+fn dispinterface_view(
+    model: &Model,
+    id: TypeId,
+    d: &model::Dispinterface,
+    rt: &str,
+) -> DispinterfaceView {
     let item = model.item(id);
     let name = type_name(&item.name);
     let impl_trait = format!("{name}_Impl");
@@ -1000,6 +1064,7 @@ fn dispinterface_view(model: &Model, id: TypeId, d: &model::Dispinterface) -> Di
             dispid_literal(m.dispid),
             dispatch::Style::Dispinterface,
             dispatch::Callee::Idlgen,
+            rt,
         );
         disp_members.push(member);
         invoke_arms.push(arm);
@@ -1008,12 +1073,13 @@ fn dispinterface_view(model: &Model, id: TypeId, d: &model::Dispinterface) -> Di
     let tables = table_indexes(&refs);
     let dispid_consts = dispid_consts(&members);
     DispinterfaceView {
+        rt: rt.to_string(),
         doc: doc_lines(item.helpstring.as_deref(), "Dispatch interface"),
         uuid: d.uuid.map(guid_view),
         methods: members
             .iter()
             .zip(rust_names)
-            .map(|(m, rust_name)| dispatch::impl_method(model, m, rust_name))
+            .map(|(m, rust_name)| dispatch::impl_method(model, m, rust_name, rt))
             .collect(),
         dispid_consts,
         disp_members,
@@ -1030,9 +1096,10 @@ fn method_view(
     rust_name: String,
     iface: &str,
     inherited: &[String],
+    rt: &str,
 ) -> MethodView {
     let retval = m.retval();
-    let ret = plan_return(model, &m.ret, retval);
+    let ret = plan_return(model, &m.ret, retval, rt);
     let plans: Vec<Option<types::ParamPlan>> = m
         .params
         .iter()
@@ -1040,7 +1107,7 @@ fn method_view(
             if p.retval && ret.retval.is_some() {
                 None
             } else {
-                Some(plan_param(model, p))
+                Some(plan_param(model, p, rt))
             }
         })
         .collect();
@@ -1050,7 +1117,10 @@ fn method_view(
         .zip(&plans)
         .map(|(p, plan)| match plan {
             Some(pl) => (pl.abi_name.clone(), pl.abi_ty.clone()),
-            None => (types::abi_param_name(model, &p.name), retval_abi(model, p)),
+            None => (
+                types::abi_param_name(model, &p.name),
+                retval_abi(model, p, rt),
+            ),
         })
         .collect();
     let is_unsafe = plans.iter().flatten().any(|p| p.is_raw);
@@ -1089,7 +1159,7 @@ fn method_view(
          // arguments follow the method's IDL contract.\n"
     );
     let call = format!(
-        "unsafe {{ ({RT}::Interface::vtable(self).{field})({RT}::Interface::as_raw(self){}{}) }}",
+        "unsafe {{ ({rt}::Interface::vtable(self).{field})({rt}::Interface::as_raw(self){}{}) }}",
         if args.is_empty() { "" } else { ", " },
         args.join(", ")
     );
@@ -1099,9 +1169,9 @@ fn method_view(
         .filter_map(|p| p.wrapper_post.clone())
         .collect();
     if ret.is_hresult && ret.retval.is_none() && posts.is_empty() {
-        w.push(format!("{safety}let hr__ = {call};\n{RT}::check(hr__)"));
+        w.push(format!("{safety}let hr__ = {call};\n{rt}::check(hr__)"));
     } else if ret.is_hresult {
-        w.push(format!("{safety}let hr__ = {call};\n{RT}::check(hr__)?;"));
+        w.push(format!("{safety}let hr__ = {call};\n{rt}::check(hr__)?;"));
         w.extend(posts);
         match &ret.retval {
             Some(rv) => {
@@ -1123,7 +1193,7 @@ fn method_view(
     let retval_name = retval.map(|p| types::abi_param_name(model, &p.name));
     if let (Some(rv), Some(rv_name)) = (&ret.retval, &retval_name) {
         t.push(format!(
-            "if {rv_name}.is_null() {{ return {RT}::E_POINTER; }}"
+            "if {rv_name}.is_null() {{ return {rt}::E_POINTER; }}"
         ));
         if !rv.thunk_clear.is_empty() {
             t.push(format!(
@@ -1139,7 +1209,7 @@ fn method_view(
     t.push(format!(
         "// SAFETY: `this` is an interface pointer of an object whose vtable was built for `T`\n\
          // and `OFFSET`, alive while the caller holds its reference.\n\
-         let imp = unsafe {{ {RT}::identity_of::<T, OFFSET>(this) }};"
+         let imp = unsafe {{ {rt}::__codegen::identity_of::<T, OFFSET>(this) }};"
     ));
     let impl_args: Vec<String> = plans.iter().flatten().map(|p| p.impl_arg.clone()).collect();
     let rust_method = rust_name.clone();
@@ -1166,14 +1236,14 @@ fn method_view(
                  Ok(value__) => {{\n\
                  // SAFETY: checked non-null above.\n\
                  unsafe {{ {} }};\n\
-                 {RT}::S_OK\n\
+                 {rt}::S_OK\n\
                  }}\n\
-                 Err(e) => {RT}::fail(e, &<{iface} as {RT}::Interface>::IID, \"{iface}\"),\n\
+                 Err(e) => {rt}::__codegen::fail(e, &<{iface} as {rt}::Interface>::IID, \"{iface}\"),\n\
                  }}",
                 rv.thunk_write
             )),
             _ => t.push(format!(
-                "{RT}::report(outcome__, &<{iface} as {RT}::Interface>::IID, \"{iface}\")"
+                "{rt}::__codegen::report(outcome__, &<{iface} as {rt}::Interface>::IID, \"{iface}\")"
             )),
         }
     } else if thunk_posts.is_empty() {
@@ -1186,7 +1256,7 @@ fn method_view(
     if !ret.is_hresult {
         // A method that returns no HRESULT cannot report a null out pointer: it returns
         // nothing, or the all-zero value of its plain-data return type.
-        let e_pointer = format!("return {RT}::E_POINTER;");
+        let e_pointer = format!("return {rt}::E_POINTER;");
         let instead = if ret.abi_ty == "()" {
             "return;".to_string()
         } else {

@@ -5,19 +5,24 @@ use crate::model::{BaseType, ItemKind, Model, Param, Type, TypeId};
 
 use super::names::{rust_ident, type_name};
 
-/// The runtime crate as generated code names it.
-pub const RT: &str = "idlgen_runtime";
+/// The runtime crate's path in generated code unless [`RustOptions::runtime`] says otherwise.
+///
+/// Every function here that spells a type takes the path as `rt`: generated code names the
+/// runtime's types `{rt}::BStr` and its support code `{rt}::__codegen::guard`.
+///
+/// [`RustOptions::runtime`]: super::RustOptions::runtime
+pub const DEFAULT_RUNTIME: &str = "idlgen_runtime";
 
 /// The runtime crate's forms of the base set's well-known types, with their ABI spelling: keyed
 /// by [`Model::well_known_name`], so a user's typedef reusing one of these names is the user's.
-fn well_known(name: &str) -> Option<Shape> {
+fn well_known(name: &str, rt: &str) -> Option<Shape> {
     let abi = |s: &str| Some(Shape::Scalar(s.to_string()));
     match name {
-        "HRESULT" => Some(Shape::Scalar(format!("{RT}::HRESULT"))),
+        "HRESULT" => Some(Shape::Scalar(format!("{rt}::HRESULT"))),
         "BSTR" => Some(Shape::BStr),
         "VARIANT" | "VARIANTARG" => Some(Shape::Variant),
         "VARIANT_BOOL" => Some(Shape::Bool),
-        "GUID" | "IID" | "CLSID" | "UUID" => Some(Shape::Scalar(format!("{RT}::GUID"))),
+        "GUID" | "IID" | "CLSID" | "UUID" => Some(Shape::Scalar(format!("{rt}::GUID"))),
         "DATE" | "DOUBLE" => abi("f64"),
         "FLOAT" => abi("f32"),
         "CY" | "CURRENCY" | "LONGLONG" | "LONG64" | "INT64" => abi("i64"),
@@ -28,16 +33,16 @@ fn well_known(name: &str) -> Option<Shape> {
         "USHORT" | "WORD" | "VARTYPE" | "WCHAR" | "OLECHAR" => abi("u16"),
         "BYTE" | "UCHAR" | "BOOLEAN" => abi("u8"),
         "CHAR" => abi("i8"),
-        "DECIMAL" => Some(Shape::Scalar(format!("{RT}::DECIMAL"))),
-        "DISPPARAMS" => Some(Shape::Scalar(format!("{RT}::DISPPARAMS"))),
-        "EXCEPINFO" => Some(Shape::Scalar(format!("{RT}::EXCEPINFO"))),
-        "SAFEARRAY" => Some(Shape::Scalar(format!("{RT}::SAFEARRAY"))),
-        "SAFEARRAYBOUND" => Some(Shape::Scalar(format!("{RT}::SAFEARRAYBOUND"))),
+        "DECIMAL" => Some(Shape::Scalar(format!("{rt}::DECIMAL"))),
+        "DISPPARAMS" => Some(Shape::Scalar(format!("{rt}::DISPPARAMS"))),
+        "EXCEPINFO" => Some(Shape::Scalar(format!("{rt}::EXCEPINFO"))),
+        "SAFEARRAY" => Some(Shape::Scalar(format!("{rt}::SAFEARRAY"))),
+        "SAFEARRAYBOUND" => Some(Shape::Scalar(format!("{rt}::SAFEARRAYBOUND"))),
         "LPOLESTR" | "LPWSTR" | "BSTR_RAW" => Some(Shape::Raw("*mut u16".into())),
         "LPCOLESTR" | "LPCWSTR" => Some(Shape::Raw("*const u16".into())),
         "LPSTR" => Some(Shape::Raw("*mut u8".into())),
         "LPCSTR" => Some(Shape::Raw("*const u8".into())),
-        "REFIID" | "REFGUID" | "REFCLSID" => Some(Shape::Raw(format!("*const {RT}::GUID"))),
+        "REFIID" | "REFGUID" | "REFCLSID" => Some(Shape::Raw(format!("*const {rt}::GUID"))),
         _ => None,
     }
 }
@@ -63,23 +68,23 @@ pub enum Shape {
 
 impl Shape {
     /// The type as a vtable field spells it (by value).
-    pub fn abi(&self) -> String {
+    pub fn abi(&self, rt: &str) -> String {
         match self {
             Shape::Scalar(s) | Shape::Raw(s) => s.clone(),
-            Shape::BStr => format!("{RT}::BSTR"),
-            Shape::Variant => format!("{RT}::VARIANT"),
-            Shape::Bool => format!("{RT}::VARIANT_BOOL"),
+            Shape::BStr => format!("{rt}::BSTR"),
+            Shape::Variant => format!("{rt}::VARIANT"),
+            Shape::Bool => format!("{rt}::VARIANT_BOOL"),
             Shape::Interface(_) => "*mut ::core::ffi::c_void".into(),
             Shape::Void => "()".into(),
         }
     }
 
     /// The owned Rust type a wrapper returns for it.
-    pub fn owned(&self) -> String {
+    pub fn owned(&self, rt: &str) -> String {
         match self {
             Shape::Scalar(s) | Shape::Raw(s) | Shape::Interface(s) => s.clone(),
-            Shape::BStr => format!("{RT}::BStr"),
-            Shape::Variant => format!("{RT}::Variant"),
+            Shape::BStr => format!("{rt}::BStr"),
+            Shape::Variant => format!("{rt}::Variant"),
             Shape::Bool => "bool".into(),
             Shape::Void => "()".into(),
         }
@@ -87,19 +92,19 @@ impl Shape {
 }
 
 /// The shape of a type passed by value.
-pub fn shape(model: &Model, ty: &Type) -> Shape {
-    shape_depth(model, ty, 0)
+pub fn shape(model: &Model, ty: &Type, rt: &str) -> Shape {
+    shape_depth(model, ty, 0, rt)
 }
 
-fn shape_depth(model: &Model, ty: &Type, depth: u32) -> Shape {
+fn shape_depth(model: &Model, ty: &Type, depth: u32, rt: &str) -> Shape {
     if depth > 32 {
         return Shape::Raw("*mut ::core::ffi::c_void".into());
     }
     match ty {
         Type::Base(b) => base(*b),
-        Type::Named(id) => named(model, *id, depth),
+        Type::Named(id) => named(model, *id, depth, rt),
         Type::Pointer { pointee, .. } if is_interface(model, pointee) => {
-            match shape_depth(model, pointee, depth + 1) {
+            match shape_depth(model, pointee, depth + 1, rt) {
                 Shape::Interface(name) => Shape::Interface(name),
                 _ => Shape::Raw("*mut ::core::ffi::c_void".into()),
             }
@@ -107,24 +112,24 @@ fn shape_depth(model: &Model, ty: &Type, depth: u32) -> Shape {
         Type::Pointer {
             pointee,
             pointee_const,
-        } => Shape::Raw(raw_pointer(model, pointee, *pointee_const, depth)),
+        } => Shape::Raw(raw_pointer(model, pointee, *pointee_const, depth, rt)),
         Type::Array(elem, Some(n)) => Shape::Raw(format!(
             "[{}; {n}]",
-            shape_depth(model, elem, depth + 1).abi()
+            shape_depth(model, elem, depth + 1, rt).abi(rt)
         )),
         Type::Array(elem, None) => Shape::Raw(format!(
             "*mut {}",
-            shape_depth(model, elem, depth + 1).abi()
+            shape_depth(model, elem, depth + 1, rt).abi(rt)
         )),
-        Type::SafeArray(_) => Shape::Raw(format!("*mut {RT}::SAFEARRAY")),
+        Type::SafeArray(_) => Shape::Raw(format!("*mut {rt}::SAFEARRAY")),
         Type::Function => Shape::Raw("*mut ::core::ffi::c_void".into()),
     }
 }
 
-fn raw_pointer(model: &Model, pointee: &Type, is_const: bool, depth: u32) -> String {
-    let inner = match shape_depth(model, pointee, depth + 1) {
+fn raw_pointer(model: &Model, pointee: &Type, is_const: bool, depth: u32, rt: &str) -> String {
+    let inner = match shape_depth(model, pointee, depth + 1, rt) {
         Shape::Void => "::core::ffi::c_void".to_string(),
-        s => s.abi(),
+        s => s.abi(rt),
     };
     format!("{} {inner}", if is_const { "*const" } else { "*mut" })
 }
@@ -150,26 +155,29 @@ fn base(b: BaseType) -> Shape {
     }
 }
 
-fn named(model: &Model, id: TypeId, depth: u32) -> Shape {
-    if let Some(s) = model.well_known_name(id).and_then(well_known) {
+fn named(model: &Model, id: TypeId, depth: u32, rt: &str) -> Shape {
+    if let Some(s) = model
+        .well_known_name(id)
+        .and_then(|name| well_known(name, rt))
+    {
         return s;
     }
     let item = model.item(id);
     match &item.kind {
-        ItemKind::Interface(_) => match interface_path(model, id) {
+        ItemKind::Interface(_) => match interface_path(model, id, rt) {
             Some(path) => Shape::Interface(path),
             None => Shape::Raw("*mut ::core::ffi::c_void".into()),
         },
         ItemKind::Typedef(t) => {
             if model.is_builtin(id) && !reaches_base_record(model, &t.ty) {
-                shape_depth(model, &t.ty, depth + 1)
+                shape_depth(model, &t.ty, depth + 1, rt)
             } else if model.is_builtin(id) {
                 // `LARGE_INTEGER`, `FILETIME`: generated beside the bindings that use them.
                 Shape::Scalar(type_name(&item.name))
             } else {
                 // A user typedef keeps its name (it is generated as a type alias), unless it
                 // aliases something with a safe form (BSTR, VARIANT, an interface...).
-                match shape_depth(model, &t.ty, depth + 1) {
+                match shape_depth(model, &t.ty, depth + 1, rt) {
                     Shape::Scalar(_) | Shape::Raw(_) => Shape::Scalar(type_name(&item.name)),
                     other => other,
                 }
@@ -184,6 +192,12 @@ fn named(model: &Model, id: TypeId, depth: u32) -> Shape {
     }
 }
 
+/// Whether the runtime has its own form of the base set's type `name` ([`well_known`]).
+fn is_well_known(name: &str) -> bool {
+    // The runtime's path is part of the spelling only, not of the answer.
+    well_known(name, DEFAULT_RUNTIME).is_some()
+}
+
 /// Whether `ty` names, through base-file typedefs, a base file's struct or union that the
 /// runtime does not provide (`LARGE_INTEGER` -> `struct _LARGE_INTEGER`; not `GUID`).
 pub fn reaches_base_record<'a>(model: &'a Model, mut ty: &'a Type) -> bool {
@@ -192,7 +206,7 @@ pub fn reaches_base_record<'a>(model: &'a Model, mut ty: &'a Type) -> bool {
             return false;
         };
         match model.well_known_name(*id) {
-            Some(name) if well_known(name).is_none() => {}
+            Some(name) if !is_well_known(name) => {}
             _ => return false,
         }
         match &model.item(*id).kind {
@@ -208,7 +222,7 @@ pub fn reaches_base_record<'a>(model: &'a Model, mut ty: &'a Type) -> bool {
 /// `IUnknown`...), as opposed to one generated beside the bindings.
 pub fn runtime_provides(model: &Model, id: TypeId) -> bool {
     model.well_known_name(id).is_some_and(|name| {
-        well_known(name).is_some()
+        is_well_known(name)
             || matches!(model.item(id).kind, ItemKind::Interface(_))
                 && matches!(name, "IUnknown" | "IDispatch")
     })
@@ -228,24 +242,24 @@ fn is_interface(model: &Model, ty: &Type) -> bool {
 /// The Rust path of an interface as a base: [`interface_path`], and for a base file's interface
 /// other than IUnknown and IDispatch (`IPersist`) the type generated beside the bindings whose
 /// interfaces derive from it, so that their vtables hold its slots.
-pub fn base_interface_path(model: &Model, id: TypeId) -> Option<String> {
+pub fn base_interface_path(model: &Model, id: TypeId, rt: &str) -> Option<String> {
     match &model.item(id).kind {
         ItemKind::Interface(i)
             if model.is_builtin(id) && i.defined && !runtime_provides(model, id) =>
         {
             Some(type_name(&model.item(id).name))
         }
-        _ => interface_path(model, id),
+        _ => interface_path(model, id, rt),
     }
 }
 
 /// The Rust path of an interface type, if Rust has one: the runtime's for IUnknown and
 /// IDispatch, the generated one for the inputs' own (and other user files') interfaces.
-pub fn interface_path(model: &Model, id: TypeId) -> Option<String> {
+pub fn interface_path(model: &Model, id: TypeId, rt: &str) -> Option<String> {
     let item = model.item(id);
     if model.is_builtin(id) {
         return match item.name.as_str() {
-            "IUnknown" | "IDispatch" => Some(format!("{RT}::{}", item.name)),
+            "IUnknown" | "IDispatch" => Some(format!("{rt}::{}", item.name)),
             _ => None,
         };
     }
@@ -324,11 +338,11 @@ pub fn abi_param_name(model: &Model, name: &str) -> String {
 }
 
 /// Plans a parameter that is not the retval.
-pub fn plan_param(model: &Model, p: &Param) -> ParamPlan {
-    let mut plan = plan_param_shape(model, p);
+pub fn plan_param(model: &Model, p: &Param, rt: &str) -> ParamPlan {
+    let mut plan = plan_param_shape(model, p, rt);
     // A typedef'd pointer (`LPCBORDERWIDTHS`) keeps its alias name but is a raw pointer all the
     // same: the wrapper that passes it on must be `unsafe` (clippy::not_unsafe_ptr_arg_deref).
-    if matches!(shape(model, &p.ty), Shape::Scalar(_))
+    if matches!(shape(model, &p.ty, rt), Shape::Scalar(_))
         && matches!(
             model.strip_typedefs(&p.ty),
             Type::Pointer { .. } | Type::Array(..) | Type::Function
@@ -339,7 +353,7 @@ pub fn plan_param(model: &Model, p: &Param) -> ParamPlan {
     plan
 }
 
-fn plan_param_shape(model: &Model, p: &Param) -> ParamPlan {
+fn plan_param_shape(model: &Model, p: &Param, rt: &str) -> ParamPlan {
     let abi_name = abi_param_name(model, &p.name);
     let rust_name = rust_ident(&super::names::snake(&p.name));
     let raw = |abi_ty: String| ParamPlan {
@@ -368,17 +382,17 @@ fn plan_param_shape(model: &Model, p: &Param) -> ParamPlan {
         thunk_post: None,
         is_raw: false,
     };
-    let null_check = format!("if {abi_name}.is_null() {{ return {RT}::E_POINTER; }}");
+    let null_check = format!("if {abi_name}.is_null() {{ return {rt}::E_POINTER; }}");
     // A C array parameter (`[in] FLOAT BlendFactor[4]`) is a pointer to its first element; so
     // is one of a typedef'd array type (TSGPolicyEngine.idl's `PolicyAttributes`, a
     // `DWORD[MAX_POLICY_ATTRIBUTES]`): C passes no array by value.
     if let Type::Array(elem, _) = model.strip_typedefs(&p.ty) {
-        return raw(raw_pointer(model, elem, !p.is_out, 0));
+        return raw(raw_pointer(model, elem, !p.is_out, 0, rt));
     }
-    let by_value = shape(model, &p.ty);
+    let by_value = shape(model, &p.ty, rt);
     // `[in, string] BSTR` (netlistmgr): a BSTR is a string already; `[string]` changes nothing.
     if p.sized && by_value != Shape::BStr {
-        return raw(by_value.abi());
+        return raw(by_value.abi(rt));
     }
     // [in] by value.
     if !p.is_out {
@@ -392,13 +406,13 @@ fn plan_param_shape(model: &Model, p: &Param) -> ParamPlan {
         {
             // [in] T* / [in] const T*: a reference to one value.
             let ptr = if *pointee_const { "*const" } else { "*mut" };
-            let inner = shape(model, pointee);
+            let inner = shape(model, pointee, rt);
             let (abi_inner, rust_inner, as_ptr, view) = match &inner {
                 Shape::Variant => (
-                    format!("{RT}::VARIANT"),
-                    format!("{RT}::Variant"),
+                    format!("{rt}::VARIANT"),
+                    format!("{rt}::Variant"),
                     format!("{rust_name}.as_raw()"),
-                    format!("{RT}::Variant::from_raw_ref(&*{abi_name})"),
+                    format!("{rt}::Variant::from_raw_ref(&*{abi_name})"),
                 ),
                 Shape::Scalar(t) => (
                     t.clone(),
@@ -406,7 +420,7 @@ fn plan_param_shape(model: &Model, p: &Param) -> ParamPlan {
                     rust_name.clone(),
                     format!("&*{abi_name}"),
                 ),
-                _ => return raw(by_value.abi()),
+                _ => return raw(by_value.abi(rt)),
             };
             let cast = if *pointee_const {
                 format!("{as_ptr} as *const {abi_inner}")
@@ -432,21 +446,21 @@ fn plan_param_shape(model: &Model, p: &Param) -> ParamPlan {
             Shape::Scalar(t) => plan(t.clone(), t, rust_name.clone(), abi_name.clone()),
             Shape::BStr => {
                 let mut pl = plan(
-                    format!("{RT}::BSTR"),
-                    format!("&{RT}::BStr"),
+                    format!("{rt}::BSTR"),
+                    format!("&{rt}::BStr"),
                     format!("{rust_name}.as_raw()"),
                     rust_name.clone(),
                 );
                 pl.thunk_pre = vec![format!(
                     "// SAFETY: an [in] BSTR is borrowed from the caller for the call.\n\
-                     let {rust_name} = unsafe {{ {RT}::BStr::from_raw_ref(&{abi_name}) }};"
+                     let {rust_name} = unsafe {{ {rt}::BStr::from_raw_ref(&{abi_name}) }};"
                 )];
                 pl
             }
             Shape::Variant => {
                 let mut pl = plan(
-                    format!("{RT}::VARIANT"),
-                    format!("&{RT}::Variant"),
+                    format!("{rt}::VARIANT"),
+                    format!("&{rt}::Variant"),
                     // Inside the call's `unsafe` block: a by-value [in] VARIANT is a bitwise
                     // copy the callee borrows.
                     format!("::core::ptr::read({rust_name}.as_raw())"),
@@ -454,26 +468,26 @@ fn plan_param_shape(model: &Model, p: &Param) -> ParamPlan {
                 );
                 pl.thunk_pre = vec![format!(
                     "// SAFETY: the by-value VARIANT stays owned by the caller.\n\
-                     let {rust_name} = unsafe {{ {RT}::Variant::from_raw_ref(&{abi_name}) }};"
+                     let {rust_name} = unsafe {{ {rt}::Variant::from_raw_ref(&{abi_name}) }};"
                 )];
                 pl
             }
             Shape::Bool => plan(
-                format!("{RT}::VARIANT_BOOL"),
+                format!("{rt}::VARIANT_BOOL"),
                 "bool".into(),
-                format!("if {rust_name} {{ {RT}::VARIANT_TRUE }} else {{ {RT}::VARIANT_FALSE }}"),
-                format!("{abi_name} != {RT}::VARIANT_FALSE"),
+                format!("if {rust_name} {{ {rt}::VARIANT_TRUE }} else {{ {rt}::VARIANT_FALSE }}"),
+                format!("{abi_name} != {rt}::VARIANT_FALSE"),
             ),
             Shape::Interface(path) => {
                 let mut pl = plan(
                     "*mut ::core::ffi::c_void".into(),
                     format!("Option<&{path}>"),
-                    format!("{rust_name}.map_or(::core::ptr::null_mut(), {RT}::Interface::as_raw)"),
+                    format!("{rust_name}.map_or(::core::ptr::null_mut(), {rt}::Interface::as_raw)"),
                     rust_name.clone(),
                 );
                 pl.thunk_pre = vec![format!(
                     "// SAFETY: an [in] interface pointer is borrowed for the call.\n\
-                     let {rust_name} = unsafe {{ <{path} as {RT}::Interface>::from_raw_borrowed(&{abi_name}) }};"
+                     let {rust_name} = unsafe {{ <{path} as {rt}::Interface>::from_raw_borrowed(&{abi_name}) }};"
                 )];
                 pl
             }
@@ -483,23 +497,23 @@ fn plan_param_shape(model: &Model, p: &Param) -> ParamPlan {
     }
     // [out] or [in, out]: a pointer to the value.
     let Type::Pointer { pointee, .. } = &p.ty else {
-        return raw(by_value.abi());
+        return raw(by_value.abi(rt));
     };
-    let inner = shape(model, pointee);
+    let inner = shape(model, pointee, rt);
     let in_out = p.is_in;
     let (abi_inner, rust_inner, empty) = match &inner {
         Shape::Scalar(t) => (t.clone(), t.clone(), None),
         Shape::BStr => (
-            format!("{RT}::BSTR"),
-            format!("{RT}::BStr"),
-            Some(format!("{RT}::BStr::new()")),
+            format!("{rt}::BSTR"),
+            format!("{rt}::BStr"),
+            Some(format!("{rt}::BStr::new()")),
         ),
         Shape::Variant => (
-            format!("{RT}::VARIANT"),
-            format!("{RT}::Variant"),
-            Some(format!("{RT}::Variant::new()")),
+            format!("{rt}::VARIANT"),
+            format!("{rt}::Variant"),
+            Some(format!("{rt}::Variant::new()")),
         ),
-        _ => return raw(by_value.abi()),
+        _ => return raw(by_value.abi(rt)),
     };
     let mut pl = plan(
         format!("*mut {abi_inner}"),
@@ -547,16 +561,16 @@ fn plan_param_shape(model: &Model, p: &Param) -> ParamPlan {
 }
 
 /// Plans the return: HRESULT + optional retval becomes `Result<T>`.
-pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnPlan {
-    let ret_shape = shape(model, ret);
-    let is_hresult = matches!(&ret_shape, Shape::Scalar(s) if s == &format!("{RT}::HRESULT"));
-    let abi_ty = ret_shape.abi();
+pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>, rt: &str) -> ReturnPlan {
+    let ret_shape = shape(model, ret, rt);
+    let is_hresult = matches!(&ret_shape, Shape::Scalar(s) if s == &format!("{rt}::HRESULT"));
+    let abi_ty = ret_shape.abi(rt);
     let Some(p) = retval.filter(|_| is_hresult) else {
         return ReturnPlan {
             rust_ty: if is_hresult {
-                format!("{RT}::Result<()>")
+                format!("{rt}::Result<()>")
             } else {
-                ret_shape.abi()
+                ret_shape.abi(rt)
             },
             is_hresult,
             retval: None,
@@ -566,8 +580,8 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
     // `[out, retval] LPDWORD p` (FunctionDiscoveryAPI.idl): a typedef'd pointer points to the
     // value returned all the same.
     let pointee = match model.strip_typedefs(&p.ty) {
-        Type::Pointer { pointee, .. } => shape(model, pointee),
-        _ => Shape::Raw(shape(model, &p.ty).abi()),
+        Type::Pointer { pointee, .. } => shape(model, pointee, rt),
+        _ => Shape::Raw(shape(model, &p.ty, rt).abi(rt)),
     };
     let name = format!("{}_out", super::names::snake(&p.name));
     let abi_name = abi_param_name(model, &p.name);
@@ -575,15 +589,15 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
         Shape::BStr | Shape::Variant => {
             format!(
                 "&mut {name} as *mut {} as *mut {}",
-                pointee.owned(),
-                pointee.abi()
+                pointee.owned(rt),
+                pointee.abi(rt)
             )
         }
         _ => format!("&mut {name}"),
     };
     let (rust_ty, wrapper_pre, wrapper_result, thunk_write, thunk_clear) = match &pointee {
         Shape::BStr | Shape::Variant => {
-            let owned = pointee.owned();
+            let owned = pointee.owned(rt);
             (
                 owned.clone(),
                 format!("let mut {name} = {owned}::new();"),
@@ -594,21 +608,21 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
         }
         Shape::Bool => (
             "bool".into(),
-            format!("let mut {name}: {RT}::VARIANT_BOOL = {RT}::VARIANT_FALSE;"),
-            format!("{name} != {RT}::VARIANT_FALSE"),
+            format!("let mut {name}: {rt}::VARIANT_BOOL = {rt}::VARIANT_FALSE;"),
+            format!("{name} != {rt}::VARIANT_FALSE"),
             format!(
-                "{abi_name}.write(if value__ {{ {RT}::VARIANT_TRUE }} else {{ {RT}::VARIANT_FALSE }})"
+                "{abi_name}.write(if value__ {{ {rt}::VARIANT_TRUE }} else {{ {rt}::VARIANT_FALSE }})"
             ),
-            format!("{abi_name}.write({RT}::VARIANT_FALSE)"),
+            format!("{abi_name}.write({rt}::VARIANT_FALSE)"),
         ),
         Shape::Interface(path) => (
             path.clone(),
             format!("let mut {name}: *mut ::core::ffi::c_void = ::core::ptr::null_mut();"),
             format!(
                 "// SAFETY: checked non-null; an [out, retval] interface pointer carries one reference for us.\n\
-                 unsafe {{ <{path} as {RT}::Interface>::from_raw({name}) }}"
+                 unsafe {{ <{path} as {rt}::Interface>::from_raw({name}) }}"
             ),
-            format!("{abi_name}.write({RT}::Interface::into_raw(value__))"),
+            format!("{abi_name}.write({rt}::Interface::into_raw(value__))"),
             format!("{abi_name}.write(::core::ptr::null_mut())"),
         ),
         Shape::Scalar(t) => (
@@ -635,11 +649,11 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>) -> ReturnP
         ),
     };
     ReturnPlan {
-        rust_ty: format!("{RT}::Result<{rust_ty}>"),
+        rust_ty: format!("{rt}::Result<{rust_ty}>"),
         is_hresult,
         retval: Some(RetvalPlan {
             wrapper_check: matches!(pointee, Shape::Interface(_)).then(|| {
-                format!("if {name}.is_null() {{ return Err({RT}::Error::from({RT}::E_POINTER)); }}")
+                format!("if {name}.is_null() {{ return Err({rt}::Error::from({rt}::E_POINTER)); }}")
             }),
             wrapper_pre,
             call_arg,
@@ -671,12 +685,12 @@ fn zero_value(t: &str, in_unsafe: bool) -> String {
 }
 
 /// The ABI type of the retval parameter itself (a pointer), for the vtable field.
-pub fn retval_abi(model: &Model, p: &Param) -> String {
+pub fn retval_abi(model: &Model, p: &Param, rt: &str) -> String {
     match &p.ty {
-        Type::Pointer { pointee, .. } => match shape(model, pointee) {
+        Type::Pointer { pointee, .. } => match shape(model, pointee, rt) {
             Shape::Void => "*mut ::core::ffi::c_void".into(),
-            s => format!("*mut {}", s.abi()),
+            s => format!("*mut {}", s.abi(rt)),
         },
-        _ => shape(model, &p.ty).abi(),
+        _ => shape(model, &p.ty, rt).abi(rt),
     }
 }

@@ -15,7 +15,9 @@ use super::{RustOptions, TableIndexes, dispatch_parts, render, selected};
 
 #[derive(Template)]
 #[template(path = "windows_dispatch.rs.askama", escape = "none")]
-struct WindowsDispatchView {
+struct WindowsDispatchView<'a> {
+    /// The runtime crate's path.
+    rt: &'a str,
     name: String,
     disp_members: Vec<DispMemberView>,
     invoke_arms: Vec<InvokeArmView>,
@@ -30,8 +32,9 @@ struct FileView {
     items: Vec<String>,
 }
 
-/// The macros for every dual interface the inputs define.
-pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic> {
+/// The macros for every dual interface the inputs define; `rt` is the runtime crate's path
+/// (checked by the caller).
+pub fn generate(model: &Model, opts: &RustOptions, rt: &str) -> Result<String, Diagnostic> {
     let mut items = Vec::new();
     for (id, item) in model.root_items() {
         let ItemKind::Interface(iface) = &item.kind else {
@@ -48,8 +51,10 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
             model,
             &chain,
             dispatch::Callee::Windows { path: "$($m)::+" },
+            rt,
         );
         items.push(render(&WindowsDispatchView {
+            rt,
             name: type_name(&item.name),
             disp_members,
             invoke_arms,

@@ -68,7 +68,7 @@ unsafe impl idlgen_runtime::Interface for ICertManageModule {
 impl idlgen_runtime::windows_core::RuntimeName for ICertManageModule {}
 
 // windows-rs conversions to the bases (`From`, and `CanInto` for its `Param`s).
-idlgen_runtime::interface_hierarchy!(
+idlgen_runtime::__codegen::interface_hierarchy!(
     ICertManageModule,
     idlgen_runtime::IDispatch,
     idlgen_runtime::IUnknown
@@ -204,7 +204,7 @@ impl ICertManageModule {
         &[("configure", 2), ("getproperty", 0), ("setproperty", 1)],
         &[0, 1, 2],
     )
-    // The hash index by folded name (`idlgen_runtime::name_index` of the keys above).
+    // The hash index by folded name (`idlgen_runtime::__codegen::name_index` of the keys above).
     .with_name_index(&[0, 0, 3, 1, 0, 0, 2, 0]);
 
     /// `GetProperty` (method, DISPID 0x60020000, vtable slot 7).
@@ -347,8 +347,8 @@ impl ICertManageModule_Vtbl {
     >() -> ICertManageModule_Vtbl {
         Self::with_root::<Identity, OFFSET>(idlgen_runtime::IDispatch_Vtbl {
             base__: idlgen_runtime::IUnknown_Vtbl::new::<Identity, OFFSET>(),
-            GetTypeInfoCount: idlgen_runtime::dispatch_get_type_info_count,
-            GetTypeInfo: idlgen_runtime::dispatch_get_type_info,
+            GetTypeInfoCount: idlgen_runtime::__codegen::dispatch_get_type_info_count,
+            GetTypeInfo: idlgen_runtime::__codegen::dispatch_get_type_info,
             GetIDsOfNames: ICertManageModule_GetIDsOfNames,
             Invoke: ICertManageModule_Invoke::<Identity, OFFSET>,
         })
@@ -364,13 +364,16 @@ impl ICertManageModule_Vtbl {
     /// The vtable of an idlgen [`ComObject`](idlgen_runtime::ComObject) whose primary interface
     /// is `ICertManageModule`, implemented by `T` (what `from_impl` uses).
     pub const fn for_object<T: ICertManageModule_Impl + 'static>() -> ICertManageModule_Vtbl {
-        Self::with_root::<T, { idlgen_runtime::COM_OBJECT_VALUE_OFFSET }>(
+        Self::with_root::<T, { idlgen_runtime::__codegen::COM_OBJECT_VALUE_OFFSET }>(
             idlgen_runtime::IDispatch_Vtbl {
-                base__: idlgen_runtime::object_unknown_vtbl::<T>(),
-                GetTypeInfoCount: idlgen_runtime::dispatch_get_type_info_count,
-                GetTypeInfo: idlgen_runtime::dispatch_get_type_info,
+                base__: idlgen_runtime::__codegen::object_unknown_vtbl::<T>(),
+                GetTypeInfoCount: idlgen_runtime::__codegen::dispatch_get_type_info_count,
+                GetTypeInfo: idlgen_runtime::__codegen::dispatch_get_type_info,
                 GetIDsOfNames: ICertManageModule_GetIDsOfNames,
-                Invoke: ICertManageModule_Invoke::<T, { idlgen_runtime::COM_OBJECT_VALUE_OFFSET }>,
+                Invoke: ICertManageModule_Invoke::<
+                    T,
+                    { idlgen_runtime::__codegen::COM_OBJECT_VALUE_OFFSET },
+                >,
             },
         )
     }
@@ -389,7 +392,7 @@ impl ICertManageModule_Vtbl {
             Flags: i32,
             pvarProperty: *mut idlgen_runtime::VARIANT,
         ) -> idlgen_runtime::HRESULT {
-            idlgen_runtime::guard(|| {
+            idlgen_runtime::__codegen::guard(|| {
                 if pvarProperty.is_null() {
                     return idlgen_runtime::E_POINTER;
                 }
@@ -405,7 +408,7 @@ impl ICertManageModule_Vtbl {
                     unsafe { idlgen_runtime::BStr::from_raw_ref(&strPropertyName) };
                 // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T`
                 // and `OFFSET`, alive while the caller holds its reference.
-                let imp = unsafe { idlgen_runtime::identity_of::<T, OFFSET>(this) };
+                let imp = unsafe { idlgen_runtime::__codegen::identity_of::<T, OFFSET>(this) };
                 let outcome__ =
                     imp.get_property(str_config, str_storage_location, str_property_name, Flags);
                 match outcome__ {
@@ -414,7 +417,7 @@ impl ICertManageModule_Vtbl {
                         unsafe { pvarProperty.write(value__.into_raw()) };
                         idlgen_runtime::S_OK
                     }
-                    Err(e) => idlgen_runtime::fail(
+                    Err(e) => idlgen_runtime::__codegen::fail(
                         e,
                         &<ICertManageModule as idlgen_runtime::Interface>::IID,
                         "ICertManageModule",
@@ -430,7 +433,7 @@ impl ICertManageModule_Vtbl {
             Flags: i32,
             pvarProperty: *const idlgen_runtime::VARIANT,
         ) -> idlgen_runtime::HRESULT {
-            idlgen_runtime::guard(|| {
+            idlgen_runtime::__codegen::guard(|| {
                 // SAFETY: an [in] BSTR is borrowed from the caller for the call.
                 let str_config = unsafe { idlgen_runtime::BStr::from_raw_ref(&strConfig) };
                 // SAFETY: an [in] BSTR is borrowed from the caller for the call.
@@ -447,7 +450,7 @@ impl ICertManageModule_Vtbl {
                     unsafe { idlgen_runtime::Variant::from_raw_ref(&*pvarProperty) };
                 // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T`
                 // and `OFFSET`, alive while the caller holds its reference.
-                let imp = unsafe { idlgen_runtime::identity_of::<T, OFFSET>(this) };
+                let imp = unsafe { idlgen_runtime::__codegen::identity_of::<T, OFFSET>(this) };
                 let outcome__ = imp.set_property(
                     str_config,
                     str_storage_location,
@@ -455,7 +458,7 @@ impl ICertManageModule_Vtbl {
                     Flags,
                     pvar_property,
                 );
-                idlgen_runtime::report(
+                idlgen_runtime::__codegen::report(
                     outcome__,
                     &<ICertManageModule as idlgen_runtime::Interface>::IID,
                     "ICertManageModule",
@@ -468,7 +471,7 @@ impl ICertManageModule_Vtbl {
             strStorageLocation: idlgen_runtime::BSTR,
             Flags: i32,
         ) -> idlgen_runtime::HRESULT {
-            idlgen_runtime::guard(|| {
+            idlgen_runtime::__codegen::guard(|| {
                 // SAFETY: an [in] BSTR is borrowed from the caller for the call.
                 let str_config = unsafe { idlgen_runtime::BStr::from_raw_ref(&strConfig) };
                 // SAFETY: an [in] BSTR is borrowed from the caller for the call.
@@ -476,9 +479,9 @@ impl ICertManageModule_Vtbl {
                     unsafe { idlgen_runtime::BStr::from_raw_ref(&strStorageLocation) };
                 // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T`
                 // and `OFFSET`, alive while the caller holds its reference.
-                let imp = unsafe { idlgen_runtime::identity_of::<T, OFFSET>(this) };
+                let imp = unsafe { idlgen_runtime::__codegen::identity_of::<T, OFFSET>(this) };
                 let outcome__ = imp.configure(str_config, str_storage_location, Flags);
-                idlgen_runtime::report(
+                idlgen_runtime::__codegen::report(
                     outcome__,
                     &<ICertManageModule as idlgen_runtime::Interface>::IID,
                     "ICertManageModule",
@@ -507,7 +510,7 @@ unsafe extern "system" fn ICertManageModule_GetIDsOfNames(
     // SAFETY: the arguments come straight from the caller of GetIDsOfNames, whose contract
     // they follow; the function checks the pointers it dereferences.
     unsafe {
-        idlgen_runtime::dispatch_get_ids_of_names(
+        idlgen_runtime::__codegen::dispatch_get_ids_of_names(
             &ICertManageModule::DISPIDS,
             this,
             riid,
@@ -540,7 +543,14 @@ unsafe extern "system" fn ICertManageModule_Invoke<
     // SAFETY: the arguments come straight from the caller of Invoke, whose contract they
     // follow; `FastCall::new` checks the pointers it dereferences.
     let fast = unsafe {
-        idlgen_runtime::FastCall::new("ICertManageModule", riid, lcid, params, result, excepinfo)
+        idlgen_runtime::__codegen::FastCall::new(
+            "ICertManageModule",
+            riid,
+            lcid,
+            params,
+            result,
+            excepinfo,
+        )
     };
     if let Some(fast) = fast {
         // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T` and
@@ -588,16 +598,16 @@ unsafe extern "system" fn ICertManageModule_invoke_general<
         0x60020002 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => Some(2),
         _ => None,
     };
-    let call = |member: usize, call: &idlgen_runtime::DispCall<'_>| {
+    let call = |member: usize, call: &idlgen_runtime::__codegen::DispCall<'_>| {
         // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T`
         // and `OFFSET`, alive while the caller holds its reference.
-        let imp = unsafe { idlgen_runtime::identity_of::<T, OFFSET>(this) };
+        let imp = unsafe { idlgen_runtime::__codegen::identity_of::<T, OFFSET>(this) };
         ICertManageModule_invoke_member(imp, member, call)
     };
     // SAFETY: the arguments come straight from the caller of Invoke, whose contract they
     // follow; the runtime checks the pointers it dereferences.
     unsafe {
-        idlgen_runtime::dispatch_invoke_selected(
+        idlgen_runtime::__codegen::dispatch_invoke_selected(
             &ICertManageModule::DISPIDS,
             "ICertManageModule",
             selected,
@@ -620,8 +630,8 @@ unsafe extern "system" fn ICertManageModule_invoke_general<
 fn ICertManageModule_invoke_member<T: ICertManageModule_Impl>(
     imp: &T,
     member: usize,
-    call: &idlgen_runtime::DispCall<'_>,
-) -> idlgen_runtime::DispResult {
+    call: &idlgen_runtime::__codegen::DispCall<'_>,
+) -> idlgen_runtime::__codegen::DispResult {
     match member {
         // GetProperty
         0 => {
@@ -686,10 +696,10 @@ unsafe fn ICertManageModule_invoke_fast<T: ICertManageModule_Impl, const OFFSET:
     this: *mut ::core::ffi::c_void,
     dispid: i32,
     wflags: u16,
-    fast: &idlgen_runtime::FastCall<'_>,
+    fast: &idlgen_runtime::__codegen::FastCall<'_>,
 ) -> Option<idlgen_runtime::HRESULT> {
     // SAFETY: caller contract.
-    let imp = unsafe { idlgen_runtime::identity_of::<T, OFFSET>(this) };
+    let imp = unsafe { idlgen_runtime::__codegen::identity_of::<T, OFFSET>(this) };
     match dispid {
         // GetProperty
         0x60020000 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => {
@@ -802,7 +812,7 @@ unsafe impl idlgen_runtime::Interface for ICertExit {
 impl idlgen_runtime::windows_core::RuntimeName for ICertExit {}
 
 // windows-rs conversions to the bases (`From`, and `CanInto` for its `Param`s).
-idlgen_runtime::interface_hierarchy!(
+idlgen_runtime::__codegen::interface_hierarchy!(
     ICertExit,
     idlgen_runtime::IDispatch,
     idlgen_runtime::IUnknown
@@ -888,7 +898,7 @@ impl ICertExit {
         &[("getdescription", 2), ("initialize", 0), ("notify", 1)],
         &[0, 1, 2],
     )
-    // The hash index by folded name (`idlgen_runtime::name_index` of the keys above).
+    // The hash index by folded name (`idlgen_runtime::__codegen::name_index` of the keys above).
     .with_name_index(&[0, 0, 0, 1, 2, 3, 0, 0]);
 
     /// `Initialize` (method, DISPID 0x60020000, vtable slot 7).
@@ -980,8 +990,8 @@ impl ICertExit_Vtbl {
     >() -> ICertExit_Vtbl {
         Self::with_root::<Identity, OFFSET>(idlgen_runtime::IDispatch_Vtbl {
             base__: idlgen_runtime::IUnknown_Vtbl::new::<Identity, OFFSET>(),
-            GetTypeInfoCount: idlgen_runtime::dispatch_get_type_info_count,
-            GetTypeInfo: idlgen_runtime::dispatch_get_type_info,
+            GetTypeInfoCount: idlgen_runtime::__codegen::dispatch_get_type_info_count,
+            GetTypeInfo: idlgen_runtime::__codegen::dispatch_get_type_info,
             GetIDsOfNames: ICertExit_GetIDsOfNames,
             Invoke: ICertExit_Invoke::<Identity, OFFSET>,
         })
@@ -997,13 +1007,13 @@ impl ICertExit_Vtbl {
     /// The vtable of an idlgen [`ComObject`](idlgen_runtime::ComObject) whose primary interface
     /// is `ICertExit`, implemented by `T` (what `from_impl` uses).
     pub const fn for_object<T: ICertExit_Impl + 'static>() -> ICertExit_Vtbl {
-        Self::with_root::<T, { idlgen_runtime::COM_OBJECT_VALUE_OFFSET }>(
+        Self::with_root::<T, { idlgen_runtime::__codegen::COM_OBJECT_VALUE_OFFSET }>(
             idlgen_runtime::IDispatch_Vtbl {
-                base__: idlgen_runtime::object_unknown_vtbl::<T>(),
-                GetTypeInfoCount: idlgen_runtime::dispatch_get_type_info_count,
-                GetTypeInfo: idlgen_runtime::dispatch_get_type_info,
+                base__: idlgen_runtime::__codegen::object_unknown_vtbl::<T>(),
+                GetTypeInfoCount: idlgen_runtime::__codegen::dispatch_get_type_info_count,
+                GetTypeInfo: idlgen_runtime::__codegen::dispatch_get_type_info,
                 GetIDsOfNames: ICertExit_GetIDsOfNames,
-                Invoke: ICertExit_Invoke::<T, { idlgen_runtime::COM_OBJECT_VALUE_OFFSET }>,
+                Invoke: ICertExit_Invoke::<T, { idlgen_runtime::__codegen::COM_OBJECT_VALUE_OFFSET }>,
             },
         )
     }
@@ -1019,7 +1029,7 @@ impl ICertExit_Vtbl {
             strConfig: idlgen_runtime::BSTR,
             pEventMask: *mut i32,
         ) -> idlgen_runtime::HRESULT {
-            idlgen_runtime::guard(|| {
+            idlgen_runtime::__codegen::guard(|| {
                 if pEventMask.is_null() {
                     return idlgen_runtime::E_POINTER;
                 }
@@ -1029,7 +1039,7 @@ impl ICertExit_Vtbl {
                 let str_config = unsafe { idlgen_runtime::BStr::from_raw_ref(&strConfig) };
                 // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T`
                 // and `OFFSET`, alive while the caller holds its reference.
-                let imp = unsafe { idlgen_runtime::identity_of::<T, OFFSET>(this) };
+                let imp = unsafe { idlgen_runtime::__codegen::identity_of::<T, OFFSET>(this) };
                 let outcome__ = imp.initialize(str_config);
                 match outcome__ {
                     Ok(value__) => {
@@ -1037,7 +1047,7 @@ impl ICertExit_Vtbl {
                         unsafe { pEventMask.write(value__) };
                         idlgen_runtime::S_OK
                     }
-                    Err(e) => idlgen_runtime::fail(
+                    Err(e) => idlgen_runtime::__codegen::fail(
                         e,
                         &<ICertExit as idlgen_runtime::Interface>::IID,
                         "ICertExit",
@@ -1050,12 +1060,12 @@ impl ICertExit_Vtbl {
             ExitEvent: i32,
             Context: i32,
         ) -> idlgen_runtime::HRESULT {
-            idlgen_runtime::guard(|| {
+            idlgen_runtime::__codegen::guard(|| {
                 // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T`
                 // and `OFFSET`, alive while the caller holds its reference.
-                let imp = unsafe { idlgen_runtime::identity_of::<T, OFFSET>(this) };
+                let imp = unsafe { idlgen_runtime::__codegen::identity_of::<T, OFFSET>(this) };
                 let outcome__ = imp.notify(ExitEvent, Context);
-                idlgen_runtime::report(
+                idlgen_runtime::__codegen::report(
                     outcome__,
                     &<ICertExit as idlgen_runtime::Interface>::IID,
                     "ICertExit",
@@ -1066,7 +1076,7 @@ impl ICertExit_Vtbl {
             this: *mut ::core::ffi::c_void,
             pstrDescription: *mut idlgen_runtime::BSTR,
         ) -> idlgen_runtime::HRESULT {
-            idlgen_runtime::guard(|| {
+            idlgen_runtime::__codegen::guard(|| {
                 if pstrDescription.is_null() {
                     return idlgen_runtime::E_POINTER;
                 }
@@ -1074,7 +1084,7 @@ impl ICertExit_Vtbl {
                 unsafe { pstrDescription.write(idlgen_runtime::BStr::new().into_raw()) };
                 // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T`
                 // and `OFFSET`, alive while the caller holds its reference.
-                let imp = unsafe { idlgen_runtime::identity_of::<T, OFFSET>(this) };
+                let imp = unsafe { idlgen_runtime::__codegen::identity_of::<T, OFFSET>(this) };
                 let outcome__ = imp.get_description();
                 match outcome__ {
                     Ok(value__) => {
@@ -1082,7 +1092,7 @@ impl ICertExit_Vtbl {
                         unsafe { pstrDescription.write(value__.into_raw()) };
                         idlgen_runtime::S_OK
                     }
-                    Err(e) => idlgen_runtime::fail(
+                    Err(e) => idlgen_runtime::__codegen::fail(
                         e,
                         &<ICertExit as idlgen_runtime::Interface>::IID,
                         "ICertExit",
@@ -1112,7 +1122,7 @@ unsafe extern "system" fn ICertExit_GetIDsOfNames(
     // SAFETY: the arguments come straight from the caller of GetIDsOfNames, whose contract
     // they follow; the function checks the pointers it dereferences.
     unsafe {
-        idlgen_runtime::dispatch_get_ids_of_names(
+        idlgen_runtime::__codegen::dispatch_get_ids_of_names(
             &ICertExit::DISPIDS,
             this,
             riid,
@@ -1142,7 +1152,7 @@ unsafe extern "system" fn ICertExit_Invoke<T: ICertExit_Impl, const OFFSET: isiz
     // SAFETY: the arguments come straight from the caller of Invoke, whose contract they
     // follow; `FastCall::new` checks the pointers it dereferences.
     let fast = unsafe {
-        idlgen_runtime::FastCall::new("ICertExit", riid, lcid, params, result, excepinfo)
+        idlgen_runtime::__codegen::FastCall::new("ICertExit", riid, lcid, params, result, excepinfo)
     };
     if let Some(fast) = fast {
         // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T` and
@@ -1186,16 +1196,16 @@ unsafe extern "system" fn ICertExit_invoke_general<T: ICertExit_Impl, const OFFS
         0x60020002 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => Some(2),
         _ => None,
     };
-    let call = |member: usize, call: &idlgen_runtime::DispCall<'_>| {
+    let call = |member: usize, call: &idlgen_runtime::__codegen::DispCall<'_>| {
         // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T`
         // and `OFFSET`, alive while the caller holds its reference.
-        let imp = unsafe { idlgen_runtime::identity_of::<T, OFFSET>(this) };
+        let imp = unsafe { idlgen_runtime::__codegen::identity_of::<T, OFFSET>(this) };
         ICertExit_invoke_member(imp, member, call)
     };
     // SAFETY: the arguments come straight from the caller of Invoke, whose contract they
     // follow; the runtime checks the pointers it dereferences.
     unsafe {
-        idlgen_runtime::dispatch_invoke_selected(
+        idlgen_runtime::__codegen::dispatch_invoke_selected(
             &ICertExit::DISPIDS,
             "ICertExit",
             selected,
@@ -1218,8 +1228,8 @@ unsafe extern "system" fn ICertExit_invoke_general<T: ICertExit_Impl, const OFFS
 fn ICertExit_invoke_member<T: ICertExit_Impl>(
     imp: &T,
     member: usize,
-    call: &idlgen_runtime::DispCall<'_>,
-) -> idlgen_runtime::DispResult {
+    call: &idlgen_runtime::__codegen::DispCall<'_>,
+) -> idlgen_runtime::__codegen::DispResult {
     match member {
         // Initialize
         0 => {
@@ -1257,10 +1267,10 @@ unsafe fn ICertExit_invoke_fast<T: ICertExit_Impl, const OFFSET: isize>(
     this: *mut ::core::ffi::c_void,
     dispid: i32,
     wflags: u16,
-    fast: &idlgen_runtime::FastCall<'_>,
+    fast: &idlgen_runtime::__codegen::FastCall<'_>,
 ) -> Option<idlgen_runtime::HRESULT> {
     // SAFETY: caller contract.
-    let imp = unsafe { idlgen_runtime::identity_of::<T, OFFSET>(this) };
+    let imp = unsafe { idlgen_runtime::__codegen::identity_of::<T, OFFSET>(this) };
     match dispid {
         // Initialize
         0x60020000 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => {
@@ -1335,7 +1345,7 @@ unsafe impl idlgen_runtime::Interface for ICertExit2 {
 impl idlgen_runtime::windows_core::RuntimeName for ICertExit2 {}
 
 // windows-rs conversions to the bases (`From`, and `CanInto` for its `Param`s).
-idlgen_runtime::interface_hierarchy!(
+idlgen_runtime::__codegen::interface_hierarchy!(
     ICertExit2,
     ICertExit,
     idlgen_runtime::IDispatch,
@@ -1435,7 +1445,7 @@ impl ICertExit2 {
         ],
         &[0, 1, 2, 3],
     )
-    // The hash index by folded name (`idlgen_runtime::name_index` of the keys above).
+    // The hash index by folded name (`idlgen_runtime::__codegen::name_index` of the keys above).
     .with_name_index(&[2, 0, 0, 1, 3, 4, 0, 0]);
 
     /// `GetManageModule` (method, DISPID 0x60030000, vtable slot 10).
@@ -1491,8 +1501,8 @@ impl ICertExit2_Vtbl {
     >() -> ICertExit2_Vtbl {
         Self::with_root::<Identity, OFFSET>(idlgen_runtime::IDispatch_Vtbl {
             base__: idlgen_runtime::IUnknown_Vtbl::new::<Identity, OFFSET>(),
-            GetTypeInfoCount: idlgen_runtime::dispatch_get_type_info_count,
-            GetTypeInfo: idlgen_runtime::dispatch_get_type_info,
+            GetTypeInfoCount: idlgen_runtime::__codegen::dispatch_get_type_info_count,
+            GetTypeInfo: idlgen_runtime::__codegen::dispatch_get_type_info,
             GetIDsOfNames: ICertExit2_GetIDsOfNames,
             Invoke: ICertExit2_Invoke::<Identity, OFFSET>,
         })
@@ -1509,13 +1519,16 @@ impl ICertExit2_Vtbl {
     /// The vtable of an idlgen [`ComObject`](idlgen_runtime::ComObject) whose primary interface
     /// is `ICertExit2`, implemented by `T` (what `from_impl` uses).
     pub const fn for_object<T: ICertExit2_Impl + 'static>() -> ICertExit2_Vtbl {
-        Self::with_root::<T, { idlgen_runtime::COM_OBJECT_VALUE_OFFSET }>(
+        Self::with_root::<T, { idlgen_runtime::__codegen::COM_OBJECT_VALUE_OFFSET }>(
             idlgen_runtime::IDispatch_Vtbl {
-                base__: idlgen_runtime::object_unknown_vtbl::<T>(),
-                GetTypeInfoCount: idlgen_runtime::dispatch_get_type_info_count,
-                GetTypeInfo: idlgen_runtime::dispatch_get_type_info,
+                base__: idlgen_runtime::__codegen::object_unknown_vtbl::<T>(),
+                GetTypeInfoCount: idlgen_runtime::__codegen::dispatch_get_type_info_count,
+                GetTypeInfo: idlgen_runtime::__codegen::dispatch_get_type_info,
                 GetIDsOfNames: ICertExit2_GetIDsOfNames,
-                Invoke: ICertExit2_Invoke::<T, { idlgen_runtime::COM_OBJECT_VALUE_OFFSET }>,
+                Invoke: ICertExit2_Invoke::<
+                    T,
+                    { idlgen_runtime::__codegen::COM_OBJECT_VALUE_OFFSET },
+                >,
             },
         )
     }
@@ -1530,7 +1543,7 @@ impl ICertExit2_Vtbl {
             this: *mut ::core::ffi::c_void,
             ppManageModule: *mut *mut ::core::ffi::c_void,
         ) -> idlgen_runtime::HRESULT {
-            idlgen_runtime::guard(|| {
+            idlgen_runtime::__codegen::guard(|| {
                 if ppManageModule.is_null() {
                     return idlgen_runtime::E_POINTER;
                 }
@@ -1538,7 +1551,7 @@ impl ICertExit2_Vtbl {
                 unsafe { ppManageModule.write(::core::ptr::null_mut()) };
                 // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T`
                 // and `OFFSET`, alive while the caller holds its reference.
-                let imp = unsafe { idlgen_runtime::identity_of::<T, OFFSET>(this) };
+                let imp = unsafe { idlgen_runtime::__codegen::identity_of::<T, OFFSET>(this) };
                 let outcome__ = imp.get_manage_module();
                 match outcome__ {
                     Ok(value__) => {
@@ -1548,7 +1561,7 @@ impl ICertExit2_Vtbl {
                         };
                         idlgen_runtime::S_OK
                     }
-                    Err(e) => idlgen_runtime::fail(
+                    Err(e) => idlgen_runtime::__codegen::fail(
                         e,
                         &<ICertExit2 as idlgen_runtime::Interface>::IID,
                         "ICertExit2",
@@ -1576,7 +1589,7 @@ unsafe extern "system" fn ICertExit2_GetIDsOfNames(
     // SAFETY: the arguments come straight from the caller of GetIDsOfNames, whose contract
     // they follow; the function checks the pointers it dereferences.
     unsafe {
-        idlgen_runtime::dispatch_get_ids_of_names(
+        idlgen_runtime::__codegen::dispatch_get_ids_of_names(
             &ICertExit2::DISPIDS,
             this,
             riid,
@@ -1606,7 +1619,14 @@ unsafe extern "system" fn ICertExit2_Invoke<T: ICertExit2_Impl, const OFFSET: is
     // SAFETY: the arguments come straight from the caller of Invoke, whose contract they
     // follow; `FastCall::new` checks the pointers it dereferences.
     let fast = unsafe {
-        idlgen_runtime::FastCall::new("ICertExit2", riid, lcid, params, result, excepinfo)
+        idlgen_runtime::__codegen::FastCall::new(
+            "ICertExit2",
+            riid,
+            lcid,
+            params,
+            result,
+            excepinfo,
+        )
     };
     if let Some(fast) = fast {
         // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T` and
@@ -1652,16 +1672,16 @@ unsafe extern "system" fn ICertExit2_invoke_general<T: ICertExit2_Impl, const OF
         0x60030000 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => Some(3),
         _ => None,
     };
-    let call = |member: usize, call: &idlgen_runtime::DispCall<'_>| {
+    let call = |member: usize, call: &idlgen_runtime::__codegen::DispCall<'_>| {
         // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T`
         // and `OFFSET`, alive while the caller holds its reference.
-        let imp = unsafe { idlgen_runtime::identity_of::<T, OFFSET>(this) };
+        let imp = unsafe { idlgen_runtime::__codegen::identity_of::<T, OFFSET>(this) };
         ICertExit2_invoke_member(imp, member, call)
     };
     // SAFETY: the arguments come straight from the caller of Invoke, whose contract they
     // follow; the runtime checks the pointers it dereferences.
     unsafe {
-        idlgen_runtime::dispatch_invoke_selected(
+        idlgen_runtime::__codegen::dispatch_invoke_selected(
             &ICertExit2::DISPIDS,
             "ICertExit2",
             selected,
@@ -1684,8 +1704,8 @@ unsafe extern "system" fn ICertExit2_invoke_general<T: ICertExit2_Impl, const OF
 fn ICertExit2_invoke_member<T: ICertExit2_Impl>(
     imp: &T,
     member: usize,
-    call: &idlgen_runtime::DispCall<'_>,
-) -> idlgen_runtime::DispResult {
+    call: &idlgen_runtime::__codegen::DispCall<'_>,
+) -> idlgen_runtime::__codegen::DispResult {
     match member {
         // Initialize
         0 => {
@@ -1728,10 +1748,10 @@ unsafe fn ICertExit2_invoke_fast<T: ICertExit2_Impl, const OFFSET: isize>(
     this: *mut ::core::ffi::c_void,
     dispid: i32,
     wflags: u16,
-    fast: &idlgen_runtime::FastCall<'_>,
+    fast: &idlgen_runtime::__codegen::FastCall<'_>,
 ) -> Option<idlgen_runtime::HRESULT> {
     // SAFETY: caller contract.
-    let imp = unsafe { idlgen_runtime::identity_of::<T, OFFSET>(this) };
+    let imp = unsafe { idlgen_runtime::__codegen::identity_of::<T, OFFSET>(this) };
     match dispid {
         // Initialize
         0x60020000 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => {
@@ -1762,7 +1782,10 @@ unsafe fn ICertExit2_invoke_fast<T: ICertExit2_Impl, const OFFSET: isize>(
             let [] = fast.args()?;
             Some(fast.finish(idlgen_runtime::VT_DISPATCH, || {
                 ICertExit2_Impl::get_manage_module(imp).map(|v| {
-                    idlgen_runtime::interface_variant(Some(v), idlgen_runtime::VT_DISPATCH)
+                    idlgen_runtime::__codegen::interface_variant(
+                        Some(v),
+                        idlgen_runtime::VT_DISPATCH,
+                    )
                 })
             }))
         }
