@@ -106,10 +106,10 @@ pub fn lex(text: &str) -> Result<Vec<Token<'_>>, usize> {
             Kind::Ident
         } else {
             let rest = &text[i..];
-            let len = PUNCT
-                .iter()
-                .find(|p| rest.starts_with(**p))
-                .map_or_else(|| rest.chars().next().map_or(1, char::len_utf8), |p| p.len());
+            let len = PUNCT.iter().find(|p| rest.starts_with(**p)).map_or_else(
+                || rest.chars().next().map_or(1, char::len_utf8),
+                |p| p.len(),
+            );
             i += len;
             Kind::Punct
         };
@@ -165,7 +165,14 @@ fn raw_or_byte_string(bytes: &[u8], i: usize) -> Option<usize> {
         }
         j += 1;
         while j < bytes.len() {
-            if bytes[j] == b'"' && bytes[j + 1..].iter().take(hashes).filter(|b| **b == b'#').count() == hashes {
+            if bytes[j] == b'"'
+                && bytes[j + 1..]
+                    .iter()
+                    .take(hashes)
+                    .filter(|b| **b == b'#')
+                    .count()
+                    == hashes
+            {
                 return Some(j + 1 + hashes);
             }
             j += 1;
@@ -195,7 +202,9 @@ fn raw_or_byte_string(bytes: &[u8], i: usize) -> Option<usize> {
 /// The end of a numeric literal: digits, `0x…`, `_`, a fraction (`1.5`, not `1..`, not
 /// `x.0.f`), an exponent and a suffix (`u32`, `f64`).
 fn number_end(bytes: &[u8], mut i: usize) -> usize {
-    let hex = bytes.get(i + 1).is_some_and(|b| matches!(b, b'x' | b'o' | b'b'));
+    let hex = bytes
+        .get(i + 1)
+        .is_some_and(|b| matches!(b, b'x' | b'o' | b'b'));
     if hex {
         i += 2;
         while i < bytes.len() && (bytes[i].is_ascii_hexdigit() || bytes[i] == b'_') {

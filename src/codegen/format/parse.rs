@@ -69,7 +69,8 @@ impl<'t, 'a> Parser<'t, 'a> {
     }
 
     fn is(&self, text: &str) -> bool {
-        self.peek().is_some_and(|t| t.text == text && t.kind != Kind::Comment)
+        self.peek()
+            .is_some_and(|t| t.text == text && t.kind != Kind::Comment)
     }
 
     fn eat(&mut self, text: &str) -> bool {
@@ -265,11 +266,6 @@ impl<'t, 'a> Parser<'t, 'a> {
         let kind = match self.item_kind(end) {
             Ok(k) => k,
             Err(()) => {
-                if std::env::var_os("IDLGEN_FMT_DEBUG").is_some() {
-                    let at = self.toks.get(self.pos).map_or(0, |t| t.at);
-                    let lo = at.saturating_sub(200);
-                    eprintln!("unparsed at {at}: …{}⟨HERE⟩{}", &self.src[lo..at], &self.src[at..(at + 80).min(self.src.len())]);
-                }
                 // Keep the item as written: up to its `;` or its body's `}`.
                 self.pos = head_lo;
                 let lo = start;
@@ -543,13 +539,16 @@ impl<'t, 'a> Parser<'t, 'a> {
         self.pos += 1;
         let params = self.comma_texts(c)?;
         self.pos = c + 1;
-        let ret = if self.eat("->") { Some(self.ty()?) } else { None };
+        let ret = if self.eat("->") {
+            Some(self.ty()?)
+        } else {
+            None
+        };
         let mut where_clause = Vec::new();
         if self.eat("where") {
             let lo = self.pos;
             let mut i = self.pos;
-            while i < self.toks.len() && !(self.toks[i].text == "{" || self.toks[i].text == ";")
-            {
+            while i < self.toks.len() && !(self.toks[i].text == "{" || self.toks[i].text == ";") {
                 i += 1;
             }
             self.pos = lo;
@@ -734,7 +733,11 @@ impl<'t, 'a> Parser<'t, 'a> {
             let lo = self.pos;
             self.pattern_until(&["=", ":", ";"], end)?;
             let pat = self.text(lo, self.pos);
-            let ty = if self.eat(":") { Some(self.ty()?) } else { None };
+            let ty = if self.eat(":") {
+                Some(self.ty()?)
+            } else {
+                None
+            };
             let init = if self.eat("=") {
                 Some(self.expr_until(end)?)
             } else {
@@ -882,7 +885,10 @@ impl<'t, 'a> Parser<'t, 'a> {
     }
 
     fn starts_expr(&self) -> bool {
-        !matches!(self.peek_text(), "" | ")" | "]" | "}" | "," | ";" | "{" | "=>")
+        !matches!(
+            self.peek_text(),
+            "" | ")" | "]" | "}" | "," | ";" | "{" | "=>"
+        )
     }
 
     fn unary(&mut self, no_struct: bool) -> PResult<Expr<'a>> {
@@ -1094,7 +1100,11 @@ impl<'t, 'a> Parser<'t, 'a> {
             "|" | "||" | "move" => self.closure(),
             "return" | "break" => {
                 self.pos += 1;
-                let kw = if t.text == "return" { "return" } else { "break" };
+                let kw = if t.text == "return" {
+                    "return"
+                } else {
+                    "break"
+                };
                 let value = if self.starts_expr() {
                     Some(Box::new(self.expr_bp(0, no_struct)?))
                 } else {
@@ -1157,7 +1167,11 @@ impl<'t, 'a> Parser<'t, 'a> {
             self.pos += 1;
         }
         let params = self.text(lo, self.pos);
-        let ret = if self.eat("->") { Some(self.ty()?) } else { None };
+        let ret = if self.eat("->") {
+            Some(self.ty()?)
+        } else {
+            None
+        };
         let body = self.expr_bp(0, false)?;
         Ok(Expr::Closure(params, ret, Box::new(body)))
     }
@@ -1247,7 +1261,10 @@ impl<'t, 'a> Parser<'t, 'a> {
 /// Whether a path names a type (`Foo`, `a::Foo`, `Self`), so `{` after it opens a struct literal.
 fn is_type_like(path: &str) -> bool {
     let last = path.rsplit("::").next().unwrap_or(path);
-    last.trim_start_matches('_').chars().next().is_some_and(|c| c.is_ascii_uppercase())
+    last.trim_start_matches('_')
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_uppercase())
 }
 
 /// Expressions that end in a block and need no `;` as statements.

@@ -113,7 +113,10 @@ fn wrap(s: String, sh: Shape) -> Option<String> {
 /// Whether the last line is only closing brackets (what may continue after it).
 fn last_line_extendable(s: &str) -> bool {
     let last = s.rsplit('\n').next().unwrap_or(s).trim();
-    !last.is_empty() && last.chars().all(|c| matches!(c, ')' | ']' | '}' | '?' | '>'))
+    !last.is_empty()
+        && last
+            .chars()
+            .all(|c| matches!(c, ')' | ']' | '}' | '?' | '>'))
 }
 
 // ---------------------------------------------------------------- expressions
@@ -244,7 +247,12 @@ fn rw_path(t: &str, sh: Shape) -> Option<String> {
     let args = split_top_level(&t[open + 3..t.len() - 1]);
     let ind = spaces(sh.indent + TAB);
     let body: Vec<String> = args.iter().map(|a| format!("{ind}{a},")).collect();
-    Some(format!("{}::<\n{}\n{}>", &t[..open], body.join("\n"), spaces(sh.indent)))
+    Some(format!(
+        "{}::<\n{}\n{}>",
+        &t[..open],
+        body.join("\n"),
+        spaces(sh.indent)
+    ))
 }
 
 /// The comma-separated parts of `s` outside brackets.
@@ -315,10 +323,7 @@ fn rw_pair(lhs: &Expr<'_>, rhs: &PairRhs<'_, '_>, infix: &str, sh: Shape) -> Opt
     let infix = infix.trim_start();
     let rhs_shape = rhs_shape.offset_left(infix.len())?;
     let r = rhs.rw(rhs_shape)?;
-    Some(format!(
-        "{l}\n{}{infix}{r}",
-        spaces(rhs_shape.indent)
-    ))
+    Some(format!("{l}\n{}{infix}{r}", spaces(rhs_shape.indent)))
 }
 
 /// Binary operators: the chain of one operator flattened, then one line or one operand a line.
@@ -338,7 +343,9 @@ fn rw_binary(e: &Expr<'_>, sh: Shape) -> Option<String> {
     for (op, sep) in operands[1..].iter().zip(&seps) {
         let offset = if multi(&result) { 0 } else { sh.offset };
         if last_line_width(&result) + offset <= nested.offset {
-            if let Some(line) = sh.offset_left(sep.len() + 2 + last_line_width(&result).min(width(&result))) {
+            if let Some(line) =
+                sh.offset_left(sep.len() + 2 + last_line_width(&result).min(width(&result)))
+            {
                 if let Some(r) = rw(op, line) {
                     result.push_str(&format!(" {sep} {r}"));
                     continue;
@@ -521,7 +528,6 @@ fn rw_list(
         None
     };
     let mut tactic = definitive_tactic(&items, item_max_width.min(one_line_width));
-    if std::env::var_os("FMT_TRACE").is_some() { eprintln!("list {callee:?} sh={sh:?} olw={one_line_width} items={items:?} ph={placeholder:?} tactic={tactic:?}"); }
     match (overflow_last, tactic, placeholder) {
         (true, Tactic::Horizontal, Some(overflowed)) if n == 1 => {
             if count_newlines(&overflowed) == 1 {
@@ -549,9 +555,10 @@ fn rw_list(
                 tactic = definitive_tactic(&items, item_max_width.min(one_line_width));
                 if tactic == Tactic::Vertical
                     && args.iter().all(is_simple)
-                    && items
-                        .iter()
-                        .all(|i| i.as_deref().is_some_and(|s| width(s) <= SHORT_ARRAY_ELEMENT_WIDTH))
+                    && items.iter().all(|i| {
+                        i.as_deref()
+                            .is_some_and(|s| width(s) <= SHORT_ARRAY_ELEMENT_WIDTH)
+                    })
                 {
                     tactic = Tactic::Mixed;
                 }
@@ -611,10 +618,18 @@ fn rw_list(
 
 /// The last argument, written to run over lines after the others (rustfmt's
 /// `rewrite_last_item_with_overflow`).
-fn overflow_item(last: &Expr<'_>, args: &[Expr<'_>], sh: Shape, force_one_line: bool) -> Option<String> {
+fn overflow_item(
+    last: &Expr<'_>,
+    args: &[Expr<'_>],
+    sh: Shape,
+    force_one_line: bool,
+) -> Option<String> {
     match last {
         Expr::Closure(params, ret, body) => {
-            let closures = args.iter().filter(|a| matches!(a, Expr::Closure(..))).count();
+            let closures = args
+                .iter()
+                .filter(|a| matches!(a, Expr::Closure(..)))
+                .count();
             if closures > 1 {
                 return None;
             }
@@ -978,7 +993,9 @@ fn rw_if(
                     offset: 0,
                     width: usize::MAX / 4,
                 };
-                if let (Some(c), Some(a), Some(b)) = (rw_cond(&branches[0].0, wide), rw(a, wide), rw(b, wide)) {
+                if let (Some(c), Some(a), Some(b)) =
+                    (rw_cond(&branches[0].0, wide), rw(a, wide), rw(b, wide))
+                {
                     let s = format!("if {c} {{ {a} }} else {{ {b} }}");
                     if !multi(&s) && width(&s) <= SINGLE_LINE_IF_ELSE_WIDTH.min(sh.width) {
                         return Some(s);
@@ -999,8 +1016,8 @@ fn rw_if(
         let c = rw_cond(cond, cond_shape)?;
         let used = if i == 0 { sh.offset } else { sh.indent + 7 };
         let budget = MAX_WIDTH.saturating_sub(used + 3 + 2);
-        let newline_brace = (multi(&c) || real_width(&c) > budget)
-            && (!last_line_extendable(&c) || false);
+        let newline_brace =
+            (multi(&c) || real_width(&c) > budget) && (!last_line_extendable(&c) || false);
         s.push_str(kw);
         s.push_str(&c);
         if newline_brace {
@@ -1207,7 +1224,12 @@ fn rw_last_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape)
     rw_closure_outer(params, ret, body, sh)
 }
 
-fn rw_closure_outer(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape) -> Option<String> {
+fn rw_closure_outer(
+    params: &str,
+    ret: Option<&Type>,
+    body: &Expr<'_>,
+    sh: Shape,
+) -> Option<String> {
     // The closure in the usual manner, over the possibly unwrapped body.
     match body {
         Expr::Block(..) => rw_closure(params, ret, body, sh),
@@ -1235,7 +1257,9 @@ pub fn type_text(t: &Type) -> String {
             if *variadic {
                 ps.push("...".into());
             }
-            let r = ret.as_ref().map_or(String::new(), |r| format!(" -> {}", type_text(r)));
+            let r = ret
+                .as_ref()
+                .map_or(String::new(), |r| format!(" -> {}", type_text(r)));
             format!("{head}({}){r}", ps.join(", "))
         }
     }
@@ -1279,8 +1303,8 @@ fn rw_fn_type(
     }
     let list_indent = sh.indent + TAB;
     let joined = items.join(", ");
-    let horizontal = items.is_empty()
-        || real_width(&joined) <= s.width.saturating_sub(2 + real_width(&out));
+    let horizontal =
+        items.is_empty() || real_width(&joined) <= s.width.saturating_sub(2 + real_width(&out));
     let args = if horizontal {
         format!("({joined})")
     } else {
@@ -1543,7 +1567,11 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
             s.push_str(&head);
             let has_comments = inner_trivia.iter().any(|t| matches!(t, Trivia::Comment(_)));
             if items.is_empty() && !has_comments {
-                s.push_str(" {}");
+                if multi(&head) {
+                    s.push_str(&format!("\n{ind}{{\n{ind}}}"));
+                } else {
+                    s.push_str(" {}");
+                }
                 return;
             }
             s.push_str(if multi(&head) { "\n" } else { " {" });
@@ -1612,6 +1640,31 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
     }
 }
 
+/// A parameter on its own line; a `name: Outer<Inner>` too long for it breaks `Outer`'s
+/// arguments one a line.
+fn param_line(p: &str, indent: usize) -> String {
+    let ind = spaces(indent);
+    if indent + real_width(p) < MAX_WIDTH {
+        return format!("{ind}{p},");
+    }
+    let (Some(colon), true) = (p.find(": "), p.ends_with('>')) else {
+        return format!("{ind}{p},");
+    };
+    let ty = &p[colon + 2..];
+    let Some(open) = ty.find('<') else {
+        return format!("{ind}{p},");
+    };
+    let args = split_top_level(&ty[open + 1..ty.len() - 1]);
+    let more = spaces(indent + TAB);
+    let body: Vec<String> = args.iter().map(|a| format!("{more}{a},")).collect();
+    format!(
+        "{ind}{}: {}<\n{}\n{ind}>,",
+        &p[..colon],
+        &ty[..open],
+        body.join("\n")
+    )
+}
+
 /// A generic parameter on its own line: `T: A + B`, its bounds one a line when too long.
 fn generic_param_line(g: &str, indent: usize) -> String {
     let ind = spaces(indent);
@@ -1621,8 +1674,8 @@ fn generic_param_line(g: &str, indent: usize) -> String {
     let Some(colon) = g.find(": ") else {
         return format!("{ind}{g},");
     };
-    // rustfmt measures the bounds alone against the line (measured over Wine's corpus).
-    if indent + real_width(&g[colon + 2..]) <= MAX_WIDTH {
+    // rustfmt measures the bounds alone, in the list's shape (the line less the comma).
+    if indent + real_width(&g[colon + 2..]) < MAX_WIDTH {
         return format!("{ind}{g},");
     }
     let bounds = split_top_level_on(&g[colon + 2..], " + ");
@@ -1667,7 +1720,11 @@ fn slice_pattern(pat: &str, sh: Shape) -> String {
     if inner.contains(['[', '(', '{']) {
         return pat.to_string();
     }
-    let items: Vec<&str> = inner.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    let items: Vec<&str> = inner
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
     let joined = items.join(", ");
     let budget = sh.width.saturating_sub(4 + 1 + 2);
     if width(&joined) <= ARRAY_WIDTH.min(budget) {
@@ -1681,11 +1738,30 @@ fn slice_pattern(pat: &str, sh: Shape) -> String {
 /// `impl<G> Trait for Type`: when it and ` {` pass the maximum width, `for Type` goes on the
 /// next line (and the brace on its own).
 fn block_head(head: &str, indent: usize) -> String {
-    if indent + width(head) + 2 <= MAX_WIDTH || !(head.starts_with("impl") || head.starts_with("unsafe impl")) {
+    if head.contains("trait ") {
+        // `pub trait A: B`: the supertraits go on the next line once `pub trait A` and `B`
+        // pass 88 columns (measured over Wine's and the SDK's bindings: 1173 traits).
+        if let Some(at) = top_level_find(head, ": ") {
+            let bounds = &head[at + 2..];
+            if indent + at + real_width(bounds) > MAX_WIDTH - 12 {
+                return format!("{}:\n{}{bounds}", &head[..at], spaces(indent + TAB));
+            }
+        }
+        return head.to_string();
+    }
+    if indent + width(head) + 2 <= MAX_WIDTH {
+        return head.to_string();
+    }
+    if !(head.starts_with("impl") || head.starts_with("unsafe impl")) {
         return head.to_string();
     }
     match top_level_find(head, " for ") {
-        Some(at) => format!("{}\n{}{}", &head[..at], spaces(indent + TAB), &head[at + 1..]),
+        Some(at) => format!(
+            "{}\n{}{}",
+            &head[..at],
+            spaces(indent + TAB),
+            &head[at + 1..]
+        ),
         None => head.to_string(),
     }
 }
@@ -1737,7 +1813,8 @@ fn print_attr(a: &Attr, indent: usize) -> String {
         AttrArgs::Eq(v) => format!("{open}{} = {v}]", a.path),
         AttrArgs::List(items) => {
             let one = format!("{open}{}({})]", a.path, items.join(", "));
-            let inner_width: usize = items.iter().map(|i| width(i)).sum::<usize>() + 2 * items.len().saturating_sub(1);
+            let inner_width: usize =
+                items.iter().map(|i| width(i)).sum::<usize>() + 2 * items.len().saturating_sub(1);
             if indent + width(&one) <= MAX_WIDTH && inner_width <= ATTR_FN_LIKE_WIDTH {
                 return one;
             }
@@ -1789,39 +1866,43 @@ fn print_fn(f: &FnItem<'_>, indent: usize) -> String {
         0
     };
     let params_one = f.params.join(", ");
-    let in_block = !f.params.is_empty() && (one_line_budget == 0 || width(&params_one) > one_line_budget);
+    let in_block =
+        !f.params.is_empty() && (one_line_budget == 0 || width(&params_one) > one_line_budget);
     result.push('(');
     if in_block {
-        let list: Vec<String> = f.params.iter().map(|p| format!("{inner}{p},")).collect();
+        let list: Vec<String> = f
+            .params
+            .iter()
+            .map(|p| param_line(p, indent + TAB))
+            .collect();
         result.push_str(&format!("\n{}\n{ind})", list.join("\n")));
     } else {
         result.push_str(&params_one);
         result.push(')');
     }
     // No parameters and `) -> Ret` past the maximum width: the return type on the next line.
-    let no_params_over = f.params.is_empty()
-        && !multi(&result)
-        && indent + width(&result) + ret_len > MAX_WIDTH;
+    let no_params_over =
+        f.params.is_empty() && !multi(&result) && indent + width(&result) + ret_len > MAX_WIDTH;
     if let Some(r) = &ret {
         if no_params_over {
             result.push_str(&format!("\n{ind}-> {r}"));
         } else {
-        let should_indent = if in_block || f.params.is_empty() {
-            false
-        } else if multi(&result) {
-            true
-        } else {
-            let mut sig = width(&result) + indent + ret_len + 1;
-            if f.where_clause.is_empty() {
-                sig += 2;
+            let should_indent = if in_block || f.params.is_empty() {
+                false
+            } else if multi(&result) {
+                true
+            } else {
+                let mut sig = width(&result) + indent + ret_len + 1;
+                if f.where_clause.is_empty() {
+                    sig += 2;
+                }
+                sig > MAX_WIDTH
+            };
+            if should_indent {
+                result.push_str(&format!("\n{ind}-> {r}"));
+            } else {
+                result.push_str(&format!(" -> {r}"));
             }
-            sig > MAX_WIDTH
-        };
-        if should_indent {
-            result.push_str(&format!("\n{ind}-> {r}"));
-        } else {
-            result.push_str(&format!(" -> {r}"));
-        }
         }
     }
     if !f.where_clause.is_empty() {
@@ -1830,7 +1911,11 @@ fn print_fn(f: &FnItem<'_>, indent: usize) -> String {
     match &f.body {
         Some(b) => {
             // The brace goes on its own line when ` {` would overflow.
-            let lw = if multi(&result) { last_line_width(&result) } else { width(&result) };
+            let lw = if multi(&result) {
+                last_line_width(&result)
+            } else {
+                width(&result)
+            };
             if lw + 2 > MAX_WIDTH - indent {
                 result.push_str(&format!("\n{ind}"));
             } else {
