@@ -86,7 +86,6 @@ pub struct FnItem<'a> {
 
 #[derive(Debug)]
 pub enum StructBody<'a> {
-    Unit,
     Tuple(Vec<String>),
     Named(Vec<FieldDef<'a>>),
 }

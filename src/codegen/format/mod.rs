@@ -41,10 +41,11 @@ pub fn format_counted(code: &str) -> Formatted {
     let mut out = String::with_capacity(code.len() + code.len() / 4);
     let mut kept = 0;
     for (i, item) in items.iter().enumerate() {
-        if let ast::ItemKind::Verbatim(text) = &item.kind {
-            if !text.starts_with("macro_rules!") && !text.contains("\nmacro_rules!") {
-                kept += 1;
-            }
+        if let ast::ItemKind::Verbatim(text) = &item.kind
+            && !text.starts_with("macro_rules!")
+            && !text.contains("\nmacro_rules!")
+        {
+            kept += 1;
         }
         print::print_item(&mut out, item, 0, i == 0);
     }

@@ -838,8 +838,7 @@ impl<'t, 'a> Parser<'t, 'a> {
             // A block-like expression ends a statement or an arm (`{ … } -1 => …`).
             return Ok(lhs);
         }
-        loop {
-            let Some(t) = self.peek() else { break };
+        while let Some(t) = self.peek() {
             if t.kind != Kind::Punct {
                 if t.kind == Kind::Ident && t.text == "as" {
                     self.pos += 1;

@@ -164,7 +164,7 @@ pub fn rw(e: &Expr<'_>, sh: Shape) -> Option<String> {
             Some(format!("{op}{inner}"))
         }
         Expr::Try(_) | Expr::MethodCall(..) | Expr::Field(..) => rw_chain(e, sh),
-        Expr::Cast(x, ty) => rw_pair(x, &PairRhs::Type(ty), " as ", sh),
+        Expr::Cast(x, ty) => rw_pair(x, ty, " as ", sh),
         Expr::Binary(..) => rw_binary(e, sh),
         Expr::Assign(l, op, r) => {
             let lhs = rw(l, sh)?;
@@ -288,27 +288,13 @@ pub fn flat(e: &Expr<'_>) -> String {
     rw(e, wide).unwrap_or_default()
 }
 
-enum PairRhs<'e, 'a> {
-    Expr(&'e Expr<'a>),
-    Type(&'e Type),
-}
-
-impl PairRhs<'_, '_> {
-    fn rw(&self, sh: Shape) -> Option<String> {
-        match self {
-            PairRhs::Expr(e) => rw(e, sh),
-            PairRhs::Type(t) => rw_type(t, sh),
-        }
-    }
-}
-
 /// rustfmt's `rewrite_pair` with the separator in front (`as`).
-fn rw_pair(lhs: &Expr<'_>, rhs: &PairRhs<'_, '_>, infix: &str, sh: Shape) -> Option<String> {
+fn rw_pair(lhs: &Expr<'_>, rhs: &Type, infix: &str, sh: Shape) -> Option<String> {
     let lhs_shape = sh.with_width(MAX_WIDTH.saturating_sub(sh.offset));
     let l = rw(lhs, lhs_shape)?;
     if let Some(r) = sh
         .offset_left(last_line_width(&l) + infix.len())
-        .and_then(|s| rhs.rw(s))
+        .and_then(|s| rw_type(rhs, s))
     {
         let allow_same_line =
             width(&l) <= TAB || r.split('\n').next().is_some_and(|f| f.ends_with('{'));
@@ -322,7 +308,7 @@ fn rw_pair(lhs: &Expr<'_>, rhs: &PairRhs<'_, '_>, infix: &str, sh: Shape) -> Opt
     let rhs_shape = Shape::indented(sh.indent + TAB).sub_width(overhead)?;
     let infix = infix.trim_start();
     let rhs_shape = rhs_shape.offset_left(infix.len())?;
-    let r = rhs.rw(rhs_shape)?;
+    let r = rw_type(rhs, rhs_shape)?;
     Some(format!("{l}\n{}{infix}{r}", spaces(rhs_shape.indent)))
 }
 
@@ -342,15 +328,13 @@ fn rw_binary(e: &Expr<'_>, sh: Shape) -> Option<String> {
     let mut result = rw(operands[0], sh)?;
     for (op, sep) in operands[1..].iter().zip(&seps) {
         let offset = if multi(&result) { 0 } else { sh.offset };
-        if last_line_width(&result) + offset <= nested.offset {
-            if let Some(line) =
+        if last_line_width(&result) + offset <= nested.offset
+            && let Some(line) =
                 sh.offset_left(sep.len() + 2 + last_line_width(&result).min(width(&result)))
-            {
-                if let Some(r) = rw(op, line) {
-                    result.push_str(&format!(" {sep} {r}"));
-                    continue;
-                }
-            }
+            && let Some(r) = rw(op, line)
+        {
+            result.push_str(&format!(" {sep} {r}"));
+            continue;
         }
         let shape = nested.offset_left(sep.len() + 1)?;
         let r = rw(op, shape)?;
@@ -395,8 +379,7 @@ fn binary_one_line(operands: &[&Expr<'_>], seps: &[&str], sh: Shape) -> Option<S
     if first_line_width(&result) > sh.width {
         return None;
     }
-    if !(!multi(&result) || last_rw.starts_with('{'))
-        && (last_rw.starts_with('(') || prefix_len > TAB)
+    if multi(&result) && !last_rw.starts_with('{') && (last_rw.starts_with('(') || prefix_len > TAB)
     {
         return None;
     }
@@ -417,10 +400,11 @@ pub fn rw_assign_rhs(lhs: &str, e: &Expr<'_>, sh: Shape) -> Option<String> {
         indent: sh.indent,
     });
     let orig = rw(e, orig_shape);
-    if let Some(o) = &orig {
-        if !multi(o) && real_width(o) <= orig_shape.width {
-            return Some(format!("{lhs} {o}"));
-        }
+    if let Some(o) = &orig
+        && !multi(o)
+        && real_width(o) <= orig_shape.width
+    {
+        return Some(format!("{lhs} {o}"));
     }
     let new_shape = Shape::indented(sh.indent + TAB).sub_width(sh.rhs_overhead())?;
     let new = rw(e, new_shape);
@@ -813,28 +797,27 @@ fn rw_chain(e: &Expr<'_>, sh: Shape) -> Option<String> {
     };
     let mut fits_single_line = false;
     let mut last_str = None;
-    if all_in_one_line || extendable {
-        if let Some(one) = last_shape.offset_left(almost_total) {
-            if let Some(r) = rw_link(last, one) {
-                let lines = r.split('\n').count();
-                let could_fit = first_line_width(&r) <= budget;
-                if could_fit && lines >= 5 {
+    if (all_in_one_line || extendable)
+        && let Some(one) = last_shape.offset_left(almost_total)
+        && let Some(r) = rw_link(last, one)
+    {
+        let lines = r.split('\n').count();
+        let could_fit = first_line_width(&r) <= budget;
+        if could_fit && lines >= 5 {
+            last_str = Some(r);
+            fits_single_line = all_in_one_line;
+        } else {
+            let own = child_shape.sub_width(sh.rhs_overhead() + last.tries)?;
+            match rw_link(last, own) {
+                Some(n) if !could_fit => last_str = Some(n),
+                Some(n) if n.split('\n').count() >= lines => {
                     last_str = Some(r);
-                    fits_single_line = all_in_one_line;
-                } else {
-                    let own = child_shape.sub_width(sh.rhs_overhead() + last.tries)?;
-                    match rw_link(last, own) {
-                        Some(n) if !could_fit => last_str = Some(n),
-                        Some(n) if n.split('\n').count() >= lines => {
-                            last_str = Some(r);
-                            fits_single_line = could_fit && all_in_one_line;
-                        }
-                        Some(n) => last_str = Some(n),
-                        None => {
-                            last_str = Some(r);
-                            fits_single_line = could_fit && all_in_one_line;
-                        }
-                    }
+                    fits_single_line = could_fit && all_in_one_line;
+                }
+                Some(n) => last_str = Some(n),
+                None => {
+                    last_str = Some(r);
+                    fits_single_line = could_fit && all_in_one_line;
                 }
             }
         }
@@ -900,9 +883,7 @@ fn rw_struct(
         s.push('\n');
         s.push_str(&ind);
         s.push_str(item);
-        if base.is_some() || i + 1 < items.len() || true {
-            s.push(',');
-        }
+        s.push(',');
     }
     if base.is_some() {
         // `..base` takes no trailing comma.
@@ -922,10 +903,10 @@ fn rw_field(f: &FieldInit<'_>, sh: Shape) -> Option<String> {
     };
     let overhead = width(&f.name) + 2;
     if let Some(e) = sh.offset_left(overhead).and_then(|s| rw(value, s)) {
-        if let Expr::Text(t) = value {
-            if *t == f.name {
-                return Some(f.name.clone());
-            }
+        if let Expr::Text(t) = value
+            && *t == f.name
+        {
+            return Some(f.name.clone());
         }
         return Some(format!("{}: {e}", f.name));
     }
@@ -958,14 +939,14 @@ fn rw_block_expr(prefix: &str, b: &Block<'_>, sh: Shape, allow_single: bool) -> 
         return (width(&s) <= sh.width).then_some(s);
     }
     let full = print_block(b, sh.indent);
-    if allow_single && full.split('\n').count() <= 3 {
-        if let Some(e) = simple_block_expr(b) {
-            if let Some(inner) = sh.offset_left(prefix.len()).and_then(|s| rw(e, s)) {
-                let r = format!("{prefix}{{ {inner} }}");
-                if real_width(&r) <= sh.width && !multi(&r) {
-                    return Some(r);
-                }
-            }
+    if allow_single
+        && full.split('\n').count() <= 3
+        && let Some(e) = simple_block_expr(b)
+        && let Some(inner) = sh.offset_left(prefix.len()).and_then(|s| rw(e, s))
+    {
+        let r = format!("{prefix}{{ {inner} }}");
+        if real_width(&r) <= sh.width && !multi(&r) {
+            return Some(r);
         }
     }
     Some(format!("{prefix}{full}"))
@@ -985,22 +966,22 @@ fn rw_if(
     sub_expression: bool,
 ) -> Option<String> {
     // `if c { a } else { b }` on one line.
-    if sub_expression && branches.len() == 1 {
-        if let Some(eb) = else_block {
-            if let (Some(a), Some(b)) = (simple_block_expr(&branches[0].1), simple_block_expr(eb)) {
-                let wide = Shape {
-                    indent: 0,
-                    offset: 0,
-                    width: usize::MAX / 4,
-                };
-                if let (Some(c), Some(a), Some(b)) =
-                    (rw_cond(&branches[0].0, wide), rw(a, wide), rw(b, wide))
-                {
-                    let s = format!("if {c} {{ {a} }} else {{ {b} }}");
-                    if !multi(&s) && width(&s) <= SINGLE_LINE_IF_ELSE_WIDTH.min(sh.width) {
-                        return Some(s);
-                    }
-                }
+    if sub_expression
+        && branches.len() == 1
+        && let Some(eb) = else_block
+        && let (Some(a), Some(b)) = (simple_block_expr(&branches[0].1), simple_block_expr(eb))
+    {
+        let wide = Shape {
+            indent: 0,
+            offset: 0,
+            width: usize::MAX / 4,
+        };
+        if let (Some(c), Some(a), Some(b)) =
+            (rw_cond(&branches[0].0, wide), rw(a, wide), rw(b, wide))
+        {
+            let s = format!("if {c} {{ {a} }} else {{ {b} }}");
+            if !multi(&s) && width(&s) <= SINGLE_LINE_IF_ELSE_WIDTH.min(sh.width) {
+                return Some(s);
             }
         }
     }
@@ -1016,8 +997,7 @@ fn rw_if(
         let c = rw_cond(cond, cond_shape)?;
         let used = if i == 0 { sh.offset } else { sh.indent + 7 };
         let budget = MAX_WIDTH.saturating_sub(used + 3 + 2);
-        let newline_brace =
-            (multi(&c) || real_width(&c) > budget) && (!last_line_extendable(&c) || false);
+        let newline_brace = (multi(&c) || real_width(&c) > budget) && !last_line_extendable(&c);
         s.push_str(kw);
         s.push_str(&c);
         if newline_brace {
@@ -1185,16 +1165,16 @@ fn rw_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape) -> O
         if b.stmts.is_empty() && b.trailing.iter().all(|t| matches!(t, Trivia::Blank)) {
             return Some(format!("{prefix} {{}}"));
         }
-        if ret.is_none() {
-            if let Some(inner) = simple_block_expr(b) {
-                let r = if matches!(inner, Expr::If(..)) {
-                    rw_closure_with_block(inner, &prefix, sh)
-                } else {
-                    rw_closure_expr(inner, &prefix, body_shape)
-                };
-                if r.is_some() {
-                    return r;
-                }
+        if ret.is_none()
+            && let Some(inner) = simple_block_expr(b)
+        {
+            let r = if matches!(inner, Expr::If(..)) {
+                rw_closure_with_block(inner, &prefix, sh)
+            } else {
+                rw_closure_expr(inner, &prefix, body_shape)
+            };
+            if r.is_some() {
+                return r;
             }
         }
         return Some(format!("{prefix} {}", print_block(b, sh.indent)));
@@ -1212,12 +1192,12 @@ fn rw_last_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape)
     let body_shape = sh.offset_left(width(&prefix) + 1)?;
     if matches!(body, Expr::If(..)) {
         let block = rw_closure_with_block(body, &prefix, body_shape)?;
-        if ret.is_none() && block.split('\n').count() <= 7 {
-            if let Some(one) = rw_closure_expr(body, &prefix, sh) {
-                if !multi(&one) {
-                    return Some(one);
-                }
-            }
+        if ret.is_none()
+            && block.split('\n').count() <= 7
+            && let Some(one) = rw_closure_expr(body, &prefix, sh)
+            && !multi(&one)
+        {
+            return Some(one);
         }
         return Some(block);
     }
@@ -1447,7 +1427,7 @@ fn print_stmt(st: &Stmt<'_>, indent: usize) -> String {
             let shape = if *semi { sh.sub_width(1) } else { Some(sh) };
             let text = match e {
                 Expr::If(br, eb) => shape.and_then(|s| rw_if(br, eb.as_ref(), s, false)),
-                Expr::Block(p, b) if p.is_empty() => Some(print_block(b, indent)),
+                Expr::Block("", b) => Some(print_block(b, indent)),
                 _ => shape.and_then(|s| rw(e, s)),
             };
             let Some(mut text) = text else {
@@ -1481,10 +1461,6 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
     match &item.kind {
         ItemKind::Fn(f) => s.push_str(&print_fn(f, indent)),
         ItemKind::Struct { head, body } => match body {
-            StructBody::Unit => {
-                s.push_str(head);
-                s.push(';');
-            }
             StructBody::Tuple(fields) => {
                 let one = format!("{head}({});", fields.join(", "));
                 if width(&one) + indent <= MAX_WIDTH {
@@ -1790,10 +1766,10 @@ fn field_type(lhs: &str, ty: &Type, sh: Shape) -> String {
     };
     let orig_shape = sh.offset_left(width(lhs) + 1);
     let orig = orig_shape.and_then(|x| rw_type(ty, x));
-    if let Some(o) = &orig {
-        if !multi(o) {
-            return format!("{lhs} {o}");
-        }
+    if let Some(o) = &orig
+        && !multi(o)
+    {
+        return format!("{lhs} {o}");
     }
     let new_shape = Shape::indented(sh.indent + TAB).sub_width(sh.rhs_overhead());
     let new = new_shape.and_then(|x| rw_type(ty, x));
@@ -1833,7 +1809,7 @@ fn print_attr(a: &Attr, indent: usize) -> String {
 /// A function's signature (rustfmt's `rewrite_fn_base`) and its body.
 fn print_fn(f: &FnItem<'_>, indent: usize) -> String {
     let has_body = f.body.is_some();
-    let inner = spaces(indent + TAB);
+    let _inner = spaces(indent + TAB);
     let ind = spaces(indent);
     // `pub const fn `, then the name and generics.
     let mut result = format!("{} ", f.head);
