@@ -1,10 +1,13 @@
 //! The slot and DISPID rules of shared/spec/layout-and-dispids.md, each on IDL written for it.
 
-use idlgen::idl::Options;
+use idlgen::Options;
 use idlgen::model::{InvokeKind, ItemKind, Model};
 
 fn model(text: &str) -> Model {
-    match idlgen::load_source("rules.idl", text, &Options::default()) {
+    match idlgen::load(
+        [idlgen::Input::idl_text("rules.idl", text)],
+        &Options::default(),
+    ) {
         Ok(l) => l.model,
         Err(e) => panic!("{e}"),
     }
@@ -209,6 +212,6 @@ fn dispatchable_is_derived_from_idispatch() {
     };
     assert_eq!(
         idlgen::model::automation::variant_type(&m, &odd.methods[0].params[0].ty),
-        Some(idlgen::model::automation::VT_UNKNOWN)
+        Some(idlgen_runtime::VT_UNKNOWN)
     );
 }

@@ -1,20 +1,25 @@
 //! The IDL front end: preprocessing, parsing into [`ast`], and import resolution.
 //!
-//! [`load_files`] and [`load_source`] read the inputs, run each file through the preprocessor
-//! (`preprocess`: `#include`, `#define`, `#if`...), parse the tokens (`parser`), then follow the
-//! file's `import`s (searched for by `imports`, the embedded SDK base files in `base` last),
-//! so that every file comes out parsed once, imports before the files that import them.
-pub mod ast;
+//! [`load`] reads the inputs, runs each file through the preprocessor (`preprocess`:
+//! `#include`, `#define`, `#if`...), parses the tokens (`parser`), then follows the file's
+//! `import`s (searched for by `imports`, the embedded SDK base files in `base` last), so that
+//! every file comes out parsed once, imports before the files that import them.
+// The syntax tree records what the source says, some of which (attribute and bit-field spans,
+// calling conventions, a union's switch) no later stage reads, some only the front end's tests.
+#[allow(dead_code)]
+pub(crate) mod ast;
 mod attributes;
 mod base;
 mod imports;
 mod lexer;
+#[cfg(test)]
+mod parse_tests;
 mod parser;
 mod pp_expr;
 mod preprocess;
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, FileId, SourceMap, Span};
 use imports::Loader;
@@ -23,11 +28,11 @@ pub(crate) use lexer::FastHash;
 
 /// The directory under which the embedded base files appear in the [`SourceMap`]
 /// (`<builtin>/oaidl.idl`).
-pub const BUILTIN_DIR: &str = "<builtin>";
+pub(crate) const BUILTIN_DIR: &str = "<builtin>";
 
 /// How to find and preprocess files.
 #[derive(Debug, Clone, Default)]
-pub struct Options {
+pub(crate) struct Options {
     /// `-I` directories, searched in order after the importing file's own directory.
     pub include_dirs: Vec<PathBuf>,
     /// `-D NAME=VALUE`: the value is the macro's body as written (`-D NAME` is usually `"1"`).
@@ -38,7 +43,7 @@ pub struct Options {
 
 /// Everything read and parsed in one run.
 #[derive(Debug, Clone)]
-pub struct Parsed {
+pub(crate) struct Parsed {
     /// Every file read: inputs, imports, `#include`s, embedded base files.
     pub sources: SourceMap,
     /// Every IDL file parsed, each once, imports before their importers; inputs in the order given.
@@ -49,22 +54,51 @@ pub struct Parsed {
     pub read: Vec<PathBuf>,
 }
 
-/// Reads, preprocesses and parses the input files and everything they import.
+/// An input of the front end.
+#[derive(Clone, Copy)]
+pub(crate) enum Source<'a> {
+    /// A file to read.
+    File(&'a Path),
+    /// Contents that stand for a file of that name (its imports are searched for from the
+    /// name's directory, as for a file).
+    Memory(&'a Path, &'a [u8]),
+}
+
+/// Reads, preprocesses and parses the inputs and everything they import.
 ///
 /// With several inputs and more than one core, a helper thread preprocesses and parses inputs
 /// ahead of time (the largest first; see `Ahead`), and this thread does the same with later
 /// inputs while it waits for one; the results are the same as when one thread does everything.
-pub fn load_files(inputs: &[PathBuf], opts: &Options) -> crate::diag::Result<Parsed> {
+pub(crate) fn load(inputs: &[Source<'_>], opts: &Options) -> crate::diag::Result<Parsed> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     load_inputs(inputs, opts, cores >= 2)
 }
 
-/// [`load_files`], with inputs done ahead on a helper thread or not.
-fn load_inputs(inputs: &[PathBuf], opts: &Options, ahead: bool) -> crate::diag::Result<Parsed> {
+/// [`load`] of files.
+pub(crate) fn load_files(inputs: &[PathBuf], opts: &Options) -> crate::diag::Result<Parsed> {
+    let sources: Vec<Source<'_>> = inputs.iter().map(|p| Source::File(p)).collect();
+    load(&sources, opts)
+}
+
+/// [`load`] of one input whose text is given: `text` stands for a file named `name`, and its
+/// imports resolve as usual (relative to `name`'s directory, then `-I`, then embedded).
+pub(crate) fn load_source(name: &str, text: &str, opts: &Options) -> crate::diag::Result<Parsed> {
+    load(&[Source::Memory(Path::new(name), text.as_bytes())], opts)
+}
+
+/// [`load`], with inputs done ahead on a helper thread or not.
+pub(crate) fn load_inputs(
+    inputs: &[Source<'_>],
+    opts: &Options,
+    ahead: bool,
+) -> crate::diag::Result<Parsed> {
     on_own_stack(|| {
         let mut session = Session::new(opts)?;
         for input in inputs {
-            let id = session.loader.add_input(input)?;
+            let id = match *input {
+                Source::File(path) => session.loader.add_input(path)?,
+                Source::Memory(name, bytes) => session.loader.add_memory(name, bytes),
+            };
             session.roots.push(id);
         }
         if session.roots.len() < 2 || !ahead {
@@ -83,17 +117,6 @@ fn load_inputs(inputs: &[PathBuf], opts: &Options, ahead: bool) -> crate::diag::
             ahead.stop();
             result
         })
-    })
-}
-
-/// Like [`load_files`] for one input whose text is given: `text` stands for a file named `name`,
-/// and its imports resolve as usual (relative to `name`'s directory, then `-I`, then embedded).
-pub fn load_source(name: &str, text: &str, opts: &Options) -> crate::diag::Result<Parsed> {
-    on_own_stack(|| {
-        let mut session = Session::new(opts)?;
-        let id = session.loader.add_virtual(name, text);
-        session.roots.push(id);
-        session.run()
     })
 }
 
@@ -122,7 +145,7 @@ fn on_own_stack<T: Send>(
 }
 
 /// The names of the embedded base files (`oaidl.idl`, ...), each importable by that name.
-pub fn builtin_files() -> Vec<&'static str> {
+pub(crate) fn builtin_files() -> Vec<&'static str> {
     base::names()
 }
 
@@ -622,7 +645,8 @@ mod tests {
     /// Everything about a load that must not depend on threads: the debug form of the result
     /// (syntax trees with their spans, file ids, paths and texts), or the error as printed.
     fn outcome(inputs: &[PathBuf], opts: &Options, ahead: bool) -> String {
-        match load_inputs(inputs, opts, ahead) {
+        let sources: Vec<Source<'_>> = inputs.iter().map(|p| Source::File(p)).collect();
+        match load_inputs(&sources, opts, ahead) {
             Ok(p) => format!(
                 "{:?}",
                 (
@@ -699,7 +723,8 @@ mod tests {
             write(&dir, "b.idl", "typedef long B;\n"),
         ];
         let opts = Options::default();
-        let whole = load_inputs(&inputs, &opts, false).unwrap();
+        let sources: Vec<Source<'_>> = inputs.iter().map(|p| Source::File(p)).collect();
+        let whole = load_inputs(&sources, &opts, false).unwrap();
         let mut staged = Staged::new(&inputs, &opts).unwrap();
         let ahead = staged.ahead(&opts).unwrap();
         // The helper is on big.idl (slot 1) when the first part is loaded.

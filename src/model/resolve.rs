@@ -36,7 +36,7 @@ pub fn resolve_from(parsed: &Parsed, roots: &[FileId]) -> crate::diag::Result<Mo
 /// Resolution recurses as deep as the input nests (imports in place, types in types), which the
 /// front end bounds (200 imports, 256 levels of types) but which a debug build's frames could
 /// make more than a caller's thread has: it runs on a stack of its own, as the front end does.
-pub(super) const STACK_SIZE: usize = 64 << 20;
+pub(crate) const STACK_SIZE: usize = 64 << 20;
 
 fn resolve_files(
     parsed: &Parsed,
@@ -204,7 +204,7 @@ pub(super) fn resolve_after_imports(
 
 /// What resolution has built so far: a model and the bookkeeping beside it.
 #[derive(Clone)]
-pub(super) struct State {
+pub(crate) struct State {
     model: Model,
     defined: IndexMap<Arc<str>, Span, crate::idl::FastHash>,
     file_state: HashMap<FileId, bool>,
