@@ -44,8 +44,6 @@ const WINE: &str = external::WINE_IDL_DIR;
 struct Corpus {
     inputs: Vec<PathBuf>,
     opts: Options,
-    /// The include directories of `opts`.
-    include: Vec<PathBuf>,
 }
 
 fn wine() -> Option<Corpus> {
@@ -102,7 +100,6 @@ fn wine() -> Option<Corpus> {
     Some(Corpus {
         inputs,
         opts: Options::new().include_dir(&dir),
-        include: vec![dir],
     })
 }
 
@@ -147,8 +144,7 @@ fn sdk_corpus() -> Option<&'static Sdk> {
         let dir = external::locate(&external::SDK)?;
         let files = sdk::idl_files(&dir);
         let fragments = corpus::fragments(&files);
-        let include = sdk::include_dirs(&dir);
-        let opts = include.iter().fold(Options::new(), |o, d| o.include_dir(d));
+        let opts = (sdk::include_dirs(&dir).iter()).fold(Options::new(), |o, d| o.include_dir(d));
         let candidates: Vec<&PathBuf> = files
             .iter()
             .filter(|f| !fragments.contains_key(&name_of(f)))
@@ -186,11 +182,7 @@ fn sdk_corpus() -> Option<&'static Sdk> {
         }
         Some(Sdk {
             dir,
-            corpus: Corpus {
-                inputs,
-                opts,
-                include,
-            },
+            corpus: Corpus { inputs, opts },
             idl_files: files.len(),
             fragments: fragments.len(),
             left_out,
@@ -345,10 +337,6 @@ fn main() {
     if corpora.is_empty() {
         return;
     }
-    if std::env::var_os("IDLGEN_VARIANTS").is_some() {
-        variants(&corpora);
-        return;
-    }
     compare(&corpora);
     divan::main();
 }
@@ -377,63 +365,6 @@ fn wine_load_alone(bencher: divan::Bencher) {
 fn sdk_load_each(bencher: divan::Bencher) {
     let Some(s) = sdk_corpus() else { return };
     bencher.bench(|| run_each(&s.corpus));
-}
-
-fn variants(corpora: &[Timed]) {
-    let names = [
-        "A hand (Staged+Ahead+Work)",
-        "B ahead parse + Work resolve",
-        "S sequential",
-        "W scope chunks, whole pipeline",
-        "C seq parse + scope chunks",
-        "D ahead parse + scope chunks",
-        "E seq parse + bfs tasks",
-        "F ahead parse + bfs tasks",
-    ];
-    let codes = [0u8, 7, 1, 2, 3, 4, 5, 6];
-    let runs: usize = std::env::var("IDLGEN_RUNS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(9);
-    for c in corpora {
-        let opts = (c.corpus.include.iter()).fold(idlgen::Options::new(), |o, d| o.include_dir(d));
-        let mut times: Vec<Vec<Duration>> = vec![Vec::new(); names.len()];
-        let mut cpus: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
-        for _ in 0..runs {
-            for (v, t) in times.iter_mut().enumerate() {
-                let ok = std::sync::atomic::AtomicUsize::new(0);
-                let each = |_, m: idlgen::Result<idlgen::model::Model>| {
-                    if let Err(e) = m {
-                        panic!("{e}");
-                    }
-                    ok.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                };
-                let cpu0 = cpu_ms();
-                let start = Instant::now();
-                idlgen::experiment(codes[v], &c.corpus.inputs, &opts, each);
-                t.push(start.elapsed());
-                cpus[v].push(cpu_ms() - cpu0);
-                assert_eq!(ok.into_inner(), c.corpus.inputs.len(), "{}", names[v]);
-            }
-        }
-        let base = best_median(times[0].clone());
-        for (v, t) in times.into_iter().enumerate() {
-            let (best, median) = best_median(t);
-            let mut cpu = cpus[v].clone();
-            cpu.sort_by(f64::total_cmp);
-            println!(
-                "{}: {:32} best {:7.1} ms ({:.2} of A)  median {:7.1} ms ({:.2} of A)  cpu: best {:5.0} median {:5.0} ms",
-                c.name,
-                names[v],
-                best.as_secs_f64() * 1e3,
-                best.as_secs_f64() / base.0.as_secs_f64(),
-                median.as_secs_f64() * 1e3,
-                median.as_secs_f64() / base.1.as_secs_f64(),
-                cpu[0],
-                cpu[cpu.len() / 2]
-            );
-        }
-    }
 }
 
 /// This process's user + system CPU time so far, in ms (from /proc; 0 elsewhere).

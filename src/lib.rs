@@ -85,10 +85,9 @@ mod idl;
 mod load;
 pub mod model;
 mod sdk;
+mod stack;
 mod tlb;
 
-#[doc(hidden)]
-pub use batch::experiment;
 pub use batch::load_each;
 pub use builder::{Builder, compare_file, write_if_changed};
 pub use codegen::json::DumpOptions;

@@ -84,10 +84,6 @@ impl Input {
         }
     }
 
-    pub(crate) fn is_text(&self) -> bool {
-        matches!(self.contents, Contents::IdlText(_))
-    }
-
     /// Whether the input is read as a type library: bytes given as one, or a file that starts
     /// like one (a file that cannot be read is not, and the IDL front end reports why).
     pub(crate) fn is_type_library(&self) -> bool {
@@ -279,7 +275,7 @@ where
     if inputs.is_empty() {
         return Err(Diagnostic::bare("no input: give an IDL file or a type library").into());
     }
-    let parsed = idl::load(&idl_sources(&inputs), &search)?;
+    let parsed = crate::batch::parse(&idl_sources(&inputs), &search)?;
     let model = crate::model::resolve(&parsed)?;
     Ok(Loaded {
         model,

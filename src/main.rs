@@ -326,7 +326,7 @@ fn generate_all(
                 while let Some((k, model)) =
                     jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
                 {
-                    let code = generate(model, opts).map_err(idlgen::Error::from);
+                    let code = generate(model, opts);
                     if let Ok(mut out) = out.lock() {
                         out[*k] = Some(code);
                     }

@@ -117,10 +117,7 @@ fn sdk_idl_files_load_and_resolve() {
         files.len()
     );
     let include_dirs = sdk::include_dirs(&dir);
-    let opts = include_dirs
-        .clone()
-        .iter()
-        .fold(Options::new(), |o, d| o.include_dir(d));
+    let opts = (include_dirs.iter()).fold(Options::new(), |o, d| o.include_dir(d));
     let fragments = fragments(&files);
     let importers = importers(&files);
 

@@ -187,9 +187,7 @@ impl Drop for TempDir {
 #[test]
 fn import_not_found() {
     let inc = TempDir::new("missing-import");
-    let opts = vec![inc.0.clone()]
-        .iter()
-        .fold(Options::new(), |o, d| o.include_dir(d));
+    let opts = Options::new().include_dir(&inc.0);
     let d = only_error_with("import \"oaidl.idl\";\nimport \"nothere.idl\";\n", &opts);
     assert_at(&d, test_idl(), 2, 8, "cannot find import \"nothere.idl\"");
     let here = std::fs::canonicalize(".").expect("cwd");

@@ -76,11 +76,6 @@ impl<'o> Loader<'o> {
         (self.sources, self.read)
     }
 
-    /// What [`Loader::finish`] would give now, the loader going on.
-    pub fn snapshot(&self) -> (SourceMap, Vec<PathBuf>) {
-        (self.sources.clone(), self.read.clone())
-    }
-
     pub fn predefined(&self) -> FileId {
         PREDEFINED
     }

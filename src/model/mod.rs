@@ -13,7 +13,6 @@
 mod ahead;
 mod attrs;
 pub mod automation;
-pub(crate) mod each;
 mod eval;
 pub(crate) mod layout;
 mod resolve;
@@ -26,7 +25,9 @@ use indexmap::IndexMap;
 
 pub use crate::diag::{FileId, Span};
 pub use eval::Value;
-pub(crate) use resolve::{STACK_SIZE, resolve};
+pub(crate) use resolve::resolve;
+#[cfg(test)]
+pub(crate) use resolve::resolve_from;
 
 /// Index of an item in [`Model::items`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -23,38 +23,23 @@ use crate::idl::Parsed;
 use crate::idl::ast;
 
 /// Resolves parsed files into a model, or reports the first error with its position.
-pub fn resolve(parsed: &Parsed) -> crate::diag::Result<Model> {
+pub(crate) fn resolve(parsed: &Parsed) -> crate::diag::Result<Model> {
     resolve_files(parsed, &parsed.roots, true)
 }
 
-/// Resolves only what `roots` reach through their imports: a model for each of several inputs
-/// parsed together (as the corpus benchmark does: files parsed once, each input its own model).
-pub fn resolve_from(parsed: &Parsed, roots: &[FileId]) -> crate::diag::Result<Model> {
+/// Resolves only what `roots` reach through their imports: the model `load_each` makes for each
+/// of several inputs parsed together (its tests compare them).
+#[cfg(test)]
+pub(crate) fn resolve_from(parsed: &Parsed, roots: &[FileId]) -> crate::diag::Result<Model> {
     resolve_files(parsed, roots, false)
 }
-
-/// Resolution recurses as deep as the input nests (imports in place, types in types), which the
-/// front end bounds (200 imports, 256 levels of types) but which a debug build's frames could
-/// make more than a caller's thread has: it runs on a stack of its own, as the front end does.
-pub(crate) const STACK_SIZE: usize = 64 << 20;
 
 fn resolve_files(
     parsed: &Parsed,
     roots: &[FileId],
     everything: bool,
 ) -> crate::diag::Result<Model> {
-    std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .name("idlgen-resolve".to_string())
-            .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, || resolve_here(parsed, roots, everything));
-        match spawned {
-            Ok(handle) => handle.join().unwrap_or_else(|_| {
-                Err(Diagnostic::bare("internal error: resolution panicked").into())
-            }),
-            Err(e) => Err(Diagnostic::bare(format!("cannot start resolution: {e}")).into()),
-        }
-    })
+    crate::stack::on_own_stack("resolution", || resolve_here(parsed, roots, everything))
 }
 
 fn resolve_here(parsed: &Parsed, roots: &[FileId], everything: bool) -> crate::diag::Result<Model> {
