@@ -1,9 +1,10 @@
 //! The VARTYPE of every kind of type a member can have (model::automation).
 
-use idlgen::Options;
 use idlgen::model::automation::variant_type;
 use idlgen::model::{ItemKind, Model};
 use idlgen_runtime::*;
+
+mod common;
 
 fn model() -> Model {
     let text = r#"
@@ -23,12 +24,7 @@ interface IAuto : IDispatch {
         [out, retval] VARIANT *ac);
 };
 "#;
-    idlgen::load(
-        [idlgen::Input::idl_text("auto.idl", text)],
-        &Options::default(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
-    .model
+    common::model_of("auto.idl", text)
 }
 
 #[test]
@@ -96,12 +92,7 @@ interface IMine : IDispatch {
     HRESULT M([in] VARIANT_BOOL a, [in] DATE b, [in] DECIMAL c, [in] BSTR d, [in] CY e);
 };
 "#;
-    let m = idlgen::load(
-        [idlgen::Input::idl_text("mine.idl", text)],
-        &Options::default(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
-    .model;
+    let m = common::model_of("mine.idl", text);
     let id = m.lookup("IMine").expect("IMine");
     let ItemKind::Interface(i) = &m.item(id).kind else {
         panic!("interface")

@@ -1,16 +1,11 @@
 //! The slot and DISPID rules of shared/spec/layout-and-dispids.md, each on IDL written for it.
 
-use idlgen::Options;
 use idlgen::model::{InvokeKind, ItemKind, Model};
 
+mod common;
+
 fn model(text: &str) -> Model {
-    match idlgen::load(
-        [idlgen::Input::idl_text("rules.idl", text)],
-        &Options::default(),
-    ) {
-        Ok(l) => l.model,
-        Err(e) => panic!("{e}"),
-    }
+    common::model_of("rules.idl", text)
 }
 
 /// (name, invkind, slot, dispid) of an interface's own methods.

@@ -7,14 +7,9 @@ use idlgen::model::{ItemKind, Model, Type, Value};
 mod common;
 use common::errors::error_of;
 
+/// MIDL accepts this input: idlgen must load it too.
 fn load(text: &str) -> Model {
-    match idlgen::load(
-        [idlgen::Input::idl_text("rules.idl", text)],
-        &Options::default(),
-    ) {
-        Ok(l) => l.model,
-        Err(e) => panic!("MIDL accepts this input; idlgen said:\n{e}"),
-    }
+    common::model_of("rules.idl", text)
 }
 
 /// The const of that name (constants are not in the type names).

@@ -38,17 +38,17 @@ fn root_items(p: &Parsed) -> &[Item] {
         .items
 }
 
+/// The file name of file `id`.
+fn name_of(p: &Parsed, id: crate::diag::FileId) -> String {
+    let path = p.sources.path(id).expect("path");
+    path.file_name()
+        .expect("name")
+        .to_string_lossy()
+        .to_string()
+}
+
 fn file_names(p: &Parsed) -> Vec<String> {
-    p.files
-        .iter()
-        .map(|f| {
-            let path = p.sources.path(f.id).expect("path");
-            path.file_name()
-                .expect("name")
-                .to_string_lossy()
-                .to_string()
-        })
-        .collect()
+    p.files.iter().map(|f| name_of(p, f.id)).collect()
 }
 
 fn interface(item: &Item) -> &Interface {
@@ -1090,18 +1090,7 @@ fn import_cycles_and_once_only() {
     // Post-order, each file once; the cycle a -> b -> a is cut at the second a.
     assert_eq!(file_names(&p), ["d.idl", "b.idl", "c.idl", "a.idl"]);
     assert_eq!(p.roots.len(), 2);
-    let root_names: Vec<String> = p
-        .roots
-        .iter()
-        .map(|r| {
-            p.sources
-                .path(*r)
-                .and_then(Path::file_name)
-                .expect("name")
-                .to_string_lossy()
-                .to_string()
-        })
-        .collect();
+    let root_names: Vec<String> = p.roots.iter().map(|&r| name_of(&p, r)).collect();
     assert_eq!(root_names, ["a.idl", "c.idl"]);
 }
 

@@ -399,20 +399,34 @@ impl Resolver<'_> {
         let Some(&file) = self.files.get(&id) else {
             return Ok(());
         };
+        self.in_file(id, &file.imports, |r| {
+            // The leading imports first, then the quotes among them, as `rest` records them.
+            let (_, skip) = leading_imports(r.files, id);
+            let (head, body) = file.items.split_at(skip.min(file.items.len()));
+            for item in head {
+                if !matches!(item, ast::Item::CppQuote(_)) {
+                    r.item(id, item, None)?;
+                }
+            }
+            r.leading_quotes(id, head);
+            r.items(id, body, None)
+        })
+    }
+
+    /// Resolves file `id` with `resolve`, `imports` being the imports its items are still to
+    /// reach (each where its `import` stands): the file is being resolved meanwhile (an import
+    /// of it is a cycle), and done afterwards.
+    fn in_file(
+        &mut self,
+        id: FileId,
+        imports: &[FileId],
+        resolve: impl FnOnce(&mut Self) -> R<()>,
+    ) -> R<()> {
         self.file_state.insert(id, false);
         self.pending_imports
-            .insert(id, file.imports.iter().copied().collect());
+            .insert(id, imports.iter().copied().collect());
         self.stack.push(id);
-        // The leading imports first, then the quotes among them, as `rest` records them.
-        let (_, skip) = leading_imports(self.files, id);
-        let (head, body) = file.items.split_at(skip.min(file.items.len()));
-        for item in head {
-            if !matches!(item, ast::Item::CppQuote(_)) {
-                self.item(id, item, None)?;
-            }
-        }
-        self.leading_quotes(id, head);
-        self.items(id, body, None)?;
+        resolve(self)?;
         // Imports a walk of the items did not reach (none, as the loader records them).
         let rest = self.pending_imports.remove(&id).unwrap_or_default();
         for imported in rest {
@@ -434,20 +448,11 @@ impl Resolver<'_> {
             return Ok(());
         };
         let (imports, skip) = leading_imports(self.files, id);
-        self.file_state.insert(id, false);
         let later = file.imports.get(imports.len()..).unwrap_or_default();
-        self.pending_imports
-            .insert(id, later.iter().copied().collect());
-        self.stack.push(id);
-        self.leading_quotes(id, file.items.get(..skip).unwrap_or_default());
-        self.items(id, file.items.get(skip..).unwrap_or_default(), None)?;
-        let rest = self.pending_imports.remove(&id).unwrap_or_default();
-        for imported in rest {
-            self.file(imported)?;
-        }
-        self.stack.pop();
-        self.file_state.insert(id, true);
-        Ok(())
+        self.in_file(id, later, |r| {
+            r.leading_quotes(id, file.items.get(..skip).unwrap_or_default());
+            r.items(id, file.items.get(skip..).unwrap_or_default(), None)
+        })
     }
 
     /// Records the `cpp_quote`s among a file's leading imports, after those imports: the same

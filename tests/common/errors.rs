@@ -21,7 +21,8 @@ pub fn only_error<T>(result: idlgen::Result<T>, input: &str) -> Diagnostic {
 }
 
 /// The only diagnostic of loading `text` as the file `name` through the whole pipeline
-/// (`idlgen::load_source`: preprocess, parse, imports, resolve).
+/// (`idlgen::load`: preprocess, parse, imports, resolve); [`super::model_of`] is the model of
+/// text that loads.
 pub fn error_of(name: &str, text: &str) -> Diagnostic {
     only_error(
         idlgen::load([idlgen::Input::idl_text(name, text)], &Options::default()),
