@@ -5,10 +5,10 @@
 //! # The pipeline
 //!
 //! ```text
-//!  IDL (.idl file, or text) ───► IDL front end ────────┐               ┌─► generate_rust (bindings)
-//!                                                      ├─► one Model ──┼─► dispid_table  (DISPIDs)
-//!  type library (.tlb, or a PE file's TYPELIB) ───► ───┘  (slots,      └─► dump_json     (the model as JSON)
-//!                                                          DISPIDs, types)
+//!  IDL: a .idl file, or text ──► IDL front end ──────────┐                 ┌─► generate_rust (bindings)
+//!                                                        ├─► one Model ───┼─► dispid_table  (DISPIDs)
+//!  type library: a .tlb, or ───► type-library front end ─┘   (slots,       └─► dump_json     (JSON)
+//!  a PE file's TYPELIB                                        DISPIDs, types)
 //! ```
 //!
 //! - **Front ends → model**: [`load`] reads [`Input`]s (files, or IDL text or type-library
