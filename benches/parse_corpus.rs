@@ -1,34 +1,31 @@
 //! Two IDL corpora, each preprocessed, parsed and resolved in one process: every stand-alone file
-//! is an input of one `model::load_each`, which reads and parses each file (input, import or
-//! fragment) once, a second thread parsing the largest inputs ahead, and resolves each input into
-//! its own model (the imports inputs begin with resolved once and shared; the resolving starts
-//! while the largest input is still being parsed). Fragments (files another corpus file
-//! `#include`s) come in through their includers. Each model is checked and dropped as it is made;
-//! freeing the parsed files is timed too.
+//! is an input of one `idlgen::load_each`, which reads and parses each file (input, import or
+//! fragment) once and resolves each input into its own model (the imports inputs begin with
+//! resolved once and shared). Fragments (files another corpus file `#include`s) come in
+//! through their includers. Each model is checked and dropped as it is made.
 //!
 //! - Wine's corpus (Debian's libwine-dev): the WinRT-dialect files, which idlgen does not read,
 //!   are left out.
 //! - The Windows SDK (`../shared/winsdk/10.0.16299.0` from the project's root, or the
 //!   `Include/<version>` folder `IDLGEN_SDK_INCLUDE` names; SKIPPED without one): every `.idl` of
 //!   um/ and shared/ but the fragments, with `-I um -I shared -I winrt`, as `tests/corpus_sdk.rs`
-//!   reads it. `load_each` fails every input if one does not load, so each file is first loaded
-//!   alone (untimed) and those that do not (an import the SDK folder lacks, the WinRT dialect)
-//!   are left out, and listed.
+//!   reads it. `load_each` fails every input if one does not parse, so each file is first loaded
+//!   alone (untimed) and those that do not load (an import the SDK folder lacks, the WinRT
+//!   dialect) are left out, and listed.
 //!
 //! `cargo bench --bench parse_corpus` prints, for each corpus, its size (the bytes of every file
-//! the loads read: inputs, imports, #includes, the embedded base set), then the whole
-//! `load_each`, the two corpora taking turns run by run so that the machine's load falls on
-//! both alike: best and median time and MB/s of each, and the SDK's time per MB over Wine's
-//! (target: at most 1). Then the same in two stages (`idl::load_files`, then
-//! `model::resolve_each`), each stage timed, for both; then divan's measurements of the parts
-//! (`resolve_each_input_alone` is the old way: one `resolve_from` per input, on one thread).
+//! the loads read from disk: inputs, imports, #includes), then the whole `load_each`, the two
+//! corpora taking turns run by run so that the machine's load falls on both alike: best and
+//! median wall time and MB/s of each, the median CPU time (all threads), and the SDK's time per
+//! MB over Wine's (target: at most 1). Then divan's measurements: `load_each` of each corpus,
+//! and the way without it, one `idlgen::load` per input.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use idlgen::idl::{self, Options};
+use idlgen::Options;
 
 // The corpora's locations and the classification of files are the tests' own (one rule for
 // both).
@@ -102,10 +99,7 @@ fn wine() -> Option<Corpus> {
     }
     Some(Corpus {
         inputs,
-        opts: Options {
-            include_dirs: vec![dir],
-            ..Options::default()
-        },
+        opts: Options::new().include_dir(&dir),
     })
 }
 
@@ -128,7 +122,7 @@ struct Sdk {
 }
 
 /// Why a file that does not load alone does not: the error's kind, for the list of those left out.
-fn reason(err: &idlgen::diag::Error) -> String {
+fn reason(err: &idlgen::Error) -> String {
     let Some(d) = err.diagnostics.first() else {
         return "no diagnostic".to_string();
     };
@@ -150,10 +144,7 @@ fn sdk_corpus() -> Option<&'static Sdk> {
         let dir = external::locate(&external::SDK)?;
         let files = sdk::idl_files(&dir);
         let fragments = corpus::fragments(&files);
-        let opts = Options {
-            include_dirs: sdk::include_dirs(&dir),
-            ..Options::default()
-        };
+        let opts = (sdk::include_dirs(&dir).iter()).fold(Options::new(), |o, d| o.include_dir(d));
         let candidates: Vec<&PathBuf> = files
             .iter()
             .filter(|f| !fragments.contains_key(&name_of(f)))
@@ -200,69 +191,31 @@ fn sdk_corpus() -> Option<&'static Sdk> {
     .as_ref()
 }
 
-/// Loads and resolves everything with `load_each`; returns the models made.
+/// Loads and resolves everything with `load_each`; returns the bytes of source read from disk
+/// and the models made.
 fn run_each(c: &Corpus) -> (usize, usize) {
     let models = std::sync::atomic::AtomicUsize::new(0);
-    idlgen::model::load_each(&c.inputs, &c.opts, |_, model| {
-        if let Err(e) = model {
-            panic!("the corpus does not load and resolve:\n{e}");
+    // Every file the batch read (a model lists them all).
+    let files: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+    idlgen::load_each(&c.inputs, &c.opts, |_, model| {
+        let model = match model {
+            Ok(m) => m,
+            Err(e) => panic!("the corpus does not load and resolve:\n{e}"),
+        };
+        if let Ok(mut files) = files.lock()
+            && files.len() < model.files.len()
+        {
+            *files = model.files.to_vec();
         }
         models.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     });
-    (0, models.into_inner())
-}
-
-/// Loads, then resolves everything; returns the bytes of source read and the models made.
-fn run(c: &Corpus) -> (usize, usize) {
-    let (bytes, models, _) = run_staged(c);
-    (bytes, models)
-}
-
-/// [`run`], with each stage timed: the bytes of source read, the models made, and the time to
-/// load (`idl::load_files`) and to resolve (`model::resolve_each`, with freeing what was parsed).
-fn run_staged(c: &Corpus) -> (usize, usize, [Duration; 2]) {
-    let start = Instant::now();
-    let parsed = match idl::load_files(&c.inputs, &c.opts) {
-        Ok(p) => p,
-        Err(e) => panic!("the corpus does not load:\n{e}"),
-    };
-    let loaded = start.elapsed();
-    let bytes: usize = parsed.sources.files().map(|(_, f)| f.text.len()).sum();
-    let roots = parsed.roots.len();
-    idlgen::model::resolve_each(&parsed, &parsed.roots, |_, model| {
-        if let Err(e) = model {
-            panic!("the corpus does not resolve:\n{e}");
-        }
-    });
-    drop(parsed);
-    (bytes, roots, [loaded, start.elapsed() - loaded])
-}
-
-/// [`run`] on two threads, each with half the inputs (the files both halves import are read
-/// and parsed by both; each half's resolution shares the cores too).
-fn run_two_threads(c: &Corpus) -> (usize, usize) {
-    let half = c.inputs.len() / 2;
-    let (a, b) = c.inputs.split_at(half);
-    let halves = [
-        Corpus {
-            inputs: a.to_vec(),
-            opts: c.opts.clone(),
-        },
-        Corpus {
-            inputs: b.to_vec(),
-            opts: c.opts.clone(),
-        },
-    ];
-    let results: Vec<(usize, usize)> = std::thread::scope(|s| {
-        let handles: Vec<_> = halves.iter().map(|h| s.spawn(|| run(h))).collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or((0, 0)))
-            .collect()
-    });
-    results
+    let files = files.into_inner().unwrap_or_default();
+    let bytes = files
         .iter()
-        .fold((0, 0), |acc, r| (acc.0 + r.0, acc.1 + r.1))
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len() as usize)
+        .sum();
+    (bytes, models.into_inner())
 }
 
 const RUNS: usize = 7;
@@ -283,19 +236,6 @@ fn line(what: &str, mb: f64, best: Duration, median: Duration) -> String {
     )
 }
 
-/// Times `f` a few times; prints best and median with MB/s for `mb` megabytes.
-fn report(what: &str, mb: f64, f: impl Fn() -> (usize, usize)) {
-    let times = (0..RUNS)
-        .map(|_| {
-            let start = Instant::now();
-            divan::black_box(f());
-            start.elapsed()
-        })
-        .collect();
-    let (best, median) = best_median(times);
-    println!("{}", line(what, mb, best, median));
-}
-
 /// A corpus to time, with its name and size.
 struct Timed<'a> {
     name: &'static str,
@@ -307,21 +247,29 @@ struct Timed<'a> {
 /// time per MB over Wine's, from the medians.
 fn compare(corpora: &[Timed]) {
     let mut times: Vec<Vec<Duration>> = vec![Vec::new(); corpora.len()];
+    let mut cpus: Vec<Vec<f64>> = vec![Vec::new(); corpora.len()];
     for _ in 0..RUNS {
-        for (t, c) in times.iter_mut().zip(corpora) {
+        for ((t, cpu), c) in times.iter_mut().zip(&mut cpus).zip(corpora) {
+            let cpu0 = cpu_ms();
             let start = Instant::now();
             divan::black_box(run_each(c.corpus));
             t.push(start.elapsed());
+            cpu.push(cpu_ms() - cpu0);
         }
     }
     let mut per_mb = Vec::new();
-    for (t, c) in times.into_iter().zip(corpora) {
+    for ((t, mut cpu), c) in times.into_iter().zip(cpus).zip(corpora) {
         let (best, median) = best_median(t);
+        cpu.sort_by(f64::total_cmp);
         let what = format!(
             "{}: preprocess + parse + resolve (all cores, load_each)",
             c.name
         );
-        println!("{}", line(&what, c.mb, best, median));
+        println!(
+            "{}; CPU median {:.0} ms",
+            line(&what, c.mb, best, median),
+            cpu[cpu.len() / 2]
+        );
         per_mb.push(median.as_secs_f64() / c.mb);
     }
     if let [wine, sdk] = per_mb[..] {
@@ -334,35 +282,6 @@ fn compare(corpora: &[Timed]) {
     }
 }
 
-/// The two stages (`load_files`, then `resolve_each`), each timed; medians of a few runs.
-fn stages(c: &Timed) {
-    let mut totals = Vec::new();
-    let mut loads = Vec::new();
-    let mut resolves = Vec::new();
-    for _ in 0..RUNS {
-        let (_, _, [load, resolve]) = divan::black_box(run_staged(c.corpus));
-        totals.push(load + resolve);
-        loads.push(load);
-        resolves.push(resolve);
-    }
-    let (best, median) = best_median(totals);
-    let (_, load) = best_median(loads);
-    let (_, resolve) = best_median(resolves);
-    let what = format!(
-        "{}: the same in two stages (load_files, then resolve_each)",
-        c.name
-    );
-    println!("{}", line(&what, c.mb, best, median));
-    println!(
-        "  medians: load_files (read, preprocess, parse) {:.1} ms ({:.1} MB/s), resolve_each \
-         {:.1} ms ({:.0}% of the two)",
-        load.as_secs_f64() * 1e3,
-        c.mb / load.as_secs_f64(),
-        resolve.as_secs_f64() * 1e3,
-        100.0 * resolve.as_secs_f64() / (load + resolve).as_secs_f64()
-    );
-}
-
 fn main() {
     let wine = wine();
     let sdk = sdk_corpus();
@@ -370,7 +289,7 @@ fn main() {
     match &wine {
         None => println!("SKIPPED Wine corpus: {WINE} is not installed (libwine-dev)"),
         Some(c) => {
-            let (bytes, models) = run(c);
+            let (bytes, models) = run_each(c);
             let mb = bytes as f64 / 1e6;
             println!(
                 "Wine corpus: {} inputs ({models} models), {mb:.2} MB of source (every file \
@@ -390,7 +309,7 @@ fn main() {
             external::SDK_ENV
         ),
         Some(s) => {
-            let (bytes, models) = run(&s.corpus);
+            let (bytes, models) = run_each(&s.corpus);
             let mb = bytes as f64 / 1e6;
             let left: usize = s.left_out.values().map(Vec::len).sum();
             println!(
@@ -419,84 +338,45 @@ fn main() {
         return;
     }
     compare(&corpora);
-    for c in &corpora {
-        stages(c);
-    }
-    if let Some(c) = corpora.iter().find(|c| c.name == "Wine") {
-        report(
-            "Wine: two stages, two halves of the inputs at once",
-            c.mb,
-            || run_two_threads(c.corpus),
-        );
-    }
     divan::main();
 }
 
-/// The front end alone: preprocess and parse every file once.
+/// Wine's corpus, `load_each`.
 #[divan::bench(sample_count = 10)]
-fn load_files(bencher: divan::Bencher) {
+fn wine_load_each(bencher: divan::Bencher) {
     let Some(c) = wine() else { return };
-    bencher.bench(|| {
-        idl::load_files(&c.inputs, &c.opts)
-            .map(|p| p.files.len())
-            .ok()
-    });
+    bencher.bench(|| run_each(&c));
 }
 
-/// Resolution alone: a model for each input (`resolve_each`: shared leading imports resolved
-/// once per thread, the inputs shared out over the cores).
-#[divan::bench(sample_count = 10)]
-fn resolve_each_input(bencher: divan::Bencher) {
+/// Wine's corpus without `load_each`: one `idlgen::load` per input, on one thread (every
+/// import parsed and resolved again for each input).
+#[divan::bench(sample_count = 3)]
+fn wine_load_alone(bencher: divan::Bencher) {
     let Some(c) = wine() else { return };
-    resolve_each_bench(bencher, &c);
-}
-
-fn resolve_each_bench(bencher: divan::Bencher, c: &Corpus) {
-    let Ok(parsed) = idl::load_files(&c.inputs, &c.opts) else {
-        return;
-    };
     bencher.bench(|| {
-        let ok = std::sync::atomic::AtomicUsize::new(0);
-        idlgen::model::resolve_each(&parsed, &parsed.roots, |_, m| {
-            if m.is_ok() {
-                ok.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-        });
-        ok.into_inner()
-    });
-}
-
-/// Resolution alone, each input on its own from nothing (`resolve_from`), on one thread.
-#[divan::bench(sample_count = 10)]
-fn resolve_each_input_alone(bencher: divan::Bencher) {
-    let Some(c) = wine() else { return };
-    let Ok(parsed) = idl::load_files(&c.inputs, &c.opts) else {
-        return;
-    };
-    bencher.bench(|| {
-        parsed
-            .roots
-            .iter()
-            .filter(|&&r| idlgen::model::resolve_from(&parsed, &[r]).is_ok())
+        (c.inputs.iter())
+            .filter(|i| idlgen::load([*i], &c.opts).is_ok())
             .count()
     });
 }
 
-/// The SDK's front end alone.
+/// The SDK's corpus, `load_each`.
 #[divan::bench(sample_count = 10)]
-fn sdk_load_files(bencher: divan::Bencher) {
+fn sdk_load_each(bencher: divan::Bencher) {
     let Some(s) = sdk_corpus() else { return };
-    let c = &s.corpus;
-    bencher.bench(|| {
-        idl::load_files(&c.inputs, &c.opts)
-            .map(|p| p.files.len())
-            .ok()
-    });
+    bencher.bench(|| run_each(&s.corpus));
 }
 
-/// The SDK's resolution alone (`resolve_each`).
-#[divan::bench(sample_count = 10)]
-fn sdk_resolve_each_input(bencher: divan::Bencher) {
-    let Some(s) = sdk_corpus() else { return };
-    resolve_each_bench(bencher, &s.corpus);
+/// This process's user + system CPU time so far, in ms (from /proc; 0 elsewhere).
+fn cpu_ms() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    let Some(after) = stat.rsplit_once(')').map(|(_, r)| r) else {
+        return 0.0;
+    };
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // Fields 14 and 15 (utime, stime) are the 12th and 13th after the command's `)`.
+    (ticks(11) + ticks(12)) * 10.0
 }

@@ -1,6 +1,6 @@
-//! Reading Wine's mshtml.tlb (1.2 MB, 600 type infos) into the full model: the MSFT reader
-//! alone, then the whole `tlb::load_bytes` (reader, model building, layout rules, the file's
-//! slots and DISPIDs checked against them). The file is read into memory first.
+//! Reading Wine's mshtml.tlb (1.2 MB, 600 type infos) into the full model: the whole
+//! `idlgen::load` of its bytes (reader, model building, layout rules, the file's slots and
+//! DISPIDs checked against them). The file is read into memory first.
 //!
 //! `cargo bench --bench tlb` prints the best and median of a few runs of the whole load first,
 //! then divan's measurements. Needs libwine (skips with a message otherwise). Target: < 20 ms.
@@ -28,15 +28,15 @@ fn main() {
         );
         return;
     };
-    let opts = idlgen::tlb::TlbOptions::default();
+    let opts = idlgen::Options::new();
     // The first load also resolves idlgen's embedded base set, once per process.
     let warm = Instant::now();
-    let model = idlgen::tlb::load_bytes(MSHTML, &data, &opts).expect("mshtml.tlb loads");
+    let model = load(&data, &opts).expect("mshtml.tlb loads");
     let first = warm.elapsed();
     let mut times: Vec<Duration> = (0..15)
         .map(|_| {
             let t = Instant::now();
-            let m = idlgen::tlb::load_bytes(MSHTML, &data, &opts).expect("loads");
+            let m = load(&data, &opts).expect("loads");
             std::hint::black_box(m);
             t.elapsed()
         })
@@ -54,15 +54,14 @@ fn main() {
     divan::main();
 }
 
-#[divan::bench(sample_count = 20)]
-fn read_msft(b: divan::Bencher) {
-    let Some(data) = bytes() else { return };
-    b.bench(|| idlgen::tlb::read_typelib(MSHTML, divan::black_box(&data), None).expect("reads"));
+/// The model of the type library in `data`.
+fn load(data: &[u8], opts: &idlgen::Options) -> idlgen::Result<idlgen::model::Model> {
+    idlgen::load([idlgen::Input::typelib_bytes(MSHTML, data)], opts).map(|l| l.model)
 }
 
 #[divan::bench(sample_count = 20)]
 fn load_full_model(b: divan::Bencher) {
     let Some(data) = bytes() else { return };
-    let opts = idlgen::tlb::TlbOptions::default();
-    b.bench(|| idlgen::tlb::load_bytes(MSHTML, divan::black_box(&data), &opts).expect("loads"));
+    let opts = idlgen::Options::new();
+    b.bench(|| load(divan::black_box(&data), &opts).expect("loads"));
 }

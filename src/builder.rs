@@ -3,7 +3,7 @@
 //! ```no_run
 //! // build.rs
 //! fn main() -> Result<(), Box<dyn std::error::Error>> {
-//!     idlgen::Builder::new().idl("idl/certif.idl").generate()?;
+//!     idlgen::Builder::new().input("idl/certif.idl").generate()?;
 //!     Ok(())
 //! }
 //! ```
@@ -16,19 +16,34 @@ use std::path::{Path, PathBuf};
 
 use crate::codegen::rust::{RustOptions, generate};
 use crate::diag::Diagnostic;
-use crate::idl::Options;
+use crate::load::{Input, Options};
 
-/// Configures and runs code generation from a build script.
+/// Configures and runs code generation from a build script: every input option of `idlgen
+/// rust` (`-I`, `--tlb-path`, `--sdk`, `-D`, `-U`, `--resource`, `--interface`,
+/// `--with-imports`, `--windows-dispatch`, `--check`), as methods.
+///
+/// ```no_run
+/// # fn main() -> idlgen::Result<()> {
+/// idlgen::Builder::new()
+///     .input("idl/exit.idl")
+///     .include_dir("idl")
+///     .define("MY_FLAG", "1")
+///     .with_imports(true)
+///     .file_name("exit.rs")
+///     .generate()?; // $OUT_DIR/exit.rs
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Builder {
-    inputs: Vec<PathBuf>,
+    inputs: Vec<Input>,
     options: Options,
     rust: RustOptions,
     with_imports: bool,
     out_dir: Option<PathBuf>,
-    sdk: Option<PathBuf>,
     file_name: Option<String>,
     quiet: bool,
+    check: bool,
 }
 
 impl Builder {
@@ -36,34 +51,65 @@ impl Builder {
         Builder::default()
     }
 
-    /// Adds an IDL file to generate bindings for (its imports are read, not generated, unless
-    /// [`Builder::with_imports`] is set).
-    pub fn idl(mut self, path: impl AsRef<Path>) -> Builder {
-        self.inputs.push(path.as_ref().to_path_buf());
+    /// Adds an input to generate bindings for: an IDL file (its imports are read, not
+    /// generated, unless [`Builder::with_imports`] is set), or a type library (`.tlb`, or a
+    /// `.dll`/`.ocx`/`.exe` with a TYPELIB resource: see [`Builder::resource_id`]), which is
+    /// then the only input. IDL text in memory is an [`Input::idl_text`].
+    pub fn input(mut self, input: impl Into<Input>) -> Builder {
+        self.inputs.push(input.into());
+        self
+    }
+
+    /// [`Builder::input`] of a file: an IDL file, or a type library.
+    pub fn idl(self, path: impl AsRef<Path>) -> Builder {
+        self.input(Input::file(path.as_ref()))
+    }
+
+    /// Replaces every input option ([`Builder::include_dir`] to [`Builder::resource_id`]) with
+    /// `options`.
+    pub fn options(mut self, options: Options) -> Builder {
+        self.options = options;
         self
     }
 
     /// Adds a directory to the import and #include search path (like `-I`).
     pub fn include_dir(mut self, dir: impl AsRef<Path>) -> Builder {
-        self.options.include_dirs.push(dir.as_ref().to_path_buf());
+        self.options = self.options.include_dir(dir);
+        self
+    }
+
+    /// Adds a directory to the search path for imported type libraries, after every
+    /// [`Builder::include_dir`] (like `--tlb-path`).
+    pub fn tlb_path(mut self, dir: impl AsRef<Path>) -> Builder {
+        self.options = self.options.tlb_path(dir);
         self
     }
 
     /// Puts a Windows SDK's `um/`, `shared/` and `winrt/` folders on the include path, after
     /// every [`Builder::include_dir`] whatever the order of the calls (like `idlgen --sdk DIR`;
-    /// see [`crate::sdk`]). `dir` is the SDK's `Include/<version>` folder, e.g.
+    /// see [`Sdk`](crate::Sdk)). `dir` is the SDK's `Include/<version>` folder, e.g.
     /// `C:\Program Files (x86)\Windows Kits\10\Include\10.0.16299.0`; a later call replaces
     /// an earlier one. A folder with none of those three is an error of [`Builder::generate`].
     pub fn sdk(mut self, dir: impl AsRef<Path>) -> Builder {
-        self.sdk = Some(dir.as_ref().to_path_buf());
+        self.options = self.options.sdk(dir);
         self
     }
 
     /// Defines a preprocessor macro (like `-D NAME=VALUE`).
     pub fn define(mut self, name: &str, value: &str) -> Builder {
-        self.options
-            .defines
-            .push((name.to_string(), value.to_string()));
+        self.options = self.options.define(name, value);
+        self
+    }
+
+    /// Undefines a predefined macro such as `_WIN64` (like `-U NAME`).
+    pub fn undefine(mut self, name: &str) -> Builder {
+        self.options = self.options.undefine(name);
+        self
+    }
+
+    /// Reads TYPELIB resource `id` of a PE input (like `--resource N`; default: the lowest).
+    pub fn resource_id(mut self, id: u32) -> Builder {
+        self.options = self.options.resource_id(id);
         self
     }
 
@@ -114,12 +160,21 @@ impl Builder {
         self
     }
 
+    /// Check mode, for CI (like `idlgen rust --check`): [`Builder::generate`] writes nothing,
+    /// and fails, naming the file and its first difference, when the file on disk (say,
+    /// committed bindings: `.out_dir("src")`) differs from what would be generated.
+    pub fn check(mut self, yes: bool) -> Builder {
+        self.check = yes;
+        self
+    }
+
     /// The generated code, without writing anything or printing `cargo:` lines.
     pub fn generate_string(&self) -> crate::Result<String> {
         Ok(self.run()?.0)
     }
 
-    /// Generates, writes the file if its content changed, and returns its path.
+    /// Generates, writes the file if its content changed (in check mode: compares it), and
+    /// returns its path.
     pub fn generate(&self) -> crate::Result<PathBuf> {
         let (code, read) = self.run()?;
         if !self.quiet {
@@ -142,24 +197,28 @@ impl Builder {
             None => self
                 .inputs
                 .first()
-                .and_then(|p| p.file_stem())
+                .and_then(|i| i.path().file_stem())
                 .map(|s| format!("{}.rs", s.to_string_lossy().to_lowercase()))
                 .unwrap_or_else(|| "bindings.rs".to_string()),
         };
         let path = dir.join(name);
-        write_if_changed(&path, &code)?;
+        if self.check {
+            if let Some(difference) = compare_file(&path, &code)? {
+                return Err(Diagnostic::bare(difference)
+                    .with_note("regenerate it: the same Builder without .check(true)")
+                    .into());
+            }
+        } else {
+            write_if_changed(&path, &code)?;
+        }
         Ok(path)
     }
 
     fn run(&self) -> crate::Result<(String, Vec<PathBuf>)> {
         if self.inputs.is_empty() {
-            return Err(Diagnostic::bare("no input: call .idl(\"file.idl\") first").into());
+            return Err(Diagnostic::bare("no input: call .input(\"file.idl\") first").into());
         }
-        let mut options = self.options.clone();
-        if let Some(dir) = &self.sdk {
-            crate::sdk::Sdk::open(dir)?.add_to(&mut options);
-        }
-        let mut loaded = crate::load(&self.inputs, &options)?;
+        let mut loaded = crate::load(&self.inputs, &self.options)?;
         if self.with_imports {
             loaded.model.include_imported_user_files();
         }
@@ -169,7 +228,7 @@ impl Builder {
 }
 
 /// Writes `content` unless the file already holds exactly that (keeps its mtime, so cargo does
-/// not rebuild what includes it).
+/// not rebuild what includes it); whether it wrote.
 pub fn write_if_changed(path: &Path, content: &str) -> crate::Result<bool> {
     if std::fs::read(path).is_ok_and(|old| old == content.as_bytes()) {
         return Ok(false);
@@ -181,4 +240,45 @@ pub fn write_if_changed(path: &Path, content: &str) -> crate::Result<bool> {
     std::fs::write(path, content)
         .map_err(|e| Diagnostic::bare(format!("cannot write {}: {e}", path.display())))?;
     Ok(true)
+}
+
+/// Compares the file at `path` with `content` (what would be generated): `None` when they are
+/// equal, otherwise a short summary naming the file (missing, or how many lines differ, with the
+/// first difference), as `idlgen rust --check` and [`Builder::check`] report it.
+pub fn compare_file(path: &Path, content: &str) -> crate::Result<Option<String>> {
+    let on_disk = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Some(format!(
+                "{}: missing (would be generated)",
+                path.display()
+            )));
+        }
+        Err(e) => {
+            return Err(Diagnostic::bare(format!("cannot read {}: {e}", path.display())).into());
+        }
+    };
+    if on_disk == content {
+        return Ok(None);
+    }
+    let old: Vec<&str> = on_disk.lines().collect();
+    let new: Vec<&str> = content.lines().collect();
+    let first = old
+        .iter()
+        .zip(&new)
+        .position(|(a, b)| a != b)
+        .unwrap_or(old.len().min(new.len()));
+    let changed =
+        old.iter().zip(&new).filter(|(a, b)| a != b).count() + old.len().abs_diff(new.len());
+    let mut summary = format!(
+        "{}: differs from what idlgen generates ({} lines on disk, {} generated, about {changed} changed; first difference at line {})",
+        path.display(),
+        old.len(),
+        new.len(),
+        first + 1
+    );
+    if let (Some(a), Some(b)) = (old.get(first), new.get(first)) {
+        summary.push_str(&format!("\n  - {a}\n  + {b}"));
+    }
+    Ok(Some(summary))
 }

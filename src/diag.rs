@@ -8,12 +8,13 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// Index of a file in a [`SourceMap`].
+/// A file of a model's inputs: an index into [`Model::files`](crate::model::Model::files).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
 
 /// A byte range in one source file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Span {
     pub file: FileId,
     /// Byte offset of the first byte.
@@ -23,7 +24,7 @@ pub struct Span {
 }
 
 impl Span {
-    pub fn new(file: FileId, start: usize, end: usize) -> Span {
+    pub(crate) fn new(file: FileId, start: usize, end: usize) -> Span {
         Span {
             file,
             start: u32::try_from(start).unwrap_or(u32::MAX),
@@ -32,7 +33,7 @@ impl Span {
     }
 
     /// The smallest span covering both (they must be in the same file; otherwise `self`).
-    pub fn to(self, other: Span) -> Span {
+    pub(crate) fn to(self, other: Span) -> Span {
         if self.file != other.file {
             return self;
         }
@@ -46,7 +47,7 @@ impl Span {
 
 /// One loaded source file.
 #[derive(Debug, Clone)]
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     /// The path as the user or an import named it (kept as given, for messages).
     pub path: PathBuf,
     pub text: String,
@@ -106,7 +107,7 @@ impl SourceFile {
 
 /// Every source file read in one run, addressed by [`FileId`].
 #[derive(Debug, Default, Clone)]
-pub struct SourceMap {
+pub(crate) struct SourceMap {
     files: Vec<SourceFile>,
 }
 
@@ -181,6 +182,7 @@ impl SourceMap {
 
 /// A resolved source position: the file, where in it, and the line's text for the caret display.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Location {
     pub path: PathBuf,
     /// 1-based.
@@ -192,8 +194,10 @@ pub struct Location {
     pub line_text: String,
 }
 
-/// An error or a byte-offset error for binary input, printable on its own.
+/// An error in text input (with its [`Location`]) or in binary input (the byte offset in the
+/// message), printable on its own: `Display` shows it as the command line prints it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// What went wrong, e.g. "expected `;` after method declaration".
     pub message: String,
@@ -218,7 +222,7 @@ impl Diagnostic {
 
     /// An error in binary input (a type library, a PE file): the message names the file and
     /// the byte offset at which the reader found what it did not expect.
-    pub fn at_offset(path: &str, offset: usize, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn at_offset(path: &str, offset: usize, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             message: format!(
                 "{}: at byte offset {offset} (0x{offset:x}): {}",
@@ -231,12 +235,12 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_label(mut self, label: impl Into<String>) -> Diagnostic {
+    pub(crate) fn with_label(mut self, label: impl Into<String>) -> Diagnostic {
         self.label = Some(label.into());
         self
     }
 
-    pub fn with_note(mut self, note: impl Into<String>) -> Diagnostic {
+    pub(crate) fn with_note(mut self, note: impl Into<String>) -> Diagnostic {
         self.notes.push(note.into());
         self
     }
@@ -285,11 +289,13 @@ impl std::error::Error for Diagnostic {}
 /// resolution may report several). Its `Debug` is its `Display`, so a build script's
 /// `fn main() -> Result<(), Box<dyn Error>>` prints the error readably.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Error {
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Error {
+    /// The first diagnostic (an error always has one).
     pub fn first(&self) -> Option<&Diagnostic> {
         self.diagnostics.first()
     }
@@ -323,6 +329,7 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {}
 
+/// The library's result: a value or an [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
 #[cfg(test)]

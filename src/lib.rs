@@ -1,77 +1,117 @@
-//! idlgen: Rust bindings, DISPID tables and IDispatch shims from Microsoft IDL and COM type libraries.
+//! idlgen reads Microsoft IDL and COM type libraries and writes Rust bindings (IIDs, vtables,
+//! safe wrappers, `_Impl` traits), DISPID tables and IDispatch shims for the `idlgen-runtime`
+//! crate.
 //!
-//! The pipeline: a front end ([`idl`]) reads text into a syntax tree, [`model`] resolves it into one
-//! plain-data [`model::Model`] (slots, DISPIDs, types), and the back ends in [`codegen`] write Rust or tables.
+//! # The pipeline
+//!
+//! ```text
+//!  IDL: a .idl file, or text ──► IDL front end ──────────┐                 ┌─► generate_rust (bindings)
+//!                                                        ├─► one Model ───┼─► dispid_table  (DISPIDs)
+//!  type library: a .tlb, or ───► type-library front end ─┘   (slots,       └─► dump_json     (JSON)
+//!  a PE file's TYPELIB                                        DISPIDs, types)
+//! ```
+//!
+//! - **Front ends → model**: [`load`] reads [`Input`]s (files, or IDL text or type-library
+//!   bytes in memory) with [`Options`] (include directories, an SDK, macros, a TYPELIB
+//!   resource id) into one [`Model`](model::Model), whatever the format; [`load_each`] makes a
+//!   model for each of many inputs, sharing the work they have in common.
+//! - **The model** ([`model`]): plain data, the same for both front ends, with every rule that
+//!   gives meaning (vtable slots, DISPIDs, `[out, retval]`, automation types) already applied.
+//! - **Back ends**: [`generate_rust`] ([`RustOptions`]), [`dispid_table`], [`dump_json`]
+//!   ([`DumpOptions`]; the format is `docs/dump-json.md`).
+//! - **From a build script**: [`Builder`] does all three steps and writes the file.
+//! - **Errors**: every stage returns the one [`Error`] type, whose [`Diagnostic`]s name the
+//!   file, line and column (or the byte offset in binary input) and show the line with a caret.
+//!
+//! # From build.rs
+//!
+//! ```
+//! // build.rs: $OUT_DIR/certif.rs, regenerated when an IDL file it reads changes.
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! #   let out = std::env::temp_dir().join(format!("idlgen-doc-{}", std::process::id()));
+//!     let bindings = idlgen::Builder::new()
+//!         .input(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/certif/certif.idl"))
+//!         .interface("ICertServerExit") // like `--interface`; every input option is a method
+//! #       .out_dir(&out)
+//!         .generate()?; // prints `cargo:rerun-if-changed` for every file read
+//!     assert!(std::fs::read_to_string(&bindings)?.contains("pub struct ICertServerExit("));
+//! #   std::fs::remove_dir_all(&out)?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! and in the crate, `mod certif { include!(concat!(env!("OUT_DIR"), "/certif.rs")); }`.
+//! [`Builder::check`] compares instead of writing, for CI.
+//!
+//! # A tool: load, walk the model, print DISPIDs
+//!
+//! ```
+//! use idlgen::model::ItemKind;
+//!
+//! let certif = include_str!("../fixtures/certif/certif.idl");
+//! let loaded = idlgen::load(
+//!     [idlgen::Input::idl_text("certif.idl", certif)], // or a path: `["certif.idl"]`
+//!     &idlgen::Options::new(), // `.include_dir(..)`, `.sdk(..)`, `.define(..)`...
+//! )?;
+//! let model = &loaded.model;
+//! // The input's own declarations (not those of oaidl.idl, which it imports).
+//! for (_, item) in model.root_items() {
+//!     if let ItemKind::Interface(interface) = &item.kind {
+//!         for method in &interface.methods {
+//!             println!("{}::{} {:#x} slot {:?}", item.name, method.name, method.dispid, method.slot);
+//!         }
+//!     }
+//! }
+//! let exit = model.lookup("ICertServerExit").map(|id| model.item(id));
+//! assert!(matches!(exit.map(|i| &i.kind), Some(ItemKind::Interface(i)) if i.dual));
+//!
+//! // The same as `idlgen dispids` prints it, and the Rust bindings.
+//! let table = idlgen::dispid_table(model); // interface, member, DISPID, kind, slot
+//! assert!(table.lines().any(|row| row.starts_with("ICertServerExit ")
+//!     && row.contains("GetRequestProperty") && row.contains("0x60020001")));
+//! let rust = idlgen::generate_rust(model, &idlgen::RustOptions::default())?;
+//! assert!(rust.contains("pub const DISPID_GET_REQUEST_PROPERTY"));
+//! # Ok::<(), idlgen::Error>(())
+//! ```
+//!
+//! A type library loads the same way (`idlgen::load(["certcli.tlb"], ..)`, or
+//! [`Input::typelib_bytes`]), and gives the same model as the IDL it was made from.
 
+mod batch;
 mod builder;
-pub mod codegen;
-pub mod diag;
-pub mod idl;
+mod codegen;
+mod diag;
+mod idl;
+mod load;
 pub mod model;
-pub mod sdk;
-pub mod tlb;
+mod sdk;
+mod stack;
+mod tlb;
 
-pub use builder::{Builder, write_if_changed};
-pub use diag::{Diagnostic, Error, Result};
+pub use batch::load_each;
+pub use builder::{Builder, compare_file, write_if_changed};
+pub use codegen::json::DumpOptions;
+pub use codegen::rust::RustOptions;
+pub use diag::{Diagnostic, Error, Location, Result};
+pub use load::{Input, Loaded, Options, load};
 pub use sdk::Sdk;
 
 /// idlgen's version, as generated files name it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// A model loaded from IDL files, with every file read (for `cargo:rerun-if-changed`).
-#[derive(Debug, Clone)]
-pub struct Loaded {
-    pub model: model::Model,
-    /// Files read from disk: the inputs, their imports and #includes (not embedded ones).
-    pub read: Vec<std::path::PathBuf>,
+/// The Rust bindings of the model's input files (see [`RustOptions`]): IID/CLSID/LIBID
+/// constants, vtables, interface types with safe wrappers, `_Impl` traits and DISPID tables.
+pub fn generate_rust(model: &model::Model, opts: &RustOptions) -> Result<String> {
+    Ok(codegen::rust::generate(model, opts)?)
 }
 
-/// Reads IDL files (with their imports) and resolves them into one model.
-///
-/// A type library (`.tlb`, or a `.dll`/`.ocx`/`.exe` carrying a TYPELIB resource, recognised by
-/// its first bytes) is read instead, with `opts.include_dirs` searched for the libraries it
-/// imports; see [`load_with_resource`] to pick one of several TYPELIB resources.
-pub fn load(inputs: &[std::path::PathBuf], opts: &idl::Options) -> Result<Loaded> {
-    load_with_resource(inputs, opts, None)
+/// The model as JSON, in the format `docs/dump-json.md` describes (what `idlgen dump` prints).
+pub fn dump_json(model: &model::Model, opts: &DumpOptions) -> String {
+    codegen::json::dump(model, opts)
 }
 
-/// Like [`load`]; a PE input's TYPELIB resource `resource_id` is read (default: the lowest).
-pub fn load_with_resource(
-    inputs: &[std::path::PathBuf],
-    opts: &idl::Options,
-    resource_id: Option<u32>,
-) -> Result<Loaded> {
-    if let Some(first) = inputs.iter().find(|p| tlb::is_type_library_input(p)) {
-        if inputs.len() != 1 {
-            return Err(Diagnostic::bare(format!(
-                "{} is a type library: give it as the only input",
-                first.display()
-            ))
-            .into());
-        }
-        let tlb_opts = tlb::TlbOptions {
-            search_dirs: opts.include_dirs.clone(),
-            resource_id,
-        };
-        return Ok(Loaded {
-            model: tlb::load(first, &tlb_opts)?,
-            read: vec![first.clone()],
-        });
-    }
-    let parsed = idl::load_files(inputs, opts)?;
-    let model = model::resolve(&parsed)?;
-    Ok(Loaded {
-        model,
-        read: parsed.read,
-    })
-}
-
-/// Like [`load`], for IDL text that stands for a file named `name` (tests, tools).
-pub fn load_source(name: &str, text: &str, opts: &idl::Options) -> Result<Loaded> {
-    let parsed = idl::load_source(name, text, opts)?;
-    let model = model::resolve(&parsed)?;
-    Ok(Loaded {
-        model,
-        read: parsed.read,
-    })
+/// Every member's DISPID as a table: interface, member, DISPID, invoke kind, vtable slot (what
+/// `idlgen dispids` prints).
+pub fn dispid_table(model: &model::Model) -> String {
+    codegen::dispids::table(model)
 }

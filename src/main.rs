@@ -5,9 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use idlgen::codegen::json::{DumpOptions, dump};
-use idlgen::codegen::rust::{RustOptions, generate};
-use idlgen::{Diagnostic, Error};
+use idlgen::generate_rust as generate;
+use idlgen::{Diagnostic, DumpOptions, Error, RustOptions, dump_json as dump};
 
 /// Rust bindings, DISPID tables and model dumps from Microsoft IDL.
 ///
@@ -119,38 +118,48 @@ struct InputArgs {
 fn sdk_parser() -> impl clap::builder::TypedValueParser<Value = idlgen::Sdk> {
     use clap::builder::TypedValueParser;
     clap::builder::PathBufValueParser::new().try_map(|dir| {
-        idlgen::Sdk::open(dir).map_err(|d| {
-            std::iter::once(d.message)
-                .chain(d.notes.into_iter().map(|n| format!("\n  = {n}")))
+        idlgen::Sdk::open(dir).map_err(|e| {
+            (e.diagnostics.into_iter())
+                .flat_map(|d| {
+                    std::iter::once(d.message)
+                        .chain(d.notes.into_iter().map(|n| format!("\n  = {n}")))
+                })
                 .collect::<String>()
         })
     })
 }
 
 impl InputArgs {
-    /// The search path: the -I directories, then --tlb-path's, then the SDK's (see
-    /// `idlgen::sdk`).
-    fn options(&self) -> idlgen::idl::Options {
-        let mut opts = idlgen::idl::Options {
-            include_dirs: self.include.iter().chain(&self.tlb_path).cloned().collect(),
-            defines: self
-                .define
-                .iter()
-                .map(|d| match d.split_once('=') {
-                    Some((n, v)) => (n.to_string(), v.to_string()),
-                    None => (d.clone(), "1".to_string()),
-                })
-                .collect(),
-            undefines: self.undefine.clone(),
-        };
+    /// The options: the search path (the -I directories, then --tlb-path's, then the SDK's),
+    /// the macros, the resource id.
+    fn options(&self) -> idlgen::Options {
+        let mut opts = idlgen::Options::new();
+        for dir in &self.include {
+            opts = opts.include_dir(dir);
+        }
+        for dir in &self.tlb_path {
+            opts = opts.tlb_path(dir);
+        }
         if let Some(sdk) = &self.sdk {
-            sdk.add_to(&mut opts);
+            opts = opts.sdk(sdk.root());
+        }
+        for d in &self.define {
+            opts = match d.split_once('=') {
+                Some((n, v)) => opts.define(n, v),
+                None => opts.define(d, "1"),
+            };
+        }
+        for name in &self.undefine {
+            opts = opts.undefine(name);
+        }
+        if let Some(id) = self.resource {
+            opts = opts.resource_id(id);
         }
         opts
     }
 
     fn load(&self, inputs: &[PathBuf]) -> idlgen::Result<idlgen::model::Model> {
-        idlgen::load_with_resource(inputs, &self.options(), self.resource).map(|l| l.model)
+        idlgen::load(inputs, &self.options()).map(|l| l.model)
     }
 }
 
@@ -203,7 +212,7 @@ fn run(cli: Cli) -> Outcome {
         }
         Command::Dispids { input } => {
             let model = input.load(&input.inputs)?;
-            write_stdout(&idlgen::codegen::dispids::table(&model)).map(|()| 0)
+            write_stdout(&idlgen::dispid_table(&model)).map(|()| 0)
         }
         Command::Dump {
             input,
@@ -323,7 +332,7 @@ fn generate_all(
                 while let Some((k, model)) =
                     jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
                 {
-                    let code = generate(model, opts).map_err(idlgen::Error::from);
+                    let code = generate(model, opts);
                     if let Ok(mut out) = out.lock() {
                         out[*k] = Some(code);
                     }
@@ -337,9 +346,9 @@ fn generate_all(
 
 /// A model for each of `files` that loads and resolves with the others (`None` where one does
 /// not, or when loading them together fails).
-fn load_all(files: &[PathBuf], opts: &idlgen::idl::Options) -> Vec<Option<idlgen::model::Model>> {
+fn load_all(files: &[PathBuf], opts: &idlgen::Options) -> Vec<Option<idlgen::model::Model>> {
     let models = std::sync::Mutex::new(vec![None; files.len()]);
-    idlgen::model::load_each(files, opts, |k, model| {
+    idlgen::load_each(files, opts, |k, model| {
         if let (Ok(model), Ok(mut models)) = (model, models.lock()) {
             models[k] = Some(model);
         }
@@ -350,37 +359,11 @@ fn load_all(files: &[PathBuf], opts: &idlgen::idl::Options) -> Vec<Option<idlgen
 /// Compares a file on disk with what would be generated; prints a short summary when they
 /// differ. Returns whether they are equal.
 fn check_file(path: &Path, code: &str) -> idlgen::Result<bool> {
-    let on_disk = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("{}: missing (would be generated)", path.display());
-            return Ok(false);
-        }
-        Err(e) => return Err(bare(format!("cannot read {}: {e}", path.display()))),
-    };
-    if on_disk == code {
-        return Ok(true);
+    let difference = idlgen::compare_file(path, code)?;
+    if let Some(summary) = &difference {
+        eprintln!("{summary}");
     }
-    let old: Vec<&str> = on_disk.lines().collect();
-    let new: Vec<&str> = code.lines().collect();
-    let first = old
-        .iter()
-        .zip(&new)
-        .position(|(a, b)| a != b)
-        .unwrap_or(old.len().min(new.len()));
-    let changed =
-        old.iter().zip(&new).filter(|(a, b)| a != b).count() + old.len().abs_diff(new.len());
-    eprintln!(
-        "{}: differs from what idlgen generates ({} lines on disk, {} generated, about {changed} changed; first difference at line {})",
-        path.display(),
-        old.len(),
-        new.len(),
-        first + 1
-    );
-    if let (Some(a), Some(b)) = (old.get(first), new.get(first)) {
-        eprintln!("  - {a}\n  + {b}");
-    }
-    Ok(false)
+    Ok(difference.is_none())
 }
 
 /// Writes to stdout; a closed pipe (`idlgen ... | head`) ends the output quietly.

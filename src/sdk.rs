@@ -14,10 +14,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
-use crate::idl::Options;
 
 /// The folders of an SDK's `Include/<version>` that hold IDL, in include-path order.
-pub const SDK_FOLDERS: [&str; 3] = ["um", "shared", "winrt"];
+const SDK_FOLDERS: [&str; 3] = ["um", "shared", "winrt"];
 
 /// A Windows SDK include folder whose layout has been checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +29,7 @@ impl Sdk {
     /// Checks that `dir` is an SDK's `Include/<version>` folder (it has at least one of `um/`,
     /// `shared/`, `winrt/`); the error says what was expected and, when it can tell, which folder
     /// was probably meant.
-    pub fn open(dir: impl AsRef<Path>) -> Result<Sdk, Diagnostic> {
+    pub fn open(dir: impl AsRef<Path>) -> crate::Result<Sdk> {
         let root = dir.as_ref().to_path_buf();
         if !root.is_dir() {
             let what = if root.exists() {
@@ -38,7 +37,7 @@ impl Sdk {
             } else {
                 "does not exist"
             };
-            return Err(not_an_sdk(&root, what));
+            return Err(not_an_sdk(&root, what).into());
         }
         let include_dirs: Vec<PathBuf> = SDK_FOLDERS
             .iter()
@@ -46,7 +45,7 @@ impl Sdk {
             .filter(|d| d.is_dir())
             .collect();
         if include_dirs.is_empty() {
-            return Err(not_an_sdk(&root, "has none of um/, shared/, winrt/"));
+            return Err(not_an_sdk(&root, "has none of um/, shared/, winrt/").into());
         }
         Ok(Sdk { root, include_dirs })
     }
@@ -59,12 +58,6 @@ impl Sdk {
     /// Its `um/`, `shared/` and `winrt/` folders that exist, in that order.
     pub fn include_dirs(&self) -> &[PathBuf] {
         &self.include_dirs
-    }
-
-    /// Appends the SDK's folders to `opts.include_dirs`, after the directories already there
-    /// (call it once the user's `-I` directories are in).
-    pub fn add_to(&self, opts: &mut Options) {
-        opts.include_dirs.extend(self.include_dirs.iter().cloned());
     }
 }
 
@@ -123,14 +116,21 @@ mod tests {
         }
         let sdk = Sdk::open(&dir).expect("an SDK");
         assert_eq!(sdk.include_dirs(), [dir.join("um"), dir.join("winrt")]);
-        let mut opts = Options {
-            include_dirs: vec![PathBuf::from("user")],
-            ..Default::default()
-        };
-        sdk.add_to(&mut opts);
+        // After the user's directories, whatever the order of the calls.
+        let opts = crate::Options::new()
+            .sdk(&dir)
+            .include_dir("user")
+            .tlb_path("tlbs")
+            .search()
+            .expect("an SDK");
         assert_eq!(
             opts.include_dirs,
-            [PathBuf::from("user"), dir.join("um"), dir.join("winrt")]
+            [
+                PathBuf::from("user"),
+                PathBuf::from("tlbs"),
+                dir.join("um"),
+                dir.join("winrt")
+            ]
         );
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -141,7 +141,7 @@ mod tests {
         std::fs::create_dir_all(dir.join("10.0.1").join("um")).expect("mkdir");
         let e = Sdk::open(&dir).expect_err("Include/ itself is not an SDK folder");
         assert!(
-            e.message.contains("has none of um/, shared/, winrt/"),
+            e.to_string().contains("has none of um/, shared/, winrt/"),
             "{e}"
         );
         assert!(e.to_string().contains("help: give one of:"), "{e}");
@@ -151,7 +151,7 @@ mod tests {
         assert!(e.to_string().contains("give its parent"), "{e}");
 
         let e = Sdk::open(dir.join("nope")).expect_err("missing");
-        assert!(e.message.contains("does not exist"), "{e}");
+        assert!(e.to_string().contains("does not exist"), "{e}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

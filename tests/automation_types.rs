@@ -1,8 +1,10 @@
 //! The VARTYPE of every kind of type a member can have (model::automation).
 
-use idlgen::idl::Options;
-use idlgen::model::automation::*;
+use idlgen::model::automation::variant_type;
 use idlgen::model::{ItemKind, Model};
+use idlgen_runtime::*;
+
+mod common;
 
 fn model() -> Model {
     let text = r#"
@@ -22,9 +24,7 @@ interface IAuto : IDispatch {
         [out, retval] VARIANT *ac);
 };
 "#;
-    idlgen::load_source("auto.idl", text, &Options::default())
-        .unwrap_or_else(|e| panic!("{e}"))
-        .model
+    common::model_of("auto.idl", text)
 }
 
 #[test]
@@ -92,9 +92,7 @@ interface IMine : IDispatch {
     HRESULT M([in] VARIANT_BOOL a, [in] DATE b, [in] DECIMAL c, [in] BSTR d, [in] CY e);
 };
 "#;
-    let m = idlgen::load_source("mine.idl", text, &Options::default())
-        .unwrap_or_else(|e| panic!("{e}"))
-        .model;
+    let m = common::model_of("mine.idl", text);
     let id = m.lookup("IMine").expect("IMine");
     let ItemKind::Interface(i) = &m.item(id).kind else {
         panic!("interface")
@@ -122,7 +120,7 @@ interface IMine : IDispatch {
     let bstr = m.lookup("BSTR").expect("BSTR");
     assert_eq!(m.well_known_name(bstr), Some("BSTR"));
     // The Rust back end agrees: the aliases are the user's, the DISPID table's VARTYPEs theirs.
-    let code = idlgen::codegen::rust::generate(&m, &Default::default()).expect("generates");
+    let code = idlgen::generate_rust(&m, &Default::default()).expect("generates");
     for want in [
         "pub type VARIANT_BOOL = i32;",
         "pub type DATE = f64;",

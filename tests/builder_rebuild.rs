@@ -225,3 +225,174 @@ fn builder_sdk_prints_rerun_if_changed_for_the_sdk_files() {
     assert!(dir.join("certif.rs").is_file(), "the child wrote certif.rs");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `Builder::check`: `generate()` compares instead of writing. The committed certif bindings
+/// are current; a missing or stale file is an error that names it (and the first difference),
+/// and the file is left as it was.
+#[test]
+fn builder_check_mode_compares_instead_of_writing() {
+    let input = root().join("fixtures/certif/certif.idl");
+    let committed = idlgen::Builder::new()
+        .input(&input)
+        .out_dir(root().join("fixtures/certif/expected"))
+        .quiet(true)
+        .check(true);
+    let path = committed
+        .generate()
+        .expect("the committed bindings are current");
+    assert_eq!(path, root().join("fixtures/certif/expected/certif.rs"));
+
+    let dir = common::temp_dir("builder-check");
+    let builder = idlgen::Builder::new()
+        .input(&input)
+        .out_dir(&dir)
+        .quiet(true);
+    let target = dir.join("certif.rs");
+    let err = builder
+        .clone()
+        .check(true)
+        .generate()
+        .expect_err("missing")
+        .to_string();
+    assert!(
+        err.contains(&format!("{}: missing", target.display())),
+        "{err}"
+    );
+    assert!(!target.exists(), "check mode writes nothing");
+
+    assert_eq!(builder.generate().expect("writes"), target);
+    let fresh = std::fs::read_to_string(&target).expect("written");
+    let stale = fresh.replacen(
+        "pub struct ICertServerExit(",
+        "pub struct ICertServerExot(",
+        1,
+    );
+    std::fs::write(&target, &stale).expect("write");
+    let line = 1 + fresh
+        .lines()
+        .position(|l| l.contains("pub struct ICertServerExit("))
+        .expect("the struct");
+    let err = builder
+        .clone()
+        .check(true)
+        .generate()
+        .expect_err("stale")
+        .to_string();
+    assert!(
+        err.contains(&target.display().to_string())
+            && err.contains("differs from what idlgen generates")
+            && err.contains(&format!("first difference at line {line}"))
+            && err.contains("- pub struct ICertServerExot(")
+            && err.contains("+ pub struct ICertServerExit("),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&target).expect("still there"),
+        stale,
+        "check mode leaves the file alone"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The input options the CLI has, on the Builder: `-D`, `-U` (here `_WIN64`, which idlgen
+/// predefines as MIDL does), IDL text in memory, and `.options()` as one value.
+#[test]
+fn builder_defines_undefines_and_options() {
+    let idl = "import \"oaidl.idl\";\n\
+        #ifdef WITH_EXTRA\n\
+        [object, uuid(11111111-2222-3333-4444-555555555570)]\n\
+        interface IExtra : IUnknown { HRESULT E(); }\n\
+        #endif\n\
+        #ifdef _WIN64\ntypedef hyper PTRSIZED;\n#else\ntypedef long PTRSIZED;\n#endif\n";
+    let input = idlgen::Input::idl_text("opts.idl", idl);
+    let plain = idlgen::Builder::new()
+        .input(input.clone())
+        .generate_string()
+        .expect("generates");
+    assert!(!plain.contains("pub struct IExtra("), "{plain}");
+    assert!(plain.contains("pub type PTRSIZED = i64;"), "{plain}");
+
+    let changed = idlgen::Builder::new()
+        .input(input.clone())
+        .define("WITH_EXTRA", "1")
+        .undefine("_WIN64")
+        .generate_string()
+        .expect("generates");
+    assert!(changed.contains("pub struct IExtra("), "{changed}");
+    assert!(changed.contains("pub type PTRSIZED = i32;"), "{changed}");
+
+    let options = idlgen::Options::new()
+        .define("WITH_EXTRA", "1")
+        .undefine("_WIN64");
+    let same = idlgen::Builder::new()
+        .input(input)
+        .options(options)
+        .generate_string()
+        .expect("generates");
+    assert_eq!(same, changed);
+}
+
+/// `.tlb_path()` directories are searched after every `.include_dir()`, whatever the order of
+/// the calls, as `--tlb-path` after `-I`.
+#[test]
+fn builder_tlb_path_comes_after_include_dirs() {
+    let dir = common::temp_dir("builder-tlb-path");
+    for (sub, name) in [("first", "FIRST"), ("later", "LATER")] {
+        std::fs::create_dir_all(dir.join(sub)).expect("mkdir");
+        std::fs::write(
+            dir.join(sub).join("shared.idl"),
+            format!("typedef long {name};\n"),
+        )
+        .expect("write");
+    }
+    std::fs::write(dir.join("main.idl"), "import \"shared.idl\";\n").expect("write");
+    let generate = |builder: idlgen::Builder| {
+        builder
+            .input(dir.join("main.idl"))
+            .with_imports(true)
+            .generate_string()
+            .expect("generates")
+    };
+    let code = generate(
+        idlgen::Builder::new()
+            .tlb_path(dir.join("later"))
+            .include_dir(dir.join("first")),
+    );
+    assert!(code.contains("pub type FIRST = i32;"), "{code}");
+    let code = generate(idlgen::Builder::new().tlb_path(dir.join("later")));
+    assert!(code.contains("pub type LATER = i32;"), "{code}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A type library input, and a PE file's TYPELIB resources by id (`--resource`): certcli's
+/// 64- and 32-bit type libraries give the same bindings as the `.tlb` (but for the header's
+/// input name); a missing id is an error that lists those there are.
+#[test]
+fn builder_type_library_inputs_and_resource_ids() {
+    let certif = root().join("fixtures/certif");
+    let body = |builder: idlgen::Builder| -> String {
+        let code = builder.generate_string().expect("generates");
+        code.split_once('\n')
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default()
+    };
+    let tlb = body(idlgen::Builder::new().input(certif.join("certcli.tlb")));
+    assert!(tlb.contains("pub struct CCertServerExit;"), "{tlb}");
+    let dll = certif.join("certcli_pe64.dll");
+    assert_eq!(body(idlgen::Builder::new().input(&dll)), tlb, "resource 1");
+    assert_eq!(
+        body(idlgen::Builder::new().input(&dll).resource_id(2)),
+        tlb,
+        "resource 2"
+    );
+    let err = idlgen::Builder::new()
+        .input(&dll)
+        .resource_id(3)
+        .generate_string()
+        .expect_err("no resource 3")
+        .to_string();
+    assert!(
+        err.contains("no TYPELIB resource with id 3") && err.contains("1, 2"),
+        "{err}"
+    );
+}

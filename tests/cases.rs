@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 
 use common::external::{RUSTFMT, need};
 use common::typecheck::{ScratchCrate, rustfmt_check};
-use idlgen::codegen::rust::{RustOptions, generate};
-use idlgen::idl::Options;
+use idlgen::Options;
+use idlgen::{RustOptions, generate_rust as generate};
 
 /// The cases' folder, relative to the crate root.
 const CASES_DIR: &str = "fixtures/cases";

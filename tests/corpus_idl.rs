@@ -13,7 +13,7 @@
 
 use std::path::Path;
 
-use idlgen::idl::Options;
+use idlgen::Options;
 
 mod common;
 use common::corpus::{

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use common::corpus::{wine_idl_files, wine_options};
 use common::external::{WINE_IDL, WINE_IDL_DIR, need};
 use common::typecheck::{self, Failure, ScratchCrate, rustfmt_check};
-use idlgen::codegen::rust::{RustOptions, generate};
+use idlgen::{RustOptions, generate_rust as generate};
 
 /// Files whose bindings are type-checked, and what each one exercises.
 const SAMPLE: &[(&str, &str)] = &[
@@ -93,7 +93,7 @@ fn generated_rust_of_every_corpus_file_is_rustfmt_clean() {
     // same bindings, byte for byte.
     let inputs: Vec<PathBuf> = alone.iter().map(|(idl, _)| idl.clone()).collect();
     let together = std::sync::Mutex::new(vec![None; inputs.len()]);
-    idlgen::model::load_each(&inputs, &wine_options(), |k, model| {
+    idlgen::load_each(&inputs, &wine_options(), |k, model| {
         let model = model.unwrap_or_else(|e| panic!("{}: {e}", inputs[k].display()));
         let code = generate(&model, &RustOptions::default()).unwrap_or_else(|e| panic!("{e}"));
         together.lock().unwrap()[k] = Some(code);

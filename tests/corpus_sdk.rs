@@ -23,7 +23,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use idlgen::idl::Options;
+use idlgen::Options;
 
 mod common;
 use common::corpus::{check_each, fragments, importers, include_tops, print_list};
@@ -117,10 +117,7 @@ fn sdk_idl_files_load_and_resolve() {
         files.len()
     );
     let include_dirs = sdk::include_dirs(&dir);
-    let opts = Options {
-        include_dirs: include_dirs.clone(),
-        ..Options::default()
-    };
+    let opts = (include_dirs.iter()).fold(Options::new(), |o, d| o.include_dir(d));
     let fragments = fragments(&files);
     let importers = importers(&files);
 

@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
-use idlgen::codegen::rust::{RustOptions, generate};
-use idlgen::idl::Options;
+use idlgen::Options;
+use idlgen::{RustOptions, generate_rust as generate};
 
 mod common;
 

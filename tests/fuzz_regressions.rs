@@ -3,11 +3,14 @@
 //! are checked by the errors that name them (`macros produced more than ...`, `nested more
 //! than ...`), not by a clock: how long an input takes is measured in benches/.
 
-use idlgen::idl::Options;
+use idlgen::Options;
 
 /// Loads `text` (preprocess, parse, resolve) and returns the error message, if any.
 fn outcome(text: &str) -> Option<String> {
-    let result = idlgen::load_source("fuzz.idl", text, &Options::default());
+    let result = idlgen::load(
+        [idlgen::Input::idl_text("fuzz.idl", text)],
+        &Options::default(),
+    );
     result.err().map(|e| {
         assert_eq!(e.diagnostics.len(), 1, "one error:\n{e}");
         e.diagnostics[0].message.clone()

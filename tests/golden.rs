@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::external::{RUSTFMT, SDK, WINE_IDL, need};
-use idlgen::codegen::rust::{RustOptions, generate};
-use idlgen::idl::Options;
+use idlgen::Options;
+use idlgen::{RustOptions, generate_rust as generate};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -86,10 +86,9 @@ fn sdk_base_files_on_the_include_path_change_nothing() {
     };
     for (input, _) in CASES {
         let path = root().join(input);
-        let opts = Options {
-            include_dirs: vec![wine.clone(), path.parent().expect("dir").to_path_buf()],
-            ..Default::default()
-        };
+        let opts = Options::new()
+            .include_dir(&wine)
+            .include_dir(path.parent().expect("dir"));
         let loaded = idlgen::load(&[path], &opts).expect("loads with the SDK's base files");
         assert!(
             loaded.read.iter().any(|p| p.ends_with("oaidl.idl")),
@@ -110,9 +109,7 @@ fn windows_sdk_on_the_include_path_changes_nothing() {
     let Some(sdk) = need(&SDK) else {
         return;
     };
-    let sdk = idlgen::Sdk::open(&sdk).expect("the SDK's Include/<version> folder");
-    let mut opts = Options::default();
-    sdk.add_to(&mut opts);
+    let opts = Options::new().sdk(&sdk);
     for (input, _) in CASES {
         let path = root().join(input);
         let loaded = idlgen::load(std::slice::from_ref(&path), &opts)
@@ -124,7 +121,7 @@ fn windows_sdk_on_the_include_path_changes_nothing() {
             "wtypesbase.idl",
         ] {
             assert!(
-                loaded.read.iter().any(|p| p.starts_with(sdk.root())
+                loaded.read.iter().any(|p| p.starts_with(&sdk)
                     && p.file_name()
                         .and_then(|n| n.to_str())
                         .is_some_and(|n| n.eq_ignore_ascii_case(name))),
@@ -147,12 +144,12 @@ fn windows_sdk_on_the_include_path_changes_nothing() {
             .file_name()
             .and_then(|n| n.to_str())
             .expect("name");
-        let Some(own) = common::sdk::find_in(&sdk.root().join("um"), name) else {
+        let Some(own) = common::sdk::find_in(&sdk.join("um"), name) else {
             println!("note: the SDK has no um/{name}; the fixture alone is compared");
             continue;
         };
         let rows = |model: &idlgen::model::Model| -> Vec<String> {
-            idlgen::codegen::dispids::table(model)
+            idlgen::dispid_table(model)
                 .lines()
                 .filter(|l| l.starts_with("ICertServer"))
                 .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
@@ -197,9 +194,6 @@ fn windows_sdk_on_the_include_path_changes_nothing_with_imports_of_a_library() {
     let Some(sdk) = need(&SDK) else {
         return;
     };
-    let mut opts = Options::default();
-    idlgen::Sdk::open(&sdk)
-        .expect("the SDK's Include/<version> folder")
-        .add_to(&mut opts);
+    let opts = Options::new().sdk(&sdk);
     with_imports_unchanged_by_the_sdk("fixtures/certif/certcli.idl", &opts);
 }

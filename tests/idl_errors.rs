@@ -4,11 +4,20 @@
 
 use std::path::{Path, PathBuf};
 
-use idlgen::Diagnostic;
-use idlgen::idl::{Options, load_files, load_source};
+use idlgen::{Diagnostic, Input, Loaded, Options};
 
 mod common;
 use common::errors::{assert_at, only_error as the_only_error};
+
+/// Loads `text` as a file named `name`.
+fn load_source(name: &str, text: &str, opts: &Options) -> idlgen::Result<Loaded> {
+    idlgen::load([Input::idl_text(name, text)], opts)
+}
+
+/// Loads files.
+fn load_files(inputs: &[PathBuf], opts: &Options) -> idlgen::Result<Loaded> {
+    idlgen::load(inputs, opts)
+}
 
 /// Loads `text` as `test.idl` through the front end and returns its only diagnostic.
 fn only_error_with(text: &str, opts: &Options) -> Diagnostic {
@@ -73,7 +82,7 @@ fn unterminated_string() {
 fn unterminated_string_in_skipped_code_is_fine() {
     let p = load_source(
         "test.idl",
-        "#if 0\n#error don't stop here\ncpp_quote(\"abc);\n#endif\ntypedef LONG X;\n",
+        "#if 0\n#error don't stop here\ncpp_quote(\"abc);\n#endif\ntypedef long X;\n",
         &Options::default(),
     );
     assert!(p.is_ok(), "{:?}", p.err().map(|e| e.to_string()));
@@ -178,10 +187,7 @@ impl Drop for TempDir {
 #[test]
 fn import_not_found() {
     let inc = TempDir::new("missing-import");
-    let opts = Options {
-        include_dirs: vec![inc.0.clone()],
-        ..Options::default()
-    };
+    let opts = Options::new().include_dir(&inc.0);
     let d = only_error_with("import \"oaidl.idl\";\nimport \"nothere.idl\";\n", &opts);
     assert_at(&d, test_idl(), 2, 8, "cannot find import \"nothere.idl\"");
     let here = std::fs::canonicalize(".").expect("cwd");
@@ -489,7 +495,7 @@ interface ISample : IDispatch
     cpp_quote("/* \"quoted\" */")
 };
 [uuid(372fce32-4324-11d0-8810-00a0c903b83c), version(1.0)]
-library L { importlib("stdole2.tlb"); coclass C { [default] interface ISample; }; };
+library L { importlib("stdole2.tlb"); coclass CSample { [default] interface ISample; }; };
 "#;
 
 #[test]

@@ -1,13 +1,11 @@
 //! The slot and DISPID rules of shared/spec/layout-and-dispids.md, each on IDL written for it.
 
-use idlgen::idl::Options;
 use idlgen::model::{InvokeKind, ItemKind, Model};
 
+mod common;
+
 fn model(text: &str) -> Model {
-    match idlgen::load_source("rules.idl", text, &Options::default()) {
-        Ok(l) => l.model,
-        Err(e) => panic!("{e}"),
-    }
+    common::model_of("rules.idl", text)
 }
 
 /// (name, invkind, slot, dispid) of an interface's own methods.
@@ -209,6 +207,6 @@ fn dispatchable_is_derived_from_idispatch() {
     };
     assert_eq!(
         idlgen::model::automation::variant_type(&m, &odd.methods[0].params[0].ty),
-        Some(idlgen::model::automation::VT_UNKNOWN)
+        Some(idlgen_runtime::VT_UNKNOWN)
     );
 }

@@ -1,17 +1,15 @@
 //! MIDL's behaviours that real SDK files rely on and idlgen follows, one test per rule, each
 //! named for the rule (grammar/midl-behaviours.md lists them, with the SDK file that needs it).
 
-use idlgen::idl::Options;
+use idlgen::Options;
 use idlgen::model::{ItemKind, Model, Type, Value};
 
 mod common;
 use common::errors::error_of;
 
+/// MIDL accepts this input: idlgen must load it too.
 fn load(text: &str) -> Model {
-    match idlgen::load_source("rules.idl", text, &Options::default()) {
-        Ok(l) => l.model,
-        Err(e) => panic!("MIDL accepts this input; idlgen said:\n{e}"),
-    }
+    common::model_of("rules.idl", text)
 }
 
 /// The const of that name (constants are not in the type names).
@@ -365,7 +363,7 @@ fn midl_a_local_method_may_take_a_variable_argument_list() {
     let i = interface(&m, "ICallFrameLike");
     let slots: Vec<_> = i.methods.iter().map(|m| (m.variadic, m.slot)).collect();
     assert_eq!(slots, [(false, Some(3)), (true, Some(4)), (false, Some(5))]);
-    let rust = idlgen::codegen::rust::generate(&m, &Default::default()).expect("generates");
+    let rust = idlgen::generate_rust(&m, &Default::default()).expect("generates");
     assert!(
         rust.contains("pub Invoke: unsafe extern \"C\" fn(\n        this: *mut ::core::ffi::c_void,\n        pvReceiver: *mut ::core::ffi::c_void,\n        ...\n    ) -> idlgen_runtime::HRESULT,"),
         "{rust}"

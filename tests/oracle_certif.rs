@@ -16,7 +16,7 @@ mod common;
 
 use common::c_header::c_vtable;
 use common::external::{MINGW_HEADERS, WIDL, WIDL_EXE, WINE_IDL, WINE_IDL_DIR, need, need_all};
-use idlgen::idl::Options;
+use idlgen::Options;
 use idlgen::model::{ItemKind, Model};
 
 fn certif_model() -> Model {

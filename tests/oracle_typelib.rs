@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::external::{MINGW_GCC, WIDL, WIDL_EXE, WINE_IDL, WINE_IDL_DIR, WINE64, need_all};
-use idlgen::idl::Options;
+use idlgen::Options;
 use idlgen::model::{InvokeKind, ItemKind, Method, Model};
 use oleaut32::{run_under_wine, tlbinfo};
 

@@ -442,7 +442,7 @@ fn reaches_missing(imports: &HashMap<String, Vec<String>>, file: &str) -> bool {
 /// so that the next failure costs half as much to find.
 fn load_sdk(
     inputs: &[PathBuf],
-    opts: &idlgen::idl::Options,
+    opts: &idlgen::Options,
     imports: &HashMap<String, Vec<String>>,
     each: &(dyn Fn(&Model) + Sync),
 ) -> Vec<(PathBuf, String)> {
@@ -456,7 +456,7 @@ fn load_sdk(
     let mut groups: Vec<Vec<PathBuf>> = vec![together];
     while let Some(group) = groups.pop() {
         let errors: Mutex<Vec<(usize, idlgen::Error)>> = Mutex::new(Vec::new());
-        idlgen::model::load_each(&group, opts, |k, result| match result {
+        idlgen::load_each(&group, opts, |k, result| match result {
             Ok(model) => each(&model),
             Err(e) => errors.lock().expect("errors").push((k, e)),
         });
@@ -613,10 +613,9 @@ fn sdk_interfaces_match_the_win32_metadata() {
     let parsed_in = start.elapsed();
 
     let inputs = common::sdk::idl_files(&sdk);
-    let opts = idlgen::idl::Options {
-        include_dirs: common::sdk::include_dirs(&sdk),
-        ..Default::default()
-    };
+    let opts = common::sdk::include_dirs(&sdk)
+        .iter()
+        .fold(idlgen::Options::new(), |o, d| o.include_dir(d));
     let imports = textual_imports(&sdk);
     // (IID, name) -> the interface, once for all the models that hold it.
     let seen: Mutex<BTreeMap<(u128, String), Vec<IdlInterface>>> = Mutex::new(BTreeMap::new());

@@ -8,7 +8,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::typecheck::{self, ScratchCrate, rustfmt_check};
-use idlgen::idl::Options;
+use idlgen::Options;
 
 /// (module name, IDL): each case's input, imported from nothing but idlgen's base files.
 const CASES: &[(&str, &str)] = &[

@@ -21,7 +21,7 @@ use common::corpus::{fragments, name_of};
 use common::external::{SDK, need};
 use common::sdk::{find_in, idl_files, include_dirs};
 use common::typecheck::{self, Failure, ScratchCrate, rustfmt_check};
-use idlgen::idl::Options;
+use idlgen::Options;
 
 /// Files whose bindings are type-checked, and what each one exercises. The SDK 10.0.16299 has
 /// no `taskschd.idl`; `MSTask.idl` (Task Scheduler 1.0) stands in for it.
@@ -61,10 +61,9 @@ const IMPORTED_ONLY: &[(&str, &str, &str)] = &[(
 )];
 
 fn options(sdk: &Path) -> Options {
-    Options {
-        include_dirs: include_dirs(sdk),
-        ..Default::default()
-    }
+    include_dirs(sdk)
+        .iter()
+        .fold(Options::new(), |o, d| o.include_dir(d))
 }
 
 /// The first line of a load error with its names taken out (`unknown type `IMultiQI`` ->

@@ -41,7 +41,7 @@ fn typelibs() -> Vec<(PathBuf, u32)> {
         if !bytes.starts_with(b"MZ") {
             continue;
         }
-        let ids = idlgen::tlb::pe::typelib_ids(&f.to_string_lossy(), &bytes)
+        let ids = (idlgen::Input::file(&f).typelib_resources())
             .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         out.extend(ids.into_iter().map(|id| (f.clone(), id)));
     }
@@ -49,11 +49,10 @@ fn typelibs() -> Vec<(PathBuf, u32)> {
 }
 
 fn load(path: &Path, id: u32) -> idlgen::Result<idlgen::model::Model> {
-    let opts = idlgen::tlb::TlbOptions {
-        search_dirs: vec![PathBuf::from(WINE_DLLS_DIR)],
-        resource_id: Some(id),
-    };
-    idlgen::tlb::load(path, &opts)
+    let opts = idlgen::Options::new()
+        .tlb_path(WINE_DLLS_DIR)
+        .resource_id(id);
+    idlgen::load([path], &opts).map(|l| l.model)
 }
 
 #[test]

@@ -308,11 +308,14 @@ fn idlgen_reads_what_oleaut32_reads() {
     let mut failures = Vec::new();
     for (path, id) in inputs {
         let view = oleaut32_view(&path, id);
-        let opts = idlgen::tlb::TlbOptions {
-            search_dirs: vec![PathBuf::from(WINE_DLLS_DIR)],
-            resource_id: id,
+        let opts = idlgen::Options::new().tlb_path(WINE_DLLS_DIR);
+        let opts = match id {
+            Some(id) => opts.resource_id(id),
+            None => opts,
         };
-        let model = idlgen::tlb::load(&path, &opts).unwrap_or_else(|e| panic!("{e}"));
+        let model = idlgen::load([&path], &opts)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .model;
         let dump = dump_json(&model);
         let mut t = Tally::default();
         let sltg = std::fs::read(&path).is_ok_and(|b| b.starts_with(b"SLTG"));

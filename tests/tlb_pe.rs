@@ -12,8 +12,12 @@ mod tlb_common;
 use std::path::{Path, PathBuf};
 
 use common::external::{WINE_DLLS, WINE_DLLS_DIR, need};
-use idlgen::tlb::{TlbOptions, is_type_library_input, load};
+use idlgen::Options;
 use tlb_common::*;
+
+fn load(path: &Path, opts: &Options) -> idlgen::Result<idlgen::model::Model> {
+    idlgen::load([path], opts).map(|l| l.model)
+}
 
 fn fixture(name: &str) -> PathBuf {
     root().join("fixtures/certif").join(name)
@@ -21,9 +25,9 @@ fn fixture(name: &str) -> PathBuf {
 
 /// The dump's types and libraries (the `inputs` and sources name the file, which differs).
 fn types_of(path: &Path, resource_id: Option<u32>) -> serde_json::Value {
-    let opts = TlbOptions {
-        search_dirs: Vec::new(),
-        resource_id,
+    let opts = match resource_id {
+        Some(id) => Options::new().resource_id(id),
+        None => Options::new(),
     };
     let model = load(path, &opts).unwrap_or_else(|e| panic!("{e}"));
     let mut v = dump_json(&model);
@@ -47,8 +51,7 @@ fn pe32_and_pe32plus_resources_by_id() {
     let want = types_of(&fixture("certcli.tlb"), None);
     for dll in ["certcli_pe64.dll", "certcli_pe32.dll"] {
         let path = fixture(dll);
-        let bytes = std::fs::read(&path).expect("fixture");
-        let ids = idlgen::tlb::pe::typelib_ids(dll, &bytes).expect("resources");
+        let ids = (idlgen::Input::file(&path).typelib_resources()).expect("resources");
         assert_eq!(ids, vec![1, 2], "{dll}");
         assert_eq!(
             types_of(&path, None),
@@ -58,15 +61,9 @@ fn pe32_and_pe32plus_resources_by_id() {
         for id in [1, 2] {
             assert_eq!(types_of(&path, Some(id)), want, "{dll} #{id}");
         }
-        let err = load(
-            &path,
-            &TlbOptions {
-                resource_id: Some(3),
-                ..TlbOptions::default()
-            },
-        )
-        .expect_err("no resource 3")
-        .to_string();
+        let err = load(&path, &Options::new().resource_id(3))
+            .expect_err("no resource 3")
+            .to_string();
         assert!(
             err.contains("no TYPELIB resource with id 3") && err.contains("1, 2"),
             "{err}"
@@ -76,15 +73,26 @@ fn pe32_and_pe32plus_resources_by_id() {
 
 #[test]
 fn inputs_are_recognised_by_their_first_bytes() {
-    assert!(is_type_library_input(&fixture("certcli.tlb")));
-    assert!(is_type_library_input(&fixture("certcli_pe32.dll")));
-    assert!(!is_type_library_input(&fixture("certcli.idl")));
-    assert!(!is_type_library_input(&fixture("no such file")));
-    // By content, not by name: a type library named .idl is one.
+    // By content, not by name: a type library named .idl is one, and reads as one.
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let odd = dir.join("certcli_really_a_tlb.idl");
     std::fs::copy(fixture("certcli.tlb"), &odd).expect("copy");
-    assert!(is_type_library_input(&odd));
+    assert_eq!(
+        types_of(&odd, None),
+        types_of(&fixture("certcli.tlb"), None)
+    );
+    // A type library must be the only input; an IDL file may be one of several.
+    let err = idlgen::load([fixture("certcli.idl"), odd], &Options::new())
+        .expect_err("two inputs, one a type library")
+        .to_string();
+    assert!(
+        err.contains("is a type library: give it as the only input"),
+        "{err}"
+    );
+    let err = load(&fixture("no such file"), &Options::new())
+        .expect_err("missing")
+        .to_string();
+    assert!(err.contains("cannot read"), "{err}");
 }
 
 #[test]
@@ -95,9 +103,7 @@ fn a_file_without_a_typelib_resource_is_an_error() {
     bytes.truncate(1024);
     let path = dir.join("cut.dll");
     std::fs::write(&path, &bytes).expect("write");
-    let err = load(&path, &TlbOptions::default())
-        .expect_err("cut")
-        .to_string();
+    let err = load(&path, &Options::new()).expect_err("cut").to_string();
     assert!(err.contains("at byte offset"), "{err}");
 }
 
@@ -112,7 +118,7 @@ fn a_missing_imported_library_is_named() {
     std::fs::create_dir_all(&dir).expect("dir");
     let lone = dir.join("atl100.dll");
     std::fs::copy(Path::new(WINE_DLLS_DIR).join("atl100.dll"), &lone).expect("copy");
-    let err = load(&lone, &TlbOptions::default())
+    let err = load(&lone, &Options::new())
         .expect_err("stdole2.tlb is not beside it")
         .to_string();
     assert!(
@@ -121,20 +127,14 @@ fn a_missing_imported_library_is_named() {
             && err.contains("-I/--tlb-path"),
         "{err}"
     );
-    let found = load(
-        &lone,
-        &TlbOptions {
-            search_dirs: vec![PathBuf::from(WINE_DLLS_DIR)],
-            resource_id: None,
-        },
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let found =
+        load(&lone, &Options::new().tlb_path(WINE_DLLS_DIR)).unwrap_or_else(|e| panic!("{e}"));
     // The imported types are items of their own file, not roots.
     let stdole = found
         .files
         .iter()
         .position(|f| f.ends_with("stdole2.tlb"))
         .expect("stdole2.tlb read");
-    assert!(!found.roots.contains(&idlgen::diag::FileId(stdole as u32)));
+    assert!(!found.roots.contains(&idlgen::model::FileId(stdole as u32)));
     println!("{err}");
 }

@@ -12,20 +12,17 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use idlgen::codegen::rust::{RustOptions, generate};
-use idlgen::idl::Options;
+use idlgen::Options;
 use idlgen::model::{ItemKind, Model, Type};
+use idlgen::{RustOptions, generate_rust as generate};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn load(input: &Path, include_dirs: Vec<PathBuf>) -> Model {
-    let opts = Options {
-        include_dirs,
-        ..Options::default()
-    };
-    let mut loaded = idlgen::load(&[input.to_path_buf()], &opts)
+    let opts = (include_dirs.iter()).fold(Options::new(), |o, d| o.include_dir(d));
+    let mut loaded = idlgen::load([input], &opts)
         .unwrap_or_else(|e| panic!("{} does not load:\n{e}", input.display()));
     loaded.model.include_imported_user_files();
     loaded.model
@@ -47,6 +44,7 @@ fn type_text(model: &Model, ty: &Type) -> String {
         Type::Array(t, n) => format!("{}[{n:?}]", type_text(model, t)),
         Type::SafeArray(t) => format!("SAFEARRAY({})", type_text(model, t)),
         Type::Function => "function".into(),
+        _ => model.type_string(ty),
     }
 }
 

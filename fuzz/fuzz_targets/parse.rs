@@ -8,6 +8,6 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let opts = idlgen::idl::Options::default();
-    let _ = idlgen::load_source("fuzz.idl", text, &opts);
+    let input = idlgen::Input::idl_text("fuzz.idl", text);
+    let _ = idlgen::load([input], &idlgen::Options::new());
 });

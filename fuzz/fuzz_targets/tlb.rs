@@ -14,6 +14,6 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let opts = idlgen::tlb::TlbOptions::default();
-    let _ = idlgen::tlb::load_bytes("fuzz.tlb", data, &opts);
+    let input = idlgen::Input::typelib_bytes("fuzz.tlb", data);
+    let _ = idlgen::load([input], &idlgen::Options::new());
 });

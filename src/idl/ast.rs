@@ -222,6 +222,7 @@ pub struct FunctionType {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BaseType {
     Void,
     Char,

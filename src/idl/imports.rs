@@ -26,7 +26,7 @@ pub(crate) enum Found {
 enum FileKey {
     Disk(PathBuf),
     Builtin(&'static str),
-    Virtual(String),
+    Virtual(PathBuf),
 }
 
 pub(crate) struct Loader<'o> {
@@ -74,11 +74,6 @@ impl<'o> Loader<'o> {
 
     pub fn finish(self) -> (SourceMap, Vec<PathBuf>) {
         (self.sources, self.read)
-    }
-
-    /// What [`Loader::finish`] would give now, the loader going on.
-    pub fn snapshot(&self) -> (SourceMap, Vec<PathBuf>) {
-        (self.sources.clone(), self.read.clone())
     }
 
     pub fn predefined(&self) -> FileId {
@@ -141,16 +136,13 @@ impl<'o> Loader<'o> {
             .map(|f| (f.path.clone(), f.text.clone()))
     }
 
-    /// Adds text standing for a file named `name` (not read from disk).
-    pub fn add_virtual(&mut self, name: &str, text: &str) -> FileId {
-        let path = PathBuf::from(name);
+    /// Adds contents standing for a file named `name` (not read from disk), decoded as a
+    /// file's are.
+    pub fn add_memory(&mut self, name: &Path, bytes: &[u8]) -> FileId {
+        let key = FileKey::Virtual(name.to_path_buf());
+        let path = name.to_path_buf();
         let dir = parent_dir(&path);
-        self.insert(
-            FileKey::Virtual(name.to_string()),
-            path,
-            text.to_string(),
-            dir,
-        )
+        self.insert(key, path, decode(bytes.to_vec()), dir)
     }
 
     fn insert(

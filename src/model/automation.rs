@@ -12,12 +12,13 @@
 use super::{BaseType, ItemKind, Model, Type};
 
 // The VARTYPEs are the runtime's (runtime/src/automation.rs, without its `com` feature): the
-// generator and the code it generates use the same constants.
-pub use idlgen_runtime::{
-    VARTYPE, VT_ARRAY, VT_BOOL, VT_BSTR, VT_BYREF, VT_CARRAY, VT_CY, VT_DATE, VT_DECIMAL,
-    VT_DISPATCH, VT_EMPTY, VT_ERROR, VT_HRESULT, VT_I1, VT_I2, VT_I4, VT_I8, VT_INT, VT_INT_PTR,
-    VT_LPSTR, VT_LPWSTR, VT_PTR, VT_R4, VT_R8, VT_RECORD, VT_SAFEARRAY, VT_UI1, VT_UI2, VT_UI4,
-    VT_UI8, VT_UINT, VT_UINT_PTR, VT_UNKNOWN, VT_USERDEFINED, VT_VARIANT, VT_VOID,
+// generator and the code it generates use the same constants (`idlgen_runtime::VT_BSTR`...).
+pub use idlgen_runtime::VARTYPE;
+pub(crate) use idlgen_runtime::{
+    VT_ARRAY, VT_BOOL, VT_BSTR, VT_BYREF, VT_CY, VT_DATE, VT_DECIMAL, VT_DISPATCH, VT_EMPTY,
+    VT_ERROR, VT_HRESULT, VT_I1, VT_I2, VT_I4, VT_I8, VT_INT, VT_INT_PTR, VT_LPSTR, VT_LPWSTR,
+    VT_R4, VT_R8, VT_RECORD, VT_UI1, VT_UI2, VT_UI4, VT_UI8, VT_UINT, VT_UINT_PTR, VT_UNKNOWN,
+    VT_VARIANT, VT_VOID,
 };
 
 /// The VARTYPE a value of `ty` travels as in a VARIANT, if it can: `LONG` is VT_I4, `BSTR*`
@@ -108,7 +109,7 @@ fn well_known(name: &str) -> Option<VARTYPE> {
 
 /// The base set's typedef that a type library's VARTYPE stands for (VT_BSTR `BSTR`, VT_CY
 /// `CURRENCY`), for the VARTYPEs whose C type is a typedef rather than a base type.
-pub fn vt_type_name(vt: VARTYPE) -> Option<&'static str> {
+pub(crate) fn vt_type_name(vt: VARTYPE) -> Option<&'static str> {
     WELL_KNOWN.iter().find(|(_, v)| *v == vt).map(|&(n, _)| n)
 }
 
@@ -136,9 +137,9 @@ fn base(b: BaseType) -> Option<VARTYPE> {
 }
 
 /// `FUNCFLAG_FRESTRICTED`: `[restricted]`.
-pub const FUNCFLAG_FRESTRICTED: u16 = 0x1;
+pub(crate) const FUNCFLAG_FRESTRICTED: u16 = 0x1;
 /// `FUNCFLAG_FHIDDEN`: `[hidden]`.
-pub const FUNCFLAG_FHIDDEN: u16 = 0x40;
+pub(crate) const FUNCFLAG_FHIDDEN: u16 = 0x40;
 
 /// The method attributes a type library stores as `FUNCFLAG_*` bits, in the bits' order.
 pub const FUNC_FLAGS: &[(u16, &str)] = &[
@@ -165,7 +166,7 @@ pub fn is_typelib_attribute(name: &str) -> bool {
 
 /// The attributes a type library's function has: its `FUNCFLAG_*` bits' names in the bits'
 /// order, then `vararg`.
-pub fn typelib_attributes(flags: u16, vararg: bool) -> Vec<String> {
+pub(crate) fn typelib_attributes(flags: u16, vararg: bool) -> Vec<String> {
     FUNC_FLAGS
         .iter()
         .filter(|&&(bit, _)| flags & bit != 0)

@@ -16,6 +16,7 @@ use crate::idl::ast::{
 
 /// An evaluated constant.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Value {
     Int(i128),
     Float(f64),

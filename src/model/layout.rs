@@ -37,18 +37,7 @@ impl InheritanceCycle {
     /// The interfaces on the circle, from [`InheritanceCycle::interface`] on, each the base of
     /// the one before.
     pub fn members(&self, model: &Model) -> Vec<TypeId> {
-        let mut out = vec![self.interface];
-        let mut cur = self.interface;
-        while let ItemKind::Interface(i) = &model.item(cur).kind {
-            match i.base {
-                Some(b) if !out.contains(&b) => {
-                    out.push(b);
-                    cur = b;
-                }
-                _ => break,
-            }
-        }
-        out
+        model.ancestors(self.interface)
     }
 
     /// The message every front end gives: "interface `IA` inherits from itself".

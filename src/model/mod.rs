@@ -2,28 +2,32 @@
 //!
 //! Items live in one arena (`Vec<Arc<Item>>`, addressed by [`TypeId`]); names map to ids in
 //! declaration order through `IndexMap`. Nothing here borrows source text; what several models
-//! resolved from the same imports hold alike, they share ([`each`] makes such models). The rules that give meaning
-//! (vtable slots, DISPIDs, retval/out classification) are computed in [`layout`], once, for every
-//! front end.
+//! resolved from the same imports hold alike, they share (as [`load_each`](crate::load_each)
+//! makes them). The rules that give meaning (vtable slots, DISPIDs, retval/out classification)
+//! are computed in one place, once, for every front end; [`automation`] holds the VARTYPE
+//! mapping.
+//!
+//! Every struct and enum that may gain a field or a variant is `#[non_exhaustive]`: read its
+//! fields, match it with `..` or `_`; models are made by [`load`](crate::load).
 
 mod ahead;
 mod attrs;
 pub mod automation;
-pub mod each;
 mod eval;
-pub mod layout;
+pub(crate) mod layout;
 mod resolve;
-pub mod size;
+pub(crate) mod shared;
+pub(crate) mod size;
 
 use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use crate::diag::{FileId, Span};
-
-pub use each::{load_each, resolve_each};
+pub use crate::diag::{FileId, Span};
 pub use eval::Value;
-pub use resolve::{resolve, resolve_from};
+pub(crate) use resolve::resolve;
+#[cfg(test)]
+pub(crate) use resolve::resolve_from;
 
 /// Index of an item in [`Model::items`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -64,6 +68,7 @@ impl std::fmt::Display for Guid {
 
 /// Where an item was declared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Origin {
     pub file: FileId,
     pub span: Span,
@@ -77,6 +82,7 @@ pub struct Origin {
 /// imports declare, so a clone costs a reference count per item, not a copy. Change an item
 /// through [`Model::item_mut`] (`Arc::make_mut`: copied first if another model shares it).
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Model {
     /// Every item, from the inputs and from everything they import.
     pub items: Vec<Arc<Item>>,
@@ -202,6 +208,7 @@ impl Model {
 
 /// One named declaration.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Item {
     pub name: String,
     pub origin: Option<Origin>,
@@ -210,6 +217,7 @@ pub struct Item {
 }
 
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ItemKind {
     Interface(Interface),
     Dispinterface(Dispinterface),
@@ -240,6 +248,7 @@ impl ItemKind {
 }
 
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Interface {
     pub uuid: Option<Guid>,
     pub base: Option<TypeId>,
@@ -250,7 +259,7 @@ pub struct Interface {
     pub oleautomation: bool,
     pub local: bool,
     /// Derives (directly or not) from the base set's IDispatch, or is it: its vtable starts with
-    /// IDispatch's. Set by [`layout`]; back ends read it (the Rust back end's IDispatch root).
+    /// IDispatch's. Set by the layout rules; back ends read it (the Rust back end's IDispatch root).
     pub dispatchable: bool,
     /// Depth in the inheritance chain: IUnknown 0, IDispatch 1, ...
     pub depth: u32,
@@ -279,6 +288,7 @@ impl InvokeKind {
 }
 
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Method {
     /// The member name as declared (accessors share it: `Name`, not `get_Name`).
     pub name: String,
@@ -302,7 +312,7 @@ pub struct Method {
     /// How many later methods of the interface are C++ overloads of this one (the same name and
     /// kind: dwrite_3's three `GetPropertyValues`); C and Rust have one name per method, so
     /// [`Method::vtable_name`] gets one `_` for each, as widl names them in its C vtables.
-    /// Set by [`layout`].
+    /// Set by the layout rules.
     pub later_overloads: u32,
     pub helpstring: Option<String>,
     /// Attribute names as written, in order, for the dump.
@@ -331,6 +341,7 @@ impl Method {
 }
 
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Param {
     pub name: String,
     pub ty: Type,
@@ -348,6 +359,7 @@ pub struct Param {
 
 /// A type as the model knows it.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Type {
     Base(BaseType),
     /// A declared item: typedef, struct, union, enum, interface, coclass.
@@ -398,6 +410,7 @@ pub fn base_type_name(b: BaseType) -> &'static str {
 }
 
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Dispinterface {
     pub uuid: Option<Guid>,
     pub properties: Vec<DispProperty>,
@@ -407,6 +420,7 @@ pub struct Dispinterface {
 }
 
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct DispProperty {
     pub name: String,
     pub ty: Type,
@@ -417,6 +431,7 @@ pub struct DispProperty {
 }
 
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Coclass {
     pub uuid: Option<Guid>,
     pub interfaces: Vec<CoclassInterface>,
@@ -424,6 +439,7 @@ pub struct Coclass {
 }
 
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct CoclassInterface {
     pub id: TypeId,
     pub default: bool,
@@ -432,12 +448,14 @@ pub struct CoclassInterface {
 }
 
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Enum {
     pub values: Vec<(String, i64)>,
     pub v1_enum: bool,
 }
 
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Record {
     pub fields: Vec<RecordField>,
     /// `false` while only `struct Tag` has been referenced.
@@ -445,29 +463,34 @@ pub struct Record {
 }
 
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RecordField {
     pub name: Option<String>,
     pub ty: Type,
 }
 
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Typedef {
     pub ty: Type,
 }
 
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Const {
     pub ty: Type,
     pub value: Value,
 }
 
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Module {
     pub dllname: Option<String>,
     pub functions: Vec<Method>,
 }
 
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Library {
     pub name: String,
     pub uuid: Option<Guid>,

@@ -23,38 +23,23 @@ use crate::idl::Parsed;
 use crate::idl::ast;
 
 /// Resolves parsed files into a model, or reports the first error with its position.
-pub fn resolve(parsed: &Parsed) -> crate::diag::Result<Model> {
+pub(crate) fn resolve(parsed: &Parsed) -> crate::diag::Result<Model> {
     resolve_files(parsed, &parsed.roots, true)
 }
 
-/// Resolves only what `roots` reach through their imports: a model for each of several inputs
-/// parsed together (as the corpus benchmark does: files parsed once, each input its own model).
-pub fn resolve_from(parsed: &Parsed, roots: &[FileId]) -> crate::diag::Result<Model> {
+/// Resolves only what `roots` reach through their imports: the model `load_each` makes for each
+/// of several inputs parsed together (its tests compare them).
+#[cfg(test)]
+pub(crate) fn resolve_from(parsed: &Parsed, roots: &[FileId]) -> crate::diag::Result<Model> {
     resolve_files(parsed, roots, false)
 }
-
-/// Resolution recurses as deep as the input nests (imports in place, types in types), which the
-/// front end bounds (200 imports, 256 levels of types) but which a debug build's frames could
-/// make more than a caller's thread has: it runs on a stack of its own, as the front end does.
-pub(super) const STACK_SIZE: usize = 64 << 20;
 
 fn resolve_files(
     parsed: &Parsed,
     roots: &[FileId],
     everything: bool,
 ) -> crate::diag::Result<Model> {
-    std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .name("idlgen-resolve".to_string())
-            .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, || resolve_here(parsed, roots, everything));
-        match spawned {
-            Ok(handle) => handle.join().unwrap_or_else(|_| {
-                Err(Diagnostic::bare("internal error: resolution panicked").into())
-            }),
-            Err(e) => Err(Diagnostic::bare(format!("cannot start resolution: {e}")).into()),
-        }
-    })
+    crate::stack::on_own_stack("resolution", || resolve_here(parsed, roots, everything))
 }
 
 fn resolve_here(parsed: &Parsed, roots: &[FileId], everything: bool) -> crate::diag::Result<Model> {
@@ -204,7 +189,7 @@ pub(super) fn resolve_after_imports(
 
 /// What resolution has built so far: a model and the bookkeeping beside it.
 #[derive(Clone)]
-pub(super) struct State {
+pub(crate) struct State {
     model: Model,
     defined: IndexMap<Arc<str>, Span, crate::idl::FastHash>,
     file_state: HashMap<FileId, bool>,
@@ -414,20 +399,34 @@ impl Resolver<'_> {
         let Some(&file) = self.files.get(&id) else {
             return Ok(());
         };
+        self.in_file(id, &file.imports, |r| {
+            // The leading imports first, then the quotes among them, as `rest` records them.
+            let (_, skip) = leading_imports(r.files, id);
+            let (head, body) = file.items.split_at(skip.min(file.items.len()));
+            for item in head {
+                if !matches!(item, ast::Item::CppQuote(_)) {
+                    r.item(id, item, None)?;
+                }
+            }
+            r.leading_quotes(id, head);
+            r.items(id, body, None)
+        })
+    }
+
+    /// Resolves file `id` with `resolve`, `imports` being the imports its items are still to
+    /// reach (each where its `import` stands): the file is being resolved meanwhile (an import
+    /// of it is a cycle), and done afterwards.
+    fn in_file(
+        &mut self,
+        id: FileId,
+        imports: &[FileId],
+        resolve: impl FnOnce(&mut Self) -> R<()>,
+    ) -> R<()> {
         self.file_state.insert(id, false);
         self.pending_imports
-            .insert(id, file.imports.iter().copied().collect());
+            .insert(id, imports.iter().copied().collect());
         self.stack.push(id);
-        // The leading imports first, then the quotes among them, as `rest` records them.
-        let (_, skip) = leading_imports(self.files, id);
-        let (head, body) = file.items.split_at(skip.min(file.items.len()));
-        for item in head {
-            if !matches!(item, ast::Item::CppQuote(_)) {
-                self.item(id, item, None)?;
-            }
-        }
-        self.leading_quotes(id, head);
-        self.items(id, body, None)?;
+        resolve(self)?;
         // Imports a walk of the items did not reach (none, as the loader records them).
         let rest = self.pending_imports.remove(&id).unwrap_or_default();
         for imported in rest {
@@ -449,20 +448,11 @@ impl Resolver<'_> {
             return Ok(());
         };
         let (imports, skip) = leading_imports(self.files, id);
-        self.file_state.insert(id, false);
         let later = file.imports.get(imports.len()..).unwrap_or_default();
-        self.pending_imports
-            .insert(id, later.iter().copied().collect());
-        self.stack.push(id);
-        self.leading_quotes(id, file.items.get(..skip).unwrap_or_default());
-        self.items(id, file.items.get(skip..).unwrap_or_default(), None)?;
-        let rest = self.pending_imports.remove(&id).unwrap_or_default();
-        for imported in rest {
-            self.file(imported)?;
-        }
-        self.stack.pop();
-        self.file_state.insert(id, true);
-        Ok(())
+        self.in_file(id, later, |r| {
+            r.leading_quotes(id, file.items.get(..skip).unwrap_or_default());
+            r.items(id, file.items.get(skip..).unwrap_or_default(), None)
+        })
     }
 
     /// Records the `cpp_quote`s among a file's leading imports, after those imports: the same

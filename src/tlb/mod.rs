@@ -13,7 +13,7 @@
 //! reader found what it did not expect.
 
 mod msft;
-pub mod pe;
+pub(crate) mod pe;
 mod sltg;
 mod to_model;
 
@@ -68,12 +68,6 @@ pub fn load(path: &Path, opts: &TlbOptions) -> crate::Result<Model> {
 /// Imported libraries are searched for relative to `name`'s directory and `opts.search_dirs`.
 pub fn load_bytes(name: &str, bytes: &[u8], opts: &TlbOptions) -> crate::Result<Model> {
     to_model::build(Path::new(name), bytes, opts)
-}
-
-/// Reads the type library in `bytes` (MSFT, SLTG, or a PE file's TYPELIB resource) without
-/// building a model: the raw view, for tools and tests.
-pub fn read_typelib(name: &str, bytes: &[u8], resource_id: Option<u32>) -> crate::Result<TypeLib> {
-    Ok(read_any(name, bytes, resource_id)?)
 }
 
 pub(crate) fn read_any(
@@ -157,10 +151,8 @@ impl TypeKind {
 /// `TYPEFLAG_*` values the model uses.
 pub mod typeflags {
     pub const FCANCREATE: u16 = 0x2;
-    pub const FHIDDEN: u16 = 0x10;
     pub const FDUAL: u16 = 0x40;
     pub const FOLEAUTOMATION: u16 = 0x100;
-    pub const FDISPATCHABLE: u16 = 0x1000;
 }
 
 /// `IMPLTYPEFLAG_*`.
@@ -190,6 +182,7 @@ pub enum ImportTarget {
 pub struct ImportLib {
     pub file: String,
     pub guid: Option<Guid>,
+    #[allow(dead_code)] // As the file stores it; libraries are matched by GUID and file.
     pub version: (u16, u16),
 }
 
@@ -218,6 +211,7 @@ pub struct TypeInfo {
     pub guid: Option<Guid>,
     /// `TYPEFLAG_*`.
     pub flags: u16,
+    #[allow(dead_code)] // As the file stores it; the model has no version of a type.
     pub version: (u16, u16),
     pub helpstring: Option<String>,
     pub funcs: Vec<Func>,
@@ -228,7 +222,9 @@ pub struct TypeInfo {
     pub alias: Option<TypeDesc>,
     /// `dllname` (TKIND_MODULE).
     pub dllname: Option<String>,
-    /// Size of the vtable in bytes as the file states it.
+    /// Size of the vtable in bytes as the file states it (the two readers are checked against
+    /// each other on it).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub cb_size_vft: u32,
     /// Where the type info's record starts in the input (for messages).
     pub offset: usize,
@@ -248,6 +244,8 @@ pub struct Func {
     pub memid: i32,
     /// `INVOKEKIND`: 1 method, 2 propget, 4 propput, 8 propputref.
     pub invkind: u8,
+    /// `FUNCKIND` (the two readers are checked against each other on it).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub funckind: u8,
     /// Vtable offset in bytes, for a 64-bit pointer size.
     pub ovft: u32,

@@ -28,11 +28,8 @@ pub fn wine_idl_files() -> Vec<PathBuf> {
 }
 
 /// Front-end options with Wine's IDL corpus on the include path, as its files expect.
-pub fn wine_options() -> idlgen::idl::Options {
-    idlgen::idl::Options {
-        include_dirs: vec![PathBuf::from(WINE_IDL_DIR)],
-        ..Default::default()
-    }
+pub fn wine_options() -> idlgen::Options {
+    idlgen::Options::new().include_dir(WINE_IDL_DIR)
 }
 
 /// Prints `heading (count):` and the lines below it.

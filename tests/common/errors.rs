@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use idlgen::Diagnostic;
-use idlgen::idl::Options;
+use idlgen::Options;
 
 /// The only diagnostic of `result`; panics if it is `Ok` or holds more than one. `input` is
 /// shown on failure.
@@ -21,9 +21,13 @@ pub fn only_error<T>(result: idlgen::Result<T>, input: &str) -> Diagnostic {
 }
 
 /// The only diagnostic of loading `text` as the file `name` through the whole pipeline
-/// (`idlgen::load_source`: preprocess, parse, imports, resolve).
+/// (`idlgen::load`: preprocess, parse, imports, resolve); [`super::model_of`] is the model of
+/// text that loads.
 pub fn error_of(name: &str, text: &str) -> Diagnostic {
-    only_error(idlgen::load_source(name, text, &Options::default()), text)
+    only_error(
+        idlgen::load([idlgen::Input::idl_text(name, text)], &Options::default()),
+        text,
+    )
 }
 
 /// Asserts where the diagnostic points (`path`, 1-based line and column) and its message, and

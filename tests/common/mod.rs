@@ -12,6 +12,18 @@ pub mod typecheck;
 use std::path::PathBuf;
 use std::process::Command;
 
+/// The model of `text` loaded as the file `name` (imports from the embedded base set); panics
+/// with the error if it does not load.
+pub fn model_of(name: &str, text: &str) -> idlgen::model::Model {
+    match idlgen::load(
+        [idlgen::Input::idl_text(name, text)],
+        &idlgen::Options::new(),
+    ) {
+        Ok(loaded) => loaded.model,
+        Err(e) => panic!("{name} does not load:\n{e}"),
+    }
+}
+
 /// A fresh, empty directory for one test of this test binary, named by `tag`.
 pub fn temp_dir(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("idlgen-{tag}-{}", std::process::id()));

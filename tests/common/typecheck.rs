@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use idlgen::codegen::rust::{RustOptions, generate};
-use idlgen::idl::Options;
+use idlgen::Options;
+use idlgen::{RustOptions, generate_rust as generate};
 
 /// Why one file has no bindings.
 #[derive(Debug)]

@@ -40,27 +40,21 @@ pub fn root() -> PathBuf {
 }
 
 pub fn dump_json(model: &idlgen::model::Model) -> Value {
-    let opts = idlgen::codegen::json::DumpOptions {
+    let opts = idlgen::DumpOptions {
         with_imports: true,
         inputs: Vec::new(),
     };
-    serde_json::from_str(&idlgen::codegen::json::dump(model, &opts)).expect("valid JSON")
+    serde_json::from_str(&idlgen::dump_json(model, &opts)).expect("valid JSON")
 }
 
 pub fn idl_model(path: &Path, include_dirs: &[PathBuf]) -> idlgen::Result<idlgen::model::Model> {
-    let opts = idlgen::idl::Options {
-        include_dirs: include_dirs.to_vec(),
-        ..Default::default()
-    };
-    idlgen::load(&[path.to_path_buf()], &opts).map(|l| l.model)
+    let opts = (include_dirs.iter()).fold(idlgen::Options::new(), |o, d| o.include_dir(d));
+    idlgen::load([path], &opts).map(|l| l.model)
 }
 
 pub fn tlb_model(path: &Path, search: &[PathBuf]) -> idlgen::Result<idlgen::model::Model> {
-    let opts = idlgen::tlb::TlbOptions {
-        search_dirs: search.to_vec(),
-        resource_id: None,
-    };
-    idlgen::tlb::load(path, &opts)
+    let opts = (search.iter()).fold(idlgen::Options::new(), |o, d| o.tlb_path(d));
+    idlgen::load([path], &opts).map(|l| l.model)
 }
 
 /// The canonical VT spelling of a typedef name a type library does not keep.
@@ -264,6 +258,7 @@ fn vt_string(model: &Model, ty: &Type, depth: u32) -> String {
         Type::Array(e, None) => format!("{}[]", vt_string(model, e, depth + 1)),
         Type::SafeArray(e) => format!("SAFEARRAY({})", vt_string(model, e, depth + 1)),
         Type::Function => "function".into(),
+        _ => model.type_string(ty),
     }
 }
 
@@ -549,11 +544,11 @@ pub fn compare_libraries(idl: &Value, tlb: &Value) -> Vec<String> {
 // Generated Rust of an IDL model and of a type-library model, made comparable.
 
 pub fn rust(model: &idlgen::model::Model) -> String {
-    let opts = idlgen::codegen::rust::RustOptions {
+    let opts = idlgen::RustOptions {
         source_name: Some("certcli".to_string()),
         ..Default::default()
     };
-    idlgen::codegen::rust::generate(model, &opts).expect("generates")
+    idlgen::generate_rust(model, &opts).expect("generates")
 }
 
 /// A type library has no `const`: the IDL model's const pointees are dropped before comparing.
@@ -624,8 +619,10 @@ pub fn assert_rust_agrees(idl: &Path, tlb: &Path) -> usize {
 
 /// Loads `bytes`; a panic is a failure naming `what`. Returns the error text, if any.
 pub fn load(bytes: &[u8], what: &str) -> Option<String> {
-    let opts = idlgen::tlb::TlbOptions::default();
-    let r = std::panic::catch_unwind(|| idlgen::tlb::load_bytes("bad.tlb", bytes, &opts));
+    let opts = idlgen::Options::new();
+    let r = std::panic::catch_unwind(|| {
+        idlgen::load([idlgen::Input::typelib_bytes("bad.tlb", bytes)], &opts)
+    });
     match r {
         Ok(Ok(_)) => None,
         Ok(Err(e)) => Some(e.to_string()),

@@ -28,6 +28,8 @@
 //! with a record of where it has been, so a cycle is an error rather than a hang.
 
 mod help;
+#[cfg(test)]
+mod view_tests;
 
 use std::collections::HashSet;
 

@@ -93,16 +93,11 @@ fn run() -> Res<()> {
         (Some(i), Some(o), Some(s)) => (i, o, s),
         _ => return Err(usage.into()),
     };
-    let opts = idlgen::idl::Options {
-        include_dirs: includes,
-        ..Default::default()
-    };
-    let model = idlgen::load(&[input], &opts)
+    let opts = (includes.iter()).fold(idlgen::Options::new(), |o, d| o.include_dir(d));
+    let model = idlgen::load([input], &opts)
         .map_err(|e| e.to_string())?
         .model;
-    let bytes = std::fs::read(&stdole).map_err(|e| format!("{}: {e}", stdole.display()))?;
-    let stdole = idlgen::tlb::read_typelib(&stdole.to_string_lossy(), &bytes, None)
-        .map_err(|e| e.to_string())?;
+    let stdole = Stdole::load(&stdole)?;
     let out = write(&model, &stdole)?;
     std::fs::write(&output, out).map_err(|e| format!("{}: {e}", output.display()))
 }
@@ -201,9 +196,34 @@ fn plan(model: &Model, lib: &idlgen::model::Library) -> Vec<TypeId> {
     out
 }
 
+/// What the twin needs of stdole2.tlb: its GUID, version, and its type infos' names in order.
+struct Stdole {
+    guid: Option<Guid>,
+    version: (u16, u16),
+    infos: Vec<String>,
+}
+
+impl Stdole {
+    fn load(path: &std::path::Path) -> Res<Stdole> {
+        let model = idlgen::load([path], &idlgen::Options::new())
+            .map_err(|e| e.to_string())?
+            .model;
+        let lib = model
+            .libraries
+            .first()
+            .ok_or_else(|| format!("{}: no type library", path.display()))?;
+        Ok(Stdole {
+            guid: lib.uuid,
+            version: lib.version.unwrap_or((0, 0)),
+            // A library lists the item of each of its type infos, in the file's order.
+            infos: lib.types.iter().map(|&t| model.item(t).name.clone()).collect(),
+        })
+    }
+}
+
 struct Writer<'a> {
     model: &'a Model,
-    stdole: &'a idlgen::tlb::TypeLib,
+    stdole: &'a Stdole,
     order: Vec<TypeId>,
     names: Names,
     /// Name-table offset of the stdole import string, once added.
@@ -257,7 +277,7 @@ impl Writer<'_> {
             .stdole
             .infos
             .iter()
-            .position(|t| &t.name == name)
+            .position(|t| t == name)
             .ok_or_else(|| format!("`{name}` is neither in the library nor in stdole2.tlb"))?;
         let off = match self.import {
             Some(o) => o,
@@ -362,9 +382,7 @@ impl Writer<'_> {
                     return Ok(Err(*id));
                 }
             }
-            Type::SafeArray(_) | Type::Array(..) | Type::Function | Type::Pointer { .. } => {
-                return Err(format!("no SLTG type written for {ty:?} (not needed yet)"));
-            }
+            _ => return Err(format!("no SLTG type written for {ty:?} (not needed yet)")),
         }))
     }
 
@@ -602,7 +620,7 @@ fn help_strings(strings: &[Option<String>]) -> Res<(Vec<u8>, Vec<Vec<u8>>)> {
     Ok((table, bits_of))
 }
 
-fn write(model: &Model, stdole: &idlgen::tlb::TypeLib) -> Res<Vec<u8>> {
+fn write(model: &Model, stdole: &Stdole) -> Res<Vec<u8>> {
     let lib = model
         .libraries
         .first()

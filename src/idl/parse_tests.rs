@@ -4,14 +4,19 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use idlgen::idl::ast::*;
-use idlgen::idl::{Options, Parsed, builtin_files, load_files, load_source};
+use super::ast::*;
+use super::{Options, Parsed, builtin_files, load_files, load_source};
 
 fn parse_with(text: &str, opts: &Options) -> Parsed {
     match load_source("test.idl", text, opts) {
         Ok(p) => p,
         Err(e) => panic!("parse failed:\n{e}"),
     }
+}
+
+/// `text` as `name`, loaded and resolved through the library's front door.
+fn resolve_source(name: &str, text: &str) -> crate::Result<crate::Loaded> {
+    crate::load([crate::Input::idl_text(name, text)], &crate::Options::new())
 }
 
 fn parse(text: &str) -> Parsed {
@@ -33,17 +38,17 @@ fn root_items(p: &Parsed) -> &[Item] {
         .items
 }
 
+/// The file name of file `id`.
+fn name_of(p: &Parsed, id: crate::diag::FileId) -> String {
+    let path = p.sources.path(id).expect("path");
+    path.file_name()
+        .expect("name")
+        .to_string_lossy()
+        .to_string()
+}
+
 fn file_names(p: &Parsed) -> Vec<String> {
-    p.files
-        .iter()
-        .map(|f| {
-            let path = p.sources.path(f.id).expect("path");
-            path.file_name()
-                .expect("name")
-                .to_string_lossy()
-                .to_string()
-        })
-        .collect()
+    p.files.iter().map(|f| name_of(p, f.id)).collect()
 }
 
 fn interface(item: &Item) -> &Interface {
@@ -1085,18 +1090,7 @@ fn import_cycles_and_once_only() {
     // Post-order, each file once; the cycle a -> b -> a is cut at the second a.
     assert_eq!(file_names(&p), ["d.idl", "b.idl", "c.idl", "a.idl"]);
     assert_eq!(p.roots.len(), 2);
-    let root_names: Vec<String> = p
-        .roots
-        .iter()
-        .map(|r| {
-            p.sources
-                .path(*r)
-                .and_then(Path::file_name)
-                .expect("name")
-                .to_string_lossy()
-                .to_string()
-        })
-        .collect();
+    let root_names: Vec<String> = p.roots.iter().map(|&r| name_of(&p, r)).collect();
     assert_eq!(root_names, ["a.idl", "c.idl"]);
 }
 
@@ -1115,7 +1109,7 @@ fn include_dir_wins_over_embedded() {
         !p.sources
             .path(first.id)
             .expect("path")
-            .starts_with(idlgen::idl::BUILTIN_DIR)
+            .starts_with(super::BUILTIN_DIR)
     );
     assert!(
         matches!(&first.items[0], Item::Typedef(t) if t.declarators[0].name.name == "MY_OWN_UNKNWN")
@@ -1139,7 +1133,7 @@ fn every_builtin_file_parses() {
     for name in names {
         let p = parse(&format!("import \"{name}\";\n"));
         let found = p.files.iter().any(|f| {
-            p.sources.path(f.id) == Some(Path::new(idlgen::idl::BUILTIN_DIR).join(name).as_path())
+            p.sources.path(f.id) == Some(Path::new(super::BUILTIN_DIR).join(name).as_path())
         });
         assert!(found, "{name} not among the parsed files");
         assert!(p.read.is_empty(), "embedded files are not read from disk");
@@ -1333,12 +1327,7 @@ fn empty_attributes_and_widl_extensions() {
         other => panic!("expected a function type, got {other:?}"),
     }
     assert!(matches!(&items[2], Item::Extern(e) if e.name.name == "GUID_SOMETHING"));
-    idlgen::load_source(
-        "test.idl",
-        &p.sources.get(p.roots[0]).unwrap().text,
-        &Options::default(),
-    )
-    .expect("resolves");
+    resolve_source("test.idl", &p.sources.get(p.roots[0]).unwrap().text).expect("resolves");
 }
 
 #[test]
@@ -1379,8 +1368,7 @@ fn midl_resolution_rules() {
         "#,
     )
     .unwrap();
-    let opts = Options::default();
-    let loaded = match idlgen::load(&[dir.path().join("main.idl")], &opts) {
+    let loaded = match crate::load([dir.path().join("main.idl")], &crate::Options::new()) {
         Ok(l) => l,
         Err(e) => panic!("does not resolve:\n{e}"),
     };
@@ -1396,10 +1384,9 @@ fn midl_resolution_rules() {
 
 #[test]
 fn base_interface_cycle_is_an_error() {
-    let err = idlgen::load_source(
+    let err = resolve_source(
         "test.idl",
         "import \"unknwn.idl\";\ninterface IA;\n[object, uuid(4ba9eb90-732c-11d0-8816-00a0c903b83c)] interface IB : IA { }\n[object, uuid(4ba9eb90-732c-11d0-8816-00a0c903b83d)] interface IA : IB { }\n",
-        &Options::default(),
     )
     .map(|_| ())
     .expect_err("a cycle");
@@ -1408,10 +1395,9 @@ fn base_interface_cycle_is_an_error() {
         text.contains("interface `IB` inherits from itself through `IA`"),
         "{err}"
     );
-    let err = idlgen::load_source(
+    let err = resolve_source(
         "test.idl",
         "import \"unknwn.idl\";\n[object, uuid(4ba9eb90-732c-11d0-8816-00a0c903b83c)] interface IA : IA { }\n",
-        &Options::default(),
     )
     .map(|_| ())
     .expect_err("a cycle of one");
@@ -1439,7 +1425,7 @@ fn integer_operations_on_literals_fold() {
         interface IX : IDispatch { [id((0x80010000+500)+1)] HRESULT F(); }\n";
     let p = parse(text);
     let source = &p.sources.get(p.roots[0]).expect("root").text;
-    let spanned = |s: idlgen::diag::Span| &source[s.start as usize..s.end as usize];
+    let spanned = |s: crate::diag::Span| &source[s.start as usize..s.end as usize];
     let items = root_items(&p);
     let value = |name: &str| {
         &items
@@ -1486,7 +1472,7 @@ fn integer_operations_on_literals_fold() {
     // The model's evaluator does not take `sizeof`: the rest resolves to the same values.
     let without_sizeof = text.replace("const LONG SIZES = sizeof(int) + 1 + 2;\n", "");
     let p = parse(&without_sizeof);
-    let model = idlgen::model::resolve(&p).unwrap_or_else(|e| panic!("resolves:\n{e}"));
+    let model = crate::model::resolve(&p).unwrap_or_else(|e| panic!("resolves:\n{e}"));
     let int = |name: &str| model.constants.get(name).and_then(|v| v.as_int());
     assert_eq!(
         ["MIX", "SIGNS", "PICK", "CAST"].map(int),
@@ -1504,7 +1490,7 @@ fn imported_constant_in_parentheses_before_a_sign() {
         "main.idl",
         "import \"consts.idl\";\nconst long NINE = (TEN)-1;\nconst long ELEVEN = (TEN)+1;\n",
     );
-    let loaded = idlgen::load(&[main], &Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    let loaded = crate::load([main], &crate::Options::new()).unwrap_or_else(|e| panic!("{e}"));
     let int = |name: &str| loaded.model.constants.get(name).and_then(|v| v.as_int());
     assert_eq!((int("NINE"), int("ELEVEN")), (Some(9), Some(11)));
 }
