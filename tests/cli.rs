@@ -502,3 +502,67 @@ fn dispids_of_the_sdk_certexit() {
         "{out}"
     );
 }
+
+/// Issue 15: the output is formatted in process, so it is the same bytes whatever rustfmt the
+/// machine has: none on the PATH, `RUSTFMT` naming a program that fails, or one that does not
+/// exist. Each run equals the golden (which the real rustfmt leaves as it is: tests/golden.rs
+/// and the corpus tests check that).
+#[test]
+fn output_does_not_depend_on_rustfmt() {
+    let Some(exe) = option_env!("CARGO_BIN_EXE_idlgen") else {
+        panic!("the idlgen binary is built with the `cli` feature");
+    };
+    let root = env!("CARGO_MANIFEST_DIR");
+    let golden = std::fs::read_to_string(format!("{root}/fixtures/certif/expected/certif.rs"))
+        .expect("golden");
+    let failing = temp_dir("rustfmt-fails").join("rustfmt");
+    std::fs::write(&failing, "#!/bin/sh\necho broken >&2\nexit 3\n").expect("write script");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&failing, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let runs: [(&str, Vec<(&str, String)>); 4] = [
+        ("as the environment has it", vec![]),
+        (
+            "no rustfmt on the PATH",
+            vec![("PATH", "/nonexistent".into())],
+        ),
+        (
+            "RUSTFMT a failing program, first on the PATH",
+            vec![
+                ("RUSTFMT", failing.display().to_string()),
+                (
+                    "PATH",
+                    format!(
+                        "{}:/usr/bin:/bin",
+                        failing
+                            .parent()
+                            .map_or(String::new(), |p| p.display().to_string())
+                    ),
+                ),
+            ],
+        ),
+        (
+            "RUSTFMT missing",
+            vec![("RUSTFMT", "/nonexistent/rustfmt".into())],
+        ),
+    ];
+    for (what, env) in runs {
+        let out = std::process::Command::new(exe)
+            .args(["rust", "fixtures/certif/certif.idl"])
+            .current_dir(root)
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .output()
+            .expect("run idlgen");
+        assert!(
+            out.status.success(),
+            "{what}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stdout == golden.as_bytes(),
+            "{what}: the output differs from fixtures/certif/expected/certif.rs"
+        );
+    }
+}

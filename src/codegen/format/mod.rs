@@ -16,6 +16,8 @@ mod print;
 /// `macro_rules!`) because it could not parse them.
 pub struct Formatted {
     pub text: String,
+    /// Read by the tests, which require every item of the generated code to parse.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub kept: usize,
 }
 
@@ -58,4 +60,62 @@ pub fn format_counted(code: &str) -> Formatted {
     // Items were written each after a newline: drop the first, end with one.
     let text = out.strip_prefix('\n').unwrap_or(&out).to_string() + "\n";
     Formatted { text, kept }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_counted;
+
+    /// Formats `input` and checks that every item parsed and that formatting again changes
+    /// nothing.
+    fn formats_to(input: &str, expected: &str) {
+        let once = format_counted(input);
+        assert_eq!(once.kept, 0, "an item was kept as written:\n{}", once.text);
+        assert_eq!(once.text, expected);
+        assert_eq!(super::format(&once.text), once.text, "not idempotent");
+    }
+
+    // The expected texts are rustfmt's (1.95, `--edition 2024`) for the same input.
+    #[test]
+    fn a_right_hand_side_moves_down_then_breaks() {
+        formats_to(
+            "fn f() { let hr = unsafe { (vtable(self).Method)(as_raw(self), first_argument_name, second_argument_name) }; }",
+            "fn f() {\n    let hr =\n        unsafe { (vtable(self).Method)(as_raw(self), first_argument_name, second_argument_name) };\n}\n",
+        );
+        formats_to(
+            "fn f() { let hr = unsafe { (vtable(self).Method)(as_raw(self), first_argument_name_is_long, second_argument_name) }; }",
+            "fn f() {\n    let hr = unsafe {\n        (vtable(self).Method)(\n            as_raw(self),\n            first_argument_name_is_long,\n            second_argument_name,\n        )\n    };\n}\n",
+        );
+    }
+
+    #[test]
+    fn a_single_struct_argument_overflows() {
+        formats_to(
+            "const X: T = T::new(&[M { name: \"SetContext\", dispid: 0x60020000, }, ], &[0, 1, ]);",
+            "const X: T = T::new(\n    &[M {\n        name: \"SetContext\",\n        dispid: 0x60020000,\n    }],\n    &[0, 1],\n);\n",
+        );
+    }
+
+    #[test]
+    fn signatures_break_parameters_then_generics() {
+        formats_to(
+            "impl X { pub unsafe fn get_value_with_a_long_name(&self, first: *mut ::core::ffi::c_void) -> idlgen_runtime::Result<()> { x } }",
+            "impl X {\n    pub unsafe fn get_value_with_a_long_name(\n        &self,\n        first: *mut ::core::ffi::c_void,\n    ) -> idlgen_runtime::Result<()> {\n        x\n    }\n}\n",
+        );
+    }
+
+    #[test]
+    fn macro_rules_is_kept_as_written() {
+        let src = "macro_rules! m {\n    ($x:ty) => {   odd   spacing   };\n}\n";
+        let out = format_counted(src);
+        assert_eq!(out.kept, 0);
+        assert_eq!(out.text, src);
+    }
+
+    #[test]
+    fn text_outside_the_subset_is_kept_and_counted() {
+        let out = format_counted("fn f() { loop { x } }\n");
+        assert_eq!(out.kept, 1);
+        assert_eq!(out.text, "fn f() { loop { x } }\n");
+    }
 }
