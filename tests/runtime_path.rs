@@ -5,8 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use idlgen::codegen::rust::{RustOptions, generate};
-use idlgen::idl::Options;
+use idlgen::{Options, RustOptions, generate_rust as generate};
 
 mod common;
 
@@ -25,7 +24,7 @@ const INPUTS: &[&str] = &[
 ];
 
 fn generate_with(input: &str, opts: &RustOptions) -> String {
-    let loaded = idlgen::load(&[root().join(input)], &Options::default())
+    let loaded = idlgen::load([root().join(input)], &Options::default())
         .unwrap_or_else(|e| panic!("{input} does not load:\n{e}"));
     generate(&loaded.model, opts).unwrap_or_else(|e| panic!("{input} does not generate:\n{e}"))
 }
