@@ -103,7 +103,7 @@ pub enum AttrArg {
     Expr(Expr),
     Str(StrLit),
     Uuid(Uuid),
-    Type(TypeRef),
+    Type(Box<TypeRef>),
     /// `version(1.0)`
     Version {
         major: u16,
@@ -194,6 +194,9 @@ pub enum ArrayDim {
 }
 
 /// The type specifier, before any declarator.
+///
+/// A struct, union or enum definition is shared (an `Arc`) by the typedef's `base` and each of
+/// its declarators: they name one type, and copying a `TypeRef` copies no body.
 #[derive(Debug, Clone)]
 pub enum TypeSpec {
     /// Built-in C / IDL base types, normalised: `void`, `char`, `short`, `int`, `long`, `hyper`,
@@ -203,9 +206,9 @@ pub enum TypeSpec {
     /// A name: a typedef, an interface, or an unresolved forward reference.
     Named(Ident),
     /// `struct Tag` (a reference) or `struct Tag { ... }` / `struct { ... }` (a definition).
-    Struct(StructDef),
-    Union(UnionDef),
-    Enum(EnumDef),
+    Struct(std::sync::Arc<StructDef>),
+    Union(std::sync::Arc<UnionDef>),
+    Enum(std::sync::Arc<EnumDef>),
     /// `SAFEARRAY(T)`
     SafeArray(Box<TypeRef>),
     /// The function a parameter or field declared as a function pointer points to:

@@ -334,7 +334,11 @@ pub(crate) fn declarator<'a>(
 ) -> PResult<'a, Decl> {
     let mut ty = base.into_owned();
     let (mut i, ptrs) = pointers(i)?;
-    ty.pointers.extend(ptrs);
+    if ty.pointers.is_empty() {
+        ty.pointers = ptrs;
+    } else {
+        ty.pointers.extend(ptrs);
+    }
     // `RET __stdcall (*NAME)(...)`: the convention before the parenthesis.
     let mut outer_callconv = None;
     if allow_function
@@ -515,11 +519,11 @@ fn struct_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
         let span = start.to(i.prev_span());
         return Ok((
             i,
-            TypeSpec::Struct(StructDef {
+            TypeSpec::Struct(std::sync::Arc::new(StructDef {
                 tag,
                 fields: None,
                 span,
-            }),
+            })),
         ));
     }
     let _d = enter(i)?;
@@ -528,11 +532,11 @@ fn struct_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
     let span = start.to(i.prev_span());
     Ok((
         i,
-        TypeSpec::Struct(StructDef {
+        TypeSpec::Struct(std::sync::Arc::new(StructDef {
             tag,
             fields: Some(fields),
             span,
-        }),
+        })),
     ))
 }
 
@@ -655,12 +659,12 @@ fn union_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
         let span = start.to(i.prev_span());
         return Ok((
             i,
-            TypeSpec::Union(UnionDef {
+            TypeSpec::Union(std::sync::Arc::new(UnionDef {
                 tag,
                 switch,
                 arms: None,
                 span,
-            }),
+            })),
         ));
     }
     let _d = enter(i)?;
@@ -669,12 +673,12 @@ fn union_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
     let span = start.to(i.prev_span());
     Ok((
         i,
-        TypeSpec::Union(UnionDef {
+        TypeSpec::Union(std::sync::Arc::new(UnionDef {
             tag,
             switch,
             arms: Some(arms),
             span,
-        }),
+        })),
     ))
 }
 
@@ -762,11 +766,11 @@ fn enum_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
         let span = start.to(i.prev_span());
         return Ok((
             i,
-            TypeSpec::Enum(EnumDef {
+            TypeSpec::Enum(std::sync::Arc::new(EnumDef {
                 tag,
                 values: None,
                 span,
-            }),
+            })),
         ));
     }
     let what = describe_body("enum", &tag);
@@ -818,11 +822,11 @@ fn enum_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
     let span = start.to(cur.prev_span());
     Ok((
         cur,
-        TypeSpec::Enum(EnumDef {
+        TypeSpec::Enum(std::sync::Arc::new(EnumDef {
             tag,
             values: Some(values),
             span,
-        }),
+        })),
     ))
 }
 
