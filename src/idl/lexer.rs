@@ -59,7 +59,27 @@ pub(crate) type FastHash = std::hash::BuildHasherDefault<NameHasher>;
 #[derive(Default)]
 pub(crate) struct Interner(HashSet<Rc<str>, FastHash>);
 
+thread_local! {
+    /// The interner of the files preprocessed on this thread (see [`Interner::shared`]).
+    static NAMES: std::cell::Cell<Option<Interner>> = const { std::cell::Cell::new(None) };
+}
+
 impl Interner {
+    /// The interner the files preprocessed on this thread share (most names of an import are
+    /// those of the files before it: `HRESULT`, `in`, `REFIID`...), taken until
+    /// [`Interner::give_back`].
+    pub fn shared() -> Interner {
+        NAMES.with(std::cell::Cell::take).unwrap_or_default()
+    }
+
+    /// Puts the interner back for the next file on this thread, unless it has grown so large
+    /// that keeping it would be a cost.
+    pub fn give_back(self) {
+        if self.0.len() <= 1 << 16 {
+            NAMES.with(|n| n.set(Some(self)));
+        }
+    }
+
     pub fn get(&mut self, s: &str) -> Rc<str> {
         if let Some(r) = self.0.get(s) {
             return r.clone();
@@ -339,6 +359,35 @@ impl Token {
     }
 }
 
+thread_local! {
+    /// Token buffers given back ([`recycle`]) for the next file on this thread: a file's tokens
+    /// take ten times its size, and memory fresh from the system costs a page fault per page
+    /// touched, where a buffer used before costs none.
+    static SPARE: std::cell::RefCell<Vec<Vec<Token>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// An empty token buffer, one given back before if there is one.
+pub(crate) fn buffer(capacity: usize) -> Vec<Token> {
+    let mut v = SPARE.with(|s| s.borrow_mut().pop()).unwrap_or_default();
+    v.reserve(capacity);
+    v
+}
+
+/// Gives a token buffer back for [`buffer`] to hand out again (its tokens dropped).
+pub(crate) fn recycle(mut v: Vec<Token>) {
+    v.clear();
+    if v.capacity() == 0 {
+        return;
+    }
+    SPARE.with(|s| {
+        let mut s = s.borrow_mut();
+        // The lexer's and the preprocessor's, with room for an #include's.
+        if s.len() < 4 {
+            s.push(v);
+        }
+    });
+}
+
 /// Splits one file into tokens.
 pub(crate) fn lex(file: FileId, text: &str, names: &mut Interner) -> Result<Vec<Token>, IdlError> {
     let mut lx = Lexer {
@@ -347,7 +396,7 @@ pub(crate) fn lex(file: FileId, text: &str, names: &mut Interner) -> Result<Vec<
         text,
         pos: 0,
         // About one token per 5 bytes of IDL.
-        out: Vec::with_capacity(text.len() / 5),
+        out: buffer(text.len() / 5),
         narrow_span: None,
         names,
     };

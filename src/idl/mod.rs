@@ -572,7 +572,9 @@ impl Session<'_> {
 
     fn preprocess_and_parse(&mut self, id: FileId) -> Result<ast::File, IdlError> {
         let tokens = preprocess::run(&mut self.loader, id)?;
-        parser::parse_file(id, &tokens, self.loader.end_of(id))
+        let file = parser::parse_file(id, &tokens, self.loader.end_of(id));
+        lexer::recycle(tokens);
+        file
     }
 
     /// Takes a file done ahead: opens what it opened, in the same order (so every file gets the

@@ -72,9 +72,9 @@ pub(crate) fn run(loader: &mut Loader, file: FileId) -> Result<Vec<Token>, IdlEr
     let mut pp = Preprocessor {
         loader,
         macros: HashMap::default(),
-        names: lexer::Interner::default(),
+        names: lexer::Interner::shared(),
         conds: Vec::new(),
-        out: Vec::new(),
+        out: lexer::buffer(0),
         includes: 0,
         once: Vec::new(),
         expansions: Cell::new(0),
@@ -82,10 +82,12 @@ pub(crate) fn run(loader: &mut Loader, file: FileId) -> Result<Vec<Token>, IdlEr
         hides: Hides::default(),
     };
     let predefined = pp.loader.predefined();
-    pp.run_file(predefined, 0)?;
-    pp.out.clear();
-    pp.run_file(file, 0)?;
-    Ok(pp.out)
+    let result = pp.run_file(predefined, 0).and_then(|()| {
+        pp.out.clear();
+        pp.run_file(file, 0)
+    });
+    std::mem::take(&mut pp.names).give_back();
+    result.map(|()| pp.out)
 }
 
 struct Preprocessor<'l, 'o> {
@@ -138,6 +140,7 @@ impl Preprocessor<'_, '_> {
         if let Some(start) = pending.take() {
             self.expand_text(&mut tokens[start..])?;
         }
+        lexer::recycle(tokens);
         if self.conds.len() > base {
             let open = &self.conds[base];
             return Err(IdlError::new(
