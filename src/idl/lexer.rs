@@ -458,15 +458,20 @@ impl Lexer<'_> {
                 }
                 b'/' if self.peek(1) == b'/' => {
                     // To the end of the line; a trailing backslash continues the comment.
-                    while self.pos < self.src.len() {
-                        if self.src[self.pos] == b'\n' {
-                            let prev = self.pos.checked_sub(1).map(|p| self.src[p]);
-                            let prev2 = self.pos.checked_sub(2).map(|p| self.src[p]);
-                            let continued = prev == Some(b'\\')
-                                || (prev == Some(b'\r') && prev2 == Some(b'\\'));
-                            if !continued {
-                                break;
-                            }
+                    self.pos += 2;
+                    loop {
+                        // `memchr` to each line end rather than a test per byte.
+                        let Some(n) = self.text[self.pos..].find('\n') else {
+                            self.pos = self.src.len();
+                            break;
+                        };
+                        self.pos += n;
+                        let prev = self.pos.checked_sub(1).map(|p| self.src[p]);
+                        let prev2 = self.pos.checked_sub(2).map(|p| self.src[p]);
+                        let continued =
+                            prev == Some(b'\\') || (prev == Some(b'\r') && prev2 == Some(b'\\'));
+                        if !continued {
+                            break;
                         }
                         self.pos += 1;
                     }
@@ -475,19 +480,14 @@ impl Lexer<'_> {
                 }
                 b'/' if self.peek(1) == b'*' => {
                     let start = self.pos;
-                    self.pos += 2;
-                    loop {
-                        if self.pos >= self.src.len() {
+                    match self.text[start + 2..].find("*/") {
+                        Some(n) => self.pos = start + 2 + n + 2,
+                        None => {
                             return Err(IdlError::new(
                                 Span::new(self.file, start, start + 2),
                                 "unterminated comment: this `/*` has no closing `*/`",
                             ));
                         }
-                        if self.src[self.pos] == b'*' && self.peek(1) == b'/' {
-                            self.pos += 2;
-                            break;
-                        }
-                        self.pos += 1;
                     }
                     // Newlines inside a comment do not end the logical line, as in C.
                     space_before = true;
