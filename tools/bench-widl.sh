@@ -12,11 +12,12 @@
 #      the totals. CPU time (user + system) is given beside wall time: on a shared machine it
 #      moves less.
 #  (b) `idlgen rust DIR -o OUT -I $W` over a directory holding only those files (symlinks into
-#      a temporary directory), and widl over the same files in a per-file loop: wall time and
-#      peak resident memory, from /usr/bin/time -v.
+#      a temporary directory), and widl over the same files in a per-file loop: wall time, and
+#      peak resident memory from /usr/bin/time -v (for the loop: its largest process).
 #
 # RUSTFMT is left as it is found (unset: `idlgen rust` runs rustfmt from PATH, as a user's
-# would, until the generator formats its own output). Environment: IDLGEN (default: the
+# would, until the generator formats its own output; RUSTFMT=/bin/false measures the generator
+# without it). With rustfmt, (a) takes minutes: lower REPS. Environment: IDLGEN (default: the
 # workspace's target/release/idlgen, built if missing), WIDL (default: widl-stable, else widl),
 # W (default: /usr/include/wine/wine/windows), FILES (a list of inputs, one per line, instead
 # of working it out).
@@ -101,13 +102,16 @@ echo
 # (b) One process over the directory; widl file by file.
 mkdir -p "$TMP/in" "$TMP/out" "$TMP/widl"
 while read -r f; do ln -s "$f" "$TMP/in/$(basename "$f")"; done <"$TMP/files.txt"
-peak() { grep -E 'Maximum resident set size' "$1" | awk '{printf "%.0f MB", $NF / 1024}'; }
-wall() { grep -E 'Elapsed \(wall clock\)' "$1" | awk '{print $NF}'; }
+peak() { awk '/Maximum resident set size/ {printf "%.0f MB", $NF / 1024}' "$1"; }
+now_ns() { date +%s%N; }
+t0=$(now_ns)
 /usr/bin/time -v -o "$TMP/time-dir.txt" "$IDLGEN" rust "$TMP/in" -o "$TMP/out" -I "$W" >/dev/null
+t1=$(now_ns)
 /usr/bin/time -v -o "$TMP/time-widl.txt" sh -c '
   for f in "$1"/*.idl; do "$2" -I "$3" -h -o "$4/$(basename "$f" .idl).h" "$f" || exit 1; done
 ' sh "$TMP/in" "$WIDL" "$W" "$TMP/widl" >/dev/null 2>&1
+t2=$(now_ns)
 echo "(b) the $n files in one directory"
 printf '%-34s %12s %12s\n' "" "wall" "peak RSS"
-printf '%-34s %12s %12s\n' "idlgen rust DIR -o OUT" "$(wall "$TMP/time-dir.txt")" "$(peak "$TMP/time-dir.txt")"
-printf '%-34s %12s %12s\n' "widl -h, one process per file" "$(wall "$TMP/time-widl.txt")" "$(peak "$TMP/time-widl.txt")"
+printf '%-34s %9.3f s %12s\n' "idlgen rust DIR -o OUT" "$(((t1 - t0) / 1000000))e-3" "$(peak "$TMP/time-dir.txt")"
+printf '%-34s %9.3f s %12s\n' "widl -h, one process per file" "$(((t2 - t1) / 1000000))e-3" "$(peak "$TMP/time-widl.txt")"
