@@ -6,7 +6,7 @@
 //! immediate error.
 
 use std::collections::HashSet;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::IdlError;
 use crate::diag::{FileId, Span};
@@ -57,7 +57,7 @@ pub(crate) type FastHash = std::hash::BuildHasherDefault<NameHasher>;
 /// Shares one allocation among the tokens that spell the same identifier or number, so that a
 /// token is cheap to copy (macro expansion copies many).
 #[derive(Default)]
-pub(crate) struct Interner(HashSet<Rc<str>, FastHash>);
+pub(crate) struct Interner(HashSet<Arc<str>, FastHash>);
 
 thread_local! {
     /// The interner of the files preprocessed on this thread (see [`Interner::shared`]).
@@ -80,11 +80,11 @@ impl Interner {
         }
     }
 
-    pub fn get(&mut self, s: &str) -> Rc<str> {
+    pub fn get(&mut self, s: &str) -> Arc<str> {
         if let Some(r) = self.0.get(s) {
             return r.clone();
         }
-        let r: Rc<str> = Rc::from(s);
+        let r: Arc<str> = Arc::from(s);
         self.0.insert(r.clone());
         r
     }
@@ -262,18 +262,18 @@ fn punct_at(s: &[u8]) -> Option<(P, usize)> {
 
 #[derive(Debug, PartialEq)]
 pub enum Tok {
-    Ident(Rc<str>),
+    Ident(Arc<str>),
     /// A C "pp-number", as spelled (`0x80000000UL`, `1.0`, `4ba9eb90`); decoded by the user.
-    Number(Rc<str>),
+    Number(Arc<str>),
     /// A string literal with escapes processed; `wide` for `L"..."`.
     Str {
-        value: Rc<str>,
+        value: Arc<str>,
         wide: bool,
     },
     /// A character literal's value (at most four characters, packed as C compilers do).
     Char(i64),
     /// The unquoted argument of `uuid(...)`, `async_uuid(...)` or `custom(...)`, as spelled.
-    Uuid(Rc<str>),
+    Uuid(Arc<str>),
     Punct(P),
     /// A `#pragma` the preprocessor passes on to the parser (its text after `pragma`).
     Pragma(String),
@@ -592,7 +592,7 @@ impl Lexer<'_> {
             return None;
         }
         self.pos += run;
-        Some(Tok::Uuid(Rc::from(text)))
+        Some(Tok::Uuid(Arc::from(text)))
     }
 
     /// A string or character literal; `self.pos` is at the opening quote.
@@ -639,7 +639,7 @@ impl Lexer<'_> {
         }
         if quote == b'"' {
             return Tok::Str {
-                value: Rc::from(value),
+                value: Arc::from(value),
                 wide,
             };
         }

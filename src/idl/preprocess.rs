@@ -22,7 +22,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::IdlError;
 use super::imports::Loader;
@@ -347,7 +347,7 @@ impl Preprocessor<'_, '_> {
             };
             let value = self.macros.contains_key(name.ident().unwrap_or(""));
             resolved.push(Token {
-                tok: Tok::Number(Rc::from(if value { "1" } else { "0" })),
+                tok: Tok::Number(Arc::from(if value { "1" } else { "0" })),
                 span: t.span.to(name.span),
                 line_start: false,
                 space_before: t.space_before,
@@ -731,9 +731,9 @@ impl Preprocessor<'_, '_> {
                 value: f.path.display().to_string().into(),
                 wide: false,
             },
-            None if pt.t.is_ident("__LINE__") => Tok::Number(Rc::from("0")),
+            None if pt.t.is_ident("__LINE__") => Tok::Number(Arc::from("0")),
             None => Tok::Str {
-                value: Rc::from(""),
+                value: Arc::from(""),
                 wide: false,
             },
         };
@@ -999,7 +999,7 @@ type Hide = usize;
 const EMPTY: Hide = 0;
 
 struct HideNode {
-    name: Rc<str>,
+    name: Arc<str>,
     /// How many names the set has (this one and those of `rest`, all different).
     len: usize,
     rest: Hide,
@@ -1012,7 +1012,7 @@ struct Hides(RefCell<Vec<HideNode>>);
 impl Default for Hides {
     fn default() -> Hides {
         Hides(RefCell::new(vec![HideNode {
-            name: Rc::from(""),
+            name: Arc::from(""),
             len: 0,
             rest: EMPTY,
         }]))
@@ -1043,7 +1043,7 @@ impl Hides {
         false
     }
 
-    fn push(&self, name: Rc<str>, len: usize, rest: Hide) -> Hide {
+    fn push(&self, name: Arc<str>, len: usize, rest: Hide) -> Hide {
         let mut nodes = self.0.borrow_mut();
         nodes.push(HideNode { name, len, rest });
         nodes.len() - 1
@@ -1062,7 +1062,7 @@ impl Hides {
         // The caller expands only names not in the set: no need to look again.
         let rc = match &pt.t.tok {
             Tok::Ident(rc) => rc.clone(),
-            _ => Rc::from(name),
+            _ => Arc::from(name),
         };
         Ok(self.push(rc, len + 1, pt.hide))
     }

@@ -73,8 +73,8 @@ fn attribute(i: Input<'_>) -> PResult<'_, Attribute> {
         return fail(i, "an attribute name");
     };
     let name = Ident {
-        // `String::from(&str)`, not `Rc::to_string` (which formats through `Display`).
-        name: String::from(&**name),
+        // The token's text, shared: no copy.
+        name: crate::idl::ast::Name::from(name.clone()),
         span: t.span,
     };
     let Some(form) = attributes::lookup(&name.name) else {

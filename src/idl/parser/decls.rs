@@ -164,7 +164,7 @@ fn function_rest<'a>(
         && let Some(word) = t.ident().filter(|w| is_callconv(w))
     {
         callconv.get_or_insert(Ident {
-            name: word.to_string(),
+            name: word.into(),
             span: t.span,
         });
         i = skip_declspec(i.advance(1));

@@ -360,8 +360,8 @@ pub(crate) fn ident(i: Input<'_>) -> PResult<'_, Ident> {
         }) if !is_reserved(name) => Ok((
             i.advance(1),
             Ident {
-                // Not `Rc::to_string`, which formats through `Display` (every name).
-                name: String::from(&**name),
+                // The token's text, shared: no copy.
+                name: ast::Name::from(name.clone()),
                 span: *span,
             },
         )),

@@ -347,7 +347,7 @@ pub(crate) fn declarator<'a>(
         && at_function_declarator(i.advance(1)).is_some()
     {
         outer_callconv = i.peek().map(|t| Ident {
-            name: word.to_string(),
+            name: word.into(),
             span: t.span,
         });
         i = i.advance(1);
@@ -368,7 +368,7 @@ pub(crate) fn declarator<'a>(
         while let Some(word) = cur.ident_at(0) {
             if is_callconv(word) && callconv.is_none() {
                 callconv = cur.peek().map(|t| Ident {
-                    name: word.to_string(),
+                    name: word.into(),
                     span: t.span,
                 });
             } else if !is_qualifier(word) && !is_callconv(word) {
@@ -645,7 +645,7 @@ fn union_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
         switch = Some(UnionSwitch {
             ty: Box::new(d.ty),
             discriminant: d.name.unwrap_or_else(|| Ident {
-                name: String::new(),
+                name: crate::idl::ast::Name::default(),
                 span: start,
             }),
             union_name,
