@@ -55,8 +55,11 @@ pub struct Parsed {
 /// ahead of time (the largest first; see `Ahead`), and this thread does the same with later
 /// inputs while it waits for one; the results are the same as when one thread does everything.
 pub fn load_files(inputs: &[PathBuf], opts: &Options) -> crate::diag::Result<Parsed> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    load_inputs(inputs, opts, cores >= 2)
+    // One input has no helper whatever the cores (and asking costs reads of /proc and cgroup
+    // files).
+    let ahead =
+        inputs.len() >= 2 && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
+    load_inputs(inputs, opts, ahead)
 }
 
 /// [`load_files`], with inputs done ahead on a helper thread or not.

@@ -72,6 +72,8 @@ pub(crate) fn run(loader: &mut Loader, file: FileId) -> Result<Vec<Token>, IdlEr
     let mut pp = Preprocessor {
         loader,
         macros: HashMap::default(),
+        // The built-in `__LINE__` and `__FILE__` are no entries of `macros`.
+        macro_lengths: length_bit("__LINE__") | length_bit("__FILE__"),
         names: lexer::Interner::shared(),
         conds: Vec::new(),
         out: lexer::buffer(0),
@@ -93,6 +95,9 @@ pub(crate) fn run(loader: &mut Loader, file: FileId) -> Result<Vec<Token>, IdlEr
 struct Preprocessor<'l, 'o> {
     loader: &'l mut Loader<'o>,
     macros: HashMap<String, Macro, FastHash>,
+    /// Bit `n` (n < 63) set once a macro name of length `n` has been defined, bit 63 for any
+    /// longer: most identifiers name no macro, and this tells most of them so without hashing.
+    macro_lengths: u64,
     /// One allocation per distinct identifier or number.
     names: lexer::Interner,
     conds: Vec<Cond>,
@@ -398,6 +403,7 @@ impl Preprocessor<'_, '_> {
             }
             _ => (None, rest),
         };
+        self.macro_lengths |= length_bit(&name);
         self.macros.insert(
             name,
             Macro {
@@ -568,7 +574,10 @@ impl Preprocessor<'_, '_> {
             while let Some(t) = feed.src.get_mut(feed.pos) {
                 let plain = match &t.tok {
                     Tok::Ident(n) => {
-                        !self.macros.contains_key(&**n) && &**n != "__LINE__" && &**n != "__FILE__"
+                        self.macro_lengths & length_bit(n) == 0
+                            || (!self.macros.contains_key(&**n)
+                                && &**n != "__LINE__"
+                                && &**n != "__FILE__")
                     }
                     _ => true,
                 };
@@ -1192,6 +1201,11 @@ fn paste(lhs: &PTok, rhs: &PTok) -> Result<Vec<PTok>, IdlError> {
             hide: lhs.hide,
         })
         .collect())
+}
+
+/// A name's bit in [`Preprocessor::macro_lengths`].
+fn length_bit(name: &str) -> u64 {
+    1 << name.len().min(63)
 }
 
 /// What a token taken from the source leaves behind.
