@@ -276,9 +276,10 @@ pub enum Tok {
     Uuid(Arc<str>),
     Punct(P),
     /// A `#pragma` the preprocessor passes on to the parser (its text after `pragma`).
-    Pragma(String),
+    /// (Not `String`s: a `Tok` of 24 bytes rather than 32, and tokens are many.)
+    Pragma(Arc<str>),
     /// Something that is not a token; reported only if it survives preprocessing.
-    Invalid(String),
+    Invalid(Arc<str>),
 }
 
 /// Written out so that it can be inlined: macro expansion clones ~1M tokens for mshtml.idl,
@@ -345,7 +346,7 @@ impl Token {
             Tok::Uuid(s) => format!("`{s}`"),
             Tok::Punct(p) => format!("`{}`", p.as_str()),
             Tok::Pragma(_) => "`#pragma`".to_string(),
-            Tok::Invalid(m) => m.clone(),
+            Tok::Invalid(m) => m.to_string(),
         }
     }
 
@@ -547,7 +548,7 @@ impl Lexer<'_> {
         // One whole character, so spans stay on character boundaries.
         let ch = self.text[self.pos..].chars().next().unwrap_or('?');
         self.pos += ch.len_utf8().max(1);
-        Tok::Invalid(format!("unexpected character `{}`", ch.escape_debug()))
+        Tok::Invalid(format!("unexpected character `{}`", ch.escape_debug()).into())
     }
 
     /// A C pp-number: digits, letters, `_`, `.`, and a sign after a decimal exponent.
@@ -644,7 +645,7 @@ impl Lexer<'_> {
             };
         }
         if value.is_empty() {
-            return Tok::Invalid("empty character literal".to_string());
+            return Tok::Invalid(Arc::from("empty character literal"));
         }
         // A multi-character constant packs its characters as C compilers do.
         let v = value.chars().fold(0i64, |acc, ch| {
@@ -690,7 +691,7 @@ impl Lexer<'_> {
         };
         // Keep only the quote in the token's span, so the caret lands on it.
         self.narrow_span = Some((open, open + 1));
-        Tok::Invalid(what.to_string())
+        Tok::Invalid(Arc::from(what))
     }
 
     /// One escape sequence; `self.pos` is just past the backslash.

@@ -511,7 +511,7 @@ impl Preprocessor<'_, '_> {
                 let text = self.rest_of_line(args);
                 let span = args[0].span.to(args[args.len() - 1].span);
                 self.out.push(Token {
-                    tok: Tok::Pragma(text),
+                    tok: Tok::Pragma(text.into()),
                     span,
                     line_start: true,
                     space_before: true,
@@ -564,7 +564,7 @@ impl Preprocessor<'_, '_> {
         };
         let mut emit = |pt: PTok| {
             if let Tok::Invalid(message) = &pt.t.tok {
-                return Err(IdlError::new(pt.t.span, message.clone()));
+                return Err(IdlError::new(pt.t.span, message.to_string()));
             }
             push(out, pt.t)
         };
@@ -1156,7 +1156,7 @@ fn spell(t: &Token) -> String {
             s
         }
         Tok::Char(v) => v.to_string(),
-        Tok::Pragma(text) => text.clone(),
+        Tok::Pragma(text) => text.to_string(),
         Tok::Invalid(_) => String::new(),
         _ => t.spelling().unwrap_or_default().to_string(),
     }

@@ -73,7 +73,7 @@ fn item(i: Input<'_>, scope: Scope) -> PResult<'_, Option<Item>> {
     match &t.tok {
         Tok::Pragma(text) => {
             let value = StrLit {
-                value: text.clone(),
+                value: text.to_string(),
                 span: t.span,
             };
             return Ok((i.advance(1), Some(Item::Pragma(value))));
