@@ -20,6 +20,7 @@ use crate::diag::{Diagnostic, FileId, SourceMap, Span};
 use imports::Loader;
 /// A fast hasher for short names (FNV-1a), for the front end's and resolution's tables.
 pub(crate) use lexer::FastHash;
+pub use lexer::NameHasher;
 
 /// The directory under which the embedded base files appear in the [`SourceMap`]
 /// (`<builtin>/oaidl.idl`).
