@@ -18,7 +18,10 @@ pub(crate) fn on_own_stack<T: Send>(what: &str, f: impl FnOnce() -> Result<T> + 
         let spawned = std::thread::Builder::new()
             .name("idlgen".to_string())
             .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, f);
+            .spawn_scoped(scope, || {
+                crate::idl::warm_heap();
+                f()
+            });
         match spawned {
             Ok(handle) => handle.join().unwrap_or_else(|_| {
                 Err(Diagnostic::bare(format!("internal error: {what} panicked")).into())

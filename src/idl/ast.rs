@@ -3,12 +3,122 @@
 //!
 //! Every node that a later stage may report an error about carries a [`Span`].
 
+use std::sync::Arc;
+
 use crate::diag::{FileId, Span};
+
+/// A name as written, its text shared with the token it was read from and every other use of
+/// the same spelling in the file (a syntax tree copies no text). Reads as a `&str`.
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Name(Arc<str>);
+
+impl Name {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The shared text (a copy of the pointer, not of the text).
+    pub fn shared(&self) -> Arc<str> {
+        self.0.clone()
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+/// As a `String` prints: quoted.
+impl std::fmt::Debug for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<Arc<str>> for Name {
+    fn from(s: Arc<str>) -> Name {
+        Name(s)
+    }
+}
+
+impl From<&str> for Name {
+    fn from(s: &str) -> Name {
+        Name(Arc::from(s))
+    }
+}
+
+impl From<String> for Name {
+    fn from(s: String) -> Name {
+        Name(Arc::from(s))
+    }
+}
+
+impl From<Name> for String {
+    fn from(n: Name) -> String {
+        n.0.to_string()
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Name {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Name> for str {
+    fn eq(&self, other: &Name) -> bool {
+        self == &*other.0
+    }
+}
+
+impl PartialEq<Name> for &str {
+    fn eq(&self, other: &Name) -> bool {
+        *self == &*other.0
+    }
+}
+
+impl PartialEq<Name> for String {
+    fn eq(&self, other: &Name) -> bool {
+        **self == *other.0
+    }
+}
 
 /// An identifier with its position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ident {
-    pub name: String,
+    pub name: Name,
     pub span: Span,
 }
 
@@ -103,7 +213,7 @@ pub enum AttrArg {
     Expr(Expr),
     Str(StrLit),
     Uuid(Uuid),
-    Type(TypeRef),
+    Type(Box<TypeRef>),
     /// `version(1.0)`
     Version {
         major: u16,
@@ -194,6 +304,9 @@ pub enum ArrayDim {
 }
 
 /// The type specifier, before any declarator.
+///
+/// A struct, union or enum definition is shared (an `Arc`) by the typedef's `base` and each of
+/// its declarators: they name one type, and copying a `TypeRef` copies no body.
 #[derive(Debug, Clone)]
 pub enum TypeSpec {
     /// Built-in C / IDL base types, normalised: `void`, `char`, `short`, `int`, `long`, `hyper`,
@@ -203,9 +316,9 @@ pub enum TypeSpec {
     /// A name: a typedef, an interface, or an unresolved forward reference.
     Named(Ident),
     /// `struct Tag` (a reference) or `struct Tag { ... }` / `struct { ... }` (a definition).
-    Struct(StructDef),
-    Union(UnionDef),
-    Enum(EnumDef),
+    Struct(std::sync::Arc<StructDef>),
+    Union(std::sync::Arc<UnionDef>),
+    Enum(std::sync::Arc<EnumDef>),
     /// `SAFEARRAY(T)`
     SafeArray(Box<TypeRef>),
     /// The function a parameter or field declared as a function pointer points to:

@@ -44,6 +44,8 @@ pub(crate) struct Loader<'o> {
     /// called: opening the same files in the same order in another loader gives them the ids
     /// they would have had there.
     opened: Option<Vec<Found>>,
+    /// Each directory's canonical path (see [`Loader::canonical`]).
+    canonical_dirs: HashMap<PathBuf, PathBuf>,
 }
 
 /// The id the predefined directives are lexed under.
@@ -59,6 +61,7 @@ impl<'o> Loader<'o> {
             ids: HashMap::new(),
             info: HashMap::new(),
             opened: None,
+            canonical_dirs: HashMap::new(),
         })
     }
 
@@ -111,7 +114,7 @@ impl<'o> Loader<'o> {
                 path.display()
             )))
         })?;
-        let key = FileKey::Disk(canonical(path));
+        let key = FileKey::Disk(self.canonical(path));
         if let Some(&id) = self.ids.get(&key) {
             return Ok(id);
         }
@@ -121,7 +124,7 @@ impl<'o> Loader<'o> {
 
     /// [`Loader::add_input`] for an input whose text another loader has already read.
     pub fn add_input_text(&mut self, path: &Path, text: String) -> FileId {
-        let key = FileKey::Disk(canonical(path));
+        let key = FileKey::Disk(self.canonical(path));
         if let Some(&id) = self.ids.get(&key) {
             return id;
         }
@@ -210,6 +213,31 @@ impl<'o> Loader<'o> {
         dirs
     }
 
+    /// `fs::canonicalize(path)` (or `path` itself where that fails), with each directory's
+    /// resolved once: a file that is not a symbolic link is its directory's canonical path
+    /// joined with its name, which costs one `lstat` where resolving the whole path again costs
+    /// one `readlink` per component.
+    fn canonical(&mut self, path: &Path) -> PathBuf {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return canonical(path);
+        };
+        let plain = fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_symlink());
+        if !plain || dir.as_os_str().is_empty() {
+            return canonical(path);
+        }
+        if let Some(d) = self.canonical_dirs.get(dir) {
+            return d.join(name);
+        }
+        match fs::canonicalize(dir) {
+            Ok(d) => {
+                let full = d.join(name);
+                self.canonical_dirs.insert(dir.to_path_buf(), d);
+                full
+            }
+            Err(_) => canonical(path),
+        }
+    }
+
     /// Reads a found file into the source map (once) and returns its id.
     pub fn open(&mut self, found: Found, span: Span) -> Result<FileId, IdlError> {
         if let Some(log) = &mut self.opened {
@@ -225,7 +253,7 @@ impl<'o> Loader<'o> {
                 Ok(self.insert(key, path, file.text.to_string(), None))
             }
             Found::Disk(path) => {
-                let key = FileKey::Disk(canonical(&path));
+                let key = FileKey::Disk(self.canonical(&path));
                 if let Some(&id) = self.ids.get(&key) {
                     return Ok(id);
                 }
@@ -312,8 +340,9 @@ fn read_text(path: &Path) -> std::io::Result<String> {
     if meta.len() > MAX_FILE_SIZE {
         return Err(too_large());
     }
-    // The file may grow after the size was read: never read more than the limit.
-    let mut bytes = Vec::new();
+    // The file may grow after the size was read: never read more than the limit. Room for the
+    // size read (and one byte to see the end) takes the text in one read rather than a dozen.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
     fs::File::open(path)?
         .take(MAX_FILE_SIZE + 1)
         .read_to_end(&mut bytes)?;

@@ -6,7 +6,7 @@
 //! immediate error.
 
 use std::collections::HashSet;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::IdlError;
 use crate::diag::{FileId, Span};
@@ -16,7 +16,7 @@ use crate::diag::{FileId, Span};
 /// a-time FNV cost ~5 instructions a byte on 30-character DISPID names. Nothing iterates a table
 /// keyed with it, so the hash decides no output order.
 #[derive(Default)]
-pub(crate) struct NameHasher(u64);
+pub struct NameHasher(u64);
 
 impl NameHasher {
     const K: u64 = 0xf135_7aea_2e62_a9c5;
@@ -57,14 +57,38 @@ pub(crate) type FastHash = std::hash::BuildHasherDefault<NameHasher>;
 /// Shares one allocation among the tokens that spell the same identifier or number, so that a
 /// token is cheap to copy (macro expansion copies many).
 #[derive(Default)]
-pub(crate) struct Interner(HashSet<Rc<str>, FastHash>);
+pub(crate) struct Interner(HashSet<Arc<str>, FastHash>);
+
+thread_local! {
+    /// The interner of the files preprocessed on this thread (see [`Interner::shared`]).
+    static NAMES: std::cell::Cell<Option<Interner>> = const { std::cell::Cell::new(None) };
+}
 
 impl Interner {
-    pub fn get(&mut self, s: &str) -> Rc<str> {
+    /// The interner the files preprocessed on this thread share (most names of an import are
+    /// those of the files before it: `HRESULT`, `in`, `REFIID`...), taken until
+    /// [`Interner::give_back`].
+    pub fn shared() -> Interner {
+        // Room for the names of a typical file with its imports (richole.idl's: ~5000), rather
+        // than a dozen rehashes on the way there.
+        NAMES.with(std::cell::Cell::take).unwrap_or_else(|| {
+            Interner(HashSet::with_capacity_and_hasher(4096, FastHash::default()))
+        })
+    }
+
+    /// Puts the interner back for the next file on this thread, unless it has grown so large
+    /// that keeping it would be a cost.
+    pub fn give_back(self) {
+        if self.0.len() <= 1 << 16 {
+            NAMES.with(|n| n.set(Some(self)));
+        }
+    }
+
+    pub fn get(&mut self, s: &str) -> Arc<str> {
         if let Some(r) = self.0.get(s) {
             return r.clone();
         }
-        let r: Rc<str> = Rc::from(s);
+        let r: Arc<str> = Arc::from(s);
         self.0.insert(r.clone());
         r
     }
@@ -242,23 +266,24 @@ fn punct_at(s: &[u8]) -> Option<(P, usize)> {
 
 #[derive(Debug, PartialEq)]
 pub enum Tok {
-    Ident(Rc<str>),
+    Ident(Arc<str>),
     /// A C "pp-number", as spelled (`0x80000000UL`, `1.0`, `4ba9eb90`); decoded by the user.
-    Number(Rc<str>),
+    Number(Arc<str>),
     /// A string literal with escapes processed; `wide` for `L"..."`.
     Str {
-        value: Rc<str>,
+        value: Arc<str>,
         wide: bool,
     },
     /// A character literal's value (at most four characters, packed as C compilers do).
     Char(i64),
     /// The unquoted argument of `uuid(...)`, `async_uuid(...)` or `custom(...)`, as spelled.
-    Uuid(Rc<str>),
+    Uuid(Arc<str>),
     Punct(P),
     /// A `#pragma` the preprocessor passes on to the parser (its text after `pragma`).
-    Pragma(String),
+    /// (Not `String`s: a `Tok` of 24 bytes rather than 32, and tokens are many.)
+    Pragma(Arc<str>),
     /// Something that is not a token; reported only if it survives preprocessing.
-    Invalid(String),
+    Invalid(Arc<str>),
 }
 
 /// Written out so that it can be inlined: macro expansion clones ~1M tokens for mshtml.idl,
@@ -325,7 +350,7 @@ impl Token {
             Tok::Uuid(s) => format!("`{s}`"),
             Tok::Punct(p) => format!("`{}`", p.as_str()),
             Tok::Pragma(_) => "`#pragma`".to_string(),
-            Tok::Invalid(m) => m.clone(),
+            Tok::Invalid(m) => m.to_string(),
         }
     }
 
@@ -339,6 +364,35 @@ impl Token {
     }
 }
 
+thread_local! {
+    /// Token buffers given back ([`recycle`]) for the next file on this thread: a file's tokens
+    /// take ten times its size, and memory fresh from the system costs a page fault per page
+    /// touched, where a buffer used before costs none.
+    static SPARE: std::cell::RefCell<Vec<Vec<Token>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// An empty token buffer, one given back before if there is one.
+pub(crate) fn buffer(capacity: usize) -> Vec<Token> {
+    let mut v = SPARE.with(|s| s.borrow_mut().pop()).unwrap_or_default();
+    v.reserve(capacity);
+    v
+}
+
+/// Gives a token buffer back for [`buffer`] to hand out again (its tokens dropped).
+pub(crate) fn recycle(mut v: Vec<Token>) {
+    v.clear();
+    if v.capacity() == 0 {
+        return;
+    }
+    SPARE.with(|s| {
+        let mut s = s.borrow_mut();
+        // The lexer's and the preprocessor's, with room for an #include's.
+        if s.len() < 4 {
+            s.push(v);
+        }
+    });
+}
+
 /// Splits one file into tokens.
 pub(crate) fn lex(file: FileId, text: &str, names: &mut Interner) -> Result<Vec<Token>, IdlError> {
     let mut lx = Lexer {
@@ -347,7 +401,7 @@ pub(crate) fn lex(file: FileId, text: &str, names: &mut Interner) -> Result<Vec<
         text,
         pos: 0,
         // About one token per 5 bytes of IDL.
-        out: Vec::with_capacity(text.len() / 5),
+        out: buffer(text.len() / 5),
         narrow_span: None,
         names,
     };
@@ -409,15 +463,20 @@ impl Lexer<'_> {
                 }
                 b'/' if self.peek(1) == b'/' => {
                     // To the end of the line; a trailing backslash continues the comment.
-                    while self.pos < self.src.len() {
-                        if self.src[self.pos] == b'\n' {
-                            let prev = self.pos.checked_sub(1).map(|p| self.src[p]);
-                            let prev2 = self.pos.checked_sub(2).map(|p| self.src[p]);
-                            let continued = prev == Some(b'\\')
-                                || (prev == Some(b'\r') && prev2 == Some(b'\\'));
-                            if !continued {
-                                break;
-                            }
+                    self.pos += 2;
+                    loop {
+                        // `memchr` to each line end rather than a test per byte.
+                        let Some(n) = self.text[self.pos..].find('\n') else {
+                            self.pos = self.src.len();
+                            break;
+                        };
+                        self.pos += n;
+                        let prev = self.pos.checked_sub(1).map(|p| self.src[p]);
+                        let prev2 = self.pos.checked_sub(2).map(|p| self.src[p]);
+                        let continued =
+                            prev == Some(b'\\') || (prev == Some(b'\r') && prev2 == Some(b'\\'));
+                        if !continued {
+                            break;
                         }
                         self.pos += 1;
                     }
@@ -426,19 +485,14 @@ impl Lexer<'_> {
                 }
                 b'/' if self.peek(1) == b'*' => {
                     let start = self.pos;
-                    self.pos += 2;
-                    loop {
-                        if self.pos >= self.src.len() {
+                    match self.text[start + 2..].find("*/") {
+                        Some(n) => self.pos = start + 2 + n + 2,
+                        None => {
                             return Err(IdlError::new(
                                 Span::new(self.file, start, start + 2),
                                 "unterminated comment: this `/*` has no closing `*/`",
                             ));
                         }
-                        if self.src[self.pos] == b'*' && self.peek(1) == b'/' {
-                            self.pos += 2;
-                            break;
-                        }
-                        self.pos += 1;
                     }
                     // Newlines inside a comment do not end the logical line, as in C.
                     space_before = true;
@@ -498,7 +552,7 @@ impl Lexer<'_> {
         // One whole character, so spans stay on character boundaries.
         let ch = self.text[self.pos..].chars().next().unwrap_or('?');
         self.pos += ch.len_utf8().max(1);
-        Tok::Invalid(format!("unexpected character `{}`", ch.escape_debug()))
+        Tok::Invalid(format!("unexpected character `{}`", ch.escape_debug()).into())
     }
 
     /// A C pp-number: digits, letters, `_`, `.`, and a sign after a decimal exponent.
@@ -543,7 +597,7 @@ impl Lexer<'_> {
             return None;
         }
         self.pos += run;
-        Some(Tok::Uuid(Rc::from(text)))
+        Some(Tok::Uuid(Arc::from(text)))
     }
 
     /// A string or character literal; `self.pos` is at the opening quote.
@@ -590,12 +644,12 @@ impl Lexer<'_> {
         }
         if quote == b'"' {
             return Tok::Str {
-                value: Rc::from(value),
+                value: Arc::from(value),
                 wide,
             };
         }
         if value.is_empty() {
-            return Tok::Invalid("empty character literal".to_string());
+            return Tok::Invalid(Arc::from("empty character literal"));
         }
         // A multi-character constant packs its characters as C compilers do.
         let v = value.chars().fold(0i64, |acc, ch| {
@@ -641,7 +695,7 @@ impl Lexer<'_> {
         };
         // Keep only the quote in the token's span, so the caret lands on it.
         self.narrow_span = Some((open, open + 1));
-        Tok::Invalid(what.to_string())
+        Tok::Invalid(Arc::from(what))
     }
 
     /// One escape sequence; `self.pos` is just past the backslash.

@@ -923,7 +923,7 @@ fn preprocessor_conditionals_and_macros() {
     );
     let names: Vec<String> = root_items(&p)
         .iter()
-        .map(|i| constant(i).name.name.clone())
+        .map(|i| constant(i).name.name.to_string())
         .collect();
     assert_eq!(
         names,

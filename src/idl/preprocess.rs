@@ -22,7 +22,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::IdlError;
 use super::imports::Loader;
@@ -72,9 +72,11 @@ pub(crate) fn run(loader: &mut Loader, file: FileId) -> Result<Vec<Token>, IdlEr
     let mut pp = Preprocessor {
         loader,
         macros: HashMap::default(),
-        names: lexer::Interner::default(),
+        // The built-in `__LINE__` and `__FILE__` are no entries of `macros`.
+        macro_lengths: length_bit("__LINE__") | length_bit("__FILE__"),
+        names: lexer::Interner::shared(),
         conds: Vec::new(),
-        out: Vec::new(),
+        out: lexer::buffer(0),
         includes: 0,
         once: Vec::new(),
         expansions: Cell::new(0),
@@ -82,15 +84,20 @@ pub(crate) fn run(loader: &mut Loader, file: FileId) -> Result<Vec<Token>, IdlEr
         hides: Hides::default(),
     };
     let predefined = pp.loader.predefined();
-    pp.run_file(predefined, 0)?;
-    pp.out.clear();
-    pp.run_file(file, 0)?;
-    Ok(pp.out)
+    let result = pp.run_file(predefined, 0).and_then(|()| {
+        pp.out.clear();
+        pp.run_file(file, 0)
+    });
+    std::mem::take(&mut pp.names).give_back();
+    result.map(|()| pp.out)
 }
 
 struct Preprocessor<'l, 'o> {
     loader: &'l mut Loader<'o>,
     macros: HashMap<String, Macro, FastHash>,
+    /// Bit `n` (n < 63) set once a macro name of length `n` has been defined, bit 63 for any
+    /// longer: most identifiers name no macro, and this tells most of them so without hashing.
+    macro_lengths: u64,
     /// One allocation per distinct identifier or number.
     names: lexer::Interner,
     conds: Vec<Cond>,
@@ -138,6 +145,7 @@ impl Preprocessor<'_, '_> {
         if let Some(start) = pending.take() {
             self.expand_text(&mut tokens[start..])?;
         }
+        lexer::recycle(tokens);
         if self.conds.len() > base {
             let open = &self.conds[base];
             return Err(IdlError::new(
@@ -344,7 +352,7 @@ impl Preprocessor<'_, '_> {
             };
             let value = self.macros.contains_key(name.ident().unwrap_or(""));
             resolved.push(Token {
-                tok: Tok::Number(Rc::from(if value { "1" } else { "0" })),
+                tok: Tok::Number(Arc::from(if value { "1" } else { "0" })),
                 span: t.span.to(name.span),
                 line_start: false,
                 space_before: t.space_before,
@@ -395,6 +403,7 @@ impl Preprocessor<'_, '_> {
             }
             _ => (None, rest),
         };
+        self.macro_lengths |= length_bit(&name);
         self.macros.insert(
             name,
             Macro {
@@ -502,7 +511,7 @@ impl Preprocessor<'_, '_> {
                 let text = self.rest_of_line(args);
                 let span = args[0].span.to(args[args.len() - 1].span);
                 self.out.push(Token {
-                    tok: Tok::Pragma(text),
+                    tok: Tok::Pragma(text.into()),
                     span,
                     line_start: true,
                     space_before: true,
@@ -555,7 +564,7 @@ impl Preprocessor<'_, '_> {
         };
         let mut emit = |pt: PTok| {
             if let Tok::Invalid(message) = &pt.t.tok {
-                return Err(IdlError::new(pt.t.span, message.clone()));
+                return Err(IdlError::new(pt.t.span, message.to_string()));
             }
             push(out, pt.t)
         };
@@ -565,7 +574,10 @@ impl Preprocessor<'_, '_> {
             while let Some(t) = feed.src.get_mut(feed.pos) {
                 let plain = match &t.tok {
                     Tok::Ident(n) => {
-                        !self.macros.contains_key(&**n) && &**n != "__LINE__" && &**n != "__FILE__"
+                        self.macro_lengths & length_bit(n) == 0
+                            || (!self.macros.contains_key(&**n)
+                                && &**n != "__LINE__"
+                                && &**n != "__FILE__")
                     }
                     _ => true,
                 };
@@ -728,9 +740,9 @@ impl Preprocessor<'_, '_> {
                 value: f.path.display().to_string().into(),
                 wide: false,
             },
-            None if pt.t.is_ident("__LINE__") => Tok::Number(Rc::from("0")),
+            None if pt.t.is_ident("__LINE__") => Tok::Number(Arc::from("0")),
             None => Tok::Str {
-                value: Rc::from(""),
+                value: Arc::from(""),
                 wide: false,
             },
         };
@@ -996,7 +1008,7 @@ type Hide = usize;
 const EMPTY: Hide = 0;
 
 struct HideNode {
-    name: Rc<str>,
+    name: Arc<str>,
     /// How many names the set has (this one and those of `rest`, all different).
     len: usize,
     rest: Hide,
@@ -1009,7 +1021,7 @@ struct Hides(RefCell<Vec<HideNode>>);
 impl Default for Hides {
     fn default() -> Hides {
         Hides(RefCell::new(vec![HideNode {
-            name: Rc::from(""),
+            name: Arc::from(""),
             len: 0,
             rest: EMPTY,
         }]))
@@ -1040,7 +1052,7 @@ impl Hides {
         false
     }
 
-    fn push(&self, name: Rc<str>, len: usize, rest: Hide) -> Hide {
+    fn push(&self, name: Arc<str>, len: usize, rest: Hide) -> Hide {
         let mut nodes = self.0.borrow_mut();
         nodes.push(HideNode { name, len, rest });
         nodes.len() - 1
@@ -1059,7 +1071,7 @@ impl Hides {
         // The caller expands only names not in the set: no need to look again.
         let rc = match &pt.t.tok {
             Tok::Ident(rc) => rc.clone(),
-            _ => Rc::from(name),
+            _ => Arc::from(name),
         };
         Ok(self.push(rc, len + 1, pt.hide))
     }
@@ -1144,7 +1156,7 @@ fn spell(t: &Token) -> String {
             s
         }
         Tok::Char(v) => v.to_string(),
-        Tok::Pragma(text) => text.clone(),
+        Tok::Pragma(text) => text.to_string(),
         Tok::Invalid(_) => String::new(),
         _ => t.spelling().unwrap_or_default().to_string(),
     }
@@ -1189,6 +1201,11 @@ fn paste(lhs: &PTok, rhs: &PTok) -> Result<Vec<PTok>, IdlError> {
             hide: lhs.hide,
         })
         .collect())
+}
+
+/// A name's bit in [`Preprocessor::macro_lengths`].
+fn length_bit(name: &str) -> u64 {
+    1 << name.len().min(63)
 }
 
 /// What a token taken from the source leaves behind.

@@ -47,7 +47,7 @@ impl std::fmt::Display for Value {
 /// out (see [`sizeofs`]); a `sizeof` not among them is an error.
 pub fn eval(
     expr: &Expr,
-    names: &IndexMap<Arc<str>, Value>,
+    names: &IndexMap<Arc<str>, Value, super::NameHash>,
     sizes: &[(Span, u64)],
     sources: &SourceMap,
 ) -> Result<Value, Diagnostic> {
@@ -63,7 +63,7 @@ pub fn eval(
 }
 
 struct Ctx<'a> {
-    names: &'a IndexMap<Arc<str>, Value>,
+    names: &'a IndexMap<Arc<str>, Value, super::NameHash>,
     sizes: &'a [(Span, u64)],
     sources: &'a SourceMap,
 }
@@ -194,7 +194,7 @@ fn eval_depth(expr: &Expr, cx: &Ctx<'_>, depth: u32) -> Result<Value, Diagnostic
 fn constant_in_parens(
     ty: &TypeRef,
     e: &Expr,
-    names: &IndexMap<Arc<str>, Value>,
+    names: &IndexMap<Arc<str>, Value, super::NameHash>,
 ) -> Option<(Ident, BinaryOp, Expr)> {
     let TypeSpec::Named(n) = &ty.spec else {
         return None;

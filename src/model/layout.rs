@@ -57,8 +57,10 @@ pub fn assign(model: &mut Model) -> Result<(), InheritanceCycle> {
     const DONE: u8 = 2;
     let count = model.items.len();
     let mut state = vec![NEW; count];
+    // One buffer for every walk (most are one item long: an allocation per item otherwise).
+    let mut chain = Vec::new();
     for i in 0..count {
-        let mut chain = Vec::new();
+        chain.clear();
         let mut cur = Some(TypeId(i as u32));
         // Walk up to the first interface already laid out (or the root), then lay out downwards;
         // coming back to an interface of this walk is a cycle.
@@ -75,7 +77,7 @@ pub fn assign(model: &mut Model) -> Result<(), InheritanceCycle> {
                 _ => None,
             };
         }
-        for id in chain.into_iter().rev() {
+        for &id in chain.iter().rev() {
             lay_out(model, id);
             state[id.0 as usize] = DONE;
         }

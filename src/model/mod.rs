@@ -29,6 +29,9 @@ pub(crate) use resolve::resolve;
 #[cfg(test)]
 pub(crate) use resolve::resolve_from;
 
+/// The hasher of the model's name maps (a multiply-rotate hash over 8 bytes a step).
+pub type NameHash = std::hash::BuildHasherDefault<crate::idl::NameHasher>;
+
 /// Index of an item in [`Model::items`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TypeId(pub u32);
@@ -86,12 +89,14 @@ pub struct Origin {
 pub struct Model {
     /// Every item, from the inputs and from everything they import.
     pub items: Vec<Arc<Item>>,
-    /// Type names (typedefs, interfaces, coclasses, ...) to items.
-    pub names: IndexMap<Arc<str>, TypeId>,
+    /// Type names (typedefs, interfaces, coclasses, ...) to items. (These maps hash with
+    /// [`NameHash`], not SipHash: resolution looks up every name it meets; their order is
+    /// insertion order whatever the hash.)
+    pub names: IndexMap<Arc<str>, TypeId, NameHash>,
     /// `struct`/`union`/`enum` tags to items (C keeps tags apart from type names).
-    pub tags: IndexMap<Arc<str>, TypeId>,
+    pub tags: IndexMap<Arc<str>, TypeId, NameHash>,
     /// Constants and enum values by name.
-    pub constants: IndexMap<Arc<str>, Value>,
+    pub constants: IndexMap<Arc<str>, Value, NameHash>,
     pub libraries: Vec<Library>,
     /// The files given as inputs (as opposed to imported ones).
     pub roots: Vec<FileId>,

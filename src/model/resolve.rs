@@ -368,8 +368,7 @@ impl Resolver<'_> {
             }
             return Err(d);
         }
-        self.defined
-            .insert(Arc::from(name.name.as_str()), name.span);
+        self.defined.insert(name.name.shared(), name.span);
         Ok(())
     }
 
@@ -380,8 +379,7 @@ impl Resolver<'_> {
     fn define_typedef(&mut self, name: &ast::Ident) -> R<bool> {
         match self.defined.get(name.name.as_str()) {
             Some(first) if first.file != name.span.file => {
-                self.defined
-                    .insert(Arc::from(name.name.as_str()), name.span);
+                self.defined.insert(name.name.shared(), name.span);
                 Ok(true)
             }
             _ => self.define(name).map(|()| false),
@@ -561,7 +559,7 @@ impl Resolver<'_> {
             }),
         };
         let id = self.push(&f.name.name, f.name.span, kind);
-        self.model.names.insert(Arc::from(f.name.name.as_str()), id);
+        self.model.names.insert(f.name.name.shared(), id);
         Ok(id)
     }
 
@@ -593,7 +591,7 @@ impl Resolver<'_> {
             }
             None => self.push(&name.name, span, kind),
         };
-        self.model.names.insert(Arc::from(name.name.as_str()), id);
+        self.model.names.insert(name.name.shared(), id);
         Ok(id)
     }
 
@@ -692,7 +690,7 @@ impl Resolver<'_> {
             params.push(self.param(p, index)?);
         }
         Ok(Method {
-            name: m.name.name.clone(),
+            name: m.name.name.to_string(),
             slot: None,
             dispid,
             explicit_id,
@@ -747,7 +745,7 @@ impl Resolver<'_> {
             name: p
                 .name
                 .as_ref()
-                .map_or_else(|| format!("arg{index}"), |n| n.name.clone()),
+                .map_or_else(|| format!("arg{index}"), |n| n.name.to_string()),
             ty: self.ty(&p.ty)?,
             // A parameter with no direction is [in], as in MIDL.
             is_in: flags.has(Flags::IN) || !is_out,
@@ -968,7 +966,7 @@ impl Resolver<'_> {
                 (Some(id), _) => Ok(id),
                 (None, Some(t)) => {
                     let id = self.push(&t.name, t.span, make(Vec::new(), false));
-                    self.model.tags.insert(Arc::from(t.name.as_str()), id);
+                    self.model.tags.insert(t.name.shared(), id);
                     Ok(id)
                 }
                 (None, None) => Err(self
@@ -980,7 +978,7 @@ impl Resolver<'_> {
         let mut out = Vec::with_capacity(fields.len());
         for f in fields {
             out.push(RecordField {
-                name: f.name.as_ref().map(|n| n.name.clone()),
+                name: f.name.as_ref().map(|n| n.name.to_string()),
                 ty: self.ty(&f.ty)?,
             });
         }
@@ -992,7 +990,7 @@ impl Resolver<'_> {
                     && let Some(t) = tag
                 {
                     self.define(&ast::Ident {
-                        name: format!("struct {}", t.name),
+                        name: format!("struct {}", t.name).into(),
                         span: t.span,
                     })?;
                 }
@@ -1005,13 +1003,13 @@ impl Resolver<'_> {
             None => {
                 if let Some(t) = tag {
                     self.define(&ast::Ident {
-                        name: format!("struct {}", t.name),
+                        name: format!("struct {}", t.name).into(),
                         span: t.span,
                     })?;
                 }
                 let id = self.push(name, span, make(out, true));
                 if let Some(t) = tag {
-                    self.model.tags.insert(Arc::from(t.name.as_str()), id);
+                    self.model.tags.insert(t.name.shared(), id);
                 }
                 Ok(id)
             }
@@ -1040,7 +1038,7 @@ impl Resolver<'_> {
                             v1_enum,
                         }),
                     );
-                    self.model.tags.insert(Arc::from(t.name.as_str()), id);
+                    self.model.tags.insert(t.name.shared(), id);
                     Ok(id)
                 }
                 (None, None) => Err(self
@@ -1083,13 +1081,13 @@ impl Resolver<'_> {
             self.define(&v.name)?;
             self.model
                 .constants
-                .insert(Arc::from(v.name.name.as_str()), Value::Int(value));
-            out.push((v.name.name.clone(), as_i64));
+                .insert(v.name.name.shared(), Value::Int(value));
+            out.push((v.name.name.to_string(), as_i64));
             next = value.saturating_add(1);
         }
         if let Some(t) = &e.tag {
             self.define(&ast::Ident {
-                name: format!("enum {}", t.name),
+                name: format!("enum {}", t.name).into(),
                 span: t.span,
             })?;
         }
@@ -1111,7 +1109,7 @@ impl Resolver<'_> {
             None => self.push(name, e.span, kind),
         };
         if let Some(t) = &e.tag {
-            self.model.tags.insert(Arc::from(t.name.as_str()), id);
+            self.model.tags.insert(t.name.shared(), id);
         }
         Ok(id)
     }
@@ -1131,7 +1129,7 @@ impl Resolver<'_> {
             (Some(d), _) => Some(&d.name),
             (None, Some(d)) => {
                 derived = ast::Ident {
-                    name: format!("{}_0", d.name.name),
+                    name: format!("{}_0", d.name.name).into(),
                     span: d.name.span,
                 };
                 Some(&derived)
@@ -1170,9 +1168,7 @@ impl Resolver<'_> {
                 && self.model.item(*target).name == d.name.name
             {
                 self.define_typedef(&d.name)?;
-                self.model
-                    .names
-                    .insert(Arc::from(d.name.name.as_str()), *target);
+                self.model.names.insert(d.name.name.shared(), *target);
                 ids.push(*target);
                 continue;
             }
@@ -1180,7 +1176,7 @@ impl Resolver<'_> {
             let id = if self.define_typedef(&d.name)? {
                 // Shadows a type of an imported file: a new item takes the name.
                 let id = self.push(&d.name.name, t.span, kind);
-                self.model.names.insert(Arc::from(d.name.name.as_str()), id);
+                self.model.names.insert(d.name.name.shared(), id);
                 id
             } else {
                 self.declare_defined(&d.name, t.span, kind)?
@@ -1249,7 +1245,7 @@ impl Resolver<'_> {
         self.define(&c.name)?;
         self.model
             .constants
-            .insert(Arc::from(c.name.name.as_str()), value.clone());
+            .insert(c.name.name.shared(), value.clone());
         self.push(
             &c.name.name,
             c.span,
@@ -1289,7 +1285,11 @@ impl Resolver<'_> {
                         None => (0, false),
                     };
                     disp.properties.push(DispProperty {
-                        name: p.name.as_ref().map(|n| n.name.clone()).unwrap_or_default(),
+                        name: p
+                            .name
+                            .as_ref()
+                            .map(|n| n.name.to_string())
+                            .unwrap_or_default(),
                         ty: self.ty(&p.ty)?,
                         dispid,
                         explicit_id,
@@ -1371,7 +1371,7 @@ impl Resolver<'_> {
         // A library's name is not a type name: `library TaskScheduler { coclass TaskScheduler
         // ... }` is common (MIDL and widl accept it); two libraries of one name are an error.
         self.define(&ast::Ident {
-            name: format!("library {}", l.name.name),
+            name: format!("library {}", l.name.name).into(),
             span: l.name.span,
         })?;
         let lcid = match attrs.expr("lcid") {
@@ -1379,7 +1379,7 @@ impl Resolver<'_> {
             None => 0,
         };
         self.model.libraries.push(Library {
-            name: l.name.name.clone(),
+            name: l.name.name.to_string(),
             uuid: attrs.uuid(),
             version: attrs.version(),
             lcid,

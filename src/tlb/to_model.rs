@@ -122,7 +122,7 @@ struct Stored {
 struct Builder<'o> {
     model: Model,
     /// The base set's names, which the libraries' own may hide in `model.names`.
-    base_names: IndexMap<Arc<str>, TypeId>,
+    base_names: IndexMap<Arc<str>, TypeId, crate::model::NameHash>,
     opts: &'o TlbOptions,
     builtin_by_guid: HashMap<Guid, TypeId>,
     libs: Vec<Lib>,

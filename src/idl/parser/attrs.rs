@@ -73,8 +73,8 @@ fn attribute(i: Input<'_>) -> PResult<'_, Attribute> {
         return fail(i, "an attribute name");
     };
     let name = Ident {
-        // `String::from(&str)`, not `Rc::to_string` (which formats through `Display`).
-        name: String::from(&**name),
+        // The token's text, shared: no copy.
+        name: crate::idl::ast::Name::from(name.clone()),
         span: t.span,
     };
     let Some(form) = attributes::lookup(&name.name) else {
@@ -206,7 +206,7 @@ fn arguments<'a>(i: Input<'a>, name: &Ident, form: Form) -> PResult<'a, Vec<Attr
             Ok((i, vec![v]))
         }
         Form::Type => match abstract_type(i) {
-            Ok((i, ty)) => Ok((i, vec![AttrArg::Type(ty)])),
+            Ok((i, ty)) => Ok((i, vec![AttrArg::Type(Box::new(ty))])),
             Err(Err::Error(_)) => bad(i),
             Err(e) => Err(e),
         },
@@ -270,7 +270,10 @@ fn arguments<'a>(i: Input<'a>, name: &Ident, form: Form) -> PResult<'a, Vec<Attr
                 Err(e) => return Err(e),
             };
             let (rest, n) = super::expect("a handle name", ident)(rest)?;
-            Ok((rest, vec![AttrArg::Type(ty), AttrArg::Expr(Expr::Name(n))]))
+            Ok((
+                rest,
+                vec![AttrArg::Type(Box::new(ty)), AttrArg::Expr(Expr::Name(n))],
+            ))
         }
     }
 }

@@ -73,7 +73,7 @@ fn item(i: Input<'_>, scope: Scope) -> PResult<'_, Option<Item>> {
     match &t.tok {
         Tok::Pragma(text) => {
             let value = StrLit {
-                value: text.clone(),
+                value: text.to_string(),
                 span: t.span,
             };
             return Ok((i.advance(1), Some(Item::Pragma(value))));
@@ -164,7 +164,7 @@ fn function_rest<'a>(
         && let Some(word) = t.ident().filter(|w| is_callconv(w))
     {
         callconv.get_or_insert(Ident {
-            name: word.to_string(),
+            name: word.into(),
             span: t.span,
         });
         i = skip_declspec(i.advance(1));

@@ -36,7 +36,7 @@ pub(crate) struct Ctx {
     eof: Span,
     /// Constants and enum values declared so far in this file: `(NAME) - 1` with such a NAME
     /// is a subtraction, not a cast (see `exprs::is_cast`).
-    constants: RefCell<HashSet<String>>,
+    constants: RefCell<HashSet<String, crate::idl::FastHash>>,
 }
 
 /// The parser's input: a window on the token slice, keeping the whole slice so that an error can
@@ -360,8 +360,8 @@ pub(crate) fn ident(i: Input<'_>) -> PResult<'_, Ident> {
         }) if !is_reserved(name) => Ok((
             i.advance(1),
             Ident {
-                // Not `Rc::to_string`, which formats through `Display` (every name).
-                name: String::from(&**name),
+                // The token's text, shared: no copy.
+                name: ast::Name::from(name.clone()),
                 span: *span,
             },
         )),
@@ -416,7 +416,7 @@ pub(crate) fn parse_file(id: FileId, tokens: &[Token], eof: Span) -> Result<ast:
     let ctx = Ctx {
         depth: Cell::new(0),
         eof,
-        constants: RefCell::new(HashSet::new()),
+        constants: RefCell::new(HashSet::default()),
     };
     let input = Input {
         all: tokens,

@@ -101,18 +101,66 @@ const BUILTIN_WORDS: &[&str] = &[
     "error_status_t",
 ];
 
+/// A list of words with the lengths and first bytes of its words, so that most words not in it
+/// (type and parameter names, tested several times each) are told so without comparing.
+struct Words {
+    list: &'static [&'static str],
+    /// Bit `n` for a word of length `n` (63: longer).
+    lengths: u64,
+    /// Bit `b` for a word starting with ASCII byte `b`.
+    firsts: u128,
+}
+
+impl Words {
+    const fn new(list: &'static [&'static str]) -> Words {
+        let mut lengths = 0u64;
+        let mut firsts = 0u128;
+        let mut k = 0;
+        while k < list.len() {
+            let word = list[k].as_bytes();
+            let len = if word.len() < 63 { word.len() } else { 63 };
+            lengths |= 1 << len;
+            firsts |= 1 << (word[0] & 127);
+            k += 1;
+        }
+        Words {
+            list,
+            lengths,
+            firsts,
+        }
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        let Some(&first) = word.as_bytes().first() else {
+            return false;
+        };
+        first < 128
+            && self.firsts & (1 << first) != 0
+            && self.lengths & (1 << word.len().min(63)) != 0
+            && self.list.contains(&word)
+    }
+}
+
+static CALLCONV_WORDS: Words = Words::new(CALLCONVS);
+static QUALIFIER_WORDS: Words = Words::new(IGNORED_QUALIFIERS);
+static BUILTIN_TYPE_WORDS: Words = Words::new(BUILTIN_WORDS);
+
 pub(crate) fn is_callconv(name: &str) -> bool {
-    CALLCONVS.contains(&name)
+    CALLCONV_WORDS.contains(name)
 }
 
 fn is_qualifier(name: &str) -> bool {
-    IGNORED_QUALIFIERS.contains(&name)
+    QUALIFIER_WORDS.contains(name)
+}
+
+/// Whether a word is one of C's built-in type words (`unsigned`, `long`, `__int64`...).
+fn is_builtin_word(name: &str) -> bool {
+    BUILTIN_TYPE_WORDS.contains(name)
 }
 
 /// Whether a word begins a type that needs no declaration (for telling casts from parentheses).
 pub(crate) fn starts_builtin_type(name: &str) -> bool {
-    BUILTIN_WORDS.contains(&name)
-        || matches!(name, "struct" | "union" | "enum" | "const" | "SAFEARRAY")
+    is_builtin_word(name) || matches!(name, "struct" | "union" | "enum" | "const" | "SAFEARRAY")
 }
 
 /// Whether a word can start a type specifier.
@@ -181,7 +229,7 @@ fn base_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
         "union" => union_spec(i),
         "enum" => enum_spec(i),
         "SAFEARRAY" if i.peek_at(1).is_some_and(|t| t.is_punct(P::LParen)) => safearray(i),
-        _ if BUILTIN_WORDS.contains(&word) => builtin(i),
+        _ if is_builtin_word(word) => builtin(i),
         _ if is_reserved(word) => no(i),
         _ => {
             let (i, name) = ident(i)?;
@@ -195,7 +243,7 @@ fn builtin(i: Input<'_>) -> PResult<'_, TypeSpec> {
     let mut sign: Option<bool> = None;
     let mut words: Vec<&str> = Vec::new();
     let mut cur = i;
-    while let Some(word) = cur.ident_at(0).filter(|w| BUILTIN_WORDS.contains(w)) {
+    while let Some(word) = cur.ident_at(0).filter(|w| is_builtin_word(w)) {
         match word {
             "signed" | "unsigned" if sign.is_some() => {
                 return fail_at(cur.here(), format!("`{word}` given twice in one type"));
@@ -334,7 +382,11 @@ pub(crate) fn declarator<'a>(
 ) -> PResult<'a, Decl> {
     let mut ty = base.into_owned();
     let (mut i, ptrs) = pointers(i)?;
-    ty.pointers.extend(ptrs);
+    if ty.pointers.is_empty() {
+        ty.pointers = ptrs;
+    } else {
+        ty.pointers.extend(ptrs);
+    }
     // `RET __stdcall (*NAME)(...)`: the convention before the parenthesis.
     let mut outer_callconv = None;
     if allow_function
@@ -343,7 +395,7 @@ pub(crate) fn declarator<'a>(
         && at_function_declarator(i.advance(1)).is_some()
     {
         outer_callconv = i.peek().map(|t| Ident {
-            name: word.to_string(),
+            name: word.into(),
             span: t.span,
         });
         i = i.advance(1);
@@ -364,7 +416,7 @@ pub(crate) fn declarator<'a>(
         while let Some(word) = cur.ident_at(0) {
             if is_callconv(word) && callconv.is_none() {
                 callconv = cur.peek().map(|t| Ident {
-                    name: word.to_string(),
+                    name: word.into(),
                     span: t.span,
                 });
             } else if !is_qualifier(word) && !is_callconv(word) {
@@ -515,11 +567,11 @@ fn struct_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
         let span = start.to(i.prev_span());
         return Ok((
             i,
-            TypeSpec::Struct(StructDef {
+            TypeSpec::Struct(std::sync::Arc::new(StructDef {
                 tag,
                 fields: None,
                 span,
-            }),
+            })),
         ));
     }
     let _d = enter(i)?;
@@ -528,11 +580,11 @@ fn struct_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
     let span = start.to(i.prev_span());
     Ok((
         i,
-        TypeSpec::Struct(StructDef {
+        TypeSpec::Struct(std::sync::Arc::new(StructDef {
             tag,
             fields: Some(fields),
             span,
-        }),
+        })),
     ))
 }
 
@@ -641,7 +693,7 @@ fn union_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
         switch = Some(UnionSwitch {
             ty: Box::new(d.ty),
             discriminant: d.name.unwrap_or_else(|| Ident {
-                name: String::new(),
+                name: crate::idl::ast::Name::default(),
                 span: start,
             }),
             union_name,
@@ -655,12 +707,12 @@ fn union_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
         let span = start.to(i.prev_span());
         return Ok((
             i,
-            TypeSpec::Union(UnionDef {
+            TypeSpec::Union(std::sync::Arc::new(UnionDef {
                 tag,
                 switch,
                 arms: None,
                 span,
-            }),
+            })),
         ));
     }
     let _d = enter(i)?;
@@ -669,12 +721,12 @@ fn union_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
     let span = start.to(i.prev_span());
     Ok((
         i,
-        TypeSpec::Union(UnionDef {
+        TypeSpec::Union(std::sync::Arc::new(UnionDef {
             tag,
             switch,
             arms: Some(arms),
             span,
-        }),
+        })),
     ))
 }
 
@@ -762,11 +814,11 @@ fn enum_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
         let span = start.to(i.prev_span());
         return Ok((
             i,
-            TypeSpec::Enum(EnumDef {
+            TypeSpec::Enum(std::sync::Arc::new(EnumDef {
                 tag,
                 values: None,
                 span,
-            }),
+            })),
         ));
     }
     let what = describe_body("enum", &tag);
@@ -818,11 +870,11 @@ fn enum_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
     let span = start.to(cur.prev_span());
     Ok((
         cur,
-        TypeSpec::Enum(EnumDef {
+        TypeSpec::Enum(std::sync::Arc::new(EnumDef {
             tag,
             values: Some(values),
             span,
-        }),
+        })),
     ))
 }
 
@@ -859,4 +911,26 @@ pub(super) fn array_dims<'a>(mut i: Input<'a>, arrays: &mut Vec<ArrayDim>) -> PR
         i = rest;
     }
     Ok((i, ()))
+}
+
+#[cfg(test)]
+mod word_tests {
+    use super::*;
+
+    /// The quick rejections never reject a word of the list.
+    #[test]
+    fn word_sets_hold_their_words() {
+        for (set, list) in [
+            (&CALLCONV_WORDS, CALLCONVS),
+            (&QUALIFIER_WORDS, IGNORED_QUALIFIERS),
+            (&BUILTIN_TYPE_WORDS, BUILTIN_WORDS),
+        ] {
+            for w in list {
+                assert!(set.contains(w), "{w}");
+            }
+            for w in ["", "HRESULT", "x", "__stdcal", "unsigned_", "é"] {
+                assert_eq!(set.contains(w), list.contains(&w), "{w}");
+            }
+        }
+    }
 }
