@@ -89,7 +89,8 @@ impl ICertManageModule {
     pub const DISPID_CONFIGURE: i32 = 0x60020002;
 
     /// Every member's DISPID, name, invoke kind and parameters (inherited dispatch members
-    /// included), with case-insensitive lookup by name; `IDispatch` answers from it.
+    /// included), with case-insensitive lookup by name; `IDispatch` answers from it. (The
+    /// hash index by folded name is `idlgen_runtime::__codegen::name_index` of the names.)
     pub const DISPIDS: idlgen_runtime::DispidTable = idlgen_runtime::DispidTable::new(
         &[
             idlgen_runtime::DispMember {
@@ -204,7 +205,6 @@ impl ICertManageModule {
         &[("configure", 2), ("getproperty", 0), ("setproperty", 1)],
         &[0, 1, 2],
     )
-    // The hash index by folded name (`idlgen_runtime::__codegen::name_index` of the keys above).
     .with_name_index(&[0, 0, 3, 1, 0, 0, 2, 0]);
 
     /// `GetProperty` (method, DISPID 0x60020000, vtable slot 7).
@@ -833,7 +833,8 @@ impl ICertExit {
     pub const DISPID_GET_DESCRIPTION: i32 = 0x60020002;
 
     /// Every member's DISPID, name, invoke kind and parameters (inherited dispatch members
-    /// included), with case-insensitive lookup by name; `IDispatch` answers from it.
+    /// included), with case-insensitive lookup by name; `IDispatch` answers from it. (The
+    /// hash index by folded name is `idlgen_runtime::__codegen::name_index` of the names.)
     pub const DISPIDS: idlgen_runtime::DispidTable = idlgen_runtime::DispidTable::new(
         &[
             idlgen_runtime::DispMember {
@@ -898,7 +899,6 @@ impl ICertExit {
         &[("getdescription", 2), ("initialize", 0), ("notify", 1)],
         &[0, 1, 2],
     )
-    // The hash index by folded name (`idlgen_runtime::__codegen::name_index` of the keys above).
     .with_name_index(&[0, 0, 0, 1, 2, 3, 0, 0]);
 
     /// `Initialize` (method, DISPID 0x60020000, vtable slot 7).
@@ -1361,7 +1361,8 @@ impl ICertExit2 {
     pub const DISPID_GET_MANAGE_MODULE: i32 = 0x60030000;
 
     /// Every member's DISPID, name, invoke kind and parameters (inherited dispatch members
-    /// included), with case-insensitive lookup by name; `IDispatch` answers from it.
+    /// included), with case-insensitive lookup by name; `IDispatch` answers from it. (The
+    /// hash index by folded name is `idlgen_runtime::__codegen::name_index` of the names.)
     pub const DISPIDS: idlgen_runtime::DispidTable = idlgen_runtime::DispidTable::new(
         &[
             idlgen_runtime::DispMember {
@@ -1445,7 +1446,6 @@ impl ICertExit2 {
         ],
         &[0, 1, 2, 3],
     )
-    // The hash index by folded name (`idlgen_runtime::__codegen::name_index` of the keys above).
     .with_name_index(&[2, 0, 0, 1, 3, 4, 0, 0]);
 
     /// `GetManageModule` (method, DISPID 0x60030000, vtable slot 10).
