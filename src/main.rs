@@ -279,7 +279,7 @@ fn rust_dir(
     } else {
         load_all(&files, &input.options())
     };
-    // Generated (rustfmt most of the time) on every core; written or checked in order.
+    // Generated (formatting most of the time) on every core; written or checked in order.
     let mut codes = generate_all(models, opts, &bar);
     let mut mismatches = 0u8;
     for (k, file) in files.iter().enumerate() {

@@ -15,9 +15,7 @@
 #      a temporary directory), and widl over the same files in a per-file loop: wall time, and
 #      peak resident memory from /usr/bin/time -v (for the loop: its largest process).
 #
-# RUSTFMT is left as it is found (unset: `idlgen rust` runs rustfmt from PATH, as a user's
-# would, until the generator formats its own output; RUSTFMT=/bin/false measures the generator
-# without it). With rustfmt, (a) takes minutes: lower REPS. Environment: IDLGEN (default: the
+# The generator formats its own output in process (issue 15): RUSTFMT changes nothing. Environment: IDLGEN (default: the
 # workspace's target/release/idlgen, built if missing), WIDL (default: widl-stable, else widl),
 # W (default: /usr/include/wine/wine/windows), FILES (a list of inputs, one per line, instead
 # of working it out).

@@ -3,8 +3,8 @@
 //! DISPID table per interface.
 //!
 //! Each item is first classified into a view (plain strings: names, types, statements), then
-//! printed by an askama template in `templates/`; the file is finally run through rustfmt when it
-//! is available, so the output is rustfmt-clean.
+//! printed by an askama template in `templates/`; the file is then laid out in process as
+//! rustfmt lays it out (`codegen::format`): the same bytes on every machine, rustfmt or not.
 
 mod dispatch;
 mod names;
