@@ -24,6 +24,15 @@ pub struct Shape {
 }
 
 impl Shape {
+    /// A shape no text overflows (for the one-line form of anything).
+    fn unbounded() -> Shape {
+        Shape {
+            indent: 0,
+            offset: 0,
+            width: usize::MAX / 4,
+        }
+    }
+
     pub fn indented(indent: usize) -> Shape {
         Shape {
             indent,
@@ -255,37 +264,21 @@ fn rw_path(t: &str, sh: Shape) -> Option<String> {
     ))
 }
 
-/// The comma-separated parts of `s` outside brackets.
+/// The comma-separated parts of `s` outside brackets, trimmed (a trailing comma ends none).
 fn split_top_level(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut depth = 0i32;
-    let mut start = 0;
-    for (i, c) in s.char_indices() {
-        match c {
-            '<' | '(' | '[' | '{' => depth += 1,
-            '>' | ')' | ']' | '}' => depth -= 1,
-            ',' if depth == 0 => {
-                out.push(s[start..i].trim().to_string());
-                start = i + 1;
-            }
-            _ => {}
-        }
+    let mut parts: Vec<String> = split_top_level_on(s, ",")
+        .into_iter()
+        .map(|p| p.trim().to_string())
+        .collect();
+    if parts.last().is_some_and(|p| p.is_empty()) {
+        parts.pop();
     }
-    let last = s[start..].trim();
-    if !last.is_empty() {
-        out.push(last.to_string());
-    }
-    out
+    parts
 }
 
 /// The one-line text of `e` whatever its width (what rustfmt keeps when nothing fits).
 pub fn flat(e: &Expr<'_>) -> String {
-    let wide = Shape {
-        indent: 0,
-        offset: 0,
-        width: usize::MAX / 4,
-    };
-    rw(e, wide).unwrap_or_default()
+    rw(e, Shape::unbounded()).unwrap_or_default()
 }
 
 /// rustfmt's `rewrite_pair` with the separator in front (`as`).
@@ -971,11 +964,7 @@ fn rw_if(
         && let Some(eb) = else_block
         && let (Some(a), Some(b)) = (simple_block_expr(&branches[0].1), simple_block_expr(eb))
     {
-        let wide = Shape {
-            indent: 0,
-            offset: 0,
-            width: usize::MAX / 4,
-        };
+        let wide = Shape::unbounded();
         if let (Some(c), Some(a), Some(b)) =
             (rw_cond(&branches[0].0, wide), rw(a, wide), rw(b, wide))
         {
@@ -1201,25 +1190,8 @@ fn rw_last_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape)
         }
         return Some(block);
     }
-    rw_closure_outer(params, ret, body, sh)
-}
-
-fn rw_closure_outer(
-    params: &str,
-    ret: Option<&Type>,
-    body: &Expr<'_>,
-    sh: Shape,
-) -> Option<String> {
     // The closure in the usual manner, over the possibly unwrapped body.
-    match body {
-        Expr::Block(..) => rw_closure(params, ret, body, sh),
-        _ => {
-            let prefix = closure_prefix(params, ret);
-            let body_shape = sh.offset_left(width(&prefix) + 1)?;
-            rw_closure_expr(body, &prefix, body_shape)
-                .or_else(|| rw_closure_with_block(body, &prefix, sh))
-        }
-    }
+    rw_closure(params, ret, body, sh)
 }
 
 // ---------------------------------------------------------------- types
@@ -1349,29 +1321,19 @@ fn print_block_inner(b: &Block<'_>, indent: usize) -> String {
 
 /// Comments and (at most one) blank line before an entry; none at the start of a block.
 fn push_trivia(s: &mut String, trivia: &[Trivia<'_>], indent: usize, first: bool) {
-    let mut at_start = first;
-    let mut blank = false;
-    for t in trivia {
-        match t {
-            Trivia::Blank => blank = true,
-            Trivia::Comment(c) => {
-                if blank && !at_start {
-                    s.push('\n');
-                }
-                blank = false;
-                at_start = false;
-                s.push('\n');
-                s.push_str(&spaces(indent));
-                s.push_str(c.trim_end());
-            }
-        }
-    }
-    if blank && !at_start {
+    if push_comments(s, trivia, indent, first) {
         s.push('\n');
     }
 }
 
+/// Comments after a block's last entry (a blank line before them is kept, none after).
 fn push_trivia_end(s: &mut String, trivia: &[Trivia<'_>], indent: usize, first: bool) {
+    push_comments(s, trivia, indent, first);
+}
+
+/// Writes the comments, each after a blank line if one preceded it (not at the start);
+/// answers whether a blank line follows the last of them.
+fn push_comments(s: &mut String, trivia: &[Trivia<'_>], indent: usize, first: bool) -> bool {
     let mut at_start = first;
     let mut blank = false;
     for t in trivia {
@@ -1389,6 +1351,7 @@ fn push_trivia_end(s: &mut String, trivia: &[Trivia<'_>], indent: usize, first: 
             }
         }
     }
+    blank && !at_start
 }
 
 fn print_stmt(st: &Stmt<'_>, indent: usize) -> String {
@@ -1450,11 +1413,7 @@ fn print_stmt(st: &Stmt<'_>, indent: usize) -> String {
 pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
     push_trivia(s, &item.trivia, indent, first);
     let ind = spaces(indent);
-    for a in &item.attrs {
-        s.push('\n');
-        s.push_str(&ind);
-        s.push_str(&print_attr(a, indent));
-    }
+    push_attrs(s, &item.attrs, indent);
     s.push('\n');
     s.push_str(&ind);
     let sh = Shape::indented(indent);
@@ -1484,11 +1443,7 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
                 let fi = indent + TAB;
                 for (i, f) in fields.iter().enumerate() {
                     push_trivia(s, &f.trivia, fi, i == 0);
-                    for a in &f.attrs {
-                        s.push('\n');
-                        s.push_str(&spaces(fi));
-                        s.push_str(&print_attr(a, fi));
-                    }
+                    push_attrs(s, &f.attrs, fi);
                     s.push('\n');
                     s.push_str(&spaces(fi));
                     let lhs = format!("{}:", f.name);
@@ -1510,11 +1465,7 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
             let vi = indent + TAB;
             for (i, v) in variants.iter().enumerate() {
                 push_trivia(s, &v.trivia, vi, i == 0);
-                for a in &v.attrs {
-                    s.push('\n');
-                    s.push_str(&spaces(vi));
-                    s.push_str(&print_attr(a, vi));
-                }
+                push_attrs(s, &v.attrs, vi);
                 s.push('\n');
                 s.push_str(&spaces(vi));
                 match &v.value {
@@ -1664,27 +1615,15 @@ fn generic_param_line(g: &str, indent: usize) -> String {
     s
 }
 
+/// The parts of `s` between the occurrences of `sep` outside brackets.
 fn split_top_level_on<'s>(s: &'s str, sep: &str) -> Vec<&'s str> {
     let mut out = Vec::new();
-    let mut depth = 0i32;
-    let mut start = 0;
-    let bytes = s.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'<' | b'(' | b'[' => depth += 1,
-            b'>' | b')' | b']' => depth -= 1,
-            _ => {}
-        }
-        if depth == 0 && s[i..].starts_with(sep) {
-            out.push(&s[start..i]);
-            i += sep.len();
-            start = i;
-            continue;
-        }
-        i += 1;
+    let mut rest = s;
+    while let Some(at) = top_level_find(rest, sep) {
+        out.push(&rest[..at]);
+        rest = &rest[at + sep.len()..];
     }
-    out.push(&s[start..]);
+    out.push(rest);
     out
 }
 
@@ -1742,13 +1681,13 @@ fn block_head(head: &str, indent: usize) -> String {
     }
 }
 
-/// The byte offset of `pat` outside any `<…>`, `(…)` or `[…]`.
+/// The byte offset of `pat` outside any `<…>`, `(…)`, `[…]` or `{…}`.
 fn top_level_find(s: &str, pat: &str) -> Option<usize> {
     let mut depth = 0i32;
     for (i, c) in s.char_indices() {
         match c {
-            '<' | '(' | '[' => depth += 1,
-            '>' | ')' | ']' => depth -= 1,
+            '<' | '(' | '[' | '{' => depth += 1,
+            '>' | ')' | ']' | '}' => depth -= 1,
             _ => {}
         }
         if depth == 0 && s[i..].starts_with(pat) {
@@ -1779,6 +1718,15 @@ fn field_type(lhs: &str, ty: &Type, sh: Shape) -> String {
         (None, Some(n)) => format!("{lhs}{nl}{n}"),
         (Some(o), _) => format!("{lhs} {o}"),
         (None, None) => format!("{lhs} {}", type_text(ty)),
+    }
+}
+
+/// The attributes, one a line at `indent`.
+fn push_attrs(s: &mut String, attrs: &[Attr], indent: usize) {
+    for a in attrs {
+        s.push('\n');
+        s.push_str(&spaces(indent));
+        s.push_str(&print_attr(a, indent));
     }
 }
 
