@@ -8,19 +8,13 @@ use crate::model::{ItemKind, Model};
 pub fn table(model: &Model) -> String {
     let mut rows: Vec<[String; 5]> = Vec::new();
     for (_, item) in model.root_items() {
+        let members;
         let methods = match &item.kind {
             ItemKind::Interface(i) if i.defined => &i.methods,
+            // Properties as their accessors, as `IDispatch::Invoke` takes them.
             ItemKind::Dispinterface(d) => {
-                for p in &d.properties {
-                    rows.push([
-                        item.name.clone(),
-                        p.name.clone(),
-                        format!("0x{:08X}", p.dispid as u32),
-                        "property".into(),
-                        "-".into(),
-                    ]);
-                }
-                &d.methods
+                members = d.members();
+                &members
             }
             _ => continue,
         };

@@ -83,8 +83,8 @@ pub fn dump(model: &Model, opts: &DumpOptions) -> String {
 fn is_dumped(item: &Item) -> bool {
     match &item.kind {
         ItemKind::Interface(i) => i.defined,
-        ItemKind::Struct(r) | ItemKind::Union(r) => r.defined && !item.name.is_empty(),
-        ItemKind::Enum(_) => !item.name.is_empty(),
+        ItemKind::Struct(r) | ItemKind::Union(r) => r.defined && !item.anonymous,
+        ItemKind::Enum(_) => !item.anonymous,
         _ => true,
     }
 }

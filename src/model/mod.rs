@@ -16,6 +16,7 @@ pub mod automation;
 mod eval;
 pub(crate) mod layout;
 mod resolve;
+pub(crate) mod rules;
 pub(crate) mod shared;
 pub(crate) mod size;
 
@@ -186,6 +187,8 @@ impl Model {
     pub fn type_string(&self, ty: &Type) -> String {
         match ty {
             Type::Base(b) => base_type_name(*b).to_string(),
+            // An anonymous record has no name as written.
+            Type::Named(id) if self.item(*id).anonymous => String::new(),
             Type::Named(id) => self.item(*id).name.clone(),
             Type::Pointer { pointee, .. } => format!("{}*", self.type_string(pointee)),
             Type::Array(elem, Some(n)) => format!("{}[{n}]", self.type_string(elem)),
@@ -193,6 +196,34 @@ impl Model {
             Type::SafeArray(elem) => format!("SAFEARRAY({})", self.type_string(elem)),
             Type::Function => "function".to_string(),
         }
+    }
+
+    /// Whether an object built with the bindings of this model's root files can implement
+    /// interface `id`: it has a base and its chain ends at the base set's IUnknown (a `[local]`
+    /// C++ interface with no base, xaudio2's IXAudio20Voice, is not a COM object); no method in
+    /// the chain is C-variadic (Rust cannot define one); and every base below IUnknown and
+    /// IDispatch is declared in a root file, whose bindings then carry its implementation part.
+    pub fn implementable(&self, id: TypeId) -> bool {
+        let chain = self.ancestors(id);
+        let is_root_file = |a: TypeId| {
+            let origin = self.item(a).origin;
+            self.roots
+                .iter()
+                .any(|r| origin.is_some_and(|o| o.file == *r))
+        };
+        let base_set = |a: TypeId, names: &[&str]| {
+            self.is_builtin(a) && names.contains(&self.item(a).name.as_str())
+        };
+        matches!(&self.item(id).kind, ItemKind::Interface(i) if i.base.is_some())
+            && !chain.iter().any(|a| match &self.item(*a).kind {
+                ItemKind::Interface(ai) => ai.methods.iter().any(|m| m.variadic),
+                _ => false,
+            })
+            && chain.last().is_some_and(|r| base_set(*r, &["IUnknown"]))
+            && chain.iter().skip(1).all(|a| {
+                (!self.is_builtin(*a) && is_root_file(*a))
+                    || base_set(*a, &["IUnknown", "IDispatch"])
+            })
     }
 
     /// Follows typedefs from `ty` until something that is not a plain typedef alias.
@@ -215,7 +246,13 @@ impl Model {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Item {
+    /// The declared name; for an anonymous record nested in a named one, the name the model's
+    /// rules give it (`S_0`, see [`anonymous`](Item::anonymous)).
     pub name: String,
+    /// Declared without a name: a record or enum written in place (`union { ... } u;` in a
+    /// struct), named `Parent_0`, `Parent_1`, ... by the model's rules where a named record
+    /// holds it, or left with an empty name where nothing does (`enum { A, B };`).
+    pub anonymous: bool,
     pub origin: Option<Origin>,
     pub helpstring: Option<String>,
     pub kind: ItemKind,
@@ -422,6 +459,60 @@ pub struct Dispinterface {
     pub methods: Vec<Method>,
     /// `dispinterface D { interface I; }`: the interface whose members D exposes.
     pub interface: Option<TypeId>,
+}
+
+impl Dispinterface {
+    /// The members as `IDispatch` calls them: each property as its getter and, unless
+    /// read-only, its setter (`propget`/`propput` with the property's DISPID), then the methods.
+    /// The Rust back end's traits and `DISPIDS` table and the DISPID text table all list these.
+    pub fn members(&self) -> Vec<Method> {
+        let mut out = Vec::with_capacity(2 * self.properties.len() + self.methods.len());
+        for p in &self.properties {
+            out.push(p.accessor(InvokeKind::PropGet, p.ty.clone(), Vec::new()));
+            if !p.readonly {
+                let value = Param {
+                    name: "value".into(),
+                    ty: p.ty.clone(),
+                    is_in: true,
+                    is_out: false,
+                    retval: false,
+                    lcid: false,
+                    optional: false,
+                    default: None,
+                    sized: false,
+                    span: None,
+                };
+                let void = Type::Base(BaseType::Void);
+                out.push(p.accessor(InvokeKind::PropPut, void, vec![value]));
+            }
+        }
+        out.extend(self.methods.iter().cloned());
+        out
+    }
+}
+
+impl DispProperty {
+    fn accessor(&self, invkind: InvokeKind, ret: Type, params: Vec<Param>) -> Method {
+        Method {
+            name: self.name.clone(),
+            slot: None,
+            dispid: self.dispid,
+            explicit_id: true,
+            invkind,
+            ret,
+            params,
+            restricted: false,
+            hidden: false,
+            local: false,
+            vararg: false,
+            variadic: false,
+            call_as: None,
+            later_overloads: 0,
+            helpstring: None,
+            attributes: Vec::new(),
+            span: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -296,17 +296,17 @@ impl<'a> Resolver<'a> {
     }
 
     /// Lays out what is resolved so far, before the state is shared: each model made from it
-    /// then finds the shared items laid out and leaves them shared (see [`layout::assign`]),
+    /// then finds the shared items laid out and leaves them shared (see [`super::rules`]),
     /// where each would otherwise lay out, and so copy, every one of them. An error (an
     /// inheritance cycle) is left for [`Resolver::finish`] to report: it finds it again.
     pub(super) fn lay_out_shared(&mut self) {
-        let _ = layout::assign(&mut self.model);
+        let _ = super::rules::apply(&mut self.model);
     }
 
     /// The checks and rules that need everything resolved; the model.
     fn finish(mut self) -> crate::diag::Result<Model> {
         self.check_later_bases()?;
-        if let Err(cycle) = layout::assign(&mut self.model) {
+        if let Err(cycle) = super::rules::apply(&mut self.model) {
             return Err(self.cycle_error(cycle).into());
         }
         Ok(self.model)
@@ -331,6 +331,7 @@ impl Resolver<'_> {
         let origin = self.origin(span);
         self.model.items.push(Arc::new(Item {
             name: name.to_string(),
+            anonymous: false,
             origin: Some(origin),
             helpstring: None,
             kind,

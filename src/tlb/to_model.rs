@@ -157,6 +157,7 @@ impl Builder<'_> {
             let kind = placeholder(info);
             let id = self.push_item(Item {
                 name: info.name.clone(),
+                anonymous: false,
                 origin: Some(Origin {
                     file,
                     span: Span::new(file, info.offset, info.offset),
@@ -642,6 +643,7 @@ impl Builder<'_> {
                         let file = self.libs[lib].file;
                         self.push_item(Item {
                             name: v.name.clone(),
+                            anonymous: false,
                             origin: Some(Origin {
                                 file,
                                 span: Span::new(file, at, at),
@@ -718,7 +720,7 @@ impl Builder<'_> {
     fn finish(&mut self) -> R<()> {
         // Inheritance that goes round in a circle (an href cycle in a corrupt file) is an error,
         // at the type info's offset.
-        if let Err(cycle) = crate::model::layout::assign(&mut self.model) {
+        if let Err(cycle) = crate::model::rules::apply(&mut self.model) {
             let (file, at) = origin_of(&self.model, cycle.interface);
             return Err(Diagnostic::at_offset(&file, at, cycle.message(&self.model)));
         }

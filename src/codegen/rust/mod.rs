@@ -88,8 +88,6 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
         return windows_dispatch::generate(model, opts, rt);
     }
     let dependencies = base_dependencies(model, opts);
-    let named = single_retval(name_anonymous_records(model, &dependencies), model);
-    let model = named.as_ref().unwrap_or(model);
     let mut items = Vec::new();
     // Rust names already defined. C lets two files repeat a typedef (`typedef unsigned int
     // UINT;`) and keeps struct tags apart from typedef names; headers guard repeated definitions
@@ -197,41 +195,6 @@ fn source_names(model: &Model, opts: &RustOptions) -> String {
     })
 }
 
-/// A method may mark only one parameter `[retval]` (MIDL requires it); widl accepts more
-/// (wmp's `GetScriptableObject([out, retval] BSTR *name, [out, retval] IDispatch **out)`). The
-/// first is the return value, as [`model::Method::retval`] says; the others are plain `[out]`s.
-fn single_retval(earlier: Option<Model>, original: &Model) -> Option<Model> {
-    let model = earlier.as_ref().unwrap_or(original);
-    let several = |i: &model::Interface| {
-        i.methods
-            .iter()
-            .any(|m| m.params.iter().filter(|p| p.retval).count() > 1)
-    };
-    let ids: Vec<TypeId> = model
-        .root_items()
-        .filter(|(_, item)| matches!(&item.kind, ItemKind::Interface(i) if several(i)))
-        .map(|(id, _)| id)
-        .collect();
-    if ids.is_empty() {
-        return earlier;
-    }
-    let mut out = earlier.unwrap_or_else(|| original.clone());
-    for id in ids {
-        if let ItemKind::Interface(i) = &mut out.item_mut(id).kind {
-            for m in &mut i.methods {
-                let mut seen = false;
-                for p in &mut m.params {
-                    if p.retval {
-                        p.retval = !seen;
-                        seen = true;
-                    }
-                }
-            }
-        }
-    }
-    Some(out)
-}
-
 /// The base files' items (idlgen's embedded `wtypes.idl`..., or an SDK's own) that the bindings
 /// need and the runtime does not provide, in model order: structs and unions used by value or
 /// behind pointers (`ULARGE_INTEGER`, `FILETIME`), the typedefs naming them, and the interfaces
@@ -317,58 +280,6 @@ fn base_dependencies(model: &Model, opts: &RustOptions) -> Vec<TypeId> {
 
 fn method_types(m: &model::Method) -> impl Iterator<Item = &model::Type> {
     std::iter::once(&m.ret).chain(m.params.iter().map(|p| &p.ty))
-}
-
-/// Rust has no anonymous structs or unions: a record or enum declared in place as a field's type
-/// (`struct S { union { ... }; }`) gets the name `S_0`, `S_1`, ... (numbered in field order, as
-/// windows-rs names them), and nested ones `S_0_0`. Covers the input files' items and the base
-/// files' items generated beside them (`extra`). `None` when the model has none.
-fn name_anonymous_records(model: &Model, extra: &[TypeId]) -> Option<Model> {
-    let mut names: Vec<(TypeId, String)> = Vec::new();
-    let mut work: Vec<(TypeId, String)> = model
-        .root_items()
-        .map(|(id, _)| id)
-        .chain(extra.iter().copied())
-        .map(|id| (id, model.item(id).name.clone()))
-        .filter(|(_, name)| !name.is_empty())
-        .collect();
-    while let Some((id, parent)) = work.pop() {
-        let (ItemKind::Struct(r) | ItemKind::Union(r)) = &model.item(id).kind else {
-            continue;
-        };
-        let mut index = 0;
-        for f in &r.fields {
-            let mut ty = &f.ty;
-            while let model::Type::Array(inner, _) | model::Type::Pointer { pointee: inner, .. } =
-                ty
-            {
-                ty = inner;
-            }
-            let model::Type::Named(child) = ty else {
-                continue;
-            };
-            let item = model.item(*child);
-            let anonymous = item.name.is_empty()
-                && matches!(
-                    item.kind,
-                    ItemKind::Struct(_) | ItemKind::Union(_) | ItemKind::Enum(_)
-                );
-            if anonymous && !names.iter().any(|(n, _)| n == child) {
-                let name = format!("{parent}_{index}");
-                index += 1;
-                names.push((*child, name.clone()));
-                work.push((*child, name));
-            }
-        }
-    }
-    if names.is_empty() {
-        return None;
-    }
-    let mut out = model.clone();
-    for (id, name) in names {
-        out.item_mut(id).name = name;
-    }
-    Some(out)
 }
 
 fn selected(opts: &RustOptions, item: &model::Item) -> bool {
@@ -878,28 +789,7 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface, rt: &str)
             None,
         ),
     };
-    // Only interfaces whose chain is generated here down to IUnknown/IDispatch can be
-    // implemented in Rust: each base must offer `with_root`.
-    // ... and whose root is IUnknown: a `[local]` C++ interface with no base (xaudio2's
-    // IXAudio20Voice) is not a COM object.
-    // ... and with no C-variadic method anywhere in the chain: Rust cannot define one.
-    let implementable = iface.base.is_some()
-        && !chain.iter().any(|a| match &model.item(*a).kind {
-            ItemKind::Interface(ai) => ai.methods.iter().any(|m| m.variadic),
-            _ => false,
-        })
-        && chain
-            .last()
-            .is_some_and(|r| model.is_builtin(*r) && model.item(*r).name == "IUnknown")
-        && chain.iter().skip(1).all(|a| {
-            let n = &model.item(*a).name;
-            !model.is_builtin(*a)
-                && model
-                    .roots
-                    .iter()
-                    .any(|r| model.item(*a).origin.is_some_and(|o| o.file == *r))
-                || (model.is_builtin(*a) && (n == "IUnknown" || n == "IDispatch"))
-        });
+    let implementable = model.implementable(id);
     let dispatch_root = iface.dispatchable;
     // Method names the bases' `_Impl` traits already have (msado15's `Fields20::_Append` and
     // `Fields::Append` are both `append`): calls to those must name their trait.
@@ -1044,13 +934,7 @@ fn dispinterface_view(
     let item = model.item(id);
     let name = type_name(&item.name);
     let impl_trait = format!("{name}_Impl");
-    // Properties first (a getter and, unless read-only, a setter each), then methods.
-    let members: Vec<model::Method> = d
-        .properties
-        .iter()
-        .flat_map(dispatch::property_methods)
-        .chain(d.methods.iter().cloned())
-        .collect();
+    let members = d.members();
     let rust_names = method_names(&members);
     let mut disp_members = Vec::new();
     let mut invoke_arms = Vec::new();
