@@ -20,7 +20,7 @@ use crate::model::{self, ItemKind, Model, TypeId};
 
 use dispatch::{DispMemberView, InvokeArmView};
 use names::{method_names, shouty, type_name};
-use types::{plan_param, plan_return, retval_abi};
+use types::{plan_return, retval_abi};
 
 pub use names::snake;
 
@@ -984,6 +984,7 @@ fn method_view(
 ) -> MethodView {
     let retval = m.retval();
     let ret = plan_return(model, &m.ret, retval, rt);
+    let null_return = types::NullReturn::of(&ret);
     let plans: Vec<Option<types::ParamPlan>> = m
         .params
         .iter()
@@ -991,7 +992,7 @@ fn method_view(
             if p.retval && ret.retval.is_some() {
                 None
             } else {
-                Some(plan_param(model, p, rt))
+                Some(types::plan_param_returning(model, p, null_return, rt))
             }
         })
         .collect();
@@ -1137,23 +1138,6 @@ fn method_view(
         t.extend(thunk_posts);
         t.push("outcome__".into());
     }
-    if !ret.is_hresult {
-        // A method that returns no HRESULT cannot report a null out pointer: it returns
-        // nothing, or the all-zero value of its plain-data return type.
-        let e_pointer = format!("return {rt}::E_POINTER;");
-        let instead = if ret.abi_ty == "()" {
-            "return;".to_string()
-        } else {
-            "// SAFETY: ABI return types are plain data (integers, floats, raw pointers, \
-             records of those), for which all-zero bytes are a valid value.\n\
-             return unsafe { ::core::mem::zeroed() };"
-                .to_string()
-        };
-        for line in &mut t {
-            *line = line.replace(&e_pointer, &instead);
-        }
-    }
-
     let mut doc = doc_lines(m.helpstring.as_deref(), "");
     if doc == [String::new()] {
         doc.clear();

@@ -338,8 +338,52 @@ pub fn abi_param_name(model: &Model, name: &str) -> String {
 }
 
 /// Plans a parameter that is not the retval.
+/// How a thunk leaves early when an argument it must dereference is null.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NullReturn {
+    /// An HRESULT method reports it: `return E_POINTER;`.
+    EPointer,
+    /// A method returning nothing cannot report it: `return;`.
+    Unit,
+    /// A method returning plain data (not an HRESULT) returns that type's all-zero value.
+    Zeroed,
+}
+
+impl NullReturn {
+    /// What a method with this return plan does.
+    pub fn of(ret: &ReturnPlan) -> NullReturn {
+        if ret.is_hresult {
+            NullReturn::EPointer
+        } else if ret.abi_ty == "()" {
+            NullReturn::Unit
+        } else {
+            NullReturn::Zeroed
+        }
+    }
+
+    /// The statement that leaves the thunk.
+    pub fn statement(self, rt: &str) -> String {
+        match self {
+            NullReturn::EPointer => format!("return {rt}::E_POINTER;"),
+            NullReturn::Unit => "return;".to_string(),
+            NullReturn::Zeroed => {
+                "// SAFETY: ABI return types are plain data (integers, floats, raw pointers, \
+                 records of those), for which all-zero bytes are a valid value.\n\
+                 return unsafe { ::core::mem::zeroed() };"
+                    .to_string()
+            }
+        }
+    }
+}
+
+/// A parameter's plan for an HRESULT method (`Invoke` and every dispatch path are those).
 pub fn plan_param(model: &Model, p: &Param, rt: &str) -> ParamPlan {
-    let mut plan = plan_param_shape(model, p, rt);
+    plan_param_returning(model, p, NullReturn::EPointer, rt)
+}
+
+/// A parameter's plan in a method whose thunk leaves through `null` on a null pointer.
+pub fn plan_param_returning(model: &Model, p: &Param, null: NullReturn, rt: &str) -> ParamPlan {
+    let mut plan = plan_param_shape(model, p, null, rt);
     // A typedef'd pointer (`LPCBORDERWIDTHS`) keeps its alias name but is a raw pointer all the
     // same: the wrapper that passes it on must be `unsafe` (clippy::not_unsafe_ptr_arg_deref).
     if matches!(shape(model, &p.ty, rt), Shape::Scalar(_))
@@ -353,7 +397,7 @@ pub fn plan_param(model: &Model, p: &Param, rt: &str) -> ParamPlan {
     plan
 }
 
-fn plan_param_shape(model: &Model, p: &Param, rt: &str) -> ParamPlan {
+fn plan_param_shape(model: &Model, p: &Param, null: NullReturn, rt: &str) -> ParamPlan {
     let abi_name = abi_param_name(model, &p.name);
     let rust_name = rust_ident(&super::names::snake(&p.name));
     let raw = |abi_ty: String| ParamPlan {
@@ -382,7 +426,7 @@ fn plan_param_shape(model: &Model, p: &Param, rt: &str) -> ParamPlan {
         thunk_post: None,
         is_raw: false,
     };
-    let null_check = format!("if {abi_name}.is_null() {{ return {rt}::E_POINTER; }}");
+    let null_check = format!("if {abi_name}.is_null() {{ {} }}", null.statement(rt));
     // A C array parameter (`[in] FLOAT BlendFactor[4]`) is a pointer to its first element; so
     // is one of a typedef'd array type (TSGPolicyEngine.idl's `PolicyAttributes`, a
     // `DWORD[MAX_POLICY_ATTRIBUTES]`): C passes no array by value.
