@@ -169,7 +169,7 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
             && !defined.contains(&d.name)
             && emitted.insert(&d.name)
         {
-            items.push(d.text.clone());
+            items.push(render(&d.view)?);
         }
     }
     let sources = source_names(model, opts);
@@ -299,9 +299,7 @@ fn render_item(model: &Model, id: TypeId, rt: &str) -> Result<Option<String>, Di
         // IUnknown and IDispatch are the runtime's, even in bindings for the base file that
         // declares them (the SDK's OAIdl.Idl): generated again, IDispatch's vtable would start
         // with IUnknown's but be built from IDispatch's (E0308).
-        ItemKind::Interface(_) if types::runtime_provides(model, id) => {
-            None
-        }
+        ItemKind::Interface(_) if types::runtime_provides(model, id) => None,
         ItemKind::Interface(i) if i.defined => Some(render(&interface_view(model, id, i, rt))?),
         // `dispinterface D { interface I; }` exposes I's members: not generated yet.
         ItemKind::Dispinterface(d) if d.interface.is_none() => {
@@ -395,14 +393,19 @@ fn render_item(model: &Model, id: TypeId, rt: &str) -> Result<Option<String>, Di
             e.values
                 .iter()
                 .map(|(n, v)| {
-                    format!(
-                        "/// A value of an anonymous enumeration.\n#[allow(non_upper_case_globals)]\npub const {}: i32 = {v};\n",
-                        names::value_name(n)
-                    )
+                    render(&ConstView {
+                        doc: vec!["A value of an anonymous enumeration.".into()],
+                        name: names::value_name(n),
+                        ty: "i32".into(),
+                        literal: v.to_string(),
+                    })
                 })
-                .collect(),
+                .collect::<Result<Vec<_>, _>>()?
+                .join("\n"),
         ),
-        ItemKind::Const(c) => const_item(model, item, c, rt),
+        ItemKind::Const(c) => const_item(model, item, c, rt)
+            .map(|view| render(&view))
+            .transpose()?,
         _ => None,
     })
 }
@@ -410,18 +413,15 @@ fn render_item(model: &Model, id: TypeId, rt: &str) -> Result<Option<String>, Di
 /// `const TYPE NAME = value;`: a Rust constant of the type's Rust spelling. A constant of a
 /// pointer type other than a string (`const HANDLE h = 0;`) has no Rust constant form and is left
 /// out, as are names that are not Rust identifiers.
-fn const_item(model: &Model, item: &model::Item, c: &model::Const, rt: &str) -> Option<String> {
+fn const_item(model: &Model, item: &model::Item, c: &model::Const, rt: &str) -> Option<ConstView> {
     let name = names::value_name(&item.name);
     let doc = match item.helpstring.as_deref() {
-        Some(h) if !h.trim().is_empty() => h
-            .lines()
-            .map(|l| format!("/// {}\n", l.trim_end()))
-            .collect(),
-        _ => format!(
-            "/// `const {} {}` in the IDL.\n",
+        Some(h) if !h.trim().is_empty() => h.lines().map(|l| l.trim_end().to_string()).collect(),
+        _ => vec![format!(
+            "`const {} {}` in the IDL.",
             model.type_string(&c.ty),
             item.name
-        ),
+        )],
     };
     // What the declared type is underneath its typedefs decides the literal, not its Rust name
     // (an alias of `float` may be called anything).
@@ -461,9 +461,23 @@ fn const_item(model: &Model, item: &model::Item, c: &model::Const, rt: &str) -> 
         }
         _ => return None,
     };
-    Some(format!(
-        "{doc}#[allow(non_upper_case_globals)]\npub const {name}: {ty} = {literal};\n"
-    ))
+    Some(ConstView {
+        doc,
+        name,
+        ty,
+        literal,
+    })
+}
+
+/// A Rust constant: an IDL `const`, a value of an anonymous enumeration, a `cpp_quote`
+/// `#define`.
+#[derive(Debug, Clone, Template)]
+#[template(path = "constant.rs.askama", escape = "none")]
+struct ConstView {
+    doc: Vec<String>,
+    name: String,
+    ty: String,
+    literal: String,
 }
 
 /// A float constant as Rust spells it: an `f32` with the digits an `f32` holds (clippy's
@@ -496,7 +510,7 @@ struct CppDefine {
     /// The constant's Rust name.
     name: String,
     value: i64,
-    text: String,
+    view: ConstView,
 }
 
 fn cpp_define(text: &str) -> Option<CppDefine> {
@@ -539,9 +553,12 @@ fn cpp_define(text: &str) -> Option<CppDefine> {
     };
     let rust_name = names::value_name(name);
     Some(CppDefine {
-        text: format!(
-            "/// `#define {name} {value}` from a `cpp_quote`.\n#[allow(non_upper_case_globals)]\npub const {rust_name}: {ty} = {literal};\n"
-        ),
+        view: ConstView {
+            doc: vec![format!("`#define {name} {value}` from a `cpp_quote`.")],
+            name: rust_name.clone(),
+            ty: ty.to_string(),
+            literal,
+        },
         name: rust_name,
         value: v,
     })
@@ -682,10 +699,10 @@ struct MethodView {
     is_unsafe: bool,
     /// Wrapper and `_Impl` parameters: (name, type).
     params: Vec<(String, String)>,
-    /// The wrapper's body, already in statements.
-    wrapper_body: String,
+    /// The wrapper's body.
+    wrapper: WrapperView,
     /// The thunk's body (inside the panic guard for HRESULT methods).
-    thunk_body: String,
+    thunk: ThunkView,
     is_hresult: bool,
     has_slot: bool,
     /// C's `...` ends the parameters: the slot is `extern "C"` (MSVC makes every variadic
@@ -693,6 +710,78 @@ struct MethodView {
     variadic: bool,
     /// More parameters than clippy's `too_many_arguments` allows (7, `self` included).
     many_params: bool,
+}
+
+/// A wrapper's body: temporaries, the call through the vtable, then what it hands back.
+#[derive(Debug, Clone)]
+struct WrapperView {
+    /// Statements before the call (temporaries the callee writes [out] values to).
+    pre: Vec<String>,
+    /// The vtable field called.
+    field: String,
+    /// The call's arguments after `this`.
+    args: Vec<String>,
+    tail: WrapperTail,
+}
+
+/// What a wrapper does after the call.
+#[derive(Debug, Clone)]
+enum WrapperTail {
+    /// An HRESULT and nothing to hand back: the checked HRESULT is the result.
+    Check,
+    /// An HRESULT, then storing [out] values (`posts`), checking the retval, `Ok(result)`.
+    CheckThen {
+        posts: Vec<String>,
+        check: Option<String>,
+        result: String,
+    },
+    /// No HRESULT: the call's value is the result.
+    Value,
+    /// No HRESULT, [out] values stored after the call: then the call's value.
+    ValueThen { posts: Vec<String> },
+}
+
+/// A vtable thunk's body: null checks and views of the arguments, the call into the
+/// implementation, and writing what it returned.
+#[derive(Debug, Clone)]
+struct ThunkView {
+    retval: Option<RetvalCheck>,
+    /// Statements before the call (null checks, views of [in] values).
+    pre: Vec<String>,
+    call: ImplCall,
+    /// Statements after the call (writing [out] values).
+    posts: Vec<String>,
+    tail: ThunkTail,
+}
+
+/// The retval pointer: checked non-null, then cleared so that a failure leaves nothing to free.
+#[derive(Debug, Clone)]
+struct RetvalCheck {
+    /// The ABI parameter.
+    name: String,
+    /// The statement writing the empty value, for types that have one.
+    clear: Option<String>,
+}
+
+/// `imp.method(args)`, or `<T as Iface_Impl>::method(imp, args)` when `qualified`.
+#[derive(Debug, Clone)]
+struct ImplCall {
+    qualified: bool,
+    method: String,
+    args: Vec<String>,
+}
+
+/// What a thunk does with the implementation's outcome.
+#[derive(Debug, Clone)]
+enum ThunkTail {
+    /// An HRESULT method with a retval: on `Ok`, this statement writes `value__` through it.
+    Write(String),
+    /// An HRESULT method: the outcome reported as an HRESULT.
+    Report,
+    /// No HRESULT: the implementation's value is returned as is.
+    Value,
+    /// No HRESULT, [out] values written after the call: then its value.
+    ValueThen,
 }
 
 /// DISPIDs read best in hex when they are automatic (0x60020000) and in decimal when small or
@@ -806,7 +895,7 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface, rt: &str)
         .methods
         .iter()
         .zip(method_names(&iface.methods))
-        .map(|(m, rust_name)| method_view(model, m, rust_name, &name, &inherited, rt))
+        .map(|(m, rust_name)| method_view(model, m, rust_name, &inherited, rt))
         .collect();
     let iids = chain
         .iter()
@@ -978,7 +1067,6 @@ fn method_view(
     model: &Model,
     m: &model::Method,
     rust_name: String,
-    iface: &str,
     inherited: &[String],
     rt: &str,
 ) -> MethodView {
@@ -1016,14 +1104,13 @@ fn method_view(
         .collect();
 
     // The wrapper: temporaries, the call, then the result.
-    let mut w = Vec::new();
-    for p in plans.iter().flatten() {
-        if let Some(pre) = &p.wrapper_pre {
-            w.push(pre.clone());
-        }
-    }
+    let mut pre: Vec<String> = plans
+        .iter()
+        .flatten()
+        .filter_map(|p| p.wrapper_pre.clone())
+        .collect();
     if let Some(rv) = ret.retval.as_ref().filter(|rv| !rv.wrapper_pre.is_empty()) {
-        w.push(rv.wrapper_pre.clone());
+        pre.push(rv.wrapper_pre.clone());
     }
     // A C name may be a Rust keyword (mshtml's `IHTMLTxtRange::move`).
     let field = names::rust_ident(&m.vtable_name());
@@ -1039,105 +1126,62 @@ fn method_view(
             ),
         })
         .collect();
-    let safety = format!(
-        "// SAFETY: `self` holds a live `{iface}` pointer, whose vtable has this slot; the\n\
-         // arguments follow the method's IDL contract.\n"
-    );
-    let call = format!(
-        "unsafe {{ ({rt}::Interface::vtable(self).{field})({rt}::Interface::as_raw(self){}{}) }}",
-        if args.is_empty() { "" } else { ", " },
-        args.join(", ")
-    );
     let posts: Vec<String> = plans
         .iter()
         .flatten()
         .filter_map(|p| p.wrapper_post.clone())
         .collect();
-    if ret.is_hresult && ret.retval.is_none() && posts.is_empty() {
-        w.push(format!("{safety}let hr__ = {call};\n{rt}::check(hr__)"));
-    } else if ret.is_hresult {
-        w.push(format!("{safety}let hr__ = {call};\n{rt}::check(hr__)?;"));
-        w.extend(posts);
-        match &ret.retval {
-            Some(rv) => {
-                w.extend(rv.wrapper_check.clone());
-                w.push(format!("Ok({})", rv.wrapper_result));
-            }
-            None => w.push("Ok(())".into()),
-        }
-    } else if posts.is_empty() {
-        w.push(format!("{safety}{call}"));
-    } else {
-        w.push(format!("{safety}let outcome__ = {call};"));
-        w.extend(posts);
-        w.push("outcome__".into());
-    }
+    let tail = match (ret.retval.as_ref(), ret.is_hresult) {
+        (None, true) if posts.is_empty() => WrapperTail::Check,
+        (retval, true) => WrapperTail::CheckThen {
+            posts,
+            check: retval.and_then(|rv| rv.wrapper_check.clone()),
+            result: retval.map_or_else(|| "()".to_string(), |rv| rv.wrapper_result.clone()),
+        },
+        (_, false) if posts.is_empty() => WrapperTail::Value,
+        (_, false) => WrapperTail::ValueThen { posts },
+    };
+    let wrapper = WrapperView {
+        pre,
+        field: field.clone(),
+        args,
+        tail,
+    };
 
     // The thunk: views of the arguments, the call into the implementation, the out values.
-    let mut t = Vec::new();
-    let retval_name = retval.map(|p| types::abi_param_name(model, &p.name));
-    if let (Some(rv), Some(rv_name)) = (&ret.retval, &retval_name) {
-        t.push(format!(
-            "if {rv_name}.is_null() {{ return {rt}::E_POINTER; }}"
-        ));
-        if !rv.thunk_clear.is_empty() {
-            t.push(format!(
-                "// SAFETY: checked non-null; [out] values start empty, so a failure leaves nothing to free.\n\
-                 unsafe {{ {} }};",
-                rv.thunk_clear
-            ));
-        }
-    }
-    for p in plans.iter().flatten() {
-        t.extend(p.thunk_pre.iter().cloned());
-    }
-    t.push(format!(
-        "// SAFETY: `this` is an interface pointer of an object whose vtable was built for `T`\n\
-         // and `OFFSET`, alive while the caller holds its reference.\n\
-         let imp = unsafe {{ {rt}::__codegen::identity_of::<T, OFFSET>(this) }};"
-    ));
-    let impl_args: Vec<String> = plans.iter().flatten().map(|p| p.impl_arg.clone()).collect();
-    let rust_method = rust_name.clone();
-    let invoke = if inherited.contains(&rust_method) {
-        let args: Vec<&str> = std::iter::once("imp")
-            .chain(impl_args.iter().map(String::as_str))
-            .collect();
-        format!("<T as {iface}_Impl>::{rust_method}({})", args.join(", "))
-    } else {
-        format!("imp.{rust_method}({})", impl_args.join(", "))
-    };
+    let retval_check = ret.retval.as_ref().zip(retval).map(|(rv, p)| RetvalCheck {
+        name: types::abi_param_name(model, &p.name),
+        clear: (!rv.thunk_clear.is_empty()).then(|| rv.thunk_clear.clone()),
+    });
     let thunk_posts: Vec<String> = plans
         .iter()
         .flatten()
         .filter_map(|p| p.thunk_post.clone())
         .collect();
-    if ret.is_hresult {
-        // `outcome__` cannot clash with an IDL parameter name (`result` is a common one).
-        t.push(format!("let outcome__ = {invoke};"));
-        t.extend(thunk_posts);
-        match &ret.retval {
-            Some(rv) if !rv.thunk_write.is_empty() => t.push(format!(
-                "match outcome__ {{\n\
-                 Ok(value__) => {{\n\
-                 // SAFETY: checked non-null above.\n\
-                 unsafe {{ {} }};\n\
-                 {rt}::S_OK\n\
-                 }}\n\
-                 Err(e) => {rt}::__codegen::fail(e, &<{iface} as {rt}::Interface>::IID, \"{iface}\"),\n\
-                 }}",
-                rv.thunk_write
-            )),
-            _ => t.push(format!(
-                "{rt}::__codegen::report(outcome__, &<{iface} as {rt}::Interface>::IID, \"{iface}\")"
-            )),
-        }
-    } else if thunk_posts.is_empty() {
-        t.push(invoke);
-    } else {
-        t.push(format!("let outcome__ = {invoke};"));
-        t.extend(thunk_posts);
-        t.push("outcome__".into());
-    }
+    let thunk = ThunkView {
+        retval: retval_check,
+        pre: plans
+            .iter()
+            .flatten()
+            .flat_map(|p| p.thunk_pre.clone())
+            .collect(),
+        call: ImplCall {
+            // A base's `_Impl` trait with a method of the same name makes the call ambiguous.
+            qualified: inherited.contains(&rust_name),
+            method: rust_name.clone(),
+            args: plans.iter().flatten().map(|p| p.impl_arg.clone()).collect(),
+        },
+        tail: match &ret.retval {
+            Some(rv) if ret.is_hresult && !rv.thunk_write.is_empty() => {
+                ThunkTail::Write(rv.thunk_write.clone())
+            }
+            _ if ret.is_hresult => ThunkTail::Report,
+            _ if thunk_posts.is_empty() => ThunkTail::Value,
+            _ => ThunkTail::ValueThen,
+        },
+        posts: thunk_posts,
+    };
+
     let mut doc = doc_lines(m.helpstring.as_deref(), "");
     if doc == [String::new()] {
         doc.clear();
@@ -1157,8 +1201,8 @@ fn method_view(
         rust_name,
         is_unsafe,
         params,
-        wrapper_body: w.join("\n"),
-        thunk_body: t.join("\n"),
+        wrapper,
+        thunk,
         is_hresult: ret.is_hresult,
         has_slot: m.slot.is_some(),
         variadic: m.variadic,
