@@ -54,17 +54,27 @@ impl Default for RustOptions {
 }
 
 /// Whether `path` is a Rust path generated code can name the runtime by: identifiers separated
-/// by `::`, optionally starting with `::` (`idlgen_runtime`, `::rt`, `crate::support::rt`).
+/// by `::`, optionally starting with `::` (`idlgen_runtime`, `::rt`, `crate::support::rt`). No
+/// keyword is a segment, but for the path roots where Rust takes them: `crate` or `self` first,
+/// then any number of `super` (`super::super::rt`), none of them after a leading `::`.
 fn runtime_path_ok(path: &str) -> bool {
-    let path = path.strip_prefix("::").unwrap_or(path);
+    let (global, path) = match path.strip_prefix("::") {
+        Some(rest) => (true, rest),
+        None => (false, path),
+    };
+    let mut at_root = !global;
     !path.is_empty()
-        && path.split("::").all(|segment| {
+        && path.split("::").enumerate().all(|(i, segment)| {
             let mut chars = segment.chars();
-            chars
+            let ident = chars
                 .next()
                 .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
                 && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
-                && segment != "_"
+                && segment != "_";
+            let root =
+                at_root && (segment == "super" || (i == 0 && matches!(segment, "crate" | "self")));
+            at_root = root;
+            ident && (root || !names::is_keyword(segment))
         })
 }
 
@@ -1207,5 +1217,41 @@ fn method_view(
         has_slot: m.slot.is_some(),
         variadic: m.variadic,
         many_params: m.params.len() >= 7,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::runtime_path_ok;
+
+    #[test]
+    fn runtime_paths_are_rust_paths_without_keyword_segments() {
+        for ok in [
+            "idlgen_runtime",
+            "::rt",
+            "crate::support::rt",
+            "self::rt",
+            "super::super::rt",
+            "self::super::rt",
+        ] {
+            assert!(runtime_path_ok(ok), "{ok} is a path");
+        }
+        for bad in [
+            "",
+            "::",
+            "rt::",
+            "a b",
+            "1rt",
+            "type",
+            "crate::type::rt",
+            "rt::crate",
+            "::crate::rt",
+            "rt::super",
+            "fn",
+            "_",
+            "Self::rt",
+        ] {
+            assert!(!runtime_path_ok(bad), "{bad:?} is not a runtime path");
+        }
     }
 }

@@ -15,6 +15,12 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers either; they get a trailing underscore.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
+/// Whether `name` is a Rust keyword (strict, reserved or path root), which a plain identifier
+/// cannot be.
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name) || NOT_RAW.contains(&name)
+}
+
 /// Makes `name` a valid Rust identifier: `type` becomes `r#type`, `self` becomes `self_`.
 pub fn rust_ident(name: &str) -> String {
     if NOT_RAW.contains(&name) {
