@@ -209,7 +209,8 @@ fn methods(model: &Model, methods: &[Method], with_slots: bool) -> String {
                 string(&model.type_string(&p.ty)),
                 p.is_in,
                 p.is_out,
-                p.retval,
+                // What the input says (a type library's PARAMFLAG_FRETVAL), not the rule's pick.
+                p.retval_declared,
                 p.lcid,
                 p.optional,
                 p.default.as_ref().map_or_else(|| "null".to_string(), value)

@@ -389,7 +389,12 @@ pub struct Param {
     pub ty: Type,
     pub is_in: bool,
     pub is_out: bool,
+    /// The method's return value: the first parameter marked `[retval]` (set by the model's
+    /// rules from [`retval_declared`](Param::retval_declared)); what bindings return.
     pub retval: bool,
+    /// Marked `[retval]` (PARAMFLAG_FRETVAL in a type library), as declared. MIDL allows one per
+    /// method; widl accepts several (wmp.idl), of which only the first is the return value.
+    pub retval_declared: bool,
     pub lcid: bool,
     pub optional: bool,
     pub default: Option<Value>,
@@ -476,6 +481,7 @@ impl Dispinterface {
                     is_in: true,
                     is_out: false,
                     retval: false,
+                    retval_declared: false,
                     lcid: false,
                     optional: false,
                     default: None,

@@ -752,6 +752,7 @@ impl Resolver<'_> {
             is_in: flags.has(Flags::IN) || !is_out,
             is_out,
             retval: flags.has(Flags::RETVAL),
+            retval_declared: flags.has(Flags::RETVAL),
             lcid: flags.has(Flags::LCID),
             optional: flags.has(Flags::OPTIONAL) || default.is_some(),
             default,

@@ -76,12 +76,15 @@ fn name_anonymous_records(model: &mut Model) {
 
 /// A method may mark only one parameter `[retval]` (MIDL requires it); widl accepts more
 /// (wmp's `GetScriptableObject([out, retval] BSTR *name, [out, retval] IDispatch **out)`). The
-/// first is the return value; the others are plain `[out]`s.
+/// first is the return value ([`Param::retval`](super::Param)); the others are plain `[out]`s
+/// that keep their declared flag ([`Param::retval_declared`](super::Param), which the dump
+/// shows, as a type library holds it).
 fn single_retval(model: &mut Model) {
     let several = |methods: &[super::Method]| {
-        methods
-            .iter()
-            .any(|m| m.params.iter().filter(|p| p.retval).count() > 1)
+        methods.iter().any(|m| {
+            let declared = m.params.iter().filter(|p| p.retval_declared).count();
+            declared > 1 && m.params.iter().filter(|p| p.retval).count() != 1
+        })
     };
     for i in 0..model.items.len() {
         let methods = match &model.items[i].kind {
@@ -100,12 +103,9 @@ fn single_retval(model: &mut Model) {
             _ => continue,
         };
         for m in methods {
-            let mut seen = false;
-            for p in &mut m.params {
-                if p.retval {
-                    p.retval = !seen;
-                    seen = true;
-                }
+            let first = m.params.iter().position(|p| p.retval_declared);
+            for (k, p) in m.params.iter_mut().enumerate() {
+                p.retval = Some(k) == first;
             }
         }
     }

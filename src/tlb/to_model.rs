@@ -708,6 +708,7 @@ impl Builder<'_> {
             is_in: p.flags & PARAMFLAG_FIN != 0 || !is_out,
             is_out,
             retval: p.flags & PARAMFLAG_FRETVAL != 0,
+            retval_declared: p.flags & PARAMFLAG_FRETVAL != 0,
             lcid: p.flags & PARAMFLAG_FLCID != 0,
             optional: p.flags & (PARAMFLAG_FOPT | PARAMFLAG_FHASDEFAULT) != 0,
             default: p.default.clone(),
