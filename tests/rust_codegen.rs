@@ -207,8 +207,8 @@ fn methods_whose_names_fold_to_one_get_one_each() {
         "{code}"
     );
     // The DISPID tables keep the IDL names.
-    assert!(code.contains("(\"_newenum\", "), "{code}");
-    assert!(code.contains("(\"newenum\", "), "{code}");
+    assert!(code.contains("propget(\"_NewEnum\", "), "{code}");
+    assert!(code.contains("propget(\"NewEnum\", "), "{code}");
 }
 
 /// `--with-imports` on a base file itself (`idlgen rust --with-imports OAIdl.Idl`, the SDK's)
