@@ -120,6 +120,16 @@ pub fn table_indexes(
         by_id.clear();
     }
     let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+    // A table indexes its members with `u16`s: past 32767 of them, no index (the table's
+    // `DispidTable::new` then says, at compile time, that there are too many).
+    if names.len() >= 0x8000 {
+        return TableIndexes {
+            by_id,
+            index_size: 0,
+            index_literal: Some(Vec::new()),
+            select_arms,
+        };
+    }
     let index = idlgen_runtime::__codegen::name_index_of(&names);
     TableIndexes {
         by_id,
