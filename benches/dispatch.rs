@@ -16,7 +16,7 @@ use std::hint::black_box;
 use divan::Bencher;
 use idlgen_runtime::*;
 // The DISPID table's index and GetIDsOfNames, as generated code calls them.
-use idlgen_runtime::__codegen::{dispatch_get_ids_of_names, fold_name, name_index};
+use idlgen_runtime::__codegen::{dispatch_get_ids_of_names, name_index_of};
 
 #[allow(dead_code, clippy::all)]
 mod certif {
@@ -233,21 +233,9 @@ fn table(n: usize) -> DispidTable {
         .enumerate()
         .map(|(i, name)| DispMember::new(name, i as i32 + 1, InvokeKind::Method, None))
         .collect();
-    let mut by_name: Vec<(&'static str, u16)> = names
-        .iter()
-        .enumerate()
-        .map(|(i, name)| (&*Box::leak(fold_name(name).into_boxed_str()), i as u16))
-        .collect();
-    by_name.sort();
-    let keys: Vec<&str> = by_name.iter().map(|(key, _)| *key).collect();
-    let index = name_index(&keys);
-    let by_id: Vec<u16> = (0..n as u16).collect();
-    DispidTable::new(
-        Box::leak(members.into_boxed_slice()),
-        Box::leak(by_name.into_boxed_slice()),
-        Box::leak(by_id.into_boxed_slice()),
-    )
-    .with_name_index(Box::leak(index.into_boxed_slice()))
+    let index = name_index_of(&names);
+    DispidTable::new(Box::leak(members.into_boxed_slice()), &[])
+        .with_name_index(Box::leak(index.into_boxed_slice()))
 }
 
 #[divan::bench(args = [5, 500], sample_size = 1000)]

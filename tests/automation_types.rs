@@ -125,9 +125,9 @@ interface IMine : IDispatch {
         "pub type VARIANT_BOOL = i32;",
         "pub type DATE = f64;",
         "pub type DECIMAL = tagMYDECIMAL;",
-        "vt: idlgen_runtime::VT_I4,",
-        "vt: idlgen_runtime::VT_R8,",
-        "vt: idlgen_runtime::VT_CY,",
+        "param(\"a\", VT_I4, IN)",
+        "param(\"b\", VT_R8, IN)",
+        "param(\"e\", VT_CY, IN)",
     ] {
         assert!(code.contains(want), "no `{want}` in:\n{code}");
     }

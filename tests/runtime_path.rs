@@ -75,11 +75,12 @@ fn bindings_name_the_runtime_by_the_path_given() {
         );
         let names = runtime_names(&code, "my_rt");
         assert!(!names.is_empty(), "{input}: no `my_rt::` path");
-        // Support code only under `__codegen`, by a single name each (never a module of its own).
+        // Support code only under `__codegen`, by a single name each (never a module of its
+        // own) but for `__codegen::shim`, what the shims' `match` arms import.
         for name in names.iter().filter(|n| n.starts_with("__codegen")) {
             let rest = name.trim_start_matches("__codegen::");
             assert!(
-                name.starts_with("__codegen::") && !rest.is_empty(),
+                name.starts_with("__codegen::") && !rest.is_empty() && !rest.contains("::"),
                 "{input}: `my_rt::{name}`"
             );
         }
@@ -89,7 +90,10 @@ fn bindings_name_the_runtime_by_the_path_given() {
         "pub struct ICertServerPolicy(my_rt::IDispatch);",
         "my_rt::__codegen::interface_hierarchy!(",
         "my_rt::__codegen::guard(|| {",
-        "my_rt::__codegen::dispatch_invoke_selected(",
+        "Invoke: my_rt::__codegen::invoke::<ICertServerPolicy, Identity, OFFSET>,",
+        "impl<T: ICertServerPolicy_Impl> my_rt::__codegen::Dispatch<T> for ICertServerPolicy {",
+        "use my_rt::__codegen::shim::*;",
+        "use my_rt::dispid_table::*;",
         "-> my_rt::Result<my_rt::BStr>",
     ] {
         assert!(certif.contains(needle), "missing `{needle}`:\n{certif}");
@@ -153,7 +157,8 @@ fn windows_dispatch_names_the_runtime_by_the_path_given() {
         "crate::rt::__codegen::windows_result(unsafe {",
         "crate::rt::__codegen::dispatch_invoke_selected(",
         "call: &crate::rt::__codegen::DispCall<'_>|",
-        "pub const DISPIDS: crate::rt::DispidTable = crate::rt::DispidTable::new(",
+        "pub const DISPIDS: crate::rt::DispidTable = {",
+        "use crate::rt::dispid_table::*;",
     ] {
         assert!(code.contains(needle), "missing `{needle}`:\n{code}");
     }

@@ -207,8 +207,8 @@ fn methods_whose_names_fold_to_one_get_one_each() {
         "{code}"
     );
     // The DISPID tables keep the IDL names.
-    assert!(code.contains("(\"_newenum\", "), "{code}");
-    assert!(code.contains("(\"newenum\", "), "{code}");
+    assert!(code.contains("propget(\"_NewEnum\", "), "{code}");
+    assert!(code.contains("propget(\"NewEnum\", "), "{code}");
 }
 
 /// `--with-imports` on a base file itself (`idlgen rust --with-imports OAIdl.Idl`, the SDK's)
@@ -314,4 +314,41 @@ interface IPolicy : IUnknown {
         "{code}"
     );
     assert!(!code.contains("attributes: Attributes"), "{code}");
+}
+
+/// A member name beyond ASCII (type libraries may hold one; IDL cannot): the table carries its
+/// hash index as a literal (the const fn `name_index` folds ASCII only), and still type-checks.
+#[test]
+fn a_name_beyond_ascii_gets_a_literal_name_index() {
+    let mut model = common::model_of(
+        "beyond_ascii.idl",
+        r#"
+import "oaidl.idl";
+[object, dual, oleautomation, uuid(7fd52390-4e07-101b-ae2d-08002b2ec713)]
+interface IBeyond : IDispatch
+{
+    [id(1), propget] HRESULT Anger([out, retval] long *v);
+    [id(2)] HRESULT Plain([in] BSTR s);
+}
+"#,
+    );
+    let id = model.lookup("IBeyond").expect("IBeyond");
+    let idlgen::model::ItemKind::Interface(i) = &mut model.item_mut(id).kind else {
+        panic!("an interface");
+    };
+    i.methods[0].name = "Ärger".to_string();
+    let code = idlgen::generate_rust(&model, &Default::default()).expect("generates");
+    assert!(
+        code.contains("propget(\"Ärger\", 1, 7, P0, VT_I4)"),
+        "{code}"
+    );
+    assert!(
+        code.contains("DispidTable::new(MEMBERS, &[]).with_name_index(&[0, 0, 1, 2])"),
+        "{code}"
+    );
+    rustfmt_check(&code).unwrap_or_else(|e| panic!("not rustfmt-clean:\n{e}"));
+    let files = [("beyond_ascii".to_string(), code)];
+    if let Err(e) = ScratchCrate::new("rust-codegen-beyond-ascii").type_check(&files) {
+        panic!("the bindings do not type-check or pass clippy:\n{e}");
+    }
 }

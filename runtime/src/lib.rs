@@ -18,7 +18,8 @@
 //!   the `IFoo_Vtbl::new::<Identity, OFFSET>()` and `matches` it calls), or with
 //!   [`IntoCom::into_com`] (a [`ComObject`]; generated interfaces implement [`FromImpl`]).
 //! - [`DispidTable`]: every member of a generated interface ([`DispMember`]: DISPID, name,
-//!   [`InvokeKind`], parameters), with case-insensitive lookup by name; `IFoo::DISPIDS`.
+//!   [`InvokeKind`], parameters), with case-insensitive lookup by name; `IFoo::DISPIDS`,
+//!   written with the [`dispid_table`] module's constructors, one member a line.
 //! - Rich errors: a generated thunk turns an `Err` into the thread's error info
 //!   ([`IErrorInfo`]); [`ISupportErrorInfo`] for `#[implement]` objects; [`check`] reads the
 //!   description back into the [`Error`].
@@ -47,7 +48,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod automation;
-mod dispid_table;
+pub mod dispid_table;
 
 #[doc(no_inline)]
 pub use automation::{
@@ -138,7 +139,7 @@ pub use com::{
 #[doc(hidden)]
 pub mod __codegen {
     /// The DISPID table's name fold and hash index, computed by the generator.
-    pub use crate::dispid_table::{fold_name, name_hash, name_index};
+    pub use crate::dispid_table::{fold_name, name_hash, name_index_of};
 
     /// Vtable thunks: the panic guard, the implementation behind `this`, errors as HRESULTs with
     /// error info, and the `IUnknown` slots of a [`ComObject`](crate::ComObject).
@@ -155,6 +156,13 @@ pub mod __codegen {
         VarArgs, dispatch_get_ids_of_names, dispatch_get_type_info, dispatch_get_type_info_count,
         dispatch_invoke, dispatch_invoke_not_implemented, dispatch_invoke_selected, fill_excepinfo,
         interface_variant,
+    };
+
+    /// Generated shims: an interface's [`Dispatch`] (its table and its members' `match`) and
+    /// the `IDispatch` slots over it; [`shim`] is what the `match` arms name.
+    #[cfg(feature = "com")]
+    pub use crate::com::{
+        Call, Dispatch, Fast, FastArgs, Fetch, General, Select, get_ids_of_names, invoke, shim,
     };
 
     /// Values between idlgen's types and windows-rs's (`--windows-dispatch`).
@@ -181,7 +189,7 @@ pub mod __codegen {
 /// use idlgen_runtime::DispCall;
 /// ```
 /// ```compile_fail
-/// use idlgen_runtime::name_index;
+/// use idlgen_runtime::name_index_of;
 /// ```
 /// ```compile_fail
 /// use idlgen_runtime::abi_cast;
@@ -198,10 +206,10 @@ pub mod __codegen {
 /// ```
 /// use idlgen_runtime::__codegen::{
 ///     COM_OBJECT_VALUE_OFFSET, DispCall, FastCall, abi_cast, dispatch_invoke_selected, guard,
-///     interface_hierarchy, name_index,
+///     interface_hierarchy, name_index_of,
 /// };
 /// assert_eq!(guard(|| idlgen_runtime::S_OK), idlgen_runtime::S_OK);
-/// assert_eq!(name_index(&["a"]).len(), 2);
+/// assert_eq!(name_index_of(&["a"]).len(), 2);
 /// ```
 // Only for `cargo test --doc` (with the default `com` feature, as the workspace runs it): an item
 // of its own keeps these checks off the crate's front page.

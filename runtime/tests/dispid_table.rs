@@ -54,8 +54,8 @@ const fn member(
     }
 }
 
-/// As the generator emits it: members in declaration order, keys folded and sorted by bytes,
-/// ids sorted by (dispid, index).
+/// Members in declaration order, ids sorted by (dispid, index); no name index (lookups scan:
+/// `indexed` is the table as the generator emits it).
 const TABLE: DispidTable = DispidTable::new(
     &[
         member("Name", 0, InvokeKind::PropertyGet, Some(7)),
@@ -64,7 +64,6 @@ const TABLE: DispidTable = DispidTable::new(
         member("Add", 3, InvokeKind::Method, None),
         member("İd", -4, InvokeKind::PropertyGet, None),
     ],
-    &[("add", 3), ("i\u{307}d", 4), ("name", 0), ("ärger", 2)],
     &[4, 0, 1, 3, 2],
 );
 
@@ -205,10 +204,11 @@ fn debug_lists_the_members() {
 
 #[test]
 fn an_empty_table_finds_nothing() {
-    const EMPTY: DispidTable = DispidTable::new(&[], &[], &[]);
+    const EMPTY: DispidTable = DispidTable::new(&[], &[]);
     assert_eq!(EMPTY.lookup("x"), None);
     assert_eq!(EMPTY.name_of(0), None);
     assert_eq!(EMPTY.members_with_id(0).count(), 0);
+    assert_eq!(EMPTY.with_name_index(&[]).lookup("x"), None);
 }
 
 static MEMBERS: [DispMember; 2] = [
@@ -217,28 +217,46 @@ static MEMBERS: [DispMember; 2] = [
 ];
 
 #[test]
-#[should_panic(expected = "by_name must be strictly sorted")]
-fn unsorted_names_are_rejected() {
-    DispidTable::new(&MEMBERS, &[("b", 0), ("a", 1)], &[1, 0]);
+#[should_panic(expected = "members out of DISPID order need by_id")]
+fn members_out_of_order_without_by_id_are_rejected() {
+    DispidTable::new(&MEMBERS, &[]);
 }
 
 #[test]
 #[should_panic(expected = "by_id must be sorted")]
 fn unsorted_ids_are_rejected() {
-    DispidTable::new(&MEMBERS, &[("a", 1), ("b", 0)], &[0, 1]);
+    DispidTable::new(&MEMBERS, &[0, 1]);
 }
 
 #[test]
 #[should_panic(expected = "out of range")]
 fn indices_out_of_range_are_rejected() {
-    DispidTable::new(&MEMBERS, &[("a", 1), ("b", 5)], &[1, 0]);
+    DispidTable::new(&MEMBERS, &[1, 5]);
 }
 
-/// TABLE's keys, as the generator lists them in `by_name`.
-const KEYS: [&str; 4] = ["add", "i\u{307}d", "name", "ärger"];
+#[test]
+fn members_in_dispid_order_need_no_by_id() {
+    static SORTED: [DispMember; 3] = [
+        member("A", -1, InvokeKind::Method, None),
+        member("B", 2, InvokeKind::PropertyGet, None),
+        member("B", 2, InvokeKind::PropertyPut, None),
+    ];
+    let t = DispidTable::new(&SORTED, &[]);
+    assert_eq!(t.select(2, DISPATCH_PROPERTYPUT), Some(2));
+    assert_eq!(t.select(2, DISPATCH_METHOD | DISPATCH_PROPERTYGET), Some(1));
+    assert_eq!(t.select(-1, DISPATCH_METHOD), Some(0));
+    assert_eq!(t.select(-1, DISPATCH_PROPERTYGET), None);
+    assert_eq!(t.members_with_id(2).count(), 2);
+    assert_eq!(t.name_of(-1), Some("A"));
+    assert_eq!(t.name_of(0), None);
+}
 
+/// TABLE's member names, in order.
+const NAMES: [&str; 5] = ["Name", "Name", "Ärger", "Add", "İd"];
+
+/// TABLE as the generator emits it: with its hash index by name.
 fn indexed() -> DispidTable {
-    keep(TABLE.with_name_index(Box::leak(name_index(&KEYS).into_boxed_slice())))
+    keep(TABLE.with_name_index(Box::leak(name_index_of(&NAMES).into_boxed_slice())))
 }
 
 /// Tables built at run time borrow leaked `'static` slices, as generated tables borrow
@@ -254,22 +272,66 @@ fn keep(table: DispidTable) -> DispidTable {
 
 #[test]
 fn name_index_is_deterministic_and_half_empty() {
-    let index = name_index(&KEYS);
-    assert_eq!(index, name_index(&KEYS));
+    let index = name_index_of(&NAMES);
+    assert_eq!(index, name_index_of(&NAMES));
+    // Four distinct names (folded): twice as many slots, a power of two.
     assert_eq!(index.len(), 8);
+    // The first member of each name, as 1 + its position.
     let mut used: Vec<u16> = index.iter().copied().filter(|e| *e != 0).collect();
     used.sort();
-    assert_eq!(used, [1, 2, 3, 4]);
-    assert!(name_index::<&str>(&[]).is_empty());
+    assert_eq!(used, [1, 3, 4, 5]);
+    assert!(name_index_of::<&str>(&[]).is_empty());
     // FNV-1a's published test vectors.
     assert_eq!(name_hash(b""), 0x811c_9dc5);
     assert_eq!(name_hash(b"a"), 0xe40c_292c);
 }
 
 #[test]
-fn g6_indexed_lookup_answers_as_the_sorted_table() {
+fn the_compile_time_name_index_is_the_run_time_one() {
+    use idlgen_runtime::dispid_table::{NO_SLOT, method, name_index, propget, propput};
+    const ASCII: &[DispMember] = &[
+        propget("Name", 0, 7, &[], VT_BSTR),
+        propput("NAME", 0, 8, &[], VT_EMPTY),
+        method("Add", 3, NO_SLOT, &[], VT_EMPTY),
+        method("GetRequestProperty", 0x60020001, 9, &[], VT_VARIANT),
+    ];
+    const INDEX: [u16; 8] = name_index(ASCII);
+    let names: Vec<&str> = ASCII.iter().map(|m| m.name).collect();
+    assert_eq!(INDEX.as_slice(), name_index_of(&names));
+    let t = DispidTable::new(ASCII, &[]).with_name_index(&INDEX);
+    assert_eq!(t.lookup("name"), Some(0));
+    assert_eq!(
+        t.lookup_member("nAmE").map(|m| m.kind),
+        Some(InvokeKind::PropertyGet)
+    );
+    assert_eq!(t.lookup("getrequestPROPERTY"), Some(0x60020001));
+    assert_eq!(t.lookup("Ad"), None);
+    assert_eq!(ASCII[2].slot, None);
+    assert_eq!(ASCII[3].slot, Some(9));
+}
+
+#[test]
+#[should_panic(expected = "beyond ASCII")]
+fn the_compile_time_name_index_takes_ascii_names_only() {
+    let _ = idlgen_runtime::dispid_table::name_index::<16>(TABLE.members());
+}
+
+#[test]
+#[should_panic(expected = "too small")]
+fn the_compile_time_name_index_needs_room() {
+    static THREE: [DispMember; 3] = [
+        member("A", 1, InvokeKind::Method, None),
+        member("B", 2, InvokeKind::Method, None),
+        member("C", 3, InvokeKind::Method, None),
+    ];
+    let _ = idlgen_runtime::dispid_table::name_index::<4>(&THREE);
+}
+
+#[test]
+fn g6_indexed_lookup_answers_as_the_scan() {
     let t = indexed();
     let long = "x".repeat(300);
+    let long_name = "Ärger".repeat(40);
     for name in [
         "name",
         "NAME",
@@ -285,6 +347,7 @@ fn g6_indexed_lookup_answers_as_the_sorted_table() {
         "",
         "Ärgern",
         &long,
+        &long_name,
     ] {
         assert_eq!(t.lookup(name), TABLE.lookup(name), "{name:?}");
         let wide: Vec<u16> = name.encode_utf16().collect();
@@ -297,8 +360,14 @@ fn g6_indexed_lookup_answers_as_the_sorted_table() {
     );
     // An unpaired surrogate matches nothing.
     assert_eq!(t.lookup_wide(&[0xD800, 0x61]), None);
-    let (found, allocations) = allocations_during(|| t.lookup_wide(&[0x41, 0x44, 0x44]));
-    assert_eq!((found, allocations), (Some(3), 0));
+    let (found, allocations) = allocations_during(|| {
+        (
+            t.lookup_wide(&[0x41, 0x44, 0x44]),
+            t.lookup("İD"),
+            t.lookup(&long),
+        )
+    });
+    assert_eq!((found, allocations), ((Some(3), Some(-4), None), 0));
 }
 
 #[test]
@@ -311,22 +380,10 @@ fn g6_every_name_of_a_large_table_is_found_through_the_index() {
         .enumerate()
         .map(|(i, n)| member(n, i as i32, InvokeKind::Method, None))
         .collect();
-    let mut by_name: Vec<(&'static str, u16)> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (&*Box::leak(fold_name(n).into_boxed_str()), i as u16))
-        .collect();
-    by_name.sort();
-    let keys: Vec<&str> = by_name.iter().map(|(k, _)| *k).collect();
-    let index = name_index(&keys);
-    let by_id: Vec<u16> = (0..2000).collect();
+    let index = name_index_of(&names);
     let t = keep(
-        DispidTable::new(
-            Box::leak(members.into_boxed_slice()),
-            Box::leak(by_name.into_boxed_slice()),
-            Box::leak(by_id.into_boxed_slice()),
-        )
-        .with_name_index(Box::leak(index.into_boxed_slice())),
+        DispidTable::new(Box::leak(members.into_boxed_slice()), &[])
+            .with_name_index(Box::leak(index.into_boxed_slice())),
     );
     for (i, n) in names.iter().enumerate() {
         assert_eq!(t.lookup(&n.to_uppercase()), Some(i as i32));
@@ -335,19 +392,77 @@ fn g6_every_name_of_a_large_table_is_found_through_the_index() {
 }
 
 #[test]
-#[should_panic(expected = "name index does not find a name")]
-fn a_name_index_that_misses_a_name_is_rejected() {
+#[should_panic(expected = "must have entries")]
+fn a_name_index_without_entries_is_rejected() {
     let _ = TABLE.with_name_index(&[0; 8]);
 }
 
 #[test]
 #[should_panic(expected = "power of two")]
-fn a_small_name_index_is_rejected() {
-    let _ = TABLE.with_name_index(&[1, 2, 3, 4]);
+fn a_name_index_not_a_power_of_two_is_rejected() {
+    let _ = TABLE.with_name_index(&[1, 0, 3]);
 }
 
 #[test]
-#[should_panic(expected = "more entries than names")]
+#[should_panic(expected = "out of range")]
+fn a_name_index_slot_out_of_range_is_rejected() {
+    let _ = TABLE.with_name_index(&[6, 0, 0, 0, 0, 0, 0, 0]);
+}
+
+#[test]
+#[should_panic(expected = "empty slots")]
 fn a_full_name_index_is_rejected() {
     let _ = TABLE.with_name_index(&[1, 2, 3, 4, 1, 2, 3, 4]);
+}
+
+#[test]
+fn ascii_names_compare_by_words_as_by_bytes() {
+    // Names of every length around the eight-byte steps, each letter in either case, and the
+    // characters next to `A`-`Z` and `a`-`z`, which must not fold.
+    let names = [
+        "A",
+        "Z",
+        "@",
+        "[",
+        "`",
+        "{",
+        "Ab",
+        "AbCdEfGh",
+        "AbCdEfGhI",
+        "ABCDEFGHIJKLMNOPQ",
+        "zz@@[[``{{",
+        "GetRequestProperty",
+        "0123456789_x",
+    ];
+    let members: Vec<DispMember> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| member(n, i as i32, InvokeKind::Method, None))
+        .collect();
+    let t = keep(
+        DispidTable::new(Box::leak(members.into_boxed_slice()), &[])
+            .with_name_index(Box::leak(name_index_of(&names).into_boxed_slice())),
+    );
+    for (i, n) in names.iter().enumerate() {
+        let id = Some(i as i32);
+        assert_eq!(t.lookup(n), id, "{n}");
+        assert_eq!(t.lookup(&n.to_lowercase()), id, "{n}");
+        assert_eq!(t.lookup(&n.to_uppercase()), id, "{n}");
+    }
+    for miss in [
+        "a@",
+        "zz@@{{``{{",
+        "`",
+        "@b",
+        "getrequestpropertY_",
+        "[",
+        "{",
+    ] {
+        let found = t.lookup(miss);
+        let expected = names
+            .iter()
+            .position(|n| fold_name(n) == fold_name(miss))
+            .map(|i| i as i32);
+        assert_eq!(found, expected, "{miss}");
+    }
 }

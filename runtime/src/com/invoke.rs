@@ -92,17 +92,33 @@ pub trait DispValue: Sized {
     }
 }
 
-/// What [`FastCall::finish`] stores in `*pVarResult` (R1): a [`DispValue`] as the VARIANT
-/// [`DispValue::into_variant`] makes, or nothing for `()` (the `VT_EMPTY` already there).
-pub trait DispReturn {
+/// What an implementation returns, as `Invoke` hands it back in `*pVarResult` (R1): a
+/// [`DispValue`] as the VARIANT [`DispValue::into_variant`] makes, nothing (`VT_EMPTY`) for `()`,
+/// an interface (`Option<I>`) as `VT_DISPATCH` or `VT_UNKNOWN`, a SAFEARRAY (which the VARIANT
+/// then owns) as the member's `VT_ARRAY | VT_*`.
+pub trait DispReturn: Sized {
+    /// Whether [`FastCall::finish`] stores it (else the member takes the general path).
+    const FAST: bool = true;
+
+    /// The result as a VARIANT of the member's result type `vt`.
+    fn into_result(self, vt: VARTYPE) -> Variant;
+
     /// Stores the result into `*dst` (which holds `VT_EMPTY`) as a VARIANT of type `vt`.
     ///
     /// # Safety
     /// `dst` is writable for a VARIANT.
-    unsafe fn store(self, vt: VARTYPE, dst: *mut VARIANT);
+    #[inline(always)]
+    unsafe fn store(self, vt: VARTYPE, dst: *mut VARIANT) {
+        // SAFETY: caller contract.
+        unsafe { dst.write(self.into_result(vt).into_raw()) }
+    }
 }
 
 impl<T: DispValue> DispReturn for T {
+    fn into_result(self, vt: VARTYPE) -> Variant {
+        self.into_variant(vt)
+    }
+
     #[inline(always)]
     unsafe fn store(self, vt: VARTYPE, dst: *mut VARIANT) {
         // SAFETY: caller contract.
@@ -111,8 +127,27 @@ impl<T: DispValue> DispReturn for T {
 }
 
 impl DispReturn for () {
+    fn into_result(self, _vt: VARTYPE) -> Variant {
+        Variant::new()
+    }
+
     #[inline(always)]
     unsafe fn store(self, _vt: VARTYPE, _dst: *mut VARIANT) {}
+}
+
+impl<I: Interface> DispReturn for Option<I> {
+    fn into_result(self, vt: VARTYPE) -> Variant {
+        interface_variant(self, vt)
+    }
+}
+
+impl DispReturn for *mut SAFEARRAY {
+    // Left to the general path, as `DispCall::ret_array` makes it.
+    const FAST: bool = false;
+
+    fn into_result(self, vt: VARTYPE) -> Variant {
+        array_variant(self, vt)
+    }
 }
 
 /// Stores `v` into `*dst` (which holds nothing to free), where `v` is a VARIANT built from
@@ -805,17 +840,28 @@ impl<'a> DispCall<'a> {
     /// A SAFEARRAY `[retval]` as the member's result type (`VT_ARRAY | VT_*`): the VARIANT
     /// takes ownership of the array (a null one stays null).
     pub fn ret_array(&self, value: *mut SAFEARRAY) -> Variant {
-        let mut raw = VARIANT::new();
-        raw.vt = self.member.ret;
-        raw.data.parray = value;
-        // SAFETY: an owned SAFEARRAY (or null) of the type the member's VARTYPE names.
-        unsafe { Variant::from_raw(raw) }
+        array_variant(value, self.member.ret)
     }
 
     /// An interface `[retval]` as `VT_DISPATCH` or `VT_UNKNOWN` (the member's result type).
     pub fn ret_interface<I: Interface>(&self, value: Option<I>) -> Variant {
         interface_variant(value, self.member.ret)
     }
+
+    /// Any result as the VARIANT `Invoke` returns (R1), of the member's result type.
+    pub fn result<R: DispReturn>(&self, value: R) -> Variant {
+        value.into_result(self.member.ret)
+    }
+}
+
+/// A SAFEARRAY result as a VARIANT of type `vt` (`VT_ARRAY | VT_*`), which takes ownership of
+/// the array (a null one stays null).
+fn array_variant(value: *mut SAFEARRAY, vt: VARTYPE) -> Variant {
+    let mut raw = VARIANT::new();
+    raw.vt = vt;
+    raw.data.parray = value;
+    // SAFETY: an owned SAFEARRAY (or null) of the type the member's VARTYPE names.
+    unsafe { Variant::from_raw(raw) }
 }
 
 /// An interface result as `Invoke` returns it (R1): `VT_UNKNOWN` when the member's result
@@ -940,6 +986,13 @@ impl<'a> FastCall<'a> {
         self.args.try_into().ok()
     }
 
+    /// `rgvarg` when the call passes exactly `n` arguments and is a property put (`put`) or
+    /// not: [`FastCall::args`] or [`FastCall::put_args`] for a count known at run time.
+    #[inline(always)]
+    pub fn shape(&self, n: usize, put: bool) -> Option<&'a [VARIANT]> {
+        (self.put == put && self.args.len() == n).then_some(self.args)
+    }
+
     /// A scalar or `bool` parameter of type `vt` given an argument of exactly that type.
     #[inline(always)]
     pub fn value<T: DispValue>(&self, v: &'a VARIANT, vt: VARTYPE) -> Option<T> {
@@ -949,6 +1002,12 @@ impl<'a> FastCall<'a> {
     /// A `BSTR` parameter given a `VT_BSTR` argument: the caller's string, borrowed.
     #[inline(always)]
     pub fn bstr(&self, v: &'a VARIANT) -> Option<Arg<'a, BStr>> {
+        Self::bstr_of(v)
+    }
+
+    /// [`FastCall::bstr`], for the shim's parameters.
+    #[inline(always)]
+    pub(crate) fn bstr_of(v: &'a VARIANT) -> Option<Arg<'a, BStr>> {
         if v.vt != VT_BSTR {
             return None;
         }
@@ -962,6 +1021,12 @@ impl<'a> FastCall<'a> {
     /// missing marker, A4): the caller's VARIANT, borrowed.
     #[inline(always)]
     pub fn variant(&self, v: &'a VARIANT, optional: bool) -> Option<Arg<'a, Variant>> {
+        Self::variant_of(v, optional)
+    }
+
+    /// [`FastCall::variant`], for the shim's parameters.
+    #[inline(always)]
+    pub(crate) fn variant_of(v: &'a VARIANT, optional: bool) -> Option<Arg<'a, Variant>> {
         if v.vt & VT_BYREF != 0 || (optional && is_missing_marker(v)) {
             return None;
         }

@@ -89,6 +89,17 @@ mod tests {
     }
 
     #[test]
+    fn a_last_closure_overflows_only_with_room_for_its_parameters() {
+        // rustfmt writes a closure's parameters in its shape less `|| {` and the `|`: at the
+        // second arm the closure does not overflow after `call.with(`, and the arm's body
+        // moves to the next line.
+        formats_to(
+            "fn f() { match x { y => match dispid { 0x60020000001 if wflags & METHOD != 0 => call.with(1, (bstr(0), value(1)), |(a, b)| T::get_request_property(imp, a, *b)), 0x600200000001 if wflags & METHOD != 0 => call.with(1, (bstr(0), value(1)), |(a, b)| T::get_request_property(imp, a, *b)), _ => call.none(), }, } }",
+            "fn f() {\n    match x {\n        y => match dispid {\n            0x60020000001 if wflags & METHOD != 0 => call.with(1, (bstr(0), value(1)), |(a, b)| {\n                T::get_request_property(imp, a, *b)\n            }),\n            0x600200000001 if wflags & METHOD != 0 => {\n                call.with(1, (bstr(0), value(1)), |(a, b)| {\n                    T::get_request_property(imp, a, *b)\n                })\n            }\n            _ => call.none(),\n        },\n    }\n}\n",
+        );
+    }
+
+    #[test]
     fn a_single_struct_argument_overflows() {
         formats_to(
             "const X: T = T::new(&[M { name: \"SetContext\", dispid: 0x60020000, }, ], &[0, 1, ]);",

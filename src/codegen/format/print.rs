@@ -1173,6 +1173,13 @@ fn rw_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape) -> O
 
 /// A closure as the last argument of a call (rustfmt's `rewrite_last_closure`).
 fn rw_last_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape) -> Option<String> {
+    // rustfmt's `rewrite_closure_fn_decl` writes the parameters (and the return type) in the
+    // shape less `|| {` (4) and the `|`: what does not fit there goes over lines, and a
+    // closure whose parameters do is not overflowed.
+    let ret_width = ret.map_or(0, |t| width(&type_text(t)));
+    if width(params).saturating_sub(2).max(ret_width) + 5 > sh.width {
+        return None;
+    }
     let prefix = closure_prefix(params, ret);
     let body = match body {
         Expr::Block("", b) => simple_block_expr(b).unwrap_or(body),

@@ -1,13 +1,13 @@
 //! The late-bound side of an interface: each member classified for `IDispatch` (its entry in
-//! the DISPID table, with parameter names, VARTYPEs, flags and defaults) and the statements
-//! that call it from `Invoke` (fetch each argument from the runtime's `DispCall`, call the
-//! `_Impl` trait, write back by-reference arguments, return the result). The runtime applies
-//! the rules; generated code per member only names what to fetch.
+//! the DISPID table, with parameter names, VARTYPEs, flags and defaults) and its arm in the
+//! shim's `match` (what the runtime fetches for each parameter, and the call of the `_Impl`
+//! trait with it). The runtime applies the rules; generated code per member only names what
+//! to fetch.
 //!
-//! Members whose parameters allow it also get a fast-path arm (`FastCall` in the runtime): for
-//! the common call shape (exact argument count, every argument already of its parameter's
-//! type, by value) it reads the arguments straight from `rgvarg` and calls the same `_Impl`
-//! method with the same values; any other call goes down the general path.
+//! Both are written compactly, one member a line where rustfmt allows: table entries with the
+//! runtime's `dispid_table` constructors (`method("Name", 0x60020000, 7, P0, VT_I4)`),
+//! arms as `call.with(index, (bstr(0), value(1)), |(a, b)| T::name(imp, a, *b))`, which the
+//! runtime runs on `Invoke`'s fast path and its general one alike.
 
 use crate::model::{self, Model, Param, Type};
 
@@ -22,47 +22,131 @@ pub enum Style {
     Dispinterface,
 }
 
-/// One member's entry in the DISPID table.
+/// One member's entry in the DISPID table: the constructor call, names from the runtime's
+/// `dispid_table` module (`method("SetContext", 0x60020000, 7, P0, VT_EMPTY)`), its
+/// parameter list apart (tables share equal lists).
 #[derive(Debug, Clone)]
 pub struct DispMemberView {
-    pub name: String,
-    pub dispid: String,
-    pub kind: &'static str,
-    pub slot: String,
-    pub params: Vec<DispParamView>,
-    /// The retval's VARTYPE expression (`VT_EMPTY` for none).
-    pub ret: String,
-    /// `DISPMEMBER_*` expression, `0` for none.
-    pub flags: String,
+    /// The call with `{params}` for the parameter list.
+    pub entry: String,
+    /// The parameters, `param(...)` calls joined by `, `.
+    pub params: String,
 }
 
-#[derive(Debug, Clone)]
-pub struct DispParamView {
-    pub name: String,
-    pub vt: String,
-    pub flags: String,
-    pub default: String,
+/// A table's text: its parameter lists (`const P{n}: &[DispParam] = &[...];`, each distinct
+/// one once) and its members' entries naming them.
+pub struct TableText {
+    pub param_lists: Vec<String>,
+    pub entries: Vec<String>,
 }
 
-/// One arm of the member dispatcher: `index => { body }`.
+/// The text of the table of `members`: each distinct non-empty parameter list a `const` of its
+/// own, `P0` first (in the order members first use them), an empty one `&[]`.
+pub fn table_text(members: &[DispMemberView]) -> TableText {
+    let mut param_lists: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let entries = members
+        .iter()
+        .map(|m| {
+            let list = if m.params.is_empty() {
+                "&[]".to_string()
+            } else {
+                let n = *seen.entry(m.params.as_str()).or_insert_with(|| {
+                    param_lists.push(m.params.clone());
+                    param_lists.len() - 1
+                });
+                format!("P{n}")
+            };
+            m.entry.replace("{params}", &list)
+        })
+        .collect();
+    TableText {
+        param_lists,
+        entries,
+    }
+}
+
+/// One member's arm in the shim: `index` into the table, and what the arm does.
 #[derive(Debug, Clone)]
 pub struct InvokeArmView {
     pub index: usize,
     pub name: String,
+    /// The arm of idlgen's shim (`Dispatch::members`): `call.with(...)` or
+    /// `call.unsupported(index)`.
+    pub expr: String,
+    /// The statements of the windows-rs shim's arm (`Callee::Windows`), ending in the
+    /// `DispResult`.
     pub body: String,
-    /// The member's arm in the fast path (`Option<HRESULT>`, `None` to decline), when its
-    /// parameters and result allow one.
-    pub fast: Option<String>,
 }
 
-/// Whether any member has a fast-path arm (else the shim has no fast path).
-pub fn has_fast(arms: &[InvokeArmView]) -> bool {
-    arms.iter().any(|a| a.fast.is_some())
+/// The indexes of a DISPID table over its members (declaration order), computed here so the
+/// generated table is `const` data and lookups do no work that generation could do.
+#[derive(Debug, Clone)]
+pub struct TableIndexes {
+    /// Member indices sorted by (dispid, index), or empty when that is declaration order.
+    pub by_id: Vec<usize>,
+    /// The size of the hash index by name (`dispid_table::name_index`, G6), a power of two;
+    /// 0 for no members.
+    pub index_size: usize,
+    /// The index itself when some name is beyond ASCII (the const fn folds ASCII only).
+    pub index_literal: Option<Vec<u16>>,
+    /// `Invoke`'s member selection (I3) as `match` arms in `by_id` order: (DISPID literal,
+    /// the member kind's `wFlags` bit as the shim names it (`METHOD`), its `DISPATCH_*` name,
+    /// member index). The first arm whose DISPID matches and whose flag intersects `wFlags`
+    /// wins, as `DispidTable::select` decides.
+    pub select_arms: Vec<(String, &'static str, &'static str, usize)>,
 }
 
-/// Member `index`'s arm when it has a fast-path one.
-pub fn fast_arm<'a>(arms: &'a [InvokeArmView], index: &usize) -> Option<&'a InvokeArmView> {
-    arms.get(*index).filter(|a| a.fast.is_some())
+/// The indexes of the table of `members`, their DISPIDs written as `dispid_literal` makes them.
+pub fn table_indexes(
+    members: &[&model::Method],
+    dispid_literal: impl Fn(i32) -> String,
+) -> TableIndexes {
+    let mut by_id: Vec<usize> = (0..members.len()).collect();
+    by_id.sort_by_key(|i| (members[*i].dispid, *i));
+    let select_arms = by_id
+        .iter()
+        .map(|&i| {
+            let (flag, name) = match members[i].invkind {
+                model::InvokeKind::Method => ("METHOD", "DISPATCH_METHOD"),
+                model::InvokeKind::PropGet => ("GET", "DISPATCH_PROPERTYGET"),
+                model::InvokeKind::PropPut => ("PUT", "DISPATCH_PROPERTYPUT"),
+                model::InvokeKind::PropPutRef => ("PUTREF", "DISPATCH_PROPERTYPUTREF"),
+            };
+            (dispid_literal(members[i].dispid), flag, name, i)
+        })
+        .collect();
+    if by_id.iter().enumerate().all(|(at, i)| at == *i) {
+        by_id.clear();
+    }
+    let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+    // A table indexes its members with `u16`s: past 32767 of them, no index (the table's
+    // `DispidTable::new` then says, at compile time, that there are too many).
+    if names.len() >= 0x8000 {
+        return TableIndexes {
+            by_id,
+            index_size: 0,
+            index_literal: Some(Vec::new()),
+            select_arms,
+        };
+    }
+    let index = idlgen_runtime::__codegen::name_index_of(&names);
+    TableIndexes {
+        by_id,
+        index_size: index.len(),
+        index_literal: (!names.iter().all(|n| n.is_ascii())).then_some(index),
+        select_arms,
+    }
+}
+
+/// Whether some arm calls the implementation (else the shim's `imp` goes unused).
+pub fn calls_any(arms: &[InvokeArmView]) -> bool {
+    arms.iter().any(|a| a.expr.starts_with("call.with("))
+}
+
+/// The arm of member `index` in idlgen's shim.
+pub fn arm_expr<'a>(arms: &'a [InvokeArmView], index: &usize) -> &'a str {
+    arms.get(*index).map_or("call.none()", |a| a.expr.as_str())
 }
 
 /// What a parameter is, for `Invoke`.
@@ -107,7 +191,8 @@ fn vt_name(vt: u16) -> Option<&'static str> {
     })
 }
 
-/// The VARTYPE expression and kind of a type passed by value (the model's automation mapping,
+/// The VARTYPE expression (names of the runtime's `dispid_table` module, unqualified) and kind
+/// of a type passed by value (the model's automation mapping,
 /// `model::automation::variant_type`), or `None` when the shim cannot pass it.
 fn classify(model: &Model, ty: &Type, rt: &str) -> Option<(String, Kind)> {
     use crate::model::automation::*;
@@ -121,7 +206,7 @@ fn classify(model: &Model, ty: &Type, rt: &str) -> Option<(String, Kind)> {
         if base == VT_EMPTY {
             return None;
         }
-        return Some((format!("{rt}::VT_ARRAY | {rt}::{name}"), Kind::Array));
+        return Some((format!("VT_ARRAY | {name}"), Kind::Array));
     }
     let kind = match base {
         VT_BSTR => Kind::BStr,
@@ -134,22 +219,23 @@ fn classify(model: &Model, ty: &Type, rt: &str) -> Option<(String, Kind)> {
         VT_EMPTY => return None,
         _ => Kind::Scalar,
     };
-    Some((format!("{rt}::{name}"), kind))
+    Some((name.to_string(), kind))
 }
 
-fn param_flags(p: &Param, rt: &str) -> String {
-    let mut flags = Vec::new();
-    let mut push = |on: bool, name: &str| {
-        if on {
-            flags.push(format!("{rt}::{name}"));
-        }
-    };
-    push(p.is_in, "PARAMFLAG_FIN");
-    push(p.is_out, "PARAMFLAG_FOUT");
-    push(p.lcid, "PARAMFLAG_FLCID");
-    push(p.retval, "PARAMFLAG_FRETVAL");
-    push(p.optional, "PARAMFLAG_FOPT");
-    push(p.default.is_some(), "PARAMFLAG_FHASDEFAULT");
+/// A parameter's `PARAMFLAG_*` bits as one expression of the `dispid_table` module's short
+/// names (`IN`, `OUT | RETVAL`), `0` for none.
+fn param_flags(p: &Param) -> String {
+    let flags: Vec<&str> = [
+        (p.is_in, "IN"),
+        (p.is_out, "OUT"),
+        (p.lcid, "LCID"),
+        (p.retval, "RETVAL"),
+        (p.optional, "OPT"),
+        (p.default.is_some(), "HASDEFAULT"),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect();
     if flags.is_empty() {
         "0".into()
     } else {
@@ -157,30 +243,32 @@ fn param_flags(p: &Param, rt: &str) -> String {
     }
 }
 
-fn default_literal(v: Option<&model::Value>, rt: &str) -> String {
+/// `.with_default(...)` for a `[defaultvalue]` (nothing for none, or for an integer beyond
+/// `i64`, which the table cannot hold).
+fn default_suffix(v: Option<&model::Value>) -> String {
     match v {
-        None => "None".into(),
+        None => String::new(),
         Some(model::Value::Int(i)) => match i64::try_from(*i) {
-            Ok(i) => format!("Some({rt}::DispDefault::Int({i}))"),
-            Err(_) => "None".into(),
+            Ok(i) => format!(".with_default(DispDefault::Int({i}))"),
+            Err(_) => String::new(),
         },
-        Some(model::Value::Float(f)) => format!("Some({rt}::DispDefault::float({f:?}))"),
-        Some(model::Value::Str(s)) => format!("Some({rt}::DispDefault::Str({s:?}))"),
+        Some(model::Value::Float(f)) => format!(".with_default(DispDefault::float({f:?}))"),
+        Some(model::Value::Str(s)) => format!(".with_default(DispDefault::Str({s:?}))"),
     }
 }
 
-/// How `Invoke` passes one parameter: the statement fetching it, the expression given to the
-/// implementation, and the write-back after the call.
+/// How `Invoke` passes one parameter.
 struct ArgPlan {
-    /// The parameter's variable (`{snake}_arg`).
-    name: String,
+    /// For idlgen's shim: what the runtime fetches (`bstr(0)`, `shim` names), and the argument
+    /// the implementation gets, with `{}` for the variable the fetched value is bound to (a
+    /// `&mut` of it: `{}` passes a reference as is, `*{}` a number).
+    spec: Option<(String, &'static str)>,
+    /// For the windows-rs shim: the parameter's variable (`{snake}_arg`), its general-path
+    /// fetch, the write-back after the call, the fetch with the value's type spelled out
+    /// (nothing infers it there), and the argument as the ABI value windows-rs's type for it
+    /// receives (`abi_cast`/`abi_ref`, the other side inferred).
     fetch: Option<String>,
-    impl_arg: Option<String>,
     write_back: Option<String>,
-    fast: Fast,
-    /// For a windows-rs implementation ([`Callee::Windows`]): the fetch with the value's type
-    /// spelled out (nothing infers it there), and the argument as the ABI value windows-rs's
-    /// type for it receives (`abi_cast`/`abi_ref`, the other side inferred).
     win_fetch: Option<String>,
     win_arg: Option<String>,
 }
@@ -188,7 +276,8 @@ struct ArgPlan {
 /// Whom `Invoke` calls.
 #[derive(Debug, Clone, Copy)]
 pub enum Callee<'a> {
-    /// The generated `_Impl` trait (`{owner}_Impl::{rust_name}`).
+    /// The generated `_Impl` trait (`{owner}::{rust_name}`, the owner `T` when that names the
+    /// method unambiguously).
     Idlgen,
     /// A windows-rs `_Impl` trait of the `windows` crate: `{path}::{owner}_Impl::{method}`, with
     /// windows-rs's method names and types; `path` is a macro repetition (`$($m)::+`).
@@ -212,7 +301,7 @@ pub fn windows_method_name(m: &model::Method) -> String {
 
 /// The Rust primitive a scalar VARTYPE travels as (the runtime's `DispValue` for it).
 fn primitive(vt: &str) -> Option<&'static str> {
-    let base = vt.rsplit("::").next()?;
+    let base = vt.rsplit([':', ' ']).next()?;
     Some(match base {
         "VT_I4" | "VT_INT" | "VT_ERROR" => "i32",
         "VT_UI4" | "VT_UINT" => "u32",
@@ -228,22 +317,43 @@ fn primitive(vt: &str) -> Option<&'static str> {
     })
 }
 
-/// How the fast path passes one parameter.
-#[derive(Debug, Clone, PartialEq)]
-enum Fast {
-    /// Not the caller's to pass (the `[retval]`).
-    Skip,
-    /// The fast path cannot pass it: the member always takes the general path.
-    No,
-    /// The `[lcid]`: `fast.lcid()`.
-    Lcid,
-    /// An argument from `rgvarg`: the expression (an `Option`) that reads the parameter's
-    /// value from the `&VARIANT` bound to its variable.
-    Arg(String),
+/// What the implementation's result is, for `Invoke`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Returns {
+    /// Nothing: `VT_EMPTY`.
+    Nothing,
+    /// A `DispValue` (number, `bool`, BSTR, VARIANT).
+    Value,
+    /// An interface: `Option<I>` for the runtime (`.map(Some)`).
+    Interface,
+    /// A SAFEARRAY the implementation hands over (the VARIANT owns it then).
+    Array,
 }
 
-/// Classifies one member: its table entry, and the arm calling it (`None` when some parameter
-/// or the result is not something the shim can pass: the arm then answers `E_NOTIMPL`).
+/// The closure variable of the `n`th fetched parameter: `a` to `z`, then `p26`, ...
+fn var(n: usize) -> String {
+    match u8::try_from(n) {
+        Ok(n) if n < 26 => char::from(b'a' + n).to_string(),
+        _ => format!("p{n}"),
+    }
+}
+
+/// Items as the runtime's `Fetch` takes them: one as itself, up to twelve as a tuple, more as
+/// a tuple of such groups (tuples of up to twelve have `Fetch`).
+fn group(items: &[String]) -> String {
+    match items.len() {
+        0 => "()".into(),
+        1 => items[0].clone(),
+        2..=12 => format!("({})", items.join(", ")),
+        _ => {
+            let chunks: Vec<String> = items.chunks(12).map(group).collect();
+            group(&chunks)
+        }
+    }
+}
+
+/// Classifies one member: its table entry, and the arm calling it (`call.unsupported` when
+/// some parameter or the result is not something the shim can pass: `E_NOTIMPL`).
 #[allow(clippy::too_many_arguments)]
 pub fn member(
     model: &Model,
@@ -273,28 +383,23 @@ pub fn member(
     for (k, p) in m.params.iter().enumerate() {
         let (vt, plan) = param(model, p, k, Some(k) == vararg_index, has_retval, rt);
         supported &= plan.is_some();
-        params.push(DispParamView {
-            name: p.name.clone(),
-            vt: vt.unwrap_or_else(|| format!("{rt}::VT_EMPTY")),
-            flags: param_flags(p, rt),
-            default: default_literal(p.default.as_ref(), rt),
-        });
+        params.push(format!(
+            "param({:?}, {}, {}){}",
+            p.name,
+            vt.as_deref().unwrap_or("VT_EMPTY"),
+            param_flags(p),
+            default_suffix(p.default.as_ref())
+        ));
         plans.push(plan);
     }
     let result_of = |ty: &Type| match classify(model, ty, rt) {
-        Some((vt, Kind::Interface(_))) => (vt, Some("call.ret_interface(Some(v))".to_string())),
-        // A SAFEARRAY the implementation hands over (the VARIANT owns it then).
-        Some((vt, Kind::Array)) => (vt, Some("call.ret_array(v)".to_string())),
-        Some((vt, _)) => (vt, Some("call.ret(v)".into())),
-        None => (format!("{rt}::VT_EMPTY"), None),
+        Some((vt, Kind::Interface(_))) => (vt, Some(Returns::Interface)),
+        Some((vt, Kind::Array)) => (vt, Some(Returns::Array)),
+        Some((vt, _)) => (vt, Some(Returns::Value)),
+        None => ("VT_EMPTY".to_string(), None),
     };
-    let nothing = || {
-        (
-            format!("{rt}::VT_EMPTY"),
-            Some(format!("{rt}::Variant::new()")),
-        )
-    };
-    let (ret_vt, ret_expr) = match style {
+    let nothing = || ("VT_EMPTY".to_string(), Some(Returns::Nothing));
+    let (ret_vt, returns) = match style {
         // A dispinterface method returns its value (or nothing).
         Style::Dispinterface => match &m.ret {
             Type::Base(model::BaseType::Void) => nothing(),
@@ -304,7 +409,7 @@ pub fn member(
             None => nothing(),
             Some(p) => match &p.ty {
                 Type::Pointer { pointee, .. } => result_of(pointee),
-                _ => (format!("{rt}::VT_EMPTY"), None),
+                _ => ("VT_EMPTY".to_string(), None),
             },
         },
     };
@@ -312,78 +417,83 @@ pub fn member(
         Style::Dual => has_retval,
         Style::Dispinterface => !matches!(m.ret, Type::Base(model::BaseType::Void)),
     };
-    supported &= ret_expr.is_some();
+    supported &= returns.is_some();
 
-    let mut flags = Vec::new();
-    if m.restricted {
-        flags.push(format!("{rt}::DISPMEMBER_RESTRICTED"));
-    }
-    if m.vararg {
-        flags.push(format!("{rt}::DISPMEMBER_VARARG"));
-    }
-    let view = DispMemberView {
-        name: m.name.clone(),
-        dispid,
-        kind: match m.invkind {
-            model::InvokeKind::Method => "Method",
-            model::InvokeKind::PropGet => "PropertyGet",
-            model::InvokeKind::PropPut => "PropertyPut",
-            model::InvokeKind::PropPutRef => "PropertyPutRef",
-        },
-        slot: m
-            .slot
-            .map_or_else(|| "None".to_string(), |s| format!("Some({s})")),
-        params,
-        ret: ret_vt,
-        flags: if flags.is_empty() {
-            "0".into()
+    let constructor = match m.invkind {
+        model::InvokeKind::Method => "method",
+        model::InvokeKind::PropGet => "propget",
+        model::InvokeKind::PropPut => "propput",
+        model::InvokeKind::PropPutRef => "propputref",
+    };
+    let flags: Vec<&str> = [(m.restricted, "RESTRICTED"), (m.vararg, "VARARG")]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect();
+    let entry = format!(
+        "{constructor}({:?}, {dispid}, {}, {{params}}, {ret_vt}){}",
+        m.name,
+        m.slot
+            .map_or_else(|| "NO_SLOT".to_string(), |s| s.to_string()),
+        if flags.is_empty() {
+            String::new()
         } else {
-            flags.join(" | ")
-        },
-    };
-
-    // How the fast path turns the implementation's result into what `call.ret*` makes of
-    // it (`FastCall::finish` stores a `DispValue` or `()` itself).
-    let fast_ret = ret_expr.as_deref().and_then(|e| match e {
-        "call.ret(v)" => Some(FastRet::Value),
-        "call.ret_interface(Some(v))" => Some(FastRet::Interface),
-        e if e == format!("{rt}::Variant::new()") => Some(FastRet::Value),
-        _ => None,
-    });
-    let put = matches!(
-        m.invkind,
-        model::InvokeKind::PropPut | model::InvokeKind::PropPutRef
+            format!(".with_flags({})", flags.join(" | "))
+        }
     );
-    // What windows-rs returns, as the value `call.ret*` takes: the retval's ABI type here.
-    let win_ret = match style {
-        Style::Dual => retval.filter(|_| has_retval).and_then(|p| match &p.ty {
-            Type::Pointer { pointee, .. } => match classify(model, pointee, rt) {
-                Some((vt, Kind::Scalar)) => primitive(&vt).map(|t| {
-                    format!("// SAFETY: the retval's ABI value, typed as windows-rs types it.\nlet v: {t} = unsafe {{ {rt}::__codegen::abi_cast(r) }};")
-                }),
-                Some((_, Kind::Bool)) => Some(format!(
-                    "// SAFETY: a VARIANT_BOOL, typed as windows-rs types it.\nlet v = unsafe {{ {rt}::__codegen::abi_cast::<_, i16>(r) }} != 0;"
-                )),
-                Some((_, Kind::BStr)) => Some(format!(
-                    "// SAFETY: an owned BSTR either way (oleaut32's).\nlet v: {rt}::BStr = unsafe {{ {rt}::__codegen::abi_cast(r) }};"
-                )),
-                Some((_, Kind::Variant)) => Some(format!(
-                    "// SAFETY: an owned VARIANT either way.\nlet v: {rt}::Variant = unsafe {{ {rt}::__codegen::abi_cast(r) }};"
-                )),
-                Some((_, Kind::Interface(_))) => Some(format!(
-                    "// SAFETY: an owned interface pointer either way.\nlet v: {rt}::IUnknown = unsafe {{ {rt}::__codegen::abi_cast(r) }};"
-                )),
-                Some((_, Kind::Array)) => Some(format!(
-                    "// SAFETY: an owned SAFEARRAY pointer either way.\nlet v: *mut {rt}::SAFEARRAY = unsafe {{ {rt}::__codegen::abi_cast(r) }};"
-                )),
-                _ => None,
-            },
-            _ => None,
-        }),
-        Style::Dispinterface => None,
+
+    let unsupported = |why: &str| InvokeArmView {
+        index,
+        name: m.name.clone(),
+        expr: format!("call.unsupported({index})"),
+        body: format!(
+            "// `{}` has a parameter or result {why}.\nErr({rt}::E_NOTIMPL.into())",
+            m.name
+        ),
     };
-    let body = match (supported, ret_expr, callee) {
-        (true, Some(ret_expr), Callee::Windows { path }) => {
+    let arm = match (supported, returns, callee) {
+        (true, Some(returns), Callee::Idlgen) => {
+            let plans: Vec<ArgPlan> = plans.into_iter().flatten().collect();
+            let mut specs = Vec::new();
+            let mut vars = Vec::new();
+            let mut args = Vec::new();
+            for (spec, arg) in plans.iter().filter_map(|p| p.spec.as_ref()) {
+                let v = var(vars.len());
+                args.push(arg.replace("{}", &v));
+                specs.push(spec.clone());
+                vars.push(v);
+            }
+            let pattern = if vars.is_empty() {
+                "_".to_string()
+            } else {
+                group(&vars)
+            };
+            let call = format!(
+                "{impl_trait}::{rust_name}(imp{}{}){}",
+                if args.is_empty() { "" } else { ", " },
+                args.join(", "),
+                if returns == Returns::Interface {
+                    ".map(Some)"
+                } else {
+                    ""
+                }
+            );
+            InvokeArmView {
+                index,
+                name: m.name.clone(),
+                expr: format!("call.with({index}, {}, |{pattern}| {call})", group(&specs)),
+                body: String::new(),
+            }
+        }
+        (true, Some(returns), Callee::Windows { path }) => {
+            // What windows-rs returns, as the value the runtime makes the result of: the
+            // retval's ABI type here.
+            let win_ret = match style {
+                Style::Dual => retval.filter(|_| has_retval).and_then(|p| match &p.ty {
+                    Type::Pointer { pointee, .. } => windows_return(model, pointee, rt),
+                    _ => None,
+                }),
+                Style::Dispinterface => None,
+            };
             let plans: Vec<ArgPlan> = plans.into_iter().flatten().collect();
             let windows_ok = style == Style::Dual
                 && plans
@@ -413,119 +523,59 @@ pub fn member(
                 };
                 if returns_value {
                     lines.push(format!("{safety}let r = {call}?;"));
-                    lines.extend(win_ret.clone());
+                    lines.extend(win_ret);
                 } else {
                     lines.push(format!("{safety}{call}?;"));
                 }
                 lines.extend(plans.iter().filter_map(|p| p.write_back.clone()));
-                lines.push(format!("Ok({ret_expr})"));
-                (lines.join("\n"), None)
-            } else {
-                (
-                    format!(
-                        "// `{}` has a parameter or result this shim cannot pass to windows-rs.\nErr({rt}::E_NOTIMPL.into())",
-                        m.name
-                    ),
-                    None,
-                )
-            }
-        }
-        (true, Some(ret_expr), Callee::Idlgen) => {
-            let plans: Vec<ArgPlan> = plans.into_iter().flatten().collect();
-            // [restricted] members may not be callable (I3) and [vararg] ones pack their
-            // arguments: both take the general path.
-            let fast_ok = !m.restricted
-                && !m.vararg
-                && plans.iter().all(|p| p.fast != Fast::No)
-                && fast_ret.is_some();
-            let mut lines: Vec<String> = plans.iter().filter_map(|p| p.fetch.clone()).collect();
-            let args: Vec<String> = plans.iter().filter_map(|p| p.impl_arg.clone()).collect();
-            let call = format!(
-                "{impl_trait}::{rust_name}(imp{}{})",
-                if args.is_empty() { "" } else { ", " },
-                args.join(", ")
-            );
-            let write_backs: Vec<String> =
-                plans.iter().filter_map(|p| p.write_back.clone()).collect();
-            let fast = match (fast_ok, fast_ret) {
-                (true, Some(fast_ret)) => {
-                    Some(fast_body(&plans, put, &call, fast_ret, &view.ret, rt))
+                lines.push(match returns {
+                    Returns::Nothing => format!("Ok({rt}::Variant::new())"),
+                    Returns::Value => "Ok(call.ret(v))".to_string(),
+                    Returns::Interface => "Ok(call.ret_interface(Some(v)))".to_string(),
+                    Returns::Array => "Ok(call.ret_array(v))".to_string(),
+                });
+                InvokeArmView {
+                    index,
+                    name: m.name.clone(),
+                    expr: String::new(),
+                    body: lines.join("\n"),
                 }
-                _ => None,
-            };
-            if returns_value {
-                lines.push(format!("let v = {call}?;"));
             } else {
-                lines.push(format!("{call}?;"));
+                unsupported("this shim cannot pass to windows-rs")
             }
-            lines.extend(write_backs);
-            lines.push(format!("Ok({ret_expr})"));
-            (lines.join("\n"), fast)
         }
-        _ => (
+        _ => unsupported("that Automation cannot pass"),
+    };
+    let params = params.join(", ");
+    (DispMemberView { entry, params }, arm)
+}
+
+/// The statement binding `v`, the result windows-rs returns in `r` as the value `call.ret*`
+/// takes (a retval of type `pointee`), when the shim can pass it.
+fn windows_return(model: &Model, pointee: &Type, rt: &str) -> Option<String> {
+    match classify(model, pointee, rt) {
+        Some((vt, Kind::Scalar)) => primitive(&vt).map(|t| {
             format!(
-                "// `{}` has a parameter or result that Automation cannot pass.\nErr({rt}::E_NOTIMPL.into())",
-                m.name
-            ),
-            None,
-        ),
-    };
-    let (body, fast) = body;
-    (
-        view,
-        InvokeArmView {
-            index,
-            name: m.name.clone(),
-            body,
-            fast,
-        },
-    )
-}
-
-/// A member's fast-path arm: bind `rgvarg` by shape (argument parameters in reverse order,
-/// A1; a put's value, the last one, comes first), read each parameter (declining with `?`
-/// when an argument is not of its parameter's exact type), then call the implementation as
-/// the general arm does.
-fn fast_body(
-    plans: &[ArgPlan],
-    put: bool,
-    call: &str,
-    ret: FastRet,
-    ret_vt: &str,
-    rt: &str,
-) -> String {
-    let mut reversed: Vec<&str> = plans
-        .iter()
-        .filter(|p| matches!(p.fast, Fast::Arg(_)))
-        .map(|p| p.name.as_str())
-        .collect();
-    reversed.reverse();
-    let shape = if put { "put_args" } else { "args" };
-    let mut lines = vec![format!("let [{}] = fast.{shape}()?;", reversed.join(", "))];
-    for p in plans {
-        match &p.fast {
-            Fast::Arg(read) => lines.push(format!("let {} = {read}?;", p.name)),
-            Fast::Lcid => lines.push(format!("let {} = fast.lcid();", p.name)),
-            Fast::Skip | Fast::No => {}
-        }
+                "// SAFETY: the retval's ABI value, typed as windows-rs types it.\nlet v: {t} = unsafe {{ {rt}::__codegen::abi_cast(r) }};"
+            )
+        }),
+        Some((_, Kind::Bool)) => Some(format!(
+            "// SAFETY: a VARIANT_BOOL, typed as windows-rs types it.\nlet v = unsafe {{ {rt}::__codegen::abi_cast::<_, i16>(r) }} != 0;"
+        )),
+        Some((_, Kind::BStr)) => Some(format!(
+            "// SAFETY: an owned BSTR either way (oleaut32's).\nlet v: {rt}::BStr = unsafe {{ {rt}::__codegen::abi_cast(r) }};"
+        )),
+        Some((_, Kind::Variant)) => Some(format!(
+            "// SAFETY: an owned VARIANT either way.\nlet v: {rt}::Variant = unsafe {{ {rt}::__codegen::abi_cast(r) }};"
+        )),
+        Some((_, Kind::Interface(_))) => Some(format!(
+            "// SAFETY: an owned interface pointer either way.\nlet v: {rt}::IUnknown = unsafe {{ {rt}::__codegen::abi_cast(r) }};"
+        )),
+        Some((_, Kind::Array)) => Some(format!(
+            "// SAFETY: an owned SAFEARRAY pointer either way.\nlet v: *mut {rt}::SAFEARRAY = unsafe {{ {rt}::__codegen::abi_cast(r) }};"
+        )),
+        _ => None,
     }
-    let result = match ret {
-        FastRet::Value => call.to_string(),
-        FastRet::Interface => {
-            format!("{call}.map(|v| {rt}::__codegen::interface_variant(Some(v), {ret_vt}))")
-        }
-    };
-    lines.push(format!("Some(fast.finish({ret_vt}, || {result}))"));
-    lines.join("\n")
-}
-
-/// What the fast path's `finish` gets from the implementation.
-#[derive(Debug, Clone, Copy)]
-enum FastRet {
-    /// Its result as it is: a `DispValue` (stored as `call.ret` would make it) or `()`.
-    Value,
-    /// An interface, made a VARIANT as `call.ret_interface` would.
-    Interface,
 }
 
 /// A parameter's VARTYPE expression and how `Invoke` passes it (`None`: it cannot).
@@ -538,40 +588,17 @@ fn param(
     rt: &str,
 ) -> (Option<String>, Option<ArgPlan>) {
     let name = rust_ident(&format!("{}_arg", snake(&p.name)));
-    let optional = p.optional || p.default.is_some();
-    // What the fast path reads for a fetch of the general path's (the same value whenever the
-    // argument has exactly the parameter's type, by value; see `FastCall` in the runtime).
-    let fast_of = |fetch: &str, vt: &str| {
-        if fetch.starts_with("call.value(") && vt != format!("{rt}::VT_ERROR") {
-            Fast::Arg(format!("fast.value({name}, {vt})"))
-        } else if fetch.starts_with("call.bstr(") {
-            Fast::Arg(format!("fast.bstr({name})"))
-        } else if fetch.starts_with("call.variant(") {
-            Fast::Arg(format!("fast.variant({name}, {optional})"))
-        } else if fetch == "call.lcid()" {
-            Fast::Lcid
-        } else {
-            Fast::No
-        }
-    };
-    let plain = |fetch: String, impl_arg: String, vt: &str| {
+    // A parameter fetched as `spec` and passed as `arg` (see `ArgPlan::spec`), the windows-rs
+    // shim fetching it as `win_fetch` (an expression) and passing `win_arg`.
+    let plan = |spec: String, arg: &'static str, fetch: String, win: Option<(String, String)>| {
         Some(ArgPlan {
-            name: name.clone(),
-            fast: fast_of(&fetch, vt),
-            fetch: Some(format!("let {name} = {fetch};")),
-            impl_arg: Some(impl_arg),
+            spec: Some((spec, arg)),
+            fetch: Some(fetch),
             write_back: None,
-            win_fetch: None,
-            win_arg: None,
-        })
-    };
-    // The windows-rs form of a plan: `fetch` with the type spelled out, `arg` as windows-rs
-    // receives it (an `unsafe` context: the call is wrapped in one).
-    let windows = |plan: Option<ArgPlan>, fetch: String, arg: String| {
-        plan.map(|p| ArgPlan {
-            win_fetch: Some(format!("let {} = {fetch};", p.name)),
-            win_arg: Some(arg),
-            ..p
+            win_fetch: win
+                .as_ref()
+                .map(|(fetch, _)| format!("let {name} = {fetch};")),
+            win_arg: win.map(|(_, arg)| arg),
         })
     };
     if p.retval && has_retval {
@@ -580,29 +607,30 @@ fn param(
             _ => None,
         };
         return (
-            vt.map(|(v, _)| format!("{rt}::VT_BYREF | {v}")),
+            vt.map(|(v, _)| format!("VT_BYREF | {v}")),
             Some(ArgPlan {
-                name,
+                spec: None,
                 fetch: None,
-                impl_arg: None,
                 write_back: None,
-                fast: Fast::Skip,
                 win_fetch: None,
                 win_arg: None,
             }),
         );
     }
-    let plan = types::plan_param(model, p, rt);
-    let Some(rust_ty) = plan.rust_ty.clone() else {
+    let param_plan = types::plan_param(model, p, rt);
+    let Some(rust_ty) = param_plan.rust_ty.clone() else {
         return (None, None);
     };
     if p.lcid {
         let vt = classify(model, &p.ty, rt).map(|(v, _)| v);
-        let plan = plain("call.lcid()".into(), name.clone(), "");
-        let plan = windows(
-            plan,
+        let plan = plan(
+            "lcid()".into(),
+            "*{}",
             "call.lcid()".into(),
-            format!("{rt}::__codegen::abi_cast::<u32, _>({name})"),
+            Some((
+                "call.lcid()".into(),
+                format!("{rt}::__codegen::abi_cast::<u32, _>({name})"),
+            )),
         );
         return (vt, plan);
     }
@@ -614,7 +642,7 @@ fn param(
         let Some((vt, kind)) = classify(model, pointee, rt) else {
             return (None, None);
         };
-        let vt = format!("{rt}::VT_BYREF | {vt}");
+        let vt = format!("VT_BYREF | {vt}");
         let ok = rust_ty.starts_with("&mut ")
             && matches!(kind, Kind::Scalar | Kind::BStr | Kind::Variant);
         if !ok {
@@ -629,11 +657,9 @@ fn param(
         return (
             Some(vt),
             Some(ArgPlan {
-                name: name.clone(),
-                fetch: Some(format!("let mut {name} = call.by_ref({k})?;")),
-                impl_arg: Some(format!("&mut {name}")),
+                spec: Some((format!("by_ref({k})"), "{}")),
+                fetch: Some(format!("call.by_ref({k})?")),
                 write_back: Some(format!("{name}.write_back()?;")),
-                fast: Fast::No,
                 win_fetch: value_ty
                     .as_ref()
                     .map(|t| format!("let mut {name} = call.by_ref::<{t}>({k})?;")),
@@ -650,18 +676,25 @@ fn param(
             return (None, None);
         };
         let plan = match kind {
-            Kind::Scalar if rust_ty.starts_with('&') => match primitive(&vt) {
-                Some(t) => windows(
-                    plain(format!("call.value({k})?"), format!("&{name}"), &vt),
-                    format!("call.value::<{t}>({k})?"),
-                    format!("{rt}::__codegen::abi_cast::<&{t}, _>(&{name})"),
-                ),
-                None => plain(format!("call.value({k})?"), format!("&{name}"), &vt),
-            },
-            Kind::Variant => windows(
-                plain(format!("call.variant({k})?"), format!("&{name}"), &vt),
+            Kind::Scalar if rust_ty.starts_with('&') => plan(
+                format!("value({k})"),
+                "{}",
+                format!("call.value({k})?"),
+                primitive(&vt).map(|t| {
+                    (
+                        format!("call.value::<{t}>({k})?"),
+                        format!("{rt}::__codegen::abi_cast::<&{t}, _>(&{name})"),
+                    )
+                }),
+            ),
+            Kind::Variant => plan(
+                format!("variant({k})"),
+                "{}",
                 format!("call.variant({k})?"),
-                format!("{rt}::__codegen::abi_cast::<&{rt}::Variant, _>(&{name})"),
+                Some((
+                    format!("call.variant({k})?"),
+                    format!("{rt}::__codegen::abi_cast::<&{rt}::Variant, _>(&{name})"),
+                )),
             ),
             _ => None,
         };
@@ -671,56 +704,74 @@ fn param(
         return (None, None);
     };
     let plan = match kind {
-        Kind::Scalar if !plan.is_raw => {
-            let general = plain(format!("call.value({k})?"), name.clone(), &vt);
-            match primitive(&vt) {
-                Some(t) => windows(
-                    general,
+        Kind::Scalar if !param_plan.is_raw => plan(
+            format!("value({k})"),
+            "*{}",
+            format!("call.value({k})?"),
+            primitive(&vt).map(|t| {
+                (
                     format!("call.value::<{t}>({k})?"),
                     format!("{rt}::__codegen::abi_cast::<{t}, _>({name})"),
+                )
+            }),
+        ),
+        Kind::Bool if !param_plan.is_raw => plan(
+            format!("value({k})"),
+            "*{}",
+            format!("call.value({k})?"),
+            Some((
+                format!("call.value::<bool>({k})?"),
+                format!(
+                    "{rt}::__codegen::abi_cast::<i16, _>({rt}::__codegen::variant_bool({name}))"
                 ),
-                None => general,
-            }
-        }
-        Kind::Bool if !plan.is_raw => windows(
-            plain(format!("call.value({k})?"), name.clone(), &vt),
-            format!("call.value::<bool>({k})?"),
-            format!("{rt}::__codegen::abi_cast::<i16, _>({rt}::__codegen::variant_bool({name}))"),
+            )),
         ),
-        Kind::BStr => windows(
-            plain(format!("call.bstr({k})?"), format!("&{name}"), &vt),
+        Kind::BStr => plan(
+            format!("bstr({k})"),
+            "{}",
             format!("call.bstr({k})?"),
-            format!("{rt}::__codegen::abi_ref::<{rt}::BStr, _>(&{name})"),
+            Some((
+                format!("call.bstr({k})?"),
+                format!("{rt}::__codegen::abi_ref::<{rt}::BStr, _>(&{name})"),
+            )),
         ),
-        Kind::Variant => windows(
-            plain(format!("call.variant({k})?"), format!("&{name}"), &vt),
+        Kind::Variant => plan(
+            format!("variant({k})"),
+            "{}",
             format!("call.variant({k})?"),
-            format!("{rt}::__codegen::abi_ref::<{rt}::Variant, _>(&{name})"),
+            Some((
+                format!("call.variant({k})?"),
+                format!("{rt}::__codegen::abi_ref::<{rt}::Variant, _>(&{name})"),
+            )),
         ),
-        Kind::Interface(path) => windows(
-            plain(
-                format!("call.interface::<{path}>({k})?"),
-                format!("{name}.as_ref()"),
-                &vt,
-            ),
-            format!("call.interface::<{rt}::IUnknown>({k})?"),
-            format!(
-                "{rt}::__codegen::abi_cast::<*mut ::core::ffi::c_void, _>({name}.as_ref().map_or(::core::ptr::null_mut(), {rt}::Interface::as_raw))"
-            ),
+        Kind::Interface(_) => plan(
+            format!("interface({k})"),
+            "{}.as_ref()",
+            format!("call.interface({k})?"),
+            Some((
+                format!("call.interface::<{rt}::IUnknown>({k})?"),
+                format!(
+                    "{rt}::__codegen::abi_cast::<*mut ::core::ffi::c_void, _>({name}.as_ref().map_or(::core::ptr::null_mut(), {rt}::Interface::as_raw))"
+                ),
+            )),
         ),
-        Kind::Array if is_vararg => windows(
-            plain(
-                format!("call.varargs({k})?"),
-                format!("{name}.as_ptr()"),
-                &vt,
-            ),
+        Kind::Array if is_vararg => plan(
+            format!("varargs({k})"),
+            "{}.as_ptr()",
             format!("call.varargs({k})?"),
-            format!("{rt}::__codegen::abi_cast::<*mut {rt}::SAFEARRAY, _>({name}.as_ptr())"),
+            Some((
+                format!("call.varargs({k})?"),
+                format!("{rt}::__codegen::abi_cast::<*mut {rt}::SAFEARRAY, _>({name}.as_ptr())"),
+            )),
         ),
-        Kind::Array => windows(
-            plain(format!("call.array({k})?"), format!("{name}.as_ptr()"), &vt),
+        Kind::Array => plan(
+            format!("array({k})"),
+            "{}.as_ptr()",
             format!("call.array({k})?"),
-            format!("{rt}::__codegen::abi_cast::<*mut {rt}::SAFEARRAY, _>({name}.as_ptr())"),
+            Some((
+                format!("call.array({k})?"),
+                format!("{rt}::__codegen::abi_cast::<*mut {rt}::SAFEARRAY, _>({name}.as_ptr())"),
+            )),
         ),
         _ => None,
     };

@@ -18,7 +18,7 @@ use askama::Template;
 use crate::diag::Diagnostic;
 use crate::model::{self, ItemKind, Model, TypeId};
 
-use dispatch::{DispMemberView, InvokeArmView};
+use dispatch::{DispMemberView, InvokeArmView, TableIndexes, table_indexes};
 use names::{method_names, shouty, type_name};
 use types::{plan_return, retval_abi};
 
@@ -829,6 +829,15 @@ fn dispatch_parts(
 ) -> (Vec<DispMemberView>, Vec<InvokeArmView>, TableIndexes) {
     let mut disp_members = Vec::new();
     let mut invoke_arms = Vec::new();
+    // idlgen's shim calls `T::name` unless two traits of the chain have a method of that name.
+    let names: Vec<String> = (chain.iter())
+        .filter(|a| !model.is_builtin(**a))
+        .filter_map(|a| match &model.item(*a).kind {
+            ItemKind::Interface(ai) => Some(method_names(&ai.methods)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
     for a in chain.iter().rev() {
         if model.is_builtin(*a) {
             continue;
@@ -836,11 +845,15 @@ fn dispatch_parts(
         if let ItemKind::Interface(ai) = &model.item(*a).kind {
             let owner = format!("{}_Impl", type_name(&model.item(*a).name));
             for (m, rust_name) in ai.methods.iter().zip(method_names(&ai.methods)) {
+                let unique = names.iter().filter(|n| **n == rust_name).count() == 1;
                 let (member, arm) = dispatch::member(
                     model,
                     m,
                     &rust_name,
-                    &owner,
+                    match callee {
+                        dispatch::Callee::Idlgen if unique => "T",
+                        _ => &owner,
+                    },
                     disp_members.len(),
                     dispid_literal(m.dispid),
                     dispatch::Style::Dual,
@@ -862,7 +875,11 @@ fn dispatch_parts(
         })
         .flatten()
         .collect();
-    (disp_members, invoke_arms, table_indexes(&all))
+    (
+        disp_members,
+        invoke_arms,
+        table_indexes(&all, dispid_literal),
+    )
 }
 
 fn interface_view(model: &Model, id: TypeId, iface: &model::Interface, rt: &str) -> InterfaceView {
@@ -957,55 +974,6 @@ fn interface_view(model: &Model, id: TypeId, iface: &model::Interface, rt: &str)
     }
 }
 
-/// The indexes of a DISPID table over its members (declaration order), all computed here so
-/// the generated table is `const` data and lookups do no work that generation could do.
-#[derive(Debug, Clone)]
-struct TableIndexes {
-    /// Folded names (first member of each name) sorted by bytes, with the member index.
-    by_name: Vec<(String, usize)>,
-    /// Member indices sorted by (dispid, index).
-    by_id: Vec<usize>,
-    /// The runtime's hash index over the `by_name` keys (`idlgen_runtime::__codegen::name_index`, G6).
-    name_index: Vec<u16>,
-    /// `Invoke`'s member selection (I3) as `match` arms in `by_id` order: (DISPID literal,
-    /// the member kind's `DISPATCH_*` flag, member index). The first arm whose DISPID matches
-    /// and whose flag intersects `wFlags` wins, as `DispidTable::select` decides.
-    select_arms: Vec<(String, &'static str, usize)>,
-}
-
-fn table_indexes(members: &[&model::Method]) -> TableIndexes {
-    let mut by_name: Vec<(String, usize)> = Vec::new();
-    for (i, m) in members.iter().enumerate() {
-        let key = idlgen_runtime::__codegen::fold_name(&m.name);
-        if !by_name.iter().any(|(k, _)| *k == key) {
-            by_name.push((key, i));
-        }
-    }
-    by_name.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut by_id: Vec<usize> = (0..members.len()).collect();
-    by_id.sort_by_key(|i| (members[*i].dispid, *i));
-    let keys: Vec<&str> = by_name.iter().map(|(k, _)| k.as_str()).collect();
-    let name_index = idlgen_runtime::__codegen::name_index(&keys);
-    let select_arms = by_id
-        .iter()
-        .map(|&i| {
-            let flag = match members[i].invkind {
-                model::InvokeKind::Method => "DISPATCH_METHOD",
-                model::InvokeKind::PropGet => "DISPATCH_PROPERTYGET",
-                model::InvokeKind::PropPut => "DISPATCH_PROPERTYPUT",
-                model::InvokeKind::PropPutRef => "DISPATCH_PROPERTYPUTREF",
-            };
-            (dispid_literal(members[i].dispid), flag, i)
-        })
-        .collect();
-    TableIndexes {
-        by_name,
-        by_id,
-        name_index,
-        select_arms,
-    }
-}
-
 /// A dispinterface with its own properties and methods: type, DISPID table, `_Impl` trait and
 /// the IDispatch shim for Rust implementations.
 #[derive(Template)]
@@ -1042,7 +1010,7 @@ fn dispinterface_view(
             model,
             m,
             &rust_names[i],
-            &impl_trait,
+            "T",
             i,
             dispid_literal(m.dispid),
             dispatch::Style::Dispinterface,
@@ -1053,7 +1021,7 @@ fn dispinterface_view(
         invoke_arms.push(arm);
     }
     let refs: Vec<&model::Method> = members.iter().collect();
-    let tables = table_indexes(&refs);
+    let tables = table_indexes(&refs, dispid_literal);
     let dispid_consts = dispid_consts(&members);
     DispinterfaceView {
         rt: rt.to_string(),

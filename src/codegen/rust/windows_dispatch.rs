@@ -9,9 +9,9 @@ use askama::Template;
 use crate::diag::Diagnostic;
 use crate::model::{ItemKind, Model};
 
-use super::dispatch::{self, DispMemberView, InvokeArmView};
+use super::dispatch::{self, DispMemberView, InvokeArmView, TableIndexes};
 use super::names::type_name;
-use super::{RustOptions, TableIndexes, dispatch_parts, render, selected};
+use super::{RustOptions, dispatch_parts, render, selected};
 
 #[derive(Template)]
 #[template(path = "windows_dispatch.rs.askama", escape = "none")]

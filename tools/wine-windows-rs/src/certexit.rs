@@ -89,123 +89,37 @@ impl ICertManageModule {
     pub const DISPID_CONFIGURE: i32 = 0x60020002;
 
     /// Every member's DISPID, name, invoke kind and parameters (inherited dispatch members
-    /// included), with case-insensitive lookup by name; `IDispatch` answers from it. (The
-    /// hash index by folded name is `idlgen_runtime::__codegen::name_index` of the names.)
-    pub const DISPIDS: idlgen_runtime::DispidTable = idlgen_runtime::DispidTable::new(
-        &[
-            idlgen_runtime::DispMember {
-                name: "GetProperty",
-                dispid: 0x60020000,
-                kind: idlgen_runtime::InvokeKind::Method,
-                slot: Some(7),
-                params: &[
-                    idlgen_runtime::DispParam {
-                        name: "strConfig",
-                        vt: idlgen_runtime::VT_BSTR,
-                        flags: idlgen_runtime::PARAMFLAG_FIN,
-                        default: None,
-                    },
-                    idlgen_runtime::DispParam {
-                        name: "strStorageLocation",
-                        vt: idlgen_runtime::VT_BSTR,
-                        flags: idlgen_runtime::PARAMFLAG_FIN,
-                        default: None,
-                    },
-                    idlgen_runtime::DispParam {
-                        name: "strPropertyName",
-                        vt: idlgen_runtime::VT_BSTR,
-                        flags: idlgen_runtime::PARAMFLAG_FIN,
-                        default: None,
-                    },
-                    idlgen_runtime::DispParam {
-                        name: "Flags",
-                        vt: idlgen_runtime::VT_I4,
-                        flags: idlgen_runtime::PARAMFLAG_FIN,
-                        default: None,
-                    },
-                    idlgen_runtime::DispParam {
-                        name: "pvarProperty",
-                        vt: idlgen_runtime::VT_BYREF | idlgen_runtime::VT_VARIANT,
-                        flags: idlgen_runtime::PARAMFLAG_FOUT | idlgen_runtime::PARAMFLAG_FRETVAL,
-                        default: None,
-                    },
-                ],
-                ret: idlgen_runtime::VT_VARIANT,
-                flags: 0,
-            },
-            idlgen_runtime::DispMember {
-                name: "SetProperty",
-                dispid: 0x60020001,
-                kind: idlgen_runtime::InvokeKind::Method,
-                slot: Some(8),
-                params: &[
-                    idlgen_runtime::DispParam {
-                        name: "strConfig",
-                        vt: idlgen_runtime::VT_BSTR,
-                        flags: idlgen_runtime::PARAMFLAG_FIN,
-                        default: None,
-                    },
-                    idlgen_runtime::DispParam {
-                        name: "strStorageLocation",
-                        vt: idlgen_runtime::VT_BSTR,
-                        flags: idlgen_runtime::PARAMFLAG_FIN,
-                        default: None,
-                    },
-                    idlgen_runtime::DispParam {
-                        name: "strPropertyName",
-                        vt: idlgen_runtime::VT_BSTR,
-                        flags: idlgen_runtime::PARAMFLAG_FIN,
-                        default: None,
-                    },
-                    idlgen_runtime::DispParam {
-                        name: "Flags",
-                        vt: idlgen_runtime::VT_I4,
-                        flags: idlgen_runtime::PARAMFLAG_FIN,
-                        default: None,
-                    },
-                    idlgen_runtime::DispParam {
-                        name: "pvarProperty",
-                        vt: idlgen_runtime::VT_VARIANT,
-                        flags: idlgen_runtime::PARAMFLAG_FIN,
-                        default: None,
-                    },
-                ],
-                ret: idlgen_runtime::VT_EMPTY,
-                flags: 0,
-            },
-            idlgen_runtime::DispMember {
-                name: "Configure",
-                dispid: 0x60020002,
-                kind: idlgen_runtime::InvokeKind::Method,
-                slot: Some(9),
-                params: &[
-                    idlgen_runtime::DispParam {
-                        name: "strConfig",
-                        vt: idlgen_runtime::VT_BSTR,
-                        flags: idlgen_runtime::PARAMFLAG_FIN,
-                        default: None,
-                    },
-                    idlgen_runtime::DispParam {
-                        name: "strStorageLocation",
-                        vt: idlgen_runtime::VT_BSTR,
-                        flags: idlgen_runtime::PARAMFLAG_FIN,
-                        default: None,
-                    },
-                    idlgen_runtime::DispParam {
-                        name: "Flags",
-                        vt: idlgen_runtime::VT_I4,
-                        flags: idlgen_runtime::PARAMFLAG_FIN,
-                        default: None,
-                    },
-                ],
-                ret: idlgen_runtime::VT_EMPTY,
-                flags: 0,
-            },
-        ],
-        &[("configure", 2), ("getproperty", 0), ("setproperty", 1)],
-        &[0, 1, 2],
-    )
-    .with_name_index(&[0, 0, 3, 1, 0, 0, 2, 0]);
+    /// included), with case-insensitive lookup by name; `IDispatch` answers from it.
+    pub const DISPIDS: idlgen_runtime::DispidTable = {
+        use idlgen_runtime::dispid_table::*;
+        const P0: &[DispParam] = &[
+            param("strConfig", VT_BSTR, IN),
+            param("strStorageLocation", VT_BSTR, IN),
+            param("strPropertyName", VT_BSTR, IN),
+            param("Flags", VT_I4, IN),
+            param("pvarProperty", VT_BYREF | VT_VARIANT, OUT | RETVAL),
+        ];
+        const P1: &[DispParam] = &[
+            param("strConfig", VT_BSTR, IN),
+            param("strStorageLocation", VT_BSTR, IN),
+            param("strPropertyName", VT_BSTR, IN),
+            param("Flags", VT_I4, IN),
+            param("pvarProperty", VT_VARIANT, IN),
+        ];
+        const P2: &[DispParam] = &[
+            param("strConfig", VT_BSTR, IN),
+            param("strStorageLocation", VT_BSTR, IN),
+            param("Flags", VT_I4, IN),
+        ];
+        const MEMBERS: &[DispMember] = &[
+            method("GetProperty", 0x60020000, 7, P0, VT_VARIANT),
+            method("SetProperty", 0x60020001, 8, P1, VT_EMPTY),
+            method("Configure", 0x60020002, 9, P2, VT_EMPTY),
+        ];
+        // The hash index by name, computed at compile time.
+        const INDEX: [u16; 8] = name_index(MEMBERS);
+        DispidTable::new(MEMBERS, &[]).with_name_index(&INDEX)
+    };
 
     /// `GetProperty` (method, DISPID 0x60020000, vtable slot 7).
     pub fn get_property(
@@ -349,8 +263,8 @@ impl ICertManageModule_Vtbl {
             base__: idlgen_runtime::IUnknown_Vtbl::new::<Identity, OFFSET>(),
             GetTypeInfoCount: idlgen_runtime::__codegen::dispatch_get_type_info_count,
             GetTypeInfo: idlgen_runtime::__codegen::dispatch_get_type_info,
-            GetIDsOfNames: ICertManageModule_GetIDsOfNames,
-            Invoke: ICertManageModule_Invoke::<Identity, OFFSET>,
+            GetIDsOfNames: idlgen_runtime::__codegen::get_ids_of_names::<ICertManageModule, Identity>,
+            Invoke: idlgen_runtime::__codegen::invoke::<ICertManageModule, Identity, OFFSET>,
         })
     }
 
@@ -369,8 +283,9 @@ impl ICertManageModule_Vtbl {
                 base__: idlgen_runtime::__codegen::object_unknown_vtbl::<T>(),
                 GetTypeInfoCount: idlgen_runtime::__codegen::dispatch_get_type_info_count,
                 GetTypeInfo: idlgen_runtime::__codegen::dispatch_get_type_info,
-                GetIDsOfNames: ICertManageModule_GetIDsOfNames,
-                Invoke: ICertManageModule_Invoke::<
+                GetIDsOfNames: idlgen_runtime::__codegen::get_ids_of_names::<ICertManageModule, T>,
+                Invoke: idlgen_runtime::__codegen::invoke::<
+                    ICertManageModule,
                     T,
                     { idlgen_runtime::__codegen::COM_OBJECT_VALUE_OFFSET },
                 >,
@@ -497,273 +412,40 @@ impl ICertManageModule_Vtbl {
     }
 }
 
-/// `IDispatch::GetIDsOfNames` of objects implementing `ICertManageModule`, answered from its DISPID table.
-#[allow(non_snake_case)]
-unsafe extern "system" fn ICertManageModule_GetIDsOfNames(
-    this: *mut ::core::ffi::c_void,
-    riid: *const idlgen_runtime::GUID,
-    names: *const *const u16,
-    count: u32,
-    lcid: u32,
-    ids: *mut i32,
-) -> idlgen_runtime::HRESULT {
-    // SAFETY: the arguments come straight from the caller of GetIDsOfNames, whose contract
-    // they follow; the function checks the pointers it dereferences.
-    unsafe {
-        idlgen_runtime::__codegen::dispatch_get_ids_of_names(
-            &ICertManageModule::DISPIDS,
-            this,
-            riid,
-            names,
-            count,
-            lcid,
-            ids,
-        )
-    }
-}
+/// `IDispatch` of objects implementing `ICertManageModule` (the vtable's `GetIDsOfNames` and `Invoke`
+/// are the runtime's over this): its DISPID table, and the member a DISPID and `wFlags` select
+/// (I3), called with the arguments the runtime fetches on `Invoke`'s fast path and its general
+/// one alike.
+impl<T: ICertManageModule_Impl> idlgen_runtime::__codegen::Dispatch<T> for ICertManageModule {
+    const TABLE: &'static idlgen_runtime::DispidTable = &ICertManageModule::DISPIDS;
+    const NAME: &'static str = "ICertManageModule";
 
-/// `IDispatch::Invoke` of objects implementing `ICertManageModule`: the common call shape goes
-/// straight to the implementation (`ICertManageModule_invoke_fast`), everything else down the
-/// general path (`ICertManageModule_invoke_general`); a call gets the same outcome from either.
-#[allow(non_snake_case, clippy::too_many_arguments)]
-unsafe extern "system" fn ICertManageModule_Invoke<
-    T: ICertManageModule_Impl,
-    const OFFSET: isize,
->(
-    this: *mut ::core::ffi::c_void,
-    dispid: i32,
-    riid: *const idlgen_runtime::GUID,
-    lcid: u32,
-    wflags: u16,
-    params: *const idlgen_runtime::DISPPARAMS,
-    result: *mut idlgen_runtime::VARIANT,
-    excepinfo: *mut idlgen_runtime::EXCEPINFO,
-    arg_err: *mut u32,
-) -> idlgen_runtime::HRESULT {
-    // SAFETY: the arguments come straight from the caller of Invoke, whose contract they
-    // follow; `FastCall::new` checks the pointers it dereferences.
-    let fast = unsafe {
-        idlgen_runtime::__codegen::FastCall::new(
-            "ICertManageModule",
-            riid,
-            lcid,
-            params,
-            result,
-            excepinfo,
-        )
-    };
-    if let Some(fast) = fast {
-        // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T` and
-        // `OFFSET`, alive for the call.
-        if let Some(hr) =
-            unsafe { ICertManageModule_invoke_fast::<T, OFFSET>(this, dispid, wflags, &fast) }
-        {
-            return hr;
+    #[inline(always)]
+    fn members<'a, C: idlgen_runtime::__codegen::Call<'a>>(
+        imp: &T,
+        dispid: i32,
+        wflags: u16,
+        call: C,
+    ) -> C::Out {
+        use idlgen_runtime::__codegen::shim::*;
+        match dispid {
+            0x60020000 if wflags & METHOD != 0 => {
+                call.with(0, (bstr(0), bstr(1), bstr(2), value(3)), |(a, b, c, d)| {
+                    T::get_property(imp, a, b, c, *d)
+                })
+            }
+            0x60020001 if wflags & METHOD != 0 => call.with(
+                1,
+                (bstr(0), bstr(1), bstr(2), value(3), variant(4)),
+                |(a, b, c, d, e)| T::set_property(imp, a, b, c, *d, e),
+            ),
+            0x60020002 if wflags & METHOD != 0 => {
+                call.with(2, (bstr(0), bstr(1), value(2)), |(a, b, c)| {
+                    T::configure(imp, a, b, *c)
+                })
+            }
+            _ => call.none(),
         }
-    }
-    // SAFETY: as above (a tail call: the general path is out of line, so the fast one saves
-    // nothing it does not use).
-    unsafe {
-        ICertManageModule_invoke_general::<T, OFFSET>(
-            this, dispid, riid, lcid, wflags, params, result, excepinfo, arg_err,
-        )
-    }
-}
-
-/// The general path of `ICertManageModule_Invoke`: selects the member by DISPID and `wFlags` (I3),
-/// the runtime checks the call, then `ICertManageModule_invoke_member` calls it.
-#[allow(
-    non_snake_case,
-    clippy::too_many_arguments,
-    clippy::match_single_binding
-)]
-#[inline(never)]
-unsafe extern "system" fn ICertManageModule_invoke_general<
-    T: ICertManageModule_Impl,
-    const OFFSET: isize,
->(
-    this: *mut ::core::ffi::c_void,
-    dispid: i32,
-    riid: *const idlgen_runtime::GUID,
-    lcid: u32,
-    wflags: u16,
-    params: *const idlgen_runtime::DISPPARAMS,
-    result: *mut idlgen_runtime::VARIANT,
-    excepinfo: *mut idlgen_runtime::EXCEPINFO,
-    arg_err: *mut u32,
-) -> idlgen_runtime::HRESULT {
-    let selected = match dispid {
-        0x60020000 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => Some(0),
-        0x60020001 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => Some(1),
-        0x60020002 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => Some(2),
-        _ => None,
-    };
-    let call = |member: usize, call: &idlgen_runtime::__codegen::DispCall<'_>| {
-        // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T`
-        // and `OFFSET`, alive while the caller holds its reference.
-        let imp = unsafe { idlgen_runtime::__codegen::identity_of::<T, OFFSET>(this) };
-        ICertManageModule_invoke_member(imp, member, call)
-    };
-    // SAFETY: the arguments come straight from the caller of Invoke, whose contract they
-    // follow; the runtime checks the pointers it dereferences.
-    unsafe {
-        idlgen_runtime::__codegen::dispatch_invoke_selected(
-            &ICertManageModule::DISPIDS,
-            "ICertManageModule",
-            selected,
-            dispid,
-            riid,
-            lcid,
-            wflags,
-            params,
-            result,
-            excepinfo,
-            arg_err,
-            call,
-        )
-    }
-}
-
-/// Calls member `member` of `ICertManageModule::DISPIDS` on `imp` with the arguments of `call`.
-#[allow(non_snake_case, unused_variables, clippy::match_single_binding)]
-#[inline]
-fn ICertManageModule_invoke_member<T: ICertManageModule_Impl>(
-    imp: &T,
-    member: usize,
-    call: &idlgen_runtime::__codegen::DispCall<'_>,
-) -> idlgen_runtime::__codegen::DispResult {
-    match member {
-        // GetProperty
-        0 => {
-            let str_config_arg = call.bstr(0)?;
-            let str_storage_location_arg = call.bstr(1)?;
-            let str_property_name_arg = call.bstr(2)?;
-            let flags_arg = call.value(3)?;
-            let v = ICertManageModule_Impl::get_property(
-                imp,
-                &str_config_arg,
-                &str_storage_location_arg,
-                &str_property_name_arg,
-                flags_arg,
-            )?;
-            Ok(call.ret(v))
-        }
-        // SetProperty
-        1 => {
-            let str_config_arg = call.bstr(0)?;
-            let str_storage_location_arg = call.bstr(1)?;
-            let str_property_name_arg = call.bstr(2)?;
-            let flags_arg = call.value(3)?;
-            let pvar_property_arg = call.variant(4)?;
-            ICertManageModule_Impl::set_property(
-                imp,
-                &str_config_arg,
-                &str_storage_location_arg,
-                &str_property_name_arg,
-                flags_arg,
-                &pvar_property_arg,
-            )?;
-            Ok(idlgen_runtime::Variant::new())
-        }
-        // Configure
-        2 => {
-            let str_config_arg = call.bstr(0)?;
-            let str_storage_location_arg = call.bstr(1)?;
-            let flags_arg = call.value(2)?;
-            ICertManageModule_Impl::configure(
-                imp,
-                &str_config_arg,
-                &str_storage_location_arg,
-                flags_arg,
-            )?;
-            Ok(idlgen_runtime::Variant::new())
-        }
-        _ => Err(idlgen_runtime::DISP_E_MEMBERNOTFOUND.into()),
-    }
-}
-
-/// The fast path of `ICertManageModule_Invoke`: the member that `dispid` and `wflags` select (the
-/// general path's selection, arm for arm), called with the call shape `fast` describes when
-/// its arguments have the parameters' exact types, by value; `None` declines (the call then
-/// takes the general path).
-///
-/// # Safety
-/// `this` is an interface pointer of an object whose vtable was built for `T` and `OFFSET`,
-/// alive for the call.
-#[allow(non_snake_case)]
-#[inline(always)]
-unsafe fn ICertManageModule_invoke_fast<T: ICertManageModule_Impl, const OFFSET: isize>(
-    this: *mut ::core::ffi::c_void,
-    dispid: i32,
-    wflags: u16,
-    fast: &idlgen_runtime::__codegen::FastCall<'_>,
-) -> Option<idlgen_runtime::HRESULT> {
-    // SAFETY: caller contract.
-    let imp = unsafe { idlgen_runtime::__codegen::identity_of::<T, OFFSET>(this) };
-    match dispid {
-        // GetProperty
-        0x60020000 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => {
-            let [
-                flags_arg,
-                str_property_name_arg,
-                str_storage_location_arg,
-                str_config_arg,
-            ] = fast.args()?;
-            let str_config_arg = fast.bstr(str_config_arg)?;
-            let str_storage_location_arg = fast.bstr(str_storage_location_arg)?;
-            let str_property_name_arg = fast.bstr(str_property_name_arg)?;
-            let flags_arg = fast.value(flags_arg, idlgen_runtime::VT_I4)?;
-            Some(fast.finish(idlgen_runtime::VT_VARIANT, || {
-                ICertManageModule_Impl::get_property(
-                    imp,
-                    &str_config_arg,
-                    &str_storage_location_arg,
-                    &str_property_name_arg,
-                    flags_arg,
-                )
-            }))
-        }
-        // SetProperty
-        0x60020001 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => {
-            let [
-                pvar_property_arg,
-                flags_arg,
-                str_property_name_arg,
-                str_storage_location_arg,
-                str_config_arg,
-            ] = fast.args()?;
-            let str_config_arg = fast.bstr(str_config_arg)?;
-            let str_storage_location_arg = fast.bstr(str_storage_location_arg)?;
-            let str_property_name_arg = fast.bstr(str_property_name_arg)?;
-            let flags_arg = fast.value(flags_arg, idlgen_runtime::VT_I4)?;
-            let pvar_property_arg = fast.variant(pvar_property_arg, false)?;
-            Some(fast.finish(idlgen_runtime::VT_EMPTY, || {
-                ICertManageModule_Impl::set_property(
-                    imp,
-                    &str_config_arg,
-                    &str_storage_location_arg,
-                    &str_property_name_arg,
-                    flags_arg,
-                    &pvar_property_arg,
-                )
-            }))
-        }
-        // Configure
-        0x60020002 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => {
-            let [flags_arg, str_storage_location_arg, str_config_arg] = fast.args()?;
-            let str_config_arg = fast.bstr(str_config_arg)?;
-            let str_storage_location_arg = fast.bstr(str_storage_location_arg)?;
-            let flags_arg = fast.value(flags_arg, idlgen_runtime::VT_I4)?;
-            Some(fast.finish(idlgen_runtime::VT_EMPTY, || {
-                ICertManageModule_Impl::configure(
-                    imp,
-                    &str_config_arg,
-                    &str_storage_location_arg,
-                    flags_arg,
-                )
-            }))
-        }
-        _ => None,
     }
 }
 
@@ -833,73 +515,24 @@ impl ICertExit {
     pub const DISPID_GET_DESCRIPTION: i32 = 0x60020002;
 
     /// Every member's DISPID, name, invoke kind and parameters (inherited dispatch members
-    /// included), with case-insensitive lookup by name; `IDispatch` answers from it. (The
-    /// hash index by folded name is `idlgen_runtime::__codegen::name_index` of the names.)
-    pub const DISPIDS: idlgen_runtime::DispidTable = idlgen_runtime::DispidTable::new(
-        &[
-            idlgen_runtime::DispMember {
-                name: "Initialize",
-                dispid: 0x60020000,
-                kind: idlgen_runtime::InvokeKind::Method,
-                slot: Some(7),
-                params: &[
-                    idlgen_runtime::DispParam {
-                        name: "strConfig",
-                        vt: idlgen_runtime::VT_BSTR,
-                        flags: idlgen_runtime::PARAMFLAG_FIN,
-                        default: None,
-                    },
-                    idlgen_runtime::DispParam {
-                        name: "pEventMask",
-                        vt: idlgen_runtime::VT_BYREF | idlgen_runtime::VT_I4,
-                        flags: idlgen_runtime::PARAMFLAG_FOUT | idlgen_runtime::PARAMFLAG_FRETVAL,
-                        default: None,
-                    },
-                ],
-                ret: idlgen_runtime::VT_I4,
-                flags: 0,
-            },
-            idlgen_runtime::DispMember {
-                name: "Notify",
-                dispid: 0x60020001,
-                kind: idlgen_runtime::InvokeKind::Method,
-                slot: Some(8),
-                params: &[
-                    idlgen_runtime::DispParam {
-                        name: "ExitEvent",
-                        vt: idlgen_runtime::VT_I4,
-                        flags: idlgen_runtime::PARAMFLAG_FIN,
-                        default: None,
-                    },
-                    idlgen_runtime::DispParam {
-                        name: "Context",
-                        vt: idlgen_runtime::VT_I4,
-                        flags: idlgen_runtime::PARAMFLAG_FIN,
-                        default: None,
-                    },
-                ],
-                ret: idlgen_runtime::VT_EMPTY,
-                flags: 0,
-            },
-            idlgen_runtime::DispMember {
-                name: "GetDescription",
-                dispid: 0x60020002,
-                kind: idlgen_runtime::InvokeKind::Method,
-                slot: Some(9),
-                params: &[idlgen_runtime::DispParam {
-                    name: "pstrDescription",
-                    vt: idlgen_runtime::VT_BYREF | idlgen_runtime::VT_BSTR,
-                    flags: idlgen_runtime::PARAMFLAG_FOUT | idlgen_runtime::PARAMFLAG_FRETVAL,
-                    default: None,
-                }],
-                ret: idlgen_runtime::VT_BSTR,
-                flags: 0,
-            },
-        ],
-        &[("getdescription", 2), ("initialize", 0), ("notify", 1)],
-        &[0, 1, 2],
-    )
-    .with_name_index(&[0, 0, 0, 1, 2, 3, 0, 0]);
+    /// included), with case-insensitive lookup by name; `IDispatch` answers from it.
+    pub const DISPIDS: idlgen_runtime::DispidTable = {
+        use idlgen_runtime::dispid_table::*;
+        const P0: &[DispParam] = &[
+            param("strConfig", VT_BSTR, IN),
+            param("pEventMask", VT_BYREF | VT_I4, OUT | RETVAL),
+        ];
+        const P1: &[DispParam] = &[param("ExitEvent", VT_I4, IN), param("Context", VT_I4, IN)];
+        const P2: &[DispParam] = &[param("pstrDescription", VT_BYREF | VT_BSTR, OUT | RETVAL)];
+        const MEMBERS: &[DispMember] = &[
+            method("Initialize", 0x60020000, 7, P0, VT_I4),
+            method("Notify", 0x60020001, 8, P1, VT_EMPTY),
+            method("GetDescription", 0x60020002, 9, P2, VT_BSTR),
+        ];
+        // The hash index by name, computed at compile time.
+        const INDEX: [u16; 8] = name_index(MEMBERS);
+        DispidTable::new(MEMBERS, &[]).with_name_index(&INDEX)
+    };
 
     /// `Initialize` (method, DISPID 0x60020000, vtable slot 7).
     pub fn initialize(&self, str_config: &idlgen_runtime::BStr) -> idlgen_runtime::Result<i32> {
@@ -992,8 +625,8 @@ impl ICertExit_Vtbl {
             base__: idlgen_runtime::IUnknown_Vtbl::new::<Identity, OFFSET>(),
             GetTypeInfoCount: idlgen_runtime::__codegen::dispatch_get_type_info_count,
             GetTypeInfo: idlgen_runtime::__codegen::dispatch_get_type_info,
-            GetIDsOfNames: ICertExit_GetIDsOfNames,
-            Invoke: ICertExit_Invoke::<Identity, OFFSET>,
+            GetIDsOfNames: idlgen_runtime::__codegen::get_ids_of_names::<ICertExit, Identity>,
+            Invoke: idlgen_runtime::__codegen::invoke::<ICertExit, Identity, OFFSET>,
         })
     }
 
@@ -1012,8 +645,12 @@ impl ICertExit_Vtbl {
                 base__: idlgen_runtime::__codegen::object_unknown_vtbl::<T>(),
                 GetTypeInfoCount: idlgen_runtime::__codegen::dispatch_get_type_info_count,
                 GetTypeInfo: idlgen_runtime::__codegen::dispatch_get_type_info,
-                GetIDsOfNames: ICertExit_GetIDsOfNames,
-                Invoke: ICertExit_Invoke::<T, { idlgen_runtime::__codegen::COM_OBJECT_VALUE_OFFSET }>,
+                GetIDsOfNames: idlgen_runtime::__codegen::get_ids_of_names::<ICertExit, T>,
+                Invoke: idlgen_runtime::__codegen::invoke::<
+                    ICertExit,
+                    T,
+                    { idlgen_runtime::__codegen::COM_OBJECT_VALUE_OFFSET },
+                >,
             },
         )
     }
@@ -1109,194 +746,30 @@ impl ICertExit_Vtbl {
     }
 }
 
-/// `IDispatch::GetIDsOfNames` of objects implementing `ICertExit`, answered from its DISPID table.
-#[allow(non_snake_case)]
-unsafe extern "system" fn ICertExit_GetIDsOfNames(
-    this: *mut ::core::ffi::c_void,
-    riid: *const idlgen_runtime::GUID,
-    names: *const *const u16,
-    count: u32,
-    lcid: u32,
-    ids: *mut i32,
-) -> idlgen_runtime::HRESULT {
-    // SAFETY: the arguments come straight from the caller of GetIDsOfNames, whose contract
-    // they follow; the function checks the pointers it dereferences.
-    unsafe {
-        idlgen_runtime::__codegen::dispatch_get_ids_of_names(
-            &ICertExit::DISPIDS,
-            this,
-            riid,
-            names,
-            count,
-            lcid,
-            ids,
-        )
-    }
-}
+/// `IDispatch` of objects implementing `ICertExit` (the vtable's `GetIDsOfNames` and `Invoke`
+/// are the runtime's over this): its DISPID table, and the member a DISPID and `wFlags` select
+/// (I3), called with the arguments the runtime fetches on `Invoke`'s fast path and its general
+/// one alike.
+impl<T: ICertExit_Impl> idlgen_runtime::__codegen::Dispatch<T> for ICertExit {
+    const TABLE: &'static idlgen_runtime::DispidTable = &ICertExit::DISPIDS;
+    const NAME: &'static str = "ICertExit";
 
-/// `IDispatch::Invoke` of objects implementing `ICertExit`: the common call shape goes
-/// straight to the implementation (`ICertExit_invoke_fast`), everything else down the
-/// general path (`ICertExit_invoke_general`); a call gets the same outcome from either.
-#[allow(non_snake_case, clippy::too_many_arguments)]
-unsafe extern "system" fn ICertExit_Invoke<T: ICertExit_Impl, const OFFSET: isize>(
-    this: *mut ::core::ffi::c_void,
-    dispid: i32,
-    riid: *const idlgen_runtime::GUID,
-    lcid: u32,
-    wflags: u16,
-    params: *const idlgen_runtime::DISPPARAMS,
-    result: *mut idlgen_runtime::VARIANT,
-    excepinfo: *mut idlgen_runtime::EXCEPINFO,
-    arg_err: *mut u32,
-) -> idlgen_runtime::HRESULT {
-    // SAFETY: the arguments come straight from the caller of Invoke, whose contract they
-    // follow; `FastCall::new` checks the pointers it dereferences.
-    let fast = unsafe {
-        idlgen_runtime::__codegen::FastCall::new("ICertExit", riid, lcid, params, result, excepinfo)
-    };
-    if let Some(fast) = fast {
-        // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T` and
-        // `OFFSET`, alive for the call.
-        if let Some(hr) = unsafe { ICertExit_invoke_fast::<T, OFFSET>(this, dispid, wflags, &fast) }
-        {
-            return hr;
+    #[inline(always)]
+    fn members<'a, C: idlgen_runtime::__codegen::Call<'a>>(
+        imp: &T,
+        dispid: i32,
+        wflags: u16,
+        call: C,
+    ) -> C::Out {
+        use idlgen_runtime::__codegen::shim::*;
+        match dispid {
+            0x60020000 if wflags & METHOD != 0 => call.with(0, bstr(0), |a| T::initialize(imp, a)),
+            0x60020001 if wflags & METHOD != 0 => {
+                call.with(1, (value(0), value(1)), |(a, b)| T::notify(imp, *a, *b))
+            }
+            0x60020002 if wflags & METHOD != 0 => call.with(2, (), |_| T::get_description(imp)),
+            _ => call.none(),
         }
-    }
-    // SAFETY: as above (a tail call: the general path is out of line, so the fast one saves
-    // nothing it does not use).
-    unsafe {
-        ICertExit_invoke_general::<T, OFFSET>(
-            this, dispid, riid, lcid, wflags, params, result, excepinfo, arg_err,
-        )
-    }
-}
-
-/// The general path of `ICertExit_Invoke`: selects the member by DISPID and `wFlags` (I3),
-/// the runtime checks the call, then `ICertExit_invoke_member` calls it.
-#[allow(
-    non_snake_case,
-    clippy::too_many_arguments,
-    clippy::match_single_binding
-)]
-#[inline(never)]
-unsafe extern "system" fn ICertExit_invoke_general<T: ICertExit_Impl, const OFFSET: isize>(
-    this: *mut ::core::ffi::c_void,
-    dispid: i32,
-    riid: *const idlgen_runtime::GUID,
-    lcid: u32,
-    wflags: u16,
-    params: *const idlgen_runtime::DISPPARAMS,
-    result: *mut idlgen_runtime::VARIANT,
-    excepinfo: *mut idlgen_runtime::EXCEPINFO,
-    arg_err: *mut u32,
-) -> idlgen_runtime::HRESULT {
-    let selected = match dispid {
-        0x60020000 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => Some(0),
-        0x60020001 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => Some(1),
-        0x60020002 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => Some(2),
-        _ => None,
-    };
-    let call = |member: usize, call: &idlgen_runtime::__codegen::DispCall<'_>| {
-        // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T`
-        // and `OFFSET`, alive while the caller holds its reference.
-        let imp = unsafe { idlgen_runtime::__codegen::identity_of::<T, OFFSET>(this) };
-        ICertExit_invoke_member(imp, member, call)
-    };
-    // SAFETY: the arguments come straight from the caller of Invoke, whose contract they
-    // follow; the runtime checks the pointers it dereferences.
-    unsafe {
-        idlgen_runtime::__codegen::dispatch_invoke_selected(
-            &ICertExit::DISPIDS,
-            "ICertExit",
-            selected,
-            dispid,
-            riid,
-            lcid,
-            wflags,
-            params,
-            result,
-            excepinfo,
-            arg_err,
-            call,
-        )
-    }
-}
-
-/// Calls member `member` of `ICertExit::DISPIDS` on `imp` with the arguments of `call`.
-#[allow(non_snake_case, unused_variables, clippy::match_single_binding)]
-#[inline]
-fn ICertExit_invoke_member<T: ICertExit_Impl>(
-    imp: &T,
-    member: usize,
-    call: &idlgen_runtime::__codegen::DispCall<'_>,
-) -> idlgen_runtime::__codegen::DispResult {
-    match member {
-        // Initialize
-        0 => {
-            let str_config_arg = call.bstr(0)?;
-            let v = ICertExit_Impl::initialize(imp, &str_config_arg)?;
-            Ok(call.ret(v))
-        }
-        // Notify
-        1 => {
-            let exit_event_arg = call.value(0)?;
-            let context_arg = call.value(1)?;
-            ICertExit_Impl::notify(imp, exit_event_arg, context_arg)?;
-            Ok(idlgen_runtime::Variant::new())
-        }
-        // GetDescription
-        2 => {
-            let v = ICertExit_Impl::get_description(imp)?;
-            Ok(call.ret(v))
-        }
-        _ => Err(idlgen_runtime::DISP_E_MEMBERNOTFOUND.into()),
-    }
-}
-
-/// The fast path of `ICertExit_Invoke`: the member that `dispid` and `wflags` select (the
-/// general path's selection, arm for arm), called with the call shape `fast` describes when
-/// its arguments have the parameters' exact types, by value; `None` declines (the call then
-/// takes the general path).
-///
-/// # Safety
-/// `this` is an interface pointer of an object whose vtable was built for `T` and `OFFSET`,
-/// alive for the call.
-#[allow(non_snake_case)]
-#[inline(always)]
-unsafe fn ICertExit_invoke_fast<T: ICertExit_Impl, const OFFSET: isize>(
-    this: *mut ::core::ffi::c_void,
-    dispid: i32,
-    wflags: u16,
-    fast: &idlgen_runtime::__codegen::FastCall<'_>,
-) -> Option<idlgen_runtime::HRESULT> {
-    // SAFETY: caller contract.
-    let imp = unsafe { idlgen_runtime::__codegen::identity_of::<T, OFFSET>(this) };
-    match dispid {
-        // Initialize
-        0x60020000 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => {
-            let [str_config_arg] = fast.args()?;
-            let str_config_arg = fast.bstr(str_config_arg)?;
-            Some(fast.finish(idlgen_runtime::VT_I4, || {
-                ICertExit_Impl::initialize(imp, &str_config_arg)
-            }))
-        }
-        // Notify
-        0x60020001 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => {
-            let [context_arg, exit_event_arg] = fast.args()?;
-            let exit_event_arg = fast.value(exit_event_arg, idlgen_runtime::VT_I4)?;
-            let context_arg = fast.value(context_arg, idlgen_runtime::VT_I4)?;
-            Some(fast.finish(idlgen_runtime::VT_EMPTY, || {
-                ICertExit_Impl::notify(imp, exit_event_arg, context_arg)
-            }))
-        }
-        // GetDescription
-        0x60020002 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => {
-            let [] = fast.args()?;
-            Some(fast.finish(idlgen_runtime::VT_BSTR, || {
-                ICertExit_Impl::get_description(imp)
-            }))
-        }
-        _ => None,
     }
 }
 
@@ -1361,92 +834,30 @@ impl ICertExit2 {
     pub const DISPID_GET_MANAGE_MODULE: i32 = 0x60030000;
 
     /// Every member's DISPID, name, invoke kind and parameters (inherited dispatch members
-    /// included), with case-insensitive lookup by name; `IDispatch` answers from it. (The
-    /// hash index by folded name is `idlgen_runtime::__codegen::name_index` of the names.)
-    pub const DISPIDS: idlgen_runtime::DispidTable = idlgen_runtime::DispidTable::new(
-        &[
-            idlgen_runtime::DispMember {
-                name: "Initialize",
-                dispid: 0x60020000,
-                kind: idlgen_runtime::InvokeKind::Method,
-                slot: Some(7),
-                params: &[
-                    idlgen_runtime::DispParam {
-                        name: "strConfig",
-                        vt: idlgen_runtime::VT_BSTR,
-                        flags: idlgen_runtime::PARAMFLAG_FIN,
-                        default: None,
-                    },
-                    idlgen_runtime::DispParam {
-                        name: "pEventMask",
-                        vt: idlgen_runtime::VT_BYREF | idlgen_runtime::VT_I4,
-                        flags: idlgen_runtime::PARAMFLAG_FOUT | idlgen_runtime::PARAMFLAG_FRETVAL,
-                        default: None,
-                    },
-                ],
-                ret: idlgen_runtime::VT_I4,
-                flags: 0,
-            },
-            idlgen_runtime::DispMember {
-                name: "Notify",
-                dispid: 0x60020001,
-                kind: idlgen_runtime::InvokeKind::Method,
-                slot: Some(8),
-                params: &[
-                    idlgen_runtime::DispParam {
-                        name: "ExitEvent",
-                        vt: idlgen_runtime::VT_I4,
-                        flags: idlgen_runtime::PARAMFLAG_FIN,
-                        default: None,
-                    },
-                    idlgen_runtime::DispParam {
-                        name: "Context",
-                        vt: idlgen_runtime::VT_I4,
-                        flags: idlgen_runtime::PARAMFLAG_FIN,
-                        default: None,
-                    },
-                ],
-                ret: idlgen_runtime::VT_EMPTY,
-                flags: 0,
-            },
-            idlgen_runtime::DispMember {
-                name: "GetDescription",
-                dispid: 0x60020002,
-                kind: idlgen_runtime::InvokeKind::Method,
-                slot: Some(9),
-                params: &[idlgen_runtime::DispParam {
-                    name: "pstrDescription",
-                    vt: idlgen_runtime::VT_BYREF | idlgen_runtime::VT_BSTR,
-                    flags: idlgen_runtime::PARAMFLAG_FOUT | idlgen_runtime::PARAMFLAG_FRETVAL,
-                    default: None,
-                }],
-                ret: idlgen_runtime::VT_BSTR,
-                flags: 0,
-            },
-            idlgen_runtime::DispMember {
-                name: "GetManageModule",
-                dispid: 0x60030000,
-                kind: idlgen_runtime::InvokeKind::Method,
-                slot: Some(10),
-                params: &[idlgen_runtime::DispParam {
-                    name: "ppManageModule",
-                    vt: idlgen_runtime::VT_BYREF | idlgen_runtime::VT_DISPATCH,
-                    flags: idlgen_runtime::PARAMFLAG_FOUT | idlgen_runtime::PARAMFLAG_FRETVAL,
-                    default: None,
-                }],
-                ret: idlgen_runtime::VT_DISPATCH,
-                flags: 0,
-            },
-        ],
-        &[
-            ("getdescription", 2),
-            ("getmanagemodule", 3),
-            ("initialize", 0),
-            ("notify", 1),
-        ],
-        &[0, 1, 2, 3],
-    )
-    .with_name_index(&[2, 0, 0, 1, 3, 4, 0, 0]);
+    /// included), with case-insensitive lookup by name; `IDispatch` answers from it.
+    pub const DISPIDS: idlgen_runtime::DispidTable = {
+        use idlgen_runtime::dispid_table::*;
+        const P0: &[DispParam] = &[
+            param("strConfig", VT_BSTR, IN),
+            param("pEventMask", VT_BYREF | VT_I4, OUT | RETVAL),
+        ];
+        const P1: &[DispParam] = &[param("ExitEvent", VT_I4, IN), param("Context", VT_I4, IN)];
+        const P2: &[DispParam] = &[param("pstrDescription", VT_BYREF | VT_BSTR, OUT | RETVAL)];
+        const P3: &[DispParam] = &[param(
+            "ppManageModule",
+            VT_BYREF | VT_DISPATCH,
+            OUT | RETVAL,
+        )];
+        const MEMBERS: &[DispMember] = &[
+            method("Initialize", 0x60020000, 7, P0, VT_I4),
+            method("Notify", 0x60020001, 8, P1, VT_EMPTY),
+            method("GetDescription", 0x60020002, 9, P2, VT_BSTR),
+            method("GetManageModule", 0x60030000, 10, P3, VT_DISPATCH),
+        ];
+        // The hash index by name, computed at compile time.
+        const INDEX: [u16; 8] = name_index(MEMBERS);
+        DispidTable::new(MEMBERS, &[]).with_name_index(&INDEX)
+    };
 
     /// `GetManageModule` (method, DISPID 0x60030000, vtable slot 10).
     pub fn get_manage_module(&self) -> idlgen_runtime::Result<ICertManageModule> {
@@ -1503,8 +914,8 @@ impl ICertExit2_Vtbl {
             base__: idlgen_runtime::IUnknown_Vtbl::new::<Identity, OFFSET>(),
             GetTypeInfoCount: idlgen_runtime::__codegen::dispatch_get_type_info_count,
             GetTypeInfo: idlgen_runtime::__codegen::dispatch_get_type_info,
-            GetIDsOfNames: ICertExit2_GetIDsOfNames,
-            Invoke: ICertExit2_Invoke::<Identity, OFFSET>,
+            GetIDsOfNames: idlgen_runtime::__codegen::get_ids_of_names::<ICertExit2, Identity>,
+            Invoke: idlgen_runtime::__codegen::invoke::<ICertExit2, Identity, OFFSET>,
         })
     }
 
@@ -1524,8 +935,9 @@ impl ICertExit2_Vtbl {
                 base__: idlgen_runtime::__codegen::object_unknown_vtbl::<T>(),
                 GetTypeInfoCount: idlgen_runtime::__codegen::dispatch_get_type_info_count,
                 GetTypeInfo: idlgen_runtime::__codegen::dispatch_get_type_info,
-                GetIDsOfNames: ICertExit2_GetIDsOfNames,
-                Invoke: ICertExit2_Invoke::<
+                GetIDsOfNames: idlgen_runtime::__codegen::get_ids_of_names::<ICertExit2, T>,
+                Invoke: idlgen_runtime::__codegen::invoke::<
+                    ICertExit2,
                     T,
                     { idlgen_runtime::__codegen::COM_OBJECT_VALUE_OFFSET },
                 >,
@@ -1576,220 +988,33 @@ impl ICertExit2_Vtbl {
     }
 }
 
-/// `IDispatch::GetIDsOfNames` of objects implementing `ICertExit2`, answered from its DISPID table.
-#[allow(non_snake_case)]
-unsafe extern "system" fn ICertExit2_GetIDsOfNames(
-    this: *mut ::core::ffi::c_void,
-    riid: *const idlgen_runtime::GUID,
-    names: *const *const u16,
-    count: u32,
-    lcid: u32,
-    ids: *mut i32,
-) -> idlgen_runtime::HRESULT {
-    // SAFETY: the arguments come straight from the caller of GetIDsOfNames, whose contract
-    // they follow; the function checks the pointers it dereferences.
-    unsafe {
-        idlgen_runtime::__codegen::dispatch_get_ids_of_names(
-            &ICertExit2::DISPIDS,
-            this,
-            riid,
-            names,
-            count,
-            lcid,
-            ids,
-        )
-    }
-}
+/// `IDispatch` of objects implementing `ICertExit2` (the vtable's `GetIDsOfNames` and `Invoke`
+/// are the runtime's over this): its DISPID table, and the member a DISPID and `wFlags` select
+/// (I3), called with the arguments the runtime fetches on `Invoke`'s fast path and its general
+/// one alike.
+impl<T: ICertExit2_Impl> idlgen_runtime::__codegen::Dispatch<T> for ICertExit2 {
+    const TABLE: &'static idlgen_runtime::DispidTable = &ICertExit2::DISPIDS;
+    const NAME: &'static str = "ICertExit2";
 
-/// `IDispatch::Invoke` of objects implementing `ICertExit2`: the common call shape goes
-/// straight to the implementation (`ICertExit2_invoke_fast`), everything else down the
-/// general path (`ICertExit2_invoke_general`); a call gets the same outcome from either.
-#[allow(non_snake_case, clippy::too_many_arguments)]
-unsafe extern "system" fn ICertExit2_Invoke<T: ICertExit2_Impl, const OFFSET: isize>(
-    this: *mut ::core::ffi::c_void,
-    dispid: i32,
-    riid: *const idlgen_runtime::GUID,
-    lcid: u32,
-    wflags: u16,
-    params: *const idlgen_runtime::DISPPARAMS,
-    result: *mut idlgen_runtime::VARIANT,
-    excepinfo: *mut idlgen_runtime::EXCEPINFO,
-    arg_err: *mut u32,
-) -> idlgen_runtime::HRESULT {
-    // SAFETY: the arguments come straight from the caller of Invoke, whose contract they
-    // follow; `FastCall::new` checks the pointers it dereferences.
-    let fast = unsafe {
-        idlgen_runtime::__codegen::FastCall::new(
-            "ICertExit2",
-            riid,
-            lcid,
-            params,
-            result,
-            excepinfo,
-        )
-    };
-    if let Some(fast) = fast {
-        // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T` and
-        // `OFFSET`, alive for the call.
-        if let Some(hr) =
-            unsafe { ICertExit2_invoke_fast::<T, OFFSET>(this, dispid, wflags, &fast) }
-        {
-            return hr;
+    #[inline(always)]
+    fn members<'a, C: idlgen_runtime::__codegen::Call<'a>>(
+        imp: &T,
+        dispid: i32,
+        wflags: u16,
+        call: C,
+    ) -> C::Out {
+        use idlgen_runtime::__codegen::shim::*;
+        match dispid {
+            0x60020000 if wflags & METHOD != 0 => call.with(0, bstr(0), |a| T::initialize(imp, a)),
+            0x60020001 if wflags & METHOD != 0 => {
+                call.with(1, (value(0), value(1)), |(a, b)| T::notify(imp, *a, *b))
+            }
+            0x60020002 if wflags & METHOD != 0 => call.with(2, (), |_| T::get_description(imp)),
+            0x60030000 if wflags & METHOD != 0 => {
+                call.with(3, (), |_| T::get_manage_module(imp).map(Some))
+            }
+            _ => call.none(),
         }
-    }
-    // SAFETY: as above (a tail call: the general path is out of line, so the fast one saves
-    // nothing it does not use).
-    unsafe {
-        ICertExit2_invoke_general::<T, OFFSET>(
-            this, dispid, riid, lcid, wflags, params, result, excepinfo, arg_err,
-        )
-    }
-}
-
-/// The general path of `ICertExit2_Invoke`: selects the member by DISPID and `wFlags` (I3),
-/// the runtime checks the call, then `ICertExit2_invoke_member` calls it.
-#[allow(
-    non_snake_case,
-    clippy::too_many_arguments,
-    clippy::match_single_binding
-)]
-#[inline(never)]
-unsafe extern "system" fn ICertExit2_invoke_general<T: ICertExit2_Impl, const OFFSET: isize>(
-    this: *mut ::core::ffi::c_void,
-    dispid: i32,
-    riid: *const idlgen_runtime::GUID,
-    lcid: u32,
-    wflags: u16,
-    params: *const idlgen_runtime::DISPPARAMS,
-    result: *mut idlgen_runtime::VARIANT,
-    excepinfo: *mut idlgen_runtime::EXCEPINFO,
-    arg_err: *mut u32,
-) -> idlgen_runtime::HRESULT {
-    let selected = match dispid {
-        0x60020000 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => Some(0),
-        0x60020001 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => Some(1),
-        0x60020002 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => Some(2),
-        0x60030000 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => Some(3),
-        _ => None,
-    };
-    let call = |member: usize, call: &idlgen_runtime::__codegen::DispCall<'_>| {
-        // SAFETY: `this` is an interface pointer of an object whose vtable was built for `T`
-        // and `OFFSET`, alive while the caller holds its reference.
-        let imp = unsafe { idlgen_runtime::__codegen::identity_of::<T, OFFSET>(this) };
-        ICertExit2_invoke_member(imp, member, call)
-    };
-    // SAFETY: the arguments come straight from the caller of Invoke, whose contract they
-    // follow; the runtime checks the pointers it dereferences.
-    unsafe {
-        idlgen_runtime::__codegen::dispatch_invoke_selected(
-            &ICertExit2::DISPIDS,
-            "ICertExit2",
-            selected,
-            dispid,
-            riid,
-            lcid,
-            wflags,
-            params,
-            result,
-            excepinfo,
-            arg_err,
-            call,
-        )
-    }
-}
-
-/// Calls member `member` of `ICertExit2::DISPIDS` on `imp` with the arguments of `call`.
-#[allow(non_snake_case, unused_variables, clippy::match_single_binding)]
-#[inline]
-fn ICertExit2_invoke_member<T: ICertExit2_Impl>(
-    imp: &T,
-    member: usize,
-    call: &idlgen_runtime::__codegen::DispCall<'_>,
-) -> idlgen_runtime::__codegen::DispResult {
-    match member {
-        // Initialize
-        0 => {
-            let str_config_arg = call.bstr(0)?;
-            let v = ICertExit_Impl::initialize(imp, &str_config_arg)?;
-            Ok(call.ret(v))
-        }
-        // Notify
-        1 => {
-            let exit_event_arg = call.value(0)?;
-            let context_arg = call.value(1)?;
-            ICertExit_Impl::notify(imp, exit_event_arg, context_arg)?;
-            Ok(idlgen_runtime::Variant::new())
-        }
-        // GetDescription
-        2 => {
-            let v = ICertExit_Impl::get_description(imp)?;
-            Ok(call.ret(v))
-        }
-        // GetManageModule
-        3 => {
-            let v = ICertExit2_Impl::get_manage_module(imp)?;
-            Ok(call.ret_interface(Some(v)))
-        }
-        _ => Err(idlgen_runtime::DISP_E_MEMBERNOTFOUND.into()),
-    }
-}
-
-/// The fast path of `ICertExit2_Invoke`: the member that `dispid` and `wflags` select (the
-/// general path's selection, arm for arm), called with the call shape `fast` describes when
-/// its arguments have the parameters' exact types, by value; `None` declines (the call then
-/// takes the general path).
-///
-/// # Safety
-/// `this` is an interface pointer of an object whose vtable was built for `T` and `OFFSET`,
-/// alive for the call.
-#[allow(non_snake_case)]
-#[inline(always)]
-unsafe fn ICertExit2_invoke_fast<T: ICertExit2_Impl, const OFFSET: isize>(
-    this: *mut ::core::ffi::c_void,
-    dispid: i32,
-    wflags: u16,
-    fast: &idlgen_runtime::__codegen::FastCall<'_>,
-) -> Option<idlgen_runtime::HRESULT> {
-    // SAFETY: caller contract.
-    let imp = unsafe { idlgen_runtime::__codegen::identity_of::<T, OFFSET>(this) };
-    match dispid {
-        // Initialize
-        0x60020000 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => {
-            let [str_config_arg] = fast.args()?;
-            let str_config_arg = fast.bstr(str_config_arg)?;
-            Some(fast.finish(idlgen_runtime::VT_I4, || {
-                ICertExit_Impl::initialize(imp, &str_config_arg)
-            }))
-        }
-        // Notify
-        0x60020001 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => {
-            let [context_arg, exit_event_arg] = fast.args()?;
-            let exit_event_arg = fast.value(exit_event_arg, idlgen_runtime::VT_I4)?;
-            let context_arg = fast.value(context_arg, idlgen_runtime::VT_I4)?;
-            Some(fast.finish(idlgen_runtime::VT_EMPTY, || {
-                ICertExit_Impl::notify(imp, exit_event_arg, context_arg)
-            }))
-        }
-        // GetDescription
-        0x60020002 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => {
-            let [] = fast.args()?;
-            Some(fast.finish(idlgen_runtime::VT_BSTR, || {
-                ICertExit_Impl::get_description(imp)
-            }))
-        }
-        // GetManageModule
-        0x60030000 if wflags & idlgen_runtime::DISPATCH_METHOD != 0 => {
-            let [] = fast.args()?;
-            Some(fast.finish(idlgen_runtime::VT_DISPATCH, || {
-                ICertExit2_Impl::get_manage_module(imp).map(|v| {
-                    idlgen_runtime::__codegen::interface_variant(
-                        Some(v),
-                        idlgen_runtime::VT_DISPATCH,
-                    )
-                })
-            }))
-        }
-        _ => None,
     }
 }
 
