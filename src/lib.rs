@@ -95,6 +95,8 @@ pub use codegen::rust::RustOptions;
 pub use diag::{Diagnostic, Error, Location, Result};
 pub use load::{Input, Loaded, Options, load};
 pub use sdk::Sdk;
+#[doc(hidden)]
+pub use stack::on_big_stack;
 
 /// idlgen's version, as generated files name it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -161,6 +161,13 @@ impl InputArgs {
     fn load(&self, inputs: &[PathBuf]) -> idlgen::Result<idlgen::model::Model> {
         idlgen::load(inputs, &self.options()).map(|l| l.model)
     }
+
+    /// [`InputArgs::load`] for the one model of a run, which lives until the process exits:
+    /// never freed, rather than freed block by block just before the exit frees it all at once.
+    fn load_for_run(&self) -> idlgen::Result<&'static mut idlgen::model::Model> {
+        self.load(&self.inputs)
+            .map(|model| Box::leak(Box::new(model)))
+    }
 }
 
 fn bare(message: String) -> Error {
@@ -193,11 +200,11 @@ fn run(cli: Cli) -> Outcome {
             };
             match single {
                 Some(()) => {
-                    let mut model = input.load(&input.inputs)?;
+                    let model = input.load_for_run()?;
                     if with_imports {
                         model.include_imported_user_files();
                     }
-                    let code = generate(&model, &opts)?;
+                    let code = generate(model, &opts)?;
                     match (&output, check) {
                         (Some(path), true) => Ok(u8::from(!check_file(path, &code)?)),
                         (Some(path), false) => {
@@ -211,17 +218,17 @@ fn run(cli: Cli) -> Outcome {
             }
         }
         Command::Dispids { input } => {
-            let model = input.load(&input.inputs)?;
-            write_stdout(&idlgen::dispid_table(&model)).map(|()| 0)
+            let model = input.load_for_run()?;
+            write_stdout(&idlgen::dispid_table(model)).map(|()| 0)
         }
         Command::Dump {
             input,
             format: Format::Json,
             with_imports,
         } => {
-            let model = input.load(&input.inputs)?;
+            let model = input.load_for_run()?;
             let text = dump(
-                &model,
+                model,
                 &DumpOptions {
                     with_imports,
                     inputs: input
@@ -380,7 +387,14 @@ fn write_stdout(text: &str) -> idlgen::Result<()> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    // All the work on one thread with the stack the front end needs, rather than a thread for
+    // each stage: the stages then share one heap (see `idlgen::on_big_stack`).
+    let outcome = match idlgen::on_big_stack(move || run(cli)) {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Err(e) => Err(bare(format!("cannot start a thread: {e}"))),
+    };
+    match outcome {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("{e}");
