@@ -5,7 +5,6 @@
 //! compiled. Only an unterminated `/* */` comment (which swallows the rest of the file) is an
 //! immediate error.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::IdlError;
@@ -56,12 +55,29 @@ pub(crate) type FastHash = std::hash::BuildHasherDefault<NameHasher>;
 
 /// Shares one allocation among the tokens that spell the same identifier or number, so that a
 /// token is cheap to copy (macro expansion copies many).
+///
+/// An open-addressing table of its own rather than a `HashSet<Arc<str>>`: every identifier and
+/// number of every file is looked up here (~11K for a Wine file with its imports), and a slot
+/// that keeps the name's hash beside its index settles most probes without touching the name.
 #[derive(Default)]
-pub(crate) struct Interner(HashSet<Arc<str>, FastHash>);
+pub(crate) struct Interner {
+    /// Power-of-two many slots (or none yet): 0 for an empty one, else 1 + an index into `names`.
+    slots: Vec<u32>,
+    /// Each name once, with its hash.
+    names: Vec<(u64, Arc<str>)>,
+}
 
 thread_local! {
     /// The interner of the files preprocessed on this thread (see [`Interner::shared`]).
     static NAMES: std::cell::Cell<Option<Interner>> = const { std::cell::Cell::new(None) };
+}
+
+/// The hash the interner keys names by: [`NameHasher`] over the bytes.
+fn name_hash(s: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = NameHasher::default();
+    h.write(s);
+    h.finish()
 }
 
 impl Interner {
@@ -70,27 +86,62 @@ impl Interner {
     /// [`Interner::give_back`].
     pub fn shared() -> Interner {
         // Room for the names of a typical file with its imports (richole.idl's: ~5000), rather
-        // than a dozen rehashes on the way there.
-        NAMES.with(std::cell::Cell::take).unwrap_or_else(|| {
-            Interner(HashSet::with_capacity_and_hasher(4096, FastHash::default()))
+        // than a few rehashes on the way there.
+        NAMES.with(std::cell::Cell::take).unwrap_or_else(|| Interner {
+            slots: vec![0; 1 << 14],
+            names: Vec::with_capacity(1 << 13),
         })
     }
 
     /// Puts the interner back for the next file on this thread, unless it has grown so large
     /// that keeping it would be a cost.
     pub fn give_back(self) {
-        if self.0.len() <= 1 << 16 {
+        if self.names.len() <= 1 << 16 {
             NAMES.with(|n| n.set(Some(self)));
         }
     }
 
     pub fn get(&mut self, s: &str) -> Arc<str> {
-        if let Some(r) = self.0.get(s) {
-            return r.clone();
+        let hash = name_hash(s.as_bytes());
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut at = hash as usize;
+        while let Some(&slot) = self.slots.get(at & mask) {
+            let Some((h, name)) = slot.checked_sub(1).and_then(|k| self.names.get(k as usize))
+            else {
+                break;
+            };
+            if *h == hash && **name == *s {
+                return name.clone();
+            }
+            at = (at & mask) + 1;
         }
-        let r: Arc<str> = Arc::from(s);
-        self.0.insert(r.clone());
-        r
+        let name: Arc<str> = Arc::from(s);
+        self.names.push((hash, name.clone()));
+        // At most half full, so that probes stay short.
+        if self.names.len() * 2 > self.slots.len() {
+            self.rehash();
+        } else {
+            self.place(hash, self.names.len());
+        }
+        name
+    }
+
+    /// Puts entry `n` (1-based) of `names` into the first free slot from its hash's.
+    fn place(&mut self, hash: u64, n: usize) {
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        while self.slots[at] != 0 {
+            at = (at + 1) & mask;
+        }
+        self.slots[at] = n as u32;
+    }
+
+    fn rehash(&mut self) {
+        let size = (self.names.len() * 4).next_power_of_two().max(16);
+        self.slots = vec![0; size];
+        for n in 0..self.names.len() {
+            self.place(self.names[n].0, n + 1);
+        }
     }
 }
 
@@ -393,6 +444,19 @@ pub(crate) fn recycle(mut v: Vec<Token>) {
     });
 }
 
+/// The bytes that continue an identifier: letters, digits, `_` and `$` (a table: identifiers
+/// are most of the text, and a lookup per byte is cheaper than the four tests).
+const IDENT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+        c += 1;
+    }
+    t
+};
+
 /// Splits one file into tokens.
 pub(crate) fn lex(file: FileId, text: &str, names: &mut Interner) -> Result<Vec<Token>, IdlError> {
     let mut lx = Lexer {
@@ -446,7 +510,11 @@ impl Lexer<'_> {
                     continue;
                 }
                 b' ' | b'\t' | b'\r' | 0x0b | 0x0c => {
+                    // Indentation comes in runs.
                     self.pos += 1;
+                    while matches!(self.src.get(self.pos), Some(b' ' | b'\t')) {
+                        self.pos += 1;
+                    }
                     space_before = true;
                     continue;
                 }
@@ -466,7 +534,7 @@ impl Lexer<'_> {
                     self.pos += 2;
                     loop {
                         // `memchr` to each line end rather than a test per byte.
-                        let Some(n) = self.text[self.pos..].find('\n') else {
+                        let Some(n) = memchr::memchr(b'\n', &self.src[self.pos..]) else {
                             self.pos = self.src.len();
                             break;
                         };
@@ -485,7 +553,7 @@ impl Lexer<'_> {
                 }
                 b'/' if self.peek(1) == b'*' => {
                     let start = self.pos;
-                    match self.text[start + 2..].find("*/") {
+                    match memchr::memmem::find(&self.src[start + 2..], b"*/") {
                         Some(n) => self.pos = start + 2 + n + 2,
                         None => {
                             return Err(IdlError::new(
@@ -530,11 +598,8 @@ impl Lexer<'_> {
         }
         if c.is_ascii_alphabetic() || c == b'_' || c == b'$' {
             let start = self.pos;
-            while self.pos < self.src.len()
-                && (self.src[self.pos].is_ascii_alphanumeric()
-                    || self.src[self.pos] == b'_'
-                    || self.src[self.pos] == b'$')
-            {
+            self.pos += 1;
+            while self.src.get(self.pos).is_some_and(|&c| IDENT[usize::from(c)]) {
                 self.pos += 1;
             }
             return Tok::Ident(self.names.get(&self.text[start..self.pos]));
