@@ -387,6 +387,11 @@ fn write_stdout(text: &str) -> idlgen::Result<()> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // One model, then exit (all but `rust DIR`): the heap is set up for that.
+    let directory = matches!(&cli.command, Command::Rust { input, .. } if input.inputs.iter().any(|p| p.is_dir()));
+    if !directory {
+        idlgen::tune_heap_for_one_run();
+    }
     // All the work on one thread with the stack the front end needs, rather than a thread for
     // each stage: the stages then share one heap (see `idlgen::on_big_stack`).
     let outcome = match idlgen::on_big_stack(move || run(cli)) {

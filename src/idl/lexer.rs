@@ -87,10 +87,12 @@ impl Interner {
     pub fn shared() -> Interner {
         // Room for the names of a typical file with its imports (richole.idl's: ~5000), rather
         // than a few rehashes on the way there.
-        NAMES.with(std::cell::Cell::take).unwrap_or_else(|| Interner {
-            slots: vec![0; 1 << 14],
-            names: Vec::with_capacity(1 << 13),
-        })
+        NAMES
+            .with(std::cell::Cell::take)
+            .unwrap_or_else(|| Interner {
+                slots: vec![0; 1 << 14],
+                names: Vec::with_capacity(1 << 13),
+            })
     }
 
     /// Puts the interner back for the next file on this thread, unless it has grown so large
@@ -599,7 +601,11 @@ impl Lexer<'_> {
         if c.is_ascii_alphabetic() || c == b'_' || c == b'$' {
             let start = self.pos;
             self.pos += 1;
-            while self.src.get(self.pos).is_some_and(|&c| IDENT[usize::from(c)]) {
+            while self
+                .src
+                .get(self.pos)
+                .is_some_and(|&c| IDENT[usize::from(c)])
+            {
                 self.pos += 1;
             }
             return Tok::Ident(self.names.get(&self.text[start..self.pos]));
