@@ -63,7 +63,13 @@ pub(crate) struct SourceFile {
 impl SourceFile {
     fn new(path: PathBuf, text: String) -> SourceFile {
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let mut at = 0;
+        while let Some(k) =
+            (text.as_bytes().get(at..)).and_then(|s| crate::bytes::find_byte(s, b'\n'))
+        {
+            at += k + 1;
+            line_starts.push(at);
+        }
         SourceFile {
             path,
             text,

@@ -79,6 +79,7 @@
 
 mod batch;
 mod builder;
+mod bytes;
 mod codegen;
 mod diag;
 mod idl;

@@ -535,8 +535,8 @@ impl Lexer<'_> {
                     // To the end of the line; a trailing backslash continues the comment.
                     self.pos += 2;
                     loop {
-                        // `memchr` to each line end rather than a test per byte.
-                        let Some(n) = memchr::memchr(b'\n', &self.src[self.pos..]) else {
+                        // A word at a time to each line end rather than a test per byte.
+                        let Some(n) = crate::bytes::find_byte(&self.src[self.pos..], b'\n') else {
                             self.pos = self.src.len();
                             break;
                         };
@@ -555,7 +555,7 @@ impl Lexer<'_> {
                 }
                 b'/' if self.peek(1) == b'*' => {
                     let start = self.pos;
-                    match memchr::memmem::find(&self.src[start + 2..], b"*/") {
+                    match crate::bytes::find_pair(&self.src[start + 2..], *b"*/") {
                         Some(n) => self.pos = start + 2 + n + 2,
                         None => {
                             return Err(IdlError::new(
