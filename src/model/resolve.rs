@@ -690,7 +690,7 @@ impl Resolver<'_> {
             params.push(self.param(p, index)?);
         }
         Ok(Method {
-            name: m.name.name.to_string(),
+            name: String::from(m.name.name.as_str()),
             slot: None,
             dispid,
             explicit_id,
@@ -745,7 +745,7 @@ impl Resolver<'_> {
             name: p
                 .name
                 .as_ref()
-                .map_or_else(|| format!("arg{index}"), |n| n.name.to_string()),
+                .map_or_else(|| format!("arg{index}"), |n| String::from(n.name.as_str())),
             ty: self.ty(&p.ty)?,
             // A parameter with no direction is [in], as in MIDL.
             is_in: flags.has(Flags::IN) || !is_out,
@@ -978,7 +978,7 @@ impl Resolver<'_> {
         let mut out = Vec::with_capacity(fields.len());
         for f in fields {
             out.push(RecordField {
-                name: f.name.as_ref().map(|n| n.name.to_string()),
+                name: f.name.as_ref().map(|n| String::from(n.name.as_str())),
                 ty: self.ty(&f.ty)?,
             });
         }
@@ -1082,7 +1082,7 @@ impl Resolver<'_> {
             self.model
                 .constants
                 .insert(v.name.name.shared(), Value::Int(value));
-            out.push((v.name.name.to_string(), as_i64));
+            out.push((String::from(v.name.name.as_str()), as_i64));
             next = value.saturating_add(1);
         }
         if let Some(t) = &e.tag {
@@ -1288,7 +1288,7 @@ impl Resolver<'_> {
                         name: p
                             .name
                             .as_ref()
-                            .map(|n| n.name.to_string())
+                            .map(|n| String::from(n.name.as_str()))
                             .unwrap_or_default(),
                         ty: self.ty(&p.ty)?,
                         dispid,
@@ -1379,7 +1379,7 @@ impl Resolver<'_> {
             None => 0,
         };
         self.model.libraries.push(Library {
-            name: l.name.name.to_string(),
+            name: String::from(l.name.name.as_str()),
             uuid: attrs.uuid(),
             version: attrs.version(),
             lcid,

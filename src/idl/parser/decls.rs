@@ -48,7 +48,11 @@ pub(crate) fn file(i: Input<'_>) -> PResult<'_, Vec<Item>> {
 
 /// Items up to the end of input (file scope) or up to and including `}` (`what` names the body).
 fn items<'a>(mut i: Input<'a>, scope: Scope, what: &str) -> PResult<'a, Vec<Item>> {
-    let mut out = Vec::new();
+    // Members of a body end in `;` (at file scope, interfaces often do not: grown as needed).
+    let mut out = match scope {
+        Scope::File => Vec::new(),
+        _ => Vec::with_capacity(i.count_entries(P::Semi, P::RBrace)),
+    };
     loop {
         if scope != Scope::File && i.is_punct(P::RBrace) {
             return Ok((i.advance(1), out));
