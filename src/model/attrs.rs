@@ -89,7 +89,10 @@ impl<'a> Attrs<'a> {
     }
 
     pub fn names(self) -> Vec<String> {
-        self.0.iter().map(|a| String::from(a.name.name.as_str())).collect()
+        self.0
+            .iter()
+            .map(|a| String::from(a.name.name.as_str()))
+            .collect()
     }
 
     pub fn uuid(self) -> Option<Guid> {

@@ -491,21 +491,25 @@ fn typedef(i: Input<'_>, mut attrs: Vec<Attribute>, start: Span) -> PResult<'_, 
     let (i, _) = kw("typedef")(i)?;
     let (i, mut more) = opt_attrs(i)?;
     attrs.append(&mut more);
-    let (i, base) = expect("a type", type_spec)(i)?;
-    let (i, decls) = separated_list1(punct(P::Comma), |i| {
-        declarator(i, Cow::Borrowed(&base), Names::Required, true)
-    })
-    .parse(i)?;
-    let declarators = decls
-        .into_iter()
-        .filter_map(|d| {
-            Some(Declarator {
-                name: d.name?,
+    let (mut i, base) = expect("a type", type_spec)(i)?;
+    let mut declarators = Vec::with_capacity(i.count_entries(P::Comma, P::Semi));
+    loop {
+        let (rest, d) = declarator(i, Cow::Borrowed(&base), Names::Required, true)?;
+        if let Some(name) = d.name {
+            declarators.push(Declarator {
+                name,
                 ty: d.ty,
                 function: d.function,
-            })
-        })
-        .collect();
+            });
+        }
+        match rest.peek() {
+            Some(t) if t.is_punct(P::Comma) => i = rest.advance(1),
+            _ => {
+                i = rest;
+                break;
+            }
+        }
+    }
     let span = start.to(i.prev_span());
     let (i, _) = close(P::Semi, "after typedef", i)?;
     Ok((

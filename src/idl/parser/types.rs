@@ -638,27 +638,36 @@ fn fields<'a>(mut i: Input<'a>, what: &Body<'_>) -> PResult<'a, Vec<Field>> {
                 &format!("a field declaration or `}}` to close {what}"),
             );
         }
-        let (rest, mut fs) = field_decl(rest, attrs, start)?;
-        out.append(&mut fs);
-        i = rest;
+        i = field_decl_into(rest, attrs, start, &mut out)?.0;
     }
 }
 
 /// `TYPE declarator (, declarator)* [: bits] ;` after the attributes; a struct or union with no
 /// declarator is an anonymous member.
 fn field_decl<'a>(i: Input<'a>, attrs: Vec<Attribute>, start: Span) -> PResult<'a, Vec<Field>> {
+    let mut out = Vec::new();
+    let (i, ()) = field_decl_into(i, attrs, start, &mut out)?;
+    Ok((i, out))
+}
+
+/// [`field_decl`] onto the end of `out` (a struct's fields, made at their size).
+fn field_decl_into<'a>(
+    i: Input<'a>,
+    attrs: Vec<Attribute>,
+    start: Span,
+    out: &mut Vec<Field>,
+) -> PResult<'a, ()> {
     let (mut i, base) = expect("a field type", type_spec)(i)?;
     if i.is_punct(P::Semi) {
-        let field = Field {
+        out.push(Field {
             attrs,
             ty: base,
             name: None,
             bits: None,
             span: start.to(i.prev_span()),
-        };
-        return Ok((i.advance(1), vec![field]));
+        });
+        return Ok((i.advance(1), ()));
     }
-    let mut out = Vec::new();
     loop {
         let (rest, d) = value_declarator(i, Cow::Borrowed(&base), Names::Required)?;
         let (rest, bits) = if rest.is_punct(P::Colon) {
@@ -679,7 +688,7 @@ fn field_decl<'a>(i: Input<'a>, attrs: Vec<Attribute>, start: Span) -> PResult<'
             continue;
         }
         let (rest, _) = close(P::Semi, "after field declaration", rest)?;
-        return Ok((rest, out));
+        return Ok((rest, ()));
     }
 }
 
