@@ -2,7 +2,6 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use idlgen::generate_rust as generate;
@@ -385,7 +384,7 @@ fn write_stdout(text: &str) -> idlgen::Result<()> {
     }
 }
 
-fn main() -> ExitCode {
+fn main() {
     let cli = Cli::parse();
     // One model, then exit (all but `rust DIR`): the heap is set up for that.
     let directory = matches!(&cli.command, Command::Rust { input, .. } if input.inputs.iter().any(|p| p.is_dir()));
@@ -394,16 +393,27 @@ fn main() -> ExitCode {
     }
     // All the work on one thread with the stack the front end needs, rather than a thread for
     // each stage: the stages then share one heap (see `idlgen::on_big_stack`).
-    let outcome = match idlgen::on_big_stack(move || run(cli)) {
-        Ok(Ok(outcome)) => outcome,
-        Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        Err(e) => Err(bare(format!("cannot start a thread: {e}"))),
-    };
-    match outcome {
-        Ok(code) => ExitCode::from(code),
+    // The process exits from that thread once the work is done (`finish`): nothing is left
+    // to free or to tear down, thread-local caches included.
+    let outcome =
+        match idlgen::on_big_stack(move || -> std::convert::Infallible { finish(run(cli)) }) {
+            Ok(Ok(never)) => match never {},
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(e) => Err(bare(format!("cannot start a thread: {e}"))),
+        };
+    finish(outcome)
+}
+
+/// Reports the outcome and exits the process (its exit code: 0, 1 for a `--check` mismatch, 2
+/// for an error).
+fn finish(outcome: Outcome) -> ! {
+    let code = match outcome {
+        Ok(code) => code,
         Err(e) => {
             eprintln!("{e}");
-            ExitCode::from(2)
+            2
         }
-    }
+    };
+    // `exit` flushes stdout first.
+    std::process::exit(i32::from(code))
 }

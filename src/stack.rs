@@ -81,6 +81,17 @@ pub fn tune_heap_for_one_run() {
     }
 }
 
+/// Drops `value`; in a process that makes one model and exits ([`tune_heap_for_one_run`]),
+/// leaves it to the exit instead, which frees all memory at once rather than block by block
+/// (a Wine file's syntax trees are ~10K blocks, 4% of the run).
+pub(crate) fn discard<T>(value: T) {
+    if ONE_RUN.load(Ordering::Relaxed) {
+        std::mem::forget(value);
+    } else {
+        drop(value);
+    }
+}
+
 fn spawn<T: Send>(
     f: impl FnOnce() -> T + Send,
     one_run: bool,
