@@ -61,10 +61,12 @@ pub(crate) type FastHash = std::hash::BuildHasherDefault<NameHasher>;
 /// that keeps the name's hash beside its index settles most probes without touching the name.
 #[derive(Default)]
 pub(crate) struct Interner {
-    /// Power-of-two many slots (or none yet): 0 for an empty one, else 1 + an index into `names`.
-    slots: Vec<u32>,
-    /// Each name once, with its hash.
-    names: Vec<(u64, Arc<str>)>,
+    /// Power-of-two many slots (or none yet): 0 for an empty one, else the name's hash in the
+    /// high 32 bits and 1 + its index into `names` in the low 32, so that a probe that meets
+    /// another name is settled without reading that name (a cache miss each).
+    slots: Vec<u64>,
+    /// Each name once.
+    names: Vec<Arc<str>>,
 }
 
 thread_local! {
@@ -105,20 +107,23 @@ impl Interner {
 
     pub fn get(&mut self, s: &str) -> Arc<str> {
         let hash = name_hash(s.as_bytes());
+        let tag = hash >> 32 << 32;
         let mask = self.slots.len().wrapping_sub(1);
         let mut at = hash as usize;
         while let Some(&slot) = self.slots.get(at & mask) {
-            let Some((h, name)) = slot.checked_sub(1).and_then(|k| self.names.get(k as usize))
-            else {
+            if slot == 0 {
                 break;
-            };
-            if *h == hash && **name == *s {
+            }
+            if slot & !0xffff_ffff == tag
+                && let Some(name) = self.names.get((slot as u32 as usize).wrapping_sub(1))
+                && **name == *s
+            {
                 return name.clone();
             }
             at = (at & mask) + 1;
         }
         let name: Arc<str> = Arc::from(s);
-        self.names.push((hash, name.clone()));
+        self.names.push(name.clone());
         // At most half full, so that probes stay short.
         if self.names.len() * 2 > self.slots.len() {
             self.rehash();
@@ -128,21 +133,23 @@ impl Interner {
         name
     }
 
-    /// Puts entry `n` (1-based) of `names` into the first free slot from its hash's.
+    /// Puts entry `n` (1-based) of `names`, whose hash is `hash`, into the first free slot from
+    /// its hash's.
     fn place(&mut self, hash: u64, n: usize) {
         let mask = self.slots.len() - 1;
         let mut at = hash as usize & mask;
         while self.slots[at] != 0 {
             at = (at + 1) & mask;
         }
-        self.slots[at] = n as u32;
+        self.slots[at] = (hash >> 32 << 32) | n as u64;
     }
 
     fn rehash(&mut self) {
         let size = (self.names.len() * 4).next_power_of_two().max(16);
         self.slots = vec![0; size];
-        for n in 0..self.names.len() {
-            self.place(self.names[n].0, n + 1);
+        for n in 1..=self.names.len() {
+            let hash = name_hash(self.names[n - 1].as_bytes());
+            self.place(hash, n);
         }
     }
 }
