@@ -69,12 +69,12 @@ fn attribute(i: Input<'_>) -> PResult<'_, Attribute> {
     let Some(t) = i.peek() else {
         return fail(i, "an attribute");
     };
-    let Tok::Ident(name) = &t.tok else {
+    let Tok::Ident(name) = t.tok else {
         return fail(i, "an attribute name");
     };
     let name = Ident {
         // The token's text, shared: no copy.
-        name: crate::idl::ast::Name::from(name.clone()),
+        name: i.name(name),
         span: t.span,
     };
     let Some(form) = attributes::lookup(&name.name) else {
@@ -317,15 +317,15 @@ fn uuid(i: Input<'_>) -> PResult<'_, Uuid> {
     let Some(t) = i.peek() else {
         return fail(i, "a uuid");
     };
-    let (rest, text, span) = match &t.tok {
-        Tok::Uuid(s) => (i.advance(1), String::from(&**s), t.span),
-        Tok::Str { value, .. } => (i.advance(1), String::from(&**value), t.span),
+    let (rest, text, span) = match t.tok {
+        Tok::Uuid(s) => (i.advance(1), String::from(i.text(s)), t.span),
+        Tok::Str { value, .. } => (i.advance(1), String::from(i.text(value)), t.span),
         Tok::Number(_) | Tok::Ident(_) => {
             let mut text = String::new();
             let mut cur = i;
             while let Some(t) = cur.peek() {
-                match &t.tok {
-                    Tok::Number(s) | Tok::Ident(s) => text.push_str(s),
+                match t.tok {
+                    Tok::Number(s) | Tok::Ident(s) => text.push_str(i.text(s)),
                     Tok::Punct(P::Minus) => text.push('-'),
                     _ => break,
                 }
@@ -377,9 +377,10 @@ fn version(i: Input<'_>) -> PResult<'_, AttrArg> {
     let Some(t) = i.peek() else {
         return fail(i, "a version like `1.0`");
     };
-    let Tok::Number(s) = &t.tok else {
+    let Tok::Number(s) = t.tok else {
         return fail(i, "a version like `1.0`");
     };
+    let s = i.text(s);
     let mut parts = s.splitn(2, '.');
     let major = parts.next().and_then(|p| p.parse::<u16>().ok());
     let minor = match parts.next() {

@@ -74,16 +74,16 @@ fn item(i: Input<'_>, scope: Scope) -> PResult<'_, Option<Item>> {
     let Some(t) = i.peek() else {
         return fail(i, scope.expected());
     };
-    match &t.tok {
+    match t.tok {
         Tok::Pragma(text) => {
             let value = StrLit {
-                value: text.to_string(),
+                value: i.text(text).to_string(),
                 span: t.span,
             };
             return Ok((i.advance(1), Some(Item::Pragma(value))));
         }
         Tok::Punct(P::Semi) => return Ok((i.advance(1), None)),
-        Tok::Ident(word) => match &**word {
+        Tok::Ident(word) => match i.text(word) {
             "import" => return import(i).map(|(i, it)| (i, Some(it))),
             "importlib" => return importlib(i).map(|(i, it)| (i, Some(it))),
             "cpp_quote" => return cpp_quote(i).map(|(i, it)| (i, Some(it))),
@@ -165,7 +165,7 @@ fn function_rest<'a>(
     let mut i = skip_declspec(i);
     let mut callconv = None;
     while let Some(t) = i.peek()
-        && let Some(word) = t.ident().filter(|w| is_callconv(w))
+        && let Some(word) = t.ident().map(|w| i.text(w)).filter(|w| is_callconv(w))
     {
         callconv.get_or_insert(Ident {
             name: word.into(),
@@ -206,11 +206,11 @@ fn function_rest<'a>(
 /// A string token on its own (no joining of neighbours: `import "a.idl", "b.idl"`).
 fn file_name(i: Input<'_>) -> PResult<'_, StrLit> {
     match i.peek() {
-        Some(t) => match &t.tok {
+        Some(t) => match t.tok {
             Tok::Str { value, .. } => Ok((
                 i.advance(1),
                 StrLit {
-                    value: String::from(&**value),
+                    value: String::from(i.text(value)),
                     span: t.span,
                 },
             )),
@@ -265,7 +265,7 @@ fn midl_pragma(i: Input<'_>) -> PResult<'_, Item> {
         if t.space_before && !text.ends_with('(') {
             text.push(' ');
         }
-        match t.spelling() {
+        match t.spelling(i.ctx.names) {
             Some(s) => text.push_str(s),
             None => return fail(i, "a warning number or `)`"),
         }

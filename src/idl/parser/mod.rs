@@ -22,7 +22,7 @@ use nom::{Err, IResult, Needed};
 
 use super::IdlError;
 use super::ast::{self, Ident, StrLit};
-use super::lexer::{P, Tok, Token};
+use super::lexer::{Interner, P, Sym, Tok, Token};
 use crate::diag::{FileId, Span};
 
 /// Nesting (types in types, parentheses, declarators) deeper than this is reported, so that no
@@ -33,7 +33,9 @@ const MAX_DEPTH: u32 = 256;
 const COUNT_SPAN: usize = 4096;
 
 /// Shared by every copy of an [`Input`].
-pub(crate) struct Ctx {
+pub(crate) struct Ctx<'n> {
+    /// The text of the tokens' symbols.
+    names: &'n Interner,
     depth: Cell<u32>,
     /// Where "found end of file" errors point.
     eof: Span,
@@ -49,7 +51,7 @@ pub(crate) struct Input<'a> {
     all: &'a [Token],
     pos: usize,
     end: usize,
-    ctx: &'a Ctx,
+    ctx: &'a Ctx<'a>,
 }
 
 impl<'a> Input<'a> {
@@ -61,6 +63,21 @@ impl<'a> Input<'a> {
     /// Whether a constant or enum value of this name was declared earlier in this file.
     pub fn is_constant(&self, name: &str) -> bool {
         self.ctx.constants.borrow().contains(name)
+    }
+
+    /// The text of a symbol of the tokens.
+    pub fn text(&self, sym: Sym) -> &'a str {
+        self.ctx.names.text(sym)
+    }
+
+    /// A symbol's text as the syntax tree keeps it: shared, not copied.
+    pub fn name(&self, sym: Sym) -> ast::Name {
+        ast::Name::from(self.ctx.names.arc(sym))
+    }
+
+    /// How a token reads in a message.
+    pub fn describe(&self, t: &Token) -> String {
+        t.describe(self.ctx.names)
     }
 
     pub fn peek(&self) -> Option<&'a Token> {
@@ -124,7 +141,7 @@ impl<'a> Input<'a> {
     /// How the current token reads in a message.
     pub fn found(&self) -> String {
         self.peek()
-            .map_or_else(|| "end of file".to_string(), Token::describe)
+            .map_or_else(|| "end of file".to_string(), |t| t.describe(self.ctx.names))
     }
 
     pub fn is_punct(&self, p: P) -> bool {
@@ -132,11 +149,15 @@ impl<'a> Input<'a> {
     }
 
     pub fn is_ident(&self, name: &str) -> bool {
-        self.peek().is_some_and(|t| t.is_ident(name))
+        self.peek()
+            .is_some_and(|t| t.is_ident(self.ctx.names, name))
     }
 
     pub fn ident_at(&self, n: usize) -> Option<&'a str> {
-        self.peek_at(n).and_then(Token::ident)
+        let names = self.ctx.names;
+        self.peek_at(n)
+            .and_then(Token::ident)
+            .map(|s| names.text(s))
     }
 
     /// How many entries the list that starts here holds, as `sep` at this level separates them
@@ -312,7 +333,7 @@ pub(crate) fn punct<'a>(p: P) -> impl Fn(Input<'a>) -> PResult<'a, Span> {
 /// Matches a keyword (IDL keywords are identifiers to the lexer).
 pub(crate) fn kw<'a>(name: &'static str) -> impl Fn(Input<'a>) -> PResult<'a, Span> {
     move |i| match i.peek() {
-        Some(t) if t.is_ident(name) => Ok((i.advance(1), t.span)),
+        Some(t) if t.is_ident(i.ctx.names, name) => Ok((i.advance(1), t.span)),
         _ => no(i),
     }
 }
@@ -384,16 +405,16 @@ pub(crate) fn is_reserved(name: &str) -> bool {
 /// An identifier that can name something (not a reserved word).
 pub(crate) fn ident(i: Input<'_>) -> PResult<'_, Ident> {
     match i.peek() {
-        Some(Token {
+        Some(&Token {
             tok: Tok::Ident(name),
             span,
             ..
-        }) if !is_reserved(name) => Ok((
+        }) if !is_reserved(i.text(name)) => Ok((
             i.advance(1),
             Ident {
                 // The token's text, shared: no copy.
-                name: ast::Name::from(name.clone()),
-                span: *span,
+                name: i.name(name),
+                span,
             },
         )),
         _ => no(i),
@@ -411,7 +432,7 @@ pub(crate) fn string(i: Input<'_>) -> PResult<'_, StrLit> {
         ..
     }) = rest.peek()
     {
-        value.push_str(v);
+        value.push_str(i.text(*v));
         span = Some(span.map_or(*s, |sp| sp.to(*s)));
         rest = rest.advance(1);
     }
@@ -422,7 +443,7 @@ pub(crate) fn string(i: Input<'_>) -> PResult<'_, StrLit> {
 }
 
 /// Guards one level of recursion; reports input nested too deeply.
-pub(crate) struct Depth<'a>(&'a Ctx);
+pub(crate) struct Depth<'a>(&'a Ctx<'a>);
 
 impl Drop for Depth<'_> {
     fn drop(&mut self) {
@@ -443,8 +464,14 @@ pub(crate) fn enter(i: Input<'_>) -> Result<Depth<'_>, Err<PError>> {
 }
 
 /// Parses a whole preprocessed file.
-pub(crate) fn parse_file(id: FileId, tokens: &[Token], eof: Span) -> Result<ast::File, IdlError> {
+pub(crate) fn parse_file(
+    id: FileId,
+    tokens: &[Token],
+    eof: Span,
+    names: &Interner,
+) -> Result<ast::File, IdlError> {
     let ctx = Ctx {
+        names,
         depth: Cell::new(0),
         eof,
         constants: RefCell::new(HashSet::default()),
@@ -471,7 +498,7 @@ pub(crate) fn parse_file(id: FileId, tokens: &[Token], eof: Span) -> Result<ast:
                 let found = tokens
                     .iter()
                     .find(|t| t.span == e.span)
-                    .map_or_else(|| "end of file".to_string(), Token::describe);
+                    .map_or_else(|| "end of file".to_string(), |t| t.describe(names));
                 format!("unexpected {found}")
             } else {
                 message
