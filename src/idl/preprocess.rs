@@ -595,32 +595,42 @@ impl Preprocessor<'_, '_> {
             pos: 0,
             stack: Vec::new(),
         };
-        let mut emit = |pt: PTok| {
+        let emit = |out: &mut Vec<Token>, pt: PTok| {
             if let Tok::Invalid(message) = pt.t.tok {
                 let message = self.names.borrow().text(message).to_string();
                 return Err(IdlError::new(pt.t.span, message));
             }
             push(out, pt.t)
         };
+        let f = &self.fixed;
         loop {
-            // Most tokens name no macro: they go straight out; the expander takes over at a
-            // macro name and hands back once nothing of the expansion is left to rescan.
-            let f = &self.fixed;
-            while let Some(&t) = feed.src.get(feed.pos) {
+            // Most tokens name no macro: they go straight out, a run at a time; the expander
+            // takes over at a macro name (or a token that is none, to report it) and hands back
+            // once nothing of the expansion is left to rescan.
+            let start = feed.pos;
+            while let Some(t) = feed.src.get(feed.pos) {
                 let plain = match t.tok {
                     Tok::Ident(n) => !self.macros.contains_key(&n) && n != f.line && n != f.file,
+                    Tok::Invalid(_) => false,
                     _ => true,
                 };
                 if !plain {
                     break;
                 }
                 feed.pos += 1;
-                emit(PTok { t, hide: EMPTY })?;
+            }
+            let run = &feed.src[start..feed.pos];
+            if out.len() + run.len() <= MAX_TOKENS {
+                out.extend_from_slice(run);
+            } else {
+                for &t in run {
+                    emit(out, PTok { t, hide: EMPTY })?;
+                }
             }
             if feed.pos >= feed.src.len() {
                 return Ok(());
             }
-            self.expand_until_idle(&mut feed, 0, &mut emit, true)?;
+            self.expand_until_idle(&mut feed, 0, &mut |pt| emit(out, pt), true)?;
             // Back at the top level every token with a hide set has been emitted: none is
             // used any more, so memory holds the sets of one top-level expansion at most.
             self.hides.clear();
