@@ -81,6 +81,11 @@ pub fn tune_heap_for_one_run() {
     }
 }
 
+/// Whether this process makes one model and exits ([`tune_heap_for_one_run`]).
+pub(crate) fn one_run() -> bool {
+    ONE_RUN.load(Ordering::Relaxed)
+}
+
 /// Drops `value`; in a process that makes one model and exits ([`tune_heap_for_one_run`]),
 /// leaves it to the exit instead, which frees all memory at once rather than block by block
 /// (a Wine file's syntax trees are ~10K blocks, 4% of the run).

@@ -272,7 +272,13 @@ impl<'o> Session<'o> {
                 break;
             }
         }
-        std::mem::take(&mut self.names).give_back();
+        // Kept for the thread's next session; in a run that exits next, left to the exit.
+        let names = std::mem::take(&mut self.names);
+        if crate::stack::one_run() {
+            std::mem::forget(names);
+        } else {
+            names.give_back();
+        }
         if let Err(e) = result {
             return Err(e.into_diagnostic(&self.loader.sources).into());
         }

@@ -237,6 +237,13 @@ impl State {
                 .collect(),
             ..Model::default()
         };
+        // Room for the names up front rather than a dozen rehashes of each map on the way
+        // there: a Wine file with its imports declares a type per ~180 bytes of IDL, and a
+        // constant or enum value per ~350 (dxgidebug.idl: 771 and 403 in 142 KB).
+        let bytes: usize = sources.files().map(|(_, f)| f.text.len()).sum();
+        let mut model = model;
+        model.names.reserve(bytes / 180);
+        model.constants.reserve(bytes / 350);
         State {
             model,
             defined: IndexMap::default(),
@@ -318,7 +325,7 @@ impl Resolver<'_> {
         let line = self
             .sources
             .get(span.file)
-            .map_or(0, |f| f.line_col(span.start as usize).0);
+            .map_or(0, |f| f.line(span.start as usize));
         Origin {
             file: span.file,
             span,

@@ -41,7 +41,7 @@ pub(crate) struct Ctx<'n> {
     eof: Span,
     /// Constants and enum values declared so far in this file: `(NAME) - 1` with such a NAME
     /// is a subtraction, not a cast (see `exprs::is_cast`).
-    constants: RefCell<HashSet<String, crate::idl::FastHash>>,
+    constants: RefCell<HashSet<ast::Name, crate::idl::FastHash>>,
 }
 
 /// The parser's input: a window on the token slice, keeping the whole slice so that an error can
@@ -56,8 +56,9 @@ pub(crate) struct Input<'a> {
 
 impl<'a> Input<'a> {
     /// Records a constant or enum value declared in this file.
-    pub fn declare_constant(&self, name: &str) {
-        self.ctx.constants.borrow_mut().insert(name.to_string());
+    pub fn declare_constant(&self, name: &ast::Name) {
+        // The shared name, not a copy of its text.
+        self.ctx.constants.borrow_mut().insert(name.clone());
     }
 
     /// Whether a constant or enum value of this name was declared earlier in this file.
