@@ -63,7 +63,13 @@ pub(crate) struct SourceFile {
 impl SourceFile {
     fn new(path: PathBuf, text: String) -> SourceFile {
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let mut at = 0;
+        while let Some(k) =
+            (text.as_bytes().get(at..)).and_then(|s| crate::bytes::find_byte(s, b'\n'))
+        {
+            at += k + 1;
+            line_starts.push(at);
+        }
         SourceFile {
             path,
             text,
@@ -73,13 +79,22 @@ impl SourceFile {
         }
     }
 
+    /// 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.line_index(offset.min(self.text.len())) + 1
+    }
+
+    fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
     /// 1-based line and column (column counted in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
+        let line = self.line_index(offset);
         let start = self.line_starts[line];
         let col = self
             .text

@@ -79,6 +79,7 @@
 
 mod batch;
 mod builder;
+mod bytes;
 mod codegen;
 mod diag;
 mod idl;
@@ -95,6 +96,8 @@ pub use codegen::rust::RustOptions;
 pub use diag::{Diagnostic, Error, Location, Result};
 pub use load::{Input, Loaded, Options, load};
 pub use sdk::Sdk;
+#[doc(hidden)]
+pub use stack::{on_big_stack, tune_heap_for_one_run};
 
 /// idlgen's version, as generated files name it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

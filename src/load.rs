@@ -275,8 +275,11 @@ where
     if inputs.is_empty() {
         return Err(Diagnostic::bare("no input: give an IDL file or a type library").into());
     }
-    let parsed = crate::batch::parse(&idl_sources(&inputs), &search)?;
+    let mut parsed = crate::batch::parse(&idl_sources(&inputs), &search)?;
     let model = crate::model::resolve(&parsed)?;
+    // The syntax trees and texts are done with.
+    crate::stack::discard(std::mem::take(&mut parsed.files));
+    crate::stack::discard(std::mem::take(&mut parsed.sources));
     Ok(Loaded {
         model,
         read: parsed.read,

@@ -2,7 +2,6 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use idlgen::generate_rust as generate;
@@ -161,6 +160,13 @@ impl InputArgs {
     fn load(&self, inputs: &[PathBuf]) -> idlgen::Result<idlgen::model::Model> {
         idlgen::load(inputs, &self.options()).map(|l| l.model)
     }
+
+    /// [`InputArgs::load`] for the one model of a run, which lives until the process exits:
+    /// never freed, rather than freed block by block just before the exit frees it all at once.
+    fn load_for_run(&self) -> idlgen::Result<&'static mut idlgen::model::Model> {
+        self.load(&self.inputs)
+            .map(|model| Box::leak(Box::new(model)))
+    }
 }
 
 fn bare(message: String) -> Error {
@@ -193,11 +199,11 @@ fn run(cli: Cli) -> Outcome {
             };
             match single {
                 Some(()) => {
-                    let mut model = input.load(&input.inputs)?;
+                    let model = input.load_for_run()?;
                     if with_imports {
                         model.include_imported_user_files();
                     }
-                    let code = generate(&model, &opts)?;
+                    let code = generate(model, &opts)?;
                     match (&output, check) {
                         (Some(path), true) => Ok(u8::from(!check_file(path, &code)?)),
                         (Some(path), false) => {
@@ -211,17 +217,17 @@ fn run(cli: Cli) -> Outcome {
             }
         }
         Command::Dispids { input } => {
-            let model = input.load(&input.inputs)?;
-            write_stdout(&idlgen::dispid_table(&model)).map(|()| 0)
+            let model = input.load_for_run()?;
+            write_stdout(&idlgen::dispid_table(model)).map(|()| 0)
         }
         Command::Dump {
             input,
             format: Format::Json,
             with_imports,
         } => {
-            let model = input.load(&input.inputs)?;
+            let model = input.load_for_run()?;
             let text = dump(
-                &model,
+                model,
                 &DumpOptions {
                     with_imports,
                     inputs: input
@@ -378,13 +384,36 @@ fn write_stdout(text: &str) -> idlgen::Result<()> {
     }
 }
 
-fn main() -> ExitCode {
+fn main() {
     let cli = Cli::parse();
-    match run(cli) {
-        Ok(code) => ExitCode::from(code),
+    // One model, then exit (all but `rust DIR`): the heap is set up for that.
+    let directory = matches!(&cli.command, Command::Rust { input, .. } if input.inputs.iter().any(|p| p.is_dir()));
+    if !directory {
+        idlgen::tune_heap_for_one_run();
+    }
+    // All the work on one thread with the stack the front end needs, rather than a thread for
+    // each stage: the stages then share one heap (see `idlgen::on_big_stack`).
+    // The process exits from that thread once the work is done (`finish`): nothing is left
+    // to free or to tear down, thread-local caches included.
+    let outcome =
+        match idlgen::on_big_stack(move || -> std::convert::Infallible { finish(run(cli)) }) {
+            Ok(Ok(never)) => match never {},
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(e) => Err(bare(format!("cannot start a thread: {e}"))),
+        };
+    finish(outcome)
+}
+
+/// Reports the outcome and exits the process (its exit code: 0, 1 for a `--check` mismatch, 2
+/// for an error).
+fn finish(outcome: Outcome) -> ! {
+    let code = match outcome {
+        Ok(code) => code,
         Err(e) => {
             eprintln!("{e}");
-            ExitCode::from(2)
+            2
         }
-    }
+    };
+    // `exit` flushes stdout first.
+    std::process::exit(i32::from(code))
 }

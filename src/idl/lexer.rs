@@ -5,7 +5,6 @@
 //! compiled. Only an unterminated `/* */` comment (which swallows the rest of the file) is an
 //! immediate error.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::IdlError;
@@ -54,14 +53,46 @@ impl std::hash::Hasher for NameHasher {
 
 pub(crate) type FastHash = std::hash::BuildHasherDefault<NameHasher>;
 
-/// Shares one allocation among the tokens that spell the same identifier or number, so that a
-/// token is cheap to copy (macro expansion copies many).
+/// A string held by an [`Interner`]: the text of an identifier, number or literal. Tokens
+/// carry these rather than strings, so that a token is plain data: copied, moved and dropped
+/// with no reference count (macro expansion copies many), and a name compared or hashed as one
+/// integer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Sym(u32);
+
+impl Sym {
+    /// A symbol no interner makes.
+    pub const NONE: Sym = Sym(u32::MAX);
+}
+
+/// Holds each identifier, number and literal text once, as a [`Sym`]; the files preprocessed on
+/// one thread share one (see [`Interner::shared`]), so that a symbol means the same text in all
+/// of them.
+///
+/// An open-addressing table of its own rather than a `HashSet<Arc<str>>`: every identifier and
+/// number of every file is looked up here (~11K for a Wine file with its imports), and a slot
+/// that keeps the name's hash beside its index settles most probes without touching the name.
 #[derive(Default)]
-pub(crate) struct Interner(HashSet<Arc<str>, FastHash>);
+pub(crate) struct Interner {
+    /// Power-of-two many slots (or none yet): 0 for an empty one, else the name's hash in the
+    /// high 32 bits and 1 + its index into `names` in the low 32, so that a probe that meets
+    /// another name is settled without reading that name (a cache miss each).
+    slots: Vec<u64>,
+    /// Each name once.
+    names: Vec<Arc<str>>,
+}
 
 thread_local! {
     /// The interner of the files preprocessed on this thread (see [`Interner::shared`]).
     static NAMES: std::cell::Cell<Option<Interner>> = const { std::cell::Cell::new(None) };
+}
+
+/// The hash the interner keys names by: [`NameHasher`] over the bytes.
+fn name_hash(s: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = NameHasher::default();
+    h.write(s);
+    h.finish()
 }
 
 impl Interner {
@@ -70,27 +101,81 @@ impl Interner {
     /// [`Interner::give_back`].
     pub fn shared() -> Interner {
         // Room for the names of a typical file with its imports (richole.idl's: ~5000), rather
-        // than a dozen rehashes on the way there.
-        NAMES.with(std::cell::Cell::take).unwrap_or_else(|| {
-            Interner(HashSet::with_capacity_and_hasher(4096, FastHash::default()))
-        })
+        // than a few rehashes on the way there.
+        NAMES
+            .with(std::cell::Cell::take)
+            .unwrap_or_else(|| Interner {
+                slots: vec![0; 1 << 14],
+                names: Vec::with_capacity(1 << 13),
+            })
     }
 
     /// Puts the interner back for the next file on this thread, unless it has grown so large
     /// that keeping it would be a cost.
     pub fn give_back(self) {
-        if self.0.len() <= 1 << 16 {
+        if self.names.len() <= 1 << 16 {
             NAMES.with(|n| n.set(Some(self)));
         }
     }
 
-    pub fn get(&mut self, s: &str) -> Arc<str> {
-        if let Some(r) = self.0.get(s) {
-            return r.clone();
+    /// The text of a symbol this interner made ("" for any other).
+    pub fn text(&self, sym: Sym) -> &str {
+        self.names.get(sym.0 as usize).map_or("", |n| n)
+    }
+
+    /// The text of a symbol as a shared string (a copy of the pointer), for the syntax tree.
+    pub fn arc(&self, sym: Sym) -> Arc<str> {
+        self.names
+            .get(sym.0 as usize)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(""))
+    }
+
+    /// The symbol of `s`, made if it is new.
+    pub fn get(&mut self, s: &str) -> Sym {
+        let hash = name_hash(s.as_bytes());
+        let tag = hash >> 32 << 32;
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut at = hash as usize;
+        while let Some(&slot) = self.slots.get(at & mask) {
+            if slot == 0 {
+                break;
+            }
+            let k = (slot as u32 as usize).wrapping_sub(1);
+            if slot & !0xffff_ffff == tag && self.names.get(k).is_some_and(|name| **name == *s) {
+                return Sym(k as u32);
+            }
+            at = (at & mask) + 1;
         }
-        let r: Arc<str> = Arc::from(s);
-        self.0.insert(r.clone());
-        r
+        let sym = Sym(self.names.len() as u32);
+        self.names.push(Arc::from(s));
+        // At most half full, so that probes stay short.
+        if self.names.len() * 2 > self.slots.len() {
+            self.rehash();
+        } else {
+            self.place(hash, self.names.len());
+        }
+        sym
+    }
+
+    /// Puts entry `n` (1-based) of `names`, whose hash is `hash`, into the first free slot from
+    /// its hash's.
+    fn place(&mut self, hash: u64, n: usize) {
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        while self.slots[at] != 0 {
+            at = (at + 1) & mask;
+        }
+        self.slots[at] = (hash >> 32 << 32) | n as u64;
+    }
+
+    fn rehash(&mut self) {
+        let size = (self.names.len() * 4).next_power_of_two().max(16);
+        self.slots = vec![0; size];
+        for n in 1..=self.names.len() {
+            let hash = name_hash(self.names[n - 1].as_bytes());
+            self.place(hash, n);
+        }
     }
 }
 
@@ -264,50 +349,29 @@ fn punct_at(s: &[u8]) -> Option<(P, usize)> {
     }
 }
 
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Tok {
-    Ident(Arc<str>),
+    Ident(Sym),
     /// A C "pp-number", as spelled (`0x80000000UL`, `1.0`, `4ba9eb90`); decoded by the user.
-    Number(Arc<str>),
+    Number(Sym),
     /// A string literal with escapes processed; `wide` for `L"..."`.
     Str {
-        value: Arc<str>,
+        value: Sym,
         wide: bool,
     },
     /// A character literal's value (at most four characters, packed as C compilers do).
     Char(i64),
     /// The unquoted argument of `uuid(...)`, `async_uuid(...)` or `custom(...)`, as spelled.
-    Uuid(Arc<str>),
+    Uuid(Sym),
     Punct(P),
     /// A `#pragma` the preprocessor passes on to the parser (its text after `pragma`).
-    /// (Not `String`s: a `Tok` of 24 bytes rather than 32, and tokens are many.)
-    Pragma(Arc<str>),
-    /// Something that is not a token; reported only if it survives preprocessing.
-    Invalid(Arc<str>),
+    Pragma(Sym),
+    /// Something that is not a token (the text says what); reported only if it survives
+    /// preprocessing.
+    Invalid(Sym),
 }
 
-/// Written out so that it can be inlined: macro expansion clones ~1M tokens for mshtml.idl,
-/// and the derived `clone` stayed a call.
-impl Clone for Tok {
-    #[inline]
-    fn clone(&self) -> Tok {
-        match self {
-            Tok::Ident(s) => Tok::Ident(s.clone()),
-            Tok::Number(s) => Tok::Number(s.clone()),
-            Tok::Str { value, wide } => Tok::Str {
-                value: value.clone(),
-                wide: *wide,
-            },
-            Tok::Char(v) => Tok::Char(*v),
-            Tok::Uuid(s) => Tok::Uuid(s.clone()),
-            Tok::Punct(p) => Tok::Punct(*p),
-            Tok::Pragma(s) => Tok::Pragma(s.clone()),
-            Tok::Invalid(s) => Tok::Invalid(s.clone()),
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct Token {
     pub tok: Tok,
     pub span: Span,
@@ -323,23 +387,24 @@ impl Token {
         matches!(self.tok, Tok::Punct(q) if q == p)
     }
 
-    pub fn ident(&self) -> Option<&str> {
-        match &self.tok {
+    pub fn ident(&self) -> Option<Sym> {
+        match self.tok {
             Tok::Ident(s) => Some(s),
             _ => None,
         }
     }
 
-    pub fn is_ident(&self, name: &str) -> bool {
-        self.ident() == Some(name)
+    pub fn is_ident(&self, names: &Interner, name: &str) -> bool {
+        self.ident().is_some_and(|s| names.text(s) == name)
     }
 
     /// How the token reads in an error message: "`HRESULT`", "string \"abc\"".
-    pub fn describe(&self) -> String {
-        match &self.tok {
-            Tok::Ident(s) => format!("`{s}`"),
-            Tok::Number(s) => format!("number `{s}`"),
+    pub fn describe(&self, names: &Interner) -> String {
+        match self.tok {
+            Tok::Ident(s) => format!("`{}`", names.text(s)),
+            Tok::Number(s) => format!("number `{}`", names.text(s)),
             Tok::Str { value, .. } => {
+                let value = names.text(value);
                 let mut shown: String = value.chars().take(40).collect();
                 if shown.len() < value.len() {
                     shown.push_str("...");
@@ -347,17 +412,17 @@ impl Token {
                 format!("string {shown:?}")
             }
             Tok::Char(_) => "character literal".to_string(),
-            Tok::Uuid(s) => format!("`{s}`"),
+            Tok::Uuid(s) => format!("`{}`", names.text(s)),
             Tok::Punct(p) => format!("`{}`", p.as_str()),
             Tok::Pragma(_) => "`#pragma`".to_string(),
-            Tok::Invalid(m) => m.to_string(),
+            Tok::Invalid(m) => names.text(m).to_string(),
         }
     }
 
     /// The token's spelling where it has one (for rebuilding text such as a uuid).
-    pub fn spelling(&self) -> Option<&str> {
-        match &self.tok {
-            Tok::Ident(s) | Tok::Number(s) | Tok::Uuid(s) => Some(s),
+    pub fn spelling<'n>(&self, names: &'n Interner) -> Option<&'n str> {
+        match self.tok {
+            Tok::Ident(s) | Tok::Number(s) | Tok::Uuid(s) => Some(names.text(s)),
             Tok::Punct(p) => Some(p.as_str()),
             _ => None,
         }
@@ -392,6 +457,19 @@ pub(crate) fn recycle(mut v: Vec<Token>) {
         }
     });
 }
+
+/// The bytes that continue an identifier: letters, digits, `_` and `$` (a table: identifiers
+/// are most of the text, and a lookup per byte is cheaper than the four tests).
+const IDENT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+        c += 1;
+    }
+    t
+};
 
 /// Splits one file into tokens.
 pub(crate) fn lex(file: FileId, text: &str, names: &mut Interner) -> Result<Vec<Token>, IdlError> {
@@ -446,7 +524,11 @@ impl Lexer<'_> {
                     continue;
                 }
                 b' ' | b'\t' | b'\r' | 0x0b | 0x0c => {
+                    // Indentation comes in runs.
                     self.pos += 1;
+                    while matches!(self.src.get(self.pos), Some(b' ' | b'\t')) {
+                        self.pos += 1;
+                    }
                     space_before = true;
                     continue;
                 }
@@ -465,8 +547,8 @@ impl Lexer<'_> {
                     // To the end of the line; a trailing backslash continues the comment.
                     self.pos += 2;
                     loop {
-                        // `memchr` to each line end rather than a test per byte.
-                        let Some(n) = self.text[self.pos..].find('\n') else {
+                        // A word at a time to each line end rather than a test per byte.
+                        let Some(n) = crate::bytes::find_byte(&self.src[self.pos..], b'\n') else {
                             self.pos = self.src.len();
                             break;
                         };
@@ -485,7 +567,7 @@ impl Lexer<'_> {
                 }
                 b'/' if self.peek(1) == b'*' => {
                     let start = self.pos;
-                    match self.text[start + 2..].find("*/") {
+                    match crate::bytes::find_pair(&self.src[start + 2..], *b"*/") {
                         Some(n) => self.pos = start + 2 + n + 2,
                         None => {
                             return Err(IdlError::new(
@@ -530,10 +612,11 @@ impl Lexer<'_> {
         }
         if c.is_ascii_alphabetic() || c == b'_' || c == b'$' {
             let start = self.pos;
-            while self.pos < self.src.len()
-                && (self.src[self.pos].is_ascii_alphanumeric()
-                    || self.src[self.pos] == b'_'
-                    || self.src[self.pos] == b'$')
+            self.pos += 1;
+            while self
+                .src
+                .get(self.pos)
+                .is_some_and(|&c| IDENT[usize::from(c)])
             {
                 self.pos += 1;
             }
@@ -552,7 +635,8 @@ impl Lexer<'_> {
         // One whole character, so spans stay on character boundaries.
         let ch = self.text[self.pos..].chars().next().unwrap_or('?');
         self.pos += ch.len_utf8().max(1);
-        Tok::Invalid(format!("unexpected character `{}`", ch.escape_debug()).into())
+        let message = format!("unexpected character `{}`", ch.escape_debug());
+        Tok::Invalid(self.names.get(&message))
     }
 
     /// A C pp-number: digits, letters, `_`, `.`, and a sign after a decimal exponent.
@@ -581,7 +665,7 @@ impl Lexer<'_> {
         if n < 2 || !self.out[n - 1].is_punct(P::LParen) {
             return None;
         }
-        let keyword = self.out[n - 2].ident()?;
+        let keyword = self.names.text(self.out[n - 2].ident()?);
         if !matches!(keyword, "uuid" | "async_uuid" | "custom") {
             return None;
         }
@@ -597,7 +681,7 @@ impl Lexer<'_> {
             return None;
         }
         self.pos += run;
-        Some(Tok::Uuid(Arc::from(text)))
+        Some(Tok::Uuid(self.names.get(text)))
     }
 
     /// A string or character literal; `self.pos` is at the opening quote.
@@ -644,12 +728,12 @@ impl Lexer<'_> {
         }
         if quote == b'"' {
             return Tok::Str {
-                value: Arc::from(value),
+                value: self.names.get(&value),
                 wide,
             };
         }
         if value.is_empty() {
-            return Tok::Invalid(Arc::from("empty character literal"));
+            return Tok::Invalid(self.names.get("empty character literal"));
         }
         // A multi-character constant packs its characters as C compilers do.
         let v = value.chars().fold(0i64, |acc, ch| {
@@ -695,7 +779,7 @@ impl Lexer<'_> {
         };
         // Keep only the quote in the token's span, so the caret lands on it.
         self.narrow_span = Some((open, open + 1));
-        Tok::Invalid(Arc::from(what))
+        Tok::Invalid(self.names.get(what))
     }
 
     /// One escape sequence; `self.pos` is just past the backslash.

@@ -158,16 +158,20 @@ pub(crate) fn parse_ahead(opts: &Options, id: FileId, path: &Path, text: String)
     let mut loader = Loader::new(opts).ok()?;
     let own = loader.add_input_text(path, text);
     loader.record_opens();
-    let mut tokens = preprocess::run(&mut loader, own).ok()?;
-    if tokens.iter().any(|t| t.span.file != own) {
-        return None;
-    }
-    for t in &mut tokens {
-        t.span.file = id;
-    }
-    let end = loader.end_of(own);
-    let eof = Span { file: id, ..end };
-    let file = parser::parse_file(id, &tokens, eof).ok()?;
+    let mut names = lexer::Interner::shared();
+    let file = preprocess::run(&mut loader, own, &mut names)
+        .ok()
+        .filter(|tokens| tokens.iter().all(|t| t.span.file == own))
+        .and_then(|mut tokens| {
+            for t in &mut tokens {
+                t.span.file = id;
+            }
+            let end = loader.end_of(own);
+            let eof = Span { file: id, ..end };
+            parser::parse_file(id, &tokens, eof, &names).ok()
+        });
+    names.give_back();
+    let file = file?;
     Some(Early {
         file,
         opened: loader.take_opened(),
@@ -237,6 +241,8 @@ const MAX_IMPORT_DEPTH: usize = 200;
 
 struct Session<'o> {
     loader: Loader<'o>,
+    /// The text of every token's symbols, for all the files of the session.
+    names: lexer::Interner,
     files: Vec<ast::File>,
     roots: Vec<FileId>,
     /// Files parsed to the end, with their imports.
@@ -249,6 +255,7 @@ impl<'o> Session<'o> {
     fn new(opts: &'o Options) -> crate::diag::Result<Session<'o>> {
         Ok(Session {
             loader: Loader::new(opts)?,
+            names: lexer::Interner::shared(),
             files: Vec::new(),
             roots: Vec::new(),
             done: HashSet::new(),
@@ -258,10 +265,22 @@ impl<'o> Session<'o> {
 
     fn run(mut self, prefetch: Option<&dyn Prefetch>) -> crate::diag::Result<Parsed> {
         let roots = self.roots.clone();
+        let mut result = Ok(());
         for root in roots {
-            if let Err(e) = self.load(root, 0, prefetch) {
-                return Err(e.into_diagnostic(&self.loader.sources).into());
+            result = self.load(root, 0, prefetch);
+            if result.is_err() {
+                break;
             }
+        }
+        // Kept for the thread's next session; in a run that exits next, left to the exit.
+        let names = std::mem::take(&mut self.names);
+        if crate::stack::one_run() {
+            std::mem::forget(names);
+        } else {
+            names.give_back();
+        }
+        if let Err(e) = result {
+            return Err(e.into_diagnostic(&self.loader.sources).into());
         }
         let (sources, read) = self.loader.finish();
         Ok(Parsed {
@@ -348,8 +367,8 @@ impl Session<'_> {
     }
 
     fn preprocess_and_parse(&mut self, id: FileId) -> Result<ast::File, IdlError> {
-        let tokens = preprocess::run(&mut self.loader, id)?;
-        let file = parser::parse_file(id, &tokens, self.loader.end_of(id));
+        let tokens = preprocess::run(&mut self.loader, id, &mut self.names)?;
+        let file = parser::parse_file(id, &tokens, self.loader.end_of(id), &self.names);
         lexer::recycle(tokens);
         file
     }

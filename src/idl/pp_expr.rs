@@ -3,7 +3,7 @@
 //! case the operation is unsigned. Names left after macro expansion are 0.
 
 use super::IdlError;
-use super::lexer::{self, P, Tok, Token};
+use super::lexer::{self, Interner, P, Tok, Token};
 use crate::diag::Span;
 
 /// Parentheses and unary operators nested deeper than this are reported, not recursed into.
@@ -33,12 +33,13 @@ impl Value {
 }
 
 /// Evaluates the tokens of an `#if` (macros expanded, `defined` resolved) to true or false.
-pub(crate) fn evaluate(at: Span, tokens: &[Token]) -> Result<bool, IdlError> {
+pub(crate) fn evaluate(at: Span, tokens: &[Token], names: &Interner) -> Result<bool, IdlError> {
     if tokens.is_empty() {
         return Err(IdlError::new(at, "expected an expression after `#if`"));
     }
     let mut e = Eval {
         tokens,
+        names,
         pos: 0,
         at,
         depth: 0,
@@ -49,7 +50,7 @@ pub(crate) fn evaluate(at: Span, tokens: &[Token]) -> Result<bool, IdlError> {
             t.span,
             format!(
                 "expected an operator or the end of the `#if` line, found {}",
-                t.describe()
+                t.describe(names)
             ),
         ));
     }
@@ -58,6 +59,7 @@ pub(crate) fn evaluate(at: Span, tokens: &[Token]) -> Result<bool, IdlError> {
 
 struct Eval<'t> {
     tokens: &'t [Token],
+    names: &'t Interner,
     pos: usize,
     /// The directive, for errors at the end of the line.
     at: Span,
@@ -94,9 +96,10 @@ impl Eval<'_> {
     }
 
     fn found(&self) -> String {
-        self.tokens
-            .get(self.pos)
-            .map_or_else(|| "the end of the line".to_string(), Token::describe)
+        self.tokens.get(self.pos).map_or_else(
+            || "the end of the line".to_string(),
+            |t| t.describe(self.names),
+        )
     }
 
     fn expect(&mut self, p: P, context: &str) -> Result<(), IdlError> {
@@ -173,7 +176,7 @@ impl Eval<'_> {
             ));
         };
         self.pos += 1;
-        match &t.tok {
+        match t.tok {
             Tok::Punct(P::Minus) => {
                 let v = self.unary(live)?;
                 Ok(Value {
@@ -199,6 +202,7 @@ impl Eval<'_> {
                 Ok(v)
             }
             Tok::Number(s) => {
+                let s = self.names.text(s);
                 if lexer::is_float(s) {
                     return Err(IdlError::new(
                         t.span,
@@ -211,14 +215,14 @@ impl Eval<'_> {
                     unsigned: lit.unsigned,
                 })
             }
-            Tok::Char(c) => Ok(Value::signed(*c)),
+            Tok::Char(c) => Ok(Value::signed(c)),
             // C: an identifier that is not a macro is 0 in `#if`.
             Tok::Ident(_) => Ok(Value::signed(0)),
             _ => Err(IdlError::new(
                 t.span,
                 format!(
                     "expected a value in `#if` expression, found {}",
-                    t.describe()
+                    t.describe(self.names)
                 ),
             )),
         }

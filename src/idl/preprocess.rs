@@ -22,11 +22,10 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use super::IdlError;
 use super::imports::Loader;
-use super::lexer::{self, FastHash, P, Tok, Token};
+use super::lexer::{self, FastHash, Interner, P, Sym, Tok, Token};
 use super::pp_expr;
 use crate::diag::{FileId, Span};
 
@@ -48,8 +47,8 @@ const MAX_EXPANSIONS: usize = 1_000_000;
 const MAX_PRODUCED: usize = 4_000_000;
 
 pub(crate) struct Macro {
-    /// `Some` for a function-like macro (`#define F(a, b) ...`).
-    params: Option<Vec<String>>,
+    /// `Some` for a function-like macro (`#define F(a, b) ...`); `...` for the variable part.
+    params: Option<Vec<Sym>>,
     body: Vec<Token>,
     span: Span,
 }
@@ -67,14 +66,39 @@ struct Cond {
     outer_active: bool,
 }
 
-/// Preprocesses one IDL file into the token stream the parser reads.
-pub(crate) fn run(loader: &mut Loader, file: FileId) -> Result<Vec<Token>, IdlError> {
+/// The symbols the preprocessor itself looks for.
+struct Fixed {
+    defined: Sym,
+    /// `__LINE__` and `__FILE__`, built in (no entries of the macro table).
+    line: Sym,
+    file: Sym,
+    va_args: Sym,
+    ellipsis: Sym,
+    one: Sym,
+    zero: Sym,
+}
+
+/// Preprocesses one IDL file into the token stream the parser reads; its symbols are those of
+/// `names`.
+pub(crate) fn run(
+    loader: &mut Loader,
+    file: FileId,
+    names: &mut Interner,
+) -> Result<Vec<Token>, IdlError> {
+    let fixed = Fixed {
+        defined: names.get("defined"),
+        line: names.get("__LINE__"),
+        file: names.get("__FILE__"),
+        va_args: names.get("__VA_ARGS__"),
+        ellipsis: names.get("..."),
+        one: names.get("1"),
+        zero: names.get("0"),
+    };
     let mut pp = Preprocessor {
         loader,
         macros: HashMap::default(),
-        // The built-in `__LINE__` and `__FILE__` are no entries of `macros`.
-        macro_lengths: length_bit("__LINE__") | length_bit("__FILE__"),
-        names: lexer::Interner::shared(),
+        names: RefCell::new(std::mem::take(names)),
+        fixed,
         conds: Vec::new(),
         out: lexer::buffer(0),
         includes: 0,
@@ -88,18 +112,18 @@ pub(crate) fn run(loader: &mut Loader, file: FileId) -> Result<Vec<Token>, IdlEr
         pp.out.clear();
         pp.run_file(file, 0)
     });
-    std::mem::take(&mut pp.names).give_back();
+    *names = pp.names.into_inner();
     result.map(|()| pp.out)
 }
 
 struct Preprocessor<'l, 'o> {
     loader: &'l mut Loader<'o>,
-    macros: HashMap<String, Macro, FastHash>,
-    /// Bit `n` (n < 63) set once a macro name of length `n` has been defined, bit 63 for any
-    /// longer: most identifiers name no macro, and this tells most of them so without hashing.
-    macro_lengths: u64,
-    /// One allocation per distinct identifier or number.
-    names: lexer::Interner,
+    /// Keyed by symbol: a name is looked up as one integer.
+    macros: HashMap<Sym, Macro, FastHash>,
+    /// The text of every symbol (a `RefCell`: expansion, which only reads the macro table,
+    /// makes symbols for `#` and `##`).
+    names: RefCell<Interner>,
+    fixed: Fixed,
     conds: Vec<Cond>,
     out: Vec<Token>,
     includes: usize,
@@ -119,7 +143,7 @@ impl Preprocessor<'_, '_> {
     }
 
     fn run_file(&mut self, file: FileId, depth: usize) -> Result<(), IdlError> {
-        let mut tokens = lexer::lex(file, self.loader.text(file), &mut self.names)?;
+        let tokens = lexer::lex(file, self.loader.text(file), self.names.get_mut())?;
         self.out.reserve(tokens.len());
         let base = self.conds.len();
         // Text lines between directives are expanded together, so that a macro invocation may
@@ -134,7 +158,7 @@ impl Preprocessor<'_, '_> {
                 .map_or(tokens.len(), |n| i + 1 + n);
             if tokens[i].line_start && tokens[i].is_punct(P::Hash) {
                 if let Some(start) = pending.take() {
-                    self.expand_text(&mut tokens[start..i])?;
+                    self.expand_text(&tokens[start..i])?;
                 }
                 self.directive(file, &tokens[i..end], base, depth)?;
             } else if self.active() && pending.is_none() {
@@ -143,7 +167,7 @@ impl Preprocessor<'_, '_> {
             i = end;
         }
         if let Some(start) = pending.take() {
-            self.expand_text(&mut tokens[start..])?;
+            self.expand_text(&tokens[start..])?;
         }
         lexer::recycle(tokens);
         if self.conds.len() > base {
@@ -170,8 +194,21 @@ impl Preprocessor<'_, '_> {
         };
         let args = &line[2..];
         let at = hash.span.to(name_tok.span);
-        let name = match &name_tok.tok {
-            Tok::Ident(s) => &**s,
+        let active = self.active();
+        let name: &'static str = match name_tok.tok {
+            Tok::Ident(s) => {
+                let text = self.names.get_mut().text(s);
+                match DIRECTIVES.iter().find(|d| **d == text) {
+                    Some(d) => d,
+                    None if !active => return Ok(()),
+                    None => {
+                        return Err(IdlError::new(
+                            at,
+                            format!("unknown preprocessor directive `#{text}`"),
+                        ));
+                    }
+                }
+            }
             // `# 12 "file.idl"`: a line marker as other preprocessors write them.
             Tok::Number(_) => "line",
             _ if !self.active() => return Ok(()),
@@ -180,7 +217,7 @@ impl Preprocessor<'_, '_> {
                     name_tok.span,
                     format!(
                         "expected a preprocessor directive after `#`, found {}",
-                        name_tok.describe()
+                        name_tok.describe(self.names.get_mut())
                     ),
                 ));
             }
@@ -294,16 +331,16 @@ impl Preprocessor<'_, '_> {
         Ok(self.macros.contains_key(&name))
     }
 
-    fn name_arg(&self, at: Span, directive: &str, args: &[Token]) -> Result<String, IdlError> {
+    fn name_arg(&self, at: Span, directive: &str, args: &[Token]) -> Result<Sym, IdlError> {
         match args.first() {
             Some(Token {
                 tok: Tok::Ident(n), ..
-            }) => Ok(String::from(&**n)),
+            }) => Ok(*n),
             Some(t) => Err(IdlError::new(
                 t.span,
                 format!(
                     "expected a macro name after `#{directive}`, found {}",
-                    t.describe()
+                    t.describe(&self.names.borrow())
                 ),
             )),
             None => Err(IdlError::new(
@@ -320,7 +357,7 @@ impl Preprocessor<'_, '_> {
         let mut expanded = Vec::new();
         self.expand_into(&resolved, &mut expanded)?;
         let expanded = self.resolve_defined(&expanded)?;
-        pp_expr::evaluate(at, &expanded)
+        pp_expr::evaluate(at, &expanded, &self.names.borrow())
     }
 
     /// Replaces `defined NAME` and `defined(NAME)` by 1 or 0.
@@ -329,8 +366,8 @@ impl Preprocessor<'_, '_> {
         let mut k = 0;
         while k < args.len() {
             let t = &args[k];
-            if !t.is_ident("defined") {
-                resolved.push(t.clone());
+            if t.ident() != Some(self.fixed.defined) {
+                resolved.push(*t);
                 k += 1;
                 continue;
             }
@@ -350,9 +387,10 @@ impl Preprocessor<'_, '_> {
                     ));
                 }
             };
-            let value = self.macros.contains_key(name.ident().unwrap_or(""));
+            let value = name.ident().is_some_and(|n| self.macros.contains_key(&n));
+            let f = &self.fixed;
             resolved.push(Token {
-                tok: Tok::Number(Arc::from(if value { "1" } else { "0" })),
+                tok: Tok::Number(if value { f.one } else { f.zero }),
                 span: t.span.to(name.span),
                 line_start: false,
                 space_before: t.space_before,
@@ -365,7 +403,7 @@ impl Preprocessor<'_, '_> {
     fn define(&mut self, at: Span, args: &[Token]) -> Result<(), IdlError> {
         let name = self.name_arg(at, "define", args)?;
         let name_span = args.first().map_or(at, |t| t.span);
-        if name == "defined" {
+        if name == self.fixed.defined {
             return Err(IdlError::new(name_span, "`defined` cannot be a macro name"));
         }
         let rest = &args[1..];
@@ -384,16 +422,16 @@ impl Preprocessor<'_, '_> {
                 let mut params = Vec::new();
                 for (n, t) in rest[1..close].iter().enumerate() {
                     let want_name = n % 2 == 0;
-                    match &t.tok {
-                        Tok::Ident(p) if want_name => params.push(String::from(&**p)),
-                        Tok::Punct(P::Ellipsis) if want_name => params.push("...".to_string()),
+                    match t.tok {
+                        Tok::Ident(p) if want_name => params.push(p),
+                        Tok::Punct(P::Ellipsis) if want_name => params.push(self.fixed.ellipsis),
                         Tok::Punct(P::Comma) if !want_name => {}
                         _ => {
                             return Err(IdlError::new(
                                 t.span,
                                 format!(
                                     "expected a parameter name in the macro's parameter list, found {}",
-                                    t.describe()
+                                    t.describe(self.names.get_mut())
                                 ),
                             ));
                         }
@@ -403,7 +441,6 @@ impl Preprocessor<'_, '_> {
             }
             _ => (None, rest),
         };
-        self.macro_lengths |= length_bit(&name);
         self.macros.insert(
             name,
             Macro {
@@ -437,7 +474,7 @@ impl Preprocessor<'_, '_> {
                 tok: Tok::Str { value, .. },
                 span,
                 ..
-            }) => (String::from(&**value), *span),
+            }) => (String::from(self.names.get_mut().text(*value)), *span),
             Some(open) if open.is_punct(P::Lt) => {
                 let close = args.iter().position(|t| t.is_punct(P::Gt)).ok_or_else(|| {
                     IdlError::new(open.span, "expected `>` to close the `#include <...>` name")
@@ -460,7 +497,7 @@ impl Preprocessor<'_, '_> {
                     t.span,
                     format!(
                         "expected \"FILE\" or <FILE> after `#include`, found {}",
-                        t.describe()
+                        t.describe(self.names.get_mut())
                     ),
                 ));
             }
@@ -504,14 +541,17 @@ impl Preprocessor<'_, '_> {
         let Some(kind) = args.first().and_then(|t| t.ident()) else {
             return;
         };
-        match kind {
-            "once" => self.once.push(file),
+        let kind = self.names.get_mut().text(kind);
+        let (once, echo) = (kind == "once", kind == "midl_echo");
+        match () {
+            () if once => self.once.push(file),
             // MIDL's own pragma reaches the parser, which keeps it in the syntax tree.
-            "midl_echo" => {
+            () if echo => {
                 let text = self.rest_of_line(args);
                 let span = args[0].span.to(args[args.len() - 1].span);
+                let text = self.names.get_mut().get(&text);
                 self.out.push(Token {
-                    tok: Tok::Pragma(text.into()),
+                    tok: Tok::Pragma(text),
                     span,
                     line_start: true,
                     space_before: true,
@@ -538,60 +578,59 @@ impl Preprocessor<'_, '_> {
     }
 
     /// Expands macros in a run of text lines into the output.
-    /// The tokens are taken (left as placeholders), not copied.
-    fn expand_text(&mut self, tokens: &mut [Token]) -> Result<(), IdlError> {
+    fn expand_text(&mut self, tokens: &[Token]) -> Result<(), IdlError> {
         if tokens.is_empty() {
             return Ok(());
         }
         let mut out = std::mem::take(&mut self.out);
-        let result = self.expand_taken(tokens, &mut out);
+        let result = self.expand_into(tokens, &mut out);
         self.out = out;
         result
     }
 
-    /// Expands a directive's arguments completely into `out`.
+    /// Expands `tokens` completely into `out`.
     fn expand_into(&self, tokens: &[Token], out: &mut Vec<Token>) -> Result<(), IdlError> {
-        let mut copy = tokens.to_vec();
-        self.expand_taken(&mut copy, out)
-    }
-
-    /// Expands `tokens` completely into `out`, taking them.
-    fn expand_taken(&self, tokens: &mut [Token], out: &mut Vec<Token>) -> Result<(), IdlError> {
         let mut feed = Feed {
             src: tokens,
             pos: 0,
             stack: Vec::new(),
         };
-        let mut emit = |pt: PTok| {
-            if let Tok::Invalid(message) = &pt.t.tok {
-                return Err(IdlError::new(pt.t.span, message.to_string()));
+        let emit = |out: &mut Vec<Token>, pt: PTok| {
+            if let Tok::Invalid(message) = pt.t.tok {
+                let message = self.names.borrow().text(message).to_string();
+                return Err(IdlError::new(pt.t.span, message));
             }
             push(out, pt.t)
         };
+        let f = &self.fixed;
         loop {
-            // Most tokens name no macro: they go straight out; the expander takes over at a
-            // macro name and hands back once nothing of the expansion is left to rescan.
-            while let Some(t) = feed.src.get_mut(feed.pos) {
-                let plain = match &t.tok {
-                    Tok::Ident(n) => {
-                        self.macro_lengths & length_bit(n) == 0
-                            || (!self.macros.contains_key(&**n)
-                                && &**n != "__LINE__"
-                                && &**n != "__FILE__")
-                    }
+            // Most tokens name no macro: they go straight out, a run at a time; the expander
+            // takes over at a macro name (or a token that is none, to report it) and hands back
+            // once nothing of the expansion is left to rescan.
+            let start = feed.pos;
+            while let Some(t) = feed.src.get(feed.pos) {
+                let plain = match t.tok {
+                    Tok::Ident(n) => !self.macros.contains_key(&n) && n != f.line && n != f.file,
+                    Tok::Invalid(_) => false,
                     _ => true,
                 };
                 if !plain {
                     break;
                 }
-                let t = std::mem::replace(t, PLACEHOLDER);
                 feed.pos += 1;
-                emit(PTok { t, hide: EMPTY })?;
+            }
+            let run = &feed.src[start..feed.pos];
+            if out.len() + run.len() <= MAX_TOKENS {
+                out.extend_from_slice(run);
+            } else {
+                for &t in run {
+                    emit(out, PTok { t, hide: EMPTY })?;
+                }
             }
             if feed.pos >= feed.src.len() {
                 return Ok(());
             }
-            self.expand_until_idle(&mut feed, 0, &mut emit, true)?;
+            self.expand_until_idle(&mut feed, 0, &mut |pt| emit(out, pt), true)?;
             // Back at the top level every token with a hide set has been emitted: none is
             // used any more, so memory holds the sets of one top-level expansion at most.
             self.hides.clear();
@@ -601,9 +640,9 @@ impl Preprocessor<'_, '_> {
     /// Expands tokens to a vector, keeping their hide sets (for a macro argument).
     fn expand_arg(&self, arg: &[PTok], depth: usize) -> Result<Vec<PTok>, IdlError> {
         let mut feed = Feed {
-            src: &mut [],
+            src: &[],
             pos: 0,
-            stack: arg.iter().rev().cloned().collect(),
+            stack: arg.iter().rev().copied().collect(),
         };
         let mut out = Vec::new();
         self.expand(&mut feed, depth, &mut |pt| {
@@ -655,11 +694,11 @@ impl Preprocessor<'_, '_> {
                 emit(pt)?;
                 continue;
             };
-            if name == "__LINE__" || name == "__FILE__" {
+            if name == self.fixed.line || name == self.fixed.file {
                 emit(self.builtin_macro(pt))?;
                 continue;
             }
-            let Some(m) = self.macros.get(name) else {
+            let Some(m) = self.macros.get(&name) else {
                 emit(pt)?;
                 continue;
             };
@@ -690,7 +729,7 @@ impl Preprocessor<'_, '_> {
                 feed.stack
                     .extend(m.body.iter().enumerate().rev().map(|(k, b)| PTok {
                         t: Token {
-                            tok: b.tok.clone(),
+                            tok: b.tok,
                             span: pt.t.span,
                             line_start: false,
                             space_before: if k == 0 {
@@ -732,17 +771,19 @@ impl Preprocessor<'_, '_> {
     /// `__LINE__` and `__FILE__` where they are used.
     fn builtin_macro(&self, pt: PTok) -> PTok {
         let span = pt.t.span;
+        let line = pt.t.ident() == Some(self.fixed.line);
+        let mut names = self.names.borrow_mut();
         let tok = match self.loader.sources.get(span.file) {
-            Some(f) if pt.t.is_ident("__LINE__") => {
-                Tok::Number(f.line_col(span.start as usize).0.to_string().into())
+            Some(f) if line => {
+                Tok::Number(names.get(&f.line_col(span.start as usize).0.to_string()))
             }
             Some(f) => Tok::Str {
-                value: f.path.display().to_string().into(),
+                value: names.get(&f.path.display().to_string()),
                 wide: false,
             },
-            None if pt.t.is_ident("__LINE__") => Tok::Number(Arc::from("0")),
+            None if line => Tok::Number(self.fixed.zero),
             None => Tok::Str {
-                value: Arc::from(""),
+                value: names.get(""),
                 wide: false,
             },
         };
@@ -756,19 +797,23 @@ impl Preprocessor<'_, '_> {
     fn arguments(
         &self,
         feed: &mut Feed<'_>,
-        name: &str,
-        params: &[String],
+        name: Sym,
+        params: &[Sym],
         at: &PTok,
     ) -> Result<Vec<Vec<PTok>>, IdlError> {
         feed.next(); // `(`
         let mut args: Vec<Vec<PTok>> = vec![Vec::new()];
         let mut nesting = 0usize;
-        let variadic = params.last().is_some_and(|p| p == "...");
+        let variadic = params.last() == Some(&self.fixed.ellipsis);
+        let name = || self.names.borrow().text(name).to_string();
         loop {
             let Some(t) = feed.next() else {
                 return Err(IdlError::new(
                     at.t.span,
-                    format!("unterminated argument list for macro `{name}`: no closing `)`"),
+                    format!(
+                        "unterminated argument list for macro `{}`: no closing `)`",
+                        name()
+                    ),
                 )
                 .with_label("macro invoked here"));
             };
@@ -806,7 +851,8 @@ impl Preprocessor<'_, '_> {
             return Err(IdlError::new(
                 at.t.span,
                 format!(
-                    "macro `{name}` takes {want} argument{}, but {} {} given",
+                    "macro `{}` takes {want} argument{}, but {} {} given",
+                    name(),
                     if want == "1" { "" } else { "s" },
                     args.len(),
                     if args.len() == 1 { "was" } else { "were" }
@@ -821,22 +867,23 @@ impl Preprocessor<'_, '_> {
     /// other uses take the fully expanded argument), every token placed at the macro's use.
     fn substitute(
         &self,
-        name: &str,
+        name: Sym,
         m: &Macro,
         args: Option<&[Vec<PTok>]>,
         at: &PTok,
         depth: usize,
         out: &mut Vec<PTok>,
     ) -> Result<(), IdlError> {
-        let params: &[String] = m.params.as_deref().unwrap_or(&[]);
+        let params: &[Sym] = m.params.as_deref().unwrap_or(&[]);
+        let f = &self.fixed;
         let param_of = |t: &Token| -> Option<usize> {
             let id = t.ident()?;
-            let id = if id == "__VA_ARGS__" { "..." } else { id };
-            params.iter().position(|p| p == id)
+            let id = if id == f.va_args { f.ellipsis } else { id };
+            params.iter().position(|p| *p == id)
         };
         let place = |t: &Token, first: bool| PTok {
             t: Token {
-                tok: t.tok.clone(),
+                tok: t.tok,
                 span: at.t.span,
                 line_start: false,
                 space_before: if first {
@@ -862,7 +909,10 @@ impl Preprocessor<'_, '_> {
                 if k == 0 || k + 1 == body.len() {
                     return Err(IdlError::new(
                         at.t.span,
-                        format!("`##` cannot stand at either end of macro `{name}`"),
+                        format!(
+                            "`##` cannot stand at either end of macro `{}`",
+                            self.names.borrow().text(name)
+                        ),
                     )
                     .with_note(self.defined_at(name, m)));
                 }
@@ -874,13 +924,11 @@ impl Preprocessor<'_, '_> {
                 && let Some(args) = args
                 && let Some(p) = body.get(k + 1).and_then(param_of)
             {
-                let text = stringize(&args[p]);
+                let text = stringize(&args[p], &self.names.borrow());
+                let value = self.names.borrow_mut().get(&text);
                 piece.push(PTok {
                     t: Token {
-                        tok: Tok::Str {
-                            value: text.into(),
-                            wide: false,
-                        },
+                        tok: Tok::Str { value, wide: false },
                         span: at.t.span,
                         line_start: false,
                         space_before: if first {
@@ -895,12 +943,12 @@ impl Preprocessor<'_, '_> {
             } else if let (Some(args), Some(p)) = (args, param_of(b)) {
                 let next_pastes = body.get(k + 1).is_some_and(|n| n.is_punct(P::HashHash));
                 if paste_pending || next_pastes {
-                    piece.extend(args[p].iter().cloned());
+                    piece.extend(args[p].iter().copied());
                 } else {
                     if expanded[p].is_none() {
                         expanded[p] = Some(self.expand_arg(&args[p], depth + 1)?);
                     }
-                    piece.extend(expanded[p].iter().flatten().cloned());
+                    piece.extend(expanded[p].iter().flatten().copied());
                 }
                 for (n, t) in piece.iter_mut().enumerate() {
                     t.t.span = at.t.span;
@@ -924,7 +972,7 @@ impl Preprocessor<'_, '_> {
                     && left
                     && let Some(lhs) = out.pop()
                 {
-                    out.extend(paste(&lhs, &t)?);
+                    out.extend(self.paste(&lhs, &t)?);
                 } else {
                     out.push(t);
                 }
@@ -947,7 +995,7 @@ impl Preprocessor<'_, '_> {
             {
                 let mut rest = piece.into_iter();
                 if let Some(rhs) = rest.next() {
-                    out.extend(paste(&lhs, &rhs)?);
+                    out.extend(self.paste(&lhs, &rhs)?);
                 }
                 out.extend(rest);
             } else {
@@ -974,7 +1022,8 @@ impl Preprocessor<'_, '_> {
         Ok(())
     }
 
-    fn defined_at(&self, name: &str, m: &Macro) -> String {
+    fn defined_at(&self, name: Sym, m: &Macro) -> String {
+        let name = self.names.borrow().text(name).to_string();
         let (line, _) = self
             .loader
             .sources
@@ -992,7 +1041,7 @@ impl Preprocessor<'_, '_> {
 
 /// A token being expanded, with the macros it must not expand again (its "hide set", as C
 /// names it): the macros whose replacement produced it.
-#[derive(Clone)]
+#[derive(Clone, Copy)]
 pub(crate) struct PTok {
     t: Token,
     hide: Hide,
@@ -1008,20 +1057,21 @@ type Hide = usize;
 const EMPTY: Hide = 0;
 
 struct HideNode {
-    name: Arc<str>,
+    name: Sym,
     /// How many names the set has (this one and those of `rest`, all different).
     len: usize,
     rest: Hide,
 }
 
-/// The nodes of the hide sets; [`Preprocessor::expand_taken`] empties it at the top level,
+/// The nodes of the hide sets; [`Preprocessor::expand_into`] empties it at the top level,
 /// where no set is in use.
 struct Hides(RefCell<Vec<HideNode>>);
 
 impl Default for Hides {
     fn default() -> Hides {
+        // Index 0 is the empty set: its name is never looked at.
         Hides(RefCell::new(vec![HideNode {
-            name: Arc::from(""),
+            name: Sym::NONE,
             len: 0,
             rest: EMPTY,
         }]))
@@ -1037,14 +1087,14 @@ impl Hides {
         self.0.borrow().get(h).map_or(0, |n| n.len)
     }
 
-    fn contains(&self, h: Hide, name: &str) -> bool {
+    fn contains(&self, h: Hide, name: Sym) -> bool {
         let nodes = self.0.borrow();
         let mut k = h;
         while k != EMPTY {
             let Some(n) = nodes.get(k) else {
                 return false;
             };
-            if &*n.name == name {
+            if n.name == name {
                 return true;
             }
             k = n.rest;
@@ -1052,7 +1102,7 @@ impl Hides {
         false
     }
 
-    fn push(&self, name: Arc<str>, len: usize, rest: Hide) -> Hide {
+    fn push(&self, name: Sym, len: usize, rest: Hide) -> Hide {
         let mut nodes = self.0.borrow_mut();
         nodes.push(HideNode { name, len, rest });
         nodes.len() - 1
@@ -1060,7 +1110,7 @@ impl Hides {
 
     /// The hide set of this macro name's replacement. Its size is the depth of the expansion
     /// (macros expanding macros), which is limited, so that chains cost no more than linear time.
-    fn with(&self, pt: &PTok, name: &str) -> Result<Hide, IdlError> {
+    fn with(&self, pt: &PTok, name: Sym) -> Result<Hide, IdlError> {
         let len = self.len(pt.hide);
         if len >= MAX_EXPANSION_DEPTH {
             return Err(IdlError::new(
@@ -1069,11 +1119,7 @@ impl Hides {
             ));
         }
         // The caller expands only names not in the set: no need to look again.
-        let rc = match &pt.t.tok {
-            Tok::Ident(rc) => rc.clone(),
-            _ => Arc::from(name),
-        };
-        Ok(self.push(rc, len + 1, pt.hide))
+        Ok(self.push(name, len + 1, pt.hide))
     }
 
     /// `a` ∪ `b`: `b` with the names of `a` it lacks in front, last of `a` first.
@@ -1082,11 +1128,10 @@ impl Hides {
         let mut len = self.len(b);
         let mut k = a;
         while k != EMPTY {
-            let Some((name, rest)) = self.0.borrow().get(k).map(|n| (n.name.clone(), n.rest))
-            else {
+            let Some((name, rest)) = self.0.borrow().get(k).map(|n| (n.name, n.rest)) else {
                 break;
             };
-            if !self.contains(b, &name) {
+            if !self.contains(b, name) {
                 len += 1;
                 out = self.push(name, len, out);
             }
@@ -1099,8 +1144,8 @@ impl Hides {
 /// Where expansion reads from: replacement tokens waiting to be rescanned (top of `stack`
 /// first), then the source tokens.
 pub(crate) struct Feed<'t> {
-    /// Source tokens, taken one by one (a taken one is left as a placeholder).
-    src: &'t mut [Token],
+    /// Source tokens, read one by one.
+    src: &'t [Token],
     pos: usize,
     stack: Vec<PTok>,
 }
@@ -1110,12 +1155,9 @@ impl Feed<'_> {
         if let Some(t) = self.stack.pop() {
             return Some(t);
         }
-        let slot = self.src.get_mut(self.pos)?;
+        let t = *self.src.get(self.pos)?;
         self.pos += 1;
-        Some(PTok {
-            t: std::mem::replace(slot, PLACEHOLDER),
-            hide: EMPTY,
-        })
+        Some(PTok { t, hide: EMPTY })
     }
 
     fn next_is(&self, p: P) -> bool {
@@ -1134,11 +1176,12 @@ impl Feed<'_> {
 }
 
 /// How a token is spelled in C source (for `#` and `##`).
-fn spell(t: &Token) -> String {
-    match &t.tok {
+fn spell(t: &Token, names: &Interner) -> String {
+    match t.tok {
         Tok::Str { value, wide } => {
+            let value = names.text(value);
             let mut s = String::with_capacity(value.len() + 3);
-            if *wide {
+            if wide {
                 s.push('L');
             }
             s.push('"');
@@ -1156,69 +1199,63 @@ fn spell(t: &Token) -> String {
             s
         }
         Tok::Char(v) => v.to_string(),
-        Tok::Pragma(text) => text.to_string(),
+        Tok::Pragma(text) => names.text(text).to_string(),
         Tok::Invalid(_) => String::new(),
-        _ => t.spelling().unwrap_or_default().to_string(),
+        _ => t.spelling(names).unwrap_or_default().to_string(),
     }
 }
 
 /// `#param`: the argument's spelling as a string literal's value.
-fn stringize(arg: &[PTok]) -> String {
+fn stringize(arg: &[PTok], names: &Interner) -> String {
     let mut s = String::new();
     for (n, t) in arg.iter().enumerate() {
         if n > 0 && t.t.space_before {
             s.push(' ');
         }
-        s.push_str(&spell(&t.t));
+        s.push_str(&spell(&t.t, names));
     }
     s
 }
 
-/// `a ## b`: the tokens the joined spelling makes (one, unless the pair does not form a token,
-/// where the parts are kept as the Microsoft preprocessor does).
-fn paste(lhs: &PTok, rhs: &PTok) -> Result<Vec<PTok>, IdlError> {
-    let text = format!("{}{}", spell(&lhs.t), spell(&rhs.t));
-    let tokens = lexer::lex(PASTE_FILE, &text, &mut lexer::Interner::default()).map_err(|_| {
-        IdlError::new(
-            lhs.t.span,
-            format!("pasting with `##` makes `{text}`, which is not a token"),
-        )
-    })?;
-    Ok(tokens
-        .into_iter()
-        .enumerate()
-        .map(|(n, t)| PTok {
-            t: Token {
-                tok: t.tok,
-                span: lhs.t.span,
-                line_start: false,
-                space_before: if n == 0 {
-                    lhs.t.space_before
-                } else {
-                    t.space_before
+impl Preprocessor<'_, '_> {
+    /// `a ## b`: the tokens the joined spelling makes (one, unless the pair does not form a
+    /// token, where the parts are kept as the Microsoft preprocessor does).
+    fn paste(&self, lhs: &PTok, rhs: &PTok) -> Result<Vec<PTok>, IdlError> {
+        let text = {
+            let names = self.names.borrow();
+            format!("{}{}", spell(&lhs.t, &names), spell(&rhs.t, &names))
+        };
+        let tokens = lexer::lex(PASTE_FILE, &text, &mut self.names.borrow_mut()).map_err(|_| {
+            IdlError::new(
+                lhs.t.span,
+                format!("pasting with `##` makes `{text}`, which is not a token"),
+            )
+        })?;
+        Ok(tokens
+            .into_iter()
+            .enumerate()
+            .map(|(n, t)| PTok {
+                t: Token {
+                    tok: t.tok,
+                    span: lhs.t.span,
+                    line_start: false,
+                    space_before: if n == 0 {
+                        lhs.t.space_before
+                    } else {
+                        t.space_before
+                    },
                 },
-            },
-            hide: lhs.hide,
-        })
-        .collect())
+                hide: lhs.hide,
+            })
+            .collect())
+    }
 }
 
-/// A name's bit in [`Preprocessor::macro_lengths`].
-fn length_bit(name: &str) -> u64 {
-    1 << name.len().min(63)
-}
-
-/// What a token taken from the source leaves behind.
-const PLACEHOLDER: Token = Token {
-    tok: Tok::Punct(P::Semi),
-    span: Span {
-        file: FileId(0),
-        start: 0,
-        end: 0,
-    },
-    line_start: false,
-    space_before: false,
-};
+/// The directives, each named once (so that a directive's name is a `&'static str`).
+const DIRECTIVES: &[&str] = &[
+    "if", "ifdef", "ifndef", "elif", "else", "endif", "define", "undef", "include", "line",
+    "error", "pragma", "warning", "ident", "sccs",
+];
 
 /// The file id under which pasted text is lexed (its spans are replaced at once).
 const PASTE_FILE: FileId = FileId(u32::MAX - 1);

@@ -89,7 +89,10 @@ impl<'a> Attrs<'a> {
     }
 
     pub fn names(self) -> Vec<String> {
-        self.0.iter().map(|a| a.name.name.to_string()).collect()
+        self.0
+            .iter()
+            .map(|a| String::from(a.name.name.as_str()))
+            .collect()
     }
 
     pub fn uuid(self) -> Option<Guid> {
@@ -123,9 +126,9 @@ impl<'a> Attrs<'a> {
     /// The first argument as a bare name (`call_as(Next)`).
     pub fn ident(self, name: &str) -> Option<String> {
         match self.get(name)?.args.first()? {
-            AttrArg::Expr(Expr::Name(id)) => Some(id.name.to_string()),
+            AttrArg::Expr(Expr::Name(id)) => Some(String::from(id.name.as_str())),
             AttrArg::Type(t) => match &t.spec {
-                crate::idl::ast::TypeSpec::Named(id) => Some(id.name.to_string()),
+                crate::idl::ast::TypeSpec::Named(id) => Some(String::from(id.name.as_str())),
                 _ => None,
             },
             _ => None,

@@ -237,6 +237,13 @@ impl State {
                 .collect(),
             ..Model::default()
         };
+        // Room for the names up front rather than a dozen rehashes of each map on the way
+        // there: a Wine file with its imports declares a type per ~180 bytes of IDL, and a
+        // constant or enum value per ~350 (dxgidebug.idl: 771 and 403 in 142 KB).
+        let bytes: usize = sources.files().map(|(_, f)| f.text.len()).sum();
+        let mut model = model;
+        model.names.reserve(bytes / 180);
+        model.constants.reserve(bytes / 350);
         State {
             model,
             defined: IndexMap::default(),
@@ -318,7 +325,7 @@ impl Resolver<'_> {
         let line = self
             .sources
             .get(span.file)
-            .map_or(0, |f| f.line_col(span.start as usize).0);
+            .map_or(0, |f| f.line(span.start as usize));
         Origin {
             file: span.file,
             span,
@@ -691,7 +698,7 @@ impl Resolver<'_> {
             params.push(self.param(p, index)?);
         }
         Ok(Method {
-            name: m.name.name.to_string(),
+            name: String::from(m.name.name.as_str()),
             slot: None,
             dispid,
             explicit_id,
@@ -746,7 +753,7 @@ impl Resolver<'_> {
             name: p
                 .name
                 .as_ref()
-                .map_or_else(|| format!("arg{index}"), |n| n.name.to_string()),
+                .map_or_else(|| format!("arg{index}"), |n| String::from(n.name.as_str())),
             ty: self.ty(&p.ty)?,
             // A parameter with no direction is [in], as in MIDL.
             is_in: flags.has(Flags::IN) || !is_out,
@@ -980,7 +987,7 @@ impl Resolver<'_> {
         let mut out = Vec::with_capacity(fields.len());
         for f in fields {
             out.push(RecordField {
-                name: f.name.as_ref().map(|n| n.name.to_string()),
+                name: f.name.as_ref().map(|n| String::from(n.name.as_str())),
                 ty: self.ty(&f.ty)?,
             });
         }
@@ -1084,7 +1091,7 @@ impl Resolver<'_> {
             self.model
                 .constants
                 .insert(v.name.name.shared(), Value::Int(value));
-            out.push((v.name.name.to_string(), as_i64));
+            out.push((String::from(v.name.name.as_str()), as_i64));
             next = value.saturating_add(1);
         }
         if let Some(t) = &e.tag {
@@ -1290,7 +1297,7 @@ impl Resolver<'_> {
                         name: p
                             .name
                             .as_ref()
-                            .map(|n| n.name.to_string())
+                            .map(|n| String::from(n.name.as_str()))
                             .unwrap_or_default(),
                         ty: self.ty(&p.ty)?,
                         dispid,
@@ -1381,7 +1388,7 @@ impl Resolver<'_> {
             None => 0,
         };
         self.model.libraries.push(Library {
-            name: l.name.name.to_string(),
+            name: String::from(l.name.name.as_str()),
             uuid: attrs.uuid(),
             version: attrs.version(),
             lcid,

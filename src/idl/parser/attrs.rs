@@ -16,7 +16,7 @@ pub(crate) fn attr_lists(i: Input<'_>) -> PResult<'_, Vec<Attribute>> {
     if !i.is_punct(P::LBracket) {
         return no(i);
     }
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(i.advance(1).count_entries(P::Comma, P::RBracket));
     let mut cur = i;
     while cur.is_punct(P::LBracket) {
         cur = cur.advance(1);
@@ -69,12 +69,12 @@ fn attribute(i: Input<'_>) -> PResult<'_, Attribute> {
     let Some(t) = i.peek() else {
         return fail(i, "an attribute");
     };
-    let Tok::Ident(name) = &t.tok else {
+    let Tok::Ident(name) = t.tok else {
         return fail(i, "an attribute name");
     };
     let name = Ident {
         // The token's text, shared: no copy.
-        name: crate::idl::ast::Name::from(name.clone()),
+        name: i.name(name),
         span: t.span,
     };
     let Some(form) = attributes::lookup(&name.name) else {
@@ -317,15 +317,15 @@ fn uuid(i: Input<'_>) -> PResult<'_, Uuid> {
     let Some(t) = i.peek() else {
         return fail(i, "a uuid");
     };
-    let (rest, text, span) = match &t.tok {
-        Tok::Uuid(s) => (i.advance(1), String::from(&**s), t.span),
-        Tok::Str { value, .. } => (i.advance(1), String::from(&**value), t.span),
+    let (rest, text, span) = match t.tok {
+        Tok::Uuid(s) => (i.advance(1), String::from(i.text(s)), t.span),
+        Tok::Str { value, .. } => (i.advance(1), String::from(i.text(value)), t.span),
         Tok::Number(_) | Tok::Ident(_) => {
             let mut text = String::new();
             let mut cur = i;
             while let Some(t) = cur.peek() {
-                match &t.tok {
-                    Tok::Number(s) | Tok::Ident(s) => text.push_str(s),
+                match t.tok {
+                    Tok::Number(s) | Tok::Ident(s) => text.push_str(i.text(s)),
                     Tok::Punct(P::Minus) => text.push('-'),
                     _ => break,
                 }
@@ -345,21 +345,24 @@ fn uuid(i: Input<'_>) -> PResult<'_, Uuid> {
     }
 }
 
-/// `4ba9eb90-732c-11d0-8816-00a0c903b83c` into its fields.
+/// `4ba9eb90-732c-11d0-8816-00a0c903b83c` into its fields (read in place: every interface has
+/// one).
 pub(crate) fn parse_uuid(text: &str, span: Span) -> Option<Uuid> {
-    let groups: Vec<&str> = text.split('-').collect();
-    let lens: Vec<usize> = groups.iter().map(|g| g.len()).collect();
-    if lens != [8, 4, 4, 4, 12] || !text.chars().all(|c| c == '-' || c.is_ascii_hexdigit()) {
+    let b = text.as_bytes();
+    if b.len() != 36 || [8, 13, 18, 23].iter().any(|&k| b[k] != b'-') {
         return None;
     }
-    let data1 = u32::from_str_radix(groups[0], 16).ok()?;
-    let data2 = u16::from_str_radix(groups[1], 16).ok()?;
-    let data3 = u16::from_str_radix(groups[2], 16).ok()?;
-    let tail = format!("{}{}", groups[3], groups[4]);
-    let mut data4 = [0u8; 8];
-    for (n, byte) in data4.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(tail.get(2 * n..2 * n + 2)?, 16).ok()?;
-    }
+    let hex = |from: usize, to: usize| -> Option<u64> {
+        b[from..to].iter().try_fold(0u64, |v, &c| {
+            let d = (c as char).to_digit(16)?;
+            Some(v << 4 | u64::from(d))
+        })
+    };
+    let data1 = u32::try_from(hex(0, 8)?).ok()?;
+    let data2 = u16::try_from(hex(9, 13)?).ok()?;
+    let data3 = u16::try_from(hex(14, 18)?).ok()?;
+    let tail = hex(19, 23)? << 48 | hex(24, 36)?;
+    let data4 = tail.to_be_bytes();
     Some(Uuid {
         data1,
         data2,
@@ -374,9 +377,10 @@ fn version(i: Input<'_>) -> PResult<'_, AttrArg> {
     let Some(t) = i.peek() else {
         return fail(i, "a version like `1.0`");
     };
-    let Tok::Number(s) = &t.tok else {
+    let Tok::Number(s) = t.tok else {
         return fail(i, "a version like `1.0`");
     };
+    let s = i.text(s);
     let mut parts = s.splitn(2, '.');
     let major = parts.next().and_then(|p| p.parse::<u16>().ok());
     let minor = match parts.next() {

@@ -48,7 +48,11 @@ pub(crate) fn file(i: Input<'_>) -> PResult<'_, Vec<Item>> {
 
 /// Items up to the end of input (file scope) or up to and including `}` (`what` names the body).
 fn items<'a>(mut i: Input<'a>, scope: Scope, what: &str) -> PResult<'a, Vec<Item>> {
-    let mut out = Vec::new();
+    // Members of a body end in `;` (at file scope, interfaces often do not: grown as needed).
+    let mut out = match scope {
+        Scope::File => Vec::new(),
+        _ => Vec::with_capacity(i.count_entries(P::Semi, P::RBrace)),
+    };
     loop {
         if scope != Scope::File && i.is_punct(P::RBrace) {
             return Ok((i.advance(1), out));
@@ -70,16 +74,16 @@ fn item(i: Input<'_>, scope: Scope) -> PResult<'_, Option<Item>> {
     let Some(t) = i.peek() else {
         return fail(i, scope.expected());
     };
-    match &t.tok {
+    match t.tok {
         Tok::Pragma(text) => {
             let value = StrLit {
-                value: text.to_string(),
+                value: i.text(text).to_string(),
                 span: t.span,
             };
             return Ok((i.advance(1), Some(Item::Pragma(value))));
         }
         Tok::Punct(P::Semi) => return Ok((i.advance(1), None)),
-        Tok::Ident(word) => match &**word {
+        Tok::Ident(word) => match i.text(word) {
             "import" => return import(i).map(|(i, it)| (i, Some(it))),
             "importlib" => return importlib(i).map(|(i, it)| (i, Some(it))),
             "cpp_quote" => return cpp_quote(i).map(|(i, it)| (i, Some(it))),
@@ -161,7 +165,7 @@ fn function_rest<'a>(
     let mut i = skip_declspec(i);
     let mut callconv = None;
     while let Some(t) = i.peek()
-        && let Some(word) = t.ident().filter(|w| is_callconv(w))
+        && let Some(word) = t.ident().map(|w| i.text(w)).filter(|w| is_callconv(w))
     {
         callconv.get_or_insert(Ident {
             name: word.into(),
@@ -202,11 +206,11 @@ fn function_rest<'a>(
 /// A string token on its own (no joining of neighbours: `import "a.idl", "b.idl"`).
 fn file_name(i: Input<'_>) -> PResult<'_, StrLit> {
     match i.peek() {
-        Some(t) => match &t.tok {
+        Some(t) => match t.tok {
             Tok::Str { value, .. } => Ok((
                 i.advance(1),
                 StrLit {
-                    value: String::from(&**value),
+                    value: String::from(i.text(value)),
                     span: t.span,
                 },
             )),
@@ -261,7 +265,7 @@ fn midl_pragma(i: Input<'_>) -> PResult<'_, Item> {
         if t.space_before && !text.ends_with('(') {
             text.push(' ');
         }
-        match t.spelling() {
+        match t.spelling(i.ctx.names) {
             Some(s) => text.push_str(s),
             None => return fail(i, "a warning number or `)`"),
         }
@@ -487,21 +491,25 @@ fn typedef(i: Input<'_>, mut attrs: Vec<Attribute>, start: Span) -> PResult<'_, 
     let (i, _) = kw("typedef")(i)?;
     let (i, mut more) = opt_attrs(i)?;
     attrs.append(&mut more);
-    let (i, base) = expect("a type", type_spec)(i)?;
-    let (i, decls) = separated_list1(punct(P::Comma), |i| {
-        declarator(i, Cow::Borrowed(&base), Names::Required, true)
-    })
-    .parse(i)?;
-    let declarators = decls
-        .into_iter()
-        .filter_map(|d| {
-            Some(Declarator {
-                name: d.name?,
+    let (mut i, base) = expect("a type", type_spec)(i)?;
+    let mut declarators = Vec::with_capacity(i.count_entries(P::Comma, P::Semi));
+    loop {
+        let (rest, d) = declarator(i, Cow::Borrowed(&base), Names::Required, true)?;
+        if let Some(name) = d.name {
+            declarators.push(Declarator {
+                name,
                 ty: d.ty,
                 function: d.function,
-            })
-        })
-        .collect();
+            });
+        }
+        match rest.peek() {
+            Some(t) if t.is_punct(P::Comma) => i = rest.advance(1),
+            _ => {
+                i = rest;
+                break;
+            }
+        }
+    }
     let span = start.to(i.prev_span());
     let (i, _) = close(P::Semi, "after typedef", i)?;
     Ok((

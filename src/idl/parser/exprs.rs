@@ -80,7 +80,7 @@ fn after_token<'a>(
     p: impl FnOnce(Input<'a>) -> PResult<'a, Expr>,
 ) -> PResult<'a, Expr> {
     match p(i) {
-        Err(Err::Error(_)) => fail(i, &format!("an expression after {}", op.describe())),
+        Err(Err::Error(_)) => fail(i, &format!("an expression after {}", i.describe(op))),
         other => other,
     }
 }
@@ -165,7 +165,7 @@ fn unary_folding(i: Input<'_>, fold: bool) -> PResult<'_, Expr> {
         };
         return Ok((i, e));
     }
-    if t.is_ident("sizeof") {
+    if i.is_ident("sizeof") {
         let (i, _) = super::close(P::LParen, "after `sizeof`", i.advance(1))?;
         let (i, ty) = super::expect("a type", types::abstract_type)(i)?;
         let (i, end) = super::close(P::RParen, "to close `sizeof(`", i)?;
@@ -239,12 +239,12 @@ fn primary(i: Input<'_>) -> PResult<'_, Expr> {
     let Some(t) = i.peek() else {
         return no(i);
     };
-    match &t.tok {
+    match t.tok {
         Tok::Number(s) => {
-            let e = number(s, t.span).map_err(Err::Failure)?;
+            let e = number(i.text(s), t.span).map_err(Err::Failure)?;
             Ok((i.advance(1), e))
         }
-        Tok::Char(v) => Ok((i.advance(1), Expr::Int(i128::from(*v), t.span))),
+        Tok::Char(v) => Ok((i.advance(1), Expr::Int(i128::from(v), t.span))),
         Tok::Str { .. } => {
             let (i, s) = string(i)?;
             Ok((i, Expr::Str(s)))

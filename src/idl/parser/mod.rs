@@ -22,21 +22,26 @@ use nom::{Err, IResult, Needed};
 
 use super::IdlError;
 use super::ast::{self, Ident, StrLit};
-use super::lexer::{P, Tok, Token};
+use super::lexer::{Interner, P, Sym, Tok, Token};
 use crate::diag::{FileId, Span};
 
 /// Nesting (types in types, parentheses, declarators) deeper than this is reported, so that no
 /// input can exhaust the stack.
 const MAX_DEPTH: u32 = 256;
 
+/// How far [`Input::count_entries`] looks ahead.
+const COUNT_SPAN: usize = 4096;
+
 /// Shared by every copy of an [`Input`].
-pub(crate) struct Ctx {
+pub(crate) struct Ctx<'n> {
+    /// The text of the tokens' symbols.
+    names: &'n Interner,
     depth: Cell<u32>,
     /// Where "found end of file" errors point.
     eof: Span,
     /// Constants and enum values declared so far in this file: `(NAME) - 1` with such a NAME
     /// is a subtraction, not a cast (see `exprs::is_cast`).
-    constants: RefCell<HashSet<String, crate::idl::FastHash>>,
+    constants: RefCell<HashSet<ast::Name, crate::idl::FastHash>>,
 }
 
 /// The parser's input: a window on the token slice, keeping the whole slice so that an error can
@@ -46,18 +51,34 @@ pub(crate) struct Input<'a> {
     all: &'a [Token],
     pos: usize,
     end: usize,
-    ctx: &'a Ctx,
+    ctx: &'a Ctx<'a>,
 }
 
 impl<'a> Input<'a> {
     /// Records a constant or enum value declared in this file.
-    pub fn declare_constant(&self, name: &str) {
-        self.ctx.constants.borrow_mut().insert(name.to_string());
+    pub fn declare_constant(&self, name: &ast::Name) {
+        // The shared name, not a copy of its text.
+        self.ctx.constants.borrow_mut().insert(name.clone());
     }
 
     /// Whether a constant or enum value of this name was declared earlier in this file.
     pub fn is_constant(&self, name: &str) -> bool {
         self.ctx.constants.borrow().contains(name)
+    }
+
+    /// The text of a symbol of the tokens.
+    pub fn text(&self, sym: Sym) -> &'a str {
+        self.ctx.names.text(sym)
+    }
+
+    /// A symbol's text as the syntax tree keeps it: shared, not copied.
+    pub fn name(&self, sym: Sym) -> ast::Name {
+        ast::Name::from(self.ctx.names.arc(sym))
+    }
+
+    /// How a token reads in a message.
+    pub fn describe(&self, t: &Token) -> String {
+        t.describe(self.ctx.names)
     }
 
     pub fn peek(&self) -> Option<&'a Token> {
@@ -121,7 +142,7 @@ impl<'a> Input<'a> {
     /// How the current token reads in a message.
     pub fn found(&self) -> String {
         self.peek()
-            .map_or_else(|| "end of file".to_string(), Token::describe)
+            .map_or_else(|| "end of file".to_string(), |t| t.describe(self.ctx.names))
     }
 
     pub fn is_punct(&self, p: P) -> bool {
@@ -129,11 +150,43 @@ impl<'a> Input<'a> {
     }
 
     pub fn is_ident(&self, name: &str) -> bool {
-        self.peek().is_some_and(|t| t.is_ident(name))
+        self.peek()
+            .is_some_and(|t| t.is_ident(self.ctx.names, name))
     }
 
     pub fn ident_at(&self, n: usize) -> Option<&'a str> {
-        self.peek_at(n).and_then(Token::ident)
+        let names = self.ctx.names;
+        self.peek_at(n)
+            .and_then(Token::ident)
+            .map(|s| names.text(s))
+    }
+
+    /// How many entries the list that starts here holds, as `sep` at this level separates them
+    /// up to the `end` that closes the list (or the end of input): the room to make for them at
+    /// once, rather than growing a vector of large nodes step by step (each step a copy). An
+    /// estimate (an empty list counts one; so does a stray separator; only the first
+    /// [`COUNT_SPAN`] tokens are looked at, so that nested lists cost no more than linear time):
+    /// a vector sized by it grows as usual where it is short.
+    pub fn count_entries(&self, sep: P, end: P) -> usize {
+        let mut depth = 0usize;
+        let mut n = 1;
+        let window = self.pos..self.end.min(self.pos.saturating_add(COUNT_SPAN));
+        for t in self.all.get(window).unwrap_or_default() {
+            let Tok::Punct(p) = t.tok else {
+                continue;
+            };
+            match p {
+                P::LParen | P::LBracket | P::LBrace => depth += 1,
+                _ if p == end && depth == 0 => break,
+                P::RParen | P::RBracket | P::RBrace => match depth.checked_sub(1) {
+                    Some(d) => depth = d,
+                    None => break,
+                },
+                _ if p == sep && depth == 0 => n += 1,
+                _ => {}
+            }
+        }
+        n
     }
 }
 
@@ -281,7 +334,7 @@ pub(crate) fn punct<'a>(p: P) -> impl Fn(Input<'a>) -> PResult<'a, Span> {
 /// Matches a keyword (IDL keywords are identifiers to the lexer).
 pub(crate) fn kw<'a>(name: &'static str) -> impl Fn(Input<'a>) -> PResult<'a, Span> {
     move |i| match i.peek() {
-        Some(t) if t.is_ident(name) => Ok((i.advance(1), t.span)),
+        Some(t) if t.is_ident(i.ctx.names, name) => Ok((i.advance(1), t.span)),
         _ => no(i),
     }
 }
@@ -353,16 +406,16 @@ pub(crate) fn is_reserved(name: &str) -> bool {
 /// An identifier that can name something (not a reserved word).
 pub(crate) fn ident(i: Input<'_>) -> PResult<'_, Ident> {
     match i.peek() {
-        Some(Token {
+        Some(&Token {
             tok: Tok::Ident(name),
             span,
             ..
-        }) if !is_reserved(name) => Ok((
+        }) if !is_reserved(i.text(name)) => Ok((
             i.advance(1),
             Ident {
                 // The token's text, shared: no copy.
-                name: ast::Name::from(name.clone()),
-                span: *span,
+                name: i.name(name),
+                span,
             },
         )),
         _ => no(i),
@@ -380,7 +433,7 @@ pub(crate) fn string(i: Input<'_>) -> PResult<'_, StrLit> {
         ..
     }) = rest.peek()
     {
-        value.push_str(v);
+        value.push_str(i.text(*v));
         span = Some(span.map_or(*s, |sp| sp.to(*s)));
         rest = rest.advance(1);
     }
@@ -391,7 +444,7 @@ pub(crate) fn string(i: Input<'_>) -> PResult<'_, StrLit> {
 }
 
 /// Guards one level of recursion; reports input nested too deeply.
-pub(crate) struct Depth<'a>(&'a Ctx);
+pub(crate) struct Depth<'a>(&'a Ctx<'a>);
 
 impl Drop for Depth<'_> {
     fn drop(&mut self) {
@@ -412,8 +465,14 @@ pub(crate) fn enter(i: Input<'_>) -> Result<Depth<'_>, Err<PError>> {
 }
 
 /// Parses a whole preprocessed file.
-pub(crate) fn parse_file(id: FileId, tokens: &[Token], eof: Span) -> Result<ast::File, IdlError> {
+pub(crate) fn parse_file(
+    id: FileId,
+    tokens: &[Token],
+    eof: Span,
+    names: &Interner,
+) -> Result<ast::File, IdlError> {
     let ctx = Ctx {
+        names,
         depth: Cell::new(0),
         eof,
         constants: RefCell::new(HashSet::default()),
@@ -440,7 +499,7 @@ pub(crate) fn parse_file(id: FileId, tokens: &[Token], eof: Span) -> Result<ast:
                 let found = tokens
                     .iter()
                     .find(|t| t.span == e.span)
-                    .map_or_else(|| "end of file".to_string(), Token::describe);
+                    .map_or_else(|| "end of file".to_string(), |t| t.describe(names));
                 format!("unexpected {found}")
             } else {
                 message

@@ -504,13 +504,13 @@ fn value_declarator<'a>(i: Input<'a>, base: Cow<'_, TypeRef>, names: Names) -> P
 /// `ICallFrame::Invoke([in] void* pvReceiver, ...)`), which must follow a named parameter.
 pub(crate) fn params(i: Input<'_>) -> PResult<'_, (Vec<Param>, bool)> {
     let (mut i, _) = close(P::LParen, "to open the parameter list", i)?;
-    let mut out = Vec::new();
     if i.is_punct(P::RParen) {
-        return Ok((i.advance(1), (out, false)));
+        return Ok((i.advance(1), (Vec::new(), false)));
     }
     if i.is_ident("void") && i.peek_at(1).is_some_and(|t| t.is_punct(P::RParen)) {
-        return Ok((i.advance(2), (out, false)));
+        return Ok((i.advance(2), (Vec::new(), false)));
     }
+    let mut out = Vec::with_capacity(i.count_entries(P::Comma, P::RParen));
     loop {
         if i.is_punct(P::Ellipsis) {
             if out.is_empty() {
@@ -588,11 +588,24 @@ fn struct_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
     ))
 }
 
-fn describe_body(kind: &str, tag: &Option<Ident>) -> String {
-    match tag {
-        Some(t) => format!("{kind} `{}`", t.name),
-        None => format!("the {kind}"),
+/// A struct, union or enum body as errors name it ("struct `S`", "the union"), spelled out
+/// only for an error.
+struct Body<'t> {
+    kind: &'static str,
+    tag: &'t Option<Ident>,
+}
+
+impl std::fmt::Display for Body<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.tag {
+            Some(t) => write!(f, "{} `{}`", self.kind, t.name),
+            None => write!(f, "the {}", self.kind),
+        }
     }
+}
+
+fn describe_body<'t>(kind: &'static str, tag: &'t Option<Ident>) -> Body<'t> {
+    Body { kind, tag }
 }
 
 fn opt_ident(i: Input<'_>) -> PResult<'_, Option<Ident>> {
@@ -604,8 +617,8 @@ fn opt_ident(i: Input<'_>) -> PResult<'_, Option<Ident>> {
 }
 
 /// Fields up to and including the closing `}` (the `{` is consumed).
-fn fields<'a>(mut i: Input<'a>, what: &str) -> PResult<'a, Vec<Field>> {
-    let mut out = Vec::new();
+fn fields<'a>(mut i: Input<'a>, what: &Body<'_>) -> PResult<'a, Vec<Field>> {
+    let mut out = Vec::with_capacity(i.count_entries(P::Semi, P::RBrace));
     loop {
         if i.is_punct(P::RBrace) {
             return Ok((i.advance(1), out));
@@ -625,27 +638,36 @@ fn fields<'a>(mut i: Input<'a>, what: &str) -> PResult<'a, Vec<Field>> {
                 &format!("a field declaration or `}}` to close {what}"),
             );
         }
-        let (rest, mut fs) = field_decl(rest, attrs, start)?;
-        out.append(&mut fs);
-        i = rest;
+        i = field_decl_into(rest, attrs, start, &mut out)?.0;
     }
 }
 
 /// `TYPE declarator (, declarator)* [: bits] ;` after the attributes; a struct or union with no
 /// declarator is an anonymous member.
 fn field_decl<'a>(i: Input<'a>, attrs: Vec<Attribute>, start: Span) -> PResult<'a, Vec<Field>> {
+    let mut out = Vec::new();
+    let (i, ()) = field_decl_into(i, attrs, start, &mut out)?;
+    Ok((i, out))
+}
+
+/// [`field_decl`] onto the end of `out` (a struct's fields, made at their size).
+fn field_decl_into<'a>(
+    i: Input<'a>,
+    attrs: Vec<Attribute>,
+    start: Span,
+    out: &mut Vec<Field>,
+) -> PResult<'a, ()> {
     let (mut i, base) = expect("a field type", type_spec)(i)?;
     if i.is_punct(P::Semi) {
-        let field = Field {
+        out.push(Field {
             attrs,
             ty: base,
             name: None,
             bits: None,
             span: start.to(i.prev_span()),
-        };
-        return Ok((i.advance(1), vec![field]));
+        });
+        return Ok((i.advance(1), ()));
     }
-    let mut out = Vec::new();
     loop {
         let (rest, d) = value_declarator(i, Cow::Borrowed(&base), Names::Required)?;
         let (rest, bits) = if rest.is_punct(P::Colon) {
@@ -666,7 +688,7 @@ fn field_decl<'a>(i: Input<'a>, attrs: Vec<Attribute>, start: Span) -> PResult<'
             continue;
         }
         let (rest, _) = close(P::Semi, "after field declaration", rest)?;
-        return Ok((rest, out));
+        return Ok((rest, ()));
     }
 }
 
@@ -732,7 +754,7 @@ fn union_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
 
 /// Union arms up to and including `}`: `case 1: LONG l;`, `default: ;`, `[case(2)] BSTR s;`,
 /// `[default] ;`, or plain C fields.
-fn arms<'a>(mut i: Input<'a>, what: &str) -> PResult<'a, Vec<UnionArm>> {
+fn arms<'a>(mut i: Input<'a>, what: &Body<'_>) -> PResult<'a, Vec<UnionArm>> {
     let mut out = Vec::new();
     loop {
         if i.is_punct(P::RBrace) {
@@ -823,7 +845,7 @@ fn enum_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
     }
     let what = describe_body("enum", &tag);
     let mut cur = i.advance(1);
-    let mut values = Vec::new();
+    let mut values = Vec::with_capacity(cur.count_entries(P::Comma, P::RBrace));
     loop {
         if cur.is_punct(P::RBrace) {
             cur = cur.advance(1);
