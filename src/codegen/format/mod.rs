@@ -12,6 +12,8 @@ mod lex;
 mod parse;
 mod print;
 
+use lex::{Kind, Next};
+
 /// What formatting did: the text, and how many items it kept as written (other than
 /// `macro_rules!`) because it could not parse them.
 pub struct Formatted {
@@ -22,44 +24,174 @@ pub struct Formatted {
 }
 
 /// `code` laid out as rustfmt would.
+#[cfg_attr(not(test), allow(dead_code))]
 pub fn format(code: &str) -> String {
     format_counted(code).text
 }
 
+#[cfg_attr(not(test), allow(dead_code))]
 pub fn format_counted(code: &str) -> Formatted {
-    let Ok(tokens) = lex::lex(code) else {
-        return Formatted {
-            text: code.to_string(),
-            kept: 1,
-        };
-    };
-    let mut p = parse::Parser::new(&tokens, code);
-    let Ok((items, trailing)) = p.items_until(tokens.len()) else {
-        return Formatted {
-            text: code.to_string(),
-            kept: 1,
-        };
-    };
-    let mut out = String::with_capacity(code.len() + code.len() / 4);
-    let mut kept = 0;
-    for (i, item) in items.iter().enumerate() {
-        if let ast::ItemKind::Verbatim(text) = &item.kind
-            && !text.starts_with("macro_rules!")
-            && !text.contains("\nmacro_rules!")
-        {
-            kept += 1;
+    let mut stream = Stream::new();
+    stream.push(code);
+    stream.finish()
+}
+
+/// The template's text laid out as rustfmt would, formatted as it is rendered: the file's
+/// whole unformatted text is never held.
+pub fn render_formatted(t: &impl askama::Template) -> Result<String, crate::diag::Diagnostic> {
+    let mut stream = Stream::new();
+    t.render_into(&mut stream).map_err(|e| {
+        crate::diag::Diagnostic::bare(format!("internal error while rendering Rust: {e}"))
+    })?;
+    Ok(stream.finish().text)
+}
+
+/// A formatter fed text piece by piece, which lays out each run of top-level items as soon as
+/// it is complete, so that memory follows the largest item rather than the file.
+///
+/// The text is cut after a `;` or `}` that closes brackets back to the top level and is
+/// followed by a line break: where an item ends (an item's trailing `// comment` is on its
+/// line; comments on the lines after belong to the next item). Each run is then lexed, parsed
+/// and printed on its own, which gives what the whole text would give: the cut falls between
+/// two items, and nothing of an item's layout depends on its neighbours but whether it is the
+/// file's first.
+pub struct Stream {
+    /// Text not yet laid out: the run being read.
+    pending: String,
+    /// Where the scan for the end of the run is: the end of the last token read.
+    scan: usize,
+    /// Bracket depth at `scan`.
+    depth: u32,
+    /// Whether the token before `scan` is a `;` or `}` at depth 0.
+    at_item_end: bool,
+    out: String,
+    /// Whether an item was written (the next is not the file's first).
+    started: bool,
+    kept: usize,
+}
+
+impl Stream {
+    pub fn new() -> Stream {
+        Stream {
+            pending: String::new(),
+            scan: 0,
+            depth: 0,
+            at_item_end: false,
+            out: String::new(),
+            started: false,
+            kept: 0,
         }
-        print::print_item(&mut out, item, 0, i == 0);
     }
-    for t in &trailing {
-        if let ast::Trivia::Comment(c) = t {
-            out.push('\n');
-            out.push_str(c.trim_end());
+
+    /// Adds text; lays out the runs of items it completes.
+    pub fn push(&mut self, text: &str) {
+        self.pending.push_str(text);
+        self.scan_runs(false);
+    }
+
+    /// Lays out what remains and answers the whole text.
+    pub fn finish(mut self) -> Formatted {
+        self.scan_runs(true);
+        let rest = std::mem::take(&mut self.pending);
+        if !self.started && lex::lex(&rest).is_err() {
+            // Nothing laid out and nothing to lex: the text as written (as rustfmt leaves a
+            // file it cannot parse).
+            return Formatted {
+                text: rest,
+                kept: 1,
+            };
+        }
+        self.layout(&rest, true);
+        // Items were written each after a newline: drop the first, end with one.
+        let mut text = self.out;
+        if text.starts_with('\n') {
+            text.remove(0);
+        }
+        text.push('\n');
+        Formatted {
+            text,
+            kept: self.kept,
         }
     }
-    // Items were written each after a newline: drop the first, end with one.
-    let text = out.strip_prefix('\n').unwrap_or(&out).to_string() + "\n";
-    Formatted { text, kept }
+
+    /// Reads tokens from `scan`; at the end of each run of items, lays it out.
+    fn scan_runs(&mut self, eof: bool) {
+        loop {
+            let token = match lex::next(&self.pending, self.scan, eof) {
+                Ok(Next::Token(t)) => t,
+                // The end, or text that is not Rust: the rest is laid out at the end.
+                Ok(Next::End | Next::More) | Err(_) => return,
+            };
+            if self.at_item_end && self.depth == 0 && token.newlines > 0 {
+                let run = self.scan;
+                let pending = std::mem::take(&mut self.pending);
+                self.layout(&pending[..run], false);
+                self.pending = pending;
+                self.pending.drain(..run);
+                self.scan = 0;
+                self.at_item_end = false;
+                continue;
+            }
+            self.scan = token.at + token.text.len();
+            self.at_item_end = false;
+            if token.kind == Kind::Punct {
+                match token.text {
+                    "(" | "[" | "{" => self.depth += 1,
+                    ")" | "]" | "}" => {
+                        self.depth = self.depth.saturating_sub(1);
+                        self.at_item_end = token.text == "}" && self.depth == 0;
+                    }
+                    ";" => self.at_item_end = self.depth == 0,
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// Lays out a run of items (`last`: the file's end, where comments may follow the items).
+    fn layout(&mut self, code: &str, last: bool) {
+        let Ok(tokens) = lex::lex(code) else {
+            self.out.push_str(code);
+            self.kept += 1;
+            return;
+        };
+        let mut p = parse::Parser::new(&tokens, code);
+        let Ok((items, trailing)) = p.items_until(tokens.len()) else {
+            self.out.push_str(code);
+            self.kept += 1;
+            return;
+        };
+        for item in &items {
+            if let ast::ItemKind::Verbatim(text) = &item.kind
+                && !text.starts_with("macro_rules!")
+                && !text.contains("\nmacro_rules!")
+            {
+                self.kept += 1;
+            }
+            print::print_item(&mut self.out, item, 0, !self.started);
+            self.started = true;
+        }
+        debug_assert!(last || trailing.is_empty());
+        for t in &trailing {
+            if let ast::Trivia::Comment(c) = t {
+                self.out.push('\n');
+                self.out.push_str(c.trim_end());
+            }
+        }
+    }
+}
+
+impl Default for Stream {
+    fn default() -> Stream {
+        Stream::new()
+    }
+}
+
+impl std::fmt::Write for Stream {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.push(s);
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -102,6 +234,38 @@ mod tests {
             "impl X { pub unsafe fn get_value_with_a_long_name(&self, first: *mut ::core::ffi::c_void) -> idlgen_runtime::Result<()> { x } }",
             "impl X {\n    pub unsafe fn get_value_with_a_long_name(\n        &self,\n        first: *mut ::core::ffi::c_void,\n    ) -> idlgen_runtime::Result<()> {\n        x\n    }\n}\n",
         );
+    }
+
+    /// Text fed piece by piece (here a character at a time) is laid out as the whole text is.
+    #[test]
+    fn a_stream_gives_what_the_whole_text_gives() {
+        let whole = include_str!("../../../fixtures/certif/expected/certif.rs");
+        let once = format_counted(whole);
+        assert_eq!(once.kept, 0);
+        assert_eq!(once.text, whole);
+        let mut stream = super::Stream::new();
+        let mut buf = [0u8; 4];
+        let mut held = 0;
+        for c in whole.chars() {
+            stream.push(c.encode_utf8(&mut buf));
+            held = held.max(stream.pending.len());
+        }
+        // The largest item (an `impl` block), not the file.
+        assert!(
+            held < whole.len() / 4,
+            "{held} bytes held of {}",
+            whole.len()
+        );
+        let out = stream.finish();
+        assert_eq!(out.kept, 0);
+        assert_eq!(out.text, whole);
+    }
+
+    #[test]
+    fn text_that_does_not_lex_is_kept_as_written() {
+        let out = format_counted("fn f() { \"open }\n");
+        assert_eq!(out.kept, 1);
+        assert_eq!(out.text, "fn f() { \"open }\n");
     }
 
     #[test]
