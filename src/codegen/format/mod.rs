@@ -24,12 +24,10 @@ pub struct Formatted {
 }
 
 /// `code` laid out as rustfmt would.
-#[cfg_attr(not(test), allow(dead_code))]
 pub fn format(code: &str) -> String {
     format_counted(code).text
 }
 
-#[cfg_attr(not(test), allow(dead_code))]
 pub fn format_counted(code: &str) -> Formatted {
     let mut stream = Stream::new();
     stream.push(code);
@@ -116,36 +114,38 @@ impl Stream {
 
     /// Reads tokens from `scan`; at the end of each run of items, lays it out.
     fn scan_runs(&mut self, eof: bool) {
-        loop {
-            let token = match lex::next(&self.pending, self.scan, eof) {
-                Ok(Next::Token(t)) => t,
-                // The end, or text that is not Rust: the rest is laid out at the end.
-                Ok(Next::End | Next::More) | Err(_) => return,
-            };
+        // Runs laid out are dropped from the text once, at the end (not one by one: a long
+        // text would move for each).
+        let pending = std::mem::take(&mut self.pending);
+        let mut done = 0;
+        // Up to the end, or text that is not Rust: the rest is laid out at the end.
+        while let Ok(Next::Token(token)) = lex::next(&pending, self.scan, eof) {
             if self.at_item_end && self.depth == 0 && token.newlines > 0 {
-                let run = self.scan;
-                let pending = std::mem::take(&mut self.pending);
-                self.layout(&pending[..run], false);
-                self.pending = pending;
-                self.pending.drain(..run);
-                self.scan = 0;
+                self.layout(&pending[done..self.scan], false);
+                done = self.scan;
                 self.at_item_end = false;
-                continue;
             }
             self.scan = token.at + token.text.len();
-            self.at_item_end = false;
             if token.kind == Kind::Punct {
                 match token.text {
                     "(" | "[" | "{" => self.depth += 1,
                     ")" | "]" | "}" => {
                         self.depth = self.depth.saturating_sub(1);
                         self.at_item_end = token.text == "}" && self.depth == 0;
+                        continue;
                     }
-                    ";" => self.at_item_end = self.depth == 0,
+                    ";" => {
+                        self.at_item_end = self.depth == 0;
+                        continue;
+                    }
                     _ => {}
                 }
             }
+            self.at_item_end = false;
         }
+        self.pending = pending;
+        self.pending.drain(..done);
+        self.scan -= done;
     }
 
     /// Lays out a run of items (`last`: the file's end, where comments may follow the items).
