@@ -24,24 +24,45 @@ pub struct Token<'a> {
     pub at: usize,
 }
 
-// Punctuation of more than one character: `...`, `..=`, `::`, `->`, `=>`, `==`, `!=`, `&&`,
-// `||`, `..`, `+=`, `-=`, `*=`, `/=`, `|=`, `&=`, `^=` (`punct_len`). `<` and `>` are single
-// characters (generics close with `>>`); the parser joins `<=`-like pairs where it needs them.
+/// Where a token is in a text that may move (see [`Token`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Mark {
+    pub kind: Kind,
+    pub at: usize,
+    pub len: usize,
+    pub newlines: u32,
+    pub space_before: bool,
+}
 
-/// The tokens of `text`, or the byte offset of a character that starts none.
-pub fn lex(text: &str) -> Result<Vec<Token<'_>>, usize> {
-    let mut tokens = Vec::with_capacity(text.len() / 4);
-    let mut i = 0;
-    loop {
-        match next(text, i, true)? {
-            Next::Token(t) => {
-                i = t.at + t.text.len();
-                tokens.push(t);
-            }
-            Next::End | Next::More => return Ok(tokens),
+impl Token<'_> {
+    pub fn mark(&self) -> Mark {
+        Mark {
+            kind: self.kind,
+            at: self.at,
+            len: self.text.len(),
+            newlines: self.newlines,
+            space_before: self.space_before,
         }
     }
 }
+
+impl Mark {
+    /// The token in `text`, which starts at `base` of the text the mark was made in.
+    pub fn token<'a>(&self, text: &'a str, base: usize) -> Token<'a> {
+        let at = self.at - base;
+        Token {
+            kind: self.kind,
+            text: &text[at..at + self.len],
+            newlines: self.newlines,
+            space_before: self.space_before,
+            at,
+        }
+    }
+}
+
+// Punctuation of more than one character: `...`, `..=`, `::`, `->`, `=>`, `==`, `!=`, `&&`,
+// `||`, `..`, `+=`, `-=`, `*=`, `/=`, `|=`, `&=`, `^=` (`punct_len`). `<` and `>` are single
+// characters (generics close with `>>`); the parser joins `<=`-like pairs where it needs them.
 
 /// What follows a position of the text.
 pub enum Next<'a> {
@@ -187,8 +208,20 @@ fn is_ident_start(c: u8) -> bool {
 }
 
 fn is_ident_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+    IDENT[usize::from(c)]
 }
+
+/// The bytes of identifiers (one lookup in the lexer's busiest loop).
+static IDENT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        c += 1;
+    }
+    t
+};
 
 /// The index after the closing quote of a string whose text starts at `i`.
 fn string_end(bytes: &[u8], mut i: usize) -> Option<usize> {

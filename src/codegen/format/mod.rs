@@ -58,8 +58,14 @@ pub struct Stream {
     pending: String,
     /// Where the scan for the end of the run is: the end of the last token read.
     scan: usize,
-    /// Bracket depth at `scan`.
-    depth: u32,
+    /// The tokens of the run so far (where they are in `pending`).
+    marks: Vec<lex::Mark>,
+    /// For each of `marks` that opens a bracket, the index of the one closing it.
+    close: Vec<usize>,
+    /// The brackets open at `scan` (the run's depth).
+    opens: Vec<usize>,
+    /// Whether the text stopped lexing (what is left is then kept as written).
+    lex_error: bool,
     /// Whether the token before `scan` is a `;` or `}` at depth 0.
     at_item_end: bool,
     out: String,
@@ -73,7 +79,10 @@ impl Stream {
         Stream {
             pending: String::new(),
             scan: 0,
-            depth: 0,
+            marks: Vec::new(),
+            close: Vec::new(),
+            opens: Vec::new(),
+            lex_error: false,
             at_item_end: false,
             out: String::new(),
             started: false,
@@ -91,15 +100,21 @@ impl Stream {
     pub fn finish(mut self) -> Formatted {
         self.scan_runs(true);
         let rest = std::mem::take(&mut self.pending);
-        if !self.started && lex::lex(&rest).is_err() {
-            // Nothing laid out and nothing to lex: the text as written (as rustfmt leaves a
-            // file it cannot parse).
-            return Formatted {
-                text: rest,
-                kept: 1,
-            };
+        if self.lex_error {
+            if !self.started {
+                // Nothing laid out and nothing to lex: the text as written (as rustfmt leaves
+                // a file it cannot parse).
+                return Formatted {
+                    text: rest,
+                    kept: 1,
+                };
+            }
+            self.keep(&rest);
+        } else {
+            let marks = std::mem::take(&mut self.marks);
+            let close = std::mem::take(&mut self.close);
+            self.layout(&rest, 0, &marks, close, true);
         }
-        self.layout(&rest, true);
         // Items were written each after a newline: drop the first, end with one.
         let mut text = self.out;
         if text.starts_with('\n') {
@@ -118,47 +133,71 @@ impl Stream {
         // text would move for each).
         let pending = std::mem::take(&mut self.pending);
         let mut done = 0;
-        // Up to the end, or text that is not Rust: the rest is laid out at the end.
-        while let Ok(Next::Token(token)) = lex::next(&pending, self.scan, eof) {
-            if self.at_item_end && self.depth == 0 && token.newlines > 0 {
-                self.layout(&pending[done..self.scan], false);
+        let mut marks = std::mem::take(&mut self.marks);
+        loop {
+            let token = match lex::next(&pending, self.scan, eof) {
+                Ok(Next::Token(t)) => t,
+                Ok(Next::End | Next::More) => break,
+                // Text that is not Rust: the rest is kept as written, at the end.
+                Err(_) => {
+                    self.lex_error = true;
+                    break;
+                }
+            };
+            if self.at_item_end && self.opens.is_empty() && token.newlines > 0 {
+                let close = std::mem::take(&mut self.close);
+                self.layout(&pending[done..self.scan], done, &marks, close, false);
+                marks.clear();
                 done = self.scan;
-                self.at_item_end = false;
             }
+            self.at_item_end = false;
             self.scan = token.at + token.text.len();
+            let index = marks.len();
+            marks.push(token.mark());
+            self.close.push(usize::MAX);
             if token.kind == Kind::Punct {
                 match token.text {
-                    "(" | "[" | "{" => self.depth += 1,
+                    "(" | "[" | "{" => self.opens.push(index),
                     ")" | "]" | "}" => {
-                        self.depth = self.depth.saturating_sub(1);
-                        self.at_item_end = token.text == "}" && self.depth == 0;
-                        continue;
+                        if let Some(open) = self.opens.pop() {
+                            self.close[open] = index;
+                        }
+                        self.at_item_end = token.text == "}" && self.opens.is_empty();
                     }
-                    ";" => {
-                        self.at_item_end = self.depth == 0;
-                        continue;
-                    }
+                    ";" => self.at_item_end = self.opens.is_empty(),
                     _ => {}
                 }
             }
-            self.at_item_end = false;
         }
+        self.marks = marks;
         self.pending = pending;
         self.pending.drain(..done);
         self.scan -= done;
+        for m in &mut self.marks {
+            m.at -= done;
+        }
     }
 
-    /// Lays out a run of items (`last`: the file's end, where comments may follow the items).
-    fn layout(&mut self, code: &str, last: bool) {
-        let Ok(tokens) = lex::lex(code) else {
-            self.out.push_str(code);
-            self.kept += 1;
-            return;
-        };
-        let mut p = parse::Parser::new(&tokens, code);
+    /// Text that does not lex, kept as written.
+    fn keep(&mut self, code: &str) {
+        self.out.push_str(code);
+        self.kept += 1;
+    }
+
+    /// Lays out a run of items: `code`, which starts at `base` of the text `marks` were made
+    /// in (`last`: the file's end, where comments may follow the items).
+    fn layout(
+        &mut self,
+        code: &str,
+        base: usize,
+        marks: &[lex::Mark],
+        close: Vec<usize>,
+        last: bool,
+    ) {
+        let tokens: Vec<lex::Token<'_>> = marks.iter().map(|m| m.token(code, base)).collect();
+        let mut p = parse::Parser::new(&tokens, code, close);
         let Ok((items, trailing)) = p.items_until(tokens.len()) else {
-            self.out.push_str(code);
-            self.kept += 1;
+            self.keep(code);
             return;
         };
         for item in &items {

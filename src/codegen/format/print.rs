@@ -151,7 +151,10 @@ fn rest_fits(s: &str) -> bool {
     let Some(at) = s.as_bytes().iter().position(|&b| b == b'\n') else {
         return true;
     };
-    s[at + 1..].split('\n').all(|l| width(l) <= MAX_WIDTH)
+    // A line of at most MAX_WIDTH bytes has at most as many characters.
+    s[at + 1..]
+        .split('\n')
+        .all(|l| l.len() <= MAX_WIDTH || width(l) <= MAX_WIDTH)
 }
 
 /// rustfmt's `wrap_str`: the first line in the shape's width, the others within the maximum.
@@ -953,14 +956,14 @@ fn rw_struct(
 
 fn rw_field(f: &FieldInit<'_>, sh: Shape) -> Option<String> {
     let Some(value) = &f.value else {
-        return Some(f.name.clone());
+        return Some(f.name.to_string());
     };
     let overhead = width(&f.name) + 2;
     if let Some(e) = sh.offset_left(overhead).and_then(|s| rw(value, s)) {
         if let Expr::Text(t) = value
             && *t == f.name
         {
-            return Some(f.name.clone());
+            return Some(f.name.to_string());
         }
         return Some(cat(&[&f.name, ": ", &e]));
     }
@@ -1087,10 +1090,10 @@ fn rw_match(scrutinee: &Expr<'_>, arms: &[Arm<'_>], sh: Shape) -> Option<String>
 }
 
 fn rw_arm(arm: &Arm<'_>, sh: Shape) -> Option<String> {
-    let mut pats = arm.pat.clone();
+    let mut pats: Str<'_> = arm.pat.clone();
     if let Some(g) = &arm.guard {
         let gs = rw(g, sh.offset_left(width(&pats) + 4)?)?;
-        pats = cat(&[&pats, " if ", &gs]);
+        pats = cat(&[&pats, " if ", &gs]).into();
     }
     // A block of one expression is the expression (flatten_arm_body).
     let (extend, body): (bool, &Expr<'_>) = match &arm.body {
@@ -1267,7 +1270,7 @@ fn rw_last_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape)
 
 pub fn type_text(t: &Type) -> String {
     match t {
-        Type::Text(s) => s.clone(),
+        Type::Text(s) => s.to_string(),
         Type::Fn {
             head,
             params,
@@ -1286,7 +1289,7 @@ pub fn type_text(t: &Type) -> String {
     }
 }
 
-fn param_text((name, ty): &(Option<String>, Type)) -> String {
+fn param_text((name, ty): &(Option<Str<'_>>, Type<'_>)) -> String {
     match name {
         Some(n) => cat(&[n, ": ", &type_text(ty)]),
         None => type_text(ty),
@@ -1295,7 +1298,7 @@ fn param_text((name, ty): &(Option<String>, Type)) -> String {
 
 pub fn rw_type(t: &Type, sh: Shape) -> Option<String> {
     match t {
-        Type::Text(s) => (real_width(s) <= sh.width).then(|| s.clone()),
+        Type::Text(s) => (real_width(s) <= sh.width).then(|| s.to_string()),
         Type::Fn {
             head,
             params,
@@ -1308,7 +1311,7 @@ pub fn rw_type(t: &Type, sh: Shape) -> Option<String> {
 /// A function pointer type (rustfmt's `format_function_type` after the `unsafe extern "C" fn`).
 fn rw_fn_type(
     head: &str,
-    params: &[(Option<String>, Type)],
+    params: &[(Option<Str<'_>>, Type<'_>)],
     variadic: bool,
     ret: Option<&Type>,
     sh: Shape,
