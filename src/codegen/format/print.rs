@@ -126,16 +126,16 @@ fn real_width(s: &str) -> usize {
 /// The width rustfmt measures: a turbofish's `::` is not counted (rustfmt's path rewrite
 /// leaves it out of the budget), so such lines may run two columns over.
 fn width(s: &str) -> usize {
-    let b = s.as_bytes();
-    let mut w = 0;
-    for (i, &c) in b.iter().enumerate() {
-        // Every byte that starts a character; less two for each `::<`.
-        w += usize::from(c & 0xC0 != 0x80);
-        if c == b'<' && i >= 2 && b[i - 1] == b':' && b[i - 2] == b':' {
-            w -= 2;
+    let mut turbofish = 0;
+    let mut rest = s;
+    while let Some(at) = rest.find('<') {
+        // `rest` starts after a `<`: a `::` before this one is within it.
+        if rest[..at].ends_with("::") {
+            turbofish += 1;
         }
+        rest = &rest[at + 1..];
     }
-    w
+    real_width(s) - 2 * turbofish
 }
 
 fn multi(s: &str) -> bool {
