@@ -230,7 +230,7 @@ impl Builder {
 /// Writes `content` unless the file already holds exactly that (keeps its mtime, so cargo does
 /// not rebuild what includes it); whether it wrote.
 pub fn write_if_changed(path: &Path, content: &str) -> crate::Result<bool> {
-    if std::fs::read(path).is_ok_and(|old| old == content.as_bytes()) {
+    if holds(path, content.as_bytes()) {
         return Ok(false);
     }
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -240,6 +240,31 @@ pub fn write_if_changed(path: &Path, content: &str) -> crate::Result<bool> {
     std::fs::write(path, content)
         .map_err(|e| Diagnostic::bare(format!("cannot write {}: {e}", path.display())))?;
     Ok(true)
+}
+
+/// Whether the file at `path` holds exactly `content`: the size first, then block by block
+/// (the file is not read whole beside the content; most often the size differs).
+fn holds(path: &Path, content: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if file.metadata().map(|m| m.len()).ok() != u64::try_from(content.len()).ok() {
+        return false;
+    }
+    let mut block = [0u8; 64 * 1024];
+    let mut rest = content;
+    loop {
+        match file.read(&mut block) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) => match rest.split_at_checked(n) {
+                Some((head, tail)) if head == &block[..n] => rest = tail,
+                _ => return false,
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
 }
 
 /// Compares the file at `path` with `content` (what would be generated): `None` when they are

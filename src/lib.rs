@@ -108,6 +108,13 @@ pub fn generate_rust(model: &model::Model, opts: &RustOptions) -> Result<String>
     Ok(codegen::rust::generate(model, opts)?)
 }
 
+/// Rust text laid out as rustfmt would (the formatter `generate_rust` runs on its output):
+/// for `benches/format.rs`, not part of the API.
+#[doc(hidden)]
+pub fn __format_rust(code: &str) -> String {
+    codegen::format::format(code)
+}
+
 /// The model as JSON, in the format `docs/dump-json.md` describes (what `idlgen dump` prints).
 pub fn dump_json(model: &model::Model, opts: &DumpOptions) -> String {
     codegen::json::dump(model, opts)

@@ -278,88 +278,66 @@ fn rust_dir(
         indicatif::ProgressBar::hidden()
     };
     // All at once where they load and resolve (each file parsed once, shared imports resolved
-    // once, on every core); a file that does not, alone in its turn, which reports its error as
-    // before. With imports the bindings name every file the model lists: one at a time.
-    let models = if with_imports {
-        Vec::new()
-    } else {
-        load_all(&files, &input.options())
+    // once, on every core), each model generated and written (or checked) on the thread that
+    // made it, and dropped: only the files in the works are held. A file that does not load
+    // with the others, alone in its turn, which reports its error as before. With imports the
+    // bindings name every file the model lists: one at a time.
+    let target = |file: &Path| {
+        let stem = file
+            .file_stem()
+            .map_or_else(|| "bindings".into(), |s| s.to_string_lossy().to_lowercase());
+        out_dir.join(format!("{stem}.rs"))
     };
-    // Generated (formatting most of the time) on every core; written or checked in order.
-    let mut codes = generate_all(models, opts, &bar);
+    // Generates and writes (or checks) one file: in check mode, the difference if any.
+    let emit = |file: &Path, model: &idlgen::model::Model| -> idlgen::Result<Option<String>> {
+        let code = generate(model, opts)?;
+        let target = target(file);
+        if check {
+            idlgen::compare_file(&target, &code)
+        } else {
+            idlgen::write_if_changed(&target, &code)?;
+            Ok(None)
+        }
+    };
+    let done: std::sync::Mutex<Vec<Option<idlgen::Result<Option<String>>>>> =
+        std::sync::Mutex::new((0..files.len()).map(|_| None).collect());
+    if !with_imports {
+        idlgen::load_each(&files, &input.options(), |k, model| {
+            // A file that fails here is loaded alone below, in order.
+            let (Ok(model), Some(file)) = (model, files.get(k)) else {
+                return;
+            };
+            let result = emit(file, &model);
+            drop(model);
+            if let Ok(mut done) = done.lock() {
+                done[k] = Some(result);
+            }
+            bar.inc(1);
+        });
+    }
+    let mut done = done.into_inner().unwrap_or_default();
     let mut mismatches = 0u8;
     for (k, file) in files.iter().enumerate() {
         bar.set_message(file.display().to_string());
-        let code = match codes.get_mut(k).and_then(Option::take) {
-            Some(code) => code?,
+        let difference = match done.get_mut(k).and_then(Option::take) {
+            Some(result) => result?,
             None => {
                 let mut model = input.load(std::slice::from_ref(file))?;
                 if with_imports {
                     model.include_imported_user_files();
                 }
-                let code = generate(&model, opts)?;
+                let difference = emit(file, &model)?;
                 bar.inc(1);
-                code
+                difference
             }
         };
-        let stem = file
-            .file_stem()
-            .map_or_else(|| "bindings".into(), |s| s.to_string_lossy().to_lowercase());
-        let target = out_dir.join(format!("{stem}.rs"));
-        if check {
-            if !check_file(&target, &code)? {
-                mismatches = 1;
-            }
-        } else {
-            idlgen::write_if_changed(&target, &code)?;
+        if let Some(summary) = difference {
+            eprintln!("{summary}");
+            mismatches = 1;
         }
     }
     bar.finish_and_clear();
     Ok(mismatches)
-}
-
-/// The bindings of each model there is, made on every core; `None` where there is no model.
-fn generate_all(
-    models: Vec<Option<idlgen::model::Model>>,
-    opts: &RustOptions,
-    bar: &indicatif::ProgressBar,
-) -> Vec<Option<idlgen::Result<String>>> {
-    let out = std::sync::Mutex::new((0..models.len()).map(|_| None).collect::<Vec<_>>());
-    let jobs: Vec<(usize, idlgen::model::Model)> = models
-        .into_iter()
-        .enumerate()
-        .filter_map(|(k, m)| m.map(|m| (k, m)))
-        .collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    std::thread::scope(|scope| {
-        for _ in 0..threads.min(jobs.len()) {
-            scope.spawn(|| {
-                while let Some((k, model)) =
-                    jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
-                {
-                    let code = generate(model, opts);
-                    if let Ok(mut out) = out.lock() {
-                        out[*k] = Some(code);
-                    }
-                    bar.inc(1);
-                }
-            });
-        }
-    });
-    out.into_inner().unwrap_or_default()
-}
-
-/// A model for each of `files` that loads and resolves with the others (`None` where one does
-/// not, or when loading them together fails).
-fn load_all(files: &[PathBuf], opts: &idlgen::Options) -> Vec<Option<idlgen::model::Model>> {
-    let models = std::sync::Mutex::new(vec![None; files.len()]);
-    idlgen::load_each(files, opts, |k, model| {
-        if let (Ok(model), Ok(mut models)) = (model, models.lock()) {
-            models[k] = Some(model);
-        }
-    });
-    models.into_inner().unwrap_or_default()
 }
 
 /// Compares a file on disk with what would be generated; prints a short summary when they

@@ -2,6 +2,10 @@
 //! line break of its own (paths, patterns, most types) is kept as text with its spacing made
 //! canonical.
 
+/// Text of the source, borrowed where it is already written as it is printed (one line,
+/// single spaces), else made.
+pub type Str<'a> = std::borrow::Cow<'a, str>;
+
 /// A comment line or a blank line between two entries of a list (items, statements, fields).
 #[derive(Debug, Clone)]
 pub enum Trivia<'a> {
@@ -12,7 +16,7 @@ pub enum Trivia<'a> {
 #[derive(Debug)]
 pub struct Item<'a> {
     pub trivia: Vec<Trivia<'a>>,
-    pub attrs: Vec<Attr>,
+    pub attrs: Vec<Attr<'a>>,
     pub kind: ItemKind<'a>,
     /// The item as written, after its attributes.
     pub src: &'a str,
@@ -21,51 +25,51 @@ pub struct Item<'a> {
 }
 
 #[derive(Debug)]
-pub struct Attr {
+pub struct Attr<'a> {
     /// `#` or `#!`.
     pub bang: bool,
     /// The path (`allow`, `doc`, `repr`).
-    pub path: String,
-    pub args: AttrArgs,
+    pub path: Str<'a>,
+    pub args: AttrArgs<'a>,
 }
 
 #[derive(Debug)]
-pub enum AttrArgs {
+pub enum AttrArgs<'a> {
     None,
     /// `(a, b(c), d = "e")`: each entry as text.
-    List(Vec<String>),
+    List(Vec<Str<'a>>),
     /// `= value`.
-    Eq(String),
+    Eq(Str<'a>),
 }
 
 #[derive(Debug)]
 pub enum ItemKind<'a> {
     Fn(FnItem<'a>),
     Struct {
-        head: String,
+        head: Str<'a>,
         body: StructBody<'a>,
     },
     Enum {
-        head: String,
+        head: Str<'a>,
         variants: Vec<Variant<'a>>,
     },
     /// `impl`, `trait` and `mod` blocks: the text before `{` and the items inside.
     Block {
-        head: String,
+        head: Str<'a>,
         items: Vec<Item<'a>>,
         inner_trivia: Vec<Trivia<'a>>,
     },
     Const {
-        head: String,
-        ty: Type,
+        head: Str<'a>,
+        ty: Type<'a>,
         value: Option<Expr<'a>>,
     },
     TypeAlias {
-        head: String,
-        ty: Type,
+        head: Str<'a>,
+        ty: Type<'a>,
     },
     /// `use …;`, `mod x;`, `struct X;` and the like: one line.
-    Line(String),
+    Line(Str<'a>),
     /// `path!(…);` at item level.
     MacroCall(Expr<'a>),
     /// `macro_rules!` and anything else kept as written.
@@ -75,47 +79,47 @@ pub enum ItemKind<'a> {
 #[derive(Debug)]
 pub struct FnItem<'a> {
     /// `pub const unsafe extern "system" fn`.
-    pub head: String,
-    pub name: String,
-    pub generics: Vec<String>,
-    pub params: Vec<String>,
-    pub ret: Option<Type>,
-    pub where_clause: Vec<String>,
+    pub head: Str<'a>,
+    pub name: Str<'a>,
+    pub generics: Vec<Str<'a>>,
+    pub params: Vec<Str<'a>>,
+    pub ret: Option<Type<'a>>,
+    pub where_clause: Vec<Str<'a>>,
     pub body: Option<Block<'a>>,
 }
 
 #[derive(Debug)]
 pub enum StructBody<'a> {
-    Tuple(Vec<String>),
+    Tuple(Vec<Str<'a>>),
     Named(Vec<FieldDef<'a>>),
 }
 
 #[derive(Debug)]
 pub struct FieldDef<'a> {
     pub trivia: Vec<Trivia<'a>>,
-    pub attrs: Vec<Attr>,
+    pub attrs: Vec<Attr<'a>>,
     /// `pub name`.
-    pub name: String,
-    pub ty: Type,
+    pub name: Str<'a>,
+    pub ty: Type<'a>,
 }
 
 #[derive(Debug)]
 pub struct Variant<'a> {
     pub trivia: Vec<Trivia<'a>>,
-    pub attrs: Vec<Attr>,
-    pub name: String,
+    pub attrs: Vec<Attr<'a>>,
+    pub name: Str<'a>,
     pub value: Option<Expr<'a>>,
 }
 
 #[derive(Debug, Clone)]
-pub enum Type {
-    Text(String),
+pub enum Type<'a> {
+    Text(Str<'a>),
     /// `unsafe extern "system" fn(a: A, b: B) -> R`.
     Fn {
-        head: String,
-        params: Vec<(Option<String>, Type)>,
+        head: Str<'a>,
+        params: Vec<(Option<Str<'a>>, Type<'a>)>,
         variadic: bool,
-        ret: Option<Box<Type>>,
+        ret: Option<Box<Type<'a>>>,
     },
 }
 
@@ -137,8 +141,8 @@ pub struct Stmt<'a> {
 #[derive(Debug)]
 pub enum StmtKind<'a> {
     Let {
-        pat: String,
-        ty: Option<Type>,
+        pat: Str<'a>,
+        ty: Option<Type<'a>>,
         init: Option<Expr<'a>>,
         else_block: Option<Block<'a>>,
     },
@@ -148,31 +152,31 @@ pub enum StmtKind<'a> {
 
 #[derive(Debug)]
 pub enum Expr<'a> {
-    Text(String),
+    Text(Str<'a>),
     Unary(&'static str, Box<Expr<'a>>),
     Try(Box<Expr<'a>>),
-    Cast(Box<Expr<'a>>, Type),
+    Cast(Box<Expr<'a>>, Type<'a>),
     Binary(Box<Expr<'a>>, &'a str, Box<Expr<'a>>),
     Assign(Box<Expr<'a>>, &'a str, Box<Expr<'a>>),
     Call(Box<Expr<'a>>, Vec<Expr<'a>>),
     /// Receiver, `.name::<T>`, arguments.
-    MethodCall(Box<Expr<'a>>, String, Vec<Expr<'a>>),
-    Field(Box<Expr<'a>>, String),
+    MethodCall(Box<Expr<'a>>, Str<'a>, Vec<Expr<'a>>),
+    Field(Box<Expr<'a>>, Str<'a>),
     Index(Box<Expr<'a>>, Box<Expr<'a>>),
     /// `path!` and its arguments: expressions when they parse as a comma list, else text.
-    Macro(String, char, MacroArgs<'a>),
+    Macro(Str<'a>, char, MacroArgs<'a>),
     Paren(Box<Expr<'a>>),
     Tuple(Vec<Expr<'a>>),
     Array(Vec<Expr<'a>>),
     Repeat(Box<Expr<'a>>, Box<Expr<'a>>),
-    Struct(String, Vec<FieldInit<'a>>, Option<Box<Expr<'a>>>),
+    Struct(Str<'a>, Vec<FieldInit<'a>>, Option<Box<Expr<'a>>>),
     /// `unsafe`, `const` or nothing, and the block.
     Block(&'static str, Block<'a>),
     /// `if` branches (condition, block) and the final `else`.
     If(Vec<(Cond<'a>, Block<'a>)>, Option<Block<'a>>),
     Match(Box<Expr<'a>>, Vec<Arm<'a>>),
     /// `move |a, b|`, the return type, the body.
-    Closure(String, Option<Type>, Box<Expr<'a>>),
+    Closure(Str<'a>, Option<Type<'a>>, Box<Expr<'a>>),
     /// `return`, `break`: the keyword and its value.
     Jump(&'static str, Option<Box<Expr<'a>>>),
     Range(Option<Box<Expr<'a>>>, &'a str, Option<Box<Expr<'a>>>),
@@ -183,26 +187,26 @@ pub enum Expr<'a> {
 #[derive(Debug)]
 pub enum MacroArgs<'a> {
     Exprs(Vec<Expr<'a>>),
-    Text(String),
+    Text(Str<'a>),
 }
 
 #[derive(Debug)]
 pub enum Cond<'a> {
     Expr(Expr<'a>),
-    Let(String, Expr<'a>),
+    Let(Str<'a>, Expr<'a>),
 }
 
 #[derive(Debug)]
 pub struct FieldInit<'a> {
     pub trivia: Vec<Trivia<'a>>,
-    pub name: String,
+    pub name: Str<'a>,
     pub value: Option<Expr<'a>>,
 }
 
 #[derive(Debug)]
 pub struct Arm<'a> {
     pub trivia: Vec<Trivia<'a>>,
-    pub pat: String,
+    pub pat: Str<'a>,
     pub guard: Option<Expr<'a>>,
     pub body: Expr<'a>,
 }

@@ -24,106 +24,183 @@ pub struct Token<'a> {
     pub at: usize,
 }
 
-/// Punctuation of more than one character, longest first. `<` and `>` are single characters
-/// (generics close with `>>`); the parser joins `<=`-like pairs where it needs them.
-const PUNCT: &[&str] = &[
-    "...", "..=", "::", "->", "=>", "==", "!=", "&&", "||", "..", "+=", "-=", "*=", "/=", "|=",
-    "&=", "^=",
-];
+/// Where a token is in a text that may move (see [`Token`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Mark {
+    pub kind: Kind,
+    pub at: usize,
+    pub len: usize,
+    pub newlines: u32,
+    pub space_before: bool,
+}
 
-/// The tokens of `text`, or the byte offset of a character that starts none.
-pub fn lex(text: &str) -> Result<Vec<Token<'_>>, usize> {
+impl Token<'_> {
+    pub fn mark(&self) -> Mark {
+        Mark {
+            kind: self.kind,
+            at: self.at,
+            len: self.text.len(),
+            newlines: self.newlines,
+            space_before: self.space_before,
+        }
+    }
+}
+
+impl Mark {
+    /// The token in `text`, which starts at `base` of the text the mark was made in.
+    pub fn token<'a>(&self, text: &'a str, base: usize) -> Token<'a> {
+        let at = self.at - base;
+        Token {
+            kind: self.kind,
+            text: &text[at..at + self.len],
+            newlines: self.newlines,
+            space_before: self.space_before,
+            at,
+        }
+    }
+}
+
+// Punctuation of more than one character: `...`, `..=`, `::`, `->`, `=>`, `==`, `!=`, `&&`,
+// `||`, `..`, `+=`, `-=`, `*=`, `/=`, `|=`, `&=`, `^=` (`punct_len`). `<` and `>` are single
+// characters (generics close with `>>`); the parser joins `<=`-like pairs where it needs them.
+
+/// What follows a position of the text.
+pub enum Next<'a> {
+    Token(Token<'a>),
+    /// Only whitespace up to the end.
+    End,
+    /// The text ends before the token is certain (only when more may follow).
+    More,
+}
+
+/// Bytes the lexer may read past a token's end to decide where it ends (`1.5`, `...`, `'a'`).
+const LOOKAHEAD: usize = 4;
+
+/// The token after the whitespace at `i`. With `eof` false, the text may go on: a token the
+/// rest could change (it runs to the end, or its end was decided by looking near it) is
+/// [`Next::More`], so that a text lexed piece by piece gives the tokens it gives whole.
+pub fn next(text: &str, mut i: usize, eof: bool) -> Result<Next<'_>, usize> {
     let bytes = text.as_bytes();
-    let mut tokens = Vec::with_capacity(text.len() / 4);
-    let mut i = 0;
     let mut newlines = 0u32;
     let mut space = false;
     while i < bytes.len() {
-        let c = bytes[i];
-        if c == b'\n' {
-            newlines += 1;
-            space = true;
-            i += 1;
-            continue;
+        match bytes[i] {
+            b'\n' => newlines += 1,
+            c if c.is_ascii_whitespace() => {}
+            _ => break,
         }
-        if c.is_ascii_whitespace() {
-            space = true;
+        space = true;
+        i += 1;
+    }
+    if i >= bytes.len() {
+        return Ok(if eof { Next::End } else { Next::More });
+    }
+    let c = bytes[i];
+    let start = i;
+    let kind = if c == b'/' && bytes.get(i + 1) == Some(&b'/') {
+        i += memchr_newline(&bytes[i..]);
+        Kind::Comment
+    } else if c == b'/' && bytes.get(i + 1) == Some(&b'*') {
+        i += 2;
+        while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
             i += 1;
-            continue;
         }
-        let start = i;
-        let kind = if c == b'/' && bytes.get(i + 1) == Some(&b'/') {
-            while i < bytes.len() && bytes[i] != b'\n' {
-                i += 1;
-            }
-            Kind::Comment
-        } else if c == b'/' && bytes.get(i + 1) == Some(&b'*') {
+        i = (i + 2).min(bytes.len());
+        Kind::Comment
+    } else if c == b'"' {
+        match string_end(bytes, i + 1) {
+            Some(end) => i = end,
+            None if eof => return Err(start),
+            None => return Ok(Next::More),
+        }
+        i += suffix_len(bytes, i);
+        Kind::Literal
+    } else if let Some(end) = (c == b'r' || c == b'b' || c == b'c')
+        .then(|| raw_or_byte_string(bytes, i))
+        .flatten()
+        .filter(|e| e.is_some() || !eof)
+    {
+        match end {
+            Some(end) => i = end,
+            // Unfinished so far: more text may finish it.
+            None => return Ok(Next::More),
+        }
+        Kind::Literal
+    } else if c == b'\'' {
+        // A char literal, or a lifetime (`'a` not closed by a quote).
+        if bytes.get(i + 1) == Some(&b'\\') {
             i += 2;
-            while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
+            while i < bytes.len() && bytes[i] != b'\'' {
                 i += 1;
             }
-            i = (i + 2).min(bytes.len());
-            Kind::Comment
-        } else if c == b'"' {
-            i = string_end(bytes, i + 1).ok_or(start)?;
-            i += suffix_len(bytes, i);
+            i = (i + 1).min(bytes.len());
             Kind::Literal
-        } else if (c == b'r' || c == b'b' || c == b'c') && raw_or_byte_string(bytes, i).is_some() {
-            i = raw_or_byte_string(bytes, i).ok_or(start)?;
-            Kind::Literal
-        } else if c == b'\'' {
-            // A char literal, or a lifetime (`'a` not closed by a quote).
-            if bytes.get(i + 1) == Some(&b'\\') {
-                i += 2;
-                while i < bytes.len() && bytes[i] != b'\'' {
-                    i += 1;
-                }
-                i += 1;
+        } else {
+            let ch_len = text[i + 1..].chars().next().map_or(1, char::len_utf8);
+            if bytes.get(i + 1 + ch_len) == Some(&b'\'') {
+                i += 2 + ch_len;
                 Kind::Literal
             } else {
-                let ch_len = text[i + 1..].chars().next().map_or(1, char::len_utf8);
-                if bytes.get(i + 1 + ch_len) == Some(&b'\'') {
-                    i += 2 + ch_len;
-                    Kind::Literal
-                } else {
-                    i += 1;
-                    while i < bytes.len() && is_ident_byte(bytes[i]) {
-                        i += 1;
-                    }
-                    Kind::Lifetime
-                }
-            }
-        } else if c.is_ascii_digit() {
-            i = number_end(bytes, i);
-            Kind::Literal
-        } else if is_ident_start(c) {
-            if c == b'r' && bytes.get(i + 1) == Some(&b'#') {
-                i += 2;
-            }
-            while i < bytes.len() && is_ident_byte(bytes[i]) {
                 i += 1;
+                while i < bytes.len() && is_ident_byte(bytes[i]) {
+                    i += 1;
+                }
+                Kind::Lifetime
             }
-            Kind::Ident
-        } else {
-            let rest = &text[i..];
-            let len = PUNCT.iter().find(|p| rest.starts_with(**p)).map_or_else(
-                || rest.chars().next().map_or(1, char::len_utf8),
-                |p| p.len(),
-            );
-            i += len;
-            Kind::Punct
-        };
-        tokens.push(Token {
-            kind,
-            text: &text[start..i],
-            newlines,
-            space_before: space,
-            at: start,
-        });
-        newlines = 0;
-        space = false;
+        }
+    } else if c.is_ascii_digit() {
+        i = number_end(bytes, i);
+        Kind::Literal
+    } else if is_ident_start(c) {
+        if c == b'r' && bytes.get(i + 1) == Some(&b'#') {
+            i += 2;
+        }
+        while i < bytes.len() && is_ident_byte(bytes[i]) {
+            i += 1;
+        }
+        Kind::Ident
+    } else {
+        i += punct_len(&text[i..]);
+        Kind::Punct
+    };
+    if !eof && i + LOOKAHEAD > bytes.len() {
+        return Ok(Next::More);
     }
-    Ok(tokens)
+    Ok(Next::Token(Token {
+        kind,
+        text: &text[start..i],
+        newlines,
+        space_before: space,
+        at: start,
+    }))
+}
+
+/// The length of the line at the start of `bytes` (up to its `\n`, or all of it).
+fn memchr_newline(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(bytes.len())
+}
+
+/// The length of the punctuation token at the start of `rest` (not empty).
+fn punct_len(rest: &str) -> usize {
+    let b = rest.as_bytes();
+    let two = |x: u8| b.get(1) == Some(&x);
+    match b[0] {
+        b'.' if two(b'.') => match b.get(2) {
+            Some(b'.') | Some(b'=') => 3,
+            _ => 2,
+        },
+        b':' if two(b':') => 2,
+        b'-' if two(b'>') || two(b'=') => 2,
+        b'=' if two(b'>') || two(b'=') => 2,
+        b'!' | b'+' | b'*' | b'/' | b'^' if two(b'=') => 2,
+        b'&' if two(b'&') || two(b'=') => 2,
+        b'|' if two(b'|') || two(b'=') => 2,
+        c if c < 0x80 => 1,
+        _ => rest.chars().next().map_or(1, char::len_utf8),
+    }
 }
 
 fn is_ident_start(c: u8) -> bool {
@@ -131,8 +208,20 @@ fn is_ident_start(c: u8) -> bool {
 }
 
 fn is_ident_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+    IDENT[usize::from(c)]
 }
+
+/// The bytes of identifiers (one lookup in the lexer's busiest loop).
+static IDENT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        c += 1;
+    }
+    t
+};
 
 /// The index after the closing quote of a string whose text starts at `i`.
 fn string_end(bytes: &[u8], mut i: usize) -> Option<usize> {
@@ -150,8 +239,9 @@ fn suffix_len(bytes: &[u8], i: usize) -> usize {
     bytes[i..].iter().take_while(|b| is_ident_byte(**b)).count()
 }
 
-/// The end of `r"…"`, `r#"…"#`, `b"…"`, `br"…"`, `b'…'` or `c"…"` starting at `i`.
-fn raw_or_byte_string(bytes: &[u8], i: usize) -> Option<usize> {
+/// The end of `r"…"`, `r#"…"#`, `b"…"`, `br"…"`, `b'…'` or `c"…"` starting at `i`: `None` if
+/// none starts there, `Some(None)` if one starts but the text ends first.
+fn raw_or_byte_string(bytes: &[u8], i: usize) -> Option<Option<usize>> {
     let mut j = i;
     if matches!(bytes.get(j), Some(b'b') | Some(b'c')) {
         j += 1;
@@ -160,7 +250,10 @@ fn raw_or_byte_string(bytes: &[u8], i: usize) -> Option<usize> {
         j += 1;
         let hashes = bytes[j..].iter().take_while(|b| **b == b'#').count();
         j += hashes;
-        if bytes.get(j) != Some(&b'"') {
+        if j >= bytes.len() {
+            return Some(None);
+        }
+        if bytes[j] != b'"' {
             return None;
         }
         j += 1;
@@ -173,17 +266,17 @@ fn raw_or_byte_string(bytes: &[u8], i: usize) -> Option<usize> {
                     .count()
                     == hashes
             {
-                return Some(j + 1 + hashes);
+                return Some(Some(j + 1 + hashes));
             }
             j += 1;
         }
-        return None;
+        return Some(None);
     }
     if j == i {
         return None;
     }
     match bytes.get(j) {
-        Some(b'"') => string_end(bytes, j + 1),
+        Some(b'"') => Some(string_end(bytes, j + 1)),
         Some(b'\'') if bytes[i] == b'b' => {
             let mut k = j + 1;
             if bytes.get(k) == Some(&b'\\') {
@@ -193,8 +286,9 @@ fn raw_or_byte_string(bytes: &[u8], i: usize) -> Option<usize> {
             while k < bytes.len() && bytes[k] != b'\'' {
                 k += 1;
             }
-            Some(k + 1)
+            Some((k < bytes.len()).then_some(k + 1))
         }
+        None => Some(None),
         _ => None,
     }
 }

@@ -12,6 +12,8 @@ mod lex;
 mod parse;
 mod print;
 
+use lex::{Kind, Next};
+
 /// What formatting did: the text, and how many items it kept as written (other than
 /// `macro_rules!`) because it could not parse them.
 pub struct Formatted {
@@ -27,39 +29,208 @@ pub fn format(code: &str) -> String {
 }
 
 pub fn format_counted(code: &str) -> Formatted {
-    let Ok(tokens) = lex::lex(code) else {
-        return Formatted {
-            text: code.to_string(),
-            kept: 1,
-        };
-    };
-    let mut p = parse::Parser::new(&tokens, code);
-    let Ok((items, trailing)) = p.items_until(tokens.len()) else {
-        return Formatted {
-            text: code.to_string(),
-            kept: 1,
-        };
-    };
-    let mut out = String::with_capacity(code.len() + code.len() / 4);
-    let mut kept = 0;
-    for (i, item) in items.iter().enumerate() {
-        if let ast::ItemKind::Verbatim(text) = &item.kind
-            && !text.starts_with("macro_rules!")
-            && !text.contains("\nmacro_rules!")
-        {
-            kept += 1;
+    let mut stream = Stream::new();
+    stream.push(code);
+    stream.finish()
+}
+
+/// The template's text laid out as rustfmt would, formatted as it is rendered: the file's
+/// whole unformatted text is never held.
+pub fn render_formatted(t: &impl askama::Template) -> Result<String, crate::diag::Diagnostic> {
+    let mut stream = Stream::new();
+    t.render_into(&mut stream).map_err(|e| {
+        crate::diag::Diagnostic::bare(format!("internal error while rendering Rust: {e}"))
+    })?;
+    Ok(stream.finish().text)
+}
+
+/// A formatter fed text piece by piece, which lays out each run of top-level items as soon as
+/// it is complete, so that memory follows the largest item rather than the file.
+///
+/// The text is cut after a `;` or `}` that closes brackets back to the top level and is
+/// followed by a line break: where an item ends (an item's trailing `// comment` is on its
+/// line; comments on the lines after belong to the next item). Each run is then lexed, parsed
+/// and printed on its own, which gives what the whole text would give: the cut falls between
+/// two items, and nothing of an item's layout depends on its neighbours but whether it is the
+/// file's first.
+pub struct Stream {
+    /// Text not yet laid out: the run being read.
+    pending: String,
+    /// Where the scan for the end of the run is: the end of the last token read.
+    scan: usize,
+    /// The tokens of the run so far (where they are in `pending`).
+    marks: Vec<lex::Mark>,
+    /// For each of `marks` that opens a bracket, the index of the one closing it.
+    close: Vec<usize>,
+    /// The brackets open at `scan` (the run's depth).
+    opens: Vec<usize>,
+    /// Whether the text stopped lexing (what is left is then kept as written).
+    lex_error: bool,
+    /// Whether the token before `scan` is a `;` or `}` at depth 0.
+    at_item_end: bool,
+    out: String,
+    /// Whether an item was written (the next is not the file's first).
+    started: bool,
+    kept: usize,
+}
+
+impl Stream {
+    pub fn new() -> Stream {
+        Stream {
+            pending: String::new(),
+            scan: 0,
+            marks: Vec::new(),
+            close: Vec::new(),
+            opens: Vec::new(),
+            lex_error: false,
+            at_item_end: false,
+            out: String::new(),
+            started: false,
+            kept: 0,
         }
-        print::print_item(&mut out, item, 0, i == 0);
     }
-    for t in &trailing {
-        if let ast::Trivia::Comment(c) = t {
-            out.push('\n');
-            out.push_str(c.trim_end());
+
+    /// Adds text; lays out the runs of items it completes.
+    pub fn push(&mut self, text: &str) {
+        self.pending.push_str(text);
+        self.scan_runs(false);
+    }
+
+    /// Lays out what remains and answers the whole text.
+    pub fn finish(mut self) -> Formatted {
+        self.scan_runs(true);
+        let rest = std::mem::take(&mut self.pending);
+        if self.lex_error {
+            if !self.started {
+                // Nothing laid out and nothing to lex: the text as written (as rustfmt leaves
+                // a file it cannot parse).
+                return Formatted {
+                    text: rest,
+                    kept: 1,
+                };
+            }
+            self.keep(&rest);
+        } else {
+            let marks = std::mem::take(&mut self.marks);
+            let close = std::mem::take(&mut self.close);
+            self.layout(&rest, 0, &marks, close, true);
+        }
+        // Items were written each after a newline: drop the first, end with one.
+        let mut text = self.out;
+        if text.starts_with('\n') {
+            text.remove(0);
+        }
+        text.push('\n');
+        Formatted {
+            text,
+            kept: self.kept,
         }
     }
-    // Items were written each after a newline: drop the first, end with one.
-    let text = out.strip_prefix('\n').unwrap_or(&out).to_string() + "\n";
-    Formatted { text, kept }
+
+    /// Reads tokens from `scan`; at the end of each run of items, lays it out.
+    fn scan_runs(&mut self, eof: bool) {
+        // Runs laid out are dropped from the text once, at the end (not one by one: a long
+        // text would move for each).
+        let pending = std::mem::take(&mut self.pending);
+        let mut done = 0;
+        let mut marks = std::mem::take(&mut self.marks);
+        loop {
+            let token = match lex::next(&pending, self.scan, eof) {
+                Ok(Next::Token(t)) => t,
+                Ok(Next::End | Next::More) => break,
+                // Text that is not Rust: the rest is kept as written, at the end.
+                Err(_) => {
+                    self.lex_error = true;
+                    break;
+                }
+            };
+            if self.at_item_end && self.opens.is_empty() && token.newlines > 0 {
+                let close = std::mem::take(&mut self.close);
+                self.layout(&pending[done..self.scan], done, &marks, close, false);
+                marks.clear();
+                done = self.scan;
+            }
+            self.at_item_end = false;
+            self.scan = token.at + token.text.len();
+            let index = marks.len();
+            marks.push(token.mark());
+            self.close.push(usize::MAX);
+            if token.kind == Kind::Punct {
+                match token.text {
+                    "(" | "[" | "{" => self.opens.push(index),
+                    ")" | "]" | "}" => {
+                        if let Some(open) = self.opens.pop() {
+                            self.close[open] = index;
+                        }
+                        self.at_item_end = token.text == "}" && self.opens.is_empty();
+                    }
+                    ";" => self.at_item_end = self.opens.is_empty(),
+                    _ => {}
+                }
+            }
+        }
+        self.marks = marks;
+        self.pending = pending;
+        self.pending.drain(..done);
+        self.scan -= done;
+        for m in &mut self.marks {
+            m.at -= done;
+        }
+    }
+
+    /// Text that does not lex, kept as written.
+    fn keep(&mut self, code: &str) {
+        self.out.push_str(code);
+        self.kept += 1;
+    }
+
+    /// Lays out a run of items: `code`, which starts at `base` of the text `marks` were made
+    /// in (`last`: the file's end, where comments may follow the items).
+    fn layout(
+        &mut self,
+        code: &str,
+        base: usize,
+        marks: &[lex::Mark],
+        close: Vec<usize>,
+        last: bool,
+    ) {
+        let tokens: Vec<lex::Token<'_>> = marks.iter().map(|m| m.token(code, base)).collect();
+        let mut p = parse::Parser::new(&tokens, code, close);
+        let Ok((items, trailing)) = p.items_until(tokens.len()) else {
+            self.keep(code);
+            return;
+        };
+        for item in &items {
+            if let ast::ItemKind::Verbatim(text) = &item.kind
+                && !text.starts_with("macro_rules!")
+                && !text.contains("\nmacro_rules!")
+            {
+                self.kept += 1;
+            }
+            print::print_item(&mut self.out, item, 0, !self.started);
+            self.started = true;
+        }
+        debug_assert!(last || trailing.is_empty());
+        for t in &trailing {
+            if let ast::Trivia::Comment(c) = t {
+                self.out.push('\n');
+                self.out.push_str(c.trim_end());
+            }
+        }
+    }
+}
+
+impl Default for Stream {
+    fn default() -> Stream {
+        Stream::new()
+    }
+}
+
+impl std::fmt::Write for Stream {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.push(s);
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -113,6 +284,38 @@ mod tests {
             "impl X { pub unsafe fn get_value_with_a_long_name(&self, first: *mut ::core::ffi::c_void) -> idlgen_runtime::Result<()> { x } }",
             "impl X {\n    pub unsafe fn get_value_with_a_long_name(\n        &self,\n        first: *mut ::core::ffi::c_void,\n    ) -> idlgen_runtime::Result<()> {\n        x\n    }\n}\n",
         );
+    }
+
+    /// Text fed piece by piece (here a character at a time) is laid out as the whole text is.
+    #[test]
+    fn a_stream_gives_what_the_whole_text_gives() {
+        let whole = include_str!("../../../fixtures/certif/expected/certif.rs");
+        let once = format_counted(whole);
+        assert_eq!(once.kept, 0);
+        assert_eq!(once.text, whole);
+        let mut stream = super::Stream::new();
+        let mut buf = [0u8; 4];
+        let mut held = 0;
+        for c in whole.chars() {
+            stream.push(c.encode_utf8(&mut buf));
+            held = held.max(stream.pending.len());
+        }
+        // The largest item (an `impl` block), not the file.
+        assert!(
+            held < whole.len() / 4,
+            "{held} bytes held of {}",
+            whole.len()
+        );
+        let out = stream.finish();
+        assert_eq!(out.kept, 0);
+        assert_eq!(out.text, whole);
+    }
+
+    #[test]
+    fn text_that_does_not_lex_is_kept_as_written() {
+        let out = format_counted("fn f() { \"open }\n");
+        assert_eq!(out.kept, 1);
+        assert_eq!(out.text, "fn f() { \"open }\n");
     }
 
     #[test]

@@ -31,23 +31,8 @@ fn binary_precedence(op: &str) -> Option<u8> {
 }
 
 impl<'t, 'a> Parser<'t, 'a> {
-    pub fn new(toks: &'t [Token<'a>], src: &'a str) -> Parser<'t, 'a> {
-        let mut close = vec![usize::MAX; toks.len()];
-        let mut stack = Vec::new();
-        for (i, t) in toks.iter().enumerate() {
-            if t.kind != Kind::Punct {
-                continue;
-            }
-            match t.text {
-                "(" | "[" | "{" => stack.push(i),
-                ")" | "]" | "}" => {
-                    if let Some(open) = stack.pop() {
-                        close[open] = i;
-                    }
-                }
-                _ => {}
-            }
-        }
+    /// `close`: for each opening bracket, the index of its closing one (else `usize::MAX`).
+    pub fn new(toks: &'t [Token<'a>], src: &'a str, close: Vec<usize>) -> Parser<'t, 'a> {
         Parser {
             toks,
             src,
@@ -113,16 +98,31 @@ impl<'t, 'a> Parser<'t, 'a> {
         }
     }
 
-    /// The tokens `lo..hi` as one line, spaced as written (line breaks become spaces).
-    pub fn text(&self, lo: usize, hi: usize) -> String {
-        let mut s = String::new();
-        for (i, t) in self.toks[lo..hi].iter().enumerate() {
+    /// The tokens `lo..hi` as one line, spaced as written (line breaks become spaces):
+    /// borrowed from the source where it is written so.
+    pub fn text(&self, lo: usize, hi: usize) -> Str<'a> {
+        let toks = &self.toks[lo..hi];
+        let (Some(first), Some(last)) = (toks.first(), toks.last()) else {
+            return Str::Borrowed("");
+        };
+        let span = &self.src[first.at..last.at + last.text.len()];
+        let mut end = first.at + first.text.len();
+        let canonical = toks[1..].iter().all(|t| {
+            let gap = t.at - end;
+            end = t.at + t.text.len();
+            gap == 0 || (gap == 1 && self.src.as_bytes()[t.at - 1] == b' ')
+        });
+        if canonical {
+            return Str::Borrowed(span);
+        }
+        let mut s = String::with_capacity(span.len());
+        for (i, t) in toks.iter().enumerate() {
             if i > 0 && t.space_before {
                 s.push(' ');
             }
             s.push_str(t.text);
         }
-        s
+        Str::Owned(s)
     }
 
     /// Comments and blank lines before the next entry of a list.
@@ -167,7 +167,7 @@ impl<'t, 'a> Parser<'t, 'a> {
         }
     }
 
-    pub fn attrs(&mut self) -> PResult<Vec<Attr>> {
+    pub fn attrs(&mut self) -> PResult<Vec<Attr<'a>>> {
         let mut attrs = Vec::new();
         while self.is("#") {
             let bang = self.peek_at(1) == "!";
@@ -201,7 +201,7 @@ impl<'t, 'a> Parser<'t, 'a> {
 
     /// The comma-separated entries up to `end` (exclusive), each as text; a trailing comma
     /// is dropped.
-    fn comma_texts(&mut self, end: usize) -> PResult<Vec<String>> {
+    fn comma_texts(&mut self, end: usize) -> PResult<Vec<Str<'a>>> {
         let mut out = Vec::new();
         let mut lo = self.pos;
         let mut i = self.pos;
@@ -351,7 +351,7 @@ impl<'t, 'a> Parser<'t, 'a> {
                 self.generics_text()?;
                 let head = self.text(lo, self.pos);
                 if self.eat(";") {
-                    return Ok(ItemKind::Line(format!("{head};")));
+                    return Ok(ItemKind::Line(format!("{head};").into()));
                 }
                 if self.is("(") {
                     let c = self.closing(self.pos)?;
@@ -417,7 +417,7 @@ impl<'t, 'a> Parser<'t, 'a> {
                         break;
                     }
                     let attrs = self.attrs()?;
-                    let name = self.ident()?.to_string();
+                    let name = self.ident()?.into();
                     let value = if self.eat("=") {
                         Some(self.expr_until(c)?)
                     } else {
@@ -447,7 +447,7 @@ impl<'t, 'a> Parser<'t, 'a> {
                 }
                 let head = self.text(lo, self.pos);
                 if is_mod && self.eat(";") {
-                    return Ok(ItemKind::Line(format!("{head};")));
+                    return Ok(ItemKind::Line(format!("{head};").into()));
                 }
                 if !self.is("{") {
                     return Err(());
@@ -485,7 +485,7 @@ impl<'t, 'a> Parser<'t, 'a> {
                 self.generics_text()?;
                 let head = self.text(lo, self.pos);
                 if self.eat(";") {
-                    return Ok(ItemKind::Line(format!("{head};")));
+                    return Ok(ItemKind::Line(format!("{head};").into()));
                 }
                 self.expect("=")?;
                 let ty = self.ty()?;
@@ -523,8 +523,8 @@ impl<'t, 'a> Parser<'t, 'a> {
         Ok(())
     }
 
-    fn fn_rest(&mut self, head: String) -> PResult<FnItem<'a>> {
-        let name = self.ident()?.to_string();
+    fn fn_rest(&mut self, head: Str<'a>) -> PResult<FnItem<'a>> {
+        let name = self.ident()?.into();
         let mut generics = Vec::new();
         if self.is("<") {
             let e = self.angle_end(self.pos)?;
@@ -576,7 +576,7 @@ impl<'t, 'a> Parser<'t, 'a> {
     // ----- types -----
 
     /// A type: function pointer types are structured, the rest is text.
-    pub fn ty(&mut self) -> PResult<Type> {
+    pub fn ty(&mut self) -> PResult<Type<'a>> {
         let lo = self.pos;
         let mut k = self.pos;
         while matches!(self.toks.get(k).map(|t| t.text), Some("unsafe" | "extern"))
@@ -602,7 +602,7 @@ impl<'t, 'a> Parser<'t, 'a> {
                         && self.peek_at(1) == ":"
                         && self.peek_at(2) != ":";
                     let name = if named {
-                        let n = self.ident()?.to_string();
+                        let n = self.ident()?.into();
                         self.pos += 1;
                         Some(n)
                     } else {
@@ -1003,7 +1003,7 @@ impl<'t, 'a> Parser<'t, 'a> {
         match t.kind {
             Kind::Literal => {
                 self.pos += 1;
-                return Ok(Expr::Text(t.text.to_string()));
+                return Ok(Expr::Text(t.text.into()));
             }
             Kind::Comment | Kind::Lifetime => return Err(()),
             _ => {}
@@ -1214,7 +1214,7 @@ impl<'t, 'a> Parser<'t, 'a> {
                 }
             };
             self.pos = c + 1;
-            return Ok(Expr::Macro(format!("{path}!"), delim, args));
+            return Ok(Expr::Macro(format!("{path}!").into(), delim, args));
         }
         if self.is("{") && !no_struct && is_type_like(&path) {
             let c = self.closing(self.pos)?;
@@ -1235,7 +1235,7 @@ impl<'t, 'a> Parser<'t, 'a> {
                     return Err(());
                 }
                 self.pos += 1;
-                let name = t.text.to_string();
+                let name = t.text.into();
                 let value = if self.eat(":") {
                     Some(self.expr_until(c)?)
                 } else {

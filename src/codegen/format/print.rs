@@ -71,31 +71,75 @@ impl Shape {
     }
 }
 
-fn spaces(n: usize) -> String {
-    " ".repeat(n)
+/// The parts one after another, in one allocation of the right size.
+fn cat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
+/// `n` spaces (a slice of one string for the usual depths).
+fn spaces(n: usize) -> std::borrow::Cow<'static, str> {
+    const SPACES: &str = match std::str::from_utf8(&[b' '; 256]) {
+        Ok(s) => s,
+        Err(_) => "",
+    };
+    match SPACES.get(..n) {
+        Some(s) => std::borrow::Cow::Borrowed(s),
+        None => std::borrow::Cow::Owned(" ".repeat(n)),
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    match s.as_bytes().iter().position(|&b| b == b'\n') {
+        Some(at) => &s[..at],
+        None => s,
+    }
+}
+
+fn last_line(s: &str) -> &str {
+    match s.as_bytes().iter().rposition(|&b| b == b'\n') {
+        Some(at) => &s[at + 1..],
+        None => s,
+    }
 }
 
 fn first_line_width(s: &str) -> usize {
-    s.split('\n').next().map_or(0, width)
+    width(first_line(s))
 }
 
 fn last_line_width(s: &str) -> usize {
-    s.rsplit('\n').next().map_or(0, width)
+    width(last_line(s))
 }
 
 /// The width in characters (what rustfmt's final checks count).
 fn real_width(s: &str) -> usize {
-    s.chars().count()
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
 }
 
 /// The width rustfmt measures: a turbofish's `::` is not counted (rustfmt's path rewrite
 /// leaves it out of the budget), so such lines may run two columns over.
 fn width(s: &str) -> usize {
-    s.chars().count() - 2 * s.matches("::<").count()
+    let mut turbofish = 0;
+    let mut rest = s;
+    while let Some(at) = rest.find('<') {
+        // `rest` starts after a `<`: a `::` before this one is within it.
+        if rest[..at].ends_with("::") {
+            turbofish += 1;
+        }
+        rest = &rest[at + 1..];
+    }
+    real_width(s) - 2 * turbofish
 }
 
 fn multi(s: &str) -> bool {
-    s.contains('\n')
+    s.as_bytes().contains(&b'\n')
 }
 
 fn count_newlines(s: &str) -> usize {
@@ -104,7 +148,13 @@ fn count_newlines(s: &str) -> usize {
 
 /// Whether every line after the first fits the maximum width.
 fn rest_fits(s: &str) -> bool {
-    s.split('\n').skip(1).all(|l| width(l) <= MAX_WIDTH)
+    let Some(at) = s.as_bytes().iter().position(|&b| b == b'\n') else {
+        return true;
+    };
+    // A line of at most MAX_WIDTH bytes has at most as many characters.
+    s[at + 1..]
+        .split('\n')
+        .all(|l| l.len() <= MAX_WIDTH || width(l) <= MAX_WIDTH)
 }
 
 /// rustfmt's `wrap_str`: the first line in the shape's width, the others within the maximum.
@@ -121,7 +171,7 @@ fn wrap(s: String, sh: Shape) -> Option<String> {
 
 /// Whether the last line is only closing brackets (what may continue after it).
 fn last_line_extendable(s: &str) -> bool {
-    let last = s.rsplit('\n').next().unwrap_or(s).trim();
+    let last = last_line(s).trim();
     !last.is_empty()
         && last
             .chars()
@@ -170,14 +220,14 @@ pub fn rw(e: &Expr<'_>, sh: Shape) -> Option<String> {
         Expr::Text(t) => rw_path(t, sh),
         Expr::Unary(op, x) => {
             let inner = rw(x, sh.offset_left(op.len())?)?;
-            Some(format!("{op}{inner}"))
+            Some(cat(&[op, &inner]))
         }
         Expr::Try(_) | Expr::MethodCall(..) | Expr::Field(..) => rw_chain(e, sh),
         Expr::Cast(x, ty) => rw_pair(x, ty, " as ", sh),
         Expr::Binary(..) => rw_binary(e, sh),
         Expr::Assign(l, op, r) => {
             let lhs = rw(l, sh)?;
-            rw_assign_rhs(&format!("{lhs} {op}"), r, sh)
+            rw_assign_rhs(&cat(&[&lhs, " ", op]), r, sh)
         }
         Expr::Call(callee, args) => {
             let c = rw(callee, sh)?;
@@ -186,17 +236,17 @@ pub fn rw(e: &Expr<'_>, sh: Shape) -> Option<String> {
         Expr::Index(x, i) => {
             let base = rw(x, sh)?;
             let idx = rw(i, sh.offset_left(last_line_width(&base) + 1)?.sub_width(1)?)?;
-            wrap(format!("{base}[{idx}]"), sh)
+            wrap(cat(&[&base, "[", &idx, "]"]), sh)
         }
         Expr::Macro(path, delim, args) => rw_macro(path, *delim, args, sh),
         Expr::Paren(x) => {
             let inner = rw(x, sh.offset_left(1)?.sub_width(1)?)?;
-            Some(format!("({inner})"))
+            Some(cat(&["(", &inner, ")"]))
         }
         Expr::Tuple(items) => {
             if items.len() == 1 {
                 let inner = rw(&items[0], sh.offset_left(1)?.sub_width(2)?)?;
-                return Some(format!("({inner},)"));
+                return Some(cat(&["(", &inner, ",)"]));
             }
             rw_list("", items, "(", ")", sh, FN_CALL_WIDTH, true)
         }
@@ -204,7 +254,7 @@ pub fn rw(e: &Expr<'_>, sh: Shape) -> Option<String> {
         Expr::Repeat(x, n) => {
             let a = rw(x, sh.offset_left(1)?)?;
             let b = rw(n, sh.offset_left(width(&a) + 3)?)?;
-            wrap(format!("[{a}; {b}]"), sh)
+            wrap(cat(&["[", &a, "; ", &b, "]"]), sh)
         }
         Expr::Struct(path, fields, base) => rw_struct(path, fields, base.as_deref(), sh),
         Expr::Block(prefix, block) => rw_block_expr(prefix, block, sh, true),
@@ -215,7 +265,7 @@ pub fn rw(e: &Expr<'_>, sh: Shape) -> Option<String> {
             None => (kw.len() <= sh.width).then(|| kw.to_string()),
             Some(v) => {
                 let inner = rw(v, sh.offset_left(kw.len() + 1)?)?;
-                Some(format!("{kw} {inner}"))
+                Some(cat(&[kw, " ", &inner]))
             }
         },
         Expr::Commented(comments, x) => {
@@ -238,7 +288,7 @@ pub fn rw(e: &Expr<'_>, sh: Shape) -> Option<String> {
                 Some(b) => rw(b, sh.offset_left(last_line_width(&l) + op.len())?)?,
                 None => String::new(),
             };
-            wrap(format!("{l}{op}{r}"), sh)
+            wrap(cat(&[&l, op, &r]), sh)
         }
     }
 }
@@ -255,13 +305,15 @@ fn rw_path(t: &str, sh: Shape) -> Option<String> {
     }
     let args = split_top_level(&t[open + 3..t.len() - 1]);
     let ind = spaces(sh.indent + TAB);
-    let body: Vec<String> = args.iter().map(|a| format!("{ind}{a},")).collect();
-    Some(format!(
-        "{}::<\n{}\n{}>",
+    let body: Vec<String> = args.iter().map(|a| cat(&[&ind, a, ","])).collect();
+    Some(cat(&[
         &t[..open],
-        body.join("\n"),
-        spaces(sh.indent)
-    ))
+        "::<\n",
+        &body.join("\n"),
+        "\n",
+        &spaces(sh.indent),
+        ">",
+    ]))
 }
 
 /// The comma-separated parts of `s` outside brackets, trimmed (a trailing comma ends none).
@@ -294,7 +346,7 @@ fn rw_pair(lhs: &Expr<'_>, rhs: &Type, infix: &str, sh: Shape) -> Option<String>
         if (!multi(&r) || allow_same_line)
             && last_line_width(&l) + infix.len() + first_line_width(&r) <= sh.width
         {
-            return Some(format!("{l}{infix}{r}"));
+            return Some(cat(&[&l, infix, &r]));
         }
     }
     let overhead = sh.rhs_overhead();
@@ -302,7 +354,7 @@ fn rw_pair(lhs: &Expr<'_>, rhs: &Type, infix: &str, sh: Shape) -> Option<String>
     let infix = infix.trim_start();
     let rhs_shape = rhs_shape.offset_left(infix.len())?;
     let r = rw_type(rhs, rhs_shape)?;
-    Some(format!("{l}\n{}{infix}{r}", spaces(rhs_shape.indent)))
+    Some(cat(&[&l, "\n", &spaces(rhs_shape.indent), infix, &r]))
 }
 
 /// Binary operators: the chain of one operator flattened, then one line or one operand a line.
@@ -326,12 +378,12 @@ fn rw_binary(e: &Expr<'_>, sh: Shape) -> Option<String> {
                 sh.offset_left(sep.len() + 2 + last_line_width(&result).min(width(&result)))
             && let Some(r) = rw(op, line)
         {
-            result.push_str(&format!(" {sep} {r}"));
+            result.push_str(&cat(&[" ", sep, " ", &r]));
             continue;
         }
         let shape = nested.offset_left(sep.len() + 1)?;
         let r = rw(op, shape)?;
-        result.push_str(&format!("\n{}{sep} {r}", spaces(nested.indent)));
+        result.push_str(&cat(&["\n", &spaces(nested.indent), sep, " ", &r]));
     }
     Some(result)
 }
@@ -397,21 +449,21 @@ pub fn rw_assign_rhs(lhs: &str, e: &Expr<'_>, sh: Shape) -> Option<String> {
         && !multi(o)
         && real_width(o) <= orig_shape.width
     {
-        return Some(format!("{lhs} {o}"));
+        return Some(cat(&[lhs, " ", o]));
     }
     let new_shape = Shape::indented(sh.indent + TAB).sub_width(sh.rhs_overhead())?;
     let new = rw(e, new_shape);
-    let nl = format!("\n{}", spaces(sh.indent + TAB));
+    let nl = cat(&["\n", &spaces(sh.indent + TAB)]);
     let rhs = match (orig, new) {
         (Some(o), Some(n)) if !(first_line_width(&n) <= new_shape.width && rest_fits(&n)) => {
-            format!(" {o}")
+            cat(&[" ", &o])
         }
-        (Some(o), Some(n)) if prefer_next_line(&o, &n) => format!("{nl}{n}"),
-        (None, Some(n)) => format!("{nl}{n}"),
+        (Some(o), Some(n)) if prefer_next_line(&o, &n) => cat(&[&nl, &n]),
+        (None, Some(n)) => cat(&[&nl, &n]),
         (None, None) => return None,
-        (Some(o), _) => format!(" {o}"),
+        (Some(o), _) => cat(&[" ", &o]),
     };
-    Some(format!("{lhs}{rhs}"))
+    Some(cat(&[lhs, &rhs]))
 }
 
 fn first_line_ends_with(s: &str, c: char) -> bool {
@@ -465,7 +517,7 @@ fn rw_list(
     // The callee counts in full (rustfmt's `extra_offset`), unlike the items.
     let used = callee.rsplit('\n').next().map_or(0, real_width);
     if args.is_empty() {
-        return wrap(format!("{callee}{open}{close}"), sh);
+        return wrap(cat(&[callee, open, close]), sh);
     }
     let one_line_width = sh.width.saturating_sub(used + 2);
     let one_line_shape = sh
@@ -476,11 +528,18 @@ fn rw_list(
         let n = sh.nested();
         n.with_width(n.width.saturating_sub(1))
     };
-    let mut items: Vec<Option<String>> = args.iter().map(|a| rw(a, nested)).collect();
-
-    // try_overflow_last_item
+    // The last item in the nested shape is needed only when it does not overflow (or to compare
+    // with its overflowed form): made when first needed, once.
     let n = args.len();
     let last = &args[n - 1];
+    let mut items: Vec<Option<String>> = Vec::with_capacity(n);
+    items.extend(args[..n - 1].iter().map(|a| rw(a, nested)));
+    let mut last_nested: Option<Option<String>> = None;
+    let rw_last = |cache: &mut Option<Option<String>>| -> Option<String> {
+        cache.get_or_insert_with(|| rw(last, nested)).clone()
+    };
+
+    // try_overflow_last_item
     let combine_with_callee = n == 1 && width(callee) < TAB;
     let overflow_last = combine_with_callee || can_be_overflowed(last, n);
     let placeholder = if overflow_last {
@@ -496,19 +555,19 @@ fn rw_list(
                 .offset_left(offset)
         };
         let force_one_line = !combine_with_callee && is_method_call(last);
-        shape.and_then(|s| {
-            let r = overflow_item(last, args, s, force_one_line)?;
-            items[n - 1] = Some(r.split('\n').next().unwrap_or("").to_string());
-            Some(r)
-        })
+        shape.and_then(|s| overflow_item(last, args, s, force_one_line))
     } else {
         None
     };
+    items.push(match &placeholder {
+        Some(r) => Some(r.split('\n').next().unwrap_or("").to_string()),
+        None => rw_last(&mut last_nested),
+    });
     let mut tactic = definitive_tactic(&items, item_max_width.min(one_line_width));
     match (overflow_last, tactic, placeholder) {
         (true, Tactic::Horizontal, Some(overflowed)) if n == 1 => {
             if count_newlines(&overflowed) == 1 {
-                let r = rw(last, nested);
+                let r = rw_last(&mut last_nested);
                 if r.as_deref().is_some_and(|s| !multi(s)) {
                     items[0] = r;
                 } else {
@@ -520,7 +579,7 @@ fn rw_list(
         }
         (true, Tactic::Horizontal, Some(overflowed)) => items[n - 1] = Some(overflowed),
         _ => {
-            items[n - 1] = rw(last, nested);
+            items[n - 1] = last_nested.unwrap_or_else(|| rw(last, nested));
             if n == 1
                 && one_line_width != 0
                 && items[0]
@@ -546,7 +605,7 @@ fn rw_list(
     let body = match tactic {
         Tactic::Horizontal => items.join(", "),
         Tactic::Vertical => {
-            let sep = format!(",\n{}", spaces(nested.indent));
+            let sep = cat(&[",\n", &spaces(nested.indent)]);
             let mut s = items.join(&sep);
             if trailing_comma {
                 s.push(',');
@@ -582,13 +641,18 @@ fn rw_list(
     let extend_width = first_line_width(&body) + 1;
     let single = tactic == Tactic::Horizontal && extend_width <= sh.width;
     let result = if single {
-        format!("{callee}{open}{body}{close}")
+        cat(&[callee, open, &body, close])
     } else {
-        format!(
-            "{callee}{open}\n{}{body}\n{}{close}",
-            spaces(nested.indent),
-            spaces(sh.indent)
-        )
+        cat(&[
+            callee,
+            open,
+            "\n",
+            &spaces(nested.indent),
+            &body,
+            "\n",
+            &spaces(sh.indent),
+            close,
+        ])
     };
     Some(result)
 }
@@ -624,7 +688,7 @@ fn rw_macro(path: &str, delim: char, args: &MacroArgs<'_>, sh: Shape) -> Option<
         ('[', MacroArgs::Exprs(list)) => rw_list(path, list, "[", "]", sh, ARRAY_WIDTH, false),
         (_, MacroArgs::Exprs(list)) => {
             let texts: Vec<String> = list.iter().map(flat).collect();
-            Some(format!("{path} {{ {} }}", texts.join(", ")))
+            Some(cat(&[path, " { ", &texts.join(", "), " }"]))
         }
         (d, MacroArgs::Text(t)) => {
             let (o, c) = match d {
@@ -632,7 +696,7 @@ fn rw_macro(path: &str, delim: char, args: &MacroArgs<'_>, sh: Shape) -> Option<
                 '[' => ("[", "]"),
                 _ => ("{ ", " }"),
             };
-            Some(format!("{path}{o}{t}{c}"))
+            Some(cat(&[path, o, t, c]))
         }
     }
 }
@@ -688,17 +752,17 @@ fn rw_link(p: &ChainPart<'_, '_>, sh: Shape) -> Option<String> {
     let sh = sh.sub_width(p.tries)?;
     let s = match &p.link {
         Link::Field(name) => {
-            let s = format!(".{name}");
+            let s = cat(&[".", name]);
             (width(&s) <= sh.width).then_some(s)?
         }
         Link::Method(name, args) => {
             // No width check: a call in too narrow a shape goes vertical (rustfmt's overflow
             // context does not fail on it).
-            let callee = format!(".{name}");
+            let callee = cat(&[".", name]);
             rw_list(&callee, args, "(", ")", sh, FN_CALL_WIDTH, true)?
         }
     };
-    Some(format!("{s}{q}"))
+    Some(cat(&[&s, &q]))
 }
 
 fn is_block_like_text(root: &Expr<'_>, text: &str) -> bool {
@@ -826,7 +890,7 @@ fn rw_chain(e: &Expr<'_>, sh: Shape) -> Option<String> {
         if FORCE_ONE_LINE_CHAIN.with(|f| f.get()) {
             return None;
         }
-        format!("\n{}", spaces(child_shape.indent))
+        cat(&["\n", &spaces(child_shape.indent)])
     };
     let result = rewrites.join(&connector);
     wrap(result, sh)
@@ -844,7 +908,7 @@ fn rw_struct(
         return None;
     }
     if fields.is_empty() && base.is_none() {
-        return Some(format!("{path} {{}}"));
+        return Some(cat(&[path, " {}"]));
     }
     let v_shape = sh.nested();
     let h_width = sh
@@ -858,7 +922,7 @@ fn rw_struct(
         items.push(Some(rw_field(f, item_shape)?));
     }
     if let Some(b) = base {
-        items.push(Some(format!("..{}", rw(b, item_shape.offset_left(2)?)?)));
+        items.push(Some(cat(&["..", &rw(b, item_shape.offset_left(2)?)?])));
     }
     let horizontal = !has_comments
         && h_width.is_some_and(|w| definitive_tactic(&items, w) == Tactic::Horizontal);
@@ -866,11 +930,11 @@ fn rw_struct(
     if horizontal {
         let body = items.join(", ");
         if h_width.is_some_and(|w| width(&body) <= w) {
-            return Some(format!("{path} {{ {body} }}"));
+            return Some(cat(&[path, " { ", &body, " }"]));
         }
     }
     let ind = spaces(v_shape.indent);
-    let mut s = format!("{path} {{");
+    let mut s = cat(&[path, " {"]);
     for (i, (f, item)) in fields.iter().zip(&items).enumerate() {
         push_trivia(&mut s, &f.trivia, v_shape.indent, i == 0);
         s.push('\n');
@@ -892,20 +956,20 @@ fn rw_struct(
 
 fn rw_field(f: &FieldInit<'_>, sh: Shape) -> Option<String> {
     let Some(value) = &f.value else {
-        return Some(f.name.clone());
+        return Some(f.name.to_string());
     };
     let overhead = width(&f.name) + 2;
     if let Some(e) = sh.offset_left(overhead).and_then(|s| rw(value, s)) {
         if let Expr::Text(t) = value
             && *t == f.name
         {
-            return Some(f.name.clone());
+            return Some(f.name.to_string());
         }
-        return Some(format!("{}: {e}", f.name));
+        return Some(cat(&[&f.name, ": ", &e]));
     }
     let inner = Shape::indented(sh.indent + TAB).sub_width(sh.rhs_overhead())?;
     let e = rw(value, inner)?;
-    Some(format!("{}:\n{}{e}", f.name, spaces(inner.indent)))
+    Some(cat(&[&f.name, ":\n", &spaces(inner.indent), &e]))
 }
 
 // ---------------------------------------------------------------- blocks and control flow
@@ -928,7 +992,7 @@ fn simple_block_expr<'e, 'a>(b: &'e Block<'a>) -> Option<&'e Expr<'a>> {
 /// a line.
 fn rw_block_expr(prefix: &str, b: &Block<'_>, sh: Shape, allow_single: bool) -> Option<String> {
     if b.stmts.is_empty() && b.trailing.iter().all(|t| matches!(t, Trivia::Blank)) {
-        let s = format!("{prefix}{{}}");
+        let s = cat(&[prefix, "{}"]);
         return (width(&s) <= sh.width).then_some(s);
     }
     let full = print_block(b, sh.indent);
@@ -937,18 +1001,18 @@ fn rw_block_expr(prefix: &str, b: &Block<'_>, sh: Shape, allow_single: bool) -> 
         && let Some(e) = simple_block_expr(b)
         && let Some(inner) = sh.offset_left(prefix.len()).and_then(|s| rw(e, s))
     {
-        let r = format!("{prefix}{{ {inner} }}");
+        let r = cat(&[prefix, "{ ", &inner, " }"]);
         if real_width(&r) <= sh.width && !multi(&r) {
             return Some(r);
         }
     }
-    Some(format!("{prefix}{full}"))
+    Some(cat(&[prefix, &full]))
 }
 
 fn rw_cond(c: &Cond<'_>, sh: Shape) -> Option<String> {
     match c {
         Cond::Expr(e) => rw(e, sh),
-        Cond::Let(pat, e) => rw_assign_rhs(&format!("let {pat} ="), e, sh),
+        Cond::Let(pat, e) => rw_assign_rhs(&cat(&["let ", pat, " ="]), e, sh),
     }
 }
 
@@ -968,7 +1032,7 @@ fn rw_if(
         if let (Some(c), Some(a), Some(b)) =
             (rw_cond(&branches[0].0, wide), rw(a, wide), rw(b, wide))
         {
-            let s = format!("if {c} {{ {a} }} else {{ {b} }}");
+            let s = cat(&["if ", &c, " { ", &a, " } else { ", &b, " }"]);
             if !multi(&s) && width(&s) <= SINGLE_LINE_IF_ELSE_WIDTH.min(sh.width) {
                 return Some(s);
             }
@@ -1007,7 +1071,7 @@ fn rw_if(
 
 fn rw_match(scrutinee: &Expr<'_>, arms: &[Arm<'_>], sh: Shape) -> Option<String> {
     let cond = rw(scrutinee, sh.offset_left(6)?.sub_width(2)?)?;
-    let mut s = format!("match {cond} {{");
+    let mut s = cat(&["match ", &cond, " {"]);
     if arms.is_empty() {
         s.push('}');
         return Some(s);
@@ -1026,10 +1090,10 @@ fn rw_match(scrutinee: &Expr<'_>, arms: &[Arm<'_>], sh: Shape) -> Option<String>
 }
 
 fn rw_arm(arm: &Arm<'_>, sh: Shape) -> Option<String> {
-    let mut pats = arm.pat.clone();
+    let mut pats: Str<'_> = arm.pat.clone();
     if let Some(g) = &arm.guard {
         let gs = rw(g, sh.offset_left(width(&pats) + 4)?)?;
-        pats = format!("{pats} if {gs}");
+        pats = cat(&[&pats, " if ", &gs]).into();
     }
     // A block of one expression is the expression (flatten_arm_body).
     let (extend, body): (bool, &Expr<'_>) = match &arm.body {
@@ -1057,7 +1121,7 @@ fn rw_arm(arm: &Arm<'_>, sh: Shape) -> Option<String> {
             let r = body_rw(os);
             match r {
                 Some(b) if is_block || (!multi(&b) && width(&b) <= os.width) => {
-                    return Some(format!("{pats} => {b}{comma}"));
+                    return Some(cat(&[&pats, " => ", &b, comma]));
                 }
                 other => other,
             }
@@ -1073,24 +1137,28 @@ fn rw_arm(arm: &Arm<'_>, sh: Shape) -> Option<String> {
     let next = body_rw(Shape::indented(next_indent));
     let combine_next = |b: &str| -> String {
         if is_block {
-            format!("{pats} => {b}")
+            cat(&[&pats, " => ", b])
         } else {
-            format!(
-                "{pats} => {{\n{}{b}\n{}}}",
-                spaces(next_indent),
-                spaces(sh.indent)
-            )
+            cat(&[
+                &pats,
+                " => {\n",
+                &spaces(next_indent),
+                b,
+                "\n",
+                &spaces(sh.indent),
+                "}",
+            ])
         }
     };
     match (orig, next) {
         (Some(o), Some(n)) if prefer_next_line(&o, &n) => Some(combine_next(&n)),
         (Some(o), _) if extend && first_line_width(&o) <= orig_budget => {
-            Some(format!("{pats} => {o}{comma}"))
+            Some(cat(&[&pats, " => ", &o, comma]))
         }
         (Some(o), Some(n)) if multi(&o) => Some(combine_next(&n)),
         (None, Some(n)) => Some(combine_next(&n)),
         (None, None) => None,
-        (Some(o), _) => Some(format!("{pats} => {o}{comma}")),
+        (Some(o), _) => Some(cat(&[&pats, " => ", &o, comma])),
     }
 }
 
@@ -1115,7 +1183,7 @@ fn can_flatten(e: &Expr<'_>) -> bool {
 
 fn closure_prefix(params: &str, ret: Option<&Type>) -> String {
     match ret {
-        Some(t) => format!("{params} -> {}", type_text(t)),
+        Some(t) => cat(&[params, " -> ", &type_text(t)]),
         None => params.to_string(),
     }
 }
@@ -1127,7 +1195,7 @@ fn rw_closure_expr(body: &Expr<'_>, prefix: &str, sh: Shape) -> Option<String> {
     if !allow_multi && multi(&r) {
         return None;
     }
-    Some(format!("{prefix} {r}"))
+    Some(cat(&[prefix, " ", &r]))
 }
 
 fn rw_closure_with_block(body: &Expr<'_>, prefix: &str, sh: Shape) -> Option<String> {
@@ -1140,11 +1208,15 @@ fn rw_closure_with_block_inner(body: &Expr<'_>, prefix: &str, sh: Shape) -> Opti
         Expr::If(br, eb) => rw_if(br, eb.as_ref(), inner, false)?,
         _ => rw(body, inner).unwrap_or_else(|| flat(body)),
     };
-    Some(format!(
-        "{prefix} {{\n{}{e}\n{}}}",
-        spaces(inner.indent),
-        spaces(sh.indent)
-    ))
+    Some(cat(&[
+        prefix,
+        " {\n",
+        &spaces(inner.indent),
+        &e,
+        "\n",
+        &spaces(sh.indent),
+        "}",
+    ]))
 }
 
 fn rw_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape) -> Option<String> {
@@ -1152,7 +1224,7 @@ fn rw_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape) -> O
     let body_shape = sh.offset_left(width(&prefix) + 1)?;
     if let Expr::Block("", b) = body {
         if b.stmts.is_empty() && b.trailing.iter().all(|t| matches!(t, Trivia::Blank)) {
-            return Some(format!("{prefix} {{}}"));
+            return Some(cat(&[&prefix, " {}"]));
         }
         if ret.is_none()
             && let Some(inner) = simple_block_expr(b)
@@ -1166,7 +1238,7 @@ fn rw_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape) -> O
                 return r;
             }
         }
-        return Some(format!("{prefix} {}", print_block(b, sh.indent)));
+        return Some(cat(&[&prefix, " ", &print_block(b, sh.indent)]));
     }
     rw_closure_expr(body, &prefix, body_shape).or_else(|| rw_closure_with_block(body, &prefix, sh))
 }
@@ -1205,7 +1277,7 @@ fn rw_last_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape)
 
 pub fn type_text(t: &Type) -> String {
     match t {
-        Type::Text(s) => s.clone(),
+        Type::Text(s) => s.to_string(),
         Type::Fn {
             head,
             params,
@@ -1218,22 +1290,22 @@ pub fn type_text(t: &Type) -> String {
             }
             let r = ret
                 .as_ref()
-                .map_or(String::new(), |r| format!(" -> {}", type_text(r)));
-            format!("{head}({}){r}", ps.join(", "))
+                .map_or(String::new(), |r| cat(&[" -> ", &type_text(r)]));
+            cat(&[head, "(", &ps.join(", "), ")", &r])
         }
     }
 }
 
-fn param_text((name, ty): &(Option<String>, Type)) -> String {
+fn param_text((name, ty): &(Option<Str<'_>>, Type<'_>)) -> String {
     match name {
-        Some(n) => format!("{n}: {}", type_text(ty)),
+        Some(n) => cat(&[n, ": ", &type_text(ty)]),
         None => type_text(ty),
     }
 }
 
 pub fn rw_type(t: &Type, sh: Shape) -> Option<String> {
     match t {
-        Type::Text(s) => (real_width(s) <= sh.width).then(|| s.clone()),
+        Type::Text(s) => (real_width(s) <= sh.width).then(|| s.to_string()),
         Type::Fn {
             head,
             params,
@@ -1246,14 +1318,14 @@ pub fn rw_type(t: &Type, sh: Shape) -> Option<String> {
 /// A function pointer type (rustfmt's `format_function_type` after the `unsafe extern "C" fn`).
 fn rw_fn_type(
     head: &str,
-    params: &[(Option<String>, Type)],
+    params: &[(Option<Str<'_>>, Type<'_>)],
     variadic: bool,
     ret: Option<&Type>,
     sh: Shape,
 ) -> Option<String> {
     let s = sh.offset_left(real_width(head))?;
     let out = match ret {
-        Some(r) => format!(" -> {}", rw_type(r, s.offset_left(4)?)?),
+        Some(r) => cat(&[" -> ", &rw_type(r, s.offset_left(4)?)?]),
         None => String::new(),
     };
     let mut items: Vec<String> = params.iter().map(param_text).collect();
@@ -1265,16 +1337,16 @@ fn rw_fn_type(
     let horizontal =
         items.is_empty() || real_width(&joined) <= s.width.saturating_sub(2 + real_width(&out));
     let args = if horizontal {
-        format!("({joined})")
+        cat(&["(", &joined, ")"])
     } else {
         let ind = spaces(list_indent);
-        let mut body: Vec<String> = items.iter().map(|i| format!("{ind}{i}")).collect();
+        let mut body: Vec<String> = items.iter().map(|i| cat(&[&ind, i])).collect();
         let sep = if variadic { "" } else { "," };
         let last = body.pop().unwrap_or_default();
-        let mut text = body.iter().map(|b| format!("{b},\n")).collect::<String>();
+        let mut text = body.iter().map(|b| cat(&[b, ",\n"])).collect::<String>();
         text.push_str(&last);
         text.push_str(sep);
-        format!("(\n{text}\n{})", spaces(sh.indent))
+        cat(&["(\n", &text, "\n", &spaces(sh.indent), ")"])
     };
     let ll = if multi(&args) {
         last_line_width(&args)
@@ -1282,13 +1354,15 @@ fn rw_fn_type(
         real_width(&args)
     };
     if out.is_empty() || ll + real_width(&out) <= s.width {
-        Some(format!("{head}{args}{out}"))
+        Some(cat(&[head, &args, &out]))
     } else {
-        Some(format!(
-            "{head}{args}\n{}{}",
-            spaces(list_indent),
-            out.trim_start()
-        ))
+        Some(cat(&[
+            head,
+            &args,
+            "\n",
+            &spaces(list_indent),
+            out.trim_start(),
+        ]))
     }
 }
 
@@ -1370,7 +1444,7 @@ fn print_stmt(st: &Stmt<'_>, indent: usize) -> String {
             init,
             else_block,
         } => {
-            let mut lhs = format!("let {}", slice_pattern(pat, sh));
+            let mut lhs = cat(&["let ", &slice_pattern(pat, sh)]);
             if let Some(t) = ty {
                 lhs.push_str(": ");
                 let tshape = sh.offset_left(width(&lhs)).unwrap_or(sh);
@@ -1378,7 +1452,7 @@ fn print_stmt(st: &Stmt<'_>, indent: usize) -> String {
             }
             let mut s = match init {
                 Some(e) => {
-                    let lhs = format!("{lhs} =");
+                    let lhs = cat(&[&lhs, " ="]);
                     match sh.sub_width(1).and_then(|s| rw_assign_rhs(&lhs, e, s)) {
                         Some(r) => r,
                         None => return st.src.to_string(),
@@ -1428,16 +1502,16 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
         ItemKind::Fn(f) => s.push_str(&print_fn(f, indent)),
         ItemKind::Struct { head, body } => match body {
             StructBody::Tuple(fields) => {
-                let one = format!("{head}({});", fields.join(", "));
+                let one = cat(&[head, "(", &fields.join(", "), ");"]);
                 if width(&one) + indent <= MAX_WIDTH {
                     s.push_str(&one);
                 } else {
                     s.push_str(head);
                     s.push('(');
                     for f in fields {
-                        s.push_str(&format!("\n{}{f},", spaces(indent + TAB)));
+                        s.push_str(&cat(&["\n", &spaces(indent + TAB), f, ","]));
                     }
-                    s.push_str(&format!("\n{ind});"));
+                    s.push_str(&cat(&["\n", &ind, ");"]));
                 }
             }
             StructBody::Named(fields) => {
@@ -1453,7 +1527,7 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
                     push_attrs(s, &f.attrs, fi);
                     s.push('\n');
                     s.push_str(&spaces(fi));
-                    let lhs = format!("{}:", f.name);
+                    let lhs = cat(&[&f.name, ":"]);
                     s.push_str(&field_type(&lhs, &f.ty, Shape::indented(fi)));
                     s.push(',');
                 }
@@ -1477,11 +1551,11 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
                 s.push_str(&spaces(vi));
                 match &v.value {
                     Some(e) => {
-                        let lhs = format!("{} =", v.name);
+                        let lhs = cat(&[&v.name, " ="]);
                         let r = Shape::indented(vi)
                             .sub_width(1)
                             .and_then(|x| rw_assign_rhs(&lhs, e, x))
-                            .unwrap_or_else(|| format!("{lhs} {}", flat(e)));
+                            .unwrap_or_else(|| cat(&[&lhs, " ", &flat(e)]));
                         s.push_str(&r);
                     }
                     None => s.push_str(&v.name),
@@ -1502,7 +1576,7 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
             let has_comments = inner_trivia.iter().any(|t| matches!(t, Trivia::Comment(_)));
             if items.is_empty() && !has_comments {
                 if multi(&head) {
-                    s.push_str(&format!("\n{ind}{{\n{ind}}}"));
+                    s.push_str(&cat(&["\n", &ind, "{\n", &ind, "}"]));
                 } else {
                     s.push_str(" {}");
                 }
@@ -1523,21 +1597,22 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
         }
         ItemKind::Const { head, ty, value } => {
             // The type after `NAME: ` (room kept for ` =`), else on the next line.
-            let prefix = format!("{head}: ");
+            let prefix = cat(&[head, ": "]);
             let ty_one = sh
                 .offset_left(width(&prefix) + 2)
                 .and_then(|x| rw_type(ty, x));
             let lhs = match ty_one {
-                Some(t) => format!("{prefix}{t}"),
-                None => format!(
-                    "{head}:\n{}{}",
-                    spaces(indent + TAB),
-                    rw_type(ty, Shape::indented(indent + TAB)).unwrap_or_else(|| type_text(ty))
-                ),
+                Some(t) => cat(&[&prefix, &t]),
+                None => cat(&[
+                    head,
+                    ":\n",
+                    &spaces(indent + TAB),
+                    &rw_type(ty, Shape::indented(indent + TAB)).unwrap_or_else(|| type_text(ty)),
+                ]),
             };
             match value {
                 Some(e) => {
-                    let l = format!("{lhs} =");
+                    let l = cat(&[&lhs, " ="]);
                     match sh.sub_width(1).and_then(|x| rw_assign_rhs(&l, e, x)) {
                         Some(r) => s.push_str(&r),
                         None => {
@@ -1551,7 +1626,7 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
             s.push(';');
         }
         ItemKind::TypeAlias { head, ty } => {
-            s.push_str(&field_type(&format!("{head} ="), ty, sh));
+            s.push_str(&field_type(&cat(&[head, " ="]), ty, sh));
             s.push(';');
         }
         ItemKind::Line(text) => s.push_str(text),
@@ -1579,44 +1654,49 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
 fn param_line(p: &str, indent: usize) -> String {
     let ind = spaces(indent);
     if indent + real_width(p) < MAX_WIDTH {
-        return format!("{ind}{p},");
+        return cat(&[&ind, p, ","]);
     }
     let (Some(colon), true) = (p.find(": "), p.ends_with('>')) else {
-        return format!("{ind}{p},");
+        return cat(&[&ind, p, ","]);
     };
     let ty = &p[colon + 2..];
     let Some(open) = ty.find('<') else {
-        return format!("{ind}{p},");
+        return cat(&[&ind, p, ","]);
     };
     let args = split_top_level(&ty[open + 1..ty.len() - 1]);
     let more = spaces(indent + TAB);
-    let body: Vec<String> = args.iter().map(|a| format!("{more}{a},")).collect();
-    format!(
-        "{ind}{}: {}<\n{}\n{ind}>,",
+    let body: Vec<String> = args.iter().map(|a| cat(&[&more, a, ","])).collect();
+    cat(&[
+        &ind,
         &p[..colon],
+        ": ",
         &ty[..open],
-        body.join("\n")
-    )
+        "<\n",
+        &body.join("\n"),
+        "\n",
+        &ind,
+        ">,",
+    ])
 }
 
 /// A generic parameter on its own line: `T: A + B`, its bounds one a line when too long.
 fn generic_param_line(g: &str, indent: usize) -> String {
     let ind = spaces(indent);
     if indent + real_width(g) <= MAX_WIDTH {
-        return format!("{ind}{g},");
+        return cat(&[&ind, g, ","]);
     }
     let Some(colon) = g.find(": ") else {
-        return format!("{ind}{g},");
+        return cat(&[&ind, g, ","]);
     };
     // rustfmt measures the bounds alone, in the list's shape (the line less the comma).
     if indent + real_width(&g[colon + 2..]) < MAX_WIDTH {
-        return format!("{ind}{g},");
+        return cat(&[&ind, g, ","]);
     }
     let bounds = split_top_level_on(&g[colon + 2..], " + ");
     let more = spaces(indent + TAB);
-    let mut s = format!("{ind}{}: {}", &g[..colon], bounds[0]);
+    let mut s = cat(&[&ind, &g[..colon], ": ", bounds[0]]);
     for b in &bounds[1..] {
-        s.push_str(&format!("\n{more}+ {b}"));
+        s.push_str(&cat(&["\n", &more, "+ ", b]));
     }
     s.push(',');
     s
@@ -1650,11 +1730,11 @@ fn slice_pattern(pat: &str, sh: Shape) -> String {
     let joined = items.join(", ");
     let budget = sh.width.saturating_sub(4 + 1 + 2);
     if width(&joined) <= ARRAY_WIDTH.min(budget) {
-        return format!("[{joined}]");
+        return cat(&["[", &joined, "]"]);
     }
     let ind = spaces(sh.indent + TAB);
-    let body: Vec<String> = items.iter().map(|i| format!("{ind}{i},")).collect();
-    format!("[\n{}\n{}]", body.join("\n"), spaces(sh.indent))
+    let body: Vec<String> = items.iter().map(|i| cat(&[&ind, i, ","])).collect();
+    cat(&["[\n", &body.join("\n"), "\n", &spaces(sh.indent), "]"])
 }
 
 /// `impl<G> Trait for Type`: when it and ` {` pass the maximum width, `for Type` goes on the
@@ -1666,7 +1746,7 @@ fn block_head(head: &str, indent: usize) -> String {
         if let Some(at) = top_level_find(head, ": ") {
             let bounds = &head[at + 2..];
             if indent + at + real_width(bounds) > MAX_WIDTH - 12 {
-                return format!("{}:\n{}{bounds}", &head[..at], spaces(indent + TAB));
+                return cat(&[&head[..at], ":\n", &spaces(indent + TAB), bounds]);
             }
         }
         return head.to_string();
@@ -1678,12 +1758,7 @@ fn block_head(head: &str, indent: usize) -> String {
         return head.to_string();
     }
     match top_level_find(head, " for ") {
-        Some(at) => format!(
-            "{}\n{}{}",
-            &head[..at],
-            spaces(indent + TAB),
-            &head[at + 1..]
-        ),
+        Some(at) => cat(&[&head[..at], "\n", &spaces(indent + TAB), &head[at + 1..]]),
         None => head.to_string(),
     }
 }
@@ -1708,23 +1783,23 @@ fn top_level_find(s: &str, pat: &str) -> Option<usize> {
 /// fits on one line (rustfmt's `rewrite_assign_rhs` for types).
 fn field_type(lhs: &str, ty: &Type, sh: Shape) -> String {
     let Some(sh) = sh.sub_width(1) else {
-        return format!("{lhs} {}", type_text(ty));
+        return cat(&[lhs, " ", &type_text(ty)]);
     };
     let orig_shape = sh.offset_left(width(lhs) + 1);
     let orig = orig_shape.and_then(|x| rw_type(ty, x));
     if let Some(o) = &orig
         && !multi(o)
     {
-        return format!("{lhs} {o}");
+        return cat(&[lhs, " ", o]);
     }
     let new_shape = Shape::indented(sh.indent + TAB).sub_width(sh.rhs_overhead());
     let new = new_shape.and_then(|x| rw_type(ty, x));
-    let nl = format!("\n{}", spaces(sh.indent + TAB));
+    let nl = cat(&["\n", &spaces(sh.indent + TAB)]);
     match (orig, new) {
-        (Some(o), Some(n)) if prefer_next_line(&o, &n) => format!("{lhs}{nl}{n}"),
-        (None, Some(n)) => format!("{lhs}{nl}{n}"),
-        (Some(o), _) => format!("{lhs} {o}"),
-        (None, None) => format!("{lhs} {}", type_text(ty)),
+        (Some(o), Some(n)) if prefer_next_line(&o, &n) => cat(&[lhs, &nl, &n]),
+        (None, Some(n)) => cat(&[lhs, &nl, &n]),
+        (Some(o), _) => cat(&[lhs, " ", &o]),
+        (None, None) => cat(&[lhs, " ", &type_text(ty)]),
     }
 }
 
@@ -1740,23 +1815,26 @@ fn push_attrs(s: &mut String, attrs: &[Attr], indent: usize) {
 fn print_attr(a: &Attr, indent: usize) -> String {
     let open = if a.bang { "#![" } else { "#[" };
     match &a.args {
-        AttrArgs::None => format!("{open}{}]", a.path),
-        AttrArgs::Eq(v) => format!("{open}{} = {v}]", a.path),
+        AttrArgs::None => cat(&[open, &a.path, "]"]),
+        AttrArgs::Eq(v) => cat(&[open, &a.path, " = ", v, "]"]),
         AttrArgs::List(items) => {
-            let one = format!("{open}{}({})]", a.path, items.join(", "));
+            let one = cat(&[open, &a.path, "(", &items.join(", "), ")]"]);
             let inner_width: usize =
                 items.iter().map(|i| width(i)).sum::<usize>() + 2 * items.len().saturating_sub(1);
             if indent + width(&one) <= MAX_WIDTH && inner_width <= ATTR_FN_LIKE_WIDTH {
                 return one;
             }
             let ind = spaces(indent + TAB);
-            let body: Vec<String> = items.iter().map(|i| format!("{ind}{i}")).collect();
-            format!(
-                "{open}{}(\n{}\n{})]",
-                a.path,
-                body.join(",\n"),
-                spaces(indent)
-            )
+            let body: Vec<String> = items.iter().map(|i| cat(&[&ind, i])).collect();
+            cat(&[
+                open,
+                &a.path,
+                "(\n",
+                &body.join(",\n"),
+                "\n",
+                &spaces(indent),
+                ")]",
+            ])
         }
     }
 }
@@ -1767,7 +1845,7 @@ fn print_fn(f: &FnItem<'_>, indent: usize) -> String {
     let _inner = spaces(indent + TAB);
     let ind = spaces(indent);
     // `pub const fn `, then the name and generics.
-    let mut result = format!("{} ", f.head);
+    let mut result = cat(&[&f.head, " "]);
     let used = indent + width(&result);
     let overhead = if has_body { 4 } else { 2 };
     let budget = MAX_WIDTH.saturating_sub(used + overhead);
@@ -1775,14 +1853,14 @@ fn print_fn(f: &FnItem<'_>, indent: usize) -> String {
     if !f.generics.is_empty() {
         let joined = f.generics.join(", ");
         if width(&joined) <= budget.saturating_sub(width(&f.name) + 2) {
-            result.push_str(&format!("<{joined}>"));
+            result.push_str(&cat(&["<", &joined, ">"]));
         } else {
             let list: Vec<String> = f
                 .generics
                 .iter()
                 .map(|g| generic_param_line(g, indent + TAB))
                 .collect();
-            result.push_str(&format!("<\n{}\n{ind}>", list.join("\n")));
+            result.push_str(&cat(&["<\n", &list.join("\n"), "\n", &ind, ">"]));
         }
     }
     let ret = f.ret.as_ref().map(type_text);
@@ -1806,7 +1884,7 @@ fn print_fn(f: &FnItem<'_>, indent: usize) -> String {
             .iter()
             .map(|p| param_line(p, indent + TAB))
             .collect();
-        result.push_str(&format!("\n{}\n{ind})", list.join("\n")));
+        result.push_str(&cat(&["\n", &list.join("\n"), "\n", &ind, ")"]));
     } else {
         result.push_str(&params_one);
         result.push(')');
@@ -1816,7 +1894,7 @@ fn print_fn(f: &FnItem<'_>, indent: usize) -> String {
         f.params.is_empty() && !multi(&result) && indent + width(&result) + ret_len > MAX_WIDTH;
     if let Some(r) = &ret {
         if no_params_over {
-            result.push_str(&format!("\n{ind}-> {r}"));
+            result.push_str(&cat(&["\n", &ind, "-> ", r]));
         } else {
             let should_indent = if in_block || f.params.is_empty() {
                 false
@@ -1830,14 +1908,14 @@ fn print_fn(f: &FnItem<'_>, indent: usize) -> String {
                 sig > MAX_WIDTH
             };
             if should_indent {
-                result.push_str(&format!("\n{ind}-> {r}"));
+                result.push_str(&cat(&["\n", &ind, "-> ", r]));
             } else {
-                result.push_str(&format!(" -> {r}"));
+                result.push_str(&cat(&[" -> ", r]));
             }
         }
     }
     if !f.where_clause.is_empty() {
-        result.push_str(&format!(" where {}", f.where_clause.join(", ")));
+        result.push_str(&cat(&[" where ", &f.where_clause.join(", ")]));
     }
     match &f.body {
         Some(b) => {
@@ -1848,7 +1926,7 @@ fn print_fn(f: &FnItem<'_>, indent: usize) -> String {
                 width(&result)
             };
             if lw + 2 > MAX_WIDTH - indent {
-                result.push_str(&format!("\n{ind}"));
+                result.push_str(&cat(&["\n", &ind]));
             } else {
                 result.push(' ');
             }

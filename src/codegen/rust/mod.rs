@@ -188,7 +188,7 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
         sources,
         items,
     };
-    Ok(super::format::format(&render(&file)?))
+    super::format::render_formatted(&file)
 }
 
 /// The inputs' names for the header comment: the option's, else the root files' names.

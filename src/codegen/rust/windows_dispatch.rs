@@ -66,5 +66,5 @@ pub fn generate(model: &Model, opts: &RustOptions, rt: &str) -> Result<String, D
         sources: super::source_names(model, opts),
         items,
     };
-    Ok(super::super::format::format(&render(&file)?))
+    super::super::format::render_formatted(&file)
 }
