@@ -44,7 +44,26 @@ fn resolve_files(
 
 fn resolve_here(parsed: &Parsed, roots: &[FileId], everything: bool) -> crate::diag::Result<Model> {
     let then: &[ast::File] = if everything { &parsed.files } else { &[] };
-    resolve_parts(&parsed.sources, &file_map(parsed), roots, then)
+    // Resolving everything read, the model's names number about what its text suggests: room
+    // for them up front rather than a dozen rehashes of each map on the way there. A Wine file
+    // with its imports declares a type per ~180 bytes of IDL, and a constant or enum value per
+    // ~350 (dxgidebug.idl: 771 and 403 in 142 KB).
+    let bytes: usize = (parsed.sources.files())
+        .filter(|_| everything)
+        .map(|(_, f)| f.text.len())
+        .sum();
+    let room = Room {
+        names: bytes / 180,
+        constants: bytes / 350,
+    };
+    resolve_parts(&parsed.sources, &file_map(parsed), roots, then, room)
+}
+
+/// How many names and constants to make room for in a model at the start.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Room {
+    pub names: usize,
+    pub constants: usize,
 }
 
 /// Resolution from the parts of a [`Parsed`], on this thread: from the inputs, each import in
@@ -54,8 +73,12 @@ pub(super) fn resolve_parts(
     files: &HashMap<FileId, &ast::File>,
     roots: &[FileId],
     then: &[ast::File],
+    room: Room,
 ) -> crate::diag::Result<Model> {
-    let mut r = Resolver::new(sources, files, State::empty(sources));
+    let mut state = State::empty(sources);
+    state.model.names.reserve(room.names);
+    state.model.constants.reserve(room.constants);
+    let mut r = Resolver::new(sources, files, state);
     r.model.roots = roots.to_vec();
     for &root in roots {
         r.file(root)?;
@@ -237,13 +260,6 @@ impl State {
                 .collect(),
             ..Model::default()
         };
-        // Room for the names up front rather than a dozen rehashes of each map on the way
-        // there: a Wine file with its imports declares a type per ~180 bytes of IDL, and a
-        // constant or enum value per ~350 (dxgidebug.idl: 771 and 403 in 142 KB).
-        let bytes: usize = sources.files().map(|(_, f)| f.text.len()).sum();
-        let mut model = model;
-        model.names.reserve(bytes / 180);
-        model.constants.reserve(bytes / 350);
         State {
             model,
             defined: IndexMap::default(),

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use super::Model;
 use super::resolve::{
-    Resolver, State, file_map, leading_steps, resolve_after_imports, resolve_parts,
+    Resolver, Room, State, file_map, leading_steps, resolve_after_imports, resolve_parts,
 };
 use crate::diag::{FileId, Result, SourceMap};
 use crate::idl::{Parsed, ast};
@@ -142,7 +142,7 @@ impl<'p> Shared<'p> {
         let &(index, root) = self.inputs.get(m)?;
         Some((
             index,
-            resolve_parts(self.sources, &self.files, &[root], &[]),
+            resolve_parts(self.sources, &self.files, &[root], &[], Room::default()),
         ))
     }
 }
