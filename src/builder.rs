@@ -242,6 +242,126 @@ pub fn write_if_changed(path: &Path, content: &str) -> crate::Result<bool> {
     Ok(true)
 }
 
+/// Writes what `fill` writes to `path`, unless the file already holds exactly that (keeps its
+/// mtime, as [`write_if_changed`]); whether it wrote. The text is compared with the file as it
+/// comes, and only from its first difference on is it written, to a temporary file beside
+/// `path` that then replaces it: the text is never held whole. If `fill` fails, the file is
+/// left as it was.
+pub fn write_if_changed_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> crate::Result<()>,
+) -> crate::Result<bool> {
+    let mut w = ChangeWriter::new(path);
+    let filled = fill(&mut w);
+    let result = filled.and_then(|()| w.finish());
+    if result.is_err() {
+        w.discard();
+    }
+    result
+}
+
+/// A writer that compares with the file at `path` and writes from the first difference on.
+struct ChangeWriter<'p> {
+    path: &'p Path,
+    /// The file as it is, while what came so far matches it.
+    old: Option<std::io::BufReader<std::fs::File>>,
+    /// Bytes that matched the old file.
+    matched: u64,
+    /// After a difference: the temporary file and its path.
+    new: Option<(std::path::PathBuf, std::io::BufWriter<std::fs::File>)>,
+    buf: Vec<u8>,
+}
+
+impl<'p> ChangeWriter<'p> {
+    fn new(path: &'p Path) -> ChangeWriter<'p> {
+        ChangeWriter {
+            path,
+            old: std::fs::File::open(path).ok().map(std::io::BufReader::new),
+            matched: 0,
+            new: None,
+            buf: Vec::new(),
+        }
+    }
+
+    /// From a first difference on: the temporary file, holding the part that matched.
+    fn diverge(&mut self) -> std::io::Result<&mut std::io::BufWriter<std::fs::File>> {
+        if self.new.is_none() {
+            if let Some(parent) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)?;
+            }
+            let name = self.path.file_name().unwrap_or_default().to_string_lossy();
+            let tmp = self
+                .path
+                .with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+            let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+            self.old = None;
+            if self.matched > 0 {
+                use std::io::Read;
+                let mut same = std::fs::File::open(self.path)?.take(self.matched);
+                std::io::copy(&mut same, &mut file)?;
+            }
+            self.new = Some((tmp, file));
+        }
+        match &mut self.new {
+            Some((_, file)) => Ok(file),
+            None => Err(std::io::Error::other("no temporary file")),
+        }
+    }
+
+    fn finish(&mut self) -> crate::Result<bool> {
+        let err = |e: std::io::Error| {
+            crate::Error::from(Diagnostic::bare(format!(
+                "cannot write {}: {e}",
+                self.path.display()
+            )))
+        };
+        if let Some(old) = &mut self.old {
+            use std::io::Read;
+            // Unchanged if the old file ends here too.
+            if old.read(&mut [0u8; 1]).is_ok_and(|n| n == 0) {
+                return Ok(false);
+            }
+        }
+        use std::io::Write;
+        self.diverge().and_then(|f| f.flush()).map_err(err)?;
+        if let Some((tmp, file)) = self.new.take() {
+            drop(file);
+            if let Err(e) = std::fs::rename(&tmp, self.path) {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(err(e));
+            }
+        }
+        Ok(true)
+    }
+
+    /// Drops the temporary file, if any.
+    fn discard(&mut self) {
+        if let Some((tmp, file)) = self.new.take() {
+            drop(file);
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+impl std::io::Write for ChangeWriter<'_> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if let Some(old) = &mut self.old {
+            use std::io::Read;
+            self.buf.resize(data.len(), 0);
+            if old.read_exact(&mut self.buf).is_ok() && self.buf == data {
+                self.matched += data.len() as u64;
+                return Ok(data.len());
+            }
+        }
+        self.diverge()?.write_all(data)?;
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Whether the file at `path` holds exactly `content`: the size first, then block by block
 /// (the file is not read whole beside the content; most often the size differs).
 fn holds(path: &Path, content: &[u8]) -> bool {

@@ -90,7 +90,7 @@ mod stack;
 mod tlb;
 
 pub use batch::load_each;
-pub use builder::{Builder, compare_file, write_if_changed};
+pub use builder::{Builder, compare_file, write_if_changed, write_if_changed_with};
 pub use codegen::json::DumpOptions;
 pub use codegen::rust::RustOptions;
 pub use diag::{Diagnostic, Error, Location, Result};
@@ -106,6 +106,17 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// constants, vtables, interface types with safe wrappers, `_Impl` traits and DISPID tables.
 pub fn generate_rust(model: &model::Model, opts: &RustOptions) -> Result<String> {
     Ok(codegen::rust::generate(model, opts)?)
+}
+
+/// [`generate_rust`], written to `out` as it is laid out: only the item being laid out is held
+/// (not the file's text), so that memory follows the largest item. What `out` was given before
+/// an error is incomplete.
+pub fn generate_rust_to(
+    model: &model::Model,
+    opts: &RustOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<()> {
+    Ok(codegen::rust::generate_to(model, opts, out)?)
 }
 
 /// Rust text laid out as rustfmt would (the formatter `generate_rust` runs on its output):

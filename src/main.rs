@@ -203,14 +203,22 @@ fn run(cli: Cli) -> Outcome {
                     if with_imports {
                         model.include_imported_user_files();
                     }
-                    let code = generate(model, &opts)?;
+                    // Written as it is laid out: the file's text is not held whole (but to
+                    // compare it with the file on disk).
                     match (&output, check) {
-                        (Some(path), true) => Ok(u8::from(!check_file(path, &code)?)),
+                        (Some(path), true) => {
+                            let code = generate(&model, &opts)?;
+                            Ok(u8::from(!check_file(path, &code)?))
+                        }
                         (Some(path), false) => {
-                            idlgen::write_if_changed(path, &code)?;
+                            idlgen::write_if_changed_with(path, |w| {
+                                idlgen::generate_rust_to(&model, &opts, w)
+                            })?;
                             Ok(0)
                         }
-                        (None, _) => write_stdout(&code).map(|()| 0),
+                        (None, _) => {
+                            write_stdout(|w| idlgen::generate_rust_to(&model, &opts, w)).map(|()| 0)
+                        }
                     }
                 }
                 None => rust_dir(&input, output.as_deref(), &opts, with_imports, check),
@@ -218,7 +226,8 @@ fn run(cli: Cli) -> Outcome {
         }
         Command::Dispids { input } => {
             let model = input.load_for_run()?;
-            write_stdout(&idlgen::dispid_table(model)).map(|()| 0)
+            let table = idlgen::dispid_table(model);
+            write_stdout(|w| write_all(w, &table)).map(|()| 0)
         }
         Command::Dump {
             input,
@@ -237,7 +246,7 @@ fn run(cli: Cli) -> Outcome {
                         .collect(),
                 },
             );
-            write_stdout(&text).map(|()| 0)
+            write_stdout(|w| write_all(w, &text)).map(|()| 0)
         }
     }
 }
@@ -290,12 +299,11 @@ fn rust_dir(
     };
     // Generates and writes (or checks) one file: in check mode, the difference if any.
     let emit = |file: &Path, model: &idlgen::model::Model| -> idlgen::Result<Option<String>> {
-        let code = generate(model, opts)?;
         let target = target(file);
         if check {
-            idlgen::compare_file(&target, &code)
+            idlgen::compare_file(&target, &generate(model, opts)?)
         } else {
-            idlgen::write_if_changed(&target, &code)?;
+            idlgen::write_if_changed_with(&target, |w| idlgen::generate_rust_to(model, opts, w))?;
             Ok(None)
         }
     };
@@ -350,15 +358,57 @@ fn check_file(path: &Path, code: &str) -> idlgen::Result<bool> {
     Ok(difference.is_none())
 }
 
-/// Writes to stdout; a closed pipe (`idlgen ... | head`) ends the output quietly.
-fn write_stdout(text: &str) -> idlgen::Result<()> {
+/// Writes to stdout what `fill` writes; a closed pipe (`idlgen ... | head`) ends the output
+/// quietly.
+fn write_stdout(
+    fill: impl FnOnce(&mut dyn std::io::Write) -> idlgen::Result<()>,
+) -> idlgen::Result<()> {
+    let mut out = Stdout {
+        out: std::io::BufWriter::with_capacity(64 << 10, std::io::stdout().lock()),
+        error: None,
+        closed: false,
+    };
+    let filled = fill(&mut out);
     use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(bare(format!("cannot write to standard output: {e}")))
+    let flushed = out.out.flush();
+    if let Some(e) = out.error.or(flushed.err()).filter(|_| !out.closed)
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(bare(format!("cannot write to standard output: {e}")));
+    }
+    filled
+}
+
+fn write_all(w: &mut dyn std::io::Write, text: &str) -> idlgen::Result<()> {
+    // The writer keeps its errors (see `Stdout`).
+    let _ = w.write_all(text.as_bytes());
+    Ok(())
+}
+
+/// Standard output that takes everything without failing (the caller then hears of the first
+/// error, or of a closed pipe, from it).
+struct Stdout<W> {
+    out: W,
+    error: Option<std::io::Error>,
+    /// The reader went away: the rest is dropped.
+    closed: bool,
+}
+
+impl<W: std::io::Write> std::io::Write for Stdout<W> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if self.closed || self.error.is_some() {
+            return Ok(data.len());
         }
-        _ => Ok(()),
+        match self.out.write_all(data) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => self.closed = true,
+            Err(e) => self.error = Some(e),
+            Ok(()) => {}
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

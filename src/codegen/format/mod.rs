@@ -12,6 +12,7 @@ mod lex;
 mod parse;
 mod print;
 
+use crate::diag::Diagnostic;
 use lex::{Kind, Next};
 
 /// What formatting did: the text, and how many items it kept as written (other than
@@ -34,15 +35,32 @@ pub fn format_counted(code: &str) -> Formatted {
     stream.finish()
 }
 
-/// The template's text laid out as rustfmt would, formatted as it is rendered: the file's
-/// whole unformatted text is never held.
-pub fn render_formatted(t: &impl askama::Template) -> Result<String, crate::diag::Diagnostic> {
-    let mut stream = Stream::new();
-    t.render_into(&mut stream).map_err(|e| {
-        crate::diag::Diagnostic::bare(format!("internal error while rendering Rust: {e}"))
-    })?;
-    Ok(stream.finish().text)
+/// The template's text laid out as rustfmt would, formatted as it is rendered and written to
+/// `out` as each run of items is laid out: neither the file's unformatted text nor its
+/// formatted text is held whole.
+pub fn render_formatted_to(
+    t: &impl askama::Template,
+    out: &mut dyn std::io::Write,
+) -> Result<(), Diagnostic> {
+    let mut stream = Stream::to(out);
+    let rendered = t.render_into(&mut stream);
+    if let Some(e) = stream.failed.take() {
+        return Err(write_error(e));
+    }
+    rendered.map_err(render_error)?;
+    stream.finish_to()
 }
+
+fn render_error(e: askama::Error) -> Diagnostic {
+    Diagnostic::bare(format!("internal error while rendering Rust: {e}"))
+}
+
+fn write_error(e: std::io::Error) -> Diagnostic {
+    Diagnostic::bare(format!("cannot write the generated Rust: {e}"))
+}
+
+/// Formatted text is handed to the writer in pieces of about this size.
+const FLUSH_AT: usize = 64 << 10;
 
 /// A formatter fed text piece by piece, which lays out each run of top-level items as soon as
 /// it is complete, so that memory follows the largest item rather than the file.
@@ -53,7 +71,13 @@ pub fn render_formatted(t: &impl askama::Template) -> Result<String, crate::diag
 /// and printed on its own, which gives what the whole text would give: the cut falls between
 /// two items, and nothing of an item's layout depends on its neighbours but whether it is the
 /// file's first.
-pub struct Stream {
+pub struct Stream<'w> {
+    /// Where the laid-out text goes as it grows (else it is kept in `out`).
+    sink: Option<&'w mut dyn std::io::Write>,
+    /// The first error the sink gave (nothing more is written after it).
+    failed: Option<std::io::Error>,
+    /// Whether text went to the sink (its first newline is then dropped already).
+    flushed: bool,
     /// Text not yet laid out: the run being read.
     pending: String,
     /// Where the scan for the end of the run is: the end of the last token read.
@@ -74,9 +98,12 @@ pub struct Stream {
     kept: usize,
 }
 
-impl Stream {
-    pub fn new() -> Stream {
+impl<'w> Stream<'w> {
+    pub fn new() -> Stream<'w> {
         Stream {
+            sink: None,
+            failed: None,
+            flushed: false,
             pending: String::new(),
             scan: 0,
             marks: Vec::new(),
@@ -96,27 +123,68 @@ impl Stream {
         self.scan_runs(false);
     }
 
+    /// A stream that writes the laid-out text to `sink` as it goes.
+    pub fn to(sink: &'w mut dyn std::io::Write) -> Stream<'w> {
+        Stream {
+            sink: Some(sink),
+            ..Stream::new()
+        }
+    }
+
+    /// Hands the laid-out text to the sink, if there is one and the text is long enough
+    /// (`all`: whatever there is).
+    fn flush(&mut self, all: bool) {
+        if self.out.len() < FLUSH_AT && !all {
+            return;
+        }
+        let Some(sink) = self.sink.as_mut() else {
+            return;
+        };
+        // Items were written each after a newline: the file's first is dropped.
+        let text = match self.flushed {
+            true => self.out.as_str(),
+            false => self.out.strip_prefix('\n').unwrap_or(&self.out),
+        };
+        if self.failed.is_none()
+            && let Err(e) = sink.write_all(text.as_bytes())
+        {
+            self.failed = Some(e);
+        }
+        self.flushed = true;
+        self.out.clear();
+    }
+
+    /// [`Stream::finish`] for a stream with a sink: the rest written, and the final newline.
+    fn finish_to(mut self) -> Result<(), Diagnostic> {
+        match self.finish_layout() {
+            Some(text) => self.out = text,
+            None => {
+                self.flush(true);
+                self.out.push('\n');
+            }
+        }
+        // What is left goes as it is (no first newline to drop).
+        self.flushed = true;
+        self.flush(true);
+        match self.failed.take() {
+            Some(e) => Err(write_error(e)),
+            None => match self.sink.as_mut().map(|s| s.flush()) {
+                Some(Err(e)) => Err(write_error(e)),
+                _ => Ok(()),
+            },
+        }
+    }
+
     /// Lays out what remains and answers the whole text.
     pub fn finish(mut self) -> Formatted {
-        self.scan_runs(true);
-        let rest = std::mem::take(&mut self.pending);
-        if self.lex_error {
-            if !self.started {
-                // Nothing laid out and nothing to lex: the text as written (as rustfmt leaves
-                // a file it cannot parse).
-                return Formatted {
-                    text: rest,
-                    kept: 1,
-                };
-            }
-            self.keep(&rest);
-        } else {
-            let marks = std::mem::take(&mut self.marks);
-            let close = std::mem::take(&mut self.close);
-            self.layout(&rest, 0, &marks, close, true);
+        if let Some(text) = self.finish_layout() {
+            return Formatted {
+                text,
+                kept: self.kept,
+            };
         }
         // Items were written each after a newline: drop the first, end with one.
-        let mut text = self.out;
+        let mut text = std::mem::take(&mut self.out);
         if text.starts_with('\n') {
             text.remove(0);
         }
@@ -125,6 +193,26 @@ impl Stream {
             text,
             kept: self.kept,
         }
+    }
+
+    /// Lays out what remains; `Some(text)` when the whole text is kept as written instead.
+    fn finish_layout(&mut self) -> Option<String> {
+        self.scan_runs(true);
+        let rest = std::mem::take(&mut self.pending);
+        if self.lex_error {
+            if !self.started {
+                // Nothing laid out and nothing to lex: the text as written (as rustfmt leaves
+                // a file it cannot parse).
+                self.kept = 1;
+                return Some(rest);
+            }
+            self.keep(&rest);
+        } else {
+            let marks = std::mem::take(&mut self.marks);
+            let close = std::mem::take(&mut self.close);
+            self.layout(&rest, 0, &marks, close, true);
+        }
+        None
     }
 
     /// Reads tokens from `scan`; at the end of each run of items, lays it out.
@@ -217,19 +305,24 @@ impl Stream {
                 self.out.push_str(c.trim_end());
             }
         }
+        self.flush(false);
     }
 }
 
-impl Default for Stream {
-    fn default() -> Stream {
+impl Default for Stream<'_> {
+    fn default() -> Self {
         Stream::new()
     }
 }
 
-impl std::fmt::Write for Stream {
+impl std::fmt::Write for Stream<'_> {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
         self.push(s);
-        Ok(())
+        // The sink failing ends the rendering (the error is in `failed`).
+        match self.failed {
+            Some(_) => Err(std::fmt::Error),
+            None => Ok(()),
+        }
     }
 }
 

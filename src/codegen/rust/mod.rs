@@ -93,9 +93,20 @@ fn runtime_path(opts: &RustOptions) -> Result<&str, Diagnostic> {
 
 /// Generates the Rust bindings for the model's input files.
 pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic> {
+    let mut text = Vec::new();
+    generate_to(model, opts, &mut text)?;
+    String::from_utf8(text).map_err(|e| Diagnostic::bare(format!("internal error: {e}")))
+}
+
+/// [`generate`], written to `out` as it is laid out (the file's text is not held whole).
+pub fn generate_to(
+    model: &Model,
+    opts: &RustOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<(), Diagnostic> {
     let rt = runtime_path(opts)?;
     if opts.windows_dispatch {
-        return windows_dispatch::generate(model, opts, rt);
+        return windows_dispatch::generate(model, opts, rt, out);
     }
     let dependencies = base_dependencies(model, opts);
     let mut items = Vec::new();
@@ -188,7 +199,7 @@ pub fn generate(model: &Model, opts: &RustOptions) -> Result<String, Diagnostic>
         sources,
         items,
     };
-    super::format::render_formatted(&file)
+    super::format::render_formatted_to(&file, out)
 }
 
 /// The inputs' names for the header comment: the option's, else the root files' names.

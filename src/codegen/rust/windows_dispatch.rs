@@ -34,7 +34,12 @@ struct FileView {
 
 /// The macros for every dual interface the inputs define; `rt` is the runtime crate's path
 /// (checked by the caller).
-pub fn generate(model: &Model, opts: &RustOptions, rt: &str) -> Result<String, Diagnostic> {
+pub fn generate(
+    model: &Model,
+    opts: &RustOptions,
+    rt: &str,
+    out: &mut dyn std::io::Write,
+) -> Result<(), Diagnostic> {
     let mut items = Vec::new();
     for (id, item) in model.root_items() {
         let ItemKind::Interface(iface) = &item.kind else {
@@ -66,5 +71,5 @@ pub fn generate(model: &Model, opts: &RustOptions, rt: &str) -> Result<String, D
         sources: super::source_names(model, opts),
         items,
     };
-    super::super::format::render_formatted(&file)
+    super::super::format::render_formatted_to(&file, out)
 }
