@@ -207,17 +207,17 @@ fn run(cli: Cli) -> Outcome {
                     // compare it with the file on disk).
                     match (&output, check) {
                         (Some(path), true) => {
-                            let code = generate(&model, &opts)?;
+                            let code = generate(model, &opts)?;
                             Ok(u8::from(!check_file(path, &code)?))
                         }
                         (Some(path), false) => {
                             idlgen::write_if_changed_with(path, |w| {
-                                idlgen::generate_rust_to(&model, &opts, w)
+                                idlgen::generate_rust_to(model, &opts, w)
                             })?;
                             Ok(0)
                         }
                         (None, _) => {
-                            write_stdout(|w| idlgen::generate_rust_to(&model, &opts, w)).map(|()| 0)
+                            write_stdout(|w| idlgen::generate_rust_to(model, &opts, w)).map(|()| 0)
                         }
                     }
                 }
