@@ -116,7 +116,6 @@ impl ICertManageModule {
             method("SetProperty", 0x60020001, 8, P1, VT_EMPTY),
             method("Configure", 0x60020002, 9, P2, VT_EMPTY),
         ];
-        // The hash index by name, computed at compile time.
         const INDEX: [u16; 8] = name_index(MEMBERS);
         DispidTable::new(MEMBERS, &[]).with_name_index(&INDEX)
     };
@@ -412,12 +411,9 @@ impl ICertManageModule_Vtbl {
     }
 }
 
-/// `IDispatch` of objects implementing `ICertManageModule` (the vtable's `GetIDsOfNames` and `Invoke`
-/// are the runtime's over this): its DISPID table, and the member a DISPID and `wFlags` select
-/// (I3), called with the arguments the runtime fetches on `Invoke`'s fast path and its general
-/// one alike.
+/// `IDispatch` of objects implementing `ICertManageModule`: the member a DISPID and `wFlags` select.
 impl<T: ICertManageModule_Impl> idlgen_runtime::__codegen::Dispatch<T> for ICertManageModule {
-    const TABLE: &'static idlgen_runtime::DispidTable = &ICertManageModule::DISPIDS;
+    const TABLE: &'static idlgen_runtime::DispidTable = &Self::DISPIDS;
     const NAME: &'static str = "ICertManageModule";
 
     #[inline(always)]
@@ -529,7 +525,6 @@ impl ICertExit {
             method("Notify", 0x60020001, 8, P1, VT_EMPTY),
             method("GetDescription", 0x60020002, 9, P2, VT_BSTR),
         ];
-        // The hash index by name, computed at compile time.
         const INDEX: [u16; 8] = name_index(MEMBERS);
         DispidTable::new(MEMBERS, &[]).with_name_index(&INDEX)
     };
@@ -746,12 +741,9 @@ impl ICertExit_Vtbl {
     }
 }
 
-/// `IDispatch` of objects implementing `ICertExit` (the vtable's `GetIDsOfNames` and `Invoke`
-/// are the runtime's over this): its DISPID table, and the member a DISPID and `wFlags` select
-/// (I3), called with the arguments the runtime fetches on `Invoke`'s fast path and its general
-/// one alike.
+/// `IDispatch` of objects implementing `ICertExit`: the member a DISPID and `wFlags` select.
 impl<T: ICertExit_Impl> idlgen_runtime::__codegen::Dispatch<T> for ICertExit {
-    const TABLE: &'static idlgen_runtime::DispidTable = &ICertExit::DISPIDS;
+    const TABLE: &'static idlgen_runtime::DispidTable = &Self::DISPIDS;
     const NAME: &'static str = "ICertExit";
 
     #[inline(always)]
@@ -854,7 +846,6 @@ impl ICertExit2 {
             method("GetDescription", 0x60020002, 9, P2, VT_BSTR),
             method("GetManageModule", 0x60030000, 10, P3, VT_DISPATCH),
         ];
-        // The hash index by name, computed at compile time.
         const INDEX: [u16; 8] = name_index(MEMBERS);
         DispidTable::new(MEMBERS, &[]).with_name_index(&INDEX)
     };
@@ -988,12 +979,9 @@ impl ICertExit2_Vtbl {
     }
 }
 
-/// `IDispatch` of objects implementing `ICertExit2` (the vtable's `GetIDsOfNames` and `Invoke`
-/// are the runtime's over this): its DISPID table, and the member a DISPID and `wFlags` select
-/// (I3), called with the arguments the runtime fetches on `Invoke`'s fast path and its general
-/// one alike.
+/// `IDispatch` of objects implementing `ICertExit2`: the member a DISPID and `wFlags` select.
 impl<T: ICertExit2_Impl> idlgen_runtime::__codegen::Dispatch<T> for ICertExit2 {
-    const TABLE: &'static idlgen_runtime::DispidTable = &ICertExit2::DISPIDS;
+    const TABLE: &'static idlgen_runtime::DispidTable = &Self::DISPIDS;
     const NAME: &'static str = "ICertExit2";
 
     #[inline(always)]
