@@ -4,15 +4,15 @@
 //! hands them work.
 //!
 //! The scheduling is plain: `load_each` parses every input once (a helper thread parsing inputs
-//! ahead: `ahead`), then splits the inputs into one run of consecutive inputs per core, and
-//! each thread resolves its run with the imports the inputs begin with alike resolved once
-//! (`model::shared`). `cargo bench --bench parse_corpus` measured it against the scheduling it
+//! ahead: `ahead`), then cuts the inputs into pieces by size (`work_pieces`), which a thread
+//! per core takes one after another, heaviest first; a piece's inputs are resolved with the
+//! imports they begin with alike resolved once (`model::shared`). `cargo bench --bench parse_corpus` measured it against the scheduling it
 //! replaced (a work queue over the tree of shared imports, with resolution starting while the
 //! helper still parsed): see the commit that made it.
 
 mod ahead;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::diag::{FileId, Result};
 use crate::idl::{self, Parsed};
@@ -120,7 +120,7 @@ where
 }
 
 /// A model for each of `inputs` (the caller's index of each, and its file in `parsed`), as
-/// [`load_each`] hands them over: one run of consecutive inputs per thread.
+/// [`load_each`] hands them over: pieces of the inputs taken by a thread per core.
 fn resolve_each(
     parsed: &Parsed,
     inputs: Vec<(usize, FileId)>,
@@ -140,20 +140,30 @@ fn resolve_each(
     let positions: Vec<(usize, FileId)> = (inputs.iter().enumerate())
         .map(|(position, &(_, root))| (position, root))
         .collect();
-    let run = positions.len().div_ceil(threads_for(positions.len()));
+    let weights: Vec<usize> = (positions.iter())
+        .map(|&(_, root)| parsed.sources.get(root).map_or(0, |f| f.text.len()))
+        .collect();
+    let threads = threads_for(positions.len());
+    let tasks: Vec<Vec<(usize, FileId)>> = work_pieces(&weights, threads)
+        .into_iter()
+        .map(|piece| piece.into_iter().map(|i| positions[i]).collect())
+        .collect();
+    let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
-        let deliver = &deliver;
-        // A thread that cannot start leaves its run to the end; one that panics (in `each`,
-        // or a bug), what it had not handed over.
-        let handles: Vec<_> = positions
-            .chunks(run)
-            .filter_map(|part| {
+        let (deliver, tasks, next) = (&deliver, &tasks, &next);
+        // Each thread takes the next piece until none is left. A thread that cannot start
+        // leaves the pieces to the others; one that panics (in `each`, or a bug), what it had
+        // not handed over.
+        let handles: Vec<_> = (0..threads)
+            .filter_map(|_| {
                 std::thread::Builder::new()
                     .name("idlgen-resolve".to_string())
                     .stack_size(STACK_SIZE)
                     .spawn_scoped(scope, move || {
-                        let shared = Shared::new(parsed, part.to_vec());
-                        shared.run_all(shared.start(), &mut |p, m| deliver(p, m));
+                        while let Some(piece) = tasks.get(next.fetch_add(1, Ordering::Relaxed)) {
+                            let shared = Shared::new(parsed, piece.clone());
+                            shared.run_all(shared.start(), &mut |p, m| deliver(p, m));
+                        }
                     })
                     .ok()
             })
@@ -172,6 +182,43 @@ fn resolve_each(
             });
         }
     }
+}
+
+/// Cuts the inputs into pieces of work for `threads` threads that take the next piece as they
+/// become free, heaviest first (`weights`: one per input; the time to resolve and generate an
+/// input follows the size of its own text). mshtml.idl alone is a third of the work of Wine's
+/// 232 files: runs of consecutive inputs, one per thread, cannot be even. An input heavier
+/// than an eighth of a thread's share is a piece of its own; the others go in pieces of
+/// consecutive inputs of about a sixteenth of a share (inputs side by side tend to begin with
+/// the same imports, which a piece resolves once), so the threads finish within about one such
+/// piece of each other.
+fn work_pieces(weights: &[usize], threads: usize) -> Vec<Vec<usize>> {
+    // Every input weighs at least 1, so that empty files still spread out.
+    let weight = |i: usize| weights[i].max(1);
+    let share = (0..weights.len()).map(weight).sum::<usize>() / threads.max(1);
+    let (heavy, light) = (share / 8, share / 16);
+    let mut pieces: Vec<Vec<usize>> = Vec::new();
+    let mut piece = Vec::new();
+    let mut piece_weight = 0;
+    for i in 0..weights.len() {
+        if weight(i) > heavy {
+            pieces.push(vec![i]);
+            continue;
+        }
+        piece.push(i);
+        piece_weight += weight(i);
+        if piece_weight >= light {
+            pieces.push(std::mem::take(&mut piece));
+            piece_weight = 0;
+        }
+    }
+    if !piece.is_empty() {
+        pieces.push(piece);
+    }
+    // Heaviest first; equal weights in their given order (the same pieces on every run).
+    let total = |p: &Vec<usize>| p.iter().map(|&i| weight(i)).sum::<usize>();
+    pieces.sort_by_key(|p| (std::cmp::Reverse(total(p)), p.first().copied()));
+    pieces
 }
 
 #[cfg(test)]

@@ -345,3 +345,27 @@ fn load_each_gives_a_parse_error_to_every_idl_input() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn work_pieces_set_heavy_inputs_apart_heaviest_first() {
+    use super::work_pieces;
+    // Total 40, 2 threads: a share is 20, heavy above 2, light pieces of 1+ (share/16 = 1).
+    let pieces = work_pieces(&[1, 1, 1, 30, 1, 1, 5], 2);
+    assert_eq!(pieces[0], [3], "the heaviest input first, alone");
+    assert_eq!(pieces[1], [6]);
+    let mut all: Vec<usize> = pieces.concat();
+    all.sort_unstable();
+    assert_eq!(
+        all,
+        [0, 1, 2, 3, 4, 5, 6],
+        "every input in exactly one piece"
+    );
+    // Many light inputs: pieces of consecutive inputs, about a sixteenth of a share each.
+    let pieces = work_pieces(&[1; 64], 2);
+    assert_eq!(pieces.len(), 32);
+    assert!(pieces.iter().all(|p| p.len() == 2 && p[1] == p[0] + 1));
+    // Empty files, one thread, nothing at all.
+    assert_eq!(work_pieces(&[0, 0, 0], 1).concat().len(), 3);
+    assert_eq!(work_pieces(&[7], 1), [vec![0]]);
+    assert!(work_pieces(&[], 4).is_empty());
+}
