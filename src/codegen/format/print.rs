@@ -510,13 +510,14 @@ enum Tactic {
     Mixed,
 }
 
-fn definitive_tactic<'s>(items: impl Iterator<Item = Option<&'s str>>, limit: usize) -> Tactic {
+/// `items` by their one-line widths (`None`: missing, or over lines).
+fn definitive_tactic(items: impl Iterator<Item = Option<usize>>, limit: usize) -> Tactic {
     let mut total = 0;
     let mut count = 0;
     for i in items {
         match i {
-            Some(s) if !multi(s) => total += width(s),
-            _ => return Tactic::Vertical,
+            Some(w) => total += w,
+            None => return Tactic::Vertical,
         }
         count += 1;
     }
@@ -528,9 +529,33 @@ fn definitive_tactic<'s>(items: impl Iterator<Item = Option<&'s str>>, limit: us
     }
 }
 
-/// [`definitive_tactic`] over rewrites.
-fn tactic_of(items: &[Option<Txt<'_>>], limit: usize) -> Tactic {
-    definitive_tactic(items.iter().map(|i| i.as_deref()), limit)
+/// The width of a text on one line, `None` if it is over lines.
+fn one_line_width(s: &str) -> Option<usize> {
+    (!multi(s)).then(|| width(s))
+}
+
+/// A list item's rewrite, measured once (a list asks its widths several times).
+struct Measured<'e> {
+    text: Txt<'e>,
+    /// The width when on one line.
+    flat: Option<usize>,
+}
+
+impl<'e> Measured<'e> {
+    fn new(text: Txt<'e>) -> Measured<'e> {
+        let flat = one_line_width(&text);
+        Measured { text, flat }
+    }
+
+    /// The width of the whole text, line breaks included (as rustfmt measures some items).
+    fn width(&self) -> usize {
+        self.flat.unwrap_or_else(|| width(&self.text))
+    }
+}
+
+/// The tactic of measured items (`None`: an item that did not fit).
+fn tactic_of(items: &[Option<Measured<'_>>], limit: usize) -> Tactic {
+    definitive_tactic(items.iter().map(|i| i.as_ref().and_then(|m| m.flat)), limit)
 }
 
 /// A call's argument list (rustfmt's `overflow::rewrite_with_parens`): `callee` is written
@@ -560,8 +585,9 @@ fn rw_list(
     };
     let n = args.len();
     let last = &args[n - 1];
-    let mut items: Vec<Option<Txt<'_>>> = Vec::with_capacity(n);
-    items.extend(args[..n - 1].iter().map(|a| rw(a, nested)));
+    let rw_nested = |a| rw(a, nested).map(Measured::new);
+    let mut items: Vec<Option<Measured<'_>>> = Vec::with_capacity(n);
+    items.extend(args[..n - 1].iter().map(rw_nested));
 
     // try_overflow_last_item
     let combine_with_callee = n == 1 && fits(callee, TAB - 1);
@@ -572,7 +598,7 @@ fn rw_list(
         } else {
             let offset: usize = items[..n - 1]
                 .iter()
-                .map(|i| 2 + i.as_deref().map_or(0, width))
+                .map(|i| 2 + i.as_ref().map_or(0, Measured::width))
                 .sum();
             one_line_shape
                 .with_width(item_max_width.min(one_line_shape.width))
@@ -591,12 +617,12 @@ fn rw_list(
         Some(r) => definitive_tactic(
             items
                 .iter()
-                .map(|i| i.as_deref())
-                .chain(std::iter::once(Some(first_line(r)))),
+                .map(|i| i.as_ref().and_then(|m| m.flat))
+                .chain(std::iter::once(Some(first_line_width(r)))),
             limit,
         ),
         None => {
-            items.push(rw(last, nested));
+            items.push(rw_nested(last));
             last_is_nested = true;
             tactic_of(&items, limit)
         }
@@ -608,18 +634,21 @@ fn rw_list(
             } else {
                 None
             };
-            items.push(Some(one_line.unwrap_or(overflowed)));
+            items.push(Some(Measured::new(one_line.unwrap_or(overflowed))));
         }
-        (true, Tactic::Horizontal, Some(overflowed)) => items.push(Some(overflowed)),
+        (true, Tactic::Horizontal, Some(overflowed)) => {
+            items.push(Some(Measured::new(overflowed)));
+        }
         _ => {
             if !last_is_nested {
-                items.push(rw(last, nested));
+                items.push(rw_nested(last));
             }
             if n == 1
                 && one_line_width != 0
                 && items[0]
-                    .as_deref()
-                    .is_some_and(|s| !multi(s) && fits(s, one_line_width))
+                    .as_ref()
+                    .and_then(|m| m.flat)
+                    .is_some_and(|w| w <= one_line_width)
             {
                 tactic = Tactic::Horizontal;
             } else {
@@ -627,8 +656,8 @@ fn rw_list(
                 if tactic == Tactic::Vertical
                     && args.iter().all(is_simple)
                     && items.iter().all(|i| {
-                        i.as_deref()
-                            .is_some_and(|s| fits(s, SHORT_ARRAY_ELEMENT_WIDTH))
+                        i.as_ref()
+                            .is_some_and(|m| m.width() <= SHORT_ARRAY_ELEMENT_WIDTH)
                     })
                 {
                     tactic = Tactic::Mixed;
@@ -636,10 +665,10 @@ fn rw_list(
             }
         }
     }
-    let items: Vec<Txt<'_>> = items.into_iter().collect::<Option<_>>()?;
+    let items: Vec<Measured<'_>> = items.into_iter().collect::<Option<_>>()?;
     // wrap_items: on the callee's line when the items are and their first line fits.
     let single = tactic == Tactic::Horizontal && joined_first_line_width(&items) < sh.width;
-    let text_len: usize = items.iter().map(|i| i.len() + 2 + nested.indent).sum();
+    let text_len: usize = items.iter().map(|i| i.text.len() + 2 + nested.indent).sum();
     let mut s = String::with_capacity(callee.len() + text_len + sh.indent + 8);
     s.push_str(callee);
     s.push_str(open);
@@ -657,13 +686,14 @@ fn rw_list(
 }
 
 /// The width of the first line of `items` joined by `, `.
-fn joined_first_line_width(items: &[Txt<'_>]) -> usize {
+fn joined_first_line_width(items: &[Measured<'_>]) -> usize {
     let mut total = 0;
     for (i, item) in items.iter().enumerate() {
-        if multi(item) {
-            return total + first_line_width(item);
+        let sep = if i == 0 { 0 } else { 2 };
+        match item.flat {
+            Some(w) => total += w + sep,
+            None => return total + sep + first_line_width(&item.text),
         }
-        total += width(item) + if i == 0 { 0 } else { 2 };
     }
     total
 }
@@ -671,7 +701,7 @@ fn joined_first_line_width(items: &[Txt<'_>]) -> usize {
 /// A list's items laid out by `tactic` (the separators, not the brackets).
 fn push_list_body(
     s: &mut String,
-    items: &[Txt<'_>],
+    items: &[Measured<'_>],
     tactic: Tactic,
     nested: Shape,
     paren: bool,
@@ -683,7 +713,7 @@ fn push_list_body(
                 if i > 0 {
                     s.push_str(", ");
                 }
-                s.push_str(item);
+                s.push_str(&item.text);
             }
         }
         Tactic::Vertical => {
@@ -693,7 +723,7 @@ fn push_list_body(
                     s.push_str(",\n");
                     s.push_str(&ind);
                 }
-                s.push_str(item);
+                s.push_str(&item.text);
             }
             if trailing_comma {
                 s.push(',');
@@ -702,18 +732,18 @@ fn push_list_body(
         Tactic::Mixed => {
             let mut line = 0;
             for (i, item) in items.iter().enumerate() {
-                let w = width(item);
+                let w = item.width();
                 if i == 0 {
-                    s.push_str(item);
+                    s.push_str(&item.text);
                     line = w + 1;
                 } else if line + 2 + w <= nested.width + usize::from(paren) {
                     s.push_str(", ");
-                    s.push_str(item);
+                    s.push_str(&item.text);
                     line += 2 + w;
                 } else {
                     s.push_str(",\n");
                     s.push_str(&spaces(nested.indent));
-                    s.push_str(item);
+                    s.push_str(&item.text);
                     line = w + 1;
                 }
             }
@@ -994,7 +1024,10 @@ fn rw_struct(
     }
     let horizontal = !has_comments
         && h_width.is_some_and(|w| {
-            definitive_tactic(items.iter().map(|i| i.as_deref()), w) == Tactic::Horizontal
+            definitive_tactic(
+                items.iter().map(|i| i.as_deref().and_then(one_line_width)),
+                w,
+            ) == Tactic::Horizontal
         });
     let items: Vec<String> = items.into_iter().collect::<Option<_>>()?;
     if horizontal {
