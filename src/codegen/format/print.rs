@@ -135,8 +135,20 @@ fn width(s: &str) -> usize {
     if !bytes.contains(&b'<') {
         return real_width(s);
     }
-    let turbofish = bytes.windows(3).filter(|w| w == b"::<").count();
-    real_width(s) - 2 * turbofish
+    real_width(s) - 2 * turbofish_count(bytes)
+}
+
+/// How many `::<` `bytes` holds (a loop without an early exit, which the compiler vectorizes).
+fn turbofish_count(bytes: &[u8]) -> usize {
+    let (Some(after1), Some(after2)) = (bytes.get(1..), bytes.get(2..)) else {
+        return 0;
+    };
+    after2
+        .iter()
+        .zip(after1)
+        .zip(bytes)
+        .map(|((c, b), a)| usize::from((*c == b'<') & (*b == b':') & (*a == b':')))
+        .sum()
 }
 
 /// Whether `s` is at most `w` columns wide; a text never has more columns than bytes, so most
@@ -1490,6 +1502,16 @@ fn without_forced_chains<T>(f: impl FnOnce() -> T) -> T {
 
 fn push_block_inner(s: &mut String, b: &Block<'_>, indent: usize) {
     let inner = indent + TAB;
+    // Room for the statements as written, each on its own indented line (a block grown push
+    // by push is copied at each doubling).
+    s.reserve(
+        b.stmts
+            .iter()
+            .map(|st| st.src.len() + inner + 2)
+            .sum::<usize>()
+            + indent
+            + 2,
+    );
     s.push('{');
     let start = s.len();
     for (i, st) in b.stmts.iter().enumerate() {
