@@ -169,8 +169,13 @@ fn more_lines_than(s: &str, n: usize) -> bool {
         .is_some()
 }
 
+/// The line breaks in `s`, counted in chunks of 255 bytes with a byte-wide sum, which the
+/// compiler vectorizes (the texts compared may be whole blocks).
 fn count_newlines(s: &str) -> usize {
-    s.bytes().filter(|b| *b == b'\n').count()
+    s.as_bytes()
+        .chunks(255)
+        .map(|c| usize::from(c.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n'))))
+        .sum()
 }
 
 /// Whether every line after the first fits the maximum width.
@@ -377,8 +382,7 @@ fn rw_pair(lhs: &Expr<'_>, rhs: &Type, infix: &str, sh: Shape) -> Option<String>
         .offset_left(last_line_width(&l) + infix.len())
         .and_then(|s| rw_type(rhs, s))
     {
-        let allow_same_line =
-            width(&l) <= TAB || r.split('\n').next().is_some_and(|f| f.ends_with('{'));
+        let allow_same_line = width(&l) <= TAB || first_line(&r).ends_with('{');
         if (!multi(&r) || allow_same_line)
             && last_line_width(&l) + infix.len() + first_line_width(&r) <= sh.width
         {
@@ -968,7 +972,7 @@ fn rw_chain(e: &Expr<'_>, sh: Shape) -> Option<String> {
         && let Some(one) = last_shape.offset_left(almost_total)
         && let Some(r) = rw_link(last, one)
     {
-        let lines = r.split('\n').count();
+        let lines = count_newlines(&r) + 1;
         let could_fit = first_line_width(&r) <= budget;
         if could_fit && lines >= 5 {
             last_str = Some(r);
@@ -977,7 +981,7 @@ fn rw_chain(e: &Expr<'_>, sh: Shape) -> Option<String> {
             let own = child_shape.sub_width(sh.rhs_overhead() + last.tries)?;
             match rw_link(last, own) {
                 Some(n) if !could_fit => last_str = Some(n),
-                Some(n) if n.split('\n').count() >= lines => {
+                Some(n) if count_newlines(&n) + 1 >= lines => {
                     last_str = Some(r);
                     fits_single_line = could_fit && all_in_one_line;
                 }
@@ -1379,7 +1383,7 @@ fn rw_last_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape)
     if matches!(body, Expr::If(..)) {
         let block = rw_closure_with_block(body, &prefix, body_shape)?;
         if ret.is_none()
-            && block.split('\n').count() <= 7
+            && !more_lines_than(&block, 7)
             && let Some(one) = rw_closure_expr(body, &prefix, sh)
             && !multi(&one)
         {
