@@ -259,6 +259,11 @@ impl<'w> Stream<'w> {
         }
         self.marks = marks;
         self.pending = pending;
+        // Nothing laid out (the usual case for a small piece of text): nothing moves. Else the
+        // marks of the run still open would be walked for every piece pushed.
+        if done == 0 {
+            return;
+        }
         self.pending.drain(..done);
         self.scan -= done;
         for m in &mut self.marks {

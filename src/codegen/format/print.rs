@@ -71,6 +71,10 @@ impl Shape {
     }
 }
 
+/// A rewrite's text: borrowed from the syntax tree where it is the source's text as it stands
+/// (paths, literals), else made.
+type Txt<'e> = std::borrow::Cow<'e, str>;
+
 /// The parts one after another, in one allocation of the right size.
 fn cat(parts: &[&str]) -> String {
     let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
@@ -126,24 +130,52 @@ fn real_width(s: &str) -> usize {
 /// The width rustfmt measures: a turbofish's `::` is not counted (rustfmt's path rewrite
 /// leaves it out of the budget), so such lines may run two columns over.
 fn width(s: &str) -> usize {
-    let mut turbofish = 0;
-    let mut rest = s;
-    while let Some(at) = rest.find('<') {
-        // `rest` starts after a `<`: a `::` before this one is within it.
-        if rest[..at].ends_with("::") {
-            turbofish += 1;
-        }
-        rest = &rest[at + 1..];
+    let bytes = s.as_bytes();
+    // Most text has no `<` (one memchr); the rest is counted in one pass over the bytes.
+    if !bytes.contains(&b'<') {
+        return real_width(s);
     }
-    real_width(s) - 2 * turbofish
+    real_width(s) - 2 * turbofish_count(bytes)
+}
+
+/// How many `::<` `bytes` holds (a loop without an early exit, which the compiler vectorizes).
+fn turbofish_count(bytes: &[u8]) -> usize {
+    let (Some(after1), Some(after2)) = (bytes.get(1..), bytes.get(2..)) else {
+        return 0;
+    };
+    after2
+        .iter()
+        .zip(after1)
+        .zip(bytes)
+        .map(|((c, b), a)| usize::from((*c == b'<') & (*b == b':') & (*a == b':')))
+        .sum()
+}
+
+/// Whether `s` is at most `w` columns wide; a text never has more columns than bytes, so most
+/// are measured by their length alone.
+fn fits(s: &str, w: usize) -> bool {
+    s.len() <= w || width(s) <= w
 }
 
 fn multi(s: &str) -> bool {
     s.as_bytes().contains(&b'\n')
 }
 
+/// Whether `s` has more than `n` lines (counting stops there: `s` may be a long block).
+fn more_lines_than(s: &str, n: usize) -> bool {
+    s.bytes()
+        .filter(|b| *b == b'\n')
+        .nth(n.saturating_sub(1))
+        .is_some()
+}
+
+/// The line breaks in `s`, counted in chunks of 255 bytes with a byte-wide sum, which the
+/// compiler vectorizes (the texts compared may be whole blocks).
 fn count_newlines(s: &str) -> usize {
-    s.bytes().filter(|b| *b == b'\n').count()
+    s.as_bytes()
+        .chunks(255)
+        .map(|c| usize::from(c.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n'))))
+        .sum()
 }
 
 /// Whether every line after the first fits the maximum width.
@@ -215,9 +247,18 @@ fn can_be_overflowed(e: &Expr<'_>, len: usize) -> bool {
 }
 
 /// The text of `e` in `sh`.
-pub fn rw(e: &Expr<'_>, sh: Shape) -> Option<String> {
+pub fn rw<'e>(e: &'e Expr<'_>, sh: Shape) -> Option<Txt<'e>> {
     match e {
         Expr::Text(t) => rw_path(t, sh),
+        Expr::Jump(kw, None) => (kw.len() <= sh.width).then_some(Txt::Borrowed(kw)),
+        _ => rw_made(e, sh).map(Txt::Owned),
+    }
+}
+
+/// [`rw`] for what is not a leaf: text made from the parts' rewrites.
+fn rw_made(e: &Expr<'_>, sh: Shape) -> Option<String> {
+    match e {
+        Expr::Text(t) => rw_path(t, sh).map(Txt::into_owned),
         Expr::Unary(op, x) => {
             let inner = rw(x, sh.offset_left(op.len())?)?;
             Some(cat(&[op, &inner]))
@@ -282,11 +323,11 @@ pub fn rw(e: &Expr<'_>, sh: Shape) -> Option<String> {
         Expr::Range(a, op, b) => {
             let l = match a {
                 Some(a) => rw(a, sh)?,
-                None => String::new(),
+                None => Txt::Borrowed(""),
             };
             let r = match b {
                 Some(b) => rw(b, sh.offset_left(last_line_width(&l) + op.len())?)?,
-                None => String::new(),
+                None => Txt::Borrowed(""),
             };
             wrap(cat(&[&l, op, &r]), sh)
         }
@@ -295,9 +336,9 @@ pub fn rw(e: &Expr<'_>, sh: Shape) -> Option<String> {
 
 /// A path or literal; a path whose last segment has `::<…>` breaks the arguments one a line
 /// when the path does not fit but the part before `::<` does.
-fn rw_path(t: &str, sh: Shape) -> Option<String> {
-    if width(t) <= sh.width {
-        return Some(t.to_string());
+fn rw_path(t: &str, sh: Shape) -> Option<Txt<'_>> {
+    if fits(t, sh.width) {
+        return Some(Txt::Borrowed(t));
     }
     let open = t.find("::<")?;
     if !t.ends_with('>') || width(&t[..open]) > sh.width {
@@ -306,14 +347,14 @@ fn rw_path(t: &str, sh: Shape) -> Option<String> {
     let args = split_top_level(&t[open + 3..t.len() - 1]);
     let ind = spaces(sh.indent + TAB);
     let body: Vec<String> = args.iter().map(|a| cat(&[&ind, a, ","])).collect();
-    Some(cat(&[
+    Some(Txt::Owned(cat(&[
         &t[..open],
         "::<\n",
         &body.join("\n"),
         "\n",
         &spaces(sh.indent),
         ">",
-    ]))
+    ])))
 }
 
 /// The comma-separated parts of `s` outside brackets, trimmed (a trailing comma ends none).
@@ -329,7 +370,7 @@ fn split_top_level(s: &str) -> Vec<String> {
 }
 
 /// The one-line text of `e` whatever its width (what rustfmt keeps when nothing fits).
-pub fn flat(e: &Expr<'_>) -> String {
+pub fn flat<'e>(e: &'e Expr<'_>) -> Txt<'e> {
     rw(e, Shape::unbounded()).unwrap_or_default()
 }
 
@@ -341,8 +382,7 @@ fn rw_pair(lhs: &Expr<'_>, rhs: &Type, infix: &str, sh: Shape) -> Option<String>
         .offset_left(last_line_width(&l) + infix.len())
         .and_then(|s| rw_type(rhs, s))
     {
-        let allow_same_line =
-            width(&l) <= TAB || r.split('\n').next().is_some_and(|f| f.ends_with('{'));
+        let allow_same_line = width(&l) <= TAB || first_line(&r).ends_with('{');
         if (!multi(&r) || allow_same_line)
             && last_line_width(&l) + infix.len() + first_line_width(&r) <= sh.width
         {
@@ -370,7 +410,7 @@ fn rw_binary(e: &Expr<'_>, sh: Shape) -> Option<String> {
         return Some(s);
     }
     let nested = Shape::indented(sh.indent + TAB).sub_width(sh.rhs_overhead())?;
-    let mut result = rw(operands[0], sh)?;
+    let mut result = rw(operands[0], sh)?.into_owned();
     for (op, sep) in operands[1..].iter().zip(&seps) {
         let offset = if multi(&result) { 0 } else { sh.offset };
         if last_line_width(&result) + offset <= nested.offset
@@ -453,21 +493,20 @@ pub fn rw_assign_rhs(lhs: &str, e: &Expr<'_>, sh: Shape) -> Option<String> {
     }
     let new_shape = Shape::indented(sh.indent + TAB).sub_width(sh.rhs_overhead())?;
     let new = rw(e, new_shape);
-    let nl = cat(&["\n", &spaces(sh.indent + TAB)]);
-    let rhs = match (orig, new) {
+    let next_line = |n: &str| cat(&[lhs, "\n", &spaces(sh.indent + TAB), n]);
+    Some(match (orig, new) {
         (Some(o), Some(n)) if !(first_line_width(&n) <= new_shape.width && rest_fits(&n)) => {
-            cat(&[" ", &o])
+            cat(&[lhs, " ", &o])
         }
-        (Some(o), Some(n)) if prefer_next_line(&o, &n) => cat(&[&nl, &n]),
-        (None, Some(n)) => cat(&[&nl, &n]),
+        (Some(o), Some(n)) if prefer_next_line(&o, &n) => next_line(&n),
+        (None, Some(n)) => next_line(&n),
         (None, None) => return None,
-        (Some(o), _) => cat(&[" ", &o]),
-    };
-    Some(cat(&[lhs, &rhs]))
+        (Some(o), _) => cat(&[lhs, " ", &o]),
+    })
 }
 
 fn first_line_ends_with(s: &str, c: char) -> bool {
-    s.split('\n').next().is_some_and(|l| l.ends_with(c))
+    first_line(s).ends_with(c)
 }
 
 fn prefer_next_line(orig: &str, next: &str) -> bool {
@@ -487,20 +526,52 @@ enum Tactic {
     Mixed,
 }
 
-fn definitive_tactic(items: &[Option<String>], limit: usize) -> Tactic {
+/// `items` by their one-line widths (`None`: missing, or over lines).
+fn definitive_tactic(items: impl Iterator<Item = Option<usize>>, limit: usize) -> Tactic {
     let mut total = 0;
+    let mut count = 0;
     for i in items {
         match i {
-            Some(s) if !multi(s) => total += width(s),
-            _ => return Tactic::Vertical,
+            Some(w) => total += w,
+            None => return Tactic::Vertical,
         }
+        count += 1;
     }
-    total += 2 * items.len().saturating_sub(1);
+    total += 2 * usize::saturating_sub(count, 1);
     if total <= limit {
         Tactic::Horizontal
     } else {
         Tactic::Vertical
     }
+}
+
+/// The width of a text on one line, `None` if it is over lines.
+fn one_line_width(s: &str) -> Option<usize> {
+    (!multi(s)).then(|| width(s))
+}
+
+/// A list item's rewrite, measured once (a list asks its widths several times).
+struct Measured<'e> {
+    text: Txt<'e>,
+    /// The width when on one line.
+    flat: Option<usize>,
+}
+
+impl<'e> Measured<'e> {
+    fn new(text: Txt<'e>) -> Measured<'e> {
+        let flat = one_line_width(&text);
+        Measured { text, flat }
+    }
+
+    /// The width of the whole text, line breaks included (as rustfmt measures some items).
+    fn width(&self) -> usize {
+        self.flat.unwrap_or_else(|| width(&self.text))
+    }
+}
+
+/// The tactic of measured items (`None`: an item that did not fit).
+fn tactic_of(items: &[Option<Measured<'_>>], limit: usize) -> Tactic {
+    definitive_tactic(items.iter().map(|i| i.as_ref().and_then(|m| m.flat)), limit)
 }
 
 /// A call's argument list (rustfmt's `overflow::rewrite_with_parens`): `callee` is written
@@ -515,7 +586,7 @@ fn rw_list(
     trailing_comma: bool,
 ) -> Option<String> {
     // The callee counts in full (rustfmt's `extra_offset`), unlike the items.
-    let used = callee.rsplit('\n').next().map_or(0, real_width);
+    let used = real_width(last_line(callee));
     if args.is_empty() {
         return wrap(cat(&[callee, open, close]), sh);
     }
@@ -528,19 +599,14 @@ fn rw_list(
         let n = sh.nested();
         n.with_width(n.width.saturating_sub(1))
     };
-    // The last item in the nested shape is needed only when it does not overflow (or to compare
-    // with its overflowed form): made when first needed, once.
     let n = args.len();
     let last = &args[n - 1];
-    let mut items: Vec<Option<String>> = Vec::with_capacity(n);
-    items.extend(args[..n - 1].iter().map(|a| rw(a, nested)));
-    let mut last_nested: Option<Option<String>> = None;
-    let rw_last = |cache: &mut Option<Option<String>>| -> Option<String> {
-        cache.get_or_insert_with(|| rw(last, nested)).clone()
-    };
+    let rw_nested = |a| rw(a, nested).map(Measured::new);
+    let mut items: Vec<Option<Measured<'_>>> = Vec::with_capacity(n);
+    items.extend(args[..n - 1].iter().map(rw_nested));
 
     // try_overflow_last_item
-    let combine_with_callee = n == 1 && width(callee) < TAB;
+    let combine_with_callee = n == 1 && fits(callee, TAB - 1);
     let overflow_last = combine_with_callee || can_be_overflowed(last, n);
     let placeholder = if overflow_last {
         let shape = if n == 1 && !is_nested_call(last) {
@@ -548,7 +614,7 @@ fn rw_list(
         } else {
             let offset: usize = items[..n - 1]
                 .iter()
-                .map(|i| 2 + i.as_deref().map_or(0, width))
+                .map(|i| 2 + i.as_ref().map_or(0, Measured::width))
                 .sum();
             one_line_shape
                 .with_width(item_max_width.min(one_line_shape.width))
@@ -559,41 +625,55 @@ fn rw_list(
     } else {
         None
     };
-    items.push(match &placeholder {
-        Some(r) => Some(r.split('\n').next().unwrap_or("").to_string()),
-        None => rw_last(&mut last_nested),
-    });
-    let mut tactic = definitive_tactic(&items, item_max_width.min(one_line_width));
+    let limit = item_max_width.min(one_line_width);
+    // The last item in the nested shape, when it is among `items` already.
+    let mut last_is_nested = false;
+    let mut tactic = match &placeholder {
+        // The overflowed item counts by its first line.
+        Some(r) => definitive_tactic(
+            items
+                .iter()
+                .map(|i| i.as_ref().and_then(|m| m.flat))
+                .chain(std::iter::once(Some(first_line_width(r)))),
+            limit,
+        ),
+        None => {
+            items.push(rw_nested(last));
+            last_is_nested = true;
+            tactic_of(&items, limit)
+        }
+    };
     match (overflow_last, tactic, placeholder) {
         (true, Tactic::Horizontal, Some(overflowed)) if n == 1 => {
-            if count_newlines(&overflowed) == 1 {
-                let r = rw_last(&mut last_nested);
-                if r.as_deref().is_some_and(|s| !multi(s)) {
-                    items[0] = r;
-                } else {
-                    items[0] = Some(overflowed);
-                }
+            let one_line = if count_newlines(&overflowed) == 1 {
+                rw(last, nested).filter(|s| !multi(s))
             } else {
-                items[0] = Some(overflowed);
-            }
+                None
+            };
+            items.push(Some(Measured::new(one_line.unwrap_or(overflowed))));
         }
-        (true, Tactic::Horizontal, Some(overflowed)) => items[n - 1] = Some(overflowed),
+        (true, Tactic::Horizontal, Some(overflowed)) => {
+            items.push(Some(Measured::new(overflowed)));
+        }
         _ => {
-            items[n - 1] = last_nested.unwrap_or_else(|| rw(last, nested));
+            if !last_is_nested {
+                items.push(rw_nested(last));
+            }
             if n == 1
                 && one_line_width != 0
                 && items[0]
-                    .as_deref()
-                    .is_some_and(|s| !multi(s) && width(s) <= one_line_width)
+                    .as_ref()
+                    .and_then(|m| m.flat)
+                    .is_some_and(|w| w <= one_line_width)
             {
                 tactic = Tactic::Horizontal;
             } else {
-                tactic = definitive_tactic(&items, item_max_width.min(one_line_width));
+                tactic = tactic_of(&items, limit);
                 if tactic == Tactic::Vertical
                     && args.iter().all(is_simple)
                     && items.iter().all(|i| {
-                        i.as_deref()
-                            .is_some_and(|s| width(s) <= SHORT_ARRAY_ELEMENT_WIDTH)
+                        i.as_ref()
+                            .is_some_and(|m| m.width() <= SHORT_ARRAY_ELEMENT_WIDTH)
                     })
                 {
                     tactic = Tactic::Mixed;
@@ -601,70 +681,103 @@ fn rw_list(
             }
         }
     }
-    let items: Vec<String> = items.into_iter().collect::<Option<_>>()?;
-    let body = match tactic {
-        Tactic::Horizontal => items.join(", "),
+    let items: Vec<Measured<'_>> = items.into_iter().collect::<Option<_>>()?;
+    // wrap_items: on the callee's line when the items are and their first line fits.
+    let single = tactic == Tactic::Horizontal && joined_first_line_width(&items) < sh.width;
+    let text_len: usize = items.iter().map(|i| i.text.len() + 2 + nested.indent).sum();
+    let mut s = String::with_capacity(callee.len() + text_len + sh.indent + 8);
+    s.push_str(callee);
+    s.push_str(open);
+    if !single {
+        s.push('\n');
+        s.push_str(&spaces(nested.indent));
+    }
+    push_list_body(&mut s, &items, tactic, nested, open == "(", trailing_comma);
+    if !single {
+        s.push('\n');
+        s.push_str(&spaces(sh.indent));
+    }
+    s.push_str(close);
+    Some(s)
+}
+
+/// The width of the first line of `items` joined by `, `.
+fn joined_first_line_width(items: &[Measured<'_>]) -> usize {
+    let mut total = 0;
+    for (i, item) in items.iter().enumerate() {
+        let sep = if i == 0 { 0 } else { 2 };
+        match item.flat {
+            Some(w) => total += w + sep,
+            None => return total + sep + first_line_width(&item.text),
+        }
+    }
+    total
+}
+
+/// A list's items laid out by `tactic` (the separators, not the brackets).
+fn push_list_body(
+    s: &mut String,
+    items: &[Measured<'_>],
+    tactic: Tactic,
+    nested: Shape,
+    paren: bool,
+    trailing_comma: bool,
+) {
+    match tactic {
+        Tactic::Horizontal => {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    s.push_str(", ");
+                }
+                s.push_str(&item.text);
+            }
+        }
         Tactic::Vertical => {
-            let sep = cat(&[",\n", &spaces(nested.indent)]);
-            let mut s = items.join(&sep);
+            let ind = spaces(nested.indent);
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    s.push_str(",\n");
+                    s.push_str(&ind);
+                }
+                s.push_str(&item.text);
+            }
             if trailing_comma {
                 s.push(',');
             }
-            s
         }
         Tactic::Mixed => {
-            let mut s = String::new();
             let mut line = 0;
             for (i, item) in items.iter().enumerate() {
-                let w = width(item);
+                let w = item.width();
                 if i == 0 {
-                    s.push_str(item);
+                    s.push_str(&item.text);
                     line = w + 1;
-                } else if line + 2 + w <= nested.width + usize::from(open == "(") {
+                } else if line + 2 + w <= nested.width + usize::from(paren) {
                     s.push_str(", ");
-                    s.push_str(item);
+                    s.push_str(&item.text);
                     line += 2 + w;
                 } else {
                     s.push_str(",\n");
                     s.push_str(&spaces(nested.indent));
-                    s.push_str(item);
+                    s.push_str(&item.text);
                     line = w + 1;
                 }
             }
             if trailing_comma {
                 s.push(',');
             }
-            s
         }
-    };
-    // wrap_items
-    let extend_width = first_line_width(&body) + 1;
-    let single = tactic == Tactic::Horizontal && extend_width <= sh.width;
-    let result = if single {
-        cat(&[callee, open, &body, close])
-    } else {
-        cat(&[
-            callee,
-            open,
-            "\n",
-            &spaces(nested.indent),
-            &body,
-            "\n",
-            &spaces(sh.indent),
-            close,
-        ])
-    };
-    Some(result)
+    }
 }
 
 /// The last argument, written to run over lines after the others (rustfmt's
 /// `rewrite_last_item_with_overflow`).
-fn overflow_item(
-    last: &Expr<'_>,
+fn overflow_item<'e>(
+    last: &'e Expr<'_>,
     args: &[Expr<'_>],
     sh: Shape,
     force_one_line: bool,
-) -> Option<String> {
+) -> Option<Txt<'e>> {
     match last {
         Expr::Closure(params, ret, body) => {
             let closures = args
@@ -674,7 +787,7 @@ fn overflow_item(
             if closures > 1 {
                 return None;
             }
-            rw_last_closure(params, ret.as_ref(), body, sh)
+            rw_last_closure(params, ret.as_ref(), body, sh).map(Txt::Owned)
         }
         Expr::If(..) | Expr::Match(..) => rw(last, sh),
         _ if force_one_line => rw_chain_forced(last, sh),
@@ -687,7 +800,7 @@ fn rw_macro(path: &str, delim: char, args: &MacroArgs<'_>, sh: Shape) -> Option<
         ('(', MacroArgs::Exprs(list)) => rw_list(path, list, "(", ")", sh, FN_CALL_WIDTH, false),
         ('[', MacroArgs::Exprs(list)) => rw_list(path, list, "[", "]", sh, ARRAY_WIDTH, false),
         (_, MacroArgs::Exprs(list)) => {
-            let texts: Vec<String> = list.iter().map(flat).collect();
+            let texts: Vec<Txt<'_>> = list.iter().map(flat).collect();
             Some(cat(&[path, " { ", &texts.join(", "), " }"]))
         }
         (d, MacroArgs::Text(t)) => {
@@ -748,12 +861,11 @@ fn flatten_chain<'e, 'a>(e: &'e Expr<'a>) -> (&'e Expr<'a>, usize, Vec<ChainPart
 }
 
 fn rw_link(p: &ChainPart<'_, '_>, sh: Shape) -> Option<String> {
-    let q = "?".repeat(p.tries);
     let sh = sh.sub_width(p.tries)?;
-    let s = match &p.link {
+    let mut s = match &p.link {
         Link::Field(name) => {
             let s = cat(&[".", name]);
-            (width(&s) <= sh.width).then_some(s)?
+            fits(&s, sh.width).then_some(s)?
         }
         Link::Method(name, args) => {
             // No width check: a call in too narrow a shape goes vertical (rustfmt's overflow
@@ -762,7 +874,8 @@ fn rw_link(p: &ChainPart<'_, '_>, sh: Shape) -> Option<String> {
             rw_list(&callee, args, "(", ")", sh, FN_CALL_WIDTH, true)?
         }
     };
-    Some(cat(&[&s, &q]))
+    s.extend(std::iter::repeat_n('?', p.tries));
+    Some(s)
 }
 
 fn is_block_like_text(root: &Expr<'_>, text: &str) -> bool {
@@ -785,7 +898,7 @@ thread_local! {
     static FORCE_ONE_LINE_CHAIN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-fn rw_chain_forced(e: &Expr<'_>, sh: Shape) -> Option<String> {
+fn rw_chain_forced<'e>(e: &'e Expr<'_>, sh: Shape) -> Option<Txt<'e>> {
     let old = FORCE_ONE_LINE_CHAIN.with(|f| f.replace(true));
     let r = rw(e, sh);
     FORCE_ONE_LINE_CHAIN.with(|f| f.set(old));
@@ -798,7 +911,8 @@ fn rw_chain(e: &Expr<'_>, sh: Shape) -> Option<String> {
     let old = FORCE_ONE_LINE_CHAIN.with(|f| f.replace(false));
     let root_rw = sh.sub_width(root_tries).and_then(|s| rw(root, s));
     FORCE_ONE_LINE_CHAIN.with(|f| f.set(old));
-    let mut root_text = root_rw? + &"?".repeat(root_tries);
+    let mut root_text = root_rw?.into_owned();
+    root_text.extend(std::iter::repeat_n('?', root_tries));
     if parts.is_empty() {
         return Some(root_text);
     }
@@ -858,7 +972,7 @@ fn rw_chain(e: &Expr<'_>, sh: Shape) -> Option<String> {
         && let Some(one) = last_shape.offset_left(almost_total)
         && let Some(r) = rw_link(last, one)
     {
-        let lines = r.split('\n').count();
+        let lines = count_newlines(&r) + 1;
         let could_fit = first_line_width(&r) <= budget;
         if could_fit && lines >= 5 {
             last_str = Some(r);
@@ -867,7 +981,7 @@ fn rw_chain(e: &Expr<'_>, sh: Shape) -> Option<String> {
             let own = child_shape.sub_width(sh.rhs_overhead() + last.tries)?;
             match rw_link(last, own) {
                 Some(n) if !could_fit => last_str = Some(n),
-                Some(n) if n.split('\n').count() >= lines => {
+                Some(n) if count_newlines(&n) + 1 >= lines => {
                     last_str = Some(r);
                     fits_single_line = could_fit && all_in_one_line;
                 }
@@ -925,7 +1039,12 @@ fn rw_struct(
         items.push(Some(cat(&["..", &rw(b, item_shape.offset_left(2)?)?])));
     }
     let horizontal = !has_comments
-        && h_width.is_some_and(|w| definitive_tactic(&items, w) == Tactic::Horizontal);
+        && h_width.is_some_and(|w| {
+            definitive_tactic(
+                items.iter().map(|i| i.as_deref().and_then(one_line_width)),
+                w,
+            ) == Tactic::Horizontal
+        });
     let items: Vec<String> = items.into_iter().collect::<Option<_>>()?;
     if horizontal {
         let body = items.join(", ");
@@ -995,9 +1114,10 @@ fn rw_block_expr(prefix: &str, b: &Block<'_>, sh: Shape, allow_single: bool) -> 
         let s = cat(&[prefix, "{}"]);
         return (width(&s) <= sh.width).then_some(s);
     }
-    let full = print_block(b, sh.indent);
+    let mut full = String::from(prefix);
+    push_block(&mut full, b, sh.indent);
     if allow_single
-        && full.split('\n').count() <= 3
+        && !more_lines_than(&full, 3)
         && let Some(e) = simple_block_expr(b)
         && let Some(inner) = sh.offset_left(prefix.len()).and_then(|s| rw(e, s))
     {
@@ -1006,13 +1126,13 @@ fn rw_block_expr(prefix: &str, b: &Block<'_>, sh: Shape, allow_single: bool) -> 
             return Some(r);
         }
     }
-    Some(cat(&[prefix, &full]))
+    Some(full)
 }
 
-fn rw_cond(c: &Cond<'_>, sh: Shape) -> Option<String> {
+fn rw_cond<'e>(c: &'e Cond<'_>, sh: Shape) -> Option<Txt<'e>> {
     match c {
         Cond::Expr(e) => rw(e, sh),
-        Cond::Let(pat, e) => rw_assign_rhs(&cat(&["let ", pat, " ="]), e, sh),
+        Cond::Let(pat, e) => rw_assign_rhs(&cat(&["let ", pat, " ="]), e, sh).map(Txt::Owned),
     }
 }
 
@@ -1059,12 +1179,12 @@ fn rw_if(
         } else {
             s.push(' ');
         }
-        s.push_str(&print_block(block, sh.indent));
+        push_block(&mut s, block, sh.indent);
         line_start = Shape::indented(sh.indent);
     }
     if let Some(eb) = else_block {
         s.push_str(" else ");
-        s.push_str(&print_block(eb, sh.indent));
+        push_block(&mut s, eb, sh.indent);
     }
     Some(s)
 }
@@ -1090,7 +1210,7 @@ fn rw_match(scrutinee: &Expr<'_>, arms: &[Arm<'_>], sh: Shape) -> Option<String>
 }
 
 fn rw_arm(arm: &Arm<'_>, sh: Shape) -> Option<String> {
-    let mut pats: Str<'_> = arm.pat.clone();
+    let mut pats = Txt::Borrowed(&*arm.pat);
     if let Some(g) = &arm.guard {
         let gs = rw(g, sh.offset_left(width(&pats) + 4)?)?;
         pats = cat(&[&pats, " if ", &gs]).into();
@@ -1106,10 +1226,10 @@ fn rw_arm(arm: &Arm<'_>, sh: Shape) -> Option<String> {
     let is_block = matches!(body, Expr::Block(..));
     let is_empty_block = matches!(body, Expr::Block(_, b) if b.stmts.is_empty());
     let comma = if is_block && !is_empty_block { "" } else { "," };
-    let body_rw = |shape: Shape| -> Option<String> {
+    let body_rw = |shape: Shape| -> Option<Txt<'_>> {
         match body {
-            Expr::Block(p, b) => rw_block_expr(p, b, shape, false),
-            Expr::If(br, eb) => rw_if(br, eb.as_ref(), shape, false),
+            Expr::Block(p, b) => rw_block_expr(p, b, shape, false).map(Txt::Owned),
+            Expr::If(br, eb) => rw_if(br, eb.as_ref(), shape, false).map(Txt::Owned),
             other => rw(other, shape),
         }
     };
@@ -1181,10 +1301,10 @@ fn can_flatten(e: &Expr<'_>) -> bool {
 
 // ---------------------------------------------------------------- closures
 
-fn closure_prefix(params: &str, ret: Option<&Type>) -> String {
+fn closure_prefix<'p>(params: &'p str, ret: Option<&Type>) -> Txt<'p> {
     match ret {
-        Some(t) => cat(&[params, " -> ", &type_text(t)]),
-        None => params.to_string(),
+        Some(t) => Txt::Owned(cat(&[params, " -> ", &type_text(t)])),
+        None => Txt::Borrowed(params),
     }
 }
 
@@ -1205,7 +1325,7 @@ fn rw_closure_with_block(body: &Expr<'_>, prefix: &str, sh: Shape) -> Option<Str
 fn rw_closure_with_block_inner(body: &Expr<'_>, prefix: &str, sh: Shape) -> Option<String> {
     let inner = Shape::indented(sh.indent + TAB);
     let e = match body {
-        Expr::If(br, eb) => rw_if(br, eb.as_ref(), inner, false)?,
+        Expr::If(br, eb) => Txt::Owned(rw_if(br, eb.as_ref(), inner, false)?),
         _ => rw(body, inner).unwrap_or_else(|| flat(body)),
     };
     Some(cat(&[
@@ -1238,7 +1358,9 @@ fn rw_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape) -> O
                 return r;
             }
         }
-        return Some(cat(&[&prefix, " ", &print_block(b, sh.indent)]));
+        let mut s = cat(&[&prefix, " "]);
+        push_block(&mut s, b, sh.indent);
+        return Some(s);
     }
     rw_closure_expr(body, &prefix, body_shape).or_else(|| rw_closure_with_block(body, &prefix, sh))
 }
@@ -1261,7 +1383,7 @@ fn rw_last_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape)
     if matches!(body, Expr::If(..)) {
         let block = rw_closure_with_block(body, &prefix, body_shape)?;
         if ret.is_none()
-            && block.split('\n').count() <= 7
+            && !more_lines_than(&block, 7)
             && let Some(one) = rw_closure_expr(body, &prefix, sh)
             && !multi(&one)
         {
@@ -1368,10 +1490,11 @@ fn rw_fn_type(
 
 // ---------------------------------------------------------------- statements and items
 
-/// `{`, the statements one block deeper, `}` (at `indent`).
-pub fn print_block(b: &Block<'_>, indent: usize) -> String {
+/// `{`, the statements one block deeper, `}` (at `indent`), written at the end of `s` (a block
+/// is the largest part of what holds it: it is not copied there).
+fn push_block(s: &mut String, b: &Block<'_>, indent: usize) {
     // rustfmt formats a block's statements in a fresh context: no forced one-line chains.
-    without_forced_chains(|| print_block_inner(b, indent))
+    without_forced_chains(|| push_block_inner(s, b, indent))
 }
 
 fn without_forced_chains<T>(f: impl FnOnce() -> T) -> T {
@@ -1381,23 +1504,34 @@ fn without_forced_chains<T>(f: impl FnOnce() -> T) -> T {
     r
 }
 
-fn print_block_inner(b: &Block<'_>, indent: usize) -> String {
+fn push_block_inner(s: &mut String, b: &Block<'_>, indent: usize) {
     let inner = indent + TAB;
-    let mut s = String::from("{");
+    // Room for the statements as written, each on its own indented line (a block grown push
+    // by push is copied at each doubling).
+    s.reserve(
+        b.stmts
+            .iter()
+            .map(|st| st.src.len() + inner + 2)
+            .sum::<usize>()
+            + indent
+            + 2,
+    );
+    s.push('{');
+    let start = s.len();
     for (i, st) in b.stmts.iter().enumerate() {
-        push_trivia(&mut s, &st.trivia, inner, i == 0);
+        push_trivia(s, &st.trivia, inner, i == 0);
         s.push('\n');
         s.push_str(&spaces(inner));
-        s.push_str(&print_stmt(st, inner));
+        push_stmt(s, st, inner);
     }
-    push_trivia_end(&mut s, &b.trailing, inner, b.stmts.is_empty());
-    if s == "{" {
-        return "{}".into();
+    push_trivia_end(s, &b.trailing, inner, b.stmts.is_empty());
+    if s.len() == start {
+        s.push('}');
+        return;
     }
     s.push('\n');
     s.push_str(&spaces(indent));
     s.push('}');
-    s
 }
 
 /// Comments and (at most one) blank line before an entry; none at the start of a block.
@@ -1435,7 +1569,8 @@ fn push_comments(s: &mut String, trivia: &[Trivia<'_>], indent: usize, first: bo
     blank && !at_start
 }
 
-fn print_stmt(st: &Stmt<'_>, indent: usize) -> String {
+/// A statement written at the end of `s`.
+fn push_stmt(s: &mut String, st: &Stmt<'_>, indent: usize) {
     let sh = Shape::indented(indent);
     match &st.kind {
         StmtKind::Let {
@@ -1450,42 +1585,43 @@ fn print_stmt(st: &Stmt<'_>, indent: usize) -> String {
                 let tshape = sh.offset_left(width(&lhs)).unwrap_or(sh);
                 lhs.push_str(&rw_type(t, tshape).unwrap_or_else(|| type_text(t)));
             }
-            let mut s = match init {
+            match init {
                 Some(e) => {
-                    let lhs = cat(&[&lhs, " ="]);
+                    lhs.push_str(" =");
                     match sh.sub_width(1).and_then(|s| rw_assign_rhs(&lhs, e, s)) {
-                        Some(r) => r,
-                        None => return st.src.to_string(),
+                        Some(r) => s.push_str(&r),
+                        None => return s.push_str(st.src),
                     }
                 }
-                None => lhs,
-            };
+                None => s.push_str(&lhs),
+            }
             if let Some(b) = else_block {
                 s.push_str(" else ");
-                s.push_str(&print_block(b, indent));
+                push_block(s, b, indent);
             }
             s.push(';');
-            s
         }
         StmtKind::Expr(e, semi) => {
             let shape = if *semi { sh.sub_width(1) } else { Some(sh) };
-            let text = match e {
-                Expr::If(br, eb) => shape.and_then(|s| rw_if(br, eb.as_ref(), s, false)),
-                Expr::Block("", b) => Some(print_block(b, indent)),
-                _ => shape.and_then(|s| rw(e, s)),
-            };
-            let Some(mut text) = text else {
-                return st.src.to_string();
-            };
-            if *semi {
-                text.push(';');
+            match e {
+                Expr::If(br, eb) => match shape.and_then(|x| rw_if(br, eb.as_ref(), x, false)) {
+                    Some(text) => s.push_str(&text),
+                    None => return s.push_str(st.src),
+                },
+                Expr::Block("", b) => push_block(s, b, indent),
+                _ => match shape.and_then(|x| rw(e, x)) {
+                    Some(text) => s.push_str(&text),
+                    None => return s.push_str(st.src),
+                },
             }
-            text
+            if *semi {
+                s.push(';');
+            }
         }
         StmtKind::Item(item) => {
-            let mut s = String::new();
-            print_item(&mut s, item, indent, true);
-            s.trim_start_matches('\n').trim_start().to_string()
+            let mut text = String::new();
+            print_item(&mut text, item, indent, true);
+            s.push_str(text.trim_start_matches('\n').trim_start());
         }
     }
 }
@@ -1930,7 +2066,7 @@ fn print_fn(f: &FnItem<'_>, indent: usize) -> String {
             } else {
                 result.push(' ');
             }
-            result.push_str(&print_block(b, indent));
+            push_block(&mut result, b, indent);
         }
         None => result.push(';'),
     }
