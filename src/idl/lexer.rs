@@ -104,6 +104,9 @@ pub(crate) struct Interner {
     slots: Vec<u64>,
     /// Each name once.
     names: Vec<Arc<str>>,
+    /// What each name is to the parser (`parser::word_class`), worked out once per name rather
+    /// than by comparing its text with the keyword lists at every use.
+    classes: Vec<u8>,
 }
 
 thread_local! {
@@ -131,6 +134,7 @@ impl Interner {
             .unwrap_or_else(|| Interner {
                 slots: vec![0; 1 << 14],
                 names: Vec::with_capacity(1 << 13),
+                classes: Vec::with_capacity(1 << 13),
             })
     }
 
@@ -145,6 +149,12 @@ impl Interner {
     /// The text of a symbol this interner made ("" for any other).
     pub fn text(&self, sym: Sym) -> &str {
         self.names.get(sym.0 as usize).map_or("", |n| n)
+    }
+
+    /// What a symbol's text is to the parser: `parser::word_class` of it (0 for a symbol this
+    /// interner did not make).
+    pub fn class(&self, sym: Sym) -> u8 {
+        self.classes.get(sym.0 as usize).copied().unwrap_or(0)
     }
 
     /// The text of a symbol as a shared string (a copy of the pointer), for the syntax tree.
@@ -173,6 +183,7 @@ impl Interner {
         }
         let sym = Sym(self.names.len() as u32);
         self.names.push(Arc::from(s));
+        self.classes.push(super::parser::word_class(s));
         // At most half full, so that probes stay short.
         if self.names.len() * 2 > self.slots.len() {
             self.rehash();
