@@ -1003,7 +1003,9 @@ mod tests {
     #[test]
     fn interner_round_trips() {
         let mut names = Interner::default();
-        let words: Vec<String> = (0..3000).map(|n| format!("name{n}_{}", "x".repeat(n % 19))).collect();
+        let words: Vec<String> = (0..3000)
+            .map(|n| format!("name{n}_{}", "x".repeat(n % 19)))
+            .collect();
         let syms: Vec<Sym> = words.iter().map(|w| names.get(w)).collect();
         for (w, s) in words.iter().zip(&syms) {
             assert_eq!(names.get(w), *s);

@@ -9,9 +9,7 @@ use nom::multi::separated_list1;
 
 use super::attrs::opt_attrs;
 use super::exprs::expr;
-use super::types::{
-    self, Names, declarator, params, pointers, starts_type, type_spec,
-};
+use super::types::{self, Names, declarator, params, pointers, starts_type, type_spec};
 use super::{CALLCONV, Input, PResult, close, enter, expect, fail, ident, kw, punct};
 use crate::diag::Span;
 use crate::idl::ast::{
