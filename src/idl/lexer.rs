@@ -39,10 +39,8 @@ impl std::hash::Hasher for NameHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
             // The length keeps "a" and "a\0" apart.
-            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
+            self.add(tail_word(bytes, rest.len()) ^ ((rest.len() as u64) << 59));
         }
     }
 
@@ -52,6 +50,32 @@ impl std::hash::Hasher for NameHasher {
 }
 
 pub(crate) type FastHash = std::hash::BuildHasherDefault<NameHasher>;
+
+/// The last `n` (1 to 7) bytes of `bytes` as a little-endian word, zero above them: read with
+/// a few overlapping loads rather than copied into a buffer (a `memcpy` call per name hashed).
+fn tail_word(bytes: &[u8], n: usize) -> u64 {
+    let len = bytes.len();
+    let load = |at: usize, width: usize| -> u64 {
+        let b = bytes.get(at..at + width).unwrap_or_default();
+        match width {
+            8 => u64::from_le_bytes(b.try_into().unwrap_or_default()),
+            4 => u64::from(u32::from_le_bytes(b.try_into().unwrap_or_default())),
+            2 => u64::from(u16::from_le_bytes(b.try_into().unwrap_or_default())),
+            _ => b.first().map_or(0, |&c| u64::from(c)),
+        }
+    };
+    if len >= 8 {
+        // The word that ends the text, shifted down past the bytes before the tail.
+        return load(len - 8, 8) >> (8 * (8 - n));
+    }
+    // `n == len`: the whole text, from two loads that may overlap (ORing a byte with itself
+    // changes nothing).
+    match n {
+        4..=7 => load(0, 4) | load(n - 4, 4) << (8 * (n - 4)),
+        2..=3 => load(0, 2) | load(n - 2, 2) << (8 * (n - 2)),
+        _ => load(0, 1),
+    }
+}
 
 /// A string held by an [`Interner`]: the text of an identifier, number or literal. Tokens
 /// carry these rather than strings, so that a token is plain data: copied, moved and dropped
@@ -80,6 +104,9 @@ pub(crate) struct Interner {
     slots: Vec<u64>,
     /// Each name once.
     names: Vec<Arc<str>>,
+    /// What each name is to the parser (`parser::word_class`), worked out once per name rather
+    /// than by comparing its text with the keyword lists at every use.
+    classes: Vec<u8>,
 }
 
 thread_local! {
@@ -107,6 +134,7 @@ impl Interner {
             .unwrap_or_else(|| Interner {
                 slots: vec![0; 1 << 14],
                 names: Vec::with_capacity(1 << 13),
+                classes: Vec::with_capacity(1 << 13),
             })
     }
 
@@ -121,6 +149,12 @@ impl Interner {
     /// The text of a symbol this interner made ("" for any other).
     pub fn text(&self, sym: Sym) -> &str {
         self.names.get(sym.0 as usize).map_or("", |n| n)
+    }
+
+    /// What a symbol's text is to the parser: `parser::word_class` of it (0 for a symbol this
+    /// interner did not make).
+    pub fn class(&self, sym: Sym) -> u8 {
+        self.classes.get(sym.0 as usize).copied().unwrap_or(0)
     }
 
     /// The text of a symbol as a shared string (a copy of the pointer), for the syntax tree.
@@ -149,6 +183,7 @@ impl Interner {
         }
         let sym = Sym(self.names.len() as u32);
         self.names.push(Arc::from(s));
+        self.classes.push(super::parser::word_class(s));
         // At most half full, so that probes stay short.
         if self.names.len() * 2 > self.slots.len() {
             self.rehash();
@@ -359,8 +394,10 @@ pub enum Tok {
         value: Sym,
         wide: bool,
     },
-    /// A character literal's value (at most four characters, packed as C compilers do).
-    Char(i64),
+    /// A character literal's value (at most four characters, packed as C compilers do): 32
+    /// bits, which keeps a token at 24 bytes rather than 32 (every token is copied at least
+    /// twice, lexed and expanded).
+    Char(u32),
     /// The unquoted argument of `uuid(...)`, `async_uuid(...)` or `custom(...)`, as spelled.
     Uuid(Sym),
     Punct(P),
@@ -736,9 +773,8 @@ impl Lexer<'_> {
             return Tok::Invalid(self.names.get("empty character literal"));
         }
         // A multi-character constant packs its characters as C compilers do.
-        let v = value.chars().fold(0i64, |acc, ch| {
-            ((acc << 8) | i64::from(u32::from(ch))) & 0xffff_ffff
-        });
+        // (The shift drops the bits above 32.)
+        let v = (value.chars()).fold(0u32, |acc, ch| (acc << 8) | u32::from(ch));
         Tok::Char(v)
     }
 
@@ -955,6 +991,38 @@ pub fn float_value(spelling: &str) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Tokens stay small: every one is copied from the lexer's buffer to the preprocessor's.
+    #[test]
+    fn token_is_24_bytes() {
+        assert_eq!(std::mem::size_of::<Token>(), 24);
+    }
+
+    /// The interner hands back the same symbol for the same text, and the text for a symbol,
+    /// across rehashes; the hash's tail agrees with a plain zero-padded copy.
+    #[test]
+    fn interner_round_trips() {
+        let mut names = Interner::default();
+        let words: Vec<String> = (0..3000)
+            .map(|n| format!("name{n}_{}", "x".repeat(n % 19)))
+            .collect();
+        let syms: Vec<Sym> = words.iter().map(|w| names.get(w)).collect();
+        for (w, s) in words.iter().zip(&syms) {
+            assert_eq!(names.get(w), *s);
+            assert_eq!(names.text(*s), w);
+            assert_eq!(&*names.arc(*s), w.as_str());
+        }
+        assert_eq!(names.text(Sym::NONE), "");
+        for len in 0..40 {
+            let bytes: Vec<u8> = (1..=len as u8).collect();
+            let n = len % 8;
+            if n > 0 {
+                let mut w = [0u8; 8];
+                w[..n].copy_from_slice(&bytes[len - n..]);
+                assert_eq!(tail_word(&bytes, n), u64::from_le_bytes(w), "{len}");
+            }
+        }
+    }
 
     /// `punct_at` agrees with trying [`PUNCTS`] in order, longest first, on every string of up
     /// to three characters drawn from the punctuation characters (and one other).

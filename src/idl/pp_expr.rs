@@ -215,7 +215,7 @@ impl Eval<'_> {
                     unsigned: lit.unsigned,
                 })
             }
-            Tok::Char(c) => Ok(Value::signed(c)),
+            Tok::Char(c) => Ok(Value::signed(i64::from(c))),
             // C: an identifier that is not a macro is 0 in `#if`.
             Tok::Ident(_) => Ok(Value::signed(0)),
             _ => Err(IdlError::new(

@@ -9,10 +9,8 @@ use nom::multi::separated_list1;
 
 use super::attrs::opt_attrs;
 use super::exprs::expr;
-use super::types::{
-    self, Names, declarator, is_callconv, params, pointers, starts_type, type_spec,
-};
-use super::{Input, PResult, close, enter, expect, fail, ident, kw, punct};
+use super::types::{self, Names, declarator, params, pointers, starts_type, type_spec};
+use super::{CALLCONV, Input, PResult, close, enter, expect, fail, ident, kw, punct};
 use crate::diag::Span;
 use crate::idl::ast::{
     Attribute, Attributed, Coclass, CoclassMember, Const, Declarator, Dispinterface,
@@ -165,7 +163,7 @@ fn function_rest<'a>(
     let mut i = skip_declspec(i);
     let mut callconv = None;
     while let Some(t) = i.peek()
-        && let Some(word) = t.ident().map(|w| i.text(w)).filter(|w| is_callconv(w))
+        && let Some(word) = i.word_of_class(0, CALLCONV)
     {
         callconv.get_or_insert(Ident {
             name: word.into(),
@@ -555,7 +553,7 @@ fn const_method(i: Input<'_>) -> bool {
         return false;
     };
     let mut rest = skip_declspec(rest);
-    while rest.ident_at(0).is_some_and(is_callconv) {
+    while rest.word_of_class(0, CALLCONV).is_some() {
         rest = skip_declspec(rest.advance(1));
     }
     rest.ident_at(0).is_some() && rest.peek_at(1).is_some_and(|t| t.is_punct(P::LParen))

@@ -184,13 +184,13 @@ fn unary_folding(i: Input<'_>, fold: bool) -> PResult<'_, Expr> {
 /// Whether `(` starts a cast. Without a symbol table, `(NAME)` is a cast when what follows can only
 /// start an operand (`(DWORD)0x80000000`, `(HRESULT)E_FAIL`), and `(NAME *)` always is.
 fn is_cast(i: Input<'_>) -> bool {
-    let Some(first) = i.ident_at(1) else {
+    let (Some(first), Some(class)) = (i.ident_at(1), i.class_at(1)) else {
         return false;
     };
-    if types::starts_builtin_type(first) {
+    if class & types::STARTS_BUILTIN_TYPE != 0 {
         return true;
     }
-    if super::is_reserved(first) {
+    if class & super::RESERVED != 0 {
         return false;
     }
     let mut n = 2;

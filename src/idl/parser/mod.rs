@@ -154,6 +154,23 @@ impl<'a> Input<'a> {
             .is_some_and(|t| t.is_ident(self.ctx.names, name))
     }
 
+    /// The class (see [`word_class`]) of the identifier `n` tokens ahead, if there is one.
+    pub fn class_at(&self, n: usize) -> Option<u8> {
+        let names = self.ctx.names;
+        self.peek_at(n)
+            .and_then(Token::ident)
+            .map(|s| names.class(s))
+    }
+
+    /// The identifier `n` tokens ahead if its class has any of the bits of `class`.
+    pub fn word_of_class(&self, n: usize, class: u8) -> Option<&'a str> {
+        let names = self.ctx.names;
+        self.peek_at(n)
+            .and_then(Token::ident)
+            .filter(|&s| names.class(s) & class != 0)
+            .map(|s| names.text(s))
+    }
+
     pub fn ident_at(&self, n: usize) -> Option<&'a str> {
         let names = self.ctx.names;
         self.peek_at(n)
@@ -358,6 +375,45 @@ pub(crate) fn close<'a>(p: P, context: impl std::fmt::Display, i: Input<'a>) -> 
     }
 }
 
+/// A word's class bits, which the interner works out once per name ([`Interner::class`]):
+/// reserved ([`is_reserved`]).
+pub(crate) const RESERVED: u8 = 1;
+/// One of C's built-in type words (`types::is_builtin_word`).
+pub(crate) const BUILTIN: u8 = 2;
+/// A qualifier that means nothing to us (`types::is_qualifier`).
+pub(crate) const QUALIFIER: u8 = 4;
+/// A calling convention (`types::is_callconv`).
+pub(crate) const CALLCONV: u8 = 8;
+/// `const`.
+pub(crate) const CONST: u8 = 16;
+/// `struct`, `union`, `enum` or `SAFEARRAY` (with [`BUILTIN`] and [`CONST`]: the words of
+/// `types::starts_builtin_type`).
+pub(crate) const TYPE_WORD: u8 = 32;
+
+/// The class bits of a word (0 for most: names of types, parameters, numbers).
+pub(crate) fn word_class(name: &str) -> u8 {
+    let mut class = 0;
+    if is_reserved(name) {
+        class |= RESERVED;
+    }
+    if types::is_builtin_word(name) {
+        class |= BUILTIN;
+    }
+    if types::is_qualifier(name) {
+        class |= QUALIFIER;
+    }
+    if types::is_callconv(name) {
+        class |= CALLCONV;
+    }
+    if name == "const" {
+        class |= CONST;
+    }
+    if matches!(name, "struct" | "union" | "enum" | "SAFEARRAY") {
+        class |= TYPE_WORD;
+    }
+    class
+}
+
 /// Words that cannot name a declaration (they start or shape one).
 pub(crate) fn is_reserved(name: &str) -> bool {
     matches!(
@@ -410,7 +466,7 @@ pub(crate) fn ident(i: Input<'_>) -> PResult<'_, Ident> {
             tok: Tok::Ident(name),
             span,
             ..
-        }) if !is_reserved(i.text(name)) => Ok((
+        }) if i.ctx.names.class(name) & RESERVED == 0 => Ok((
             i.advance(1),
             Ident {
                 // The token's text, shared: no copy.

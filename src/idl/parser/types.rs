@@ -7,7 +7,8 @@ use nom::Err;
 use super::attrs::opt_attrs;
 use super::exprs::expr;
 use super::{
-    Input, PError, PResult, close, enter, expect, fail, fail_at, ident, is_reserved, kw, no,
+    BUILTIN, CALLCONV, CONST, Input, PError, PResult, QUALIFIER, RESERVED, TYPE_WORD, close, enter,
+    expect, fail, fail_at, ident, is_reserved, kw, no,
 };
 use std::borrow::Cow;
 
@@ -149,24 +150,23 @@ pub(crate) fn is_callconv(name: &str) -> bool {
     CALLCONV_WORDS.contains(name)
 }
 
-fn is_qualifier(name: &str) -> bool {
+pub(crate) fn is_qualifier(name: &str) -> bool {
     QUALIFIER_WORDS.contains(name)
 }
 
 /// Whether a word is one of C's built-in type words (`unsigned`, `long`, `__int64`...).
-fn is_builtin_word(name: &str) -> bool {
+pub(crate) fn is_builtin_word(name: &str) -> bool {
     BUILTIN_TYPE_WORDS.contains(name)
 }
 
-/// Whether a word begins a type that needs no declaration (for telling casts from parentheses).
-pub(crate) fn starts_builtin_type(name: &str) -> bool {
-    is_builtin_word(name) || matches!(name, "struct" | "union" | "enum" | "const" | "SAFEARRAY")
-}
+/// The class bits of the words that begin a type that needs no declaration (for telling casts
+/// from parentheses): built-in type words, `struct`, `union`, `enum`, `const`, `SAFEARRAY`.
+pub(crate) const STARTS_BUILTIN_TYPE: u8 = BUILTIN | TYPE_WORD | CONST;
 
 /// Whether a word can start a type specifier.
 pub(crate) fn starts_type(i: Input<'_>) -> bool {
-    match i.ident_at(0) {
-        Some(name) => !is_reserved(name) || starts_builtin_type(name) || is_qualifier(name),
+    match i.class_at(0) {
+        Some(c) => c & RESERVED == 0 || c & (STARTS_BUILTIN_TYPE | QUALIFIER) != 0,
         None => false,
     }
 }
@@ -177,10 +177,10 @@ pub(crate) fn type_spec(i: Input<'_>) -> PResult<'_, TypeRef> {
     let start = i.here();
     let mut is_const = false;
     let mut cur = i;
-    while let Some(word) = cur.ident_at(0) {
-        if word == "const" {
+    while let Some(class) = cur.class_at(0) {
+        if class & CONST != 0 {
             is_const = true;
-        } else if !is_qualifier(word) {
+        } else if class & QUALIFIER == 0 {
             break;
         }
         cur = cur.advance(1);
@@ -190,10 +190,10 @@ pub(crate) fn type_spec(i: Input<'_>) -> PResult<'_, TypeRef> {
         other => other?,
     };
     // `BSTR const strX`, `VARIANT const *p`: a const after the name qualifies the same type.
-    while let Some(word) = cur.ident_at(0) {
-        if word == "const" {
+    while let Some(class) = cur.class_at(0) {
+        if class & CONST != 0 {
             is_const = true;
-        } else if !is_qualifier(word) {
+        } else if class & QUALIFIER == 0 {
             break;
         }
         cur = cur.advance(1);
@@ -224,6 +224,11 @@ fn base_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
     let Some(word) = i.ident_at(0) else {
         return no(i);
     };
+    if i.class_at(0) == Some(0) {
+        // Most types are named (`HRESULT`, `REFIID`): no keyword to tell apart.
+        let (i, name) = ident(i)?;
+        return Ok((i, TypeSpec::Named(name)));
+    }
     match word {
         "struct" => struct_spec(i),
         "union" => union_spec(i),
@@ -243,7 +248,7 @@ fn builtin(i: Input<'_>) -> PResult<'_, TypeSpec> {
     let mut sign: Option<bool> = None;
     let mut words: Vec<&str> = Vec::new();
     let mut cur = i;
-    while let Some(word) = cur.ident_at(0).filter(|w| is_builtin_word(w)) {
+    while let Some(word) = cur.word_of_class(0, BUILTIN) {
         match word {
             "signed" | "unsigned" if sign.is_some() => {
                 return fail_at(cur.here(), format!("`{word}` given twice in one type"));
@@ -315,11 +320,11 @@ pub(crate) fn pointers(i: Input<'_>) -> PResult<'_, Vec<PointerLevel>> {
     loop {
         if cur.is_punct(P::Star) {
             ptrs.push(PointerLevel { is_const: false });
-        } else if cur.is_ident("const") && !ptrs.is_empty() {
+        } else if cur.class_at(0).is_some_and(|c| c & CONST != 0) && !ptrs.is_empty() {
             if let Some(last) = ptrs.last_mut() {
                 last.is_const = true;
             }
-        } else if cur.ident_at(0).is_some_and(is_qualifier) {
+        } else if cur.class_at(0).is_some_and(|c| c & QUALIFIER != 0) {
         } else if cur.is_punct(P::Amp) {
             return fail_at(
                 cur.here(),
@@ -355,8 +360,8 @@ fn at_function_declarator(i: Input<'_>) -> Option<bool> {
     }
     let mut n = 1;
     while i
-        .ident_at(n)
-        .is_some_and(|w| is_callconv(w) || is_qualifier(w))
+        .class_at(n)
+        .is_some_and(|c| c & (CALLCONV | QUALIFIER) != 0)
     {
         n += 1;
     }
@@ -390,8 +395,7 @@ pub(crate) fn declarator<'a>(
     // `RET __stdcall (*NAME)(...)`: the convention before the parenthesis.
     let mut outer_callconv = None;
     if allow_function
-        && let Some(word) = i.ident_at(0)
-        && is_callconv(word)
+        && let Some(word) = i.word_of_class(0, CALLCONV)
         && at_function_declarator(i.advance(1)).is_some()
     {
         outer_callconv = i.peek().map(|t| Ident {
