@@ -230,16 +230,14 @@ impl Builder {
 /// Writes `content` unless the file already holds exactly that (keeps its mtime, so cargo does
 /// not rebuild what includes it); whether it wrote.
 pub fn write_if_changed(path: &Path, content: &str) -> crate::Result<bool> {
-    if holds(path, content.as_bytes()) {
-        return Ok(false);
-    }
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| Diagnostic::bare(format!("cannot create {}: {e}", parent.display())))?;
-    }
-    std::fs::write(path, content)
-        .map_err(|e| Diagnostic::bare(format!("cannot write {}: {e}", path.display())))?;
-    Ok(true)
+    write_if_changed_with(path, |w| {
+        w.write_all(content.as_bytes()).map_err(|e| {
+            crate::Error::from(Diagnostic::bare(format!(
+                "cannot write {}: {e}",
+                path.display()
+            )))
+        })
+    })
 }
 
 /// Writes what `fill` writes to `path`, unless the file already holds exactly that (keeps its
@@ -359,31 +357,6 @@ impl std::io::Write for ChangeWriter<'_> {
 
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
-    }
-}
-
-/// Whether the file at `path` holds exactly `content`: the size first, then block by block
-/// (the file is not read whole beside the content; most often the size differs).
-fn holds(path: &Path, content: &[u8]) -> bool {
-    use std::io::Read;
-    let Ok(mut file) = std::fs::File::open(path) else {
-        return false;
-    };
-    if file.metadata().map(|m| m.len()).ok() != u64::try_from(content.len()).ok() {
-        return false;
-    }
-    let mut block = [0u8; 64 * 1024];
-    let mut rest = content;
-    loop {
-        match file.read(&mut block) {
-            Ok(0) => return rest.is_empty(),
-            Ok(n) => match rest.split_at_checked(n) {
-                Some((head, tail)) if head == &block[..n] => rest = tail,
-                _ => return false,
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return false,
-        }
     }
 }
 
