@@ -18,12 +18,24 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 /// Whether `name` is a Rust keyword (strict, reserved or path root), which a plain identifier
 /// cannot be.
 pub fn is_keyword(name: &str) -> bool {
-    KEYWORDS.contains(&name) || NOT_RAW.contains(&name)
+    could_be_keyword(name) && (KEYWORDS.contains(&name) || NOT_RAW.contains(&name))
+}
+
+/// Whether `name` is short enough and starts as a keyword does (lower case, `Self`, `_`): most
+/// names (COM types, long method names) are settled here rather than against each keyword.
+fn could_be_keyword(name: &str) -> bool {
+    name.len() <= 8
+        && name
+            .as_bytes()
+            .first()
+            .is_some_and(|&b| b.is_ascii_lowercase() || b == b'S' || b == b'_')
 }
 
 /// Makes `name` a valid Rust identifier: `type` becomes `r#type`, `self` becomes `self_`.
 pub fn rust_ident(name: &str) -> String {
-    if NOT_RAW.contains(&name) {
+    if !could_be_keyword(name) {
+        name.to_string()
+    } else if NOT_RAW.contains(&name) {
         format!("{name}_")
     } else if KEYWORDS.contains(&name) {
         format!("r#{name}")
@@ -133,5 +145,22 @@ mod tests {
             shouty("GetCertificateExtensionFlags"),
             "GET_CERTIFICATE_EXTENSION_FLAGS"
         );
+    }
+}
+
+#[cfg(test)]
+mod keyword_tests {
+    use super::{KEYWORDS, NOT_RAW, could_be_keyword, rust_ident};
+
+    /// The quick check lets every keyword through (else one would reach the output bare).
+    #[test]
+    fn the_quick_check_passes_every_keyword() {
+        for k in KEYWORDS.iter().chain(NOT_RAW) {
+            assert!(could_be_keyword(k), "{k}");
+        }
+        assert_eq!(rust_ident("type"), "r#type");
+        assert_eq!(rust_ident("Self"), "Self_");
+        assert_eq!(rust_ident("ICertServerExit"), "ICertServerExit");
+        assert_eq!(rust_ident("get_request_property"), "get_request_property");
     }
 }

@@ -426,7 +426,7 @@ fn plan_param_shape(model: &Model, p: &Param, null: NullReturn, rt: &str) -> Par
         thunk_post: None,
         is_raw: false,
     };
-    let null_check = format!("if {abi_name}.is_null() {{ {} }}", null.statement(rt));
+    let null_check = || format!("if {abi_name}.is_null() {{ {} }}", null.statement(rt));
     // A C array parameter (`[in] FLOAT BlendFactor[4]`) is a pointer to its first element; so
     // is one of a typedef'd array type (TSGPolicyEngine.idl's `PolicyAttributes`, a
     // `DWORD[MAX_POLICY_ATTRIBUTES]`): C passes no array by value.
@@ -478,7 +478,7 @@ fn plan_param_shape(model: &Model, p: &Param, null: NullReturn, rt: &str) -> Par
                 rust_name.clone(),
             );
             pl.thunk_pre = vec![
-                null_check,
+                null_check(),
                 format!(
                     "// SAFETY: checked non-null; the caller keeps the value alive for the call.\n\
                          let {rust_name} = unsafe {{ {view} }};"
@@ -580,7 +580,7 @@ fn plan_param_shape(model: &Model, p: &Param, null: NullReturn, rt: &str) -> Par
             };
             pl.call_arg = format!("{rust_name} as *mut {rust_inner}{to_abi}");
             pl.thunk_pre = vec![
-                null_check,
+                null_check(),
                 format!(
                     "// SAFETY: checked non-null; the caller's storage is valid for the call.\n\
                      let {rust_name} = unsafe {{ &mut *({abi_name}{to_rust}) }};"
@@ -593,7 +593,7 @@ fn plan_param_shape(model: &Model, p: &Param, null: NullReturn, rt: &str) -> Par
             pl.wrapper_pre = Some(format!("let mut {tmp} = {empty};"));
             pl.call_arg = format!("&mut {tmp} as *mut {rust_inner} as *mut {abi_inner}");
             pl.wrapper_post = Some(format!("*{rust_name} = {tmp};"));
-            pl.thunk_pre = vec![null_check, format!("let mut {tmp} = {empty};")];
+            pl.thunk_pre = vec![null_check(), format!("let mut {tmp} = {empty};")];
             pl.impl_arg = format!("&mut {tmp}");
             pl.thunk_post = Some(format!(
                 "// SAFETY: checked non-null; an [out] value is written without reading the old one.\n\
