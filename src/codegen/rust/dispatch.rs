@@ -381,7 +381,16 @@ pub fn member(
         None
     };
     for (k, p) in m.params.iter().enumerate() {
-        let (vt, plan) = param(model, p, k, Some(k) == vararg_index, has_retval, rt);
+        let windows = matches!(callee, Callee::Windows { .. });
+        let (vt, plan) = param(
+            model,
+            p,
+            k,
+            Some(k) == vararg_index,
+            has_retval,
+            windows,
+            rt,
+        );
         supported &= plan.is_some();
         params.push(format!(
             "param({:?}, {}, {}){}",
@@ -585,22 +594,32 @@ fn param(
     k: usize,
     is_vararg: bool,
     has_retval: bool,
+    windows: bool,
     rt: &str,
 ) -> (Option<String>, Option<ArgPlan>) {
     let name = rust_ident(&format!("{}_arg", snake(&p.name)));
     // A parameter fetched as `spec` and passed as `arg` (see `ArgPlan::spec`), the windows-rs
     // shim fetching it as `win_fetch` (an expression) and passing `win_arg`.
-    let plan = |spec: String, arg: &'static str, fetch: String, win: Option<(String, String)>| {
-        Some(ArgPlan {
-            spec: Some((spec, arg)),
-            fetch: Some(fetch),
-            write_back: None,
-            win_fetch: win
-                .as_ref()
-                .map(|(fetch, _)| format!("let {name} = {fetch};")),
-            win_arg: win.map(|(_, arg)| arg),
-        })
-    };
+    // The windows-rs shim's strings are made only for it (`windows`).
+    let plan =
+        |spec: String, arg: &'static str, win: &dyn Fn() -> (String, Option<(String, String)>)| {
+            let (fetch, win) = match windows {
+                true => {
+                    let (fetch, win) = win();
+                    (Some(fetch), win)
+                }
+                false => (None, None),
+            };
+            Some(ArgPlan {
+                spec: Some((spec, arg)),
+                fetch,
+                write_back: None,
+                win_fetch: win
+                    .as_ref()
+                    .map(|(fetch, _)| format!("let {name} = {fetch};")),
+                win_arg: win.map(|(_, arg)| arg),
+            })
+        };
     if p.retval && has_retval {
         let vt = match &p.ty {
             Type::Pointer { pointee, .. } => classify(model, pointee, rt),
@@ -623,15 +642,15 @@ fn param(
     };
     if p.lcid {
         let vt = classify(model, &p.ty, rt).map(|(v, _)| v);
-        let plan = plan(
-            "lcid()".into(),
-            "*{}",
-            "call.lcid()".into(),
-            Some((
+        let plan = plan("lcid()".into(), "*{}", &|| {
+            (
                 "call.lcid()".into(),
-                format!("{rt}::__codegen::abi_cast::<u32, _>({name})"),
-            )),
-        );
+                Some((
+                    "call.lcid()".into(),
+                    format!("{rt}::__codegen::abi_cast::<u32, _>({name})"),
+                )),
+            )
+        });
         return (vt, plan);
     }
     // [out] / [in, out] pointers: by reference.
@@ -676,26 +695,26 @@ fn param(
             return (None, None);
         };
         let plan = match kind {
-            Kind::Scalar if rust_ty.starts_with('&') => plan(
-                format!("value({k})"),
-                "{}",
-                format!("call.value({k})?"),
-                primitive(&vt).map(|t| {
-                    (
-                        format!("call.value::<{t}>({k})?"),
-                        format!("{rt}::__codegen::abi_cast::<&{t}, _>(&{name})"),
-                    )
-                }),
-            ),
-            Kind::Variant => plan(
-                format!("variant({k})"),
-                "{}",
-                format!("call.variant({k})?"),
-                Some((
+            Kind::Scalar if rust_ty.starts_with('&') => plan(format!("value({k})"), "{}", &|| {
+                (
+                    format!("call.value({k})?"),
+                    primitive(&vt).map(|t| {
+                        (
+                            format!("call.value::<{t}>({k})?"),
+                            format!("{rt}::__codegen::abi_cast::<&{t}, _>(&{name})"),
+                        )
+                    }),
+                )
+            }),
+            Kind::Variant => plan(format!("variant({k})"), "{}", &|| {
+                (
                     format!("call.variant({k})?"),
-                    format!("{rt}::__codegen::abi_cast::<&{rt}::Variant, _>(&{name})"),
-                )),
-            ),
+                    Some((
+                        format!("call.variant({k})?"),
+                        format!("{rt}::__codegen::abi_cast::<&{rt}::Variant, _>(&{name})"),
+                    )),
+                )
+            }),
             _ => None,
         };
         return (Some(vt), plan);
@@ -704,75 +723,79 @@ fn param(
         return (None, None);
     };
     let plan = match kind {
-        Kind::Scalar if !param_plan.is_raw => plan(
-            format!("value({k})"),
-            "*{}",
-            format!("call.value({k})?"),
-            primitive(&vt).map(|t| {
-                (
-                    format!("call.value::<{t}>({k})?"),
-                    format!("{rt}::__codegen::abi_cast::<{t}, _>({name})"),
-                )
-            }),
-        ),
-        Kind::Bool if !param_plan.is_raw => plan(
-            format!("value({k})"),
-            "*{}",
-            format!("call.value({k})?"),
-            Some((
-                format!("call.value::<bool>({k})?"),
-                format!(
-                    "{rt}::__codegen::abi_cast::<i16, _>({rt}::__codegen::variant_bool({name}))"
-                ),
-            )),
-        ),
-        Kind::BStr => plan(
-            format!("bstr({k})"),
-            "{}",
-            format!("call.bstr({k})?"),
-            Some((
+        Kind::Scalar if !param_plan.is_raw => plan(format!("value({k})"), "*{}", &|| {
+            (
+                format!("call.value({k})?"),
+                primitive(&vt).map(|t| {
+                    (
+                        format!("call.value::<{t}>({k})?"),
+                        format!("{rt}::__codegen::abi_cast::<{t}, _>({name})"),
+                    )
+                }),
+            )
+        }),
+        Kind::Bool if !param_plan.is_raw => plan(format!("value({k})"), "*{}", &|| {
+            (
+                format!("call.value({k})?"),
+                Some((
+                    format!("call.value::<bool>({k})?"),
+                    format!(
+                        "{rt}::__codegen::abi_cast::<i16, _>({rt}::__codegen::variant_bool({name}))"
+                    ),
+                )),
+            )
+        }),
+        Kind::BStr => plan(format!("bstr({k})"), "{}", &|| {
+            (
                 format!("call.bstr({k})?"),
-                format!("{rt}::__codegen::abi_ref::<{rt}::BStr, _>(&{name})"),
-            )),
-        ),
-        Kind::Variant => plan(
-            format!("variant({k})"),
-            "{}",
-            format!("call.variant({k})?"),
-            Some((
+                Some((
+                    format!("call.bstr({k})?"),
+                    format!("{rt}::__codegen::abi_ref::<{rt}::BStr, _>(&{name})"),
+                )),
+            )
+        }),
+        Kind::Variant => plan(format!("variant({k})"), "{}", &|| {
+            (
                 format!("call.variant({k})?"),
-                format!("{rt}::__codegen::abi_ref::<{rt}::Variant, _>(&{name})"),
-            )),
-        ),
-        Kind::Interface(_) => plan(
-            format!("interface({k})"),
-            "{}.as_ref()",
-            format!("call.interface({k})?"),
-            Some((
-                format!("call.interface::<{rt}::IUnknown>({k})?"),
-                format!(
-                    "{rt}::__codegen::abi_cast::<*mut ::core::ffi::c_void, _>({name}.as_ref().map_or(::core::ptr::null_mut(), {rt}::Interface::as_raw))"
-                ),
-            )),
-        ),
-        Kind::Array if is_vararg => plan(
-            format!("varargs({k})"),
-            "{}.as_ptr()",
-            format!("call.varargs({k})?"),
-            Some((
+                Some((
+                    format!("call.variant({k})?"),
+                    format!("{rt}::__codegen::abi_ref::<{rt}::Variant, _>(&{name})"),
+                )),
+            )
+        }),
+        Kind::Interface(_) => plan(format!("interface({k})"), "{}.as_ref()", &|| {
+            (
+                format!("call.interface({k})?"),
+                Some((
+                    format!("call.interface::<{rt}::IUnknown>({k})?"),
+                    format!(
+                        "{rt}::__codegen::abi_cast::<*mut ::core::ffi::c_void, _>({name}.as_ref().map_or(::core::ptr::null_mut(), {rt}::Interface::as_raw))"
+                    ),
+                )),
+            )
+        }),
+        Kind::Array if is_vararg => plan(format!("varargs({k})"), "{}.as_ptr()", &|| {
+            (
                 format!("call.varargs({k})?"),
-                format!("{rt}::__codegen::abi_cast::<*mut {rt}::SAFEARRAY, _>({name}.as_ptr())"),
-            )),
-        ),
-        Kind::Array => plan(
-            format!("array({k})"),
-            "{}.as_ptr()",
-            format!("call.array({k})?"),
-            Some((
+                Some((
+                    format!("call.varargs({k})?"),
+                    format!(
+                        "{rt}::__codegen::abi_cast::<*mut {rt}::SAFEARRAY, _>({name}.as_ptr())"
+                    ),
+                )),
+            )
+        }),
+        Kind::Array => plan(format!("array({k})"), "{}.as_ptr()", &|| {
+            (
                 format!("call.array({k})?"),
-                format!("{rt}::__codegen::abi_cast::<*mut {rt}::SAFEARRAY, _>({name}.as_ptr())"),
-            )),
-        ),
+                Some((
+                    format!("call.array({k})?"),
+                    format!(
+                        "{rt}::__codegen::abi_cast::<*mut {rt}::SAFEARRAY, _>({name}.as_ptr())"
+                    ),
+                )),
+            )
+        }),
         _ => None,
     };
     (Some(vt), plan)

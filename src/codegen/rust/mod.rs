@@ -840,40 +840,36 @@ fn dispatch_parts(
 ) -> (Vec<DispMemberView>, Vec<InvokeArmView>, TableIndexes) {
     let mut disp_members = Vec::new();
     let mut invoke_arms = Vec::new();
-    // idlgen's shim calls `T::name` unless two traits of the chain have a method of that name.
-    let names: Vec<String> = (chain.iter())
+    // Each interface of the chain (not built in) with its methods' Rust names, worked out once.
+    let named: Vec<(TypeId, &[model::Method], Vec<String>)> = (chain.iter())
         .filter(|a| !model.is_builtin(**a))
-        .filter_map(|a| match &model.item(*a).kind {
-            ItemKind::Interface(ai) => Some(method_names(&ai.methods)),
+        .filter_map(|&a| match &model.item(a).kind {
+            ItemKind::Interface(ai) => Some((a, ai.methods.as_slice(), method_names(&ai.methods))),
             _ => None,
         })
-        .flatten()
         .collect();
-    for a in chain.iter().rev() {
-        if model.is_builtin(*a) {
-            continue;
-        }
-        if let ItemKind::Interface(ai) = &model.item(*a).kind {
-            let owner = format!("{}_Impl", type_name(&model.item(*a).name));
-            for (m, rust_name) in ai.methods.iter().zip(method_names(&ai.methods)) {
-                let unique = names.iter().filter(|n| **n == rust_name).count() == 1;
-                let (member, arm) = dispatch::member(
-                    model,
-                    m,
-                    &rust_name,
-                    match callee {
-                        dispatch::Callee::Idlgen if unique => "T",
-                        _ => &owner,
-                    },
-                    disp_members.len(),
-                    dispid_literal(m.dispid),
-                    dispatch::Style::Dual,
-                    callee,
-                    rt,
-                );
-                disp_members.push(member);
-                invoke_arms.push(arm);
-            }
+    // idlgen's shim calls `T::name` unless two traits of the chain have a method of that name.
+    let names: Vec<&String> = named.iter().flat_map(|(_, _, n)| n).collect();
+    for (a, methods, rust_names) in named.iter().rev() {
+        let owner = format!("{}_Impl", type_name(&model.item(*a).name));
+        for (m, rust_name) in methods.iter().zip(rust_names.iter().cloned()) {
+            let unique = names.iter().filter(|n| ***n == rust_name).count() == 1;
+            let (member, arm) = dispatch::member(
+                model,
+                m,
+                &rust_name,
+                match callee {
+                    dispatch::Callee::Idlgen if unique => "T",
+                    _ => &owner,
+                },
+                disp_members.len(),
+                dispid_literal(m.dispid),
+                dispatch::Style::Dual,
+                callee,
+                rt,
+            );
+            disp_members.push(member);
+            invoke_arms.push(arm);
         }
     }
     let all: Vec<&model::Method> = chain
