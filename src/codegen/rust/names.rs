@@ -46,26 +46,42 @@ pub fn rust_ident(name: &str) -> String {
 
 /// `GetRequestProperty` -> `get_request_property`; `strPropertyName` -> `str_property_name`.
 pub fn snake(name: &str) -> String {
+    cased(Case::Snake, name)
+}
+
+/// The two spellings heck makes of IDL names.
+#[derive(Clone, Copy)]
+enum Case {
+    Snake = 0,
+    Shouty = 1,
+}
+
+/// `name` in `case`, kept per thread: an interface's method names are asked for again for each
+/// interface that derives from it, and heck's word splitting costs ~3,500 instructions a name
+/// (a twentieth of mshtml.idl's generation before).
+fn cased(case: Case, name: &str) -> String {
     use std::cell::RefCell;
     use std::collections::HashMap;
-    /// Names seen on this thread: an interface's method names are asked for again for each
-    /// interface that derives from it, and heck's word splitting costs ~3,500 instructions a
-    /// name (a twentieth of mshtml.idl's generation before).
+    /// Names kept per case, at most (the map then starts over).
     const MAX_KEPT: usize = 1 << 16;
+    type Seen = [HashMap<Box<str>, Box<str>>; 2];
     thread_local! {
-        static SEEN: RefCell<HashMap<Box<str>, Box<str>>> = RefCell::new(HashMap::new());
+        static SEEN: RefCell<Seen> = RefCell::new([HashMap::new(), HashMap::new()]);
     }
     SEEN.with(|seen| {
-        let mut seen = seen.borrow_mut();
-        if let Some(snake) = seen.get(name) {
-            return snake.to_string();
+        let seen = &mut seen.borrow_mut()[case as usize];
+        if let Some(done) = seen.get(name) {
+            return done.to_string();
         }
-        let snake = name.to_snake_case();
+        let done = match case {
+            Case::Snake => name.to_snake_case(),
+            Case::Shouty => name.to_shouty_snake_case(),
+        };
         if seen.len() >= MAX_KEPT {
             seen.clear();
         }
-        seen.insert(name.into(), snake.as_str().into());
-        snake
+        seen.insert(name.into(), done.as_str().into());
+        done
     })
 }
 
@@ -126,7 +142,7 @@ pub fn value_name(name: &str) -> String {
 
 /// `SetContext` -> `SET_CONTEXT`, for associated constants.
 pub fn shouty(name: &str) -> String {
-    name.to_shouty_snake_case()
+    cased(Case::Shouty, name)
 }
 
 #[cfg(test)]
