@@ -162,11 +162,6 @@ mod tests {
             "GET_CERTIFICATE_EXTENSION_FLAGS"
         );
     }
-}
-
-#[cfg(test)]
-mod keyword_tests {
-    use super::{KEYWORDS, NOT_RAW, could_be_keyword, rust_ident};
 
     /// The quick check lets every keyword through (else one would reach the output bare).
     #[test]
