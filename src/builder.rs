@@ -231,13 +231,14 @@ impl Builder {
 /// not rebuild what includes it); whether it wrote.
 pub fn write_if_changed(path: &Path, content: &str) -> crate::Result<bool> {
     write_if_changed_with(path, |w| {
-        w.write_all(content.as_bytes()).map_err(|e| {
-            crate::Error::from(Diagnostic::bare(format!(
-                "cannot write {}: {e}",
-                path.display()
-            )))
-        })
+        w.write_all(content.as_bytes())
+            .map_err(|e| cannot_write(path, e))
     })
+}
+
+/// The error for a file that could not be written.
+fn cannot_write(path: &Path, e: std::io::Error) -> crate::Error {
+    Diagnostic::bare(format!("cannot write {}: {e}", path.display())).into()
 }
 
 /// Writes what `fill` writes to `path`, unless the file already holds exactly that (keeps its
@@ -307,12 +308,7 @@ impl<'p> ChangeWriter<'p> {
     }
 
     fn finish(&mut self) -> crate::Result<bool> {
-        let err = |e: std::io::Error| {
-            crate::Error::from(Diagnostic::bare(format!(
-                "cannot write {}: {e}",
-                self.path.display()
-            )))
-        };
+        let err = |e: std::io::Error| cannot_write(self.path, e);
         if let Some(old) = &mut self.old {
             use std::io::Read;
             // Unchanged if the old file ends here too.

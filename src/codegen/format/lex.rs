@@ -177,10 +177,7 @@ pub fn next(text: &str, mut i: usize, eof: bool) -> Result<Next<'_>, usize> {
 
 /// The length of the line at the start of `bytes` (up to its `\n`, or all of it).
 fn memchr_newline(bytes: &[u8]) -> usize {
-    bytes
-        .iter()
-        .position(|&b| b == b'\n')
-        .unwrap_or(bytes.len())
+    crate::bytes::find_byte(bytes, b'\n').unwrap_or(bytes.len())
 }
 
 /// The length of the punctuation token at the start of `rest` (not empty).

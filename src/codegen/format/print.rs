@@ -97,7 +97,7 @@ fn spaces(n: usize) -> std::borrow::Cow<'static, str> {
 }
 
 fn first_line(s: &str) -> &str {
-    match s.as_bytes().iter().position(|&b| b == b'\n') {
+    match crate::bytes::find_byte(s.as_bytes(), b'\n') {
         Some(at) => &s[..at],
         None => s,
     }
@@ -180,13 +180,10 @@ fn count_newlines(s: &str) -> usize {
 
 /// Whether every line after the first fits the maximum width.
 fn rest_fits(s: &str) -> bool {
-    let Some(at) = s.as_bytes().iter().position(|&b| b == b'\n') else {
+    let Some(at) = crate::bytes::find_byte(s.as_bytes(), b'\n') else {
         return true;
     };
-    // A line of at most MAX_WIDTH bytes has at most as many characters.
-    s[at + 1..]
-        .split('\n')
-        .all(|l| l.len() <= MAX_WIDTH || width(l) <= MAX_WIDTH)
+    s[at + 1..].split('\n').all(|l| fits(l, MAX_WIDTH))
 }
 
 /// rustfmt's `wrap_str`: the first line in the shape's width, the others within the maximum.
