@@ -81,6 +81,32 @@ pub fn tune_heap_for_one_run() {
     }
 }
 
+/// Readies the heap of a helper thread that is about to allocate a few MB: in a process that
+/// makes one model and exits, huge pages ([`huge_pages`]), else [`crate::idl::warm_heap`].
+pub(crate) fn ready_heap() {
+    if one_run() {
+        huge_pages();
+    } else {
+        crate::idl::warm_heap();
+    }
+}
+
+thread_local! {
+    /// This thread is one of a batch's threads, which keep every core busy between them.
+    static BATCH: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks this thread as one of a batch's (see [`cores_busy`]).
+pub(crate) fn set_batch_thread() {
+    BATCH.set(true);
+}
+
+/// Whether this thread is one of a batch's, which keep the cores busy: work here is not worth
+/// spreading over more threads.
+pub(crate) fn cores_busy() -> bool {
+    BATCH.get()
+}
+
 /// Whether this process makes one model and exits ([`tune_heap_for_one_run`]).
 pub(crate) fn one_run() -> bool {
     ONE_RUN.load(Ordering::Relaxed)

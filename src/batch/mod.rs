@@ -162,6 +162,7 @@ fn resolve_each(
                     .name("idlgen-resolve".to_string())
                     .stack_size(STACK_SIZE)
                     .spawn_scoped(scope, move || {
+                        crate::stack::set_batch_thread();
                         while let Some(piece) = tasks.get(next.fetch_add(1, Ordering::Relaxed)) {
                             let shared = Shared::new(parsed, piece.clone());
                             shared.run_all(shared.start(), &mut |p, m| deliver(p, m));

@@ -331,6 +331,68 @@ impl std::fmt::Write for Stream<'_> {
     }
 }
 
+/// Whole items that follow others in a file (none of them its first), laid out apart from the
+/// items before them ([`Following::lay_out`], on another thread) and written after them
+/// ([`render_formatted_with_to`]): the same text a [`Stream`] fed the whole file gives, since
+/// a stream lays out each run of items on its own.
+pub struct Following<'t> {
+    /// The items' text as rendered: it starts where an item starts, after an item's end.
+    text: &'t str,
+    /// The laid-out text, each item after a newline; `None` if the text does not lex.
+    laid_out: Option<String>,
+}
+
+impl Following<'_> {
+    /// Lays out `text` (see [`Following::text`]).
+    pub fn lay_out(text: &str) -> Following<'_> {
+        let mut stream = Stream {
+            started: true,
+            ..Stream::new()
+        };
+        stream.push(text);
+        let laid_out = match stream.finish_layout() {
+            None if !stream.lex_error => Some(stream.out),
+            _ => None,
+        };
+        Following { text, laid_out }
+    }
+}
+
+/// [`render_formatted_to`] of a file whose last items are laid out apart: the items `t`
+/// renders, then those `following` gives once they are laid out.
+pub fn render_formatted_with_to<'t>(
+    t: &impl askama::Template,
+    following: impl FnOnce() -> Following<'t>,
+    out: &mut dyn std::io::Write,
+) -> Result<(), Diagnostic> {
+    let mut stream = Stream::to(out);
+    let rendered = t.render_into(&mut stream);
+    if let Some(e) = stream.failed.take() {
+        return Err(write_error(e));
+    }
+    rendered.map_err(render_error)?;
+    let following = following();
+    match &following.laid_out {
+        // The items rendered end where an item ends: laid out as they would be with more items
+        // after them, then the following ones.
+        Some(laid_out) if !stream.lex_error => {
+            stream.scan_runs(true);
+            let rest = std::mem::take(&mut stream.pending);
+            let marks = std::mem::take(&mut stream.marks);
+            let close = std::mem::take(&mut stream.close);
+            if stream.lex_error {
+                stream.pending = rest + following.text;
+            } else {
+                stream.layout(&rest, 0, &marks, close, false);
+                stream.out.push_str(laid_out);
+            }
+        }
+        // Text that does not lex: the stream takes the rest as it would in one piece.
+        _ => stream.push(following.text),
+    }
+    stream.finish_to()
+}
+
 #[cfg(test)]
 mod tests {
     use super::format_counted;

@@ -108,6 +108,19 @@ pub fn generate_to(
     if opts.windows_dispatch {
         return windows_dispatch::generate(model, opts, rt, out);
     }
+    let items = render_items(model, opts, rt)?;
+    let sources = source_names(model, opts);
+    let file = FileView {
+        version: crate::VERSION,
+        sources,
+        items,
+    };
+    let cut = split_items(&file.items);
+    write_file(file, cut, out)
+}
+
+/// Each item of the bindings rendered (not yet laid out), in the file's order.
+fn render_items(model: &Model, opts: &RustOptions, rt: &str) -> Result<Vec<String>, Diagnostic> {
     let dependencies = base_dependencies(model, opts);
     let mut items = Vec::new();
     // Rust names already defined. C lets two files repeat a typedef (`typedef unsigned int
@@ -193,13 +206,80 @@ pub fn generate_to(
             items.push(render(&d.view)?);
         }
     }
-    let sources = source_names(model, opts);
-    let file = FileView {
-        version: crate::VERSION,
-        sources,
-        items,
+    Ok(items)
+}
+
+/// Lays out and writes the file: on this thread, or with the items from `cut` on laid out on a
+/// second thread meanwhile (the same text: the formatter lays out each run of items on its own).
+fn write_file(
+    mut file: FileView,
+    cut: Option<usize>,
+    out: &mut dyn std::io::Write,
+) -> Result<(), Diagnostic> {
+    let Some(at) = cut.filter(|&at| at > 0 && at < file.items.len()) else {
+        return super::format::render_formatted_to(&file, out);
     };
-    super::format::render_formatted_to(&file, out)
+    let following = file.items.split_off(at);
+    let before = file.items.last().map_or("", |i| &i[i.trim_end().len()..]);
+    let text = following_text(before, following);
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("idlgen-layout".to_string())
+            .spawn_scoped(scope, || {
+                crate::stack::ready_heap();
+                super::format::Following::lay_out(&text)
+            });
+        // This thread lays out the items before, then takes the others from the worker (or
+        // lays them out itself if the worker could not start).
+        let following = || match worker {
+            Ok(worker) => worker
+                .join()
+                .unwrap_or_else(|_| super::format::Following::lay_out(&text)),
+            Err(_) => super::format::Following::lay_out(&text),
+        };
+        super::format::render_formatted_with_to(&file, following, out)
+    })
+}
+
+/// Rendered text past which laying out a file's items on two threads pays for the second
+/// thread (its start and its heap's first pages: ~0.3 ms, a tenth of laying out this much).
+const SPLIT_AT: usize = 48 << 10;
+
+/// Where to cut `items` so that the items from there on are laid out on a second thread while
+/// this one lays out the rest, about half the text each; `None` where one thread is better: a
+/// short file, or a thread of a batch whose other threads keep the cores busy.
+fn split_items(items: &[String]) -> Option<usize> {
+    let total: usize = items.iter().map(String::len).sum();
+    if total < SPLIT_AT || crate::stack::cores_busy() {
+        return None;
+    }
+    let mut before = 0;
+    for (k, item) in items.iter().enumerate() {
+        // A cut falls after an item's end, where the formatter cuts a run by itself.
+        let ends = item.trim_end().ends_with(['}', ';']);
+        before += item.len();
+        if ends && before * 2 >= total {
+            return (k + 1 < items.len()).then_some(k + 1);
+        }
+    }
+    None
+}
+
+/// The text `file.rs.askama` renders for `items` after an item ending in `before` (what follows
+/// its last token): each on a line of its own after a newline. The blank lines before an item
+/// are kept (one at most), so they must be what the whole file has there.
+fn following_text(before: &str, items: Vec<String>) -> String {
+    let size = before.len() + 1 + items.iter().map(|i| i.len() + 2).sum::<usize>() + 1;
+    let mut text = String::with_capacity(size);
+    text.push_str(before);
+    text.push('\n');
+    for item in &items {
+        text.push('\n');
+        text.push_str(item);
+        text.push('\n');
+    }
+    text.push('\n');
+    text
 }
 
 /// The inputs' names for the header comment: the option's, else the root files' names.
@@ -1197,7 +1277,85 @@ fn method_view(
 
 #[cfg(test)]
 mod tests {
-    use super::runtime_path_ok;
+    use super::{FileView, RustOptions, runtime_path_ok, write_file};
+
+    /// The items of certif.idl's bindings as `generate_to` renders them, with the file's text.
+    fn certif_items() -> (Vec<String>, String) {
+        let idl = include_str!("../../../fixtures/certif/certif.idl");
+        let model = crate::load(
+            [crate::Input::idl_text("certif.idl", idl)],
+            &Default::default(),
+        )
+        .expect("certif.idl loads")
+        .model;
+        let whole = super::generate(&model, &RustOptions::default()).expect("generates");
+        let opts = RustOptions::default();
+        let rt = super::runtime_path(&opts).expect("runtime path");
+        let items = super::render_items(&model, &opts, rt).expect("renders");
+        (items, whole)
+    }
+
+    fn written(items: &[String], cut: Option<usize>) -> String {
+        let file = FileView {
+            version: crate::VERSION,
+            sources: "certif.idl".to_string(),
+            items: items.to_vec(),
+        };
+        let mut out = Vec::new();
+        write_file(file, cut, &mut out).expect("writes");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    /// Laying out the items from any item's end on on a second thread gives the very text of
+    /// laying out the file on one (certif.idl's 90 KB of bindings, cut after each item).
+    #[test]
+    fn a_file_laid_out_on_two_threads_is_the_same_text() {
+        let (items, whole) = certif_items();
+        assert!(items.len() >= 3, "{} items", items.len());
+        let one = written(&items, None);
+        assert_eq!(one, whole);
+        for cut in 1..items.len() {
+            assert_eq!(written(&items, Some(cut)), one, "cut before item {cut}");
+        }
+    }
+
+    /// The same over Wine's IDL files (every eighth that loads alone), cut where
+    /// `split_items` cuts and at a quarter of the items.
+    #[test]
+    fn wine_files_laid_out_on_two_threads_are_the_same_text() {
+        let wine = std::path::Path::new("/usr/include/wine/wine/windows");
+        let Ok(dir) = std::fs::read_dir(wine) else {
+            assert!(std::env::var_os("CI").is_none(), "no Wine IDL at {wine:?}");
+            eprintln!("SKIPPED wine_files_laid_out_on_two_threads_are_the_same_text: no Wine IDL");
+            return;
+        };
+        let mut files: Vec<_> = (dir.filter_map(|e| e.ok().map(|e| e.path())))
+            .filter(|p| p.extension().is_some_and(|e| e == "idl"))
+            .collect();
+        files.sort();
+        let opts = crate::Options::new().include_dir(wine);
+        let rust = RustOptions::default();
+        let rt = super::runtime_path(&rust).expect("runtime path");
+        let mut checked = 0;
+        for path in files.iter().step_by(8) {
+            let Ok(loaded) = crate::load([path], &opts) else {
+                continue;
+            };
+            let Ok(items) = super::render_items(&loaded.model, &rust, rt) else {
+                continue;
+            };
+            let one = written(&items, None);
+            for cut in [super::split_items(&items), Some(items.len() / 4)] {
+                assert_eq!(
+                    written(&items, cut),
+                    one,
+                    "{path:?} cut before item {cut:?}"
+                );
+            }
+            checked += 1;
+        }
+        assert!(checked > 10, "{checked} files checked");
+    }
 
     #[test]
     fn runtime_paths_are_rust_paths_without_keyword_segments() {
