@@ -16,7 +16,7 @@ use super::types::{self, Shape};
 
 /// How a member reports its result: dual methods return an HRESULT and their value through an
 /// `[out, retval]` parameter; dispinterface methods return the value itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Style {
     Dual,
     Dispinterface,
@@ -352,20 +352,83 @@ fn group(items: &[String]) -> String {
     }
 }
 
-/// Classifies one member: its table entry, and the arm calling it (`call.unsupported` when
-/// some parameter or the result is not something the shim can pass: `E_NOTIMPL`).
-#[allow(clippy::too_many_arguments)]
-pub fn member(
+/// What classifying a member finds that depends on the member alone (not on the shim it is
+/// listed in): a derived interface's shim lists its bases' members again, so within one
+/// generation ([`with_member_cache`]) each member is classified once.
+struct Classified {
+    supported: bool,
+    /// The table's `param(...)` constructors, joined.
+    params: String,
+    /// How `Invoke` passes each parameter (`None`: it cannot).
+    plans: Vec<Option<ArgPlan>>,
+    ret_vt: String,
+    returns: Option<Returns>,
+    returns_value: bool,
+    /// The windows-rs shim's binding of the result (computed for that shim only).
+    win_ret: Option<String>,
+}
+
+type MemberKey = (usize, Style, bool);
+
+thread_local! {
+    /// Members classified in this generation (see [`Classified`]), by the address of the
+    /// method in the model: the model is borrowed, unchanged, for as long as the cache is on.
+    static CLASSIFIED: std::cell::RefCell<Option<std::collections::HashMap<MemberKey, std::rc::Rc<Classified>>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` (one generation from one model) with members classified once each.
+pub fn with_member_cache<R>(f: impl FnOnce() -> R) -> R {
+    /// Turns the cache off however `f` ends: a later model may reuse the addresses.
+    struct Off(bool);
+    impl Drop for Off {
+        fn drop(&mut self) {
+            if self.0 {
+                CLASSIFIED.with(|c| *c.borrow_mut() = None);
+            }
+        }
+    }
+    // A nested call (the cache already on) keeps the outer one's.
+    let on = CLASSIFIED.with(|c| {
+        let mut c = c.borrow_mut();
+        let fresh = c.is_none();
+        if fresh {
+            *c = Some(std::collections::HashMap::new());
+        }
+        fresh
+    });
+    let _off = Off(on);
+    f()
+}
+
+fn classified(
     model: &Model,
     m: &model::Method,
-    rust_name: &str,
-    impl_trait: &str,
-    index: usize,
-    dispid: String,
     style: Style,
     callee: Callee<'_>,
     rt: &str,
-) -> (DispMemberView, InvokeArmView) {
+) -> std::rc::Rc<Classified> {
+    let windows = matches!(callee, Callee::Windows { .. });
+    let key = (std::ptr::from_ref(m) as usize, style, windows);
+    if let Some(hit) = CLASSIFIED.with(|c| c.borrow().as_ref().and_then(|c| c.get(&key).cloned())) {
+        return hit;
+    }
+    let found = std::rc::Rc::new(classify_member(model, m, style, windows, rt));
+    CLASSIFIED.with(|c| {
+        if let Some(c) = c.borrow_mut().as_mut() {
+            c.insert(key, found.clone());
+        }
+    });
+    found
+}
+
+fn classify_member(
+    model: &Model,
+    m: &model::Method,
+    style: Style,
+    windows: bool,
+    rt: &str,
+) -> Classified {
     let retval = m.retval();
     let ret_plan = types::plan_return(model, &m.ret, retval, rt);
     let has_retval = style == Style::Dual && ret_plan.retval.is_some();
@@ -381,7 +444,6 @@ pub fn member(
         None
     };
     for (k, p) in m.params.iter().enumerate() {
-        let windows = matches!(callee, Callee::Windows { .. });
         let (vt, plan) = param(
             model,
             p,
@@ -427,7 +489,80 @@ pub fn member(
         Style::Dispinterface => !matches!(m.ret, Type::Base(model::BaseType::Void)),
     };
     supported &= returns.is_some();
+    // What windows-rs returns, as the value the runtime makes the result of: the retval's ABI
+    // type here.
+    let win_ret = match style {
+        Style::Dual if windows => retval.filter(|_| has_retval).and_then(|p| match &p.ty {
+            Type::Pointer { pointee, .. } => windows_return(model, pointee, rt),
+            _ => None,
+        }),
+        _ => None,
+    };
+    Classified {
+        supported,
+        params: params.join(", "),
+        plans,
+        ret_vt,
+        returns,
+        returns_value,
+        win_ret,
+    }
+}
 
+/// Classifies one member: its table entry, and the arm calling it (`call.unsupported` when
+/// some parameter or the result is not something the shim can pass: `E_NOTIMPL`).
+#[allow(clippy::too_many_arguments)]
+pub fn member(
+    model: &Model,
+    m: &model::Method,
+    rust_name: &str,
+    impl_trait: &str,
+    index: usize,
+    dispid: String,
+    style: Style,
+    callee: Callee<'_>,
+    rt: &str,
+) -> (DispMemberView, InvokeArmView) {
+    let windows = matches!(callee, Callee::Windows { .. });
+    let c = classify_member(model, m, style, windows, rt);
+    member_view(
+        &c, m, rust_name, impl_trait, index, dispid, style, callee, rt,
+    )
+}
+
+/// [`member`] of a method the model holds (an interface's, not one made for the call, whose
+/// address a later one may take), classified once per generation ([`with_member_cache`]).
+#[allow(clippy::too_many_arguments)]
+pub fn model_member(
+    model: &Model,
+    m: &model::Method,
+    rust_name: &str,
+    impl_trait: &str,
+    index: usize,
+    dispid: String,
+    style: Style,
+    callee: Callee<'_>,
+    rt: &str,
+) -> (DispMemberView, InvokeArmView) {
+    let c = classified(model, m, style, callee, rt);
+    member_view(
+        &c, m, rust_name, impl_trait, index, dispid, style, callee, rt,
+    )
+}
+
+/// The table entry and the arm of a member classified as `c`.
+#[allow(clippy::too_many_arguments)]
+fn member_view(
+    c: &Classified,
+    m: &model::Method,
+    rust_name: &str,
+    impl_trait: &str,
+    index: usize,
+    dispid: String,
+    style: Style,
+    callee: Callee<'_>,
+    rt: &str,
+) -> (DispMemberView, InvokeArmView) {
     let constructor = match m.invkind {
         model::InvokeKind::Method => "method",
         model::InvokeKind::PropGet => "propget",
@@ -439,10 +574,11 @@ pub fn member(
         .filter_map(|(on, name)| on.then_some(name))
         .collect();
     let entry = format!(
-        "{constructor}({:?}, {dispid}, {}, {{params}}, {ret_vt}){}",
+        "{constructor}({:?}, {dispid}, {}, {{params}}, {}){}",
         m.name,
         m.slot
             .map_or_else(|| "NO_SLOT".to_string(), |s| s.to_string()),
+        c.ret_vt,
         if flags.is_empty() {
             String::new()
         } else {
@@ -459,13 +595,13 @@ pub fn member(
             m.name
         ),
     };
-    let arm = match (supported, returns, callee) {
+    let plans = || c.plans.iter().flatten();
+    let arm = match (c.supported, c.returns, callee) {
         (true, Some(returns), Callee::Idlgen) => {
-            let plans: Vec<ArgPlan> = plans.into_iter().flatten().collect();
             let mut specs = Vec::new();
             let mut vars = Vec::new();
             let mut args = Vec::new();
-            for (spec, arg) in plans.iter().filter_map(|p| p.spec.as_ref()) {
+            for (spec, arg) in plans().filter_map(|p| p.spec.as_ref()) {
                 let v = var(vars.len());
                 args.push(arg.replace("{}", &v));
                 specs.push(spec.clone());
@@ -494,25 +630,12 @@ pub fn member(
             }
         }
         (true, Some(returns), Callee::Windows { path }) => {
-            // What windows-rs returns, as the value the runtime makes the result of: the
-            // retval's ABI type here.
-            let win_ret = match style {
-                Style::Dual => retval.filter(|_| has_retval).and_then(|p| match &p.ty {
-                    Type::Pointer { pointee, .. } => windows_return(model, pointee, rt),
-                    _ => None,
-                }),
-                Style::Dispinterface => None,
-            };
-            let plans: Vec<ArgPlan> = plans.into_iter().flatten().collect();
             let windows_ok = style == Style::Dual
-                && plans
-                    .iter()
-                    .all(|p| p.fetch.is_none() || p.win_fetch.is_some())
-                && (!returns_value || win_ret.is_some());
+                && plans().all(|p| p.fetch.is_none() || p.win_fetch.is_some())
+                && (!c.returns_value || c.win_ret.is_some());
             if windows_ok {
-                let mut lines: Vec<String> =
-                    plans.iter().filter_map(|p| p.win_fetch.clone()).collect();
-                let args: Vec<String> = plans.iter().filter_map(|p| p.win_arg.clone()).collect();
+                let mut lines: Vec<String> = plans().filter_map(|p| p.win_fetch.clone()).collect();
+                let args: Vec<String> = plans().filter_map(|p| p.win_arg.clone()).collect();
                 let owner = impl_trait;
                 let method = windows_method_name(m);
                 let call = format!(
@@ -530,13 +653,13 @@ pub fn member(
                         format!("unsafe {{ {call} }}"),
                     )
                 };
-                if returns_value {
+                if c.returns_value {
                     lines.push(format!("{safety}let r = {call}?;"));
-                    lines.extend(win_ret);
+                    lines.extend(c.win_ret.clone());
                 } else {
                     lines.push(format!("{safety}{call}?;"));
                 }
-                lines.extend(plans.iter().filter_map(|p| p.write_back.clone()));
+                lines.extend(plans().filter_map(|p| p.write_back.clone()));
                 lines.push(match returns {
                     Returns::Nothing => format!("Ok({rt}::Variant::new())"),
                     Returns::Value => "Ok(call.ret(v))".to_string(),
@@ -555,8 +678,13 @@ pub fn member(
         }
         _ => unsupported("that Automation cannot pass"),
     };
-    let params = params.join(", ");
-    (DispMemberView { entry, params }, arm)
+    (
+        DispMemberView {
+            entry,
+            params: c.params.clone(),
+        },
+        arm,
+    )
 }
 
 /// The statement binding `v`, the result windows-rs returns in `r` as the value `call.ret*`

@@ -106,9 +106,9 @@ pub fn generate_to(
 ) -> Result<(), Diagnostic> {
     let rt = runtime_path(opts)?;
     if opts.windows_dispatch {
-        return windows_dispatch::generate(model, opts, rt, out);
+        return dispatch::with_member_cache(|| windows_dispatch::generate(model, opts, rt, out));
     }
-    let items = render_items(model, opts, rt)?;
+    let items = dispatch::with_member_cache(|| render_items(model, opts, rt))?;
     let sources = source_names(model, opts);
     let file = FileView {
         version: crate::VERSION,
@@ -934,7 +934,7 @@ fn dispatch_parts(
         let owner = format!("{}_Impl", type_name(&model.item(*a).name));
         for (m, rust_name) in methods.iter().zip(rust_names.iter().cloned()) {
             let unique = names.iter().filter(|n| ***n == rust_name).count() == 1;
-            let (member, arm) = dispatch::member(
+            let (member, arm) = dispatch::model_member(
                 model,
                 m,
                 &rust_name,
