@@ -210,7 +210,7 @@ impl<'w> Stream<'w> {
         } else {
             let marks = std::mem::take(&mut self.marks);
             let close = std::mem::take(&mut self.close);
-            self.layout(&rest, 0, &marks, close, true);
+            self.layout(&rest, 0, &marks, &close, true);
         }
         None
     }
@@ -233,8 +233,11 @@ impl<'w> Stream<'w> {
                 }
             };
             if self.at_item_end && self.opens.is_empty() && token.newlines > 0 {
+                // `close` is kept (cleared) as `marks` is: it grows to the largest run once.
                 let close = std::mem::take(&mut self.close);
-                self.layout(&pending[done..self.scan], done, &marks, close, false);
+                self.layout(&pending[done..self.scan], done, &marks, &close, false);
+                self.close = close;
+                self.close.clear();
                 marks.clear();
                 done = self.scan;
             }
@@ -284,7 +287,7 @@ impl<'w> Stream<'w> {
         code: &str,
         base: usize,
         marks: &[lex::Mark],
-        close: Vec<usize>,
+        close: &[usize],
         last: bool,
     ) {
         let tokens: Vec<lex::Token<'_>> = marks.iter().map(|m| m.token(code, base)).collect();

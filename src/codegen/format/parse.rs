@@ -11,7 +11,7 @@ pub struct Parser<'t, 'a> {
     pub src: &'a str,
     pub pos: usize,
     /// For each opening bracket, the index of its closing one.
-    close: Vec<usize>,
+    close: &'t [usize],
 }
 
 /// Binary operators by precedence, loosest first (assignment and ranges are handled apart).
@@ -32,7 +32,7 @@ fn binary_precedence(op: &str) -> Option<u8> {
 
 impl<'t, 'a> Parser<'t, 'a> {
     /// `close`: for each opening bracket, the index of its closing one (else `usize::MAX`).
-    pub fn new(toks: &'t [Token<'a>], src: &'a str, close: Vec<usize>) -> Parser<'t, 'a> {
+    pub fn new(toks: &'t [Token<'a>], src: &'a str, close: &'t [usize]) -> Parser<'t, 'a> {
         Parser {
             toks,
             src,
