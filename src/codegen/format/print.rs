@@ -264,8 +264,8 @@ fn rw_made(e: &Expr<'_>, sh: Shape) -> Option<String> {
         Expr::Cast(x, ty) => rw_pair(x, ty, " as ", sh),
         Expr::Binary(..) => rw_binary(e, sh),
         Expr::Assign(l, op, r) => {
-            let lhs = rw(l, sh)?;
-            rw_assign_rhs(&cat(&[&lhs, " ", op]), r, sh)
+            let mut s = cat(&[&rw(l, sh)?, " ", op]);
+            push_assign_rhs(&mut s, 0, r, Some(sh)).then_some(s)
         }
         Expr::Call(callee, args) => {
             let c = rw(callee, sh)?;
@@ -468,9 +468,42 @@ fn binary_one_line(operands: &[&Expr<'_>], seps: &[&str], sh: Shape) -> Option<S
     wrap(result, sh)
 }
 
-/// `lhs = rhs` and `let pat = rhs`: rhs on the same line, or on the next one when that is
-/// better (rustfmt's `choose_rhs`). `lhs` ends with the operator.
-pub fn rw_assign_rhs(lhs: &str, e: &Expr<'_>, sh: Shape) -> Option<String> {
+/// Where a right-hand side goes: after the operator, or on the next line one block deeper.
+enum Rhs<'e> {
+    Same(Txt<'e>),
+    Next(Txt<'e>),
+}
+
+/// Writes the right-hand side after its left-hand side (at the end of `out`).
+fn push_rhs(out: &mut String, rhs: Rhs<'_>, indent: usize) {
+    match rhs {
+        Rhs::Same(o) => {
+            out.push(' ');
+            out.push_str(&o);
+        }
+        Rhs::Next(n) => {
+            out.push('\n');
+            out.push_str(&spaces(indent + TAB));
+            out.push_str(&n);
+        }
+    }
+}
+
+/// `lhs = rhs` and `let pat = rhs` for a left-hand side written already, at `start..` of `out`
+/// (it ends with the operator): the rhs on the same line, or on the next one when that is
+/// better (rustfmt's `choose_rhs`). False, and `out` as it was, when nothing fits.
+fn push_assign_rhs(out: &mut String, start: usize, e: &Expr<'_>, sh: Option<Shape>) -> bool {
+    match sh.and_then(|sh| Some((choose_rhs(&out[start..], e, sh)?, sh))) {
+        Some((rhs, sh)) => {
+            push_rhs(out, rhs, sh.indent);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Where the right-hand side of [`push_assign_rhs`] goes, and its text.
+fn choose_rhs<'e>(lhs: &str, e: &'e Expr<'_>, sh: Shape) -> Option<Rhs<'e>> {
     let lw = if multi(lhs) {
         last_line_width(lhs).saturating_sub(sh.indent)
     } else {
@@ -486,19 +519,18 @@ pub fn rw_assign_rhs(lhs: &str, e: &Expr<'_>, sh: Shape) -> Option<String> {
         && !multi(o)
         && real_width(o) <= orig_shape.width
     {
-        return Some(cat(&[lhs, " ", o]));
+        return orig.map(Rhs::Same);
     }
     let new_shape = Shape::indented(sh.indent + TAB).sub_width(sh.rhs_overhead())?;
     let new = rw(e, new_shape);
-    let next_line = |n: &str| cat(&[lhs, "\n", &spaces(sh.indent + TAB), n]);
     Some(match (orig, new) {
         (Some(o), Some(n)) if !(first_line_width(&n) <= new_shape.width && rest_fits(&n)) => {
-            cat(&[lhs, " ", &o])
+            Rhs::Same(o)
         }
-        (Some(o), Some(n)) if prefer_next_line(&o, &n) => next_line(&n),
-        (None, Some(n)) => next_line(&n),
+        (Some(o), Some(n)) if prefer_next_line(&o, &n) => Rhs::Next(n),
+        (None, Some(n)) => Rhs::Next(n),
         (None, None) => return None,
-        (Some(o), _) => cat(&[lhs, " ", &o]),
+        (Some(o), _) => Rhs::Same(o),
     })
 }
 
@@ -1129,7 +1161,10 @@ fn rw_block_expr(prefix: &str, b: &Block<'_>, sh: Shape, allow_single: bool) -> 
 fn rw_cond<'e>(c: &'e Cond<'_>, sh: Shape) -> Option<Txt<'e>> {
     match c {
         Cond::Expr(e) => rw(e, sh),
-        Cond::Let(pat, e) => rw_assign_rhs(&cat(&["let ", pat, " ="]), e, sh).map(Txt::Owned),
+        Cond::Let(pat, e) => {
+            let mut s = cat(&["let ", pat, " ="]);
+            push_assign_rhs(&mut s, 0, e, Some(sh)).then_some(Txt::Owned(s))
+        }
     }
 }
 
@@ -1394,9 +1429,10 @@ fn rw_last_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape)
 
 // ---------------------------------------------------------------- types
 
-pub fn type_text(t: &Type) -> String {
+/// A type on one line: borrowed when it is text already.
+pub fn type_text<'t>(t: &'t Type<'_>) -> Txt<'t> {
     match t {
-        Type::Text(s) => s.to_string(),
+        Type::Text(s) => Txt::Borrowed(s),
         Type::Fn {
             head,
             params,
@@ -1410,7 +1446,7 @@ pub fn type_text(t: &Type) -> String {
             let r = ret
                 .as_ref()
                 .map_or(String::new(), |r| cat(&[" -> ", &type_text(r)]));
-            cat(&[head, "(", &ps.join(", "), ")", &r])
+            Txt::Owned(cat(&[head, "(", &ps.join(", "), ")", &r]))
         }
     }
 }
@@ -1418,19 +1454,19 @@ pub fn type_text(t: &Type) -> String {
 fn param_text((name, ty): &(Option<Str<'_>>, Type<'_>)) -> String {
     match name {
         Some(n) => cat(&[n, ": ", &type_text(ty)]),
-        None => type_text(ty),
+        None => type_text(ty).into_owned(),
     }
 }
 
-pub fn rw_type(t: &Type, sh: Shape) -> Option<String> {
+pub fn rw_type<'t>(t: &'t Type<'_>, sh: Shape) -> Option<Txt<'t>> {
     match t {
-        Type::Text(s) => (real_width(s) <= sh.width).then(|| s.to_string()),
+        Type::Text(s) => (real_width(s) <= sh.width).then_some(Txt::Borrowed(s)),
         Type::Fn {
             head,
             params,
             variadic,
             ret,
-        } => rw_fn_type(head, params, *variadic, ret.as_deref(), sh),
+        } => rw_fn_type(head, params, *variadic, ret.as_deref(), sh).map(Txt::Owned),
     }
 }
 
@@ -1576,21 +1612,21 @@ fn push_stmt(s: &mut String, st: &Stmt<'_>, indent: usize) {
             init,
             else_block,
         } => {
-            let mut lhs = cat(&["let ", &slice_pattern(pat, sh)]);
+            // The left-hand side is written in place, taken back if the statement does not fit.
+            let start = s.len();
+            s.push_str("let ");
+            s.push_str(&slice_pattern(pat, sh));
             if let Some(t) = ty {
-                lhs.push_str(": ");
-                let tshape = sh.offset_left(width(&lhs)).unwrap_or(sh);
-                lhs.push_str(&rw_type(t, tshape).unwrap_or_else(|| type_text(t)));
+                s.push_str(": ");
+                let tshape = sh.offset_left(width(&s[start..])).unwrap_or(sh);
+                s.push_str(&rw_type(t, tshape).unwrap_or_else(|| type_text(t)));
             }
-            match init {
-                Some(e) => {
-                    lhs.push_str(" =");
-                    match sh.sub_width(1).and_then(|s| rw_assign_rhs(&lhs, e, s)) {
-                        Some(r) => s.push_str(&r),
-                        None => return s.push_str(st.src),
-                    }
+            if let Some(e) = init {
+                s.push_str(" =");
+                if !push_assign_rhs(s, start, e, sh.sub_width(1)) {
+                    s.truncate(start);
+                    return s.push_str(st.src);
                 }
-                None => s.push_str(&lhs),
             }
             if let Some(b) = else_block {
                 s.push_str(" else ");
@@ -1632,7 +1668,7 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
     s.push_str(&ind);
     let sh = Shape::indented(indent);
     match &item.kind {
-        ItemKind::Fn(f) => s.push_str(&print_fn(f, indent)),
+        ItemKind::Fn(f) => print_fn(s, f, indent),
         ItemKind::Struct { head, body } => match body {
             StructBody::Tuple(fields) => {
                 let one = cat(&[head, "(", &fields.join(", "), ");"]);
@@ -1682,16 +1718,14 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
                 push_attrs(s, &v.attrs, vi);
                 s.push('\n');
                 s.push_str(&spaces(vi));
-                match &v.value {
-                    Some(e) => {
-                        let lhs = cat(&[&v.name, " ="]);
-                        let r = Shape::indented(vi)
-                            .sub_width(1)
-                            .and_then(|x| rw_assign_rhs(&lhs, e, x))
-                            .unwrap_or_else(|| cat(&[&lhs, " ", &flat(e)]));
-                        s.push_str(&r);
+                s.push_str(&v.name);
+                if let Some(e) = &v.value {
+                    let start = s.len() - v.name.len();
+                    s.push_str(" =");
+                    if !push_assign_rhs(s, start, e, Shape::indented(vi).sub_width(1)) {
+                        s.push(' ');
+                        s.push_str(&flat(e));
                     }
-                    None => s.push_str(&v.name),
                 }
                 s.push(',');
             }
@@ -1730,31 +1764,33 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
         }
         ItemKind::Const { head, ty, value } => {
             // The type after `NAME: ` (room kept for ` =`), else on the next line.
-            let prefix = cat(&[head, ": "]);
+            // Written in place, taken back if the value does not fit.
+            let start = s.len();
+            s.push_str(head);
             let ty_one = sh
-                .offset_left(width(&prefix) + 2)
+                .offset_left(width(&s[start..]) + 2 + 2)
                 .and_then(|x| rw_type(ty, x));
-            let lhs = match ty_one {
-                Some(t) => cat(&[&prefix, &t]),
-                None => cat(&[
-                    head,
-                    ":\n",
-                    &spaces(indent + TAB),
-                    &rw_type(ty, Shape::indented(indent + TAB)).unwrap_or_else(|| type_text(ty)),
-                ]),
-            };
-            match value {
-                Some(e) => {
-                    let l = cat(&[&lhs, " ="]);
-                    match sh.sub_width(1).and_then(|x| rw_assign_rhs(&l, e, x)) {
-                        Some(r) => s.push_str(&r),
-                        None => {
-                            s.push_str(item.src);
-                            return;
-                        }
-                    }
+            match ty_one {
+                Some(t) => {
+                    s.push_str(": ");
+                    s.push_str(&t);
                 }
-                None => s.push_str(&lhs),
+                None => {
+                    s.push_str(":\n");
+                    s.push_str(&spaces(indent + TAB));
+                    s.push_str(
+                        &rw_type(ty, Shape::indented(indent + TAB))
+                            .unwrap_or_else(|| type_text(ty)),
+                    );
+                }
+            }
+            if let Some(e) = value {
+                s.push_str(" =");
+                if !push_assign_rhs(s, start, e, sh.sub_width(1)) {
+                    s.truncate(start);
+                    s.push_str(item.src);
+                    return;
+                }
             }
             s.push(';');
         }
@@ -1848,12 +1884,12 @@ fn split_top_level_on<'s>(s: &'s str, sep: &str) -> Vec<&'s str> {
 }
 
 /// `[a, b, c]` in `let`: one line within the array width, else one name a line.
-fn slice_pattern(pat: &str, sh: Shape) -> String {
+fn slice_pattern(pat: &str, sh: Shape) -> Txt<'_> {
     let Some(inner) = pat.strip_prefix('[').and_then(|p| p.strip_suffix(']')) else {
-        return pat.to_string();
+        return Txt::Borrowed(pat);
     };
     if inner.contains(['[', '(', '{']) {
-        return pat.to_string();
+        return Txt::Borrowed(pat);
     }
     let items: Vec<&str> = inner
         .split(',')
@@ -1863,11 +1899,11 @@ fn slice_pattern(pat: &str, sh: Shape) -> String {
     let joined = items.join(", ");
     let budget = sh.width.saturating_sub(4 + 1 + 2);
     if width(&joined) <= ARRAY_WIDTH.min(budget) {
-        return cat(&["[", &joined, "]"]);
+        return Txt::Owned(cat(&["[", &joined, "]"]));
     }
     let ind = spaces(sh.indent + TAB);
     let body: Vec<String> = items.iter().map(|i| cat(&[&ind, i, ","])).collect();
-    cat(&["[\n", &body.join("\n"), "\n", &spaces(sh.indent), "]"])
+    Txt::Owned(cat(&["[\n", &body.join("\n"), "\n", &spaces(sh.indent), "]"]))
 }
 
 /// `impl<G> Trait for Type`: when it and ` {` pass the maximum width, `for Type` goes on the
@@ -1941,131 +1977,157 @@ fn push_attrs(s: &mut String, attrs: &[Attr], indent: usize) {
     for a in attrs {
         s.push('\n');
         s.push_str(&spaces(indent));
-        s.push_str(&print_attr(a, indent));
+        push_attr(s, a, indent);
     }
 }
 
-fn print_attr(a: &Attr, indent: usize) -> String {
-    let open = if a.bang { "#![" } else { "#[" };
+/// An attribute written at the end of `s`: a list on one line, else taken back and written
+/// one entry a line.
+fn push_attr(s: &mut String, a: &Attr, indent: usize) {
+    let start = s.len();
+    s.push_str(if a.bang { "#![" } else { "#[" });
+    s.push_str(&a.path);
     match &a.args {
-        AttrArgs::None => cat(&[open, &a.path, "]"]),
-        AttrArgs::Eq(v) => cat(&[open, &a.path, " = ", v, "]"]),
+        AttrArgs::None => s.push(']'),
+        AttrArgs::Eq(v) => {
+            s.push_str(" = ");
+            s.push_str(v);
+            s.push(']');
+        }
         AttrArgs::List(items) => {
-            let one = cat(&[open, &a.path, "(", &items.join(", "), ")]"]);
-            let inner_width: usize =
-                items.iter().map(|i| width(i)).sum::<usize>() + 2 * items.len().saturating_sub(1);
-            if indent + width(&one) <= MAX_WIDTH && inner_width <= ATTR_FN_LIKE_WIDTH {
-                return one;
+            let open_end = s.len();
+            s.push('(');
+            push_joined(s, items, ", ", "");
+            s.push_str(")]");
+            if indent + width(&s[start..]) <= MAX_WIDTH && joined_width(items) <= ATTR_FN_LIKE_WIDTH {
+                return;
             }
-            let ind = spaces(indent + TAB);
-            let body: Vec<String> = items.iter().map(|i| cat(&[&ind, i])).collect();
-            cat(&[
-                open,
-                &a.path,
-                "(\n",
-                &body.join(",\n"),
-                "\n",
-                &spaces(indent),
-                ")]",
-            ])
+            s.truncate(open_end);
+            s.push_str("(\n");
+            push_joined(s, items, ",\n", &spaces(indent + TAB));
+            s.push('\n');
+            s.push_str(&spaces(indent));
+            s.push_str(")]");
         }
     }
 }
 
-/// A function's signature (rustfmt's `rewrite_fn_base`) and its body.
-fn print_fn(f: &FnItem<'_>, indent: usize) -> String {
+/// The width of `items` joined by `, ` (no `::<` spans a separator, so each is measured alone).
+fn joined_width(items: &[Str<'_>]) -> usize {
+    items.iter().map(|i| width(i)).sum::<usize>() + 2 * items.len().saturating_sub(1)
+}
+
+/// `items` each after `prefix`, separated by `sep`.
+fn push_joined(s: &mut String, items: &[Str<'_>], sep: &str, prefix: &str) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            s.push_str(sep);
+        }
+        s.push_str(prefix);
+        s.push_str(item);
+    }
+}
+
+/// A function's signature (rustfmt's `rewrite_fn_base`) and its body, written at the end of
+/// `s` (what is measured is `s[start..]`, the function's text so far).
+fn print_fn(s: &mut String, f: &FnItem<'_>, indent: usize) {
     let has_body = f.body.is_some();
-    let _inner = spaces(indent + TAB);
     let ind = spaces(indent);
     // `pub const fn `, then the name and generics.
-    let mut result = cat(&[&f.head, " "]);
-    let used = indent + width(&result);
+    let start = s.len();
+    s.push_str(&f.head);
+    s.push(' ');
+    let used = indent + width(&s[start..]);
     let overhead = if has_body { 4 } else { 2 };
     let budget = MAX_WIDTH.saturating_sub(used + overhead);
-    result.push_str(&f.name);
+    s.push_str(&f.name);
     if !f.generics.is_empty() {
         let joined = f.generics.join(", ");
         if width(&joined) <= budget.saturating_sub(width(&f.name) + 2) {
-            result.push_str(&cat(&["<", &joined, ">"]));
+            s.push('<');
+            s.push_str(&joined);
+            s.push('>');
         } else {
             let list: Vec<String> = f
                 .generics
                 .iter()
                 .map(|g| generic_param_line(g, indent + TAB))
                 .collect();
-            result.push_str(&cat(&["<\n", &list.join("\n"), "\n", &ind, ">"]));
+            s.push_str(&cat(&["<\n", &list.join("\n"), "\n", &ind, ">"]));
         }
     }
     let ret = f.ret.as_ref().map(type_text);
     // rustfmt counts `-> ` with the return type.
     let ret_len = ret.as_deref().map_or(0, |r| width(r) + 3);
     // compute_budgets_for_params
-    let one_line_budget = if !multi(&result) {
-        let mut used_space = indent + width(&result) + ret_len + if ret_len == 0 { 2 } else { 3 };
+    let one_line_budget = if !multi(&s[start..]) {
+        let mut used_space = indent + width(&s[start..]) + ret_len + if ret_len == 0 { 2 } else { 3 };
         used_space += if has_body { 2 } else { 1 };
         MAX_WIDTH.saturating_sub(used_space)
     } else {
         0
     };
-    let params_one = f.params.join(", ");
     let in_block =
-        !f.params.is_empty() && (one_line_budget == 0 || width(&params_one) > one_line_budget);
-    result.push('(');
+        !f.params.is_empty() && (one_line_budget == 0 || joined_width(&f.params) > one_line_budget);
+    s.push('(');
     if in_block {
         let list: Vec<String> = f
             .params
             .iter()
             .map(|p| param_line(p, indent + TAB))
             .collect();
-        result.push_str(&cat(&["\n", &list.join("\n"), "\n", &ind, ")"]));
+        s.push_str(&cat(&["\n", &list.join("\n"), "\n", &ind, ")"]));
     } else {
-        result.push_str(&params_one);
-        result.push(')');
+        push_joined(s, &f.params, ", ", "");
+        s.push(')');
     }
     // No parameters and `) -> Ret` past the maximum width: the return type on the next line.
     let no_params_over =
-        f.params.is_empty() && !multi(&result) && indent + width(&result) + ret_len > MAX_WIDTH;
+        f.params.is_empty() && !multi(&s[start..]) && indent + width(&s[start..]) + ret_len > MAX_WIDTH;
     if let Some(r) = &ret {
         if no_params_over {
-            result.push_str(&cat(&["\n", &ind, "-> ", r]));
+            s.push_str(&cat(&["\n", &ind, "-> ", r]));
         } else {
             let should_indent = if in_block || f.params.is_empty() {
                 false
-            } else if multi(&result) {
+            } else if multi(&s[start..]) {
                 true
             } else {
-                let mut sig = width(&result) + indent + ret_len + 1;
+                let mut sig = width(&s[start..]) + indent + ret_len + 1;
                 if f.where_clause.is_empty() {
                     sig += 2;
                 }
                 sig > MAX_WIDTH
             };
             if should_indent {
-                result.push_str(&cat(&["\n", &ind, "-> ", r]));
+                s.push('\n');
+                s.push_str(&ind);
+                s.push_str("-> ");
             } else {
-                result.push_str(&cat(&[" -> ", r]));
+                s.push_str(" -> ");
             }
+            s.push_str(r);
         }
     }
     if !f.where_clause.is_empty() {
-        result.push_str(&cat(&[" where ", &f.where_clause.join(", ")]));
+        s.push_str(&cat(&[" where ", &f.where_clause.join(", ")]));
     }
     match &f.body {
         Some(b) => {
             // The brace goes on its own line when ` {` would overflow.
-            let lw = if multi(&result) {
-                last_line_width(&result)
+            let lw = if multi(&s[start..]) {
+                last_line_width(&s[start..])
             } else {
-                width(&result)
+                width(&s[start..])
             };
             if lw + 2 > MAX_WIDTH - indent {
-                result.push_str(&cat(&["\n", &ind]));
+                s.push('\n');
+                s.push_str(&ind);
             } else {
-                result.push(' ');
+                s.push(' ');
             }
-            push_block(&mut result, b, indent);
+            push_block(s, b, indent);
         }
-        None => result.push(';'),
+        None => s.push(';'),
     }
-    result
 }
