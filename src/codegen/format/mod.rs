@@ -223,7 +223,7 @@ impl<'w> Stream<'w> {
         let mut done = 0;
         let mut marks = std::mem::take(&mut self.marks);
         loop {
-            let token = match lex::next(&pending, self.scan, eof) {
+            let token = match lex::next(pending.as_bytes(), self.scan, eof) {
                 Ok(Next::Token(t)) => t,
                 Ok(Next::End | Next::More) => break,
                 // Text that is not Rust: the rest is kept as written, at the end.
@@ -242,20 +242,20 @@ impl<'w> Stream<'w> {
                 done = self.scan;
             }
             self.at_item_end = false;
-            self.scan = token.at + token.text.len();
+            self.scan = token.at + token.len;
             let index = marks.len();
-            marks.push(token.mark());
+            marks.push(token);
             self.close.push(usize::MAX);
-            if token.kind == Kind::Punct {
-                match token.text {
-                    "(" | "[" | "{" => self.opens.push(index),
-                    ")" | "]" | "}" => {
+            if token.kind == Kind::Punct && token.len == 1 {
+                match pending.as_bytes()[token.at] {
+                    b'(' | b'[' | b'{' => self.opens.push(index),
+                    c @ (b')' | b']' | b'}') => {
                         if let Some(open) = self.opens.pop() {
                             self.close[open] = index;
                         }
-                        self.at_item_end = token.text == "}" && self.opens.is_empty();
+                        self.at_item_end = c == b'}' && self.opens.is_empty();
                     }
-                    ";" => self.at_item_end = self.opens.is_empty(),
+                    b';' => self.at_item_end = self.opens.is_empty(),
                     _ => {}
                 }
             }
