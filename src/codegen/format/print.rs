@@ -1439,22 +1439,44 @@ pub fn type_text<'t>(t: &'t Type<'_>) -> Txt<'t> {
             variadic,
             ret,
         } => {
-            let mut ps: Vec<String> = params.iter().map(param_text).collect();
-            if *variadic {
-                ps.push("...".into());
+            let mut s = cat(&[head, "("]);
+            push_fn_params(&mut s, params, *variadic, ", ", "");
+            s.push(')');
+            if let Some(r) = ret {
+                s.push_str(" -> ");
+                s.push_str(&type_text(r));
             }
-            let r = ret
-                .as_ref()
-                .map_or(String::new(), |r| cat(&[" -> ", &type_text(r)]));
-            Txt::Owned(cat(&[head, "(", &ps.join(", "), ")", &r]))
+            Txt::Owned(s)
         }
     }
 }
 
-fn param_text((name, ty): &(Option<Str<'_>>, Type<'_>)) -> String {
-    match name {
-        Some(n) => cat(&[n, ": ", &type_text(ty)]),
-        None => type_text(ty).into_owned(),
+/// A function type's parameters (`name: Type`, then `...` if variadic) each after `prefix`,
+/// separated by `sep`.
+fn push_fn_params(
+    s: &mut String,
+    params: &[(Option<Str<'_>>, Type<'_>)],
+    variadic: bool,
+    sep: &str,
+    prefix: &str,
+) {
+    for (i, (name, ty)) in params.iter().enumerate() {
+        if i > 0 {
+            s.push_str(sep);
+        }
+        s.push_str(prefix);
+        if let Some(n) = name {
+            s.push_str(n);
+            s.push_str(": ");
+        }
+        s.push_str(&type_text(ty));
+    }
+    if variadic {
+        if !params.is_empty() {
+            s.push_str(sep);
+        }
+        s.push_str(prefix);
+        s.push_str("...");
     }
 }
 
@@ -1479,46 +1501,50 @@ fn rw_fn_type(
     sh: Shape,
 ) -> Option<String> {
     let s = sh.offset_left(real_width(head))?;
+    // The return type, measured with its ` -> `.
     let out = match ret {
-        Some(r) => cat(&[" -> ", &rw_type(r, s.offset_left(4)?)?]),
-        None => String::new(),
+        Some(r) => Some(rw_type(r, s.offset_left(4)?)?),
+        None => None,
     };
-    let mut items: Vec<String> = params.iter().map(param_text).collect();
-    if variadic {
-        items.push("...".into());
-    }
+    let out_width = out.as_deref().map_or(0, |o| 4 + real_width(o));
     let list_indent = sh.indent + TAB;
-    let joined = items.join(", ");
-    let horizontal =
-        items.is_empty() || real_width(&joined) <= s.width.saturating_sub(2 + real_width(&out));
-    let args = if horizontal {
-        cat(&["(", &joined, ")"])
+    // The parameters on one line; written again one a line when they do not fit.
+    let mut text = cat(&[head, "("]);
+    let args_at = text.len() - 1;
+    push_fn_params(&mut text, params, variadic, ", ", "");
+    let horizontal = (params.is_empty() && !variadic)
+        || real_width(&text[args_at + 1..]) <= s.width.saturating_sub(2 + out_width);
+    if horizontal {
+        text.push(')');
     } else {
-        let ind = spaces(list_indent);
-        let mut body: Vec<String> = items.iter().map(|i| cat(&[&ind, i])).collect();
-        let sep = if variadic { "" } else { "," };
-        let last = body.pop().unwrap_or_default();
-        let mut text = body.iter().map(|b| cat(&[b, ",\n"])).collect::<String>();
-        text.push_str(&last);
-        text.push_str(sep);
-        cat(&["(\n", &text, "\n", &spaces(sh.indent), ")"])
-    };
-    let ll = if multi(&args) {
-        last_line_width(&args)
-    } else {
-        real_width(&args)
-    };
-    if out.is_empty() || ll + real_width(&out) <= s.width {
-        Some(cat(&[head, &args, &out]))
-    } else {
-        Some(cat(&[
-            head,
-            &args,
-            "\n",
-            &spaces(list_indent),
-            out.trim_start(),
-        ]))
+        text.truncate(args_at + 1);
+        text.push('\n');
+        push_fn_params(&mut text, params, variadic, ",\n", &spaces(list_indent));
+        if !variadic {
+            text.push(',');
+        }
+        text.push('\n');
+        text.push_str(&spaces(sh.indent));
+        text.push(')');
     }
+    let Some(out) = out else {
+        return Some(text);
+    };
+    let args = &text[args_at..];
+    let ll = if multi(args) {
+        last_line_width(args)
+    } else {
+        real_width(args)
+    };
+    if ll + out_width <= s.width {
+        text.push_str(" -> ");
+    } else {
+        text.push('\n');
+        text.push_str(&spaces(list_indent));
+        text.push_str("-> ");
+    }
+    text.push_str(&out);
+    Some(text)
 }
 
 // ---------------------------------------------------------------- statements and items
@@ -1696,8 +1722,10 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
                     push_attrs(s, &f.attrs, fi);
                     s.push('\n');
                     s.push_str(&spaces(fi));
-                    let lhs = cat(&[&f.name, ":"]);
-                    s.push_str(&field_type(&lhs, &f.ty, Shape::indented(fi)));
+                    let start = s.len();
+                    s.push_str(&f.name);
+                    s.push(':');
+                    push_field_type(s, start, &f.ty, Shape::indented(fi));
                     s.push(',');
                 }
                 s.push('\n');
@@ -1795,7 +1823,10 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
             s.push(';');
         }
         ItemKind::TypeAlias { head, ty } => {
-            s.push_str(&field_type(&cat(&[head, " ="]), ty, sh));
+            let start = s.len();
+            s.push_str(head);
+            s.push_str(" =");
+            push_field_type(s, start, ty, sh);
             s.push(';');
         }
         ItemKind::Line(text) => s.push_str(text),
@@ -1948,28 +1979,33 @@ fn top_level_find(s: &str, pat: &str) -> Option<usize> {
     None
 }
 
-/// `name: Type` in a struct: the type on the same line, or on the next when only there it
-/// fits on one line (rustfmt's `rewrite_assign_rhs` for types).
-fn field_type(lhs: &str, ty: &Type, sh: Shape) -> String {
+/// `name: Type` in a struct, its `name:` written at `start..` of `s`: the type on the same
+/// line, or on the next when only there it fits on one line (rustfmt's `rewrite_assign_rhs`
+/// for types).
+fn push_field_type(s: &mut String, start: usize, ty: &Type, sh: Shape) {
     let Some(sh) = sh.sub_width(1) else {
-        return cat(&[lhs, " ", &type_text(ty)]);
+        s.push(' ');
+        s.push_str(&type_text(ty));
+        return;
     };
-    let orig_shape = sh.offset_left(width(lhs) + 1);
+    let orig_shape = sh.offset_left(width(&s[start..]) + 1);
     let orig = orig_shape.and_then(|x| rw_type(ty, x));
     if let Some(o) = &orig
         && !multi(o)
     {
-        return cat(&[lhs, " ", o]);
+        s.push(' ');
+        s.push_str(o);
+        return;
     }
     let new_shape = Shape::indented(sh.indent + TAB).sub_width(sh.rhs_overhead());
     let new = new_shape.and_then(|x| rw_type(ty, x));
-    let nl = cat(&["\n", &spaces(sh.indent + TAB)]);
-    match (orig, new) {
-        (Some(o), Some(n)) if prefer_next_line(&o, &n) => cat(&[lhs, &nl, &n]),
-        (None, Some(n)) => cat(&[lhs, &nl, &n]),
-        (Some(o), _) => cat(&[lhs, " ", &o]),
-        (None, None) => cat(&[lhs, " ", &type_text(ty)]),
-    }
+    let rhs = match (orig, new) {
+        (Some(o), Some(n)) if prefer_next_line(&o, &n) => Rhs::Next(n),
+        (None, Some(n)) => Rhs::Next(n),
+        (Some(o), _) => Rhs::Same(o),
+        (None, None) => Rhs::Same(type_text(ty)),
+    };
+    push_rhs(s, rhs, sh.indent);
 }
 
 /// The attributes, one a line at `indent`.
