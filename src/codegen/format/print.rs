@@ -1682,9 +1682,12 @@ fn push_stmt(s: &mut String, st: &Stmt<'_>, indent: usize) {
             }
         }
         StmtKind::Item(item) => {
-            let mut text = String::new();
-            print_item(&mut text, item, indent, true);
-            s.push_str(text.trim_start_matches('\n').trim_start());
+            // Written in place (a fresh string would grow push by push), less the line break
+            // and indent an item starts with: the statement's are written already.
+            let start = s.len();
+            print_item(s, item, indent, true);
+            let lead = s[start..].len() - s[start..].trim_start().len();
+            s.drain(start..start + lead);
         }
     }
 }
