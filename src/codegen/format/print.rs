@@ -480,6 +480,9 @@ enum Rhs<'e> {
 
 /// Writes the right-hand side after its left-hand side (at the end of `out`).
 fn push_rhs(out: &mut String, rhs: Rhs<'_>, indent: usize) {
+    // Room for it all at once (else the separator and the text may each grow `out`).
+    let (Rhs::Same(t) | Rhs::Next(t)) = &rhs;
+    out.reserve(1 + indent + TAB + t.len());
     match rhs {
         Rhs::Same(o) => {
             out.push(' ');
@@ -1455,6 +1458,19 @@ pub fn type_text<'t>(t: &'t Type<'_>) -> Txt<'t> {
     }
 }
 
+/// About the length of a function type's parameters on one line.
+fn fn_params_len(params: &[(Option<Str<'_>>, Type<'_>)]) -> usize {
+    let ty_len = |t: &Type<'_>| match t {
+        Type::Text(s) => s.len(),
+        Type::Fn { .. } => 64,
+    };
+    params
+        .iter()
+        .map(|(n, t)| n.as_ref().map_or(0, |n| n.len() + 2) + ty_len(t) + 2)
+        .sum::<usize>()
+        + 3
+}
+
 /// A function type's parameters (`name: Type`, then `...` if variadic) each after `prefix`,
 /// separated by `sep`.
 fn push_fn_params(
@@ -1512,8 +1528,14 @@ fn rw_fn_type(
     };
     let out_width = out.as_deref().map_or(0, |o| 4 + real_width(o));
     let list_indent = sh.indent + TAB;
-    // The parameters on one line; written again one a line when they do not fit.
-    let mut text = cat(&[head, "("]);
+    // The parameters on one line; written again one a line when they do not fit (room for
+    // that at the start: a string grown push by push is copied at each doubling).
+    let lines = params.len() + usize::from(variadic);
+    let mut text = String::with_capacity(
+        head.len() + fn_params_len(params) + lines * (list_indent + 2) + sh.indent + 8,
+    );
+    text.push_str(head);
+    text.push('(');
     let args_at = text.len() - 1;
     push_fn_params(&mut text, params, variadic, ", ", "");
     let horizontal = (params.is_empty() && !variadic)
