@@ -162,7 +162,12 @@ fn fits(s: &str, w: usize) -> bool {
 }
 
 fn multi(s: &str) -> bool {
-    s.as_bytes().contains(&b'\n')
+    // Most texts asked are short: a loop without an early exit over them costs less than a
+    // memchr's setup.
+    match s.as_bytes() {
+        b if b.len() <= 32 => b.iter().fold(false, |a, &c| a | (c == b'\n')),
+        b => b.contains(&b'\n'),
+    }
 }
 
 /// Whether `s` has more than `n` lines (counting stops there: `s` may be a long block).
