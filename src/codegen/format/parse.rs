@@ -127,7 +127,16 @@ impl<'t, 'a> Parser<'t, 'a> {
 
     /// Comments and blank lines before the next entry of a list.
     fn trivia(&mut self) -> Vec<Trivia<'a>> {
-        let mut out = Vec::new();
+        // Sized by the comments ahead (doc comments run to many lines); most lists of trivia
+        // are empty, and allocate nothing.
+        let comments = self.toks[self.pos.min(self.toks.len())..]
+            .iter()
+            .take_while(|t| t.kind == Kind::Comment)
+            .count();
+        if comments == 0 && self.peek().is_none_or(|t| t.newlines < 2) {
+            return Vec::new();
+        }
+        let mut out = Vec::with_capacity(comments * 2 + 1);
         while let Some(t) = self.peek() {
             if t.newlines >= 2 {
                 out.push(Trivia::Blank);
