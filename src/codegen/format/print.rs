@@ -84,6 +84,14 @@ fn cat(parts: &[&str]) -> String {
     s
 }
 
+/// [`cat`] at the end of `s`, which grows once.
+fn push_all(s: &mut String, parts: &[&str]) {
+    s.reserve(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+}
+
 /// `n` spaces (a slice of one string for the usual depths).
 fn spaces(n: usize) -> std::borrow::Cow<'static, str> {
     const SPACES: &str = match std::str::from_utf8(&[b' '; 256]) {
@@ -424,12 +432,12 @@ fn rw_binary(e: &Expr<'_>, sh: Shape) -> Option<String> {
                 sh.offset_left(sep.len() + 2 + last_line_width(&result).min(width(&result)))
             && let Some(r) = rw(op, line)
         {
-            result.push_str(&cat(&[" ", sep, " ", &r]));
+            push_all(&mut result, &[" ", sep, " ", &r]);
             continue;
         }
         let shape = nested.offset_left(sep.len() + 1)?;
         let r = rw(op, shape)?;
-        result.push_str(&cat(&["\n", &spaces(nested.indent), sep, " ", &r]));
+        push_all(&mut result, &["\n", &spaces(nested.indent), sep, " ", &r]);
     }
     Some(result)
 }
@@ -456,6 +464,10 @@ fn binary_one_line(operands: &[&Expr<'_>], seps: &[&str], sh: Shape) -> Option<S
         let r = rw(op, sh)?;
         if multi(&r) || width(&result) > sh.width {
             return None;
+        }
+        if result.capacity() == 0 {
+            // Room for a line at once (it is written piece by piece).
+            result.reserve(MAX_WIDTH);
         }
         result.push_str(&r);
         result.push(' ');
@@ -1738,9 +1750,9 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
                     s.push_str(head);
                     s.push('(');
                     for f in fields {
-                        s.push_str(&cat(&["\n", &spaces(indent + TAB), f, ","]));
+                        push_all(s, &["\n", &spaces(indent + TAB), f, ","]);
                     }
-                    s.push_str(&cat(&["\n", &ind, ");"]));
+                    push_all(s, &["\n", &ind, ");"]);
                 }
             }
             StructBody::Named(fields) => {
@@ -1805,7 +1817,7 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
             let has_comments = inner_trivia.iter().any(|t| matches!(t, Trivia::Comment(_)));
             if items.is_empty() && !has_comments {
                 if multi(&head) {
-                    s.push_str(&cat(&["\n", &ind, "{\n", &ind, "}"]));
+                    push_all(s, &["\n", &ind, "{\n", &ind, "}"]);
                 } else {
                     s.push_str(" {}");
                 }
@@ -1883,34 +1895,26 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
     }
 }
 
-/// A parameter on its own line; a `name: Outer<Inner>` too long for it breaks `Outer`'s
-/// arguments one a line.
-fn param_line(p: &str, indent: usize) -> String {
+/// A parameter on its own line, written at the end of `s`; a `name: Outer<Inner>` too long
+/// for it breaks `Outer`'s arguments one a line.
+fn push_param_line(s: &mut String, p: &str, indent: usize) {
     let ind = spaces(indent);
-    if indent + real_width(p) < MAX_WIDTH {
-        return cat(&[&ind, p, ","]);
-    }
-    let (Some(colon), true) = (p.find(": "), p.ends_with('>')) else {
-        return cat(&[&ind, p, ","]);
+    let split = (indent + real_width(p) >= MAX_WIDTH && p.ends_with('>'))
+        .then(|| p.find(": "))
+        .flatten()
+        .and_then(|colon| Some((colon, p[colon + 2..].find('<')?)));
+    let Some((colon, open)) = split else {
+        return push_all(s, &[&ind, p, ","]);
     };
     let ty = &p[colon + 2..];
-    let Some(open) = ty.find('<') else {
-        return cat(&[&ind, p, ","]);
-    };
     let args = split_top_level(&ty[open + 1..ty.len() - 1]);
     let more = spaces(indent + TAB);
-    let body: Vec<String> = args.iter().map(|a| cat(&[&more, a, ","])).collect();
-    cat(&[
-        &ind,
-        &p[..colon],
-        ": ",
-        &ty[..open],
-        "<\n",
-        &body.join("\n"),
-        "\n",
-        &ind,
-        ">,",
-    ])
+    push_all(s, &[&ind, &p[..colon], ": ", &ty[..open], "<\n"]);
+    for (i, a) in args.iter().enumerate() {
+        let sep = if i == 0 { "" } else { "\n" };
+        push_all(s, &[sep, &more, a, ","]);
+    }
+    push_all(s, &["\n", &ind, ">,"]);
 }
 
 /// A generic parameter on its own line: `T: A + B`, its bounds one a line when too long.
@@ -1930,7 +1934,7 @@ fn generic_param_line(g: &str, indent: usize) -> String {
     let more = spaces(indent + TAB);
     let mut s = cat(&[&ind, &g[..colon], ": ", bounds[0]]);
     for b in &bounds[1..] {
-        s.push_str(&cat(&["\n", &more, "+ ", b]));
+        push_all(&mut s, &["\n", &more, "+ ", b]);
     }
     s.push(',');
     s
@@ -2123,7 +2127,7 @@ fn print_fn(s: &mut String, f: &FnItem<'_>, indent: usize) {
                 .iter()
                 .map(|g| generic_param_line(g, indent + TAB))
                 .collect();
-            s.push_str(&cat(&["<\n", &list.join("\n"), "\n", &ind, ">"]));
+            push_all(s, &["<\n", &list.join("\n"), "\n", &ind, ">"]);
         }
     }
     let ret = f.ret.as_ref().map(type_text);
@@ -2141,12 +2145,11 @@ fn print_fn(s: &mut String, f: &FnItem<'_>, indent: usize) {
         !f.params.is_empty() && (one_line_budget == 0 || joined_width(&f.params) > one_line_budget);
     s.push('(');
     if in_block {
-        let list: Vec<String> = f
-            .params
-            .iter()
-            .map(|p| param_line(p, indent + TAB))
-            .collect();
-        s.push_str(&cat(&["\n", &list.join("\n"), "\n", &ind, ")"]));
+        for p in &f.params {
+            s.push('\n');
+            push_param_line(s, p, indent + TAB);
+        }
+        push_all(s, &["\n", &ind, ")"]);
     } else {
         push_joined(s, &f.params, ", ", "");
         s.push(')');
@@ -2156,7 +2159,7 @@ fn print_fn(s: &mut String, f: &FnItem<'_>, indent: usize) {
         f.params.is_empty() && !multi(&s[start..]) && indent + width(&s[start..]) + ret_len > MAX_WIDTH;
     if let Some(r) = &ret {
         if no_params_over {
-            s.push_str(&cat(&["\n", &ind, "-> ", r]));
+            push_all(s, &["\n", &ind, "-> ", r]);
         } else {
             let should_indent = if in_block || f.params.is_empty() {
                 false
@@ -2180,7 +2183,7 @@ fn print_fn(s: &mut String, f: &FnItem<'_>, indent: usize) {
         }
     }
     if !f.where_clause.is_empty() {
-        s.push_str(&cat(&[" where ", &f.where_clause.join(", ")]));
+        push_all(s, &[" where ", &f.where_clause.join(", ")]);
     }
     match &f.body {
         Some(b) => {
