@@ -221,9 +221,15 @@ impl<'w> Stream<'w> {
         // text would move for each).
         let pending = std::mem::take(&mut self.pending);
         let mut done = 0;
+        // The scan's state is held in locals for the loop (written back after it): the
+        // compiler then keeps it in registers rather than in `self` across each token.
         let mut marks = std::mem::take(&mut self.marks);
+        let mut close = std::mem::take(&mut self.close);
+        let mut opens = std::mem::take(&mut self.opens);
+        let mut scan = self.scan;
+        let mut at_item_end = self.at_item_end;
         loop {
-            let token = match lex::next(pending.as_bytes(), self.scan, eof) {
+            let token = match lex::next(pending.as_bytes(), scan, eof) {
                 Ok(Next::Token(t)) => t,
                 Ok(Next::End | Next::More) => break,
                 // Text that is not Rust: the rest is kept as written, at the end.
@@ -232,34 +238,36 @@ impl<'w> Stream<'w> {
                     break;
                 }
             };
-            if self.at_item_end && self.opens.is_empty() && token.newlines > 0 {
-                // `close` is kept (cleared) as `marks` is: it grows to the largest run once.
-                let close = std::mem::take(&mut self.close);
-                self.layout(&pending[done..self.scan], done, &marks, &close, false);
-                self.close = close;
-                self.close.clear();
+            if at_item_end && opens.is_empty() && token.newlines > 0 {
+                self.layout(&pending[done..scan], done, &marks, &close, false);
+                // Kept, cleared: they grow to the largest run once.
+                close.clear();
                 marks.clear();
-                done = self.scan;
+                done = scan;
             }
-            self.at_item_end = false;
-            self.scan = token.at + token.len;
+            at_item_end = false;
+            scan = token.at + token.len;
             let index = marks.len();
             marks.push(token);
-            self.close.push(usize::MAX);
+            close.push(usize::MAX);
             if token.kind == Kind::Punct && token.len == 1 {
                 match pending.as_bytes()[token.at] {
-                    b'(' | b'[' | b'{' => self.opens.push(index),
+                    b'(' | b'[' | b'{' => opens.push(index),
                     c @ (b')' | b']' | b'}') => {
-                        if let Some(open) = self.opens.pop() {
-                            self.close[open] = index;
+                        if let Some(open) = opens.pop() {
+                            close[open] = index;
                         }
-                        self.at_item_end = c == b'}' && self.opens.is_empty();
+                        at_item_end = c == b'}' && opens.is_empty();
                     }
-                    b';' => self.at_item_end = self.opens.is_empty(),
+                    b';' => at_item_end = opens.is_empty(),
                     _ => {}
                 }
             }
         }
+        self.close = close;
+        self.opens = opens;
+        self.scan = scan;
+        self.at_item_end = at_item_end;
         self.marks = marks;
         self.pending = pending;
         // Nothing laid out (the usual case for a small piece of text): nothing moves. Else the
