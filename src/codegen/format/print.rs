@@ -1972,7 +1972,13 @@ fn slice_pattern(pat: &str, sh: Shape) -> Txt<'_> {
     }
     let ind = spaces(sh.indent + TAB);
     let body: Vec<String> = items.iter().map(|i| cat(&[&ind, i, ","])).collect();
-    Txt::Owned(cat(&["[\n", &body.join("\n"), "\n", &spaces(sh.indent), "]"]))
+    Txt::Owned(cat(&[
+        "[\n",
+        &body.join("\n"),
+        "\n",
+        &spaces(sh.indent),
+        "]",
+    ]))
 }
 
 /// `impl<G> Trait for Type`: when it and ` {` pass the maximum width, `for Type` goes on the
@@ -2073,7 +2079,8 @@ fn push_attr(s: &mut String, a: &Attr, indent: usize) {
             s.push('(');
             push_joined(s, items, ", ", "");
             s.push_str(")]");
-            if indent + width(&s[start..]) <= MAX_WIDTH && joined_width(items) <= ATTR_FN_LIKE_WIDTH {
+            if indent + width(&s[start..]) <= MAX_WIDTH && joined_width(items) <= ATTR_FN_LIKE_WIDTH
+            {
                 return;
             }
             s.truncate(open_end);
@@ -2135,7 +2142,8 @@ fn print_fn(s: &mut String, f: &FnItem<'_>, indent: usize) {
     let ret_len = ret.as_deref().map_or(0, |r| width(r) + 3);
     // compute_budgets_for_params
     let one_line_budget = if !multi(&s[start..]) {
-        let mut used_space = indent + width(&s[start..]) + ret_len + if ret_len == 0 { 2 } else { 3 };
+        let mut used_space =
+            indent + width(&s[start..]) + ret_len + if ret_len == 0 { 2 } else { 3 };
         used_space += if has_body { 2 } else { 1 };
         MAX_WIDTH.saturating_sub(used_space)
     } else {
@@ -2155,8 +2163,9 @@ fn print_fn(s: &mut String, f: &FnItem<'_>, indent: usize) {
         s.push(')');
     }
     // No parameters and `) -> Ret` past the maximum width: the return type on the next line.
-    let no_params_over =
-        f.params.is_empty() && !multi(&s[start..]) && indent + width(&s[start..]) + ret_len > MAX_WIDTH;
+    let no_params_over = f.params.is_empty()
+        && !multi(&s[start..])
+        && indent + width(&s[start..]) + ret_len > MAX_WIDTH;
     if let Some(r) = &ret {
         if no_params_over {
             push_all(s, &["\n", &ind, "-> ", r]);
