@@ -22,6 +22,8 @@ pub struct Token<'a> {
     pub space_before: bool,
     /// Byte offset of the token in the text.
     pub at: usize,
+    /// For an opening bracket, the index of the token closing it (else `usize::MAX`).
+    pub close: usize,
 }
 
 /// Where a token is in a text that may move (see [`Token`]).
@@ -32,6 +34,9 @@ pub struct Mark {
     pub len: usize,
     pub newlines: u32,
     pub space_before: bool,
+    /// For an opening bracket, the index of the mark closing it in its run (else
+    /// `usize::MAX`): set as the run is read.
+    pub close: usize,
 }
 
 impl Mark {
@@ -44,6 +49,7 @@ impl Mark {
             newlines: self.newlines,
             space_before: self.space_before,
             at,
+            close: self.close,
         }
     }
 }
@@ -163,6 +169,7 @@ pub fn next(bytes: &[u8], mut i: usize, eof: bool) -> Result<Next, usize> {
         len: i - start,
         newlines,
         space_before: space,
+        close: usize::MAX,
     }))
 }
 

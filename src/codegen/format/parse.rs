@@ -10,8 +10,6 @@ pub struct Parser<'t, 'a> {
     pub toks: &'t [Token<'a>],
     pub src: &'a str,
     pub pos: usize,
-    /// For each opening bracket, the index of its closing one.
-    close: &'t [usize],
 }
 
 /// Binary operators by precedence, loosest first (assignment and ranges are handled apart).
@@ -31,14 +29,8 @@ fn binary_precedence(op: &str) -> Option<u8> {
 }
 
 impl<'t, 'a> Parser<'t, 'a> {
-    /// `close`: for each opening bracket, the index of its closing one (else `usize::MAX`).
-    pub fn new(toks: &'t [Token<'a>], src: &'a str, close: &'t [usize]) -> Parser<'t, 'a> {
-        Parser {
-            toks,
-            src,
-            pos: 0,
-            close,
-        }
+    pub fn new(toks: &'t [Token<'a>], src: &'a str) -> Parser<'t, 'a> {
+        Parser { toks, src, pos: 0 }
     }
 
     fn peek(&self) -> Option<Token<'a>> {
@@ -92,8 +84,8 @@ impl<'t, 'a> Parser<'t, 'a> {
 
     /// The index of the bracket closing the one at `pos`.
     fn closing(&self, pos: usize) -> PResult<usize> {
-        match self.close.get(pos) {
-            Some(&c) if c != usize::MAX => Ok(c),
+        match self.toks.get(pos) {
+            Some(t) if t.close != usize::MAX => Ok(t.close),
             _ => Err(()),
         }
     }
