@@ -22,6 +22,8 @@ pub struct Token<'a> {
     pub space_before: bool,
     /// Byte offset of the token in the text.
     pub at: usize,
+    /// For an opening bracket, the index of the token closing it (else `usize::MAX`).
+    pub close: usize,
 }
 
 /// Where a token is in a text that may move (see [`Token`]).
@@ -32,18 +34,9 @@ pub struct Mark {
     pub len: usize,
     pub newlines: u32,
     pub space_before: bool,
-}
-
-impl Token<'_> {
-    pub fn mark(&self) -> Mark {
-        Mark {
-            kind: self.kind,
-            at: self.at,
-            len: self.text.len(),
-            newlines: self.newlines,
-            space_before: self.space_before,
-        }
-    }
+    /// For an opening bracket, the index of the mark closing it in its run (else
+    /// `usize::MAX`): set as the run is read.
+    pub close: usize,
 }
 
 impl Mark {
@@ -56,6 +49,7 @@ impl Mark {
             newlines: self.newlines,
             space_before: self.space_before,
             at,
+            close: self.close,
         }
     }
 }
@@ -65,8 +59,8 @@ impl Mark {
 // characters (generics close with `>>`); the parser joins `<=`-like pairs where it needs them.
 
 /// What follows a position of the text.
-pub enum Next<'a> {
-    Token(Token<'a>),
+pub enum Next {
+    Token(Mark),
     /// Only whitespace up to the end.
     End,
     /// The text ends before the token is certain (only when more may follow).
@@ -76,103 +70,125 @@ pub enum Next<'a> {
 /// Bytes the lexer may read past a token's end to decide where it ends (`1.5`, `...`, `'a'`).
 const LOOKAHEAD: usize = 4;
 
-/// The token after the whitespace at `i`. With `eof` false, the text may go on: a token the
-/// rest could change (it runs to the end, or its end was decided by looking near it) is
-/// [`Next::More`], so that a text lexed piece by piece gives the tokens it gives whole.
-pub fn next(text: &str, mut i: usize, eof: bool) -> Result<Next<'_>, usize> {
-    let bytes = text.as_bytes();
+/// The token after the whitespace at `i` of `bytes` (a `str`'s bytes: the lexer works on bytes,
+/// and every token starts and ends at a character boundary). With `eof` false, the text may go
+/// on: a token the rest could change (it runs to the end, or its end was decided by looking
+/// near it) is [`Next::More`], so that a text lexed piece by piece gives the tokens it gives
+/// whole.
+pub fn next(bytes: &[u8], mut i: usize, eof: bool) -> Result<Next, usize> {
     let mut newlines = 0u32;
-    let mut space = false;
-    while i < bytes.len() {
-        match bytes[i] {
+    let start = i;
+    while let Some(&b) = bytes.get(i) {
+        match b {
             b'\n' => newlines += 1,
-            c if c.is_ascii_whitespace() => {}
+            b' ' | b'\t' | b'\r' | b'\x0c' => {}
             _ => break,
         }
-        space = true;
         i += 1;
     }
-    if i >= bytes.len() {
+    let space = i > start;
+    let Some(&c) = bytes.get(i) else {
         return Ok(if eof { Next::End } else { Next::More });
-    }
-    let c = bytes[i];
+    };
     let start = i;
-    let kind = if c == b'/' && bytes.get(i + 1) == Some(&b'/') {
-        i += memchr_newline(&bytes[i..]);
-        Kind::Comment
-    } else if c == b'/' && bytes.get(i + 1) == Some(&b'*') {
-        i += 2;
-        while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
-            i += 1;
+    let kind = match c {
+        b'/' if bytes.get(i + 1) == Some(&b'/') => {
+            i += memchr_newline(&bytes[i..]);
+            Kind::Comment
         }
-        i = (i + 2).min(bytes.len());
-        Kind::Comment
-    } else if c == b'"' {
-        match string_end(bytes, i + 1) {
-            Some(end) => i = end,
-            None if eof => return Err(start),
-            None => return Ok(Next::More),
-        }
-        i += suffix_len(bytes, i);
-        Kind::Literal
-    } else if let Some(end) = (c == b'r' || c == b'b' || c == b'c')
-        .then(|| raw_or_byte_string(bytes, i))
-        .flatten()
-        .filter(|e| e.is_some() || !eof)
-    {
-        match end {
-            Some(end) => i = end,
-            // Unfinished so far: more text may finish it.
-            None => return Ok(Next::More),
-        }
-        Kind::Literal
-    } else if c == b'\'' {
-        // A char literal, or a lifetime (`'a` not closed by a quote).
-        if bytes.get(i + 1) == Some(&b'\\') {
+        b'/' if bytes.get(i + 1) == Some(&b'*') => {
             i += 2;
-            while i < bytes.len() && bytes[i] != b'\'' {
+            while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
                 i += 1;
             }
-            i = (i + 1).min(bytes.len());
+            i = (i + 2).min(bytes.len());
+            Kind::Comment
+        }
+        b'"' => {
+            match string_end(bytes, i + 1) {
+                Some(end) => i = end,
+                None if eof => return Err(start),
+                None => return Ok(Next::More),
+            }
+            i += suffix_len(bytes, i);
             Kind::Literal
-        } else {
-            let ch_len = text[i + 1..].chars().next().map_or(1, char::len_utf8);
-            if bytes.get(i + 1 + ch_len) == Some(&b'\'') {
-                i += 2 + ch_len;
-                Kind::Literal
-            } else {
-                i += 1;
-                while i < bytes.len() && is_ident_byte(bytes[i]) {
+        }
+        b'\'' => {
+            // A char literal, or a lifetime (`'a` not closed by a quote).
+            if bytes.get(i + 1) == Some(&b'\\') {
+                i += 2;
+                while i < bytes.len() && bytes[i] != b'\'' {
                     i += 1;
                 }
-                Kind::Lifetime
+                i = (i + 1).min(bytes.len());
+                Kind::Literal
+            } else {
+                let ch_len = bytes.get(i + 1).map_or(1, |&b| utf8_len(b));
+                if bytes.get(i + 1 + ch_len) == Some(&b'\'') {
+                    i += 2 + ch_len;
+                    Kind::Literal
+                } else {
+                    i = ident_end(bytes, i + 1);
+                    Kind::Lifetime
+                }
             }
         }
-    } else if c.is_ascii_digit() {
-        i = number_end(bytes, i);
-        Kind::Literal
-    } else if is_ident_start(c) {
-        if c == b'r' && bytes.get(i + 1) == Some(&b'#') {
-            i += 2;
+        b'0'..=b'9' => {
+            i = number_end(bytes, i);
+            Kind::Literal
         }
-        while i < bytes.len() && is_ident_byte(bytes[i]) {
-            i += 1;
+        // `r"…"`, `b"…"`, `c"…"` and the like, else an identifier.
+        b'r' | b'b' | b'c'
+            if let Some(end) = raw_or_byte_string(bytes, i).filter(|e| e.is_some() || !eof) =>
+        {
+            match end {
+                Some(end) => i = end,
+                // Unfinished so far: more text may finish it.
+                None => return Ok(Next::More),
+            }
+            Kind::Literal
         }
-        Kind::Ident
-    } else {
-        i += punct_len(&text[i..]);
-        Kind::Punct
+        _ if is_ident_start(c) => {
+            if c == b'r' && bytes.get(i + 1) == Some(&b'#') {
+                i += 2;
+            }
+            i = ident_end(bytes, i);
+            Kind::Ident
+        }
+        _ => {
+            i += punct_len(&bytes[i..]);
+            Kind::Punct
+        }
     };
     if !eof && i + LOOKAHEAD > bytes.len() {
         return Ok(Next::More);
     }
-    Ok(Next::Token(Token {
+    Ok(Next::Token(Mark {
         kind,
-        text: &text[start..i],
+        at: start,
+        len: i - start,
         newlines,
         space_before: space,
-        at: start,
+        close: usize::MAX,
     }))
+}
+
+/// The index after the identifier bytes from `i`.
+fn ident_end(bytes: &[u8], i: usize) -> usize {
+    match bytes[i..].iter().position(|&b| !is_ident_byte(b)) {
+        Some(n) => i + n,
+        None => bytes.len(),
+    }
+}
+
+/// The length of the UTF-8 character starting with `lead`.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xf0.. => 4,
+        0xe0.. => 3,
+        0xc0.. => 2,
+        _ => 1,
+    }
 }
 
 /// The length of the line at the start of `bytes` (up to its `\n`, or all of it).
@@ -180,9 +196,8 @@ fn memchr_newline(bytes: &[u8]) -> usize {
     crate::bytes::find_byte(bytes, b'\n').unwrap_or(bytes.len())
 }
 
-/// The length of the punctuation token at the start of `rest` (not empty).
-fn punct_len(rest: &str) -> usize {
-    let b = rest.as_bytes();
+/// The length of the punctuation token at the start of `b` (not empty).
+fn punct_len(b: &[u8]) -> usize {
     let two = |x: u8| b.get(1) == Some(&x);
     match b[0] {
         b'.' if two(b'.') => match b.get(2) {
@@ -195,8 +210,7 @@ fn punct_len(rest: &str) -> usize {
         b'!' | b'+' | b'*' | b'/' | b'^' if two(b'=') => 2,
         b'&' if two(b'&') || two(b'=') => 2,
         b'|' if two(b'|') || two(b'=') => 2,
-        c if c < 0x80 => 1,
-        _ => rest.chars().next().map_or(1, char::len_utf8),
+        c => utf8_len(c),
     }
 }
 

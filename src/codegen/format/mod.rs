@@ -82,10 +82,9 @@ pub struct Stream<'w> {
     pending: String,
     /// Where the scan for the end of the run is: the end of the last token read.
     scan: usize,
-    /// The tokens of the run so far (where they are in `pending`).
+    /// The tokens of the run so far (where they are in `pending`, and where each bracket
+    /// closes).
     marks: Vec<lex::Mark>,
-    /// For each of `marks` that opens a bracket, the index of the one closing it.
-    close: Vec<usize>,
     /// The brackets open at `scan` (the run's depth).
     opens: Vec<usize>,
     /// Whether the text stopped lexing (what is left is then kept as written).
@@ -107,7 +106,6 @@ impl<'w> Stream<'w> {
             pending: String::new(),
             scan: 0,
             marks: Vec::new(),
-            close: Vec::new(),
             opens: Vec::new(),
             lex_error: false,
             at_item_end: false,
@@ -209,8 +207,7 @@ impl<'w> Stream<'w> {
             self.keep(&rest);
         } else {
             let marks = std::mem::take(&mut self.marks);
-            let close = std::mem::take(&mut self.close);
-            self.layout(&rest, 0, &marks, close, true);
+            self.layout(&rest, 0, &marks, true);
         }
         None
     }
@@ -221,9 +218,14 @@ impl<'w> Stream<'w> {
         // text would move for each).
         let pending = std::mem::take(&mut self.pending);
         let mut done = 0;
+        // The scan's state is held in locals for the loop (written back after it): the
+        // compiler then keeps it in registers rather than in `self` across each token.
         let mut marks = std::mem::take(&mut self.marks);
+        let mut opens = std::mem::take(&mut self.opens);
+        let mut scan = self.scan;
+        let mut at_item_end = self.at_item_end;
         loop {
-            let token = match lex::next(&pending, self.scan, eof) {
+            let token = match lex::next(pending.as_bytes(), scan, eof) {
                 Ok(Next::Token(t)) => t,
                 Ok(Next::End | Next::More) => break,
                 // Text that is not Rust: the rest is kept as written, at the end.
@@ -232,31 +234,33 @@ impl<'w> Stream<'w> {
                     break;
                 }
             };
-            if self.at_item_end && self.opens.is_empty() && token.newlines > 0 {
-                let close = std::mem::take(&mut self.close);
-                self.layout(&pending[done..self.scan], done, &marks, close, false);
+            if at_item_end && opens.is_empty() && token.newlines > 0 {
+                self.layout(&pending[done..scan], done, &marks, false);
+                // Kept, cleared: it grows to the largest run once.
                 marks.clear();
-                done = self.scan;
+                done = scan;
             }
-            self.at_item_end = false;
-            self.scan = token.at + token.text.len();
+            at_item_end = false;
+            scan = token.at + token.len;
             let index = marks.len();
-            marks.push(token.mark());
-            self.close.push(usize::MAX);
-            if token.kind == Kind::Punct {
-                match token.text {
-                    "(" | "[" | "{" => self.opens.push(index),
-                    ")" | "]" | "}" => {
-                        if let Some(open) = self.opens.pop() {
-                            self.close[open] = index;
+            marks.push(token);
+            if token.kind == Kind::Punct && token.len == 1 {
+                match pending.as_bytes()[token.at] {
+                    b'(' | b'[' | b'{' => opens.push(index),
+                    c @ (b')' | b']' | b'}') => {
+                        if let Some(open) = opens.pop() {
+                            marks[open].close = index;
                         }
-                        self.at_item_end = token.text == "}" && self.opens.is_empty();
+                        at_item_end = c == b'}' && opens.is_empty();
                     }
-                    ";" => self.at_item_end = self.opens.is_empty(),
+                    b';' => at_item_end = opens.is_empty(),
                     _ => {}
                 }
             }
         }
+        self.opens = opens;
+        self.scan = scan;
+        self.at_item_end = at_item_end;
         self.marks = marks;
         self.pending = pending;
         // Nothing laid out (the usual case for a small piece of text): nothing moves. Else the
@@ -279,16 +283,9 @@ impl<'w> Stream<'w> {
 
     /// Lays out a run of items: `code`, which starts at `base` of the text `marks` were made
     /// in (`last`: the file's end, where comments may follow the items).
-    fn layout(
-        &mut self,
-        code: &str,
-        base: usize,
-        marks: &[lex::Mark],
-        close: Vec<usize>,
-        last: bool,
-    ) {
+    fn layout(&mut self, code: &str, base: usize, marks: &[lex::Mark], last: bool) {
         let tokens: Vec<lex::Token<'_>> = marks.iter().map(|m| m.token(code, base)).collect();
-        let mut p = parse::Parser::new(&tokens, code, close);
+        let mut p = parse::Parser::new(&tokens, code);
         let Ok((items, trailing)) = p.items_until(tokens.len()) else {
             self.keep(code);
             return;

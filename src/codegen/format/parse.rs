@@ -10,8 +10,6 @@ pub struct Parser<'t, 'a> {
     pub toks: &'t [Token<'a>],
     pub src: &'a str,
     pub pos: usize,
-    /// For each opening bracket, the index of its closing one.
-    close: Vec<usize>,
 }
 
 /// Binary operators by precedence, loosest first (assignment and ranges are handled apart).
@@ -31,14 +29,8 @@ fn binary_precedence(op: &str) -> Option<u8> {
 }
 
 impl<'t, 'a> Parser<'t, 'a> {
-    /// `close`: for each opening bracket, the index of its closing one (else `usize::MAX`).
-    pub fn new(toks: &'t [Token<'a>], src: &'a str, close: Vec<usize>) -> Parser<'t, 'a> {
-        Parser {
-            toks,
-            src,
-            pos: 0,
-            close,
-        }
+    pub fn new(toks: &'t [Token<'a>], src: &'a str) -> Parser<'t, 'a> {
+        Parser { toks, src, pos: 0 }
     }
 
     fn peek(&self) -> Option<Token<'a>> {
@@ -92,8 +84,8 @@ impl<'t, 'a> Parser<'t, 'a> {
 
     /// The index of the bracket closing the one at `pos`.
     fn closing(&self, pos: usize) -> PResult<usize> {
-        match self.close.get(pos) {
-            Some(&c) if c != usize::MAX => Ok(c),
+        match self.toks.get(pos) {
+            Some(t) if t.close != usize::MAX => Ok(t.close),
             _ => Err(()),
         }
     }
@@ -127,7 +119,16 @@ impl<'t, 'a> Parser<'t, 'a> {
 
     /// Comments and blank lines before the next entry of a list.
     fn trivia(&mut self) -> Vec<Trivia<'a>> {
-        let mut out = Vec::new();
+        // Sized by the comments ahead (doc comments run to many lines); most lists of trivia
+        // are empty, and allocate nothing.
+        let comments = self.toks[self.pos.min(self.toks.len())..]
+            .iter()
+            .take_while(|t| t.kind == Kind::Comment)
+            .count();
+        if comments == 0 && self.peek().is_none_or(|t| t.newlines < 2) {
+            return Vec::new();
+        }
+        let mut out = Vec::with_capacity(comments * 2 + 1);
         while let Some(t) = self.peek() {
             if t.newlines >= 2 {
                 out.push(Trivia::Blank);

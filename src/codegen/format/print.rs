@@ -84,6 +84,14 @@ fn cat(parts: &[&str]) -> String {
     s
 }
 
+/// [`cat`] at the end of `s`, which grows once.
+fn push_all(s: &mut String, parts: &[&str]) {
+    s.reserve(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+}
+
 /// `n` spaces (a slice of one string for the usual depths).
 fn spaces(n: usize) -> std::borrow::Cow<'static, str> {
     const SPACES: &str = match std::str::from_utf8(&[b' '; 256]) {
@@ -131,9 +139,13 @@ fn real_width(s: &str) -> usize {
 /// leaves it out of the budget), so such lines may run two columns over.
 fn width(s: &str) -> usize {
     let bytes = s.as_bytes();
-    // Most text has no `<` (one memchr); the rest is counted in one pass over the bytes.
-    if !bytes.contains(&b'<') {
-        return real_width(s);
+    // Most text is ASCII without `<`: its width is its length. One pass without an early exit
+    // (which the compiler vectorizes) tells; the rest is counted in full.
+    let flags = bytes
+        .iter()
+        .fold(0u8, |acc, &b| acc | (b & 0x80) | u8::from(b == b'<'));
+    if flags == 0 {
+        return bytes.len();
     }
     real_width(s) - 2 * turbofish_count(bytes)
 }
@@ -158,7 +170,12 @@ fn fits(s: &str, w: usize) -> bool {
 }
 
 fn multi(s: &str) -> bool {
-    s.as_bytes().contains(&b'\n')
+    // Most texts asked are short: a loop without an early exit over them costs less than a
+    // memchr's setup.
+    match s.as_bytes() {
+        b if b.len() <= 32 => b.iter().fold(false, |a, &c| a | (c == b'\n')),
+        b => b.contains(&b'\n'),
+    }
 }
 
 /// Whether `s` has more than `n` lines (counting stops there: `s` may be a long block).
@@ -264,8 +281,8 @@ fn rw_made(e: &Expr<'_>, sh: Shape) -> Option<String> {
         Expr::Cast(x, ty) => rw_pair(x, ty, " as ", sh),
         Expr::Binary(..) => rw_binary(e, sh),
         Expr::Assign(l, op, r) => {
-            let lhs = rw(l, sh)?;
-            rw_assign_rhs(&cat(&[&lhs, " ", op]), r, sh)
+            let mut s = cat(&[&rw(l, sh)?, " ", op]);
+            push_assign_rhs(&mut s, 0, r, Some(sh)).then_some(s)
         }
         Expr::Call(callee, args) => {
             let c = rw(callee, sh)?;
@@ -415,12 +432,12 @@ fn rw_binary(e: &Expr<'_>, sh: Shape) -> Option<String> {
                 sh.offset_left(sep.len() + 2 + last_line_width(&result).min(width(&result)))
             && let Some(r) = rw(op, line)
         {
-            result.push_str(&cat(&[" ", sep, " ", &r]));
+            push_all(&mut result, &[" ", sep, " ", &r]);
             continue;
         }
         let shape = nested.offset_left(sep.len() + 1)?;
         let r = rw(op, shape)?;
-        result.push_str(&cat(&["\n", &spaces(nested.indent), sep, " ", &r]));
+        push_all(&mut result, &["\n", &spaces(nested.indent), sep, " ", &r]);
     }
     Some(result)
 }
@@ -448,6 +465,10 @@ fn binary_one_line(operands: &[&Expr<'_>], seps: &[&str], sh: Shape) -> Option<S
         if multi(&r) || width(&result) > sh.width {
             return None;
         }
+        if result.capacity() == 0 {
+            // Room for a line at once (it is written piece by piece).
+            result.reserve(MAX_WIDTH);
+        }
         result.push_str(&r);
         result.push(' ');
         result.push_str(sep);
@@ -468,9 +489,45 @@ fn binary_one_line(operands: &[&Expr<'_>], seps: &[&str], sh: Shape) -> Option<S
     wrap(result, sh)
 }
 
-/// `lhs = rhs` and `let pat = rhs`: rhs on the same line, or on the next one when that is
-/// better (rustfmt's `choose_rhs`). `lhs` ends with the operator.
-pub fn rw_assign_rhs(lhs: &str, e: &Expr<'_>, sh: Shape) -> Option<String> {
+/// Where a right-hand side goes: after the operator, or on the next line one block deeper.
+enum Rhs<'e> {
+    Same(Txt<'e>),
+    Next(Txt<'e>),
+}
+
+/// Writes the right-hand side after its left-hand side (at the end of `out`).
+fn push_rhs(out: &mut String, rhs: Rhs<'_>, indent: usize) {
+    // Room for it all at once (else the separator and the text may each grow `out`).
+    let (Rhs::Same(t) | Rhs::Next(t)) = &rhs;
+    out.reserve(1 + indent + TAB + t.len());
+    match rhs {
+        Rhs::Same(o) => {
+            out.push(' ');
+            out.push_str(&o);
+        }
+        Rhs::Next(n) => {
+            out.push('\n');
+            out.push_str(&spaces(indent + TAB));
+            out.push_str(&n);
+        }
+    }
+}
+
+/// `lhs = rhs` and `let pat = rhs` for a left-hand side written already, at `start..` of `out`
+/// (it ends with the operator): the rhs on the same line, or on the next one when that is
+/// better (rustfmt's `choose_rhs`). False, and `out` as it was, when nothing fits.
+fn push_assign_rhs(out: &mut String, start: usize, e: &Expr<'_>, sh: Option<Shape>) -> bool {
+    match sh.and_then(|sh| Some((choose_rhs(&out[start..], e, sh)?, sh))) {
+        Some((rhs, sh)) => {
+            push_rhs(out, rhs, sh.indent);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Where the right-hand side of [`push_assign_rhs`] goes, and its text.
+fn choose_rhs<'e>(lhs: &str, e: &'e Expr<'_>, sh: Shape) -> Option<Rhs<'e>> {
     let lw = if multi(lhs) {
         last_line_width(lhs).saturating_sub(sh.indent)
     } else {
@@ -486,19 +543,18 @@ pub fn rw_assign_rhs(lhs: &str, e: &Expr<'_>, sh: Shape) -> Option<String> {
         && !multi(o)
         && real_width(o) <= orig_shape.width
     {
-        return Some(cat(&[lhs, " ", o]));
+        return orig.map(Rhs::Same);
     }
     let new_shape = Shape::indented(sh.indent + TAB).sub_width(sh.rhs_overhead())?;
     let new = rw(e, new_shape);
-    let next_line = |n: &str| cat(&[lhs, "\n", &spaces(sh.indent + TAB), n]);
     Some(match (orig, new) {
         (Some(o), Some(n)) if !(first_line_width(&n) <= new_shape.width && rest_fits(&n)) => {
-            cat(&[lhs, " ", &o])
+            Rhs::Same(o)
         }
-        (Some(o), Some(n)) if prefer_next_line(&o, &n) => next_line(&n),
-        (None, Some(n)) => next_line(&n),
+        (Some(o), Some(n)) if prefer_next_line(&o, &n) => Rhs::Next(n),
+        (None, Some(n)) => Rhs::Next(n),
         (None, None) => return None,
-        (Some(o), _) => cat(&[lhs, " ", &o]),
+        (Some(o), _) => Rhs::Same(o),
     })
 }
 
@@ -1129,7 +1185,10 @@ fn rw_block_expr(prefix: &str, b: &Block<'_>, sh: Shape, allow_single: bool) -> 
 fn rw_cond<'e>(c: &'e Cond<'_>, sh: Shape) -> Option<Txt<'e>> {
     match c {
         Cond::Expr(e) => rw(e, sh),
-        Cond::Let(pat, e) => rw_assign_rhs(&cat(&["let ", pat, " ="]), e, sh).map(Txt::Owned),
+        Cond::Let(pat, e) => {
+            let mut s = cat(&["let ", pat, " ="]);
+            push_assign_rhs(&mut s, 0, e, Some(sh)).then_some(Txt::Owned(s))
+        }
     }
 }
 
@@ -1394,43 +1453,79 @@ fn rw_last_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape)
 
 // ---------------------------------------------------------------- types
 
-pub fn type_text(t: &Type) -> String {
+/// A type on one line: borrowed when it is text already.
+pub fn type_text<'t>(t: &'t Type<'_>) -> Txt<'t> {
     match t {
-        Type::Text(s) => s.to_string(),
+        Type::Text(s) => Txt::Borrowed(s),
         Type::Fn {
             head,
             params,
             variadic,
             ret,
         } => {
-            let mut ps: Vec<String> = params.iter().map(param_text).collect();
-            if *variadic {
-                ps.push("...".into());
+            let mut s = cat(&[head, "("]);
+            push_fn_params(&mut s, params, *variadic, ", ", "");
+            s.push(')');
+            if let Some(r) = ret {
+                s.push_str(" -> ");
+                s.push_str(&type_text(r));
             }
-            let r = ret
-                .as_ref()
-                .map_or(String::new(), |r| cat(&[" -> ", &type_text(r)]));
-            cat(&[head, "(", &ps.join(", "), ")", &r])
+            Txt::Owned(s)
         }
     }
 }
 
-fn param_text((name, ty): &(Option<Str<'_>>, Type<'_>)) -> String {
-    match name {
-        Some(n) => cat(&[n, ": ", &type_text(ty)]),
-        None => type_text(ty),
+/// About the length of a function type's parameters on one line.
+fn fn_params_len(params: &[(Option<Str<'_>>, Type<'_>)]) -> usize {
+    let ty_len = |t: &Type<'_>| match t {
+        Type::Text(s) => s.len(),
+        Type::Fn { .. } => 64,
+    };
+    params
+        .iter()
+        .map(|(n, t)| n.as_ref().map_or(0, |n| n.len() + 2) + ty_len(t) + 2)
+        .sum::<usize>()
+        + 3
+}
+
+/// A function type's parameters (`name: Type`, then `...` if variadic) each after `prefix`,
+/// separated by `sep`.
+fn push_fn_params(
+    s: &mut String,
+    params: &[(Option<Str<'_>>, Type<'_>)],
+    variadic: bool,
+    sep: &str,
+    prefix: &str,
+) {
+    for (i, (name, ty)) in params.iter().enumerate() {
+        if i > 0 {
+            s.push_str(sep);
+        }
+        s.push_str(prefix);
+        if let Some(n) = name {
+            s.push_str(n);
+            s.push_str(": ");
+        }
+        s.push_str(&type_text(ty));
+    }
+    if variadic {
+        if !params.is_empty() {
+            s.push_str(sep);
+        }
+        s.push_str(prefix);
+        s.push_str("...");
     }
 }
 
-pub fn rw_type(t: &Type, sh: Shape) -> Option<String> {
+pub fn rw_type<'t>(t: &'t Type<'_>, sh: Shape) -> Option<Txt<'t>> {
     match t {
-        Type::Text(s) => (real_width(s) <= sh.width).then(|| s.to_string()),
+        Type::Text(s) => (real_width(s) <= sh.width).then_some(Txt::Borrowed(s)),
         Type::Fn {
             head,
             params,
             variadic,
             ret,
-        } => rw_fn_type(head, params, *variadic, ret.as_deref(), sh),
+        } => rw_fn_type(head, params, *variadic, ret.as_deref(), sh).map(Txt::Owned),
     }
 }
 
@@ -1443,46 +1538,56 @@ fn rw_fn_type(
     sh: Shape,
 ) -> Option<String> {
     let s = sh.offset_left(real_width(head))?;
+    // The return type, measured with its ` -> `.
     let out = match ret {
-        Some(r) => cat(&[" -> ", &rw_type(r, s.offset_left(4)?)?]),
-        None => String::new(),
+        Some(r) => Some(rw_type(r, s.offset_left(4)?)?),
+        None => None,
     };
-    let mut items: Vec<String> = params.iter().map(param_text).collect();
-    if variadic {
-        items.push("...".into());
-    }
+    let out_width = out.as_deref().map_or(0, |o| 4 + real_width(o));
     let list_indent = sh.indent + TAB;
-    let joined = items.join(", ");
-    let horizontal =
-        items.is_empty() || real_width(&joined) <= s.width.saturating_sub(2 + real_width(&out));
-    let args = if horizontal {
-        cat(&["(", &joined, ")"])
+    // The parameters on one line; written again one a line when they do not fit (room for
+    // that at the start: a string grown push by push is copied at each doubling).
+    let lines = params.len() + usize::from(variadic);
+    let mut text = String::with_capacity(
+        head.len() + fn_params_len(params) + lines * (list_indent + 2) + sh.indent + 8,
+    );
+    text.push_str(head);
+    text.push('(');
+    let args_at = text.len() - 1;
+    push_fn_params(&mut text, params, variadic, ", ", "");
+    let horizontal = (params.is_empty() && !variadic)
+        || real_width(&text[args_at + 1..]) <= s.width.saturating_sub(2 + out_width);
+    if horizontal {
+        text.push(')');
     } else {
-        let ind = spaces(list_indent);
-        let mut body: Vec<String> = items.iter().map(|i| cat(&[&ind, i])).collect();
-        let sep = if variadic { "" } else { "," };
-        let last = body.pop().unwrap_or_default();
-        let mut text = body.iter().map(|b| cat(&[b, ",\n"])).collect::<String>();
-        text.push_str(&last);
-        text.push_str(sep);
-        cat(&["(\n", &text, "\n", &spaces(sh.indent), ")"])
-    };
-    let ll = if multi(&args) {
-        last_line_width(&args)
-    } else {
-        real_width(&args)
-    };
-    if out.is_empty() || ll + real_width(&out) <= s.width {
-        Some(cat(&[head, &args, &out]))
-    } else {
-        Some(cat(&[
-            head,
-            &args,
-            "\n",
-            &spaces(list_indent),
-            out.trim_start(),
-        ]))
+        text.truncate(args_at + 1);
+        text.push('\n');
+        push_fn_params(&mut text, params, variadic, ",\n", &spaces(list_indent));
+        if !variadic {
+            text.push(',');
+        }
+        text.push('\n');
+        text.push_str(&spaces(sh.indent));
+        text.push(')');
     }
+    let Some(out) = out else {
+        return Some(text);
+    };
+    let args = &text[args_at..];
+    let ll = if multi(args) {
+        last_line_width(args)
+    } else {
+        real_width(args)
+    };
+    if ll + out_width <= s.width {
+        text.push_str(" -> ");
+    } else {
+        text.push('\n');
+        text.push_str(&spaces(list_indent));
+        text.push_str("-> ");
+    }
+    text.push_str(&out);
+    Some(text)
 }
 
 // ---------------------------------------------------------------- statements and items
@@ -1576,21 +1681,21 @@ fn push_stmt(s: &mut String, st: &Stmt<'_>, indent: usize) {
             init,
             else_block,
         } => {
-            let mut lhs = cat(&["let ", &slice_pattern(pat, sh)]);
+            // The left-hand side is written in place, taken back if the statement does not fit.
+            let start = s.len();
+            s.push_str("let ");
+            s.push_str(&slice_pattern(pat, sh));
             if let Some(t) = ty {
-                lhs.push_str(": ");
-                let tshape = sh.offset_left(width(&lhs)).unwrap_or(sh);
-                lhs.push_str(&rw_type(t, tshape).unwrap_or_else(|| type_text(t)));
+                s.push_str(": ");
+                let tshape = sh.offset_left(width(&s[start..])).unwrap_or(sh);
+                s.push_str(&rw_type(t, tshape).unwrap_or_else(|| type_text(t)));
             }
-            match init {
-                Some(e) => {
-                    lhs.push_str(" =");
-                    match sh.sub_width(1).and_then(|s| rw_assign_rhs(&lhs, e, s)) {
-                        Some(r) => s.push_str(&r),
-                        None => return s.push_str(st.src),
-                    }
+            if let Some(e) = init {
+                s.push_str(" =");
+                if !push_assign_rhs(s, start, e, sh.sub_width(1)) {
+                    s.truncate(start);
+                    return s.push_str(st.src);
                 }
-                None => s.push_str(&lhs),
             }
             if let Some(b) = else_block {
                 s.push_str(" else ");
@@ -1616,9 +1721,12 @@ fn push_stmt(s: &mut String, st: &Stmt<'_>, indent: usize) {
             }
         }
         StmtKind::Item(item) => {
-            let mut text = String::new();
-            print_item(&mut text, item, indent, true);
-            s.push_str(text.trim_start_matches('\n').trim_start());
+            // Written in place (a fresh string would grow push by push), less the line break
+            // and indent an item starts with: the statement's are written already.
+            let start = s.len();
+            print_item(s, item, indent, true);
+            let lead = s[start..].len() - s[start..].trim_start().len();
+            s.drain(start..start + lead);
         }
     }
 }
@@ -1632,7 +1740,7 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
     s.push_str(&ind);
     let sh = Shape::indented(indent);
     match &item.kind {
-        ItemKind::Fn(f) => s.push_str(&print_fn(f, indent)),
+        ItemKind::Fn(f) => print_fn(s, f, indent),
         ItemKind::Struct { head, body } => match body {
             StructBody::Tuple(fields) => {
                 let one = cat(&[head, "(", &fields.join(", "), ");"]);
@@ -1642,9 +1750,9 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
                     s.push_str(head);
                     s.push('(');
                     for f in fields {
-                        s.push_str(&cat(&["\n", &spaces(indent + TAB), f, ","]));
+                        push_all(s, &["\n", &spaces(indent + TAB), f, ","]);
                     }
-                    s.push_str(&cat(&["\n", &ind, ");"]));
+                    push_all(s, &["\n", &ind, ");"]);
                 }
             }
             StructBody::Named(fields) => {
@@ -1660,8 +1768,10 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
                     push_attrs(s, &f.attrs, fi);
                     s.push('\n');
                     s.push_str(&spaces(fi));
-                    let lhs = cat(&[&f.name, ":"]);
-                    s.push_str(&field_type(&lhs, &f.ty, Shape::indented(fi)));
+                    let start = s.len();
+                    s.push_str(&f.name);
+                    s.push(':');
+                    push_field_type(s, start, &f.ty, Shape::indented(fi));
                     s.push(',');
                 }
                 s.push('\n');
@@ -1682,16 +1792,14 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
                 push_attrs(s, &v.attrs, vi);
                 s.push('\n');
                 s.push_str(&spaces(vi));
-                match &v.value {
-                    Some(e) => {
-                        let lhs = cat(&[&v.name, " ="]);
-                        let r = Shape::indented(vi)
-                            .sub_width(1)
-                            .and_then(|x| rw_assign_rhs(&lhs, e, x))
-                            .unwrap_or_else(|| cat(&[&lhs, " ", &flat(e)]));
-                        s.push_str(&r);
+                s.push_str(&v.name);
+                if let Some(e) = &v.value {
+                    let start = s.len() - v.name.len();
+                    s.push_str(" =");
+                    if !push_assign_rhs(s, start, e, Shape::indented(vi).sub_width(1)) {
+                        s.push(' ');
+                        s.push_str(&flat(e));
                     }
-                    None => s.push_str(&v.name),
                 }
                 s.push(',');
             }
@@ -1709,7 +1817,7 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
             let has_comments = inner_trivia.iter().any(|t| matches!(t, Trivia::Comment(_)));
             if items.is_empty() && !has_comments {
                 if multi(&head) {
-                    s.push_str(&cat(&["\n", &ind, "{\n", &ind, "}"]));
+                    push_all(s, &["\n", &ind, "{\n", &ind, "}"]);
                 } else {
                     s.push_str(" {}");
                 }
@@ -1730,36 +1838,41 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
         }
         ItemKind::Const { head, ty, value } => {
             // The type after `NAME: ` (room kept for ` =`), else on the next line.
-            let prefix = cat(&[head, ": "]);
+            // Written in place, taken back if the value does not fit.
+            let start = s.len();
+            s.push_str(head);
             let ty_one = sh
-                .offset_left(width(&prefix) + 2)
+                .offset_left(width(&s[start..]) + 2 + 2)
                 .and_then(|x| rw_type(ty, x));
-            let lhs = match ty_one {
-                Some(t) => cat(&[&prefix, &t]),
-                None => cat(&[
-                    head,
-                    ":\n",
-                    &spaces(indent + TAB),
-                    &rw_type(ty, Shape::indented(indent + TAB)).unwrap_or_else(|| type_text(ty)),
-                ]),
-            };
-            match value {
-                Some(e) => {
-                    let l = cat(&[&lhs, " ="]);
-                    match sh.sub_width(1).and_then(|x| rw_assign_rhs(&l, e, x)) {
-                        Some(r) => s.push_str(&r),
-                        None => {
-                            s.push_str(item.src);
-                            return;
-                        }
-                    }
+            match ty_one {
+                Some(t) => {
+                    s.push_str(": ");
+                    s.push_str(&t);
                 }
-                None => s.push_str(&lhs),
+                None => {
+                    s.push_str(":\n");
+                    s.push_str(&spaces(indent + TAB));
+                    s.push_str(
+                        &rw_type(ty, Shape::indented(indent + TAB))
+                            .unwrap_or_else(|| type_text(ty)),
+                    );
+                }
+            }
+            if let Some(e) = value {
+                s.push_str(" =");
+                if !push_assign_rhs(s, start, e, sh.sub_width(1)) {
+                    s.truncate(start);
+                    s.push_str(item.src);
+                    return;
+                }
             }
             s.push(';');
         }
         ItemKind::TypeAlias { head, ty } => {
-            s.push_str(&field_type(&cat(&[head, " ="]), ty, sh));
+            let start = s.len();
+            s.push_str(head);
+            s.push_str(" =");
+            push_field_type(s, start, ty, sh);
             s.push(';');
         }
         ItemKind::Line(text) => s.push_str(text),
@@ -1782,34 +1895,26 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
     }
 }
 
-/// A parameter on its own line; a `name: Outer<Inner>` too long for it breaks `Outer`'s
-/// arguments one a line.
-fn param_line(p: &str, indent: usize) -> String {
+/// A parameter on its own line, written at the end of `s`; a `name: Outer<Inner>` too long
+/// for it breaks `Outer`'s arguments one a line.
+fn push_param_line(s: &mut String, p: &str, indent: usize) {
     let ind = spaces(indent);
-    if indent + real_width(p) < MAX_WIDTH {
-        return cat(&[&ind, p, ","]);
-    }
-    let (Some(colon), true) = (p.find(": "), p.ends_with('>')) else {
-        return cat(&[&ind, p, ","]);
+    let split = (indent + real_width(p) >= MAX_WIDTH && p.ends_with('>'))
+        .then(|| p.find(": "))
+        .flatten()
+        .and_then(|colon| Some((colon, p[colon + 2..].find('<')?)));
+    let Some((colon, open)) = split else {
+        return push_all(s, &[&ind, p, ","]);
     };
     let ty = &p[colon + 2..];
-    let Some(open) = ty.find('<') else {
-        return cat(&[&ind, p, ","]);
-    };
     let args = split_top_level(&ty[open + 1..ty.len() - 1]);
     let more = spaces(indent + TAB);
-    let body: Vec<String> = args.iter().map(|a| cat(&[&more, a, ","])).collect();
-    cat(&[
-        &ind,
-        &p[..colon],
-        ": ",
-        &ty[..open],
-        "<\n",
-        &body.join("\n"),
-        "\n",
-        &ind,
-        ">,",
-    ])
+    push_all(s, &[&ind, &p[..colon], ": ", &ty[..open], "<\n"]);
+    for (i, a) in args.iter().enumerate() {
+        let sep = if i == 0 { "" } else { "\n" };
+        push_all(s, &[sep, &more, a, ","]);
+    }
+    push_all(s, &["\n", &ind, ">,"]);
 }
 
 /// A generic parameter on its own line: `T: A + B`, its bounds one a line when too long.
@@ -1829,7 +1934,7 @@ fn generic_param_line(g: &str, indent: usize) -> String {
     let more = spaces(indent + TAB);
     let mut s = cat(&[&ind, &g[..colon], ": ", bounds[0]]);
     for b in &bounds[1..] {
-        s.push_str(&cat(&["\n", &more, "+ ", b]));
+        push_all(&mut s, &["\n", &more, "+ ", b]);
     }
     s.push(',');
     s
@@ -1848,12 +1953,12 @@ fn split_top_level_on<'s>(s: &'s str, sep: &str) -> Vec<&'s str> {
 }
 
 /// `[a, b, c]` in `let`: one line within the array width, else one name a line.
-fn slice_pattern(pat: &str, sh: Shape) -> String {
+fn slice_pattern(pat: &str, sh: Shape) -> Txt<'_> {
     let Some(inner) = pat.strip_prefix('[').and_then(|p| p.strip_suffix(']')) else {
-        return pat.to_string();
+        return Txt::Borrowed(pat);
     };
     if inner.contains(['[', '(', '{']) {
-        return pat.to_string();
+        return Txt::Borrowed(pat);
     }
     let items: Vec<&str> = inner
         .split(',')
@@ -1863,11 +1968,17 @@ fn slice_pattern(pat: &str, sh: Shape) -> String {
     let joined = items.join(", ");
     let budget = sh.width.saturating_sub(4 + 1 + 2);
     if width(&joined) <= ARRAY_WIDTH.min(budget) {
-        return cat(&["[", &joined, "]"]);
+        return Txt::Owned(cat(&["[", &joined, "]"]));
     }
     let ind = spaces(sh.indent + TAB);
     let body: Vec<String> = items.iter().map(|i| cat(&[&ind, i, ","])).collect();
-    cat(&["[\n", &body.join("\n"), "\n", &spaces(sh.indent), "]"])
+    Txt::Owned(cat(&[
+        "[\n",
+        &body.join("\n"),
+        "\n",
+        &spaces(sh.indent),
+        "]",
+    ]))
 }
 
 /// `impl<G> Trait for Type`: when it and ` {` pass the maximum width, `for Type` goes on the
@@ -1912,28 +2023,33 @@ fn top_level_find(s: &str, pat: &str) -> Option<usize> {
     None
 }
 
-/// `name: Type` in a struct: the type on the same line, or on the next when only there it
-/// fits on one line (rustfmt's `rewrite_assign_rhs` for types).
-fn field_type(lhs: &str, ty: &Type, sh: Shape) -> String {
+/// `name: Type` in a struct, its `name:` written at `start..` of `s`: the type on the same
+/// line, or on the next when only there it fits on one line (rustfmt's `rewrite_assign_rhs`
+/// for types).
+fn push_field_type(s: &mut String, start: usize, ty: &Type, sh: Shape) {
     let Some(sh) = sh.sub_width(1) else {
-        return cat(&[lhs, " ", &type_text(ty)]);
+        s.push(' ');
+        s.push_str(&type_text(ty));
+        return;
     };
-    let orig_shape = sh.offset_left(width(lhs) + 1);
+    let orig_shape = sh.offset_left(width(&s[start..]) + 1);
     let orig = orig_shape.and_then(|x| rw_type(ty, x));
     if let Some(o) = &orig
         && !multi(o)
     {
-        return cat(&[lhs, " ", o]);
+        s.push(' ');
+        s.push_str(o);
+        return;
     }
     let new_shape = Shape::indented(sh.indent + TAB).sub_width(sh.rhs_overhead());
     let new = new_shape.and_then(|x| rw_type(ty, x));
-    let nl = cat(&["\n", &spaces(sh.indent + TAB)]);
-    match (orig, new) {
-        (Some(o), Some(n)) if prefer_next_line(&o, &n) => cat(&[lhs, &nl, &n]),
-        (None, Some(n)) => cat(&[lhs, &nl, &n]),
-        (Some(o), _) => cat(&[lhs, " ", &o]),
-        (None, None) => cat(&[lhs, " ", &type_text(ty)]),
-    }
+    let rhs = match (orig, new) {
+        (Some(o), Some(n)) if prefer_next_line(&o, &n) => Rhs::Next(n),
+        (None, Some(n)) => Rhs::Next(n),
+        (Some(o), _) => Rhs::Same(o),
+        (None, None) => Rhs::Same(type_text(ty)),
+    };
+    push_rhs(s, rhs, sh.indent);
 }
 
 /// The attributes, one a line at `indent`.
@@ -1941,131 +2057,159 @@ fn push_attrs(s: &mut String, attrs: &[Attr], indent: usize) {
     for a in attrs {
         s.push('\n');
         s.push_str(&spaces(indent));
-        s.push_str(&print_attr(a, indent));
+        push_attr(s, a, indent);
     }
 }
 
-fn print_attr(a: &Attr, indent: usize) -> String {
-    let open = if a.bang { "#![" } else { "#[" };
+/// An attribute written at the end of `s`: a list on one line, else taken back and written
+/// one entry a line.
+fn push_attr(s: &mut String, a: &Attr, indent: usize) {
+    let start = s.len();
+    s.push_str(if a.bang { "#![" } else { "#[" });
+    s.push_str(&a.path);
     match &a.args {
-        AttrArgs::None => cat(&[open, &a.path, "]"]),
-        AttrArgs::Eq(v) => cat(&[open, &a.path, " = ", v, "]"]),
+        AttrArgs::None => s.push(']'),
+        AttrArgs::Eq(v) => {
+            s.push_str(" = ");
+            s.push_str(v);
+            s.push(']');
+        }
         AttrArgs::List(items) => {
-            let one = cat(&[open, &a.path, "(", &items.join(", "), ")]"]);
-            let inner_width: usize =
-                items.iter().map(|i| width(i)).sum::<usize>() + 2 * items.len().saturating_sub(1);
-            if indent + width(&one) <= MAX_WIDTH && inner_width <= ATTR_FN_LIKE_WIDTH {
-                return one;
+            let open_end = s.len();
+            s.push('(');
+            push_joined(s, items, ", ", "");
+            s.push_str(")]");
+            if indent + width(&s[start..]) <= MAX_WIDTH && joined_width(items) <= ATTR_FN_LIKE_WIDTH
+            {
+                return;
             }
-            let ind = spaces(indent + TAB);
-            let body: Vec<String> = items.iter().map(|i| cat(&[&ind, i])).collect();
-            cat(&[
-                open,
-                &a.path,
-                "(\n",
-                &body.join(",\n"),
-                "\n",
-                &spaces(indent),
-                ")]",
-            ])
+            s.truncate(open_end);
+            s.push_str("(\n");
+            push_joined(s, items, ",\n", &spaces(indent + TAB));
+            s.push('\n');
+            s.push_str(&spaces(indent));
+            s.push_str(")]");
         }
     }
 }
 
-/// A function's signature (rustfmt's `rewrite_fn_base`) and its body.
-fn print_fn(f: &FnItem<'_>, indent: usize) -> String {
+/// The width of `items` joined by `, ` (no `::<` spans a separator, so each is measured alone).
+fn joined_width(items: &[Str<'_>]) -> usize {
+    items.iter().map(|i| width(i)).sum::<usize>() + 2 * items.len().saturating_sub(1)
+}
+
+/// `items` each after `prefix`, separated by `sep`.
+fn push_joined(s: &mut String, items: &[Str<'_>], sep: &str, prefix: &str) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            s.push_str(sep);
+        }
+        s.push_str(prefix);
+        s.push_str(item);
+    }
+}
+
+/// A function's signature (rustfmt's `rewrite_fn_base`) and its body, written at the end of
+/// `s` (what is measured is `s[start..]`, the function's text so far).
+fn print_fn(s: &mut String, f: &FnItem<'_>, indent: usize) {
     let has_body = f.body.is_some();
-    let _inner = spaces(indent + TAB);
     let ind = spaces(indent);
     // `pub const fn `, then the name and generics.
-    let mut result = cat(&[&f.head, " "]);
-    let used = indent + width(&result);
+    let start = s.len();
+    s.push_str(&f.head);
+    s.push(' ');
+    let used = indent + width(&s[start..]);
     let overhead = if has_body { 4 } else { 2 };
     let budget = MAX_WIDTH.saturating_sub(used + overhead);
-    result.push_str(&f.name);
+    s.push_str(&f.name);
     if !f.generics.is_empty() {
         let joined = f.generics.join(", ");
         if width(&joined) <= budget.saturating_sub(width(&f.name) + 2) {
-            result.push_str(&cat(&["<", &joined, ">"]));
+            s.push('<');
+            s.push_str(&joined);
+            s.push('>');
         } else {
             let list: Vec<String> = f
                 .generics
                 .iter()
                 .map(|g| generic_param_line(g, indent + TAB))
                 .collect();
-            result.push_str(&cat(&["<\n", &list.join("\n"), "\n", &ind, ">"]));
+            push_all(s, &["<\n", &list.join("\n"), "\n", &ind, ">"]);
         }
     }
     let ret = f.ret.as_ref().map(type_text);
     // rustfmt counts `-> ` with the return type.
     let ret_len = ret.as_deref().map_or(0, |r| width(r) + 3);
     // compute_budgets_for_params
-    let one_line_budget = if !multi(&result) {
-        let mut used_space = indent + width(&result) + ret_len + if ret_len == 0 { 2 } else { 3 };
+    let one_line_budget = if !multi(&s[start..]) {
+        let mut used_space =
+            indent + width(&s[start..]) + ret_len + if ret_len == 0 { 2 } else { 3 };
         used_space += if has_body { 2 } else { 1 };
         MAX_WIDTH.saturating_sub(used_space)
     } else {
         0
     };
-    let params_one = f.params.join(", ");
     let in_block =
-        !f.params.is_empty() && (one_line_budget == 0 || width(&params_one) > one_line_budget);
-    result.push('(');
+        !f.params.is_empty() && (one_line_budget == 0 || joined_width(&f.params) > one_line_budget);
+    s.push('(');
     if in_block {
-        let list: Vec<String> = f
-            .params
-            .iter()
-            .map(|p| param_line(p, indent + TAB))
-            .collect();
-        result.push_str(&cat(&["\n", &list.join("\n"), "\n", &ind, ")"]));
+        for p in &f.params {
+            s.push('\n');
+            push_param_line(s, p, indent + TAB);
+        }
+        push_all(s, &["\n", &ind, ")"]);
     } else {
-        result.push_str(&params_one);
-        result.push(')');
+        push_joined(s, &f.params, ", ", "");
+        s.push(')');
     }
     // No parameters and `) -> Ret` past the maximum width: the return type on the next line.
-    let no_params_over =
-        f.params.is_empty() && !multi(&result) && indent + width(&result) + ret_len > MAX_WIDTH;
+    let no_params_over = f.params.is_empty()
+        && !multi(&s[start..])
+        && indent + width(&s[start..]) + ret_len > MAX_WIDTH;
     if let Some(r) = &ret {
         if no_params_over {
-            result.push_str(&cat(&["\n", &ind, "-> ", r]));
+            push_all(s, &["\n", &ind, "-> ", r]);
         } else {
             let should_indent = if in_block || f.params.is_empty() {
                 false
-            } else if multi(&result) {
+            } else if multi(&s[start..]) {
                 true
             } else {
-                let mut sig = width(&result) + indent + ret_len + 1;
+                let mut sig = width(&s[start..]) + indent + ret_len + 1;
                 if f.where_clause.is_empty() {
                     sig += 2;
                 }
                 sig > MAX_WIDTH
             };
             if should_indent {
-                result.push_str(&cat(&["\n", &ind, "-> ", r]));
+                s.push('\n');
+                s.push_str(&ind);
+                s.push_str("-> ");
             } else {
-                result.push_str(&cat(&[" -> ", r]));
+                s.push_str(" -> ");
             }
+            s.push_str(r);
         }
     }
     if !f.where_clause.is_empty() {
-        result.push_str(&cat(&[" where ", &f.where_clause.join(", ")]));
+        push_all(s, &[" where ", &f.where_clause.join(", ")]);
     }
     match &f.body {
         Some(b) => {
             // The brace goes on its own line when ` {` would overflow.
-            let lw = if multi(&result) {
-                last_line_width(&result)
+            let lw = if multi(&s[start..]) {
+                last_line_width(&s[start..])
             } else {
-                width(&result)
+                width(&s[start..])
             };
             if lw + 2 > MAX_WIDTH - indent {
-                result.push_str(&cat(&["\n", &ind]));
+                s.push('\n');
+                s.push_str(&ind);
             } else {
-                result.push(' ');
+                s.push(' ');
             }
-            push_block(&mut result, b, indent);
+            push_block(s, b, indent);
         }
-        None => result.push(';'),
+        None => s.push(';'),
     }
-    result
 }
