@@ -376,11 +376,10 @@ pub fn render_formatted_with_to<'t>(
             stream.scan_runs(true);
             let rest = std::mem::take(&mut stream.pending);
             let marks = std::mem::take(&mut stream.marks);
-            let close = std::mem::take(&mut stream.close);
             if stream.lex_error {
                 stream.pending = rest + following.text;
             } else {
-                stream.layout(&rest, 0, &marks, close, false);
+                stream.layout(&rest, 0, &marks, false);
                 stream.out.push_str(laid_out);
             }
         }
