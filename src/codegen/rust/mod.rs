@@ -1306,7 +1306,7 @@ mod tests {
         String::from_utf8(out).expect("UTF-8")
     }
 
-    /// Laying out the items from any item's end on on a second thread gives the very text of
+    /// Laying out the items from any item's end onward on a second thread gives the very text of
     /// laying out the file on one (certif.idl's 90 KB of bindings, cut after each item).
     #[test]
     fn a_file_laid_out_on_two_threads_is_the_same_text() {
