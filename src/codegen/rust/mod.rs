@@ -12,6 +12,10 @@ mod types;
 mod windows_dispatch;
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
+use std::thread::ScopedJoinHandle;
+
+use super::format::Following;
 
 use askama::Template;
 
@@ -108,15 +112,50 @@ pub fn generate_to(
     if opts.windows_dispatch {
         return dispatch::with_member_cache(|| windows_dispatch::generate(model, opts, rt, out));
     }
-    let items = dispatch::with_member_cache(|| render_items(model, opts, rt))?;
-    let sources = source_names(model, opts);
-    let file = FileView {
-        version: crate::VERSION,
-        sources,
-        items,
-    };
-    let cut = split_items(&file.items);
-    write_file(file, cut, out)
+    // The second thread that lays out a large file's last items is started before they are
+    // rendered, so that its start (and its heap's first pages) overlap the rendering.
+    let text: OnceLock<String> = OnceLock::new();
+    std::thread::scope(|scope| {
+        let early = likely_large(model, opts) && !crate::stack::cores_busy();
+        let worker = early.then(|| layout_worker(scope, &text)).flatten();
+        // However this ends, the worker is given its text (empty if there is none for it).
+        let _release = Release(&text);
+        let items = dispatch::with_member_cache(|| render_items(model, opts, rt))?;
+        let file = FileView {
+            version: crate::VERSION,
+            sources: source_names(model, opts),
+            items,
+        };
+        let cut = split_items(&file.items);
+        write_file(scope, file, cut, &text, worker, out)
+    })
+}
+
+/// Hands a layout worker an empty text when it is dropped with none given: the worker then
+/// ends (rather than waiting for ever) whatever way generation ends.
+struct Release<'a>(&'a OnceLock<String>);
+
+impl Drop for Release<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.set(String::new());
+    }
+}
+
+/// Whether `model`'s bindings are likely to be long enough to be laid out on two threads
+/// ([`SPLIT_AT`]), judged before rendering them: by their interfaces' methods and records'
+/// fields (a method takes about 800 bytes of bindings: its vtable entry, wrapper, thunk and
+/// trait method, and its dispatch entry where there is one).
+fn likely_large(model: &Model, opts: &RustOptions) -> bool {
+    let members: usize = (model.root_items())
+        .filter(|(_, item)| selected(opts, item))
+        .map(|(_, item)| match &item.kind {
+            ItemKind::Interface(i) => i.methods.len(),
+            ItemKind::Dispinterface(d) => d.methods.len() + d.properties.len(),
+            ItemKind::Struct(r) | ItemKind::Union(r) => r.fields.len() / 4,
+            _ => 0,
+        })
+        .sum();
+    members * 800 >= SPLIT_AT
 }
 
 /// Each item of the bindings rendered (not yet laid out), in the file's order.
@@ -210,10 +249,15 @@ fn render_items(model: &Model, opts: &RustOptions, rt: &str) -> Result<Vec<Strin
 }
 
 /// Lays out and writes the file: on this thread, or with the items from `cut` on laid out on a
-/// second thread meanwhile (the same text: the formatter lays out each run of items on its own).
-fn write_file(
+/// second thread meanwhile (the same text: the formatter lays out each run of items on its own):
+/// `worker`, if one was started, else one started here in `scope`, lays out what is put in
+/// `text`.
+fn write_file<'scope, 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
     mut file: FileView,
     cut: Option<usize>,
+    text: &'env OnceLock<String>,
+    worker: Option<ScopedJoinHandle<'scope, Following<'env>>>,
     out: &mut dyn std::io::Write,
 ) -> Result<(), Diagnostic> {
     let Some(at) = cut.filter(|&at| at > 0 && at < file.items.len()) else {
@@ -221,24 +265,33 @@ fn write_file(
     };
     let following = file.items.split_off(at);
     let before = file.items.last().map_or("", |i| &i[i.trim_end().len()..]);
-    let text = following_text(before, following);
-    std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new()
-            .name("idlgen-layout".to_string())
-            .spawn_scoped(scope, || {
-                crate::stack::ready_heap();
-                super::format::Following::lay_out(&text)
-            });
-        // This thread lays out the items before, then takes the others from the worker (or
-        // lays them out itself if the worker could not start).
-        let following = || match worker {
-            Ok(worker) => worker
-                .join()
-                .unwrap_or_else(|_| super::format::Following::lay_out(&text)),
-            Err(_) => super::format::Following::lay_out(&text),
-        };
-        super::format::render_formatted_with_to(&file, following, out)
-    })
+    let _ = text.set(following_text(before, following));
+    let worker = worker.or_else(|| layout_worker(scope, text));
+    // This thread lays out the items before, then takes the others from the worker (or lays
+    // them out itself if the worker could not start).
+    let following = || {
+        let text = text.get().map_or("", String::as_str);
+        match worker.map(ScopedJoinHandle::join) {
+            Some(Ok(following)) => following,
+            _ => Following::lay_out(text),
+        }
+    };
+    super::format::render_formatted_with_to(&file, following, out)
+}
+
+/// A thread that lays out the text put in `text` ([`Following::lay_out`]), once it is there;
+/// `None` if it cannot start.
+fn layout_worker<'scope, 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    text: &'env OnceLock<String>,
+) -> Option<ScopedJoinHandle<'scope, Following<'env>>> {
+    std::thread::Builder::new()
+        .name("idlgen-layout".to_string())
+        .spawn_scoped(scope, || {
+            crate::stack::ready_heap();
+            Following::lay_out(text.wait())
+        })
+        .ok()
 }
 
 /// Rendered text past which laying out a file's items on two threads pays for the second
@@ -1302,7 +1355,12 @@ mod tests {
             items: items.to_vec(),
         };
         let mut out = Vec::new();
-        write_file(file, cut, &mut out).expect("writes");
+        let text = std::sync::OnceLock::new();
+        std::thread::scope(|scope| {
+            let _release = super::Release(&text);
+            write_file(scope, file, cut, &text, None, &mut out)
+        })
+        .expect("writes");
         String::from_utf8(out).expect("UTF-8")
     }
 
