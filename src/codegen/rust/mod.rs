@@ -114,13 +114,34 @@ pub fn generate_to(
     }
     // The second thread that lays out a large file's last items is started before they are
     // rendered, so that its start (and its heap's first pages) overlap the rendering.
+    // It also renders the later half of the items meanwhile.
     let text: OnceLock<String> = OnceLock::new();
+    let dependencies = base_dependencies(model, opts);
     std::thread::scope(|scope| {
         let early = likely_large(model, opts) && !crate::stack::cores_busy();
-        let worker = early.then(|| layout_worker(scope, &text)).flatten();
+        let mut rendered = Rendered::default();
+        let worker = match early {
+            true => {
+                let ids = rendered_ids(model, opts, &dependencies);
+                let later = ids.get(ids.len() / 2..).unwrap_or_default().to_vec();
+                let (sent, received) = std::sync::mpsc::channel();
+                rendered.later = Some(received);
+                layout_worker(scope, &text, move || {
+                    let texts = dispatch::with_member_cache(|| {
+                        (later.into_iter())
+                            .map(|id| (id, render_item(model, id, rt)))
+                            .collect()
+                    });
+                    let _ = sent.send(texts);
+                })
+            }
+            false => None,
+        };
         // However this ends, the worker is given its text (empty if there is none for it).
         let _release = Release(&text);
-        let items = dispatch::with_member_cache(|| render_items(model, opts, rt))?;
+        let items = dispatch::with_member_cache(|| {
+            render_items(model, opts, rt, &dependencies, &mut rendered)
+        })?;
         let file = FileView {
             version: crate::VERSION,
             sources: source_names(model, opts),
@@ -159,8 +180,55 @@ fn likely_large(model: &Model, opts: &RustOptions) -> bool {
 }
 
 /// Each item of the bindings rendered (not yet laid out), in the file's order.
-fn render_items(model: &Model, opts: &RustOptions, rt: &str) -> Result<Vec<String>, Diagnostic> {
-    let dependencies = base_dependencies(model, opts);
+/// Items rendered ([`render_item`]) on the layout worker while this thread renders the others.
+#[derive(Default)]
+struct Rendered {
+    /// What the worker sends, once: the items it rendered.
+    later: Option<std::sync::mpsc::Receiver<Vec<(TypeId, RenderedItem)>>>,
+    /// Those received and not yet taken.
+    items: std::collections::HashMap<TypeId, RenderedItem>,
+}
+
+type RenderedItem = Result<Option<String>, Diagnostic>;
+
+impl Rendered {
+    /// [`render_item`] of `id`: the worker's if it rendered it (waiting for it), else here.
+    fn item(&mut self, model: &Model, id: TypeId, rt: &str) -> RenderedItem {
+        if let Some(later) = self.later.as_ref().and_then(|l| l.try_recv().ok()) {
+            self.items.extend(later);
+            self.later = None;
+        }
+        if let Some(item) = self.items.remove(&id) {
+            return item;
+        }
+        // The worker's half, not yet sent: wait for it rather than render it again.
+        if let Some(later) = self.later.take().and_then(|l| l.recv().ok()) {
+            self.items.extend(later);
+            if let Some(item) = self.items.remove(&id) {
+                return item;
+            }
+        }
+        render_item(model, id, rt)
+    }
+}
+
+/// The items [`render_items`] renders, in its order: the selected root items, then the base
+/// files' items the bindings need.
+fn rendered_ids(model: &Model, opts: &RustOptions, dependencies: &[TypeId]) -> Vec<TypeId> {
+    (model.root_items())
+        .filter(|(_, item)| selected(opts, item))
+        .map(|(id, _)| id)
+        .chain(dependencies.iter().copied())
+        .collect()
+}
+
+fn render_items(
+    model: &Model,
+    opts: &RustOptions,
+    rt: &str,
+    dependencies: &[TypeId],
+    rendered: &mut Rendered,
+) -> Result<Vec<String>, Diagnostic> {
     let mut items = Vec::new();
     // Rust names already defined. C lets two files repeat a typedef (`typedef unsigned int
     // UINT;`) and keeps struct tags apart from typedef names; headers guard repeated definitions
@@ -184,7 +252,7 @@ fn render_items(model: &Model, opts: &RustOptions, rt: &str) -> Result<Vec<Strin
             }
             _ => {}
         }
-        if let Some(text) = render_item(model, id, rt)? {
+        if let Some(text) = rendered.item(model, id, rt)? {
             let name = type_name(&item.name);
             if !item.name.is_empty()
                 && !matches!(item.kind, ItemKind::Const(_))
@@ -195,9 +263,9 @@ fn render_items(model: &Model, opts: &RustOptions, rt: &str) -> Result<Vec<Strin
             items.push(text);
         }
     }
-    for &id in &dependencies {
+    for &id in dependencies {
         let item = model.item(id);
-        if let Some(text) = render_item(model, id, rt)?
+        if let Some(text) = rendered.item(model, id, rt)?
             && defined.insert(type_name(&item.name))
         {
             items.push(text);
@@ -266,7 +334,7 @@ fn write_file<'scope, 'env>(
     let following = file.items.split_off(at);
     let before = file.items.last().map_or("", |i| &i[i.trim_end().len()..]);
     let _ = text.set(following_text(before, following));
-    let worker = worker.or_else(|| layout_worker(scope, text));
+    let worker = worker.or_else(|| layout_worker(scope, text, || {}));
     // This thread lays out the items before, then takes the others from the worker (or lays
     // them out itself if the worker could not start).
     let following = || {
@@ -279,16 +347,18 @@ fn write_file<'scope, 'env>(
     super::format::render_formatted_with_to(&file, following, out)
 }
 
-/// A thread that lays out the text put in `text` ([`Following::lay_out`]), once it is there;
-/// `None` if it cannot start.
+/// A thread that does `first`, then lays out the text put in `text` ([`Following::lay_out`])
+/// once it is there; `None` if it cannot start.
 fn layout_worker<'scope, 'env>(
     scope: &'scope std::thread::Scope<'scope, 'env>,
     text: &'env OnceLock<String>,
+    first: impl FnOnce() + Send + 'scope,
 ) -> Option<ScopedJoinHandle<'scope, Following<'env>>> {
     std::thread::Builder::new()
         .name("idlgen-layout".to_string())
         .spawn_scoped(scope, || {
             crate::stack::ready_heap();
+            first();
             Following::lay_out(text.wait())
         })
         .ok()
@@ -1344,7 +1414,9 @@ mod tests {
         let whole = super::generate(&model, &RustOptions::default()).expect("generates");
         let opts = RustOptions::default();
         let rt = super::runtime_path(&opts).expect("runtime path");
-        let items = super::render_items(&model, &opts, rt).expect("renders");
+        let dependencies = super::base_dependencies(&model, &opts);
+        let items = super::render_items(&model, &opts, rt, &dependencies, &mut Default::default())
+            .expect("renders");
         (items, whole)
     }
 
@@ -1378,7 +1450,8 @@ mod tests {
     }
 
     /// The same over Wine's IDL files (every eighth that loads alone), cut where
-    /// `split_items` cuts and at a quarter of the items.
+    /// `split_items` cuts and at a quarter of the items, and as `generate` writes them (the
+    /// later half of a large file's items rendered on the layout thread).
     #[test]
     fn wine_files_laid_out_on_two_threads_are_the_same_text() {
         let wine = std::path::Path::new("/usr/include/wine/wine/windows");
@@ -1399,10 +1472,16 @@ mod tests {
             let Ok(loaded) = crate::load([path], &opts) else {
                 continue;
             };
-            let Ok(items) = super::render_items(&loaded.model, &rust, rt) else {
+            let dependencies = super::base_dependencies(&loaded.model, &rust);
+            let rendered = &mut Default::default();
+            let Ok(items) = super::render_items(&loaded.model, &rust, rt, &dependencies, rendered)
+            else {
                 continue;
             };
             let one = written(&items, None);
+            // generate renders the later half of a large file's items on the layout thread too.
+            let generated = super::generate(&loaded.model, &rust).expect("generates");
+            assert_eq!(generated, one, "{path:?} generated");
             for cut in [super::split_items(&items), Some(items.len() / 4)] {
                 assert_eq!(
                     written(&items, cut),
