@@ -125,6 +125,7 @@ pub fn generate_to(
                 let ids = rendered_ids(model, opts, &dependencies);
                 let later = ids.get(ids.len() / 2..).unwrap_or_default().to_vec();
                 let (sent, received) = std::sync::mpsc::channel();
+                rendered.theirs = later.iter().copied().collect();
                 rendered.later = Some(received);
                 layout_worker(scope, &text, move || {
                     let texts = dispatch::with_member_cache(|| {
@@ -179,10 +180,11 @@ fn likely_large(model: &Model, opts: &RustOptions) -> bool {
     members * 800 >= SPLIT_AT
 }
 
-/// Each item of the bindings rendered (not yet laid out), in the file's order.
 /// Items rendered ([`render_item`]) on the layout worker while this thread renders the others.
 #[derive(Default)]
 struct Rendered {
+    /// The items the worker renders.
+    theirs: HashSet<TypeId>,
     /// What the worker sends, once: the items it rendered.
     later: Option<std::sync::mpsc::Receiver<Vec<(TypeId, RenderedItem)>>>,
     /// Those received and not yet taken.
@@ -201,7 +203,10 @@ impl Rendered {
         if let Some(item) = self.items.remove(&id) {
             return item;
         }
-        // The worker's half, not yet sent: wait for it rather than render it again.
+        // One of the worker's, not yet sent: wait for them rather than render it again.
+        if !self.theirs.contains(&id) {
+            return render_item(model, id, rt);
+        }
         if let Some(later) = self.later.take().and_then(|l| l.recv().ok()) {
             self.items.extend(later);
             if let Some(item) = self.items.remove(&id) {
@@ -222,6 +227,7 @@ fn rendered_ids(model: &Model, opts: &RustOptions, dependencies: &[TypeId]) -> V
         .collect()
 }
 
+/// Each item of the bindings rendered (not yet laid out), in the file's order.
 fn render_items(
     model: &Model,
     opts: &RustOptions,
