@@ -92,6 +92,16 @@ pub fn next(bytes: &[u8], mut i: usize, eof: bool) -> Result<Next, usize> {
     };
     let start = i;
     let kind = match c {
+        // Most tokens are identifiers or punctuation: those that cannot start a comment, a
+        // string or a number are told by one lookup (before the tests for those).
+        _ if START[usize::from(c)] == PLAIN_IDENT => {
+            i = ident_end(bytes, i);
+            Kind::Ident
+        }
+        _ if START[usize::from(c)] == PLAIN_PUNCT => {
+            i += punct_len(&bytes[i..]);
+            Kind::Punct
+        }
         b'/' if bytes.get(i + 1) == Some(&b'/') => {
             i += memchr_newline(&bytes[i..]);
             Kind::Comment
@@ -229,6 +239,33 @@ static IDENT: [bool; 256] = {
     while c < 256 {
         let b = c as u8;
         t[c] = b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        c += 1;
+    }
+    t
+};
+
+/// [`START`]: a byte that starts an identifier and nothing else (not `r`, `b` or `c`, which
+/// may start a string).
+const PLAIN_IDENT: u8 = 1;
+/// [`START`]: a byte that starts punctuation and nothing else (not `/`, `"` or `'`).
+const PLAIN_PUNCT: u8 = 2;
+
+/// What a token starting with each byte is, where one byte tells ([`PLAIN_IDENT`],
+/// [`PLAIN_PUNCT`]; else 0, and [`next`] looks further).
+static START: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if matches!(b, b'r' | b'b' | b'c') {
+            0
+        } else if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 {
+            PLAIN_IDENT
+        } else if !b.is_ascii_digit() && !matches!(b, b'/' | b'"' | b'\'') {
+            PLAIN_PUNCT
+        } else {
+            0
+        };
         c += 1;
     }
     t
