@@ -113,8 +113,11 @@ impl<'t, 'a> Parser<'t, 'a> {
     /// borrowed from the source where it is written so.
     pub fn text(&self, lo: usize, hi: usize) -> Str<'a> {
         let toks = &self.toks[lo..hi];
-        let (Some(first), Some(last)) = (toks.first(), toks.last()) else {
-            return Str::Borrowed("");
+        let (first, last) = match toks {
+            [] => return Str::Borrowed(""),
+            // The usual text: one token (a name, a literal).
+            [only] => return Str::Borrowed(only.text),
+            [first, .., last] => (first, last),
         };
         let span = &self.src[first.at..last.at + last.text.len()];
         let mut end = first.at + first.text.len();
