@@ -102,6 +102,10 @@ pub fn next(bytes: &[u8], mut i: usize, eof: bool) -> Result<Next, usize> {
             i += punct_len(&bytes[i..]);
             Kind::Punct
         }
+        _ if START[usize::from(c)] == SINGLE_PUNCT => {
+            i += 1;
+            Kind::Punct
+        }
         b'/' if bytes.get(i + 1) == Some(&b'/') => {
             i += memchr_newline(&bytes[i..]);
             Kind::Comment
@@ -253,8 +257,12 @@ const PLAIN_IDENT: u8 = 1;
 /// [`START`]: a byte that starts punctuation and nothing else (not `/`, `"` or `'`).
 const PLAIN_PUNCT: u8 = 2;
 
+/// [`START`]: a byte that is a punctuation token by itself (brackets, `,`, `;`, `<`, `>`...:
+/// none of those [`punct_len`] joins to what follows).
+const SINGLE_PUNCT: u8 = 3;
+
 /// What a token starting with each byte is, where one byte tells ([`PLAIN_IDENT`],
-/// [`PLAIN_PUNCT`]; else 0, and [`next`] looks further).
+/// [`PLAIN_PUNCT`], [`SINGLE_PUNCT`]; else 0, and [`next`] looks further).
 static START: [u8; 256] = {
     let mut t = [0; 256];
     let mut c = 0;
@@ -264,10 +272,15 @@ static START: [u8; 256] = {
             0
         } else if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 {
             PLAIN_IDENT
-        } else if !b.is_ascii_digit() && !matches!(b, b'/' | b'"' | b'\'') {
-            PLAIN_PUNCT
-        } else {
+        } else if b.is_ascii_digit() || matches!(b, b'/' | b'"' | b'\'') {
             0
+        } else if !matches!(
+            b,
+            b'.' | b':' | b'-' | b'=' | b'!' | b'+' | b'*' | b'^' | b'&' | b'|'
+        ) {
+            SINGLE_PUNCT
+        } else {
+            PLAIN_PUNCT
         };
         c += 1;
     }
