@@ -92,6 +92,20 @@ pub fn next(bytes: &[u8], mut i: usize, eof: bool) -> Result<Next, usize> {
     };
     let start = i;
     let kind = match c {
+        // Most tokens are identifiers or punctuation: those that cannot start a comment, a
+        // string or a number are told by one lookup (before the tests for those).
+        _ if START[usize::from(c)] == PLAIN_IDENT => {
+            i = ident_end(bytes, i);
+            Kind::Ident
+        }
+        _ if START[usize::from(c)] == PLAIN_PUNCT => {
+            i += punct_len(&bytes[i..]);
+            Kind::Punct
+        }
+        _ if START[usize::from(c)] == SINGLE_PUNCT => {
+            i += 1;
+            Kind::Punct
+        }
         b'/' if bytes.get(i + 1) == Some(&b'/') => {
             i += memchr_newline(&bytes[i..]);
             Kind::Comment
@@ -174,11 +188,14 @@ pub fn next(bytes: &[u8], mut i: usize, eof: bool) -> Result<Next, usize> {
 }
 
 /// The index after the identifier bytes from `i`.
-fn ident_end(bytes: &[u8], i: usize) -> usize {
-    match bytes[i..].iter().position(|&b| !is_ident_byte(b)) {
-        Some(n) => i + n,
-        None => bytes.len(),
+fn ident_end(bytes: &[u8], mut i: usize) -> usize {
+    // A plain loop: the busiest of the lexer (`position` compiles to more per byte).
+    while let Some(&b) = bytes.get(i)
+        && is_ident_byte(b)
+    {
+        i += 1;
     }
+    i
 }
 
 /// The length of the UTF-8 character starting with `lead`.
@@ -229,6 +246,42 @@ static IDENT: [bool; 256] = {
     while c < 256 {
         let b = c as u8;
         t[c] = b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        c += 1;
+    }
+    t
+};
+
+/// [`START`]: a byte that starts an identifier and nothing else (not `r`, `b` or `c`, which
+/// may start a string).
+const PLAIN_IDENT: u8 = 1;
+/// [`START`]: a byte that starts punctuation and nothing else (not `/`, `"` or `'`).
+const PLAIN_PUNCT: u8 = 2;
+
+/// [`START`]: a byte that is a punctuation token by itself (brackets, `,`, `;`, `<`, `>`...:
+/// none of those [`punct_len`] joins to what follows).
+const SINGLE_PUNCT: u8 = 3;
+
+/// What a token starting with each byte is, where one byte tells ([`PLAIN_IDENT`],
+/// [`PLAIN_PUNCT`], [`SINGLE_PUNCT`]; else 0, and [`next`] looks further).
+static START: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if matches!(b, b'r' | b'b' | b'c') {
+            0
+        } else if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 {
+            PLAIN_IDENT
+        } else if b.is_ascii_digit() || matches!(b, b'/' | b'"' | b'\'') {
+            0
+        } else if !matches!(
+            b,
+            b'.' | b':' | b'-' | b'=' | b'!' | b'+' | b'*' | b'^' | b'&' | b'|'
+        ) {
+            SINGLE_PUNCT
+        } else {
+            PLAIN_PUNCT
+        };
         c += 1;
     }
     t

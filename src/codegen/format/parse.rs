@@ -90,12 +90,34 @@ impl<'t, 'a> Parser<'t, 'a> {
         }
     }
 
+    /// How many comma-separated entries `lo..end` holds, about (commas inside brackets are
+    /// skipped by their closing index; `<…>` are not, and may count more): a list's room, so
+    /// that it is allocated once rather than grown.
+    fn entries(&self, lo: usize, end: usize) -> usize {
+        let mut n = usize::from(lo < end);
+        let mut i = lo;
+        while let Some(t) = self.toks.get(i).filter(|_| i < end) {
+            i = match t.text.as_bytes() {
+                [b','] if t.kind == Kind::Punct => {
+                    n += 1;
+                    i + 1
+                }
+                _ if t.close != usize::MAX => t.close.max(i) + 1,
+                _ => i + 1,
+            };
+        }
+        n
+    }
+
     /// The tokens `lo..hi` as one line, spaced as written (line breaks become spaces):
     /// borrowed from the source where it is written so.
     pub fn text(&self, lo: usize, hi: usize) -> Str<'a> {
         let toks = &self.toks[lo..hi];
-        let (Some(first), Some(last)) = (toks.first(), toks.last()) else {
-            return Str::Borrowed("");
+        let (first, last) = match toks {
+            [] => return Str::Borrowed(""),
+            // The usual text: one token (a name, a literal).
+            [only] => return Str::Borrowed(only.text),
+            [first, .., last] => (first, last),
         };
         let span = &self.src[first.at..last.at + last.text.len()];
         let mut end = first.at + first.text.len();
@@ -203,7 +225,7 @@ impl<'t, 'a> Parser<'t, 'a> {
     /// The comma-separated entries up to `end` (exclusive), each as text; a trailing comma
     /// is dropped.
     fn comma_texts(&mut self, end: usize) -> PResult<Vec<Str<'a>>> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.entries(self.pos, end));
         let mut lo = self.pos;
         let mut i = self.pos;
         while i < end {
@@ -979,7 +1001,7 @@ impl<'t, 'a> Parser<'t, 'a> {
 
     /// Comma-separated expressions up to `end`.
     fn expr_list(&mut self, end: usize) -> PResult<Vec<Expr<'a>>> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.entries(self.pos, end));
         while self.pos < end {
             let mut comments = Vec::new();
             while let Some(t) = self.peek().filter(|t| t.kind == Kind::Comment) {
