@@ -42,13 +42,22 @@ pub fn render_formatted_to(
     t: &impl askama::Template,
     out: &mut dyn std::io::Write,
 ) -> Result<(), Diagnostic> {
+    rendered_into(t, out)?.finish_to()
+}
+
+/// A stream to `out` that the template has been rendered into (the runs it completed laid out
+/// and written); the sink's error, or the template's, if either failed.
+fn rendered_into<'w>(
+    t: &impl askama::Template,
+    out: &'w mut dyn std::io::Write,
+) -> Result<Stream<'w>, Diagnostic> {
     let mut stream = Stream::to(out);
     let rendered = t.render_into(&mut stream);
     if let Some(e) = stream.failed.take() {
         return Err(write_error(e));
     }
     rendered.map_err(render_error)?;
-    stream.finish_to()
+    Ok(stream)
 }
 
 fn render_error(e: askama::Error) -> Diagnostic {
@@ -362,12 +371,7 @@ pub fn render_formatted_with_to<'t>(
     following: impl FnOnce() -> Following<'t>,
     out: &mut dyn std::io::Write,
 ) -> Result<(), Diagnostic> {
-    let mut stream = Stream::to(out);
-    let rendered = t.render_into(&mut stream);
-    if let Some(e) = stream.failed.take() {
-        return Err(write_error(e));
-    }
-    rendered.map_err(render_error)?;
+    let mut stream = rendered_into(t, out)?;
     let following = following();
     match &following.laid_out {
         // The items rendered end where an item ends: laid out as they would be with more items

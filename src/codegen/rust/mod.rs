@@ -194,21 +194,13 @@ struct Rendered {
 type RenderedItem = Result<Option<String>, Diagnostic>;
 
 impl Rendered {
-    /// [`render_item`] of `id`: the worker's if it rendered it (waiting for it), else here.
+    /// [`render_item`] of `id`: the worker's if it renders it (waiting for it the first time),
+    /// else here (also if the worker sent nothing: it could not start, or panicked).
     fn item(&mut self, model: &Model, id: TypeId, rt: &str) -> RenderedItem {
-        if let Some(later) = self.later.as_ref().and_then(|l| l.try_recv().ok()) {
-            self.items.extend(later);
-            self.later = None;
-        }
-        if let Some(item) = self.items.remove(&id) {
-            return item;
-        }
-        // One of the worker's, not yet sent: wait for them rather than render it again.
-        if !self.theirs.contains(&id) {
-            return render_item(model, id, rt);
-        }
-        if let Some(later) = self.later.take().and_then(|l| l.recv().ok()) {
-            self.items.extend(later);
+        if self.theirs.contains(&id) {
+            if let Some(later) = self.later.take().and_then(|l| l.recv().ok()) {
+                self.items.extend(later);
+            }
             if let Some(item) = self.items.remove(&id) {
                 return item;
             }
