@@ -12,8 +12,10 @@
 #      the totals. CPU time (user + system) is given beside wall time: on a shared machine it
 #      moves less.
 #  (b) `idlgen rust DIR -o OUT -I $W` over a directory holding only those files (symlinks into
-#      a temporary directory), and widl over the same files in a per-file loop: wall time, and
-#      peak resident memory from /usr/bin/time -v (for the loop: its largest process).
+#      a temporary directory), and widl over the same files in a per-file loop, taking turns
+#      REPS times, each run writing into a fresh output directory: wall time (the least and the
+#      median of the REPS runs; the least, as in (a), is the one to compare), and peak resident
+#      memory from /usr/bin/time -v (the largest of the runs; for the loop: its largest process).
 #
 # The generator formats its own output in process (issue 15): RUSTFMT changes nothing. Environment: IDLGEN (default: the
 # workspace's target/release/idlgen, built if missing), WIDL (default: widl-stable, else widl),
@@ -97,19 +99,31 @@ print("median widl time per file: %.2f ms" % med)
 EOF
 echo
 
-# (b) One process over the directory; widl file by file.
-mkdir -p "$TMP/in" "$TMP/out" "$TMP/widl"
+# (b) One process over the directory; widl file by file. Taking turns, each into a fresh
+# output directory (a first run's cost of creating the files counts), REPS times.
+mkdir -p "$TMP/in"
 while read -r f; do ln -s "$f" "$TMP/in/$(basename "$f")"; done <"$TMP/files.txt"
-peak() { awk '/Maximum resident set size/ {printf "%.0f MB", $NF / 1024}' "$1"; }
+peak_kb() { awk '/Maximum resident set size/ {print $NF}' "$1"; }
 now_ns() { date +%s%N; }
-t0=$(now_ns)
-/usr/bin/time -v -o "$TMP/time-dir.txt" "$IDLGEN" rust "$TMP/in" -o "$TMP/out" -I "$W" >/dev/null
-t1=$(now_ns)
-/usr/bin/time -v -o "$TMP/time-widl.txt" sh -c '
-  for f in "$1"/*.idl; do "$2" -I "$3" -h -o "$4/$(basename "$f" .idl).h" "$f" || exit 1; done
-' sh "$TMP/in" "$WIDL" "$W" "$TMP/widl" >/dev/null 2>&1
-t2=$(now_ns)
-echo "(b) the $n files in one directory"
-printf '%-34s %12s %12s\n' "" "wall" "peak RSS"
-printf '%-34s %9.3f s %12s\n' "idlgen rust DIR -o OUT" "$(((t1 - t0) / 1000000))e-3" "$(peak "$TMP/time-dir.txt")"
-printf '%-34s %9.3f s %12s\n' "widl -h, one process per file" "$(((t2 - t1) / 1000000))e-3" "$(peak "$TMP/time-widl.txt")"
+: >"$TMP/dir.txt"
+for r in $(seq 1 "$REPS"); do
+  rm -rf "$TMP/out" "$TMP/widl" && mkdir -p "$TMP/out" "$TMP/widl"
+  t0=$(now_ns)
+  /usr/bin/time -v -o "$TMP/time-dir.txt" "$IDLGEN" rust "$TMP/in" -o "$TMP/out" -I "$W" >/dev/null
+  t1=$(now_ns)
+  /usr/bin/time -v -o "$TMP/time-widl.txt" sh -c '
+    for f in "$1"/*.idl; do "$2" -I "$3" -h -o "$4/$(basename "$f" .idl).h" "$f" || exit 1; done
+  ' sh "$TMP/in" "$WIDL" "$W" "$TMP/widl" >/dev/null 2>&1
+  t2=$(now_ns)
+  echo "$(((t1 - t0) / 1000)) $(((t2 - t1) / 1000)) $(peak_kb "$TMP/time-dir.txt") $(peak_kb "$TMP/time-widl.txt")" >>"$TMP/dir.txt"
+done
+echo "(b) the $n files in one directory, $REPS runs each (each into a fresh output directory)"
+python3 - "$TMP/dir.txt" <<'EOF'
+import statistics, sys
+rows = [list(map(int, l.split())) for l in open(sys.argv[1]) if l.strip()]
+print("%-34s %12s %12s %12s   %s" % ("", "least", "median", "peak RSS", "every run"))
+for k, label in ((0, "idlgen rust DIR -o OUT"), (1, "widl -h, one process per file")):
+    walls = [r[k] / 1e6 for r in rows]
+    print("%-34s %10.3f s %10.3f s %9.0f MB   %s" % (label, min(walls), statistics.median(walls),
+          max(r[k + 2] for r in rows) / 1024, " ".join("%.3f" % w for w in walls)))
+EOF
