@@ -416,7 +416,9 @@ fn main() {
     let cli = Cli::parse();
     // One model, then exit (all but `rust DIR`): the heap is set up for that.
     let directory = matches!(&cli.command, Command::Rust { input, .. } if input.inputs.iter().any(|p| p.is_dir()));
-    if !directory {
+    if directory {
+        idlgen::tune_heap_for_batch();
+    } else {
         idlgen::tune_heap_for_one_run();
     }
     // All the work on one thread with the stack the front end needs, rather than a thread for
