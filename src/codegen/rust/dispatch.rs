@@ -430,10 +430,12 @@ fn classify_member(
     rt: &str,
 ) -> Classified {
     let retval = m.retval();
-    let ret_plan = types::plan_return(model, &m.ret, retval, rt);
-    let has_retval = style == Style::Dual && ret_plan.retval.is_some();
+    // `types::plan_return` takes the [out, retval] parameter as the result of a method that
+    // returns an HRESULT.
+    let is_hresult = types::returns_hresult(model, &m.ret, rt);
+    let has_retval = style == Style::Dual && is_hresult && retval.is_some();
     let mut supported = match style {
-        Style::Dual => ret_plan.is_hresult && m.slot.is_some(),
+        Style::Dual => is_hresult && m.slot.is_some(),
         Style::Dispinterface => true,
     };
     let mut params = Vec::new();

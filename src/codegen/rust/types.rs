@@ -607,7 +607,7 @@ fn plan_param_shape(model: &Model, p: &Param, null: NullReturn, rt: &str) -> Par
 /// Plans the return: HRESULT + optional retval becomes `Result<T>`.
 pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>, rt: &str) -> ReturnPlan {
     let ret_shape = shape(model, ret, rt);
-    let is_hresult = matches!(&ret_shape, Shape::Scalar(s) if s == &format!("{rt}::HRESULT"));
+    let is_hresult = is_hresult_shape(&ret_shape, rt);
     let abi_ty = ret_shape.abi(rt);
     let Some(p) = retval.filter(|_| is_hresult) else {
         return ReturnPlan {
@@ -707,6 +707,15 @@ pub fn plan_return(model: &Model, ret: &Type, retval: Option<&Param>, rt: &str) 
         }),
         abi_ty,
     }
+}
+
+/// Whether a method returning `ret` returns an HRESULT (its wrapper then returns `Result`).
+pub fn returns_hresult(model: &Model, ret: &Type, rt: &str) -> bool {
+    is_hresult_shape(&shape(model, ret, rt), rt)
+}
+
+fn is_hresult_shape(ret: &Shape, rt: &str) -> bool {
+    matches!(ret, Shape::Scalar(s) if s.strip_prefix(rt) == Some("::HRESULT"))
 }
 
 /// The "nothing" value of a plain-data type: `Default` for Rust's numbers; all-zero bytes for
