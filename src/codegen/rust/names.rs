@@ -64,9 +64,11 @@ fn cased(case: Case, name: &str) -> String {
     use std::collections::HashMap;
     /// Names kept per case, at most (the map then starts over).
     const MAX_KEPT: usize = 1 << 16;
-    type Seen = [HashMap<Box<str>, Box<str>>; 2];
+    // Keyed by the front end's name hash (as its interner is): SipHash was a third of a
+    // lookup here.
+    type Seen = [HashMap<Box<str>, Box<str>, crate::idl::FastHash>; 2];
     thread_local! {
-        static SEEN: RefCell<Seen> = RefCell::new([HashMap::new(), HashMap::new()]);
+        static SEEN: RefCell<Seen> = RefCell::new([HashMap::default(), HashMap::default()]);
     }
     SEEN.with(|seen| {
         let seen = &mut seen.borrow_mut()[case as usize];
