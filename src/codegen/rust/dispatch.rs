@@ -370,11 +370,64 @@ struct Classified {
 
 type MemberKey = (usize, Style, bool);
 
+/// What one generation keeps (see [`with_member_cache`]), by the address of a method or a
+/// parameter in the model: the model is borrowed, unchanged, for as long as the cache is on,
+/// so no other method or parameter can take that address meanwhile.
+#[derive(Default)]
+struct MemberCache {
+    /// Members classified (see [`Classified`]).
+    classified: std::collections::HashMap<MemberKey, std::rc::Rc<Classified>>,
+    /// The wrapper's type of each parameter whose plan the interface's methods made
+    /// ([`remember_param`]), for `Invoke`'s classification of the same parameter.
+    param_types: std::collections::HashMap<usize, ParamTypes>,
+}
+
+/// Of a parameter's plan ([`types::ParamPlan`]), what classifying it for `Invoke` needs: its
+/// type in wrappers and `_Impl` traits, and whether it is a raw pointer. Neither depends on
+/// how the thunk leaves on a null pointer (`NullReturn`), the one input plans differ in.
+struct ParamTypes {
+    rust_ty: Option<String>,
+    is_raw: bool,
+}
+
 thread_local! {
-    /// Members classified in this generation (see [`Classified`]), by the address of the
-    /// method in the model: the model is borrowed, unchanged, for as long as the cache is on.
-    static CLASSIFIED: std::cell::RefCell<Option<std::collections::HashMap<MemberKey, std::rc::Rc<Classified>>>> =
-        const { std::cell::RefCell::new(None) };
+    static CACHE: std::cell::RefCell<Option<MemberCache>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Keeps what `plan` (a plan of `p`, a parameter the model holds) says of the parameter's type,
+/// while the cache is on: classifying the member for `Invoke` then makes no plan of its own.
+pub fn remember_param(p: &Param, plan: &types::ParamPlan) {
+    CACHE.with(|c| {
+        if let Some(c) = c.borrow_mut().as_mut() {
+            c.param_types
+                .entry(std::ptr::from_ref(p) as usize)
+                .or_insert_with(|| ParamTypes {
+                    rust_ty: plan.rust_ty.clone(),
+                    is_raw: plan.is_raw,
+                });
+        }
+    });
+}
+
+/// `p`'s type in wrappers and whether it is a raw pointer: as [`remember_param`] kept it, else
+/// from a plan made here.
+fn param_types(model: &Model, p: &Param, rt: &str) -> ParamTypes {
+    let key = std::ptr::from_ref(p) as usize;
+    let known = CACHE.with(|c| {
+        let c = c.borrow();
+        let t = c.as_ref()?.param_types.get(&key)?;
+        Some(ParamTypes {
+            rust_ty: t.rust_ty.clone(),
+            is_raw: t.is_raw,
+        })
+    });
+    known.unwrap_or_else(|| {
+        let plan = types::plan_param(model, p, rt);
+        ParamTypes {
+            rust_ty: plan.rust_ty,
+            is_raw: plan.is_raw,
+        }
+    })
 }
 
 /// Runs `f` (one generation from one model) with members classified once each.
@@ -384,16 +437,16 @@ pub fn with_member_cache<R>(f: impl FnOnce() -> R) -> R {
     impl Drop for Off {
         fn drop(&mut self) {
             if self.0 {
-                CLASSIFIED.with(|c| *c.borrow_mut() = None);
+                CACHE.with(|c| *c.borrow_mut() = None);
             }
         }
     }
     // A nested call (the cache already on) keeps the outer one's.
-    let on = CLASSIFIED.with(|c| {
+    let on = CACHE.with(|c| {
         let mut c = c.borrow_mut();
         let fresh = c.is_none();
         if fresh {
-            *c = Some(std::collections::HashMap::new());
+            *c = Some(MemberCache::default());
         }
         fresh
     });
@@ -410,13 +463,15 @@ fn classified(
 ) -> std::rc::Rc<Classified> {
     let windows = matches!(callee, Callee::Windows { .. });
     let key = (std::ptr::from_ref(m) as usize, style, windows);
-    if let Some(hit) = CLASSIFIED.with(|c| c.borrow().as_ref().and_then(|c| c.get(&key).cloned())) {
+    if let Some(hit) =
+        CACHE.with(|c| (c.borrow().as_ref()).and_then(|c| c.classified.get(&key).cloned()))
+    {
         return hit;
     }
     let found = std::rc::Rc::new(classify_member(model, m, style, windows, rt));
-    CLASSIFIED.with(|c| {
+    CACHE.with(|c| {
         if let Some(c) = c.borrow_mut().as_mut() {
-            c.insert(key, found.clone());
+            c.classified.insert(key, found.clone());
         }
     });
     found
@@ -766,7 +821,7 @@ fn param(
             }),
         );
     }
-    let param_plan = types::plan_param(model, p, rt);
+    let param_plan = param_types(model, p, rt);
     let Some(rust_ty) = param_plan.rust_ty.clone() else {
         return (None, None);
     };

@@ -1266,7 +1266,9 @@ fn method_view(
             if p.retval && ret.retval.is_some() {
                 None
             } else {
-                Some(types::plan_param_returning(model, p, null_return, rt))
+                let plan = types::plan_param_returning(model, p, null_return, rt);
+                dispatch::remember_param(p, &plan);
+                Some(plan)
             }
         })
         .collect();
