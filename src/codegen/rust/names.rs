@@ -49,11 +49,12 @@ pub fn snake(name: &str) -> String {
     cased(Case::Snake, name)
 }
 
-/// The two spellings heck makes of IDL names.
+/// The spellings made of IDL names: the two heck makes, and methods' Rust names.
 #[derive(Clone, Copy)]
 enum Case {
     Snake = 0,
     Shouty = 1,
+    Method = 2,
 }
 
 /// `name` in `case`, kept per thread: an interface's method names are asked for again for each
@@ -66,29 +67,39 @@ fn cased(case: Case, name: &str) -> String {
     const MAX_KEPT: usize = 1 << 16;
     // Keyed by the front end's name hash (as its interner is): SipHash was a third of a
     // lookup here.
-    type Seen = [HashMap<Box<str>, Box<str>, crate::idl::FastHash>; 2];
+    type Seen = [HashMap<Box<str>, Box<str>, crate::idl::FastHash>; 3];
     thread_local! {
-        static SEEN: RefCell<Seen> = RefCell::new([HashMap::default(), HashMap::default()]);
+        static SEEN: RefCell<Seen> = RefCell::new(Default::default());
     }
+    if let Some(done) = SEEN.with(|seen| {
+        seen.borrow()[case as usize]
+            .get(name)
+            .map(|d| d.to_string())
+    }) {
+        return done;
+    }
+    // Made with the map released: a method's name asks for its snake case.
+    let done = match case {
+        Case::Snake => name.to_snake_case(),
+        Case::Shouty => name.to_shouty_snake_case(),
+        Case::Method => method_name_of(name),
+    };
     SEEN.with(|seen| {
         let seen = &mut seen.borrow_mut()[case as usize];
-        if let Some(done) = seen.get(name) {
-            return done.to_string();
-        }
-        let done = match case {
-            Case::Snake => name.to_snake_case(),
-            Case::Shouty => name.to_shouty_snake_case(),
-        };
         if seen.len() >= MAX_KEPT {
             seen.clear();
         }
         seen.insert(name.into(), done.as_str().into());
-        done
-    })
+    });
+    done
 }
 
 /// The Rust name of a snake_case item (method, parameter), keyword-safe.
 pub fn method_name(name: &str) -> String {
+    cased(Case::Method, name)
+}
+
+fn method_name_of(name: &str) -> String {
     // Trailing underscores tell overloads apart (`GetPropertyValues__`); snake case drops them.
     let underscores = name.len() - name.trim_end_matches('_').len();
     let snake = snake(name);
