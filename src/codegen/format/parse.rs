@@ -109,6 +109,33 @@ impl<'t, 'a> Parser<'t, 'a> {
         n
     }
 
+    /// How many statements or items `lo..end` holds, about: each ends with a `;` or a block's
+    /// `}` outside brackets (a block followed by `;` counted once), and a block's last
+    /// expression may end with neither. Statements and items are large (hundreds of bytes
+    /// each): their list is allocated once rather than copied as it grows.
+    fn statements(&self, lo: usize, end: usize) -> usize {
+        let mut n = 1;
+        let mut i = lo;
+        while let Some(t) = self.toks.get(i).filter(|_| i < end) {
+            i = match t.text.as_bytes() {
+                [b';'] if t.kind == Kind::Punct => {
+                    n += 1;
+                    i + 1
+                }
+                [b'{'] if t.kind == Kind::Punct && t.close != usize::MAX => {
+                    let after = t.close.max(i) + 1;
+                    if self.toks.get(after).is_none_or(|t| t.text != ";") {
+                        n += 1;
+                    }
+                    after
+                }
+                _ if t.close != usize::MAX => t.close.max(i) + 1,
+                _ => i + 1,
+            };
+        }
+        n
+    }
+
     /// The tokens `lo..hi` as one line, spaced as written (line breaks become spaces):
     /// borrowed from the source where it is written so.
     pub fn text(&self, lo: usize, hi: usize) -> Str<'a> {
@@ -178,7 +205,7 @@ impl<'t, 'a> Parser<'t, 'a> {
     // ----- items -----
 
     pub fn items_until(&mut self, end: usize) -> PResult<(Vec<Item<'a>>, Vec<Trivia<'a>>)> {
-        let mut items = Vec::new();
+        let mut items = Vec::with_capacity(self.statements(self.pos, end));
         loop {
             let save = self.pos;
             let trivia = self.trivia();
@@ -731,7 +758,7 @@ impl<'t, 'a> Parser<'t, 'a> {
         }
         let c = self.closing(self.pos)?;
         self.pos += 1;
-        let mut stmts = Vec::new();
+        let mut stmts = Vec::with_capacity(self.statements(self.pos, c));
         loop {
             let trivia = self.trivia();
             if self.pos >= c {
