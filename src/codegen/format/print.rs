@@ -187,17 +187,21 @@ fn plain_short(bytes: &[u8]) -> bool {
     flags & HIGH == 0
 }
 
-/// How many `::<` `bytes` holds (a loop without an early exit, which the compiler vectorizes).
+/// How many `::<` `bytes` holds: each `<` found by a word-at-a-time search, and the two bytes
+/// before it looked at (a text measured here has a `<` or two, and is often long).
 fn turbofish_count(bytes: &[u8]) -> usize {
-    let (Some(after1), Some(after2)) = (bytes.get(1..), bytes.get(2..)) else {
-        return 0;
-    };
-    after2
-        .iter()
-        .zip(after1)
-        .zip(bytes)
-        .map(|((c, b), a)| usize::from((*c == b'<') & (*b == b':') & (*a == b':')))
-        .sum()
+    let mut n = 0;
+    // A `<` before index 2 has no two bytes before it.
+    let mut from = 2;
+    while let Some(at) = bytes
+        .get(from..)
+        .and_then(|b| crate::bytes::find_byte(b, b'<'))
+    {
+        let lt = from + at;
+        n += usize::from(bytes.get(lt - 2..lt) == Some(b"::".as_slice()));
+        from = lt + 1;
+    }
+    n
 }
 
 /// Whether `s` is at most `w` columns wide; a text never has more columns than bytes, so most
@@ -323,7 +327,7 @@ fn rw_made(e: &Expr<'_>, sh: Shape) -> Option<String> {
         }
         Expr::Call(callee, args) => {
             let c = rw(callee, sh)?;
-            rw_list(&c, args, "(", ")", sh, FN_CALL_WIDTH, true)
+            rw_list(["", &c], args, "(", ")", sh, FN_CALL_WIDTH, true)
         }
         Expr::Index(x, i) => {
             let base = rw(x, sh)?;
@@ -340,9 +344,9 @@ fn rw_made(e: &Expr<'_>, sh: Shape) -> Option<String> {
                 let inner = rw(&items[0], sh.offset_left(1)?.sub_width(2)?)?;
                 return Some(cat(&["(", &inner, ",)"]));
             }
-            rw_list("", items, "(", ")", sh, FN_CALL_WIDTH, true)
+            rw_list(["", ""], items, "(", ")", sh, FN_CALL_WIDTH, true)
         }
-        Expr::Array(items) => rw_list("", items, "[", "]", sh, ARRAY_WIDTH, true),
+        Expr::Array(items) => rw_list(["", ""], items, "[", "]", sh, ARRAY_WIDTH, true),
         Expr::Repeat(x, n) => {
             let a = rw(x, sh.offset_left(1)?)?;
             let b = rw(n, sh.offset_left(width(&a) + 3)?)?;
@@ -665,9 +669,11 @@ fn tactic_of(items: &[Option<Measured<'_>>], limit: usize) -> Tactic {
 }
 
 /// A call's argument list (rustfmt's `overflow::rewrite_with_parens`): `callee` is written
-/// already (its last line is where the list starts).
+/// already (its last line is where the list starts), in two parts one after the other (a
+/// method's `.` and its name, not joined in a string of their own for this); the first is on
+/// one line, and the second starts with no `::<` or `<` that the first would complete.
 fn rw_list(
-    callee: &str,
+    callee: [&str; 2],
     args: &[Expr<'_>],
     open: &str,
     close: &str,
@@ -675,10 +681,17 @@ fn rw_list(
     item_max_width: usize,
     trailing_comma: bool,
 ) -> Option<String> {
+    let [lead, callee] = callee;
     // The callee counts in full (rustfmt's `extra_offset`), unlike the items.
-    let used = real_width(last_line(callee));
+    let last = last_line(callee);
+    let lead_used = if last.len() == callee.len() {
+        lead.len()
+    } else {
+        0
+    };
+    let used = real_width(last) + lead_used;
     if args.is_empty() {
-        return wrap(cat(&[callee, open, close]), sh);
+        return wrap(cat(&[lead, callee, open, close]), sh);
     }
     let one_line_width = sh.width.saturating_sub(used + 2);
     let one_line_shape = sh
@@ -692,11 +705,12 @@ fn rw_list(
     let n = args.len();
     let last = &args[n - 1];
     let rw_nested = |a| rw(a, nested).map(Measured::new);
-    let mut items: Vec<Option<Measured<'_>>> = Vec::with_capacity(n);
+    let mut items: Vec<Option<Measured<'_>>> = take_items(n);
     items.extend(args[..n - 1].iter().map(rw_nested));
 
     // try_overflow_last_item
-    let combine_with_callee = n == 1 && fits(callee, TAB - 1);
+    // `fits` of the two parts joined: the first is as wide as it is long.
+    let combine_with_callee = n == 1 && fits(callee, (TAB - 1).saturating_sub(lead.len()));
     let overflow_last = combine_with_callee || can_be_overflowed(last, n);
     let placeholder = if overflow_last {
         let shape = if n == 1 && !is_nested_call(last) {
@@ -775,7 +789,8 @@ fn rw_list(
     // wrap_items: on the callee's line when the items are and their first line fits.
     let single = tactic == Tactic::Horizontal && joined_first_line_width(&items) < sh.width;
     let text_len: usize = items.iter().map(|i| i.text.len() + 2 + nested.indent).sum();
-    let mut s = String::with_capacity(callee.len() + text_len + sh.indent + 8);
+    let mut s = String::with_capacity(lead.len() + callee.len() + text_len + sh.indent + 8);
+    s.push_str(lead);
     s.push_str(callee);
     s.push_str(open);
     if !single {
@@ -783,12 +798,48 @@ fn rw_list(
         s.push_str(&spaces(nested.indent));
     }
     push_list_body(&mut s, &items, tactic, nested, open == "(", trailing_comma);
+    give_items(items);
     if !single {
         s.push('\n');
         s.push_str(&spaces(sh.indent));
     }
     s.push_str(close);
     Some(s)
+}
+
+thread_local! {
+    /// Emptied lists of [`rw_list`]'s items, kept for the next lists: a list is made for every
+    /// call, array and tuple, often several times over in different shapes, and taking one
+    /// here costs less than allocating and freeing it.
+    static ITEMS: std::cell::RefCell<Vec<Vec<Measured<'static>>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// An empty list for `n` items: one kept, else a new one.
+fn take_items<'e>(n: usize) -> Vec<Option<Measured<'e>>> {
+    let mut items = recycle(ITEMS.with(|p| p.borrow_mut().pop()).unwrap_or_default());
+    items.reserve(n);
+    items
+}
+
+/// Keeps `items`' room for a later [`take_items`] (a list left elsewhere is only freed).
+fn give_items(items: Vec<Measured<'_>>) {
+    /// Lists kept at most: as deep as lists nest in the generated code, and more.
+    const KEPT: usize = 16;
+    let items = recycle(items);
+    ITEMS.with(|p| {
+        let mut p = p.borrow_mut();
+        if p.len() < KEPT {
+            p.push(items);
+        }
+    });
+}
+
+/// `v` emptied, as a list of items that borrow anything: the same room (collecting an empty
+/// vector's iterator into one of a type of the same size keeps its allocation).
+fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
 }
 
 /// The width of the first line of `items` joined by `, `.
@@ -887,8 +938,12 @@ fn overflow_item<'e>(
 
 fn rw_macro(path: &str, delim: char, args: &MacroArgs<'_>, sh: Shape) -> Option<String> {
     match (delim, args) {
-        ('(', MacroArgs::Exprs(list)) => rw_list(path, list, "(", ")", sh, FN_CALL_WIDTH, false),
-        ('[', MacroArgs::Exprs(list)) => rw_list(path, list, "[", "]", sh, ARRAY_WIDTH, false),
+        ('(', MacroArgs::Exprs(list)) => {
+            rw_list(["", path], list, "(", ")", sh, FN_CALL_WIDTH, false)
+        }
+        ('[', MacroArgs::Exprs(list)) => {
+            rw_list(["", path], list, "[", "]", sh, ARRAY_WIDTH, false)
+        }
         (_, MacroArgs::Exprs(list)) => {
             let texts: Vec<Txt<'_>> = list.iter().map(flat).collect();
             Some(cat(&[path, " { ", &texts.join(", "), " }"]))
@@ -960,8 +1015,7 @@ fn rw_link(p: &ChainPart<'_, '_>, sh: Shape) -> Option<String> {
         Link::Method(name, args) => {
             // No width check: a call in too narrow a shape goes vertical (rustfmt's overflow
             // context does not fail on it).
-            let callee = cat(&[".", name]);
-            rw_list(&callee, args, "(", ")", sh, FN_CALL_WIDTH, true)?
+            rw_list([".", name], args, "(", ")", sh, FN_CALL_WIDTH, true)?
         }
     };
     s.extend(std::iter::repeat_n('?', p.tries));
@@ -2253,6 +2307,37 @@ fn print_fn(s: &mut String, f: &FnItem<'_>, indent: usize) {
 
 #[cfg(test)]
 mod tests {
+    /// Emptied lists of items change type in place, keeping their room both ways (else
+    /// `take_items` would allocate anyway).
+    #[test]
+    fn recycled_items_keep_their_room() {
+        let items: Vec<Option<super::Measured<'_>>> = Vec::with_capacity(8);
+        let kept: Vec<super::Measured<'static>> = super::recycle(items);
+        assert!(kept.capacity() >= 8);
+        let again: Vec<Option<super::Measured<'_>>> = super::recycle(kept);
+        assert!(again.capacity() >= 8);
+    }
+
+    /// The count of `::<` by `<` agrees with a count at every position.
+    #[test]
+    fn turbofish_count_counts_each_position() {
+        for text in [
+            "",
+            "<",
+            ":<",
+            "::<",
+            "a::<b::<c>>",
+            "<T as U>::f::<V>",
+            "x::<",
+            ":::<<::<",
+        ] {
+            let expected = (0..text.len())
+                .filter(|&i| text[i..].starts_with("::<"))
+                .count();
+            assert_eq!(super::turbofish_count(text.as_bytes()), expected, "{text}");
+        }
+    }
+
     /// The eight-at-a-time test agrees with a byte-by-byte one at every length and position.
     #[test]
     fn plain_short_flags_what_a_byte_loop_flags() {
