@@ -6,16 +6,29 @@
 /// single spaces), else made.
 pub type Str<'a> = std::borrow::Cow<'a, str>;
 
-/// A comment line or a blank line between two entries of a list (items, statements, fields).
-#[derive(Debug, Clone)]
-pub enum Trivia<'a> {
-    Comment(&'a str),
-    Blank,
+use super::lex::Token;
+
+/// The comment lines and blank lines before an entry of a list (items, statements, fields), or
+/// after its last: the comment tokens, read where they were lexed (no list is made for them).
+/// Each comment follows a blank line if its token has two line breaks before it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Trivia<'a> {
+    /// The comments, one after another (`//` lines, or `/* */`).
+    pub comments: &'a [Token<'a>],
+    /// Whether a blank line follows the last comment (or, with none, precedes the entry).
+    pub blank_after: bool,
+}
+
+impl Trivia<'_> {
+    /// Neither a comment nor a blank line.
+    pub fn is_empty(&self) -> bool {
+        self.comments.is_empty() && !self.blank_after
+    }
 }
 
 #[derive(Debug)]
 pub struct Item<'a> {
-    pub trivia: Vec<Trivia<'a>>,
+    pub trivia: Trivia<'a>,
     pub attrs: Vec<Attr<'a>>,
     pub kind: ItemKind<'a>,
     /// The item as written, after its attributes.
@@ -57,7 +70,7 @@ pub enum ItemKind<'a> {
     Block {
         head: Str<'a>,
         items: Vec<Item<'a>>,
-        inner_trivia: Vec<Trivia<'a>>,
+        inner_trivia: Trivia<'a>,
     },
     Const {
         head: Str<'a>,
@@ -96,7 +109,7 @@ pub enum StructBody<'a> {
 
 #[derive(Debug)]
 pub struct FieldDef<'a> {
-    pub trivia: Vec<Trivia<'a>>,
+    pub trivia: Trivia<'a>,
     pub attrs: Vec<Attr<'a>>,
     /// `pub name`.
     pub name: Str<'a>,
@@ -105,7 +118,7 @@ pub struct FieldDef<'a> {
 
 #[derive(Debug)]
 pub struct Variant<'a> {
-    pub trivia: Vec<Trivia<'a>>,
+    pub trivia: Trivia<'a>,
     pub attrs: Vec<Attr<'a>>,
     pub name: Str<'a>,
     pub value: Option<Expr<'a>>,
@@ -127,12 +140,12 @@ pub enum Type<'a> {
 pub struct Block<'a> {
     pub stmts: Vec<Stmt<'a>>,
     /// Comments after the last statement.
-    pub trailing: Vec<Trivia<'a>>,
+    pub trailing: Trivia<'a>,
 }
 
 #[derive(Debug)]
 pub struct Stmt<'a> {
-    pub trivia: Vec<Trivia<'a>>,
+    pub trivia: Trivia<'a>,
     pub kind: StmtKind<'a>,
     /// The statement as written (what rustfmt keeps when nothing fits).
     pub src: &'a str,
@@ -198,14 +211,14 @@ pub enum Cond<'a> {
 
 #[derive(Debug)]
 pub struct FieldInit<'a> {
-    pub trivia: Vec<Trivia<'a>>,
+    pub trivia: Trivia<'a>,
     pub name: Str<'a>,
     pub value: Option<Expr<'a>>,
 }
 
 #[derive(Debug)]
 pub struct Arm<'a> {
-    pub trivia: Vec<Trivia<'a>>,
+    pub trivia: Trivia<'a>,
     pub pat: Str<'a>,
     pub guard: Option<Expr<'a>>,
     pub body: Expr<'a>,

@@ -6,8 +6,9 @@ use super::lex::{Kind, Token};
 
 pub type PResult<T> = Result<T, ()>;
 
-pub struct Parser<'t, 'a> {
-    pub toks: &'t [Token<'a>],
+pub struct Parser<'a> {
+    /// Borrowed as long as the syntax tree, which reads comments in place.
+    pub toks: &'a [Token<'a>],
     pub src: &'a str,
     pub pos: usize,
 }
@@ -28,8 +29,8 @@ fn binary_precedence(op: &str) -> Option<u8> {
     })
 }
 
-impl<'t, 'a> Parser<'t, 'a> {
-    pub fn new(toks: &'t [Token<'a>], src: &'a str) -> Parser<'t, 'a> {
+impl<'a> Parser<'a> {
+    pub fn new(toks: &'a [Token<'a>], src: &'a str) -> Parser<'a> {
         Parser { toks, src, pos: 0 }
     }
 
@@ -167,28 +168,18 @@ impl<'t, 'a> Parser<'t, 'a> {
     }
 
     /// Comments and blank lines before the next entry of a list.
-    fn trivia(&mut self) -> Vec<Trivia<'a>> {
-        // Sized by the comments ahead (doc comments run to many lines); most lists of trivia
-        // are empty, and allocate nothing.
-        let comments = self.toks[self.pos.min(self.toks.len())..]
+    fn trivia(&mut self) -> Trivia<'a> {
+        let toks = self.toks;
+        let lo = self.pos.min(toks.len());
+        let comments = toks[lo..]
             .iter()
             .take_while(|t| t.kind == Kind::Comment)
             .count();
-        if comments == 0 && self.peek().is_none_or(|t| t.newlines < 2) {
-            return Vec::new();
+        self.pos += comments;
+        Trivia {
+            comments: &toks[lo..lo + comments],
+            blank_after: self.peek().is_some_and(|t| t.newlines >= 2),
         }
-        let mut out = Vec::with_capacity(comments * 2 + 1);
-        while let Some(t) = self.peek() {
-            if t.newlines >= 2 {
-                out.push(Trivia::Blank);
-            }
-            if t.kind != Kind::Comment {
-                break;
-            }
-            out.push(Trivia::Comment(t.text));
-            self.pos += 1;
-        }
-        out
     }
 
     /// A comment on the same line as what was just parsed.
@@ -204,7 +195,7 @@ impl<'t, 'a> Parser<'t, 'a> {
 
     // ----- items -----
 
-    pub fn items_until(&mut self, end: usize) -> PResult<(Vec<Item<'a>>, Vec<Trivia<'a>>)> {
+    pub fn items_until(&mut self, end: usize) -> PResult<(Vec<Item<'a>>, Trivia<'a>)> {
         let mut items = Vec::with_capacity(self.statements(self.pos, end));
         loop {
             let save = self.pos;

@@ -1199,7 +1199,7 @@ fn rw_struct(
     let ind = spaces(v_shape.indent);
     let mut s = cat(&[path, " {"]);
     for (i, (f, item)) in fields.iter().zip(&items).enumerate() {
-        push_trivia(&mut s, &f.trivia, v_shape.indent, i == 0);
+        push_trivia(&mut s, f.trivia, v_shape.indent, i == 0);
         s.push('\n');
         s.push_str(&ind);
         s.push_str(item);
@@ -1238,11 +1238,11 @@ fn rw_field(f: &FieldInit<'_>, sh: Shape) -> Option<String> {
 // ---------------------------------------------------------------- blocks and control flow
 
 fn simple_block_expr<'e, 'a>(b: &'e Block<'a>) -> Option<&'e Expr<'a>> {
-    if b.stmts.len() != 1 || !b.trailing.iter().all(|t| matches!(t, Trivia::Blank)) {
+    if b.stmts.len() != 1 || !b.trailing.comments.is_empty() {
         return None;
     }
     let s = &b.stmts[0];
-    if s.trivia.iter().any(|t| matches!(t, Trivia::Comment(_))) {
+    if !s.trivia.comments.is_empty() {
         return None;
     }
     match &s.kind {
@@ -1254,7 +1254,7 @@ fn simple_block_expr<'e, 'a>(b: &'e Block<'a>) -> Option<&'e Expr<'a>> {
 /// A block as an expression: `{}`, `unsafe { e }` on one line when it fits, else one statement
 /// a line.
 fn rw_block_expr(prefix: &str, b: &Block<'_>, sh: Shape, allow_single: bool) -> Option<String> {
-    if b.stmts.is_empty() && b.trailing.iter().all(|t| matches!(t, Trivia::Blank)) {
+    if b.stmts.is_empty() && b.trailing.comments.is_empty() {
         let s = cat(&[prefix, "{}"]);
         return (width(&s) <= sh.width).then_some(s);
     }
@@ -1345,7 +1345,7 @@ fn rw_match(scrutinee: &Expr<'_>, arms: &[Arm<'_>], sh: Shape) -> Option<String>
     }
     let arm_indent = sh.indent + TAB;
     for (i, arm) in arms.iter().enumerate() {
-        push_trivia(&mut s, &arm.trivia, arm_indent, i == 0);
+        push_trivia(&mut s, arm.trivia, arm_indent, i == 0);
         s.push('\n');
         s.push_str(&spaces(arm_indent));
         s.push_str(&rw_arm(arm, Shape::indented(arm_indent))?);
@@ -1490,7 +1490,7 @@ fn rw_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape) -> O
     let prefix = closure_prefix(params, ret);
     let body_shape = sh.offset_left(width(&prefix) + 1)?;
     if let Expr::Block("", b) = body {
-        if b.stmts.is_empty() && b.trailing.iter().all(|t| matches!(t, Trivia::Blank)) {
+        if b.stmts.is_empty() && b.trailing.comments.is_empty() {
             return Some(cat(&[&prefix, " {}"]));
         }
         if ret.is_none()
@@ -1712,12 +1712,12 @@ fn push_block_inner(s: &mut String, b: &Block<'_>, indent: usize) {
     s.push('{');
     let start = s.len();
     for (i, st) in b.stmts.iter().enumerate() {
-        push_trivia(s, &st.trivia, inner, i == 0);
+        push_trivia(s, st.trivia, inner, i == 0);
         s.push('\n');
         s.push_str(&spaces(inner));
         push_stmt(s, st, inner);
     }
-    push_trivia_end(s, &b.trailing, inner, b.stmts.is_empty());
+    push_trivia_end(s, b.trailing, inner, b.stmts.is_empty());
     if s.len() == start {
         s.push('}');
         return;
@@ -1728,38 +1728,31 @@ fn push_block_inner(s: &mut String, b: &Block<'_>, indent: usize) {
 }
 
 /// Comments and (at most one) blank line before an entry; none at the start of a block.
-fn push_trivia(s: &mut String, trivia: &[Trivia<'_>], indent: usize, first: bool) {
+fn push_trivia(s: &mut String, trivia: Trivia<'_>, indent: usize, first: bool) {
     if push_comments(s, trivia, indent, first) {
         s.push('\n');
     }
 }
 
 /// Comments after a block's last entry (a blank line before them is kept, none after).
-fn push_trivia_end(s: &mut String, trivia: &[Trivia<'_>], indent: usize, first: bool) {
+fn push_trivia_end(s: &mut String, trivia: Trivia<'_>, indent: usize, first: bool) {
     push_comments(s, trivia, indent, first);
 }
 
 /// Writes the comments, each after a blank line if one preceded it (not at the start);
 /// answers whether a blank line follows the last of them.
-fn push_comments(s: &mut String, trivia: &[Trivia<'_>], indent: usize, first: bool) -> bool {
+fn push_comments(s: &mut String, trivia: Trivia<'_>, indent: usize, first: bool) -> bool {
     let mut at_start = first;
-    let mut blank = false;
-    for t in trivia {
-        match t {
-            Trivia::Blank => blank = true,
-            Trivia::Comment(c) => {
-                if blank && !at_start {
-                    s.push('\n');
-                }
-                blank = false;
-                at_start = false;
-                s.push('\n');
-                s.push_str(&spaces(indent));
-                s.push_str(c.trim_end());
-            }
+    for c in trivia.comments {
+        if c.newlines >= 2 && !at_start {
+            s.push('\n');
         }
+        at_start = false;
+        s.push('\n');
+        s.push_str(&spaces(indent));
+        s.push_str(c.text.trim_end());
     }
-    blank && !at_start
+    trivia.blank_after && !at_start
 }
 
 /// A statement written at the end of `s`.
@@ -1824,7 +1817,7 @@ fn push_stmt(s: &mut String, st: &Stmt<'_>, indent: usize) {
 
 /// Writes an item (its trivia, attributes and text), each line starting with a newline.
 pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
-    push_trivia(s, &item.trivia, indent, first);
+    push_trivia(s, item.trivia, indent, first);
     let ind = spaces(indent);
     push_attrs(s, &item.attrs, indent);
     s.push('\n');
@@ -1855,7 +1848,7 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
                 s.push_str(" {");
                 let fi = indent + TAB;
                 for (i, f) in fields.iter().enumerate() {
-                    push_trivia(s, &f.trivia, fi, i == 0);
+                    push_trivia(s, f.trivia, fi, i == 0);
                     push_attrs(s, &f.attrs, fi);
                     s.push('\n');
                     s.push_str(&spaces(fi));
@@ -1879,7 +1872,7 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
             s.push_str(" {");
             let vi = indent + TAB;
             for (i, v) in variants.iter().enumerate() {
-                push_trivia(s, &v.trivia, vi, i == 0);
+                push_trivia(s, v.trivia, vi, i == 0);
                 push_attrs(s, &v.attrs, vi);
                 s.push('\n');
                 s.push_str(&spaces(vi));
@@ -1905,7 +1898,7 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
         } => {
             let head = block_head(head, indent);
             s.push_str(&head);
-            let has_comments = inner_trivia.iter().any(|t| matches!(t, Trivia::Comment(_)));
+            let has_comments = !inner_trivia.comments.is_empty();
             if items.is_empty() && !has_comments {
                 if multi(&head) {
                     push_all(s, &["\n", &ind, "{\n", &ind, "}"]);
@@ -1922,7 +1915,7 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
             for (i, it) in items.iter().enumerate() {
                 print_item(s, it, indent + TAB, i == 0);
             }
-            push_trivia_end(s, inner_trivia, indent + TAB, items.is_empty());
+            push_trivia_end(s, *inner_trivia, indent + TAB, items.is_empty());
             s.push('\n');
             s.push_str(&ind);
             s.push('}');
