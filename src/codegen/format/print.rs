@@ -1258,7 +1258,9 @@ fn rw_block_expr(prefix: &str, b: &Block<'_>, sh: Shape, allow_single: bool) -> 
         let s = cat(&[prefix, "{}"]);
         return (width(&s) <= sh.width).then_some(s);
     }
-    let mut full = String::from(prefix);
+    // Made with the block's room (not grown to it from the prefix's: a copy more).
+    let mut full = String::with_capacity(prefix.len() + block_room(b, sh.indent));
+    full.push_str(prefix);
     push_block(&mut full, b, sh.indent);
     if allow_single
         && !more_lines_than(&full, 3)
@@ -1305,7 +1307,13 @@ fn rw_if(
             }
         }
     }
-    let mut s = String::new();
+    // Room for the blocks, and a line for each condition: allocated once.
+    let room = branches
+        .iter()
+        .map(|(_, b)| block_room(b, sh.indent) + MAX_WIDTH)
+        .sum::<usize>()
+        + else_block.map_or(0, |b| block_room(b, sh.indent) + 8);
+    let mut s = String::with_capacity(room);
     let mut line_start = sh;
     for (i, (cond, block)) in branches.iter().enumerate() {
         let kw = if i == 0 { "if " } else { " else if " };
@@ -1505,7 +1513,8 @@ fn rw_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape) -> O
                 return r;
             }
         }
-        let mut s = cat(&[&prefix, " "]);
+        let mut s = String::with_capacity(prefix.len() + 1 + block_room(b, sh.indent));
+        push_all(&mut s, &[&prefix, " "]);
         push_block(&mut s, b, sh.indent);
         return Some(s);
     }
@@ -1699,16 +1708,8 @@ fn without_forced_chains<T>(f: impl FnOnce() -> T) -> T {
 
 fn push_block_inner(s: &mut String, b: &Block<'_>, indent: usize) {
     let inner = indent + TAB;
-    // Room for the statements as written, each on its own indented line (a block grown push
-    // by push is copied at each doubling).
-    s.reserve(
-        b.stmts
-            .iter()
-            .map(|st| st.src.len() + inner + 2)
-            .sum::<usize>()
-            + indent
-            + 2,
-    );
+    // A block grown push by push is copied at each doubling.
+    s.reserve(block_room(b, indent));
     s.push('{');
     let start = s.len();
     for (i, st) in b.stmts.iter().enumerate() {
@@ -1725,6 +1726,18 @@ fn push_block_inner(s: &mut String, b: &Block<'_>, indent: usize) {
     s.push('\n');
     s.push_str(&spaces(indent));
     s.push('}');
+}
+
+/// About the room a block at `indent` takes: its statements as written, each on its own
+/// indented line.
+fn block_room(b: &Block<'_>, indent: usize) -> usize {
+    let inner = indent + TAB;
+    b.stmts
+        .iter()
+        .map(|st| st.src.len() + inner + 2)
+        .sum::<usize>()
+        + indent
+        + 2
 }
 
 /// Comments and (at most one) blank line before an entry; none at the start of a block.
