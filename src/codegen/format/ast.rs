@@ -127,13 +127,17 @@ pub struct Variant<'a> {
 #[derive(Debug, Clone)]
 pub enum Type<'a> {
     Text(Str<'a>),
-    /// `unsafe extern "system" fn(a: A, b: B) -> R`.
-    Fn {
-        head: Str<'a>,
-        params: Vec<(Option<Str<'a>>, Type<'a>)>,
-        variadic: bool,
-        ret: Option<Box<Type<'a>>>,
-    },
+    /// `unsafe extern "system" fn(a: A, b: B) -> R` (boxed: a type is in many nodes, and
+    /// most are text).
+    Fn(Box<FnType<'a>>),
+}
+
+#[derive(Debug, Clone)]
+pub struct FnType<'a> {
+    pub head: Str<'a>,
+    pub params: Vec<(Option<Str<'a>>, Type<'a>)>,
+    pub variadic: bool,
+    pub ret: Option<Type<'a>>,
 }
 
 #[derive(Debug)]
@@ -171,7 +175,7 @@ pub enum Expr<'a> {
     Cast(Box<Expr<'a>>, Type<'a>),
     Binary(Box<Expr<'a>>, &'a str, Box<Expr<'a>>),
     Assign(Box<Expr<'a>>, &'a str, Box<Expr<'a>>),
-    Call(Box<Expr<'a>>, Vec<Expr<'a>>),
+    Call(Callee<'a>, Vec<Expr<'a>>),
     /// Receiver, `.name::<T>`, arguments.
     MethodCall(Box<Expr<'a>>, Str<'a>, Vec<Expr<'a>>),
     Field(Box<Expr<'a>>, Str<'a>),
@@ -186,15 +190,25 @@ pub enum Expr<'a> {
     /// `unsafe`, `const` or nothing, and the block.
     Block(&'static str, Block<'a>),
     /// `if` branches (condition, block) and the final `else`.
-    If(Vec<(Cond<'a>, Block<'a>)>, Option<Block<'a>>),
+    If(Vec<(Cond<'a>, Block<'a>)>, Option<Box<Block<'a>>>),
     Match(Box<Expr<'a>>, Vec<Arm<'a>>),
     /// `move |a, b|`, the return type, the body.
-    Closure(Str<'a>, Option<Type<'a>>, Box<Expr<'a>>),
+    /// (The return type is boxed: it is rare, and a `Type` in place would make every
+    /// expression larger, which is moved and allocated per node.)
+    Closure(Str<'a>, Option<Box<Type<'a>>>, Box<Expr<'a>>),
     /// `return`, `break`: the keyword and its value.
     Jump(&'static str, Option<Box<Expr<'a>>>),
     Range(Option<Box<Expr<'a>>>, &'a str, Option<Box<Expr<'a>>>),
     /// Comment lines before an argument.
     Commented(Vec<&'a str>, Box<Expr<'a>>),
+}
+
+/// What a call calls: most often a path, kept in place (not boxed as an expression of its
+/// own: a box per call, allocated and freed).
+#[derive(Debug)]
+pub enum Callee<'a> {
+    Path(Str<'a>),
+    Expr(Box<Expr<'a>>),
 }
 
 #[derive(Debug)]

@@ -657,16 +657,16 @@ impl<'a> Parser<'a> {
             }
             self.pos = c + 1;
             let ret = if self.eat("->") {
-                Some(Box::new(self.ty()?))
+                Some(self.ty()?)
             } else {
                 None
             };
-            return Ok(Type::Fn {
+            return Ok(Type::Fn(Box::new(FnType {
                 head,
                 params,
                 variadic,
                 ret,
-            });
+            })));
         }
         self.skip_type()?;
         Ok(Type::Text(self.text(lo, self.pos)))
@@ -991,7 +991,11 @@ impl<'a> Parser<'a> {
                 }
                 "(" if !matches!(e, Expr::Block(..) | Expr::If(..) | Expr::Match(..)) => {
                     let args = self.args()?;
-                    e = Expr::Call(Box::new(e), args);
+                    let callee = match e {
+                        Expr::Text(path) => Callee::Path(path),
+                        other => Callee::Expr(Box::new(other)),
+                    };
+                    e = Expr::Call(callee, args);
                 }
                 "[" if !matches!(e, Expr::Block(..) | Expr::If(..) | Expr::Match(..)) => {
                     let c = self.closing(self.pos)?;
@@ -1181,7 +1185,7 @@ impl<'a> Parser<'a> {
                 break;
             }
             if !self.is("if") {
-                else_block = Some(self.block()?);
+                else_block = Some(Box::new(self.block()?));
                 break;
             }
         }
@@ -1208,7 +1212,7 @@ impl<'a> Parser<'a> {
         }
         let params = self.text(lo, self.pos);
         let ret = if self.eat("->") {
-            Some(self.ty()?)
+            Some(Box::new(self.ty()?))
         } else {
             None
         };

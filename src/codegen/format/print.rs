@@ -349,7 +349,11 @@ fn rw_made(e: &Expr<'_>, sh: Shape) -> Option<String> {
             push_assign_rhs(&mut s, 0, r, Some(sh)).then_some(s)
         }
         Expr::Call(callee, args) => {
-            let c = rw(callee, sh)?;
+            // A path is written as `rw` writes `Expr::Text`.
+            let c = match callee {
+                Callee::Path(t) => rw_path(t, sh)?,
+                Callee::Expr(x) => rw(x, sh)?,
+            };
             rw_list(["", &c], args, "(", ")", sh, FN_CALL_WIDTH, true)
         }
         Expr::Index(x, i) => {
@@ -377,9 +381,9 @@ fn rw_made(e: &Expr<'_>, sh: Shape) -> Option<String> {
         }
         Expr::Struct(path, fields, base) => rw_struct(path, fields, base.as_deref(), sh),
         Expr::Block(prefix, block) => rw_block_expr(prefix, block, sh, true),
-        Expr::If(branches, else_block) => rw_if(branches, else_block.as_ref(), sh, true),
+        Expr::If(branches, else_block) => rw_if(branches, else_block.as_deref(), sh, true),
         Expr::Match(scrutinee, arms) => rw_match(scrutinee, arms, sh),
-        Expr::Closure(params, ret, body) => rw_closure(params, ret.as_ref(), body, sh),
+        Expr::Closure(params, ret, body) => rw_closure(params, ret.as_deref(), body, sh),
         Expr::Jump(kw, value) => match value {
             None => (kw.len() <= sh.width).then(|| kw.to_string()),
             Some(v) => {
@@ -963,7 +967,7 @@ fn overflow_item<'e>(
             if closures > 1 {
                 return None;
             }
-            rw_last_closure(params, ret.as_ref(), body, sh).map(Txt::Owned)
+            rw_last_closure(params, ret.as_deref(), body, sh).map(Txt::Owned)
         }
         Expr::If(..) | Expr::Match(..) => rw(last, sh),
         _ if force_one_line => rw_chain_forced(last, sh),
@@ -1419,7 +1423,7 @@ fn rw_arm(arm: &Arm<'_>, sh: Shape) -> Option<String> {
     let body_rw = |shape: Shape| -> Option<Txt<'_>> {
         match body {
             Expr::Block(p, b) => rw_block_expr(p, b, shape, false).map(Txt::Owned),
-            Expr::If(br, eb) => rw_if(br, eb.as_ref(), shape, false).map(Txt::Owned),
+            Expr::If(br, eb) => rw_if(br, eb.as_deref(), shape, false).map(Txt::Owned),
             other => rw(other, shape),
         }
     };
@@ -1515,7 +1519,7 @@ fn rw_closure_with_block(body: &Expr<'_>, prefix: &str, sh: Shape) -> Option<Str
 fn rw_closure_with_block_inner(body: &Expr<'_>, prefix: &str, sh: Shape) -> Option<String> {
     let inner = Shape::indented(sh.indent + TAB);
     let e = match body {
-        Expr::If(br, eb) => Txt::Owned(rw_if(br, eb.as_ref(), inner, false)?),
+        Expr::If(br, eb) => Txt::Owned(rw_if(br, eb.as_deref(), inner, false)?),
         _ => rw(body, inner).unwrap_or_else(|| flat(body)),
     };
     Some(cat(&[
@@ -1592,12 +1596,13 @@ fn rw_last_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape)
 pub fn type_text<'t>(t: &'t Type<'_>) -> Txt<'t> {
     match t {
         Type::Text(s) => Txt::Borrowed(s),
-        Type::Fn {
-            head,
-            params,
-            variadic,
-            ret,
-        } => {
+        Type::Fn(f) => {
+            let FnType {
+                head,
+                params,
+                variadic,
+                ret,
+            } = &**f;
             let mut s = cat(&[head, "("]);
             push_fn_params(&mut s, params, *variadic, ", ", "");
             s.push(')');
@@ -1614,7 +1619,7 @@ pub fn type_text<'t>(t: &'t Type<'_>) -> Txt<'t> {
 fn fn_params_len(params: &[(Option<Str<'_>>, Type<'_>)]) -> usize {
     let ty_len = |t: &Type<'_>| match t {
         Type::Text(s) => s.len(),
-        Type::Fn { .. } => 64,
+        Type::Fn(_) => 64,
     };
     params
         .iter()
@@ -1655,12 +1660,9 @@ fn push_fn_params(
 pub fn rw_type<'t>(t: &'t Type<'_>, sh: Shape) -> Option<Txt<'t>> {
     match t {
         Type::Text(s) => (real_width(s) <= sh.width).then_some(Txt::Borrowed(s)),
-        Type::Fn {
-            head,
-            params,
-            variadic,
-            ret,
-        } => rw_fn_type(head, params, *variadic, ret.as_deref(), sh).map(Txt::Owned),
+        Type::Fn(f) => {
+            rw_fn_type(&f.head, &f.params, f.variadic, f.ret.as_ref(), sh).map(Txt::Owned)
+        }
     }
 }
 
@@ -1838,7 +1840,7 @@ fn push_stmt(s: &mut String, st: &Stmt<'_>, indent: usize) {
         StmtKind::Expr(e, semi) => {
             let shape = if *semi { sh.sub_width(1) } else { Some(sh) };
             match e {
-                Expr::If(br, eb) => match shape.and_then(|x| rw_if(br, eb.as_ref(), x, false)) {
+                Expr::If(br, eb) => match shape.and_then(|x| rw_if(br, eb.as_deref(), x, false)) {
                     Some(text) => s.push_str(&text),
                     None => return s.push_str(st.src),
                 },
