@@ -170,15 +170,15 @@ pub enum StmtKind<'a> {
 #[derive(Debug)]
 pub enum Expr<'a> {
     Text(Str<'a>),
-    Unary(&'static str, Box<Expr<'a>>),
+    Unary(&'static str, Operand<'a>),
     Try(Box<Expr<'a>>),
-    Cast(Box<Expr<'a>>, Type<'a>),
+    Cast(Operand<'a>, Type<'a>),
     Binary(Box<Expr<'a>>, &'a str, Box<Expr<'a>>),
     Assign(Box<Expr<'a>>, &'a str, Box<Expr<'a>>),
-    Call(Callee<'a>, Vec<Expr<'a>>),
+    Call(Operand<'a>, Vec<Expr<'a>>),
     /// Receiver, `.name::<T>`, arguments.
-    MethodCall(Box<Expr<'a>>, Str<'a>, Vec<Expr<'a>>),
-    Field(Box<Expr<'a>>, Str<'a>),
+    MethodCall(Operand<'a>, Str<'a>, Vec<Expr<'a>>),
+    Field(Operand<'a>, Str<'a>),
     Index(Box<Expr<'a>>, Box<Expr<'a>>),
     /// `path!` and its arguments: expressions when they parse as a comma list, else text.
     Macro(Str<'a>, char, MacroArgs<'a>),
@@ -203,12 +203,32 @@ pub enum Expr<'a> {
     Commented(Vec<&'a str>, Box<Expr<'a>>),
 }
 
-/// What a call calls: most often a path, kept in place (not boxed as an expression of its
-/// own: a box per call, allocated and freed).
+/// A call's callee, a method's or field's receiver, a cast's or a unary operator's operand:
+/// most often a path, kept in place (not
+/// boxed as an expression of its own: a box per node, allocated and freed). A path is written
+/// as [`Expr::Text`] is.
 #[derive(Debug)]
-pub enum Callee<'a> {
+pub enum Operand<'a> {
     Path(Str<'a>),
     Expr(Box<Expr<'a>>),
+}
+
+impl<'a> Operand<'a> {
+    /// `e` in place if it is a path, else boxed.
+    pub fn of(e: Expr<'a>) -> Operand<'a> {
+        match e {
+            Expr::Text(path) => Operand::Path(path),
+            other => Operand::Expr(Box::new(other)),
+        }
+    }
+
+    /// The operand when it is not a path.
+    pub fn expr(&self) -> Option<&Expr<'a>> {
+        match self {
+            Operand::Path(_) => None,
+            Operand::Expr(x) => Some(x),
+        }
+    }
 }
 
 #[derive(Debug)]

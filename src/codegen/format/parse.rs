@@ -884,7 +884,7 @@ impl<'a> Parser<'a> {
                 if t.kind == Kind::Ident && t.text == "as" {
                     self.pos += 1;
                     let ty = self.ty()?;
-                    lhs = Expr::Cast(Box::new(lhs), ty);
+                    lhs = Expr::Cast(Operand::of(lhs), ty);
                     continue;
                 }
                 break;
@@ -938,24 +938,24 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 let op = if self.eat("mut") { "&mut " } else { "&" };
                 let inner = self.unary(no_struct)?;
-                let e = Expr::Unary(op, Box::new(inner));
+                let e = Expr::Unary(op, Operand::of(inner));
                 Ok(if double {
-                    Expr::Unary("&", Box::new(e))
+                    Expr::Unary("&", Operand::of(e))
                 } else {
                     e
                 })
             }
             "*" => {
                 self.pos += 1;
-                Ok(Expr::Unary("*", Box::new(self.unary(no_struct)?)))
+                Ok(Expr::Unary("*", Operand::of(self.unary(no_struct)?)))
             }
             "!" => {
                 self.pos += 1;
-                Ok(Expr::Unary("!", Box::new(self.unary(no_struct)?)))
+                Ok(Expr::Unary("!", Operand::of(self.unary(no_struct)?)))
             }
             "-" => {
                 self.pos += 1;
-                Ok(Expr::Unary("-", Box::new(self.unary(no_struct)?)))
+                Ok(Expr::Unary("-", Operand::of(self.unary(no_struct)?)))
             }
             _ => self.postfix(no_struct),
         }
@@ -984,18 +984,14 @@ impl<'a> Parser<'a> {
                     let name = self.text(lo, self.pos);
                     if self.is("(") {
                         let args = self.args()?;
-                        e = Expr::MethodCall(Box::new(e), name, args);
+                        e = Expr::MethodCall(Operand::of(e), name, args);
                     } else {
-                        e = Expr::Field(Box::new(e), name);
+                        e = Expr::Field(Operand::of(e), name);
                     }
                 }
                 "(" if !matches!(e, Expr::Block(..) | Expr::If(..) | Expr::Match(..)) => {
                     let args = self.args()?;
-                    let callee = match e {
-                        Expr::Text(path) => Callee::Path(path),
-                        other => Callee::Expr(Box::new(other)),
-                    };
-                    e = Expr::Call(callee, args);
+                    e = Expr::Call(Operand::of(e), args);
                 }
                 "[" if !matches!(e, Expr::Block(..) | Expr::If(..) | Expr::Match(..)) => {
                     let c = self.closing(self.pos)?;

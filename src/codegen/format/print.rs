@@ -292,10 +292,12 @@ fn last_line_extendable(s: &str) -> bool {
 
 fn is_simple(e: &Expr<'_>) -> bool {
     match e {
-        Expr::Text(t) => {
-            !t.contains("::") && !t.starts_with('<') && !t.contains(' ') || t.starts_with('"')
-        }
-        Expr::Unary(_, x) | Expr::Cast(x, _) | Expr::Field(x, _) | Expr::Try(x) => is_simple(x),
+        Expr::Text(t) => is_simple_text(t),
+        Expr::Unary(_, o) | Expr::Field(o, _) | Expr::Cast(o, _) => match o {
+            Operand::Path(t) => is_simple_text(t),
+            Operand::Expr(x) => is_simple(x),
+        },
+        Expr::Try(x) => is_simple(x),
         Expr::Index(a, b) => is_simple(a) && is_simple(b),
         _ => false,
     }
@@ -304,7 +306,9 @@ fn is_simple(e: &Expr<'_>) -> bool {
 fn is_nested_call(e: &Expr<'_>) -> bool {
     match e {
         Expr::Call(..) | Expr::Macro(..) => true,
-        Expr::Unary(_, x) | Expr::Try(x) | Expr::Cast(x, _) => is_nested_call(x),
+        Expr::Unary(_, o) => o.expr().is_some_and(is_nested_call),
+        Expr::Cast(o, _) => o.expr().is_some_and(is_nested_call),
+        Expr::Try(x) => is_nested_call(x),
         _ => false,
     }
 }
@@ -319,7 +323,9 @@ fn can_be_overflowed(e: &Expr<'_>, len: usize) -> bool {
         Expr::Block(..) | Expr::Closure(..) => true,
         Expr::Array(..) | Expr::Struct(..) => len == 1,
         Expr::Macro(..) | Expr::Call(..) | Expr::MethodCall(..) | Expr::Tuple(..) => len == 1,
-        Expr::Unary(_, x) | Expr::Try(x) | Expr::Cast(x, _) => can_be_overflowed(x, len),
+        Expr::Unary(_, o) => o.expr().is_some_and(|x| can_be_overflowed(x, len)),
+        Expr::Cast(o, _) => o.expr().is_some_and(|x| can_be_overflowed(x, len)),
+        Expr::Try(x) => can_be_overflowed(x, len),
         _ => false,
     }
 }
@@ -333,12 +339,25 @@ pub fn rw<'e>(e: &'e Expr<'_>, sh: Shape) -> Option<Txt<'e>> {
     }
 }
 
+/// Whether a path or literal is simple (rustfmt's `is_simple_expr` for a path or literal).
+fn is_simple_text(t: &str) -> bool {
+    !t.contains("::") && !t.starts_with('<') && !t.contains(' ') || t.starts_with('"')
+}
+
+/// The text of an operand in `sh`: a path as [`rw`] writes [`Expr::Text`].
+fn rw_operand<'e>(o: &'e Operand<'_>, sh: Shape) -> Option<Txt<'e>> {
+    match o {
+        Operand::Path(t) => rw_path(t, sh),
+        Operand::Expr(x) => rw(x, sh),
+    }
+}
+
 /// [`rw`] for what is not a leaf: text made from the parts' rewrites.
 fn rw_made(e: &Expr<'_>, sh: Shape) -> Option<String> {
     match e {
         Expr::Text(t) => rw_path(t, sh).map(Txt::into_owned),
         Expr::Unary(op, x) => {
-            let inner = rw(x, sh.offset_left(op.len())?)?;
+            let inner = rw_operand(x, sh.offset_left(op.len())?)?;
             Some(cat(&[op, &inner]))
         }
         Expr::Try(_) | Expr::MethodCall(..) | Expr::Field(..) => rw_chain(e, sh),
@@ -349,11 +368,7 @@ fn rw_made(e: &Expr<'_>, sh: Shape) -> Option<String> {
             push_assign_rhs(&mut s, 0, r, Some(sh)).then_some(s)
         }
         Expr::Call(callee, args) => {
-            // A path is written as `rw` writes `Expr::Text`.
-            let c = match callee {
-                Callee::Path(t) => rw_path(t, sh)?,
-                Callee::Expr(x) => rw(x, sh)?,
-            };
+            let c = rw_operand(callee, sh)?;
             rw_list(["", &c], args, "(", ")", sh, FN_CALL_WIDTH, true)
         }
         Expr::Index(x, i) => {
@@ -457,9 +472,9 @@ pub fn flat<'e>(e: &'e Expr<'_>) -> Txt<'e> {
 }
 
 /// rustfmt's `rewrite_pair` with the separator in front (`as`).
-fn rw_pair(lhs: &Expr<'_>, rhs: &Type, infix: &str, sh: Shape) -> Option<String> {
+fn rw_pair(lhs: &Operand<'_>, rhs: &Type, infix: &str, sh: Shape) -> Option<String> {
     let lhs_shape = sh.with_width(MAX_WIDTH.saturating_sub(sh.offset));
-    let l = rw(lhs, lhs_shape)?;
+    let l = rw_operand(lhs, lhs_shape)?;
     if let Some(r) = sh
         .offset_left(last_line_width(&l) + infix.len())
         .and_then(|s| rw_type(rhs, s))
@@ -1010,38 +1025,53 @@ struct ChainPart<'e, 'a> {
     tries: usize,
 }
 
+/// What a chain starts with: an expression, or a path kept in place as a receiver.
+#[derive(Clone, Copy)]
+enum Root<'e, 'a> {
+    Expr(&'e Expr<'a>),
+    Path(&'e str),
+}
+
 /// The root and the links of `a.b(x).c?.d`.
-fn flatten_chain<'e, 'a>(e: &'e Expr<'a>) -> (&'e Expr<'a>, usize, Vec<ChainPart<'e, 'a>>) {
+fn flatten_chain<'e, 'a>(e: &'e Expr<'a>) -> (Root<'e, 'a>, usize, Vec<ChainPart<'e, 'a>>) {
     let mut parts = Vec::new();
     let mut cur = e;
     let mut tries = 0;
-    loop {
-        match cur {
+    let receiver = |recv: &'e Operand<'a>| match recv {
+        Operand::Path(t) => Err(Root::Path(t)),
+        Operand::Expr(x) => Ok(&**x),
+    };
+    let root = loop {
+        let recv = match cur {
             Expr::Try(x) => {
                 tries += 1;
                 cur = x;
+                continue;
             }
             Expr::MethodCall(recv, name, args) => {
                 parts.push(ChainPart {
                     link: Link::Method(name, args),
                     tries,
                 });
-                tries = 0;
-                cur = recv;
+                recv
             }
             Expr::Field(recv, name) => {
                 parts.push(ChainPart {
                     link: Link::Field(name),
                     tries,
                 });
-                tries = 0;
-                cur = recv;
+                recv
             }
-            _ => break,
+            _ => break Root::Expr(cur),
+        };
+        tries = 0;
+        match receiver(recv) {
+            Ok(x) => cur = x,
+            Err(path) => break path,
         }
-    }
+    };
     parts.reverse();
-    (cur, tries, parts)
+    (root, tries, parts)
 }
 
 fn rw_link(p: &ChainPart<'_, '_>, sh: Shape) -> Option<String> {
@@ -1071,7 +1101,8 @@ fn is_block_like_text(root: &Expr<'_>, text: &str) -> bool {
         | Expr::If(..)
         | Expr::Block(..)
         | Expr::Match(..) => multi(text),
-        Expr::Paren(x) | Expr::Unary(_, x) | Expr::Try(x) => is_block_like_text(x, text),
+        Expr::Unary(_, o) => o.expr().is_some_and(|x| is_block_like_text(x, text)),
+        Expr::Paren(x) | Expr::Try(x) => is_block_like_text(x, text),
         Expr::Closure(_, _, body) => is_block_like_text(body, text),
         _ => false,
     }
@@ -1092,14 +1123,22 @@ fn rw_chain(e: &Expr<'_>, sh: Shape) -> Option<String> {
     let (root, root_tries, parts) = flatten_chain(e);
     // The root rewritten without the force (it is not part of the chain's lines).
     let old = FORCE_ONE_LINE_CHAIN.with(|f| f.replace(false));
-    let root_rw = sh.sub_width(root_tries).and_then(|s| rw(root, s));
+    // A path as `rw` writes `Expr::Text`.
+    let root_rw = sh.sub_width(root_tries).and_then(|s| match root {
+        Root::Expr(x) => rw(x, s),
+        Root::Path(t) => rw_path(t, s),
+    });
     FORCE_ONE_LINE_CHAIN.with(|f| f.set(old));
     let mut root_text = root_rw?.into_owned();
     root_text.extend(std::iter::repeat_n('?', root_tries));
     if parts.is_empty() {
         return Some(root_text);
     }
-    let mut root_block = is_block_like_text(root, &root_text);
+    let mut root_block = match root {
+        Root::Expr(x) => is_block_like_text(x, &root_text),
+        // As for `Expr::Text`.
+        Root::Path(_) => false,
+    };
     let tab_width = TAB.saturating_sub(sh.offset - sh.indent);
     let mut rest: &[ChainPart<'_, '_>] = &parts;
     while width(&root_text) <= tab_width && !multi(&root_text) {
@@ -1122,18 +1161,20 @@ fn rw_chain(e: &Expr<'_>, sh: Shape) -> Option<String> {
     } else {
         Shape::indented(sh.indent + TAB)
     };
-    let mut rewrites = vec![root_text];
+    // The links between the root and the last (most chains here have none: no list is made);
+    // the root's string then takes the links, joined.
+    let mut middle = Vec::new();
     for p in &rest[..rest.len() - 1] {
-        rewrites.push(rw_link(p, child_shape)?);
+        middle.push(rw_link(p, child_shape)?);
     }
     // format_last_child
     let last = &rest[rest.len() - 1];
     let child_count = rest.len();
-    let extendable = last_line_extendable(&rewrites[0]);
+    let extendable = last_line_extendable(&root_text);
     let almost_total = if extendable {
-        last_line_width(&rewrites[0])
+        last_line_width(&root_text)
     } else {
-        rewrites.iter().map(|r| width(r)).sum()
+        width(&root_text) + middle.iter().map(|r| width(r)).sum::<usize>()
     } + last.tries;
     let budget = if child_count == 1 {
         sh.width
@@ -1141,7 +1182,7 @@ fn rw_chain(e: &Expr<'_>, sh: Shape) -> Option<String> {
         sh.width.min(CHAIN_WIDTH)
     }
     .saturating_sub(almost_total);
-    let all_in_one_line = rewrites.iter().all(|r| !multi(r)) && budget > 0;
+    let all_in_one_line = !multi(&root_text) && middle.iter().all(|r| !multi(r)) && budget > 0;
     let last_shape = if all_in_one_line {
         sh.sub_width(last.tries)?
     } else if extendable {
@@ -1180,16 +1221,22 @@ fn rw_chain(e: &Expr<'_>, sh: Shape) -> Option<String> {
         Some(s) => s,
         None => rw_link(last, last_shape)?,
     };
-    rewrites.push(last_str);
+    let ind = spaces(child_shape.indent);
     let connector = if fits_single_line {
-        String::new()
+        ["", ""]
     } else {
         if FORCE_ONE_LINE_CHAIN.with(|f| f.get()) {
             return None;
         }
-        cat(&["\n", &spaces(child_shape.indent)])
+        ["\n", &*ind]
     };
-    let result = rewrites.join(&connector);
+    let mut result = root_text;
+    let joined = middle.iter().chain(std::iter::once(&last_str));
+    result.reserve(joined.clone().map(|r| r.len() + 1 + ind.len()).sum());
+    for r in joined {
+        push_all(&mut result, &connector);
+        result.push_str(r);
+    }
     wrap(result, sh)
 }
 
@@ -1488,7 +1535,9 @@ fn can_flatten(e: &Expr<'_>) -> bool {
         | Expr::Macro(..)
         | Expr::Struct(..)
         | Expr::Tuple(..) => true,
-        Expr::Unary(_, x) | Expr::Try(x) | Expr::Index(x, _) | Expr::Cast(x, _) => can_flatten(x),
+        Expr::Unary(_, o) => o.expr().is_some_and(can_flatten),
+        Expr::Cast(o, _) => o.expr().is_some_and(can_flatten),
+        Expr::Try(x) | Expr::Index(x, _) => can_flatten(x),
         _ => false,
     }
 }
