@@ -173,7 +173,7 @@ pub enum Expr<'a> {
     Unary(&'static str, Operand<'a>),
     Try(Box<Expr<'a>>),
     Cast(Operand<'a>, Type<'a>),
-    Binary(Box<Expr<'a>>, &'a str, Box<Expr<'a>>),
+    Binary(Operand<'a>, &'a str, Operand<'a>),
     Assign(Box<Expr<'a>>, &'a str, Box<Expr<'a>>),
     Call(Operand<'a>, Vec<Expr<'a>>),
     /// Receiver, `.name::<T>`, arguments.
@@ -203,8 +203,8 @@ pub enum Expr<'a> {
     Commented(Vec<&'a str>, Box<Expr<'a>>),
 }
 
-/// A call's callee, a method's or field's receiver, a cast's or a unary operator's operand:
-/// most often a path, kept in place (not
+/// A call's callee, a method's or field's receiver, a cast's, a unary or a binary operator's
+/// operand: most often a path, kept in place (not
 /// boxed as an expression of its own: a box per node, allocated and freed). A path is written
 /// as [`Expr::Text`] is.
 #[derive(Debug)]

@@ -919,7 +919,7 @@ impl<'a> Parser<'a> {
             }
             self.pos += len;
             let rhs = self.expr_bp(p + 1, no_struct)?;
-            lhs = Expr::Binary(Box::new(lhs), op, Box::new(rhs));
+            lhs = Expr::Binary(Operand::of(lhs), op, Operand::of(rhs));
         }
         Ok(lhs)
     }

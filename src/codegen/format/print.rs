@@ -501,9 +501,9 @@ fn rw_binary(e: &Expr<'_>, sh: Shape) -> Option<String> {
     };
     // One operator (the usual case) is a pair: no lists are made for it.
     let (mut operand_list, mut sep_list) = (Vec::new(), Vec::new());
-    let pair: [&Expr<'_>; 2];
-    let (operands, seps): (&[&Expr<'_>], &[&str]) = match &**l {
-        Expr::Binary(_, op, _) if op == top => {
+    let pair: [&Operand<'_>; 2];
+    let (operands, seps): (&[&Operand<'_>], &[&str]) = match l {
+        Operand::Expr(x) if matches!(&**x, Expr::Binary(_, op, _) if op == top) => {
             flatten_binary(e, top, &mut operand_list, &mut sep_list);
             (&operand_list, &sep_list)
         }
@@ -517,44 +517,49 @@ fn rw_binary(e: &Expr<'_>, sh: Shape) -> Option<String> {
         return Some(s);
     }
     let nested = Shape::indented(sh.indent + TAB).sub_width(sh.rhs_overhead())?;
-    let mut result = rw(operands[0], sh)?.into_owned();
+    let mut result = rw_operand(operands[0], sh)?.into_owned();
     for (op, sep) in operands[1..].iter().zip(seps) {
         let offset = if multi(&result) { 0 } else { sh.offset };
         if last_line_width(&result) + offset <= nested.offset
             && let Some(line) =
                 sh.offset_left(sep.len() + 2 + last_line_width(&result).min(width(&result)))
-            && let Some(r) = rw(op, line)
+            && let Some(r) = rw_operand(op, line)
         {
             push_all(&mut result, &[" ", sep, " ", &r]);
             continue;
         }
         let shape = nested.offset_left(sep.len() + 1)?;
-        let r = rw(op, shape)?;
+        let r = rw_operand(op, shape)?;
         push_all(&mut result, &["\n", &spaces(nested.indent), sep, " ", &r]);
     }
     Some(result)
 }
 
+/// The operands and operators of `e`, a binary expression of the operator `top`, with the
+/// left operands of that operator flattened (`a + b + c`: `a`, `b`, `c`).
 fn flatten_binary<'e, 'a>(
     e: &'e Expr<'a>,
     top: &str,
-    operands: &mut Vec<&'e Expr<'a>>,
+    operands: &mut Vec<&'e Operand<'a>>,
     seps: &mut Vec<&'a str>,
 ) {
-    match e {
-        Expr::Binary(l, op, r) if *op == top => {
-            flatten_binary(l, top, operands, seps);
-            seps.push(op);
-            operands.push(r);
+    let Expr::Binary(l, op, r) = e else {
+        return;
+    };
+    match l {
+        Operand::Expr(x) if matches!(&**x, Expr::Binary(_, lop, _) if *lop == top) => {
+            flatten_binary(x, top, operands, seps);
         }
-        _ => operands.push(e),
+        _ => operands.push(l),
     }
+    seps.push(op);
+    operands.push(r);
 }
 
-fn binary_one_line(operands: &[&Expr<'_>], seps: &[&str], sh: Shape) -> Option<String> {
+fn binary_one_line(operands: &[&Operand<'_>], seps: &[&str], sh: Shape) -> Option<String> {
     let mut result = String::new();
     for (op, sep) in operands.iter().zip(seps) {
-        let r = rw(op, sh)?;
+        let r = rw_operand(op, sh)?;
         if multi(&r) || width(&result) > sh.width {
             return None;
         }
@@ -570,7 +575,7 @@ fn binary_one_line(operands: &[&Expr<'_>], seps: &[&str], sh: Shape) -> Option<S
     let prefix_len = width(&result);
     let last = operands.last()?;
     let cur = sh.offset_left(prefix_len)?;
-    let last_rw = rw(last, cur)?;
+    let last_rw = rw_operand(last, cur)?;
     result.push_str(&last_rw);
     if first_line_width(&result) > sh.width {
         return None;
