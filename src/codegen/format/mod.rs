@@ -310,11 +310,9 @@ impl<'w> Stream<'w> {
             self.started = true;
         }
         debug_assert!(last || trailing.is_empty());
-        for t in &trailing {
-            if let ast::Trivia::Comment(c) = t {
-                self.out.push('\n');
-                self.out.push_str(c.trim_end());
-            }
+        for c in trailing.comments {
+            self.out.push('\n');
+            self.out.push_str(c.text.trim_end());
         }
         self.flush(false);
     }

@@ -6,8 +6,9 @@ use super::lex::{Kind, Token};
 
 pub type PResult<T> = Result<T, ()>;
 
-pub struct Parser<'t, 'a> {
-    pub toks: &'t [Token<'a>],
+pub struct Parser<'a> {
+    /// Borrowed as long as the syntax tree, which reads comments in place.
+    pub toks: &'a [Token<'a>],
     pub src: &'a str,
     pub pos: usize,
 }
@@ -28,8 +29,8 @@ fn binary_precedence(op: &str) -> Option<u8> {
     })
 }
 
-impl<'t, 'a> Parser<'t, 'a> {
-    pub fn new(toks: &'t [Token<'a>], src: &'a str) -> Parser<'t, 'a> {
+impl<'a> Parser<'a> {
+    pub fn new(toks: &'a [Token<'a>], src: &'a str) -> Parser<'a> {
         Parser { toks, src, pos: 0 }
     }
 
@@ -109,6 +110,33 @@ impl<'t, 'a> Parser<'t, 'a> {
         n
     }
 
+    /// How many statements or items `lo..end` holds, about: each ends with a `;` or a block's
+    /// `}` outside brackets (a block followed by `;` counted once), and a block's last
+    /// expression may end with neither. Statements and items are large (hundreds of bytes
+    /// each): their list is allocated once rather than copied as it grows.
+    fn statements(&self, lo: usize, end: usize) -> usize {
+        let mut n = 1;
+        let mut i = lo;
+        while let Some(t) = self.toks.get(i).filter(|_| i < end) {
+            i = match t.text.as_bytes() {
+                [b';'] if t.kind == Kind::Punct => {
+                    n += 1;
+                    i + 1
+                }
+                [b'{'] if t.kind == Kind::Punct && t.close != usize::MAX => {
+                    let after = t.close.max(i) + 1;
+                    if self.toks.get(after).is_none_or(|t| t.text != ";") {
+                        n += 1;
+                    }
+                    after
+                }
+                _ if t.close != usize::MAX => t.close.max(i) + 1,
+                _ => i + 1,
+            };
+        }
+        n
+    }
+
     /// The tokens `lo..hi` as one line, spaced as written (line breaks become spaces):
     /// borrowed from the source where it is written so.
     pub fn text(&self, lo: usize, hi: usize) -> Str<'a> {
@@ -140,28 +168,18 @@ impl<'t, 'a> Parser<'t, 'a> {
     }
 
     /// Comments and blank lines before the next entry of a list.
-    fn trivia(&mut self) -> Vec<Trivia<'a>> {
-        // Sized by the comments ahead (doc comments run to many lines); most lists of trivia
-        // are empty, and allocate nothing.
-        let comments = self.toks[self.pos.min(self.toks.len())..]
+    fn trivia(&mut self) -> Trivia<'a> {
+        let toks = self.toks;
+        let lo = self.pos.min(toks.len());
+        let comments = toks[lo..]
             .iter()
             .take_while(|t| t.kind == Kind::Comment)
             .count();
-        if comments == 0 && self.peek().is_none_or(|t| t.newlines < 2) {
-            return Vec::new();
+        self.pos += comments;
+        Trivia {
+            comments: &toks[lo..lo + comments],
+            blank_after: self.peek().is_some_and(|t| t.newlines >= 2),
         }
-        let mut out = Vec::with_capacity(comments * 2 + 1);
-        while let Some(t) = self.peek() {
-            if t.newlines >= 2 {
-                out.push(Trivia::Blank);
-            }
-            if t.kind != Kind::Comment {
-                break;
-            }
-            out.push(Trivia::Comment(t.text));
-            self.pos += 1;
-        }
-        out
     }
 
     /// A comment on the same line as what was just parsed.
@@ -177,8 +195,8 @@ impl<'t, 'a> Parser<'t, 'a> {
 
     // ----- items -----
 
-    pub fn items_until(&mut self, end: usize) -> PResult<(Vec<Item<'a>>, Vec<Trivia<'a>>)> {
-        let mut items = Vec::new();
+    pub fn items_until(&mut self, end: usize) -> PResult<(Vec<Item<'a>>, Trivia<'a>)> {
+        let mut items = Vec::with_capacity(self.statements(self.pos, end));
         loop {
             let save = self.pos;
             let trivia = self.trivia();
@@ -639,16 +657,16 @@ impl<'t, 'a> Parser<'t, 'a> {
             }
             self.pos = c + 1;
             let ret = if self.eat("->") {
-                Some(Box::new(self.ty()?))
+                Some(self.ty()?)
             } else {
                 None
             };
-            return Ok(Type::Fn {
+            return Ok(Type::Fn(Box::new(FnType {
                 head,
                 params,
                 variadic,
                 ret,
-            });
+            })));
         }
         self.skip_type()?;
         Ok(Type::Text(self.text(lo, self.pos)))
@@ -731,7 +749,7 @@ impl<'t, 'a> Parser<'t, 'a> {
         }
         let c = self.closing(self.pos)?;
         self.pos += 1;
-        let mut stmts = Vec::new();
+        let mut stmts = Vec::with_capacity(self.statements(self.pos, c));
         loop {
             let trivia = self.trivia();
             if self.pos >= c {
@@ -866,7 +884,7 @@ impl<'t, 'a> Parser<'t, 'a> {
                 if t.kind == Kind::Ident && t.text == "as" {
                     self.pos += 1;
                     let ty = self.ty()?;
-                    lhs = Expr::Cast(Box::new(lhs), ty);
+                    lhs = Expr::Cast(Operand::of(lhs), ty);
                     continue;
                 }
                 break;
@@ -901,7 +919,7 @@ impl<'t, 'a> Parser<'t, 'a> {
             }
             self.pos += len;
             let rhs = self.expr_bp(p + 1, no_struct)?;
-            lhs = Expr::Binary(Box::new(lhs), op, Box::new(rhs));
+            lhs = Expr::Binary(Operand::of(lhs), op, Operand::of(rhs));
         }
         Ok(lhs)
     }
@@ -920,24 +938,24 @@ impl<'t, 'a> Parser<'t, 'a> {
                 self.pos += 1;
                 let op = if self.eat("mut") { "&mut " } else { "&" };
                 let inner = self.unary(no_struct)?;
-                let e = Expr::Unary(op, Box::new(inner));
+                let e = Expr::Unary(op, Operand::of(inner));
                 Ok(if double {
-                    Expr::Unary("&", Box::new(e))
+                    Expr::Unary("&", Operand::of(e))
                 } else {
                     e
                 })
             }
             "*" => {
                 self.pos += 1;
-                Ok(Expr::Unary("*", Box::new(self.unary(no_struct)?)))
+                Ok(Expr::Unary("*", Operand::of(self.unary(no_struct)?)))
             }
             "!" => {
                 self.pos += 1;
-                Ok(Expr::Unary("!", Box::new(self.unary(no_struct)?)))
+                Ok(Expr::Unary("!", Operand::of(self.unary(no_struct)?)))
             }
             "-" => {
                 self.pos += 1;
-                Ok(Expr::Unary("-", Box::new(self.unary(no_struct)?)))
+                Ok(Expr::Unary("-", Operand::of(self.unary(no_struct)?)))
             }
             _ => self.postfix(no_struct),
         }
@@ -966,14 +984,14 @@ impl<'t, 'a> Parser<'t, 'a> {
                     let name = self.text(lo, self.pos);
                     if self.is("(") {
                         let args = self.args()?;
-                        e = Expr::MethodCall(Box::new(e), name, args);
+                        e = Expr::MethodCall(Operand::of(e), name, args);
                     } else {
-                        e = Expr::Field(Box::new(e), name);
+                        e = Expr::Field(Operand::of(e), name);
                     }
                 }
                 "(" if !matches!(e, Expr::Block(..) | Expr::If(..) | Expr::Match(..)) => {
                     let args = self.args()?;
-                    e = Expr::Call(Box::new(e), args);
+                    e = Expr::Call(Operand::of(e), args);
                 }
                 "[" if !matches!(e, Expr::Block(..) | Expr::If(..) | Expr::Match(..)) => {
                     let c = self.closing(self.pos)?;
@@ -1163,7 +1181,7 @@ impl<'t, 'a> Parser<'t, 'a> {
                 break;
             }
             if !self.is("if") {
-                else_block = Some(self.block()?);
+                else_block = Some(Box::new(self.block()?));
                 break;
             }
         }
@@ -1190,7 +1208,7 @@ impl<'t, 'a> Parser<'t, 'a> {
         }
         let params = self.text(lo, self.pos);
         let ret = if self.eat("->") {
-            Some(self.ty()?)
+            Some(Box::new(self.ty()?))
         } else {
             None
         };

@@ -187,17 +187,21 @@ fn plain_short(bytes: &[u8]) -> bool {
     flags & HIGH == 0
 }
 
-/// How many `::<` `bytes` holds (a loop without an early exit, which the compiler vectorizes).
+/// How many `::<` `bytes` holds: each `<` found by a word-at-a-time search, and the two bytes
+/// before it looked at (a text measured here has a `<` or two, and is often long).
 fn turbofish_count(bytes: &[u8]) -> usize {
-    let (Some(after1), Some(after2)) = (bytes.get(1..), bytes.get(2..)) else {
-        return 0;
-    };
-    after2
-        .iter()
-        .zip(after1)
-        .zip(bytes)
-        .map(|((c, b), a)| usize::from((*c == b'<') & (*b == b':') & (*a == b':')))
-        .sum()
+    let mut n = 0;
+    // A `<` before index 2 has no two bytes before it.
+    let mut from = 2;
+    while let Some(at) = bytes
+        .get(from..)
+        .and_then(|b| crate::bytes::find_byte(b, b'<'))
+    {
+        let lt = from + at;
+        n += usize::from(bytes.get(lt - 2..lt) == Some(b"::".as_slice()));
+        from = lt + 1;
+    }
+    n
 }
 
 /// Whether `s` is at most `w` columns wide; a text never has more columns than bytes, so most
@@ -207,12 +211,35 @@ fn fits(s: &str, w: usize) -> bool {
 }
 
 fn multi(s: &str) -> bool {
-    // Most texts asked are short: a loop without an early exit over them costs less than a
-    // memchr's setup.
+    // Most texts asked are short: looked at eight bytes a step without an early exit, which
+    // costs less than a memchr's setup (or a vectorized loop's tail).
     match s.as_bytes() {
-        b if b.len() <= 32 => b.iter().fold(false, |a, &c| a | (c == b'\n')),
+        b if b.len() < 8 => b.iter().fold(false, |a, &c| a | (c == b'\n')),
+        b if b.len() <= 32 => newline_in_words(b),
         b => b.contains(&b'\n'),
     }
+}
+
+/// Whether `bytes` (eight or more) hold a `\n`: each eight-byte word, and the last eight
+/// bytes (overlapping the words before), tested at once. A byte is flagged when it is `\n`
+/// (its xor with `\n` is zero, which the borrow of the subtraction shows in the high bit;
+/// bytes above a zero one may be flagged too, but none is where no byte is zero).
+fn newline_in_words(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const NL: u64 = ONES * b'\n' as u64;
+    let flag = |c: &[u8]| {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(c);
+        let y = u64::from_le_bytes(word) ^ NL;
+        y.wrapping_sub(ONES) & !y & HIGH
+    };
+    let tail = bytes.len().saturating_sub(8);
+    let mut flags = flag(&bytes[tail..]);
+    for c in bytes.chunks_exact(8) {
+        flags |= flag(c);
+    }
+    flags != 0
 }
 
 /// Whether `s` has more than `n` lines (counting stops there: `s` may be a long block).
@@ -265,10 +292,12 @@ fn last_line_extendable(s: &str) -> bool {
 
 fn is_simple(e: &Expr<'_>) -> bool {
     match e {
-        Expr::Text(t) => {
-            !t.contains("::") && !t.starts_with('<') && !t.contains(' ') || t.starts_with('"')
-        }
-        Expr::Unary(_, x) | Expr::Cast(x, _) | Expr::Field(x, _) | Expr::Try(x) => is_simple(x),
+        Expr::Text(t) => is_simple_text(t),
+        Expr::Unary(_, o) | Expr::Field(o, _) | Expr::Cast(o, _) => match o {
+            Operand::Path(t) => is_simple_text(t),
+            Operand::Expr(x) => is_simple(x),
+        },
+        Expr::Try(x) => is_simple(x),
         Expr::Index(a, b) => is_simple(a) && is_simple(b),
         _ => false,
     }
@@ -277,7 +306,9 @@ fn is_simple(e: &Expr<'_>) -> bool {
 fn is_nested_call(e: &Expr<'_>) -> bool {
     match e {
         Expr::Call(..) | Expr::Macro(..) => true,
-        Expr::Unary(_, x) | Expr::Try(x) | Expr::Cast(x, _) => is_nested_call(x),
+        Expr::Unary(_, o) => o.expr().is_some_and(is_nested_call),
+        Expr::Cast(o, _) => o.expr().is_some_and(is_nested_call),
+        Expr::Try(x) => is_nested_call(x),
         _ => false,
     }
 }
@@ -292,7 +323,9 @@ fn can_be_overflowed(e: &Expr<'_>, len: usize) -> bool {
         Expr::Block(..) | Expr::Closure(..) => true,
         Expr::Array(..) | Expr::Struct(..) => len == 1,
         Expr::Macro(..) | Expr::Call(..) | Expr::MethodCall(..) | Expr::Tuple(..) => len == 1,
-        Expr::Unary(_, x) | Expr::Try(x) | Expr::Cast(x, _) => can_be_overflowed(x, len),
+        Expr::Unary(_, o) => o.expr().is_some_and(|x| can_be_overflowed(x, len)),
+        Expr::Cast(o, _) => o.expr().is_some_and(|x| can_be_overflowed(x, len)),
+        Expr::Try(x) => can_be_overflowed(x, len),
         _ => false,
     }
 }
@@ -306,12 +339,25 @@ pub fn rw<'e>(e: &'e Expr<'_>, sh: Shape) -> Option<Txt<'e>> {
     }
 }
 
+/// Whether a path or literal is simple (rustfmt's `is_simple_expr` for a path or literal).
+fn is_simple_text(t: &str) -> bool {
+    !t.contains("::") && !t.starts_with('<') && !t.contains(' ') || t.starts_with('"')
+}
+
+/// The text of an operand in `sh`: a path as [`rw`] writes [`Expr::Text`].
+fn rw_operand<'e>(o: &'e Operand<'_>, sh: Shape) -> Option<Txt<'e>> {
+    match o {
+        Operand::Path(t) => rw_path(t, sh),
+        Operand::Expr(x) => rw(x, sh),
+    }
+}
+
 /// [`rw`] for what is not a leaf: text made from the parts' rewrites.
 fn rw_made(e: &Expr<'_>, sh: Shape) -> Option<String> {
     match e {
         Expr::Text(t) => rw_path(t, sh).map(Txt::into_owned),
         Expr::Unary(op, x) => {
-            let inner = rw(x, sh.offset_left(op.len())?)?;
+            let inner = rw_operand(x, sh.offset_left(op.len())?)?;
             Some(cat(&[op, &inner]))
         }
         Expr::Try(_) | Expr::MethodCall(..) | Expr::Field(..) => rw_chain(e, sh),
@@ -322,8 +368,8 @@ fn rw_made(e: &Expr<'_>, sh: Shape) -> Option<String> {
             push_assign_rhs(&mut s, 0, r, Some(sh)).then_some(s)
         }
         Expr::Call(callee, args) => {
-            let c = rw(callee, sh)?;
-            rw_list(&c, args, "(", ")", sh, FN_CALL_WIDTH, true)
+            let c = rw_operand(callee, sh)?;
+            rw_list(["", &c], args, "(", ")", sh, FN_CALL_WIDTH, true)
         }
         Expr::Index(x, i) => {
             let base = rw(x, sh)?;
@@ -340,9 +386,9 @@ fn rw_made(e: &Expr<'_>, sh: Shape) -> Option<String> {
                 let inner = rw(&items[0], sh.offset_left(1)?.sub_width(2)?)?;
                 return Some(cat(&["(", &inner, ",)"]));
             }
-            rw_list("", items, "(", ")", sh, FN_CALL_WIDTH, true)
+            rw_list(["", ""], items, "(", ")", sh, FN_CALL_WIDTH, true)
         }
-        Expr::Array(items) => rw_list("", items, "[", "]", sh, ARRAY_WIDTH, true),
+        Expr::Array(items) => rw_list(["", ""], items, "[", "]", sh, ARRAY_WIDTH, true),
         Expr::Repeat(x, n) => {
             let a = rw(x, sh.offset_left(1)?)?;
             let b = rw(n, sh.offset_left(width(&a) + 3)?)?;
@@ -350,9 +396,9 @@ fn rw_made(e: &Expr<'_>, sh: Shape) -> Option<String> {
         }
         Expr::Struct(path, fields, base) => rw_struct(path, fields, base.as_deref(), sh),
         Expr::Block(prefix, block) => rw_block_expr(prefix, block, sh, true),
-        Expr::If(branches, else_block) => rw_if(branches, else_block.as_ref(), sh, true),
+        Expr::If(branches, else_block) => rw_if(branches, else_block.as_deref(), sh, true),
         Expr::Match(scrutinee, arms) => rw_match(scrutinee, arms, sh),
-        Expr::Closure(params, ret, body) => rw_closure(params, ret.as_ref(), body, sh),
+        Expr::Closure(params, ret, body) => rw_closure(params, ret.as_deref(), body, sh),
         Expr::Jump(kw, value) => match value {
             None => (kw.len() <= sh.width).then(|| kw.to_string()),
             Some(v) => {
@@ -426,9 +472,9 @@ pub fn flat<'e>(e: &'e Expr<'_>) -> Txt<'e> {
 }
 
 /// rustfmt's `rewrite_pair` with the separator in front (`as`).
-fn rw_pair(lhs: &Expr<'_>, rhs: &Type, infix: &str, sh: Shape) -> Option<String> {
+fn rw_pair(lhs: &Operand<'_>, rhs: &Type, infix: &str, sh: Shape) -> Option<String> {
     let lhs_shape = sh.with_width(MAX_WIDTH.saturating_sub(sh.offset));
-    let l = rw(lhs, lhs_shape)?;
+    let l = rw_operand(lhs, lhs_shape)?;
     if let Some(r) = sh
         .offset_left(last_line_width(&l) + infix.len())
         .and_then(|s| rw_type(rhs, s))
@@ -450,55 +496,70 @@ fn rw_pair(lhs: &Expr<'_>, rhs: &Type, infix: &str, sh: Shape) -> Option<String>
 
 /// Binary operators: the chain of one operator flattened, then one line or one operand a line.
 fn rw_binary(e: &Expr<'_>, sh: Shape) -> Option<String> {
-    let Expr::Binary(_, top, _) = e else {
+    let Expr::Binary(l, top, r) = e else {
         return None;
     };
-    let mut operands = Vec::new();
-    let mut seps = Vec::new();
-    flatten_binary(e, top, &mut operands, &mut seps);
+    // One operator (the usual case) is a pair: no lists are made for it.
+    let (mut operand_list, mut sep_list) = (Vec::new(), Vec::new());
+    let pair: [&Operand<'_>; 2];
+    let (operands, seps): (&[&Operand<'_>], &[&str]) = match l {
+        Operand::Expr(x) if matches!(&**x, Expr::Binary(_, op, _) if op == top) => {
+            flatten_binary(e, top, &mut operand_list, &mut sep_list);
+            (&operand_list, &sep_list)
+        }
+        _ => {
+            pair = [l, r];
+            (&pair, std::slice::from_ref(top))
+        }
+    };
     // One line (the last operand may run over lines).
-    if let Some(s) = binary_one_line(&operands, &seps, sh) {
+    if let Some(s) = binary_one_line(operands, seps, sh) {
         return Some(s);
     }
     let nested = Shape::indented(sh.indent + TAB).sub_width(sh.rhs_overhead())?;
-    let mut result = rw(operands[0], sh)?.into_owned();
-    for (op, sep) in operands[1..].iter().zip(&seps) {
+    let mut result = rw_operand(operands[0], sh)?.into_owned();
+    for (op, sep) in operands[1..].iter().zip(seps) {
         let offset = if multi(&result) { 0 } else { sh.offset };
         if last_line_width(&result) + offset <= nested.offset
             && let Some(line) =
                 sh.offset_left(sep.len() + 2 + last_line_width(&result).min(width(&result)))
-            && let Some(r) = rw(op, line)
+            && let Some(r) = rw_operand(op, line)
         {
             push_all(&mut result, &[" ", sep, " ", &r]);
             continue;
         }
         let shape = nested.offset_left(sep.len() + 1)?;
-        let r = rw(op, shape)?;
+        let r = rw_operand(op, shape)?;
         push_all(&mut result, &["\n", &spaces(nested.indent), sep, " ", &r]);
     }
     Some(result)
 }
 
+/// The operands and operators of `e`, a binary expression of the operator `top`, with the
+/// left operands of that operator flattened (`a + b + c`: `a`, `b`, `c`).
 fn flatten_binary<'e, 'a>(
     e: &'e Expr<'a>,
     top: &str,
-    operands: &mut Vec<&'e Expr<'a>>,
+    operands: &mut Vec<&'e Operand<'a>>,
     seps: &mut Vec<&'a str>,
 ) {
-    match e {
-        Expr::Binary(l, op, r) if *op == top => {
-            flatten_binary(l, top, operands, seps);
-            seps.push(op);
-            operands.push(r);
+    let Expr::Binary(l, op, r) = e else {
+        return;
+    };
+    match l {
+        Operand::Expr(x) if matches!(&**x, Expr::Binary(_, lop, _) if *lop == top) => {
+            flatten_binary(x, top, operands, seps);
         }
-        _ => operands.push(e),
+        _ => operands.push(l),
     }
+    seps.push(op);
+    operands.push(r);
 }
 
-fn binary_one_line(operands: &[&Expr<'_>], seps: &[&str], sh: Shape) -> Option<String> {
+fn binary_one_line(operands: &[&Operand<'_>], seps: &[&str], sh: Shape) -> Option<String> {
     let mut result = String::new();
     for (op, sep) in operands.iter().zip(seps) {
-        let r = rw(op, sh)?;
+        let r = rw_operand(op, sh)?;
         if multi(&r) || width(&result) > sh.width {
             return None;
         }
@@ -514,7 +575,7 @@ fn binary_one_line(operands: &[&Expr<'_>], seps: &[&str], sh: Shape) -> Option<S
     let prefix_len = width(&result);
     let last = operands.last()?;
     let cur = sh.offset_left(prefix_len)?;
-    let last_rw = rw(last, cur)?;
+    let last_rw = rw_operand(last, cur)?;
     result.push_str(&last_rw);
     if first_line_width(&result) > sh.width {
         return None;
@@ -665,9 +726,11 @@ fn tactic_of(items: &[Option<Measured<'_>>], limit: usize) -> Tactic {
 }
 
 /// A call's argument list (rustfmt's `overflow::rewrite_with_parens`): `callee` is written
-/// already (its last line is where the list starts).
+/// already (its last line is where the list starts), in two parts one after the other (a
+/// method's `.` and its name, not joined in a string of their own for this); the first is on
+/// one line, and the second starts with no `::<` or `<` that the first would complete.
 fn rw_list(
-    callee: &str,
+    callee: [&str; 2],
     args: &[Expr<'_>],
     open: &str,
     close: &str,
@@ -675,10 +738,17 @@ fn rw_list(
     item_max_width: usize,
     trailing_comma: bool,
 ) -> Option<String> {
+    let [lead, callee] = callee;
     // The callee counts in full (rustfmt's `extra_offset`), unlike the items.
-    let used = real_width(last_line(callee));
+    let last = last_line(callee);
+    let lead_used = if last.len() == callee.len() {
+        lead.len()
+    } else {
+        0
+    };
+    let used = real_width(last) + lead_used;
     if args.is_empty() {
-        return wrap(cat(&[callee, open, close]), sh);
+        return wrap(cat(&[lead, callee, open, close]), sh);
     }
     let one_line_width = sh.width.saturating_sub(used + 2);
     let one_line_shape = sh
@@ -692,11 +762,12 @@ fn rw_list(
     let n = args.len();
     let last = &args[n - 1];
     let rw_nested = |a| rw(a, nested).map(Measured::new);
-    let mut items: Vec<Option<Measured<'_>>> = Vec::with_capacity(n);
+    let mut items: Vec<Option<Measured<'_>>> = take_items(n);
     items.extend(args[..n - 1].iter().map(rw_nested));
 
     // try_overflow_last_item
-    let combine_with_callee = n == 1 && fits(callee, TAB - 1);
+    // `fits` of the two parts joined: the first is as wide as it is long.
+    let combine_with_callee = n == 1 && fits(callee, (TAB - 1).saturating_sub(lead.len()));
     let overflow_last = combine_with_callee || can_be_overflowed(last, n);
     let placeholder = if overflow_last {
         let shape = if n == 1 && !is_nested_call(last) {
@@ -759,12 +830,14 @@ fn rw_list(
                 tactic = Tactic::Horizontal;
             } else {
                 tactic = tactic_of(&items, limit);
+                // The widths first: they are measured already, and most lists have a wide
+                // item (is_simple searches each argument's text).
                 if tactic == Tactic::Vertical
-                    && args.iter().all(is_simple)
                     && items.iter().all(|i| {
                         i.as_ref()
                             .is_some_and(|m| m.width() <= SHORT_ARRAY_ELEMENT_WIDTH)
                     })
+                    && args.iter().all(is_simple)
                 {
                     tactic = Tactic::Mixed;
                 }
@@ -775,7 +848,8 @@ fn rw_list(
     // wrap_items: on the callee's line when the items are and their first line fits.
     let single = tactic == Tactic::Horizontal && joined_first_line_width(&items) < sh.width;
     let text_len: usize = items.iter().map(|i| i.text.len() + 2 + nested.indent).sum();
-    let mut s = String::with_capacity(callee.len() + text_len + sh.indent + 8);
+    let mut s = String::with_capacity(lead.len() + callee.len() + text_len + sh.indent + 8);
+    s.push_str(lead);
     s.push_str(callee);
     s.push_str(open);
     if !single {
@@ -783,12 +857,48 @@ fn rw_list(
         s.push_str(&spaces(nested.indent));
     }
     push_list_body(&mut s, &items, tactic, nested, open == "(", trailing_comma);
+    give_items(items);
     if !single {
         s.push('\n');
         s.push_str(&spaces(sh.indent));
     }
     s.push_str(close);
     Some(s)
+}
+
+thread_local! {
+    /// Emptied lists of [`rw_list`]'s items, kept for the next lists: a list is made for every
+    /// call, array and tuple, often several times over in different shapes, and taking one
+    /// here costs less than allocating and freeing it.
+    static ITEMS: std::cell::RefCell<Vec<Vec<Measured<'static>>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// An empty list for `n` items: one kept, else a new one.
+fn take_items<'e>(n: usize) -> Vec<Option<Measured<'e>>> {
+    let mut items = recycle(ITEMS.with(|p| p.borrow_mut().pop()).unwrap_or_default());
+    items.reserve(n);
+    items
+}
+
+/// Keeps `items`' room for a later [`take_items`] (a list left elsewhere is only freed).
+fn give_items(items: Vec<Measured<'_>>) {
+    /// Lists kept at most: as deep as lists nest in the generated code, and more.
+    const KEPT: usize = 16;
+    let items = recycle(items);
+    ITEMS.with(|p| {
+        let mut p = p.borrow_mut();
+        if p.len() < KEPT {
+            p.push(items);
+        }
+    });
+}
+
+/// `v` emptied, as a list of items that borrow anything: the same room (collecting an empty
+/// vector's iterator into one of a type of the same size keeps its allocation).
+fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
 }
 
 /// The width of the first line of `items` joined by `, `.
@@ -877,7 +987,7 @@ fn overflow_item<'e>(
             if closures > 1 {
                 return None;
             }
-            rw_last_closure(params, ret.as_ref(), body, sh).map(Txt::Owned)
+            rw_last_closure(params, ret.as_deref(), body, sh).map(Txt::Owned)
         }
         Expr::If(..) | Expr::Match(..) => rw(last, sh),
         _ if force_one_line => rw_chain_forced(last, sh),
@@ -887,8 +997,12 @@ fn overflow_item<'e>(
 
 fn rw_macro(path: &str, delim: char, args: &MacroArgs<'_>, sh: Shape) -> Option<String> {
     match (delim, args) {
-        ('(', MacroArgs::Exprs(list)) => rw_list(path, list, "(", ")", sh, FN_CALL_WIDTH, false),
-        ('[', MacroArgs::Exprs(list)) => rw_list(path, list, "[", "]", sh, ARRAY_WIDTH, false),
+        ('(', MacroArgs::Exprs(list)) => {
+            rw_list(["", path], list, "(", ")", sh, FN_CALL_WIDTH, false)
+        }
+        ('[', MacroArgs::Exprs(list)) => {
+            rw_list(["", path], list, "[", "]", sh, ARRAY_WIDTH, false)
+        }
         (_, MacroArgs::Exprs(list)) => {
             let texts: Vec<Txt<'_>> = list.iter().map(flat).collect();
             Some(cat(&[path, " { ", &texts.join(", "), " }"]))
@@ -916,38 +1030,53 @@ struct ChainPart<'e, 'a> {
     tries: usize,
 }
 
+/// What a chain starts with: an expression, or a path kept in place as a receiver.
+#[derive(Clone, Copy)]
+enum Root<'e, 'a> {
+    Expr(&'e Expr<'a>),
+    Path(&'e str),
+}
+
 /// The root and the links of `a.b(x).c?.d`.
-fn flatten_chain<'e, 'a>(e: &'e Expr<'a>) -> (&'e Expr<'a>, usize, Vec<ChainPart<'e, 'a>>) {
+fn flatten_chain<'e, 'a>(e: &'e Expr<'a>) -> (Root<'e, 'a>, usize, Vec<ChainPart<'e, 'a>>) {
     let mut parts = Vec::new();
     let mut cur = e;
     let mut tries = 0;
-    loop {
-        match cur {
+    let receiver = |recv: &'e Operand<'a>| match recv {
+        Operand::Path(t) => Err(Root::Path(t)),
+        Operand::Expr(x) => Ok(&**x),
+    };
+    let root = loop {
+        let recv = match cur {
             Expr::Try(x) => {
                 tries += 1;
                 cur = x;
+                continue;
             }
             Expr::MethodCall(recv, name, args) => {
                 parts.push(ChainPart {
                     link: Link::Method(name, args),
                     tries,
                 });
-                tries = 0;
-                cur = recv;
+                recv
             }
             Expr::Field(recv, name) => {
                 parts.push(ChainPart {
                     link: Link::Field(name),
                     tries,
                 });
-                tries = 0;
-                cur = recv;
+                recv
             }
-            _ => break,
+            _ => break Root::Expr(cur),
+        };
+        tries = 0;
+        match receiver(recv) {
+            Ok(x) => cur = x,
+            Err(path) => break path,
         }
-    }
+    };
     parts.reverse();
-    (cur, tries, parts)
+    (root, tries, parts)
 }
 
 fn rw_link(p: &ChainPart<'_, '_>, sh: Shape) -> Option<String> {
@@ -960,8 +1089,7 @@ fn rw_link(p: &ChainPart<'_, '_>, sh: Shape) -> Option<String> {
         Link::Method(name, args) => {
             // No width check: a call in too narrow a shape goes vertical (rustfmt's overflow
             // context does not fail on it).
-            let callee = cat(&[".", name]);
-            rw_list(&callee, args, "(", ")", sh, FN_CALL_WIDTH, true)?
+            rw_list([".", name], args, "(", ")", sh, FN_CALL_WIDTH, true)?
         }
     };
     s.extend(std::iter::repeat_n('?', p.tries));
@@ -978,7 +1106,8 @@ fn is_block_like_text(root: &Expr<'_>, text: &str) -> bool {
         | Expr::If(..)
         | Expr::Block(..)
         | Expr::Match(..) => multi(text),
-        Expr::Paren(x) | Expr::Unary(_, x) | Expr::Try(x) => is_block_like_text(x, text),
+        Expr::Unary(_, o) => o.expr().is_some_and(|x| is_block_like_text(x, text)),
+        Expr::Paren(x) | Expr::Try(x) => is_block_like_text(x, text),
         Expr::Closure(_, _, body) => is_block_like_text(body, text),
         _ => false,
     }
@@ -999,14 +1128,22 @@ fn rw_chain(e: &Expr<'_>, sh: Shape) -> Option<String> {
     let (root, root_tries, parts) = flatten_chain(e);
     // The root rewritten without the force (it is not part of the chain's lines).
     let old = FORCE_ONE_LINE_CHAIN.with(|f| f.replace(false));
-    let root_rw = sh.sub_width(root_tries).and_then(|s| rw(root, s));
+    // A path as `rw` writes `Expr::Text`.
+    let root_rw = sh.sub_width(root_tries).and_then(|s| match root {
+        Root::Expr(x) => rw(x, s),
+        Root::Path(t) => rw_path(t, s),
+    });
     FORCE_ONE_LINE_CHAIN.with(|f| f.set(old));
     let mut root_text = root_rw?.into_owned();
     root_text.extend(std::iter::repeat_n('?', root_tries));
     if parts.is_empty() {
         return Some(root_text);
     }
-    let mut root_block = is_block_like_text(root, &root_text);
+    let mut root_block = match root {
+        Root::Expr(x) => is_block_like_text(x, &root_text),
+        // As for `Expr::Text`.
+        Root::Path(_) => false,
+    };
     let tab_width = TAB.saturating_sub(sh.offset - sh.indent);
     let mut rest: &[ChainPart<'_, '_>] = &parts;
     while width(&root_text) <= tab_width && !multi(&root_text) {
@@ -1029,18 +1166,20 @@ fn rw_chain(e: &Expr<'_>, sh: Shape) -> Option<String> {
     } else {
         Shape::indented(sh.indent + TAB)
     };
-    let mut rewrites = vec![root_text];
+    // The links between the root and the last (most chains here have none: no list is made);
+    // the root's string then takes the links, joined.
+    let mut middle = Vec::new();
     for p in &rest[..rest.len() - 1] {
-        rewrites.push(rw_link(p, child_shape)?);
+        middle.push(rw_link(p, child_shape)?);
     }
     // format_last_child
     let last = &rest[rest.len() - 1];
     let child_count = rest.len();
-    let extendable = last_line_extendable(&rewrites[0]);
+    let extendable = last_line_extendable(&root_text);
     let almost_total = if extendable {
-        last_line_width(&rewrites[0])
+        last_line_width(&root_text)
     } else {
-        rewrites.iter().map(|r| width(r)).sum()
+        width(&root_text) + middle.iter().map(|r| width(r)).sum::<usize>()
     } + last.tries;
     let budget = if child_count == 1 {
         sh.width
@@ -1048,7 +1187,7 @@ fn rw_chain(e: &Expr<'_>, sh: Shape) -> Option<String> {
         sh.width.min(CHAIN_WIDTH)
     }
     .saturating_sub(almost_total);
-    let all_in_one_line = rewrites.iter().all(|r| !multi(r)) && budget > 0;
+    let all_in_one_line = !multi(&root_text) && middle.iter().all(|r| !multi(r)) && budget > 0;
     let last_shape = if all_in_one_line {
         sh.sub_width(last.tries)?
     } else if extendable {
@@ -1087,16 +1226,22 @@ fn rw_chain(e: &Expr<'_>, sh: Shape) -> Option<String> {
         Some(s) => s,
         None => rw_link(last, last_shape)?,
     };
-    rewrites.push(last_str);
+    let ind = spaces(child_shape.indent);
     let connector = if fits_single_line {
-        String::new()
+        ["", ""]
     } else {
         if FORCE_ONE_LINE_CHAIN.with(|f| f.get()) {
             return None;
         }
-        cat(&["\n", &spaces(child_shape.indent)])
+        ["\n", &*ind]
     };
-    let result = rewrites.join(&connector);
+    let mut result = root_text;
+    let joined = middle.iter().chain(std::iter::once(&last_str));
+    result.reserve(joined.clone().map(|r| r.len() + 1 + ind.len()).sum());
+    for r in joined {
+        push_all(&mut result, &connector);
+        result.push_str(r);
+    }
     wrap(result, sh)
 }
 
@@ -1145,7 +1290,7 @@ fn rw_struct(
     let ind = spaces(v_shape.indent);
     let mut s = cat(&[path, " {"]);
     for (i, (f, item)) in fields.iter().zip(&items).enumerate() {
-        push_trivia(&mut s, &f.trivia, v_shape.indent, i == 0);
+        push_trivia(&mut s, f.trivia, v_shape.indent, i == 0);
         s.push('\n');
         s.push_str(&ind);
         s.push_str(item);
@@ -1184,11 +1329,11 @@ fn rw_field(f: &FieldInit<'_>, sh: Shape) -> Option<String> {
 // ---------------------------------------------------------------- blocks and control flow
 
 fn simple_block_expr<'e, 'a>(b: &'e Block<'a>) -> Option<&'e Expr<'a>> {
-    if b.stmts.len() != 1 || !b.trailing.iter().all(|t| matches!(t, Trivia::Blank)) {
+    if b.stmts.len() != 1 || !b.trailing.comments.is_empty() {
         return None;
     }
     let s = &b.stmts[0];
-    if s.trivia.iter().any(|t| matches!(t, Trivia::Comment(_))) {
+    if !s.trivia.comments.is_empty() {
         return None;
     }
     match &s.kind {
@@ -1200,11 +1345,13 @@ fn simple_block_expr<'e, 'a>(b: &'e Block<'a>) -> Option<&'e Expr<'a>> {
 /// A block as an expression: `{}`, `unsafe { e }` on one line when it fits, else one statement
 /// a line.
 fn rw_block_expr(prefix: &str, b: &Block<'_>, sh: Shape, allow_single: bool) -> Option<String> {
-    if b.stmts.is_empty() && b.trailing.iter().all(|t| matches!(t, Trivia::Blank)) {
+    if b.stmts.is_empty() && b.trailing.comments.is_empty() {
         let s = cat(&[prefix, "{}"]);
         return (width(&s) <= sh.width).then_some(s);
     }
-    let mut full = String::from(prefix);
+    // Made with the block's room (not grown to it from the prefix's: a copy more).
+    let mut full = String::with_capacity(prefix.len() + block_room(b, sh.indent));
+    full.push_str(prefix);
     push_block(&mut full, b, sh.indent);
     if allow_single
         && !more_lines_than(&full, 3)
@@ -1251,7 +1398,13 @@ fn rw_if(
             }
         }
     }
-    let mut s = String::new();
+    // Room for the blocks, and a line for each condition: allocated once.
+    let room = branches
+        .iter()
+        .map(|(_, b)| block_room(b, sh.indent) + MAX_WIDTH)
+        .sum::<usize>()
+        + else_block.map_or(0, |b| block_room(b, sh.indent) + 8);
+    let mut s = String::with_capacity(room);
     let mut line_start = sh;
     for (i, (cond, block)) in branches.iter().enumerate() {
         let kw = if i == 0 { "if " } else { " else if " };
@@ -1291,7 +1444,7 @@ fn rw_match(scrutinee: &Expr<'_>, arms: &[Arm<'_>], sh: Shape) -> Option<String>
     }
     let arm_indent = sh.indent + TAB;
     for (i, arm) in arms.iter().enumerate() {
-        push_trivia(&mut s, &arm.trivia, arm_indent, i == 0);
+        push_trivia(&mut s, arm.trivia, arm_indent, i == 0);
         s.push('\n');
         s.push_str(&spaces(arm_indent));
         s.push_str(&rw_arm(arm, Shape::indented(arm_indent))?);
@@ -1322,7 +1475,7 @@ fn rw_arm(arm: &Arm<'_>, sh: Shape) -> Option<String> {
     let body_rw = |shape: Shape| -> Option<Txt<'_>> {
         match body {
             Expr::Block(p, b) => rw_block_expr(p, b, shape, false).map(Txt::Owned),
-            Expr::If(br, eb) => rw_if(br, eb.as_ref(), shape, false).map(Txt::Owned),
+            Expr::If(br, eb) => rw_if(br, eb.as_deref(), shape, false).map(Txt::Owned),
             other => rw(other, shape),
         }
     };
@@ -1387,7 +1540,9 @@ fn can_flatten(e: &Expr<'_>) -> bool {
         | Expr::Macro(..)
         | Expr::Struct(..)
         | Expr::Tuple(..) => true,
-        Expr::Unary(_, x) | Expr::Try(x) | Expr::Index(x, _) | Expr::Cast(x, _) => can_flatten(x),
+        Expr::Unary(_, o) => o.expr().is_some_and(can_flatten),
+        Expr::Cast(o, _) => o.expr().is_some_and(can_flatten),
+        Expr::Try(x) | Expr::Index(x, _) => can_flatten(x),
         _ => false,
     }
 }
@@ -1418,7 +1573,7 @@ fn rw_closure_with_block(body: &Expr<'_>, prefix: &str, sh: Shape) -> Option<Str
 fn rw_closure_with_block_inner(body: &Expr<'_>, prefix: &str, sh: Shape) -> Option<String> {
     let inner = Shape::indented(sh.indent + TAB);
     let e = match body {
-        Expr::If(br, eb) => Txt::Owned(rw_if(br, eb.as_ref(), inner, false)?),
+        Expr::If(br, eb) => Txt::Owned(rw_if(br, eb.as_deref(), inner, false)?),
         _ => rw(body, inner).unwrap_or_else(|| flat(body)),
     };
     Some(cat(&[
@@ -1436,7 +1591,7 @@ fn rw_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape) -> O
     let prefix = closure_prefix(params, ret);
     let body_shape = sh.offset_left(width(&prefix) + 1)?;
     if let Expr::Block("", b) = body {
-        if b.stmts.is_empty() && b.trailing.iter().all(|t| matches!(t, Trivia::Blank)) {
+        if b.stmts.is_empty() && b.trailing.comments.is_empty() {
             return Some(cat(&[&prefix, " {}"]));
         }
         if ret.is_none()
@@ -1451,7 +1606,8 @@ fn rw_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape) -> O
                 return r;
             }
         }
-        let mut s = cat(&[&prefix, " "]);
+        let mut s = String::with_capacity(prefix.len() + 1 + block_room(b, sh.indent));
+        push_all(&mut s, &[&prefix, " "]);
         push_block(&mut s, b, sh.indent);
         return Some(s);
     }
@@ -1494,12 +1650,13 @@ fn rw_last_closure(params: &str, ret: Option<&Type>, body: &Expr<'_>, sh: Shape)
 pub fn type_text<'t>(t: &'t Type<'_>) -> Txt<'t> {
     match t {
         Type::Text(s) => Txt::Borrowed(s),
-        Type::Fn {
-            head,
-            params,
-            variadic,
-            ret,
-        } => {
+        Type::Fn(f) => {
+            let FnType {
+                head,
+                params,
+                variadic,
+                ret,
+            } = &**f;
             let mut s = cat(&[head, "("]);
             push_fn_params(&mut s, params, *variadic, ", ", "");
             s.push(')');
@@ -1516,7 +1673,7 @@ pub fn type_text<'t>(t: &'t Type<'_>) -> Txt<'t> {
 fn fn_params_len(params: &[(Option<Str<'_>>, Type<'_>)]) -> usize {
     let ty_len = |t: &Type<'_>| match t {
         Type::Text(s) => s.len(),
-        Type::Fn { .. } => 64,
+        Type::Fn(_) => 64,
     };
     params
         .iter()
@@ -1557,12 +1714,9 @@ fn push_fn_params(
 pub fn rw_type<'t>(t: &'t Type<'_>, sh: Shape) -> Option<Txt<'t>> {
     match t {
         Type::Text(s) => (real_width(s) <= sh.width).then_some(Txt::Borrowed(s)),
-        Type::Fn {
-            head,
-            params,
-            variadic,
-            ret,
-        } => rw_fn_type(head, params, *variadic, ret.as_deref(), sh).map(Txt::Owned),
+        Type::Fn(f) => {
+            rw_fn_type(&f.head, &f.params, f.variadic, f.ret.as_ref(), sh).map(Txt::Owned)
+        }
     }
 }
 
@@ -1645,25 +1799,17 @@ fn without_forced_chains<T>(f: impl FnOnce() -> T) -> T {
 
 fn push_block_inner(s: &mut String, b: &Block<'_>, indent: usize) {
     let inner = indent + TAB;
-    // Room for the statements as written, each on its own indented line (a block grown push
-    // by push is copied at each doubling).
-    s.reserve(
-        b.stmts
-            .iter()
-            .map(|st| st.src.len() + inner + 2)
-            .sum::<usize>()
-            + indent
-            + 2,
-    );
+    // A block grown push by push is copied at each doubling.
+    s.reserve(block_room(b, indent));
     s.push('{');
     let start = s.len();
     for (i, st) in b.stmts.iter().enumerate() {
-        push_trivia(s, &st.trivia, inner, i == 0);
+        push_trivia(s, st.trivia, inner, i == 0);
         s.push('\n');
         s.push_str(&spaces(inner));
         push_stmt(s, st, inner);
     }
-    push_trivia_end(s, &b.trailing, inner, b.stmts.is_empty());
+    push_trivia_end(s, b.trailing, inner, b.stmts.is_empty());
     if s.len() == start {
         s.push('}');
         return;
@@ -1673,39 +1819,44 @@ fn push_block_inner(s: &mut String, b: &Block<'_>, indent: usize) {
     s.push('}');
 }
 
+/// About the room a block at `indent` takes: its statements as written, each on its own
+/// indented line.
+fn block_room(b: &Block<'_>, indent: usize) -> usize {
+    let inner = indent + TAB;
+    b.stmts
+        .iter()
+        .map(|st| st.src.len() + inner + 2)
+        .sum::<usize>()
+        + indent
+        + 2
+}
+
 /// Comments and (at most one) blank line before an entry; none at the start of a block.
-fn push_trivia(s: &mut String, trivia: &[Trivia<'_>], indent: usize, first: bool) {
+fn push_trivia(s: &mut String, trivia: Trivia<'_>, indent: usize, first: bool) {
     if push_comments(s, trivia, indent, first) {
         s.push('\n');
     }
 }
 
 /// Comments after a block's last entry (a blank line before them is kept, none after).
-fn push_trivia_end(s: &mut String, trivia: &[Trivia<'_>], indent: usize, first: bool) {
+fn push_trivia_end(s: &mut String, trivia: Trivia<'_>, indent: usize, first: bool) {
     push_comments(s, trivia, indent, first);
 }
 
 /// Writes the comments, each after a blank line if one preceded it (not at the start);
 /// answers whether a blank line follows the last of them.
-fn push_comments(s: &mut String, trivia: &[Trivia<'_>], indent: usize, first: bool) -> bool {
+fn push_comments(s: &mut String, trivia: Trivia<'_>, indent: usize, first: bool) -> bool {
     let mut at_start = first;
-    let mut blank = false;
-    for t in trivia {
-        match t {
-            Trivia::Blank => blank = true,
-            Trivia::Comment(c) => {
-                if blank && !at_start {
-                    s.push('\n');
-                }
-                blank = false;
-                at_start = false;
-                s.push('\n');
-                s.push_str(&spaces(indent));
-                s.push_str(c.trim_end());
-            }
+    for c in trivia.comments {
+        if c.newlines >= 2 && !at_start {
+            s.push('\n');
         }
+        at_start = false;
+        s.push('\n');
+        s.push_str(&spaces(indent));
+        s.push_str(c.text.trim_end());
     }
-    blank && !at_start
+    trivia.blank_after && !at_start
 }
 
 /// A statement written at the end of `s`.
@@ -1743,7 +1894,7 @@ fn push_stmt(s: &mut String, st: &Stmt<'_>, indent: usize) {
         StmtKind::Expr(e, semi) => {
             let shape = if *semi { sh.sub_width(1) } else { Some(sh) };
             match e {
-                Expr::If(br, eb) => match shape.and_then(|x| rw_if(br, eb.as_ref(), x, false)) {
+                Expr::If(br, eb) => match shape.and_then(|x| rw_if(br, eb.as_deref(), x, false)) {
                     Some(text) => s.push_str(&text),
                     None => return s.push_str(st.src),
                 },
@@ -1770,7 +1921,7 @@ fn push_stmt(s: &mut String, st: &Stmt<'_>, indent: usize) {
 
 /// Writes an item (its trivia, attributes and text), each line starting with a newline.
 pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
-    push_trivia(s, &item.trivia, indent, first);
+    push_trivia(s, item.trivia, indent, first);
     let ind = spaces(indent);
     push_attrs(s, &item.attrs, indent);
     s.push('\n');
@@ -1801,7 +1952,7 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
                 s.push_str(" {");
                 let fi = indent + TAB;
                 for (i, f) in fields.iter().enumerate() {
-                    push_trivia(s, &f.trivia, fi, i == 0);
+                    push_trivia(s, f.trivia, fi, i == 0);
                     push_attrs(s, &f.attrs, fi);
                     s.push('\n');
                     s.push_str(&spaces(fi));
@@ -1825,7 +1976,7 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
             s.push_str(" {");
             let vi = indent + TAB;
             for (i, v) in variants.iter().enumerate() {
-                push_trivia(s, &v.trivia, vi, i == 0);
+                push_trivia(s, v.trivia, vi, i == 0);
                 push_attrs(s, &v.attrs, vi);
                 s.push('\n');
                 s.push_str(&spaces(vi));
@@ -1851,7 +2002,7 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
         } => {
             let head = block_head(head, indent);
             s.push_str(&head);
-            let has_comments = inner_trivia.iter().any(|t| matches!(t, Trivia::Comment(_)));
+            let has_comments = !inner_trivia.comments.is_empty();
             if items.is_empty() && !has_comments {
                 if multi(&head) {
                     push_all(s, &["\n", &ind, "{\n", &ind, "}"]);
@@ -1868,7 +2019,7 @@ pub fn print_item(s: &mut String, item: &Item<'_>, indent: usize, first: bool) {
             for (i, it) in items.iter().enumerate() {
                 print_item(s, it, indent + TAB, i == 0);
             }
-            push_trivia_end(s, inner_trivia, indent + TAB, items.is_empty());
+            push_trivia_end(s, *inner_trivia, indent + TAB, items.is_empty());
             s.push('\n');
             s.push_str(&ind);
             s.push('}');
@@ -2253,6 +2404,55 @@ fn print_fn(s: &mut String, f: &FnItem<'_>, indent: usize) {
 
 #[cfg(test)]
 mod tests {
+    /// Emptied lists of items change type in place, keeping their room both ways (else
+    /// `take_items` would allocate anyway).
+    #[test]
+    fn recycled_items_keep_their_room() {
+        let items: Vec<Option<super::Measured<'_>>> = Vec::with_capacity(8);
+        let kept: Vec<super::Measured<'static>> = super::recycle(items);
+        assert!(kept.capacity() >= 8);
+        let again: Vec<Option<super::Measured<'_>>> = super::recycle(kept);
+        assert!(again.capacity() >= 8);
+    }
+
+    /// The word-at-a-time test for a line break agrees with a byte loop at every length and
+    /// position.
+    #[test]
+    fn multi_finds_a_line_break_where_a_byte_loop_does() {
+        for len in 0..=40 {
+            for at in 0..len.max(1) {
+                for odd in [b'\n', b'\x0b', b'\t', 0x8a, 0, b' '] {
+                    let mut bytes = vec![b'a'; len];
+                    if let Some(b) = bytes.get_mut(at) {
+                        *b = odd;
+                    }
+                    let text = String::from_utf8_lossy(&bytes);
+                    assert_eq!(super::multi(&text), text.contains('\n'), "{bytes:?}");
+                }
+            }
+        }
+    }
+
+    /// The count of `::<` by `<` agrees with a count at every position.
+    #[test]
+    fn turbofish_count_counts_each_position() {
+        for text in [
+            "",
+            "<",
+            ":<",
+            "::<",
+            "a::<b::<c>>",
+            "<T as U>::f::<V>",
+            "x::<",
+            ":::<<::<",
+        ] {
+            let expected = (0..text.len())
+                .filter(|&i| text[i..].starts_with("::<"))
+                .count();
+            assert_eq!(super::turbofish_count(text.as_bytes()), expected, "{text}");
+        }
+    }
+
     /// The eight-at-a-time test agrees with a byte-by-byte one at every length and position.
     #[test]
     fn plain_short_flags_what_a_byte_loop_flags() {
