@@ -899,7 +899,7 @@ impl Resolver<'_> {
     fn ty(&mut self, t: &ast::TypeRef) -> R<Type> {
         let mut ty = self.spec(&t.spec, None)?;
         let mut pointee_const = t.is_const;
-        for level in &t.pointers {
+        for level in t.pointers.iter() {
             ty = Type::Pointer {
                 pointee: Box::new(ty),
                 pointee_const,
@@ -1216,7 +1216,7 @@ impl Resolver<'_> {
     fn declarator_type(&mut self, base: &Type, d: &ast::TypeRef) -> R<Type> {
         let mut ty = base.clone();
         let mut pointee_const = d.is_const;
-        for level in &d.pointers {
+        for level in d.pointers.iter() {
             ty = Type::Pointer {
                 pointee: Box::new(ty),
                 pointee_const,
@@ -1227,7 +1227,7 @@ impl Resolver<'_> {
             let bare = ast::TypeRef {
                 is_const: false,
                 spec: ast::TypeSpec::Base(ast::BaseType::Void),
-                pointers: Vec::new(),
+                pointers: ast::Pointers::default(),
                 arrays: d.arrays.clone(),
                 span: d.span,
             };

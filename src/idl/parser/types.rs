@@ -15,8 +15,8 @@ use std::borrow::Cow;
 use crate::diag::Span;
 use crate::idl::ast::{
     ArrayDim, AttrArg, Attribute, BaseType, CaseLabel, EnumDef, EnumValue, Expr, Field,
-    FunctionPointer, FunctionType, Ident, Param, PointerLevel, StructDef, TypeRef, TypeSpec,
-    UnionArm, UnionDef, UnionSwitch,
+    FunctionPointer, FunctionType, Ident, Param, PointerLevel, Pointers, StructDef, TypeRef,
+    TypeSpec, UnionArm, UnionDef, UnionSwitch,
 };
 use crate::idl::lexer::P;
 
@@ -204,7 +204,7 @@ pub(crate) fn type_spec(i: Input<'_>) -> PResult<'_, TypeRef> {
         TypeRef {
             is_const,
             spec,
-            pointers: Vec::new(),
+            pointers: Pointers::default(),
             arrays: Vec::new(),
             span,
         },
@@ -314,16 +314,14 @@ fn base_type(sign: Option<bool>, words: &[&str]) -> Option<BaseType> {
 }
 
 /// `*`, `* const`, with `__RPC_FAR` and the like skipped; innermost first.
-pub(crate) fn pointers(i: Input<'_>) -> PResult<'_, Vec<PointerLevel>> {
-    let mut ptrs: Vec<PointerLevel> = Vec::new();
+pub(crate) fn pointers(i: Input<'_>) -> PResult<'_, Pointers> {
+    let mut ptrs = Pointers::default();
     let mut cur = i;
     loop {
         if cur.is_punct(P::Star) {
             ptrs.push(PointerLevel { is_const: false });
         } else if cur.class_at(0).is_some_and(|c| c & CONST != 0) && !ptrs.is_empty() {
-            if let Some(last) = ptrs.last_mut() {
-                last.is_const = true;
-            }
+            ptrs.set_last_const();
         } else if cur.class_at(0).is_some_and(|c| c & QUALIFIER != 0) {
         } else if cur.is_punct(P::Amp) {
             return fail_at(
@@ -390,7 +388,7 @@ pub(crate) fn declarator<'a>(
     if ty.pointers.is_empty() {
         ty.pointers = ptrs;
     } else {
-        ty.pointers.extend(ptrs);
+        ty.pointers.extend(&ptrs);
     }
     // `RET __stdcall (*NAME)(...)`: the convention before the parenthesis.
     let mut outer_callconv = None;
@@ -495,7 +493,7 @@ fn value_declarator<'a>(i: Input<'a>, base: Cow<'_, TypeRef>, names: Names) -> P
                 callconv: f.callconv,
                 params: f.params,
             })),
-            pointers: vec![PointerLevel { is_const: false }],
+            pointers: Pointers::one(),
             arrays: Vec::new(),
             span,
         };
