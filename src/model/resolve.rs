@@ -238,6 +238,9 @@ fn is_base_file(path: &std::path::Path) -> bool {
 /// `wtypesbase.idl` imports the C headers `basetsd.h` and `guiddef.h` (GUID, INT_PTR...).
 const SDK_BASE_PARTS: [&str; 4] = ["unknwnbase.idl", "objidlbase.idl", "basetsd.h", "guiddef.h"];
 
+/// How many names the maps of an empty [`State`] have room for.
+const NAMES_ROOM: usize = 2048;
+
 impl State {
     /// Nothing resolved yet.
     pub(super) fn empty(sources: &SourceMap) -> State {
@@ -258,11 +261,16 @@ impl State {
                 .filter(|(_, f)| f.implicit_only && !is_base_file(&f.path))
                 .map(|(id, _)| id)
                 .collect(),
+            // Room for what a Wine file with its imports declares (~1300 names, ~500
+            // constants), rather than a dozen rehashes on the way there.
+            names: IndexMap::with_capacity_and_hasher(NAMES_ROOM, Default::default()),
+            tags: IndexMap::with_capacity_and_hasher(NAMES_ROOM / 8, Default::default()),
+            constants: IndexMap::with_capacity_and_hasher(NAMES_ROOM / 2, Default::default()),
             ..Model::default()
         };
         State {
             model,
-            defined: IndexMap::default(),
+            defined: IndexMap::with_capacity_and_hasher(NAMES_ROOM, Default::default()),
             file_state: HashMap::new(),
             later_bases: Vec::new(),
         }
