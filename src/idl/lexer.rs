@@ -87,6 +87,12 @@ pub struct Sym(u32);
 impl Sym {
     /// A symbol no interner makes.
     pub const NONE: Sym = Sym(u32::MAX);
+
+    /// The symbol's number: symbols are numbered densely from 0, so tables may be indexed
+    /// by it.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
 }
 
 /// Holds each identifier, number and literal text once, as a [`Sym`]; the files preprocessed on
