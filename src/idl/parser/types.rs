@@ -52,7 +52,7 @@ pub(crate) const CALLCONVS: &[&str] = &[
 ];
 
 /// Words that qualify pointers or types in C headers and old IDL but mean nothing to us.
-const IGNORED_QUALIFIERS: &[&str] = &[
+pub(crate) const IGNORED_QUALIFIERS: &[&str] = &[
     "__RPC_FAR",
     "__RPC_NEAR",
     "__RPC_HUGE",
@@ -78,7 +78,7 @@ const IGNORED_QUALIFIERS: &[&str] = &[
 ];
 
 /// Words that make up C's built-in types (`unsigned long int`).
-const BUILTIN_WORDS: &[&str] = &[
+pub(crate) const BUILTIN_WORDS: &[&str] = &[
     "signed",
     "unsigned",
     "void",
