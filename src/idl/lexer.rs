@@ -152,6 +152,11 @@ impl Interner {
         }
     }
 
+    /// How many symbols this interner has made (each below this number).
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
     /// The text of a symbol this interner made ("" for any other).
     pub fn text(&self, sym: Sym) -> &str {
         self.names.get(sym.0 as usize).map_or("", |n| n)

@@ -74,12 +74,14 @@ fn attribute(i: Input<'_>) -> PResult<'_, Attribute> {
     let Tok::Ident(name) = t.tok else {
         return fail(i, "an attribute name");
     };
+    let sym = name;
     let name = Ident {
         // The token's text, shared: no copy.
         name: i.name(name),
         span: t.span,
     };
-    let Some(form) = attributes::lookup(&name.name) else {
+    let form = (i.attribute_index(sym, &name.name)).and_then(attributes::form_at);
+    let Some(form) = form else {
         let mut e = PError::new(name.span, format!("unknown attribute `{}`", name.name))
             .label("not a MIDL attribute");
         if let Some(s) = attributes::suggest(&name.name) {

@@ -42,6 +42,11 @@ pub(crate) struct Ctx<'n> {
     /// Constants and enum values declared so far in this file: `(NAME) - 1` with such a NAME
     /// is a subtraction, not a cast (see `exprs::is_cast`).
     constants: RefCell<HashSet<ast::Name, crate::idl::FastHash>>,
+    /// By symbol, what an attribute of that name is, once asked (see
+    /// [`Input::attribute_index`]): 0 not yet asked, 1 no attribute, else 2 + its index in
+    /// the attribute table. An attribute name recurs thousands of times (`in`, `out`,
+    /// `helpstring`); each costs a byte here rather than a hashed string lookup.
+    attributes: Vec<Cell<u8>>,
 }
 
 /// The parser's input: a window on the token slice, keeping the whole slice so that an error can
@@ -59,6 +64,29 @@ impl<'a> Input<'a> {
     pub fn declare_constant(&self, name: &ast::Name) {
         // The shared name, not a copy of its text.
         self.ctx.constants.borrow_mut().insert(name.clone());
+    }
+
+    /// Where the attribute named by symbol `sym` (whose text is `name`) stands in the
+    /// attribute table (`attributes::index`), or `None` for no attribute: looked up once per
+    /// name in a file.
+    pub fn attribute_index(&self, sym: Sym, name: &str) -> Option<usize> {
+        let Some(cell) = self.ctx.attributes.get(sym.index()) else {
+            return crate::idl::attributes::index(name);
+        };
+        match cell.get() {
+            0 => {
+                let found = crate::idl::attributes::index(name);
+                // An index too large for the byte is looked up every time.
+                match found.map(|k| u8::try_from(k + 2)) {
+                    None => cell.set(1),
+                    Some(Ok(code)) => cell.set(code),
+                    Some(Err(_)) => {}
+                }
+                found
+            }
+            1 => None,
+            code => Some(usize::from(code) - 2),
+        }
     }
 
     /// Whether a constant or enum value of this name was declared earlier in this file.
@@ -556,6 +584,7 @@ pub(crate) fn parse_file(
             (tokens.len() / 32).min(4096),
             Default::default(),
         )),
+        attributes: vec![Cell::new(0); names.len()],
     };
     let input = Input {
         all: tokens,
