@@ -18,7 +18,7 @@ pub(crate) fn attr_lists(i: Input<'_>) -> PResult<'_, Vec<Attribute>> {
     if !i.is_punct(P::LBracket) {
         return no(i);
     }
-    let mut out = Vec::with_capacity(i.advance(1).count_entries(P::Comma, P::RBracket));
+    let mut out = Vec::new();
     let mut cur = i;
     while cur.is_punct(P::LBracket) {
         cur = cur.advance(1);

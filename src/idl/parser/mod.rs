@@ -29,9 +29,6 @@ use crate::diag::{FileId, Span};
 /// input can exhaust the stack.
 const MAX_DEPTH: u32 = 256;
 
-/// How far [`Input::count_entries`] looks ahead.
-const COUNT_SPAN: usize = 4096;
-
 /// Shared by every copy of an [`Input`].
 pub(crate) struct Ctx<'n> {
     /// The text of the tokens' symbols.
@@ -204,34 +201,6 @@ impl<'a> Input<'a> {
         self.peek_at(n)
             .and_then(Token::ident)
             .map(|s| names.text(s))
-    }
-
-    /// How many entries the list that starts here holds, as `sep` at this level separates them
-    /// up to the `end` that closes the list (or the end of input): the room to make for them at
-    /// once, rather than growing a vector of large nodes step by step (each step a copy). An
-    /// estimate (an empty list counts one; so does a stray separator; only the first
-    /// [`COUNT_SPAN`] tokens are looked at, so that nested lists cost no more than linear time):
-    /// a vector sized by it grows as usual where it is short.
-    pub fn count_entries(&self, sep: P, end: P) -> usize {
-        let mut depth = 0usize;
-        let mut n = 1;
-        let window = self.pos..self.end.min(self.pos.saturating_add(COUNT_SPAN));
-        for t in self.all.get(window).unwrap_or_default() {
-            let Tok::Punct(p) = t.tok else {
-                continue;
-            };
-            match p {
-                P::LParen | P::LBracket | P::LBrace => depth += 1,
-                _ if p == end && depth == 0 => break,
-                P::RParen | P::RBracket | P::RBrace => match depth.checked_sub(1) {
-                    Some(d) => depth = d,
-                    None => break,
-                },
-                _ if p == sep && depth == 0 => n += 1,
-                _ => {}
-            }
-        }
-        n
     }
 }
 

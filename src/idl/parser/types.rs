@@ -512,7 +512,7 @@ pub(crate) fn params(i: Input<'_>) -> PResult<'_, (Vec<Param>, bool)> {
     if i.is_ident("void") && i.peek_at(1).is_some_and(|t| t.is_punct(P::RParen)) {
         return Ok((i.advance(2), (Vec::new(), false)));
     }
-    let mut out = Vec::with_capacity(i.count_entries(P::Comma, P::RParen));
+    let mut out = Vec::new();
     loop {
         if i.is_punct(P::Ellipsis) {
             if out.is_empty() {
@@ -620,7 +620,7 @@ fn opt_ident(i: Input<'_>) -> PResult<'_, Option<Ident>> {
 
 /// Fields up to and including the closing `}` (the `{` is consumed).
 fn fields<'a>(mut i: Input<'a>, what: &Body<'_>) -> PResult<'a, Vec<Field>> {
-    let mut out = Vec::with_capacity(i.count_entries(P::Semi, P::RBrace));
+    let mut out = Vec::new();
     loop {
         if i.is_punct(P::RBrace) {
             return Ok((i.advance(1), out));
@@ -847,7 +847,7 @@ fn enum_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
     }
     let what = describe_body("enum", &tag);
     let mut cur = i.advance(1);
-    let mut values = Vec::with_capacity(cur.count_entries(P::Comma, P::RBrace));
+    let mut values = Vec::new();
     loop {
         if cur.is_punct(P::RBrace) {
             cur = cur.advance(1);
