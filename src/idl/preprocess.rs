@@ -170,26 +170,24 @@ impl Preprocessor<'_, '_> {
         let base = self.conds.len();
         // Text lines between directives are expanded together, so that a macro invocation may
         // span lines. They are always one run of tokens: only a directive changes whether lines
-        // are compiled, and a directive ends the run.
-        let mut pending: Option<usize> = None;
+        // are compiled, and a directive ends the run. So the scan goes from directive to
+        // directive (a `#` that starts a line), not line by line.
         let mut i = 0;
         while i < tokens.len() {
-            let end = tokens[i + 1..]
-                .iter()
-                .position(|t| t.line_start)
-                .map_or(tokens.len(), |n| i + 1 + n);
-            if tokens[i].line_start && tokens[i].is_punct(P::Hash) {
-                if let Some(start) = pending.take() {
-                    self.expand_text(&tokens[start..i])?;
-                }
-                self.directive(file, &tokens[i..end], base, depth)?;
-            } else if self.active() && pending.is_none() {
-                pending = Some(i);
+            let next = (tokens[i..].iter())
+                .position(|t| t.line_start && t.is_punct(P::Hash))
+                .map_or(tokens.len(), |n| i + n);
+            if next > i && self.active() {
+                self.expand_text(&tokens[i..next])?;
             }
+            if next == tokens.len() {
+                break;
+            }
+            let end = (tokens[next + 1..].iter())
+                .position(|t| t.line_start)
+                .map_or(tokens.len(), |n| next + 1 + n);
+            self.directive(file, &tokens[next..end], base, depth)?;
             i = end;
-        }
-        if let Some(start) = pending.take() {
-            self.expand_text(&tokens[start..])?;
         }
         lexer::recycle(tokens);
         if self.conds.len() > base {
