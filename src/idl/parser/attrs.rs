@@ -61,6 +61,10 @@ pub(crate) fn attr_lists(i: Input<'_>) -> PResult<'_, Vec<Attribute>> {
 
 /// Attributes if there are any, else an empty list.
 pub(crate) fn opt_attrs(i: Input<'_>) -> PResult<'_, Vec<Attribute>> {
+    // Most declarations have none: no backtracking error made and dropped for them.
+    if !i.is_punct(P::LBracket) {
+        return Ok((i, Vec::new()));
+    }
     match attr_lists(i) {
         Err(Err::Error(_)) => Ok((i, Vec::new())),
         other => other,
