@@ -196,13 +196,23 @@ static ATTRIBUTES: &[(&str, Form)] = &[
     ("wire_marshal", Type),
 ];
 
-/// The form an attribute takes, or `None` for an unknown attribute.
-pub(crate) fn lookup(name: &str) -> Option<Form> {
+/// Where an attribute stands in the table (its form: [`form_at`]), or `None` for an unknown
+/// one.
+pub(crate) fn index(name: &str) -> Option<usize> {
     // Hashed once, not a binary search's ~8 string compares: mshtml.idl alone has ~90K
     // attributes.
-    static TABLE: std::sync::LazyLock<HashMap<&str, Form, FastHash>> =
-        std::sync::LazyLock::new(|| ATTRIBUTES.iter().copied().collect());
+    static TABLE: std::sync::LazyLock<HashMap<&str, usize, FastHash>> =
+        std::sync::LazyLock::new(|| {
+            (ATTRIBUTES.iter().enumerate())
+                .map(|(k, a)| (a.0, k))
+                .collect()
+        });
     TABLE.get(name).copied()
+}
+
+/// The form of the attribute at `index` in the table.
+pub(crate) fn form_at(index: usize) -> Option<Form> {
+    ATTRIBUTES.get(index).map(|a| a.1)
 }
 
 /// A known attribute close to an unknown name, for "did you mean".

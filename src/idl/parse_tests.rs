@@ -220,7 +220,10 @@ fn certif_style_interface() {
     let retval = &ms[1].params[2];
     assert_eq!(attr_names(&retval.attrs), ["out", "retval"]);
     assert_eq!(named(&retval.ty), "VARIANT");
-    assert_eq!(retval.ty.pointers, [PointerLevel { is_const: false }]);
+    assert_eq!(
+        retval.ty.pointers.iter().collect::<Vec<_>>(),
+        [PointerLevel { is_const: false }]
+    );
     assert!(!retval.ty.is_const);
 
     // `VARIANT const *p` and `const VARIANT *p` are the same type.
@@ -229,7 +232,10 @@ fn certif_style_interface() {
     for t in [a, b] {
         assert_eq!(named(t), "VARIANT");
         assert!(t.is_const);
-        assert_eq!(t.pointers, [PointerLevel { is_const: false }]);
+        assert_eq!(
+            t.pointers.iter().collect::<Vec<_>>(),
+            [PointerLevel { is_const: false }]
+        );
     }
     assert!(ms[4].params.is_empty());
 
@@ -455,7 +461,7 @@ fn typedef_declarators() {
 
     let c = typedef(&items[3]);
     assert_eq!(
-        c.declarators[0].ty.pointers,
+        c.declarators[0].ty.pointers.iter().collect::<Vec<_>>(),
         [PointerLevel { is_const: true }]
     );
 

@@ -97,6 +97,7 @@ pub(crate) fn run(
     let mut pp = Preprocessor {
         loader,
         macros: HashMap::default(),
+        maybe_macro: Vec::new(),
         names: RefCell::new(std::mem::take(names)),
         fixed,
         conds: Vec::new(),
@@ -107,6 +108,8 @@ pub(crate) fn run(
         produced: Cell::new(0),
         hides: Hides::default(),
     };
+    pp.mark_maybe_macro(pp.fixed.line);
+    pp.mark_maybe_macro(pp.fixed.file);
     let predefined = pp.loader.predefined();
     let result = pp.run_file(predefined, 0).and_then(|()| {
         pp.out.clear();
@@ -120,6 +123,10 @@ struct Preprocessor<'l, 'o> {
     loader: &'l mut Loader<'o>,
     /// Keyed by symbol: a name is looked up as one integer.
     macros: HashMap<Sym, Macro, FastHash>,
+    /// By symbol: the name has been `#define`d in this run (or is `__LINE__`/`__FILE__`), so
+    /// it may name a macro. Most identifiers never do, and this test spares them the macro
+    /// table's hashed lookup (each identifier of the text is checked).
+    maybe_macro: Vec<bool>,
     /// The text of every symbol (a `RefCell`: expansion, which only reads the macro table,
     /// makes symbols for `#` and `##`).
     names: RefCell<Interner>,
@@ -138,6 +145,21 @@ struct Preprocessor<'l, 'o> {
 }
 
 impl Preprocessor<'_, '_> {
+    /// Whether `name` may name a macro (or a built-in one): false means it certainly does not.
+    fn may_be_macro(&self, name: Sym) -> bool {
+        self.maybe_macro.get(name.index()).copied().unwrap_or(false)
+    }
+
+    /// Records that `name` may name a macro from now on (see [`Preprocessor::may_be_macro`]).
+    fn mark_maybe_macro(&mut self, name: Sym) {
+        let k = name.index();
+        if k >= self.maybe_macro.len() {
+            // Symbols are numbered densely, so the table stays as large as the interner.
+            self.maybe_macro.resize(k + 1, false);
+        }
+        self.maybe_macro[k] = true;
+    }
+
     fn active(&self) -> bool {
         self.conds.last().is_none_or(|c| c.active)
     }
@@ -148,26 +170,24 @@ impl Preprocessor<'_, '_> {
         let base = self.conds.len();
         // Text lines between directives are expanded together, so that a macro invocation may
         // span lines. They are always one run of tokens: only a directive changes whether lines
-        // are compiled, and a directive ends the run.
-        let mut pending: Option<usize> = None;
+        // are compiled, and a directive ends the run. So the scan goes from directive to
+        // directive (a `#` that starts a line), not line by line.
         let mut i = 0;
         while i < tokens.len() {
-            let end = tokens[i + 1..]
-                .iter()
-                .position(|t| t.line_start)
-                .map_or(tokens.len(), |n| i + 1 + n);
-            if tokens[i].line_start && tokens[i].is_punct(P::Hash) {
-                if let Some(start) = pending.take() {
-                    self.expand_text(&tokens[start..i])?;
-                }
-                self.directive(file, &tokens[i..end], base, depth)?;
-            } else if self.active() && pending.is_none() {
-                pending = Some(i);
+            let next = (tokens[i..].iter())
+                .position(|t| t.line_start && t.is_punct(P::Hash))
+                .map_or(tokens.len(), |n| i + n);
+            if next > i && self.active() {
+                self.expand_text(&tokens[i..next])?;
             }
+            if next == tokens.len() {
+                break;
+            }
+            let end = (tokens[next + 1..].iter())
+                .position(|t| t.line_start)
+                .map_or(tokens.len(), |n| next + 1 + n);
+            self.directive(file, &tokens[next..end], base, depth)?;
             i = end;
-        }
-        if let Some(start) = pending.take() {
-            self.expand_text(&tokens[start..])?;
         }
         lexer::recycle(tokens);
         if self.conds.len() > base {
@@ -441,6 +461,7 @@ impl Preprocessor<'_, '_> {
             }
             _ => (None, rest),
         };
+        self.mark_maybe_macro(name);
         self.macros.insert(
             name,
             Macro {
@@ -610,7 +631,10 @@ impl Preprocessor<'_, '_> {
             let start = feed.pos;
             while let Some(t) = feed.src.get(feed.pos) {
                 let plain = match t.tok {
-                    Tok::Ident(n) => !self.macros.contains_key(&n) && n != f.line && n != f.file,
+                    Tok::Ident(n) => {
+                        !self.may_be_macro(n)
+                            || (!self.macros.contains_key(&n) && n != f.line && n != f.file)
+                    }
                     Tok::Invalid(_) => false,
                     _ => true,
                 };
@@ -690,7 +714,7 @@ impl Preprocessor<'_, '_> {
             let Some(pt) = feed.next() else {
                 return Ok(());
             };
-            let Some(name) = pt.t.ident() else {
+            let Some(name) = pt.t.ident().filter(|&n| self.may_be_macro(n)) else {
                 emit(pt)?;
                 continue;
             };

@@ -238,6 +238,9 @@ fn is_base_file(path: &std::path::Path) -> bool {
 /// `wtypesbase.idl` imports the C headers `basetsd.h` and `guiddef.h` (GUID, INT_PTR...).
 const SDK_BASE_PARTS: [&str; 4] = ["unknwnbase.idl", "objidlbase.idl", "basetsd.h", "guiddef.h"];
 
+/// How many names the maps of an empty [`State`] have room for.
+const NAMES_ROOM: usize = 2048;
+
 impl State {
     /// Nothing resolved yet.
     pub(super) fn empty(sources: &SourceMap) -> State {
@@ -258,11 +261,16 @@ impl State {
                 .filter(|(_, f)| f.implicit_only && !is_base_file(&f.path))
                 .map(|(id, _)| id)
                 .collect(),
+            // Room for what a Wine file with its imports declares (~1300 names, ~500
+            // constants), rather than a dozen rehashes on the way there.
+            names: IndexMap::with_capacity_and_hasher(NAMES_ROOM, Default::default()),
+            tags: IndexMap::with_capacity_and_hasher(NAMES_ROOM / 8, Default::default()),
+            constants: IndexMap::with_capacity_and_hasher(NAMES_ROOM / 2, Default::default()),
             ..Model::default()
         };
         State {
             model,
-            defined: IndexMap::default(),
+            defined: IndexMap::with_capacity_and_hasher(NAMES_ROOM, Default::default()),
             file_state: HashMap::new(),
             later_bases: Vec::new(),
         }
@@ -899,7 +907,7 @@ impl Resolver<'_> {
     fn ty(&mut self, t: &ast::TypeRef) -> R<Type> {
         let mut ty = self.spec(&t.spec, None)?;
         let mut pointee_const = t.is_const;
-        for level in &t.pointers {
+        for level in t.pointers.iter() {
             ty = Type::Pointer {
                 pointee: Box::new(ty),
                 pointee_const,
@@ -1216,7 +1224,7 @@ impl Resolver<'_> {
     fn declarator_type(&mut self, base: &Type, d: &ast::TypeRef) -> R<Type> {
         let mut ty = base.clone();
         let mut pointee_const = d.is_const;
-        for level in &d.pointers {
+        for level in d.pointers.iter() {
             ty = Type::Pointer {
                 pointee: Box::new(ty),
                 pointee_const,
@@ -1227,7 +1235,7 @@ impl Resolver<'_> {
             let bare = ast::TypeRef {
                 is_const: false,
                 spec: ast::TypeSpec::Base(ast::BaseType::Void),
-                pointers: Vec::new(),
+                pointers: ast::Pointers::default(),
                 arrays: d.arrays.clone(),
                 span: d.span,
             };

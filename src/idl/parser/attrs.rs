@@ -1,13 +1,15 @@
 //! Attribute lists: `[object, uuid(...), helpstring("..."), pointer_default(unique)]`. Each
 //! attribute's arguments are read by the form the table in `attributes.rs` gives it.
 
+use std::borrow::Cow;
+
 use nom::Err;
 
 use super::exprs::expr;
 use super::types::{abstract_type, is_string};
 use super::{Input, PError, PResult, close, fail, fail_at, ident, no, string};
 use crate::diag::Span;
-use crate::idl::ast::{AttrArg, Attribute, Expr, Ident, Uuid};
+use crate::idl::ast::{AttrArg, AttrArgs, Attribute, Expr, Ident, Uuid};
 use crate::idl::attributes::{self, Form};
 use crate::idl::lexer::{P, Tok};
 
@@ -16,7 +18,7 @@ pub(crate) fn attr_lists(i: Input<'_>) -> PResult<'_, Vec<Attribute>> {
     if !i.is_punct(P::LBracket) {
         return no(i);
     }
-    let mut out = Vec::with_capacity(i.advance(1).count_entries(P::Comma, P::RBracket));
+    let mut out = Vec::new();
     let mut cur = i;
     while cur.is_punct(P::LBracket) {
         cur = cur.advance(1);
@@ -59,6 +61,10 @@ pub(crate) fn attr_lists(i: Input<'_>) -> PResult<'_, Vec<Attribute>> {
 
 /// Attributes if there are any, else an empty list.
 pub(crate) fn opt_attrs(i: Input<'_>) -> PResult<'_, Vec<Attribute>> {
+    // Most declarations have none: no backtracking error made and dropped for them.
+    if !i.is_punct(P::LBracket) {
+        return Ok((i, Vec::new()));
+    }
     match attr_lists(i) {
         Err(Err::Error(_)) => Ok((i, Vec::new())),
         other => other,
@@ -72,12 +78,14 @@ fn attribute(i: Input<'_>) -> PResult<'_, Attribute> {
     let Tok::Ident(name) = t.tok else {
         return fail(i, "an attribute name");
     };
+    let sym = name;
     let name = Ident {
         // The token's text, shared: no copy.
         name: i.name(name),
         span: t.span,
     };
-    let Some(form) = attributes::lookup(&name.name) else {
+    let form = (i.attribute_index(sym, &name.name)).and_then(attributes::form_at);
+    let Some(form) = form else {
         let mut e = PError::new(name.span, format!("unknown attribute `{}`", name.name))
             .label("not a MIDL attribute");
         if let Some(s) = attributes::suggest(&name.name) {
@@ -88,7 +96,7 @@ fn attribute(i: Input<'_>) -> PResult<'_, Attribute> {
     let i = i.advance(1);
     let has_args = i.is_punct(P::LParen);
     let (i, args) = match (form, has_args) {
-        (Form::Flag, false) | (Form::OptExpr, false) => (i, Vec::new()),
+        (Form::Flag, false) | (Form::OptExpr, false) => (i, AttrArgs::None),
         (Form::Flag, true) => {
             return fail_at(
                 i.here(),
@@ -123,8 +131,8 @@ fn attribute(i: Input<'_>) -> PResult<'_, Attribute> {
 }
 
 /// The arguments between the parentheses, by form.
-fn arguments<'a>(i: Input<'a>, name: &Ident, form: Form) -> PResult<'a, Vec<AttrArg>> {
-    let bad = |i: Input<'a>| -> PResult<'a, Vec<AttrArg>> {
+fn arguments<'a>(i: Input<'a>, name: &Ident, form: Form) -> PResult<'a, AttrArgs> {
+    let bad = |i: Input<'a>| -> PResult<'a, AttrArgs> {
         fail_at(
             i.here(),
             format!(
@@ -136,18 +144,18 @@ fn arguments<'a>(i: Input<'a>, name: &Ident, form: Form) -> PResult<'a, Vec<Attr
         )
     };
     match form {
-        Form::Flag => Ok((i, Vec::new())),
+        Form::Flag => Ok((i, AttrArgs::None)),
         Form::Uuid => {
             let (i, u) = uuid(i)?;
-            Ok((i, vec![AttrArg::Uuid(u)]))
+            Ok((i, AttrArgs::One(AttrArg::Uuid(u))))
         }
         Form::Str => match string(i) {
-            Ok((i, s)) => Ok((i, vec![AttrArg::Str(s)])),
+            Ok((i, s)) => Ok((i, AttrArgs::One(AttrArg::Str(s)))),
             Err(Err::Error(_)) => bad(i),
             Err(e) => Err(e),
         },
         Form::Strs => {
-            let mut out = Vec::new();
+            let mut out = AttrArgs::None;
             let mut cur = i;
             loop {
                 match string(cur) {
@@ -166,15 +174,15 @@ fn arguments<'a>(i: Input<'a>, name: &Ident, form: Form) -> PResult<'a, Vec<Attr
         }
         Form::Expr | Form::OptExpr => {
             let (i, e) = integer_expr(i, name, form)?;
-            Ok((i, vec![AttrArg::Expr(e)]))
+            Ok((i, AttrArgs::One(AttrArg::Expr(e))))
         }
         Form::Value => match expr(i) {
-            Ok((i, e)) => Ok((i, vec![AttrArg::Expr(e)])),
+            Ok((i, e)) => Ok((i, AttrArgs::One(AttrArg::Expr(e)))),
             Err(Err::Error(_)) => bad(i),
             Err(e) => Err(e),
         },
         Form::Exprs => {
-            let mut out = Vec::new();
+            let mut out = AttrArgs::None;
             let mut cur = i;
             loop {
                 if cur.is_punct(P::Comma) || cur.is_punct(P::RParen) {
@@ -199,14 +207,17 @@ fn arguments<'a>(i: Input<'a>, name: &Ident, form: Form) -> PResult<'a, Vec<Attr
                 i,
             )?;
             let (i, hi) = integer_expr(i, name, form)?;
-            Ok((i, vec![AttrArg::Expr(lo), AttrArg::Expr(hi)]))
+            Ok((
+                i,
+                AttrArgs::Many(vec![AttrArg::Expr(lo), AttrArg::Expr(hi)]),
+            ))
         }
         Form::Version => {
             let (i, v) = version(i)?;
-            Ok((i, vec![v]))
+            Ok((i, AttrArgs::One(v)))
         }
         Form::Type => match abstract_type(i) {
-            Ok((i, ty)) => Ok((i, vec![AttrArg::Type(Box::new(ty))])),
+            Ok((i, ty)) => Ok((i, AttrArgs::One(AttrArg::Type(Box::new(ty))))),
             Err(Err::Error(_)) => bad(i),
             Err(e) => Err(e),
         },
@@ -228,10 +239,10 @@ fn arguments<'a>(i: Input<'a>, name: &Ident, form: Form) -> PResult<'a, Vec<Attr
                     ),
                 );
             }
-            Ok((rest, vec![AttrArg::Expr(Expr::Name(n))]))
+            Ok((rest, AttrArgs::One(AttrArg::Expr(Expr::Name(n)))))
         }
         Form::Names => {
-            let mut out = Vec::new();
+            let mut out = AttrArgs::None;
             let mut cur = i;
             loop {
                 let (rest, n) = match ident(cur) {
@@ -255,11 +266,11 @@ fn arguments<'a>(i: Input<'a>, name: &Ident, form: Form) -> PResult<'a, Vec<Attr
                 Err(Err::Error(_)) => return fail(i, "a value for `custom`"),
                 Err(e) => return Err(e),
             };
-            Ok((i, vec![AttrArg::Uuid(u), value]))
+            Ok((i, AttrArgs::Many(vec![AttrArg::Uuid(u), value])))
         }
         Form::StrOrExpr => match expr(i) {
-            Ok((i, Expr::Str(s))) => Ok((i, vec![AttrArg::Str(s)])),
-            Ok((i, e)) => Ok((i, vec![AttrArg::Expr(e)])),
+            Ok((i, Expr::Str(s))) => Ok((i, AttrArgs::One(AttrArg::Str(s)))),
+            Ok((i, e)) => Ok((i, AttrArgs::One(AttrArg::Expr(e)))),
             Err(Err::Error(_)) => bad(i),
             Err(e) => Err(e),
         },
@@ -272,7 +283,10 @@ fn arguments<'a>(i: Input<'a>, name: &Ident, form: Form) -> PResult<'a, Vec<Attr
             let (rest, n) = super::expect("a handle name", ident)(rest)?;
             Ok((
                 rest,
-                vec![AttrArg::Type(Box::new(ty)), AttrArg::Expr(Expr::Name(n))],
+                AttrArgs::Many(vec![
+                    AttrArg::Type(Box::new(ty)),
+                    AttrArg::Expr(Expr::Name(n)),
+                ]),
             ))
         }
     }
@@ -317,9 +331,10 @@ fn uuid(i: Input<'_>) -> PResult<'_, Uuid> {
     let Some(t) = i.peek() else {
         return fail(i, "a uuid");
     };
+    // The token's text where one token spells the uuid (nearly always): no copy.
     let (rest, text, span) = match t.tok {
-        Tok::Uuid(s) => (i.advance(1), String::from(i.text(s)), t.span),
-        Tok::Str { value, .. } => (i.advance(1), String::from(i.text(value)), t.span),
+        Tok::Uuid(s) => (i.advance(1), Cow::Borrowed(i.text(s)), t.span),
+        Tok::Str { value, .. } => (i.advance(1), Cow::Borrowed(i.text(value)), t.span),
         Tok::Number(_) | Tok::Ident(_) => {
             let mut text = String::new();
             let mut cur = i;
@@ -331,7 +346,7 @@ fn uuid(i: Input<'_>) -> PResult<'_, Uuid> {
                 }
                 cur = cur.advance(1);
             }
-            (cur, text, t.span.to(cur.prev_span()))
+            (cur, Cow::Owned(text), t.span.to(cur.prev_span()))
         }
         _ => return fail(i, "a uuid like `00000000-0000-0000-C000-000000000046`"),
     };

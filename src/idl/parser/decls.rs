@@ -46,11 +46,9 @@ pub(crate) fn file(i: Input<'_>) -> PResult<'_, Vec<Item>> {
 
 /// Items up to the end of input (file scope) or up to and including `}` (`what` names the body).
 fn items<'a>(mut i: Input<'a>, scope: Scope, what: &str) -> PResult<'a, Vec<Item>> {
-    // Members of a body end in `;` (at file scope, interfaces often do not: grown as needed).
-    let mut out = match scope {
-        Scope::File => Vec::new(),
-        _ => Vec::with_capacity(i.count_entries(P::Semi, P::RBrace)),
-    };
+    // Grown as needed: counting a body's members ahead (a scan of all its tokens) cost more
+    // than the few regrowths of a typical interface's.
+    let mut out = Vec::new();
     loop {
         if scope != Scope::File && i.is_punct(P::RBrace) {
             return Ok((i.advance(1), out));
@@ -490,7 +488,7 @@ fn typedef(i: Input<'_>, mut attrs: Vec<Attribute>, start: Span) -> PResult<'_, 
     let (i, mut more) = opt_attrs(i)?;
     attrs.append(&mut more);
     let (mut i, base) = expect("a type", type_spec)(i)?;
-    let mut declarators = Vec::with_capacity(i.count_entries(P::Comma, P::Semi));
+    let mut declarators = Vec::new();
     loop {
         let (rest, d) = declarator(i, Cow::Borrowed(&base), Names::Required, true)?;
         if let Some(name) = d.name {

@@ -15,8 +15,8 @@ use std::borrow::Cow;
 use crate::diag::Span;
 use crate::idl::ast::{
     ArrayDim, AttrArg, Attribute, BaseType, CaseLabel, EnumDef, EnumValue, Expr, Field,
-    FunctionPointer, FunctionType, Ident, Param, PointerLevel, StructDef, TypeRef, TypeSpec,
-    UnionArm, UnionDef, UnionSwitch,
+    FunctionPointer, FunctionType, Ident, Param, PointerLevel, Pointers, StructDef, TypeRef,
+    TypeSpec, UnionArm, UnionDef, UnionSwitch,
 };
 use crate::idl::lexer::P;
 
@@ -52,7 +52,7 @@ pub(crate) const CALLCONVS: &[&str] = &[
 ];
 
 /// Words that qualify pointers or types in C headers and old IDL but mean nothing to us.
-const IGNORED_QUALIFIERS: &[&str] = &[
+pub(crate) const IGNORED_QUALIFIERS: &[&str] = &[
     "__RPC_FAR",
     "__RPC_NEAR",
     "__RPC_HUGE",
@@ -78,7 +78,7 @@ const IGNORED_QUALIFIERS: &[&str] = &[
 ];
 
 /// Words that make up C's built-in types (`unsigned long int`).
-const BUILTIN_WORDS: &[&str] = &[
+pub(crate) const BUILTIN_WORDS: &[&str] = &[
     "signed",
     "unsigned",
     "void",
@@ -204,7 +204,7 @@ pub(crate) fn type_spec(i: Input<'_>) -> PResult<'_, TypeRef> {
         TypeRef {
             is_const,
             spec,
-            pointers: Vec::new(),
+            pointers: Pointers::default(),
             arrays: Vec::new(),
             span,
         },
@@ -314,16 +314,14 @@ fn base_type(sign: Option<bool>, words: &[&str]) -> Option<BaseType> {
 }
 
 /// `*`, `* const`, with `__RPC_FAR` and the like skipped; innermost first.
-pub(crate) fn pointers(i: Input<'_>) -> PResult<'_, Vec<PointerLevel>> {
-    let mut ptrs: Vec<PointerLevel> = Vec::new();
+pub(crate) fn pointers(i: Input<'_>) -> PResult<'_, Pointers> {
+    let mut ptrs = Pointers::default();
     let mut cur = i;
     loop {
         if cur.is_punct(P::Star) {
             ptrs.push(PointerLevel { is_const: false });
         } else if cur.class_at(0).is_some_and(|c| c & CONST != 0) && !ptrs.is_empty() {
-            if let Some(last) = ptrs.last_mut() {
-                last.is_const = true;
-            }
+            ptrs.set_last_const();
         } else if cur.class_at(0).is_some_and(|c| c & QUALIFIER != 0) {
         } else if cur.is_punct(P::Amp) {
             return fail_at(
@@ -390,7 +388,7 @@ pub(crate) fn declarator<'a>(
     if ty.pointers.is_empty() {
         ty.pointers = ptrs;
     } else {
-        ty.pointers.extend(ptrs);
+        ty.pointers.extend(&ptrs);
     }
     // `RET __stdcall (*NAME)(...)`: the convention before the parenthesis.
     let mut outer_callconv = None;
@@ -495,7 +493,7 @@ fn value_declarator<'a>(i: Input<'a>, base: Cow<'_, TypeRef>, names: Names) -> P
                 callconv: f.callconv,
                 params: f.params,
             })),
-            pointers: vec![PointerLevel { is_const: false }],
+            pointers: Pointers::one(),
             arrays: Vec::new(),
             span,
         };
@@ -514,7 +512,7 @@ pub(crate) fn params(i: Input<'_>) -> PResult<'_, (Vec<Param>, bool)> {
     if i.is_ident("void") && i.peek_at(1).is_some_and(|t| t.is_punct(P::RParen)) {
         return Ok((i.advance(2), (Vec::new(), false)));
     }
-    let mut out = Vec::with_capacity(i.count_entries(P::Comma, P::RParen));
+    let mut out = Vec::new();
     loop {
         if i.is_punct(P::Ellipsis) {
             if out.is_empty() {
@@ -622,7 +620,7 @@ fn opt_ident(i: Input<'_>) -> PResult<'_, Option<Ident>> {
 
 /// Fields up to and including the closing `}` (the `{` is consumed).
 fn fields<'a>(mut i: Input<'a>, what: &Body<'_>) -> PResult<'a, Vec<Field>> {
-    let mut out = Vec::with_capacity(i.count_entries(P::Semi, P::RBrace));
+    let mut out = Vec::new();
     loop {
         if i.is_punct(P::RBrace) {
             return Ok((i.advance(1), out));
@@ -849,7 +847,7 @@ fn enum_spec(i: Input<'_>) -> PResult<'_, TypeSpec> {
     }
     let what = describe_body("enum", &tag);
     let mut cur = i.advance(1);
-    let mut values = Vec::with_capacity(cur.count_entries(P::Comma, P::RBrace));
+    let mut values = Vec::new();
     loop {
         if cur.is_punct(P::RBrace) {
             cur = cur.advance(1);
