@@ -97,7 +97,7 @@ pub use diag::{Diagnostic, Error, Location, Result};
 pub use load::{Input, Loaded, Options, load};
 pub use sdk::Sdk;
 #[doc(hidden)]
-pub use stack::{on_big_stack, tune_heap_for_one_run};
+pub use stack::{on_big_stack, tune_heap_for_batch, tune_heap_for_one_run};
 
 /// idlgen's version, as generated files name it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

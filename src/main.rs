@@ -1,7 +1,5 @@
 //! The `idlgen` command line: a thin layer over the library.
 
-mod heap;
-
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -414,16 +412,12 @@ impl<W: std::io::Write> std::io::Write for Stdout<W> {
     }
 }
 
-#[global_allocator]
-static HEAP: heap::Heap = heap::Heap;
-
 fn main() {
     let cli = Cli::parse();
-    // One model, then exit (all but `rust DIR`): the heap is set up for that. Many models on
-    // every core: mimalloc (see `heap`).
+    // One model, then exit (all but `rust DIR`): the heap is set up for that.
     let directory = matches!(&cli.command, Command::Rust { input, .. } if input.inputs.iter().any(|p| p.is_dir()));
     if directory {
-        heap::use_mimalloc();
+        idlgen::tune_heap_for_batch();
     } else {
         idlgen::tune_heap_for_one_run();
     }

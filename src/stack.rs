@@ -68,6 +68,15 @@ pub fn tune_heap_for_one_run() {
     }
 }
 
+/// Tunes the process's heap for a program that makes many models and exits (idlgen's command
+/// line over a directory): the heap keeps what is freed, for the next input to reuse, rather
+/// than hand it back and fault it in again (Wine's 232 files: ~37K page faults -> ~31K, a
+/// tenth less system time). Process-wide, like [`tune_heap_for_one_run`].
+#[doc(hidden)]
+pub fn tune_heap_for_batch() {
+    keep_heap();
+}
+
 /// Keeps freed memory in the heap for the rest of the process, and takes blocks up to 32 MiB
 /// from the heap rather than `mmap` (whose blocks go back to the kernel when freed, and fault
 /// in again when the next such block is taken). Whether it could (glibc on Linux).
