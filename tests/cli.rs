@@ -1,7 +1,7 @@
 //! The `idlgen` binary, run as a user would.
 
 mod common;
-use common::external::{SDK, need};
+use common::external::{SDK, WINE_IDL, need};
 use common::{idlgen, temp_dir};
 
 /// The spec's table: ICertServerExit's 12 members at 0x60020000.. and slots 7..18,
@@ -177,6 +177,54 @@ fn a_directory_input_generates_one_file_per_idl() {
     assert!(err.contains("certcli.rs"), "{err}");
     let (code, _, err) = idlgen(&["rust", "fixtures/certif"]);
     assert_eq!(code, 2, "a directory needs -o DIR: {err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Real files over a directory: the run over many inputs (pieces of them on every core, glibc's
+/// heap kept for the run) gives each file what it gives alone.
+#[test]
+fn a_directory_of_wine_files_gives_what_each_gives_alone() {
+    let Some(wine) = need(&WINE_IDL) else {
+        return;
+    };
+    let wine = wine.to_str().expect("utf-8 Wine path");
+    let dir = temp_dir("wine-dir");
+    let (inputs, outputs) = (dir.join("in"), dir.join("out"));
+    std::fs::create_dir_all(&inputs).expect("in");
+    // Small to large, dispatch-heavy (msxml6) and vtable-heavy (d3d10) among them.
+    let names = [
+        "hstring",
+        "mimeinfo",
+        "richole",
+        "httprequest",
+        "xmllite",
+        "control",
+        "d3d10",
+        "msxml6",
+    ];
+    for name in names {
+        std::fs::copy(
+            format!("{wine}/{name}.idl"),
+            inputs.join(format!("{name}.idl")),
+        )
+        .expect("copy a Wine file");
+    }
+    let (code, _, err) = idlgen(&[
+        "rust",
+        inputs.to_str().expect("utf-8"),
+        "-o",
+        outputs.to_str().expect("utf-8"),
+        "-I",
+        wine,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    for name in names {
+        let (code, alone, err) = idlgen(&["rust", &format!("{wine}/{name}.idl"), "-I", wine]);
+        assert_eq!(code, 0, "{name}: {err}");
+        let together =
+            std::fs::read_to_string(outputs.join(format!("{name}.rs"))).expect("an output file");
+        assert!(together == alone, "{name}.rs differs from {name}.idl alone");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
