@@ -414,7 +414,8 @@ impl<W: std::io::Write> std::io::Write for Stdout<W> {
 
 fn main() {
     let cli = Cli::parse();
-    // One model, then exit (all but `rust DIR`): the heap is set up for that.
+    // One model then exit (all but `rust DIR`), or many models then exit (`rust DIR`): the
+    // heap is set up for each.
     let directory = matches!(&cli.command, Command::Rust { input, .. } if input.inputs.iter().any(|p| p.is_dir()));
     if directory {
         idlgen::tune_heap_for_batch();

@@ -99,6 +99,7 @@ pub fn method_name(name: &str) -> String {
     cased(Case::Method, name)
 }
 
+/// [`method_name`], made (a function of `name` alone, so [`cased`] keeps it).
 fn method_name_of(name: &str) -> String {
     // Trailing underscores tell overloads apart (`GetPropertyValues__`); snake case drops them.
     let underscores = name.len() - name.trim_end_matches('_').len();
